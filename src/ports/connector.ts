@@ -1,0 +1,34 @@
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+import type { Destination, QueueSource, StreamSource, StartPosition } from './sources.js';
+
+export interface ConnectorContext {
+  /** The named connection's settings, already validated by `connectionSchema` (endpoint, credentials, brokers...). */
+  connection: Record<string, unknown>;
+  region: string;
+  accountId: string;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+export interface StreamSourceOptions {
+  mappingId: string;
+  startingPosition: StartPosition;
+  /** Kafka: consumer group; Redis: consumer group name. */
+  consumerGroupId?: string;
+}
+
+/**
+ * One definition per external system, listed in connectors/index.ts. Addresses are ARNs where the system
+ * has them (arn:aws:sqs:...) and documented URIs otherwise (kafka://topic, redis://key, memory://name).
+ */
+export interface ConnectorDefinition {
+  kind: string;
+  /** Whether this connector serves an address (ARN or URI). */
+  matches(address: string): boolean;
+  /** Validates a connection's settings; returns problems as [path, message] pairs. */
+  validateConnection?(connection: Record<string, unknown>): Array<[string, string]>;
+  createQueueSource?(address: string, ctx: ConnectorContext): QueueSource;
+  createStreamSource?(address: string, options: StreamSourceOptions, ctx: ConnectorContext): StreamSource;
+  createDestination?(address: string, ctx: ConnectorContext): Destination;
+}

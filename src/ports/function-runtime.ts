@@ -1,0 +1,52 @@
+// The contract every function runtime (nodejs worker threads, http, lambda) implements.
+// Runtimes know nothing of concurrency limits: the invoker in core/invoke enforces those.
+
+export interface FunctionSpec {
+  /** Function name as used in the Invoke API and in ARNs. */
+  name: string;
+  arn: string;
+  timeoutMs: number;
+  memorySizeMb: number;
+  environment: Record<string, string>;
+  /** Runtime-specific settings, validated by the config schema (Handler, Url, FunctionName...). */
+  settings: Record<string, unknown>;
+}
+
+export interface InvokeRequest {
+  requestId: string;
+  /** The event as JSON bytes, exactly as the caller sent it. */
+  payload: Buffer;
+  /** Base64 client context from `X-Amz-Client-Context`, passed through. */
+  clientContext?: string;
+  /** Return the last 4 KB of logs (`X-Amz-Log-Type: Tail`). */
+  tailLogs?: boolean;
+}
+
+export type InvokeResult =
+  /** The function ran and returned `payload` (JSON bytes; may be empty). */
+  | { kind: 'success'; payload: Buffer; logTail?: string; durationMs: number; coldStart: boolean }
+  /** The function ran and failed (thrown error, timeout, crash): uses the retry budget. ERR-1..4. */
+  | {
+      kind: 'function-error';
+      /** Error object as JSON bytes: {errorType, errorMessage, trace|stackTrace}. */
+      payload: Buffer;
+      errorType: string;
+      logTail?: string;
+      durationMs: number;
+      coldStart: boolean;
+    }
+  /** Rejected before running (429): does not use the retry budget. CON-5, ERR-7. */
+  | { kind: 'throttle'; reason: string; message: string; retryAfterSeconds?: number }
+  /** Could not run for a service-side reason (5xx, network): does not use the retry budget. ERR-7. */
+  | { kind: 'system-error'; statusCode: number; errorType: string; message: string };
+
+export interface FunctionRuntime {
+  invoke(req: InvokeRequest, signal: AbortSignal): Promise<InvokeResult>;
+  /** Release environments, sockets and clients. */
+  close(): Promise<void>;
+}
+
+export interface RuntimeFactory {
+  kind: string;
+  create(spec: FunctionSpec): FunctionRuntime;
+}

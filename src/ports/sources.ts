@@ -1,0 +1,89 @@
+// Contracts of event sources. Connectors build the Lambda-shaped record themselves (they know the
+// wire format); the engine batches, filters, invokes and acknowledges without knowing the broker.
+
+/** A message from a queue-like source (SQS): competing consumers, per-message ack, visibility. */
+export interface QueueMessage {
+  id: string;
+  /** FIFO message group, when the queue has one (SQS-21..25). */
+  groupId?: string;
+  /** Bytes this record adds to the event (P-12, the 6 MB cap). */
+  sizeBytes: number;
+  sentAtMs: number;
+  receiveCount: number;
+  /** The record exactly as it appears in the Lambda event's `Records` array (spec §5.1). */
+  record: Record<string, unknown>;
+}
+
+export interface QueueSource {
+  readonly kind: string;
+  readonly arn: string;
+  receive(max: number, waitMs: number, signal: AbortSignal): Promise<QueueMessage[]>;
+  /** Delete (acknowledge) messages; resolves with the ids that could not be deleted. */
+  delete(msgs: readonly QueueMessage[]): Promise<string[]>;
+  /** Make messages visible again after `delaySeconds` (0 = now). Optional: SQS uses the visibility timeout. */
+  release?(msgs: readonly QueueMessage[], delaySeconds: number): Promise<void>;
+  /** Approximate number of visible messages, for the backlog gauge. */
+  backlog?(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface ShardInfo {
+  id: string;
+  parentIds: string[];
+  /** True once the shard is closed (split/merge) and fully readable. */
+  closed?: boolean;
+}
+
+export type StartPosition =
+  | { type: 'TRIM_HORIZON' }
+  | { type: 'LATEST' }
+  | { type: 'AT_TIMESTAMP'; timestampMs: number }
+  /** Resume after a checkpoint: the position of the last record that is done. */
+  | { type: 'AFTER'; position: string };
+
+export interface StreamRecord {
+  /** Ordered position within the shard (sequence number, offset, entry id). */
+  position: string;
+  /** Key used for lanes when ParallelizationFactor > 1 (D-2). */
+  partitionKey: string;
+  arrivalMs: number;
+  sizeBytes: number;
+  record: Record<string, unknown>;
+}
+
+export interface ReadResult {
+  records: StreamRecord[];
+  /** The shard is closed and every record has been returned. */
+  endOfShard: boolean;
+  millisBehindLatest?: number;
+}
+
+export interface ShardReader {
+  read(limit: number, signal: AbortSignal): Promise<ReadResult>;
+  close(): Promise<void>;
+}
+
+export interface StreamSource {
+  readonly kind: string;
+  readonly arn: string;
+  listShards(): Promise<ShardInfo[]>;
+  open(shard: ShardInfo, from: StartPosition): Promise<ShardReader>;
+  /** Build the event the function receives for a batch from one shard (§5.2, §5.3, §4.1). */
+  buildEvent(shard: ShardInfo, records: readonly StreamRecord[]): unknown;
+  /** Identifier a function returns in `batchItemFailures[].itemIdentifier` for this record. */
+  itemIdentifier(record: StreamRecord): unknown;
+  close(): Promise<void>;
+}
+
+export interface DeliveryContext {
+  /** Function that produced the record, for logs and metrics. */
+  functionName: string;
+  /** Extra message attributes (DLQ: RequestID, ErrorCode, ErrorMessage). */
+  attributes?: Record<string, { type: 'String' | 'Number'; value: string }>;
+}
+
+export interface Destination {
+  readonly arn: string;
+  send(record: unknown, ctx: DeliveryContext): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,27 @@
+// Durable state: stream checkpoints, shard leases and the async invocation queue.
+// Implementations: state/memory (embedded default) and state/redis (production, several processes).
+
+export interface CheckpointStore {
+  get(mappingId: string, shardId: string): Promise<string | undefined>;
+  /** Called only after every record up to `position` is done (success, filtered or discarded). */
+  set(mappingId: string, shardId: string, position: string): Promise<void>;
+  /** A closed shard fully processed; children may start (STR-40). */
+  markFinished(mappingId: string, shardId: string): Promise<void>;
+  isFinished(mappingId: string, shardId: string): Promise<boolean>;
+}
+
+export interface LeaseStore {
+  /** Take the lease if free or expired. */
+  acquire(key: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Extend a lease this owner holds; false when it was lost. */
+  renew(key: string, owner: string, ttlMs: number): Promise<boolean>;
+  release(key: string, owner: string): Promise<void>;
+  /** Current owners of leases under a prefix (for rebalancing). */
+  owners(prefix: string): Promise<Map<string, string>>;
+}
+
+export interface StateStore {
+  readonly checkpoints: CheckpointStore;
+  readonly leases: LeaseStore;
+  close(): Promise<void>;
+}
