@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 // Layer rules from DESIGN.md: which folders may import which.
 const layer = (files, patterns, message) => ({
@@ -24,7 +25,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'import-x/no-cycle': 'error',
     },
-    settings: { 'import-x/resolver': { typescript: false, node: true } },
+    settings: {
+      ...importX.flatConfigs.typescript.settings,
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })],
+    },
   },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
   layer(['src/ports/**'], ['../*', '../../*', '../../../*'], 'ports import nothing of ours'),
