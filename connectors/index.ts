@@ -1,0 +1,9 @@
+// The static registry of connectors: no folder scanning, no import side effects. The app adds the
+// process-wide memory connector (it needs the broker instance) in front of these.
+import type { ConnectorDefinition } from '../src/ports/connector.js';
+
+export const connectors: readonly ConnectorDefinition[] = [];
+
+export function findConnector(list: readonly ConnectorDefinition[], address: string): ConnectorDefinition | undefined {
+  return list.find((c) => c.matches(address));
+}
