@@ -1,5 +1,6 @@
 // Decode a record's data field once, for the patterns that address it (FLT-8..10). Only objects and arrays
 // count as JSON: a body such as `42` or `"x"` stays a plain string that rule arrays can match.
+import { isUtf8 } from 'node:buffer';
 import type { SourceKind } from './types.js';
 
 export type Decoded =
@@ -9,8 +10,6 @@ export type Decoded =
   | { form: 'invalid' }
   /** No data at all (a Kafka tombstone): rules see the raw value (null or missing). */
   | { form: 'absent'; value: unknown };
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 const own = (o: unknown, key: string): unknown =>
   typeof o === 'object' && o !== null && Object.hasOwn(o, key) ? (o as Record<string, unknown>)[key] : undefined;
@@ -42,12 +41,10 @@ export function parseStructured(text: string): object | undefined {
   }
 }
 
+/** Base64 to UTF-8 text; undefined when the bytes are not valid UTF-8 (FLT-10). */
 function base64Text(data: string): string | undefined {
-  try {
-    return utf8.decode(Buffer.from(data, 'base64'));
-  } catch {
-    return undefined;
-  }
+  const bytes = Buffer.from(data, 'base64');
+  return isUtf8(bytes) ? bytes.toString('utf8') : undefined;
 }
 
 export function decodeData(kind: SourceKind, record: Record<string, unknown>): Decoded {
