@@ -20,7 +20,8 @@ export const TEST_PATTERN_HELP = `Usage: sluice test-pattern (--pattern '<json>'
 Checks Lambda event filter patterns against records, with the same decoding a mapping uses.
 
   --pattern '<json>'    a filter pattern; repeat it for several filters (a record matches if any does)
-  --pattern-file F      a file with one pattern, or a FilterCriteria {"Filters":[{"Pattern":"..."}]}
+  --pattern-file F      a file with one pattern, a FilterCriteria {"Filters":[{"Pattern":"..."}]},
+                        or a mapping that has a "FilterCriteria"
   --source KIND         sqs | kinesis | dynamodb | kafka | generic (Redis streams, memory)
   --record '<json>'     one record as it appears in the event's Records array; may be repeated
   --record-file F       a file with one record or a JSON array of records
@@ -118,9 +119,12 @@ async function loadCriteria(
   }
   if (patterns) return { Filters: patterns.map((Pattern) => ({ Pattern })) };
   const text = await readInput(io, file as string);
-  // A FilterCriteria object, or a bare pattern (which may legitimately have a "Filters" field of its own).
+  // A FilterCriteria object, a mapping with one, or a bare pattern (which may have a "Filters" field of its own).
   try {
-    const json = JSON.parse(text) as unknown;
+    let json = JSON.parse(text) as unknown;
+    const nested =
+      typeof json === 'object' && json !== null ? (json as { FilterCriteria?: unknown }).FilterCriteria : undefined;
+    if (typeof nested === 'object' && nested !== null) json = nested;
     if (typeof json === 'object' && json !== null && Array.isArray((json as { Filters?: unknown }).Filters)) {
       const filters = (json as { Filters: unknown[] }).Filters;
       if (filters.every((f) => typeof f === 'object' && f !== null && 'Pattern' in f)) return json;

@@ -71,7 +71,7 @@ export function compileScalarRules(rules: readonly Rule[]): ScalarPredicate {
         break;
       case 'equals-ignore-case': {
         const lower = r.value.toLowerCase();
-        stringPreds.push((s) => s.length === lower.length && s.toLowerCase() === lower);
+        stringPreds.push((s) => s.toLowerCase() === lower);
         break;
       }
       case 'prefix':

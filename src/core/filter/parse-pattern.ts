@@ -81,6 +81,12 @@ class PatternParser {
         }
         const rules = this.rules(value, at);
         if (rules) node.fields.push({ key, value: rules } satisfies FieldNode);
+        if (rules && this.kind === 'dynamodb' && key === 'N' && rules.some((r) => r.type === 'numeric')) {
+          this.warn(
+            at,
+            'DynamoDB numbers arrive as strings ({"N": "123"}), so "numeric" never matches them; use ["123"]',
+          );
+        }
       } else if (isObject(value)) {
         node.fields.push({ key, value: this.object(value, at, childContext(this.kind, ctx, key)) });
       } else {

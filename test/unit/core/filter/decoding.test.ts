@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRecordFilter } from '../../../../src/index.js';
-import { b64, errorsOf, matches } from './helpers.js';
+import { b64, errorsOf, matches, warningsOf } from './helpers.js';
 
 const sqsRecord = (body: string) => ({
   messageId: 'm-1',
@@ -167,6 +167,13 @@ describe('FLT-9 DynamoDB', () => {
     expect(matches({ dynamodb: { OldImage: { Name: { S: [{ prefix: 'Any' }] } } } }, record, 'dynamodb')).toBe(true);
     expect(matches({ dynamodb: { OldImage: { Tags: { SS: ['b'] } } } }, record, 'dynamodb')).toBe(true);
     expect(matches({ dynamodb: { Keys: { Id: { N: [101] } } } }, record, 'dynamodb')).toBe(false);
+  });
+
+  it('FLT-9 warns that numeric never matches a DynamoDB "N" attribute', () => {
+    const p = { dynamodb: { NewImage: { Id: { N: [{ numeric: ['>', 1] }] } } } };
+    expect(warningsOf(p, 'dynamodb')[0]?.message).toMatch(/arrive as strings/);
+    expect(matches(p, { dynamodb: { NewImage: { Id: { N: '101' } } } }, 'dynamodb')).toBe(false);
+    expect(warningsOf({ dynamodb: { SizeBytes: [{ numeric: ['>', 1] }] } }, 'dynamodb')).toEqual([]);
   });
 
   it('FLT-4 metadata filters work: TTL deletes by userIdentity and eventName', () => {

@@ -127,6 +127,7 @@ describe('prefix, suffix, equals-ignore-case', () => {
     expect(matches({ n: [{ 'equals-ignore-case': 'alice' }] }, { n: 'ALICE' })).toBe(true);
     expect(matches({ n: [{ 'equals-ignore-case': 'alice' }] }, { n: 'AliceX' })).toBe(false);
     expect(matches({ n: [{ 'equals-ignore-case': 'ÄRGER' }] }, { n: 'ärger' })).toBe(true);
+    expect(matches({ n: [{ 'equals-ignore-case': 'İ' }] }, { n: 'İ' })).toBe(true);
   });
 
   it('prefix and suffix with equals-ignore-case', () => {

@@ -93,6 +93,14 @@ describe('sluice test-pattern', () => {
     expect(b).toEqual({ code: 1, stdout: '[0]: match\n[1]: no match\n', stderr: '' });
   });
 
+  it('FLT-1 a pattern file may be a mapping with FilterCriteria', async () => {
+    const mapping = { FunctionName: 'f', FilterCriteria: { Filters: [{ Pattern: '{"eventName":["INSERT"]}' }] } };
+    const r = await run(['--pattern-file', 'm.json', '--source', 'dynamodb', '--record', '{"eventName":"INSERT"}'], {
+      'm.json': JSON.stringify(mapping),
+    });
+    expect(r).toEqual({ code: 0, stdout: 'match\n', stderr: '' });
+  });
+
   it('FLT-12 an invalid pattern exits 2 with the reason and path', async () => {
     const r = await run(['--pattern', '{"x":[{"numeric":[">",5,"<",1]}]}', '--source', 'generic', '--record', '{}']);
     expect(r.code).toBe(2);
