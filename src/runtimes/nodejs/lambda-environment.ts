@@ -1,14 +1,9 @@
 // Per-environment names and the process.env a function sees, as the Lambda Node.js runtime sets them.
 import { randomBytes } from 'node:crypto';
 import type { FunctionSpec } from '../../ports/function-runtime.js';
+import { regionOf } from '../shared/region.js';
 
 export const FUNCTION_VERSION = '$LATEST';
-
-/** Region from the function ARN (arn:aws:lambda:<region>:...), else the service's AWS_REGION, else us-east-1. */
-export function regionOf(spec: FunctionSpec): string {
-  const fromArn = spec.arn.split(':')[3];
-  return fromArn || process.env.AWS_REGION || 'us-east-1';
-}
 
 /** `2024/05/01/[$LATEST]<32 hex>`: one log stream per execution environment, like Lambda. */
 export function newLogStreamName(now = new Date()): string {
