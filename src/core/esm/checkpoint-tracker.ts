@@ -10,6 +10,7 @@ export class CheckpointTracker {
   private readonly entries = new Map<number, Entry>();
   private head = 0;
   private next = 0;
+  private doneAhead = 0;
 
   /** Registers a record just read; returns its ordinal. */
   add(position: string): number {
@@ -20,7 +21,10 @@ export class CheckpointTracker {
 
   markDone(ordinal: number): void {
     const e = this.entries.get(ordinal);
-    if (e) e.done = true;
+    if (e && !e.done) {
+      e.done = true;
+      this.doneAhead++;
+    }
   }
 
   /** Drops the done prefix and returns the position to checkpoint, if it moved. */
@@ -30,6 +34,7 @@ export class CheckpointTracker {
       const e = this.entries.get(this.head);
       if (!e || !e.done) break;
       position = e.position;
+      this.doneAhead--;
       this.entries.delete(this.head);
       this.head++;
     }
@@ -39,5 +44,10 @@ export class CheckpointTracker {
   /** Records read and not yet past the checkpoint. */
   get pending(): number {
     return this.entries.size;
+  }
+
+  /** Records read and not finished yet (queued or in flight). */
+  get unfinished(): number {
+    return this.entries.size - this.doneAhead;
   }
 }

@@ -49,6 +49,7 @@ export type ShardWorkerResult = 'finished' | 'stopped';
 
 const DEFAULT_WINDOW_IDLE_CLOSE_MS = 120_000;
 const MAX_READ = 10_000;
+const MAX_TRACKED = 200_000;
 const STOPPED = Symbol('stopped');
 
 export class ShardWorker {
@@ -115,7 +116,7 @@ export class ShardWorker {
     try {
       while (!this.stopping) {
         let now = deps.clock.now();
-        const room = this.readAhead() - this.tracker.pending;
+        const room = this.room();
         if (!this.endOfShard && room > 0 && now >= nextReadAt) {
           try {
             // Never re-apply StartingPosition once something is checkpointed or read: resume after it.
@@ -163,6 +164,14 @@ export class ShardWorker {
     return this.lastRead !== undefined
       ? { type: 'AFTER', position: this.lastRead }
       : this.deps.options.startingPosition;
+  }
+
+  /**
+   * How many more records may be read. Finished records behind a blocked lane (D-2) do not count, so other lanes
+   * keep flowing; only their positions are kept, up to a hard cap.
+   */
+  private room(): number {
+    return Math.min(this.readAhead() - this.tracker.unfinished, MAX_TRACKED - this.tracker.pending);
   }
 
   private readAhead(): number {
@@ -255,8 +264,13 @@ export class ShardWorker {
     const finished = new Set<BatchEntry>();
     const onDone = (entries: readonly BatchEntry[]): void => {
       for (const e of entries) finished.add(e);
-      if (lane.window) lane.window.entries.push(...entries);
-      else for (const e of entries) this.tracker.markDone(e.ordinal);
+      if (lane.window) {
+        lane.window.entries.push(...entries);
+        return;
+      }
+      for (const e of entries) this.tracker.markDone(e.ordinal);
+      // STR-21: records before a rewind are checkpointed while the rest is still retried.
+      void this.flush();
     };
     const first = batch[0];
     const task = (async () => {
@@ -372,7 +386,7 @@ export class ShardWorker {
     const { options } = this.deps;
     let until = Number.POSITIVE_INFINITY;
     if (!this.endOfShard && room > 0) until = Math.min(until, nextReadAt);
-    if (!this.endOfShard && room <= 0 && this.tracker.pending < this.readAhead()) until = now;
+    if (!this.endOfShard && room <= 0 && this.room() > 0) until = now;
     for (const lane of this.lanes) {
       if (lane.busy) continue;
       if (lane.blockedUntil > now) until = Math.min(until, lane.blockedUntil);
