@@ -232,7 +232,10 @@ export class BatchRunner {
         hooks.onDone(entries);
         return true;
       } catch (err) {
-        ctx.metrics.inc(StreamMetric.destinationDeliveryFailures, ctx.labels);
+        ctx.metrics.inc(StreamMetric.destinationDeliveryFailures, {
+          function: ctx.options.functionName,
+          destination_type: destinationType(destination.arn),
+        });
         ctx.logger.warn({ err, shardId: ctx.shard.id, attempt }, 'on-failure destination delivery failed; retrying');
         if (ctx.isStopping() || ctx.signal.aborted) return false;
         await sleepQuietly(ctx.clock, fullJitterBackoffMs(attempt, ctx.options.retryBackoff, ctx.rng), ctx.signal);
@@ -263,4 +266,12 @@ export class BatchRunner {
       batchInfo,
     });
   }
+}
+
+/** `sqs`, `sns`, `s3`, `kafka`... from an ARN (arn:aws:sqs:...) or a URI (kafka://topic). */
+export function destinationType(address: string): string {
+  const arn = /^arn:[^:]+:([^:]+):/.exec(address);
+  if (arn?.[1]) return arn[1];
+  const uri = /^([a-z][a-z0-9+.-]*):\/\//i.exec(address);
+  return uri?.[1]?.toLowerCase() ?? 'unknown';
 }

@@ -133,6 +133,7 @@ export class ShardWorker {
             if (this.abort.signal.aborted) break;
             // Expired iterator, connection loss...: reopen after the last position read.
             readErrors++;
+            deps.metrics.inc(StreamMetric.pollingErrors, deps.labels);
             this.log.warn({ err, attempt: readErrors }, 'shard read failed; reopening');
             const old = reader;
             reader = undefined;
@@ -242,13 +243,14 @@ export class ShardWorker {
   }
 
   /** Takes records in order up to BatchSize and the payload cap; records of later windows stay queued. */
-  private takeBatch(lane: Lane, windowStartLimit: number): BatchEntry[] {
+  private takeBatch(lane: Lane, windowStartLimit: number, reservedBytes = 0): BatchEntry[] {
     const { batchSize, tumblingWindowMs } = this.deps.options;
+    const budget = this.maxPayload() - reservedBytes;
     const batch: BatchEntry[] = [];
     let bytes = 0;
     for (const entry of lane.queue) {
       if (batch.length >= batchSize) break;
-      if (batch.length > 0 && bytes + entry.record.sizeBytes > this.maxPayload()) break;
+      if (batch.length > 0 && bytes + entry.record.sizeBytes > budget) break;
       if (tumblingWindowMs > 0 && windowStartOf(entry.record.arrivalMs, tumblingWindowMs) > windowStartLimit) break;
       batch.push(entry);
       bytes += entry.record.sizeBytes;
@@ -297,6 +299,8 @@ export class ShardWorker {
         lane.lastDoneAt = this.deps.clock.now();
         lane.firstQueuedAt = lane.lastDoneAt;
         await this.flush();
+        // Dispatch right here too: the main loop may be parked in a long-polling read (Redis, Kafka).
+        if (!this.stopping) this.dispatch(this.deps.clock.now());
         this.waker.notify();
       }
     })();
@@ -323,7 +327,8 @@ export class ShardWorker {
         return true;
       }
       if (!head || !this.batchReady(lane, now)) return true;
-      this.startWindowBatch(lane, w, this.takeBatch(lane, w.startMs));
+      // The window state travels in the event too, so it counts toward the payload cap.
+      this.startWindowBatch(lane, w, this.takeBatch(lane, w.startMs, jsonBytes(w.state) + 1024));
       return true;
     }
     if (!head || !this.batchReady(lane, now)) return true;
@@ -352,7 +357,7 @@ export class ShardWorker {
       onState: (state) => {
         w.state = state ?? {};
         // STR-35: more than 1 MB of state ends the window early.
-        if (Buffer.byteLength(JSON.stringify(w.state) ?? '') > MAX_WINDOW_STATE_BYTES) w.terminatedEarly = true;
+        if (jsonBytes(w.state) > MAX_WINDOW_STATE_BYTES) w.terminatedEarly = true;
       },
     });
   }
@@ -374,6 +379,8 @@ export class ShardWorker {
         lane.busy = false;
         lane.lastDoneAt = this.deps.clock.now();
         await this.flush();
+        // Dispatch right here too: the main loop may be parked in a long-polling read (Redis, Kafka).
+        if (!this.stopping) this.dispatch(this.deps.clock.now());
         this.waker.notify();
       }
     })();
@@ -436,4 +443,8 @@ export class ShardWorker {
 
 export function windowStartOf(arrivalMs: number, windowMs: number): number {
   return Math.floor(arrivalMs / windowMs) * windowMs;
+}
+
+function jsonBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value) ?? '');
 }

@@ -1,4 +1,5 @@
-// Metric names the stream engine writes (catalogue lives in observability/). Labels: {mapping, function, source}.
+// Metric names the stream engine writes (catalogue lives in observability/). Labels: {mapping, function, source},
+// except destination delivery failures: {function, destination_type}, as in the catalogue.
 export const StreamMetric = {
   polled: 'sluice_polled_events_total',
   filteredOut: 'sluice_filtered_out_events_total',
@@ -9,4 +10,5 @@ export const StreamMetric = {
   destinationDeliveryFailures: 'sluice_destination_delivery_failures_total',
   iteratorAge: 'sluice_iterator_age_milliseconds',
   backlog: 'sluice_backlog',
+  pollingErrors: 'sluice_polling_errors_total',
 } as const;

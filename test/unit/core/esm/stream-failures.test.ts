@@ -155,6 +155,10 @@ describe('stream failure handling', () => {
     await h.clock.advance(10);
     expect(h.destination.sent).toHaveLength(1);
     expect(h.metrics.count(StreamMetric.onFailureDelivered)).toBe(1);
+    expect(h.metrics.labels.get(StreamMetric.destinationDeliveryFailures)).toEqual({
+      function: 'fn',
+      destination_type: 'sqs',
+    });
     expect(await h.checkpoint()).toBe(recs[1]!.position);
     await h.stop();
   });

@@ -50,6 +50,21 @@ describe('stream shard worker: order, batching, cadence', () => {
     await h.stop();
   });
 
+  it('STR-4 a long-polling read does not hold back records already buffered', async () => {
+    const h = harness({ batchSize: 2 });
+    h.source.blockMs = 5000;
+    h.source.put('shard-0', data(4));
+    h.invoker.behaviour = async () => {
+      await h.clock.sleep(10);
+      return ok();
+    };
+    const start = h.clock.now();
+    await h.mapping.start();
+    await h.clock.runUntil(() => h.invoker.calls.length === 2);
+    expect(h.invoker.calls[1]!.at - start).toBeLessThan(100);
+    await h.stop(10_000);
+  });
+
   it('P-12 STR-4 closes a batch when the batching window expires', async () => {
     const h = harness({ batchSize: 100, maxBatchingWindowMs: 5000, pollIntervalMs: 100 });
     h.source.put('shard-0', data(3));

@@ -39,6 +39,8 @@ export class FakeStreamSource implements StreamSource {
   readonly opens: Array<{ shardId: string; from: StartPosition }> = [];
   /** Number of upcoming reads that throw an expired-iterator error. */
   failReads = 0;
+  /** Long-poll like Redis XREAD BLOCK / Kafka: an empty read waits this long before returning. */
+  blockMs = 0;
   identifier: (r: StreamRecord) => unknown = (r) => (r.record as unknown as KinesisLike).kinesis.sequenceNumber;
 
   constructor(private readonly clock: SimClock) {}
@@ -95,14 +97,15 @@ export class FakeStreamSource implements StreamSource {
       cursor = i < 0 ? shard.records.length : i;
     }
     return Promise.resolve({
-      read: (limit: number): Promise<ReadResult> => {
+      read: async (limit: number, signal: AbortSignal): Promise<ReadResult> => {
         if (this.failReads > 0) {
           this.failReads--;
-          return Promise.reject(new Error('ExpiredIteratorException: Iterator expired'));
+          throw new Error('ExpiredIteratorException: Iterator expired');
         }
+        if (this.blockMs > 0 && cursor >= shard.records.length) await this.clock.sleep(this.blockMs, signal);
         const records = shard.records.slice(cursor, cursor + limit);
         cursor += records.length;
-        return Promise.resolve({ records, endOfShard: shard.closed && cursor >= shard.records.length });
+        return { records, endOfShard: shard.closed && cursor >= shard.records.length };
       },
       close: () => Promise.resolve(),
     });
@@ -218,9 +221,11 @@ export class RecordingMetrics implements Metrics {
   readonly counters = new Map<string, number>();
   readonly gauges = new Map<string, number>();
   lastLabels: Labels | undefined;
+  readonly labels = new Map<string, Labels | undefined>();
 
   inc(name: string, labels?: Labels, value = 1): void {
     this.lastLabels = labels;
+    this.labels.set(name, labels);
     this.counters.set(name, (this.counters.get(name) ?? 0) + value);
   }
 
