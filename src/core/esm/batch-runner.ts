@@ -38,6 +38,8 @@ export interface RunnerContext {
   newId: () => string;
   /** Aborted when a stop's grace period is over: in-flight invokes are abandoned. */
   signal: AbortSignal;
+  /** Aborted as soon as a stop is requested: backoff sleeps end at once (nothing is in flight during them). */
+  sleepSignal: AbortSignal;
   /** Graceful stop: finish the invoke in flight, start no new attempt. */
   isStopping: () => boolean;
 }
@@ -102,7 +104,7 @@ export class BatchRunner {
         const retryAfterMs = result.kind === 'throttle' ? (result.retryAfterSeconds ?? 0) * 1000 : 0;
         const delay = Math.max(retryAfterMs, fullJitterBackoffMs(throttles, options.retryBackoff, ctx.rng));
         ctx.logger.debug({ shardId: ctx.shard.id, kind: result.kind, delay }, 'invoke not run; backing off');
-        await sleepQuietly(clock, delay, ctx.signal);
+        await sleepQuietly(clock, delay, ctx.sleepSignal);
         continue;
       }
       throttles = 0;
@@ -164,7 +166,7 @@ export class BatchRunner {
     await sleepQuietly(
       this.ctx.clock,
       fullJitterBackoffMs(piece.attempts, options.retryBackoff, this.ctx.rng),
-      this.ctx.signal,
+      this.ctx.sleepSignal,
     );
     return true;
   }
@@ -238,7 +240,7 @@ export class BatchRunner {
         });
         ctx.logger.warn({ err, shardId: ctx.shard.id, attempt }, 'on-failure destination delivery failed; retrying');
         if (ctx.isStopping() || ctx.signal.aborted) return false;
-        await sleepQuietly(ctx.clock, fullJitterBackoffMs(attempt, ctx.options.retryBackoff, ctx.rng), ctx.signal);
+        await sleepQuietly(ctx.clock, fullJitterBackoffMs(attempt, ctx.options.retryBackoff, ctx.rng), ctx.sleepSignal);
       }
     }
   }

@@ -15,7 +15,7 @@ export interface RecordFilter {
   matches(record: Record<string, unknown>): boolean;
 }
 
-export interface ShardWorkerDeps extends Omit<RunnerContext, 'shard' | 'signal' | 'isStopping'> {
+export interface ShardWorkerDeps extends Omit<RunnerContext, 'shard' | 'signal' | 'sleepSignal' | 'isStopping'> {
   checkpoints: CheckpointStore;
   filter?: RecordFilter;
   /** Records read and not yet checkpointed, for the backlog gauge. */
@@ -55,6 +55,7 @@ const STOPPED = Symbol('stopped');
 export class ShardWorker {
   private stopping = false;
   private readonly abort = new AbortController();
+  private readonly stopRequested = new AbortController();
   private readonly waker = new Waker();
   private readonly tracker = new CheckpointTracker();
   private readonly lanes: Lane[];
@@ -86,6 +87,7 @@ export class ShardWorker {
       logger: this.log,
       shard,
       signal: this.abort.signal,
+      sleepSignal: this.stopRequested.signal,
       isStopping: () => this.stopping,
     });
   }
@@ -93,12 +95,14 @@ export class ShardWorker {
   /** Graceful: the batches in flight finish (and checkpoint); nothing new starts. */
   requestStop(): void {
     this.stopping = true;
+    this.stopRequested.abort();
     this.waker.notify();
   }
 
   /** Hard: abandon in-flight invokes and retries; their records stay unacknowledged. */
   abortNow(): void {
     this.stopping = true;
+    this.stopRequested.abort();
     this.abort.abort();
     this.waker.notify();
   }
@@ -434,7 +438,7 @@ export class ShardWorker {
         await sleepQuietly(
           this.deps.clock,
           fullJitterBackoffMs(attempt, this.deps.options.retryBackoff, this.deps.rng),
-          this.abort.signal,
+          this.stopRequested.signal,
         );
       }
     }

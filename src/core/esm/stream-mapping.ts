@@ -124,6 +124,14 @@ class StreamMappingImpl implements StreamMapping {
       (s) => !this.finished.has(s.id) && s.parentIds.every((p) => this.finished.has(p) || !known.has(p)),
     );
     if (this.stopSignal.signal.aborted) return;
+    // A shard no longer listed (Kafka partition revoked in a rebalance, shard trimmed) stops at once, even when
+    // blocked by retries, so the new owner can take it (DESIGN: "must still answer rebalances").
+    for (const [id, r] of this.running) {
+      if (known.has(id) || r.leaving) continue;
+      this.log.info({ shardId: id }, 'shard no longer listed; stopping its worker');
+      r.leaving = true;
+      void this.shed(r);
+    }
     if (!this.deps.leases) {
       for (const s of eligible) if (!this.running.has(s.id)) this.startWorker(s);
       return;

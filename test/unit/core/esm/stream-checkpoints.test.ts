@@ -139,6 +139,25 @@ describe('stream checkpoints, resume, lineage, lanes', () => {
     await h.stop();
   });
 
+  it('a shard revoked while blocked by retries stops promptly and resumes from its checkpoint when reassigned', async () => {
+    const h = harness({ batchSize: 1, retryBackoff: { baseMs: 60_000, maxMs: 600_000 } });
+    const recs = h.source.put('shard-0', ['ok', 'bad', 'after']);
+    let healthy = false;
+    h.invoker.behaviour = (c) => (c.data[0] === 'bad' && !healthy ? fnError() : ok());
+    await h.mapping.start();
+    await h.clock.runUntil(() => h.invoker.seen.filter((d) => d === 'bad').length === 2);
+    h.source.hidden.add('shard-0');
+    await h.clock.advance(5000);
+    expect(await h.checkpoint()).toBe(recs[0]!.position);
+    healthy = true;
+    h.source.hidden.delete('shard-0');
+    // A fresh worker picks it up within a discovery period, long before the old minute-long backoff would end.
+    await h.clock.runUntil(() => h.invoker.seen.includes('after'), 5000);
+    expect(h.source.opens).toHaveLength(2);
+    expect(h.source.opens[1]!.from).toEqual({ type: 'AFTER', position: recs[0]!.position });
+    await h.stop();
+  });
+
   it('stop(grace) during a blocked retry leaves the batch unacknowledged', async () => {
     const h = harness();
     h.source.put('shard-0', ['a']);

@@ -80,9 +80,14 @@ export class FakeStreamSource implements StreamSource {
     return added;
   }
 
+  /** Shards left out of listShards, like a Kafka partition assigned to another group member. */
+  readonly hidden = new Set<string>();
+
   listShards(): Promise<ShardInfo[]> {
     return Promise.resolve(
-      [...this.shards.values()].map((s) => ({ id: s.id, parentIds: [...s.parentIds], closed: s.closed })),
+      [...this.shards.values()]
+        .filter((s) => !this.hidden.has(s.id))
+        .map((s) => ({ id: s.id, parentIds: [...s.parentIds], closed: s.closed })),
     );
   }
 
