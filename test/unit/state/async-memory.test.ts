@@ -68,4 +68,18 @@ describe('memory async queue', () => {
     expect(await q.depth()).toBe(2);
     expect(await q.oldestAgeMs(100)).toBe(90);
   });
+
+  it('hands out a large backlog in due order across reschedules', async () => {
+    const q = createMemoryAsyncQueue();
+    const dues = Array.from({ length: 1000 }, (_, i) => (i * 7919) % 1000);
+    for (const [i, d] of dues.entries()) await q.enqueue(event(`e${i}`, d));
+    const firstHalf = await q.claim('p', 500, 10_000, 1_000);
+    for (const e of firstHalf.slice(0, 100)) await q.reschedule(e.id, 'p', 5_000, { attempts: 1, throttleRetries: 0 });
+    const rest = await q.claim('p', 2_000, 10_000, 1_000);
+    const order = [...firstHalf, ...rest].map((e) => e.dueAtMs);
+    expect(firstHalf.map((e) => e.dueAtMs)).toEqual([...firstHalf.map((e) => e.dueAtMs)].sort((a, b) => a - b));
+    expect(rest.map((e) => e.dueAtMs)).toEqual([...rest.map((e) => e.dueAtMs)].sort((a, b) => a - b));
+    expect(order).toHaveLength(1100);
+    expect(rest.slice(-100).every((e) => e.dueAtMs === 5_000 && e.attempts === 1)).toBe(true);
+  });
 });
