@@ -91,9 +91,19 @@ async function benchRaw(): Promise<number> {
   return N / secs;
 }
 
-const raw = await benchRaw();
-const sluice = await benchSluice();
-console.log(`events: ${N}`);
+// Alternate the two a few times: on a shared machine one run says little; the medians say more.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const raws: number[] = [];
+const sluices: number[] = [];
+for (let r = 0; r < ROUNDS; r++) {
+  raws.push(await benchRaw());
+  sluices.push(await benchSluice());
+  console.log(`round ${r + 1}: raw ${raws[r]!.toFixed(0)}/s, sluice ${sluices[r]!.toFixed(0)}/s`);
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const raw = median(raws);
+const sluice = median(sluices);
+console.log(`events per run: ${N}, rounds: ${ROUNDS} (medians below)`);
 console.log(`raw ioredis LPUSH/BRPOP: ${raw.toFixed(0)} events/s`);
 console.log(`sluice async (redis store, no-op function): ${sluice.toFixed(0)} events/s`);
 console.log(`ratio sluice/raw: ${(sluice / raw).toFixed(2)}`);

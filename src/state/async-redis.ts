@@ -38,9 +38,9 @@ function stateJson(s: AsyncAttemptState): string {
 
 export function createRedisAsyncQueue(options: RedisAsyncQueueOptions): AsyncQueue {
   const owned = options.client === undefined;
-  const redis =
-    options.client ??
-    new Redis(options.url ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null, lazyConnect: false });
+  // ioredis' default per-command retry limit: while Redis is down, enqueue fails (the API answers 5xx)
+  // and the engine loop logs and backs off, instead of both hanging.
+  const redis = options.client ?? new Redis(options.url ?? 'redis://127.0.0.1:6379');
   const tag = `{${options.prefix ?? 'sluice:async'}}`;
   const keys = ['events', 'state', 'due', 'claims', 'owners', 'enq'].map((k) => `${tag}:${k}`);
   const scripts = { ENQUEUE, CLAIM, EXTEND, COMPLETE, RESCHEDULE, RECOVER };

@@ -53,10 +53,13 @@ export function createAsyncEngine(deps: AsyncEngineDeps): AsyncEngine {
   let loop: Promise<void> | undefined;
   let stopping = false;
   let wake: (() => void) | undefined;
+  /** Set by notify(); a wake-up that arrives while the loop is busy must not be lost. */
+  let woken = false;
   let lastHousekeeping = Number.NEGATIVE_INFINITY;
   let lastHeartbeat = Number.NEGATIVE_INFINITY;
 
   function notify(): void {
+    woken = true;
     wake?.();
   }
 
@@ -102,11 +105,13 @@ export function createAsyncEngine(deps: AsyncEngineDeps): AsyncEngine {
     const free = concurrency - inFlight.size;
     if (free <= 0) return { claimed: 0, free };
     const events = await queue.claim(owner, free, clock.now(), claimTtlMs);
-    for (const event of events) void run(event);
+    // An expired claim this process recovered while still running the attempt: the running copy finishes it.
+    for (const event of events) if (!inFlight.has(event.id)) void run(event);
     return { claimed: events.length, free };
   }
 
   async function idle(ms: number): Promise<void> {
+    if (woken) return;
     const sleeper = new AbortController();
     wake = () => sleeper.abort();
     try {
@@ -120,6 +125,7 @@ export function createAsyncEngine(deps: AsyncEngineDeps): AsyncEngine {
 
   async function mainLoop(): Promise<void> {
     while (!stopping) {
+      woken = false;
       try {
         await housekeeping(clock.now());
         const { claimed, free } = await fill();
@@ -182,7 +188,7 @@ export function createAsyncEngine(deps: AsyncEngineDeps): AsyncEngine {
       const now = clock.now();
       await queue.recoverExpiredClaims(now);
       const events = await queue.claim(owner, concurrency - inFlight.size, now, claimTtlMs);
-      await Promise.all(events.map(run));
+      await Promise.all(events.filter((e) => !inFlight.has(e.id)).map(run));
       metrics.set(ASYNC_METRICS.queueDepth, {}, await queue.depth());
       metrics.set(ASYNC_METRICS.oldestAge, {}, await queue.oldestAgeMs(clock.now()));
       return events.length;
