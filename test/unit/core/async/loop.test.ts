@@ -119,4 +119,34 @@ describe('async engine loop', () => {
     const [back] = await queue.claim('next', 10, Date.now(), 1_000);
     expect(back).toMatchObject({ id: 'r-stop', attempts: 0 });
   });
+
+  it('heartbeats its claims so a long attempt is not recovered by another process', async () => {
+    const queue = createMemoryAsyncQueue();
+    const invoker = new ScriptedInvoker(realClock, [
+      () => new Promise<InvokeResult>((resolve) => setTimeout(() => resolve(ok({})), 800)),
+    ]);
+    const engine = createAsyncEngine({
+      queue,
+      invoker,
+      functions: () => ({ functionArn: ARN, maximumRetryAttempts: 2, maximumEventAgeMs: 21_600_000 }),
+      destinations: new RecordingDestinations().resolve,
+      metrics: new RecordingMetrics(),
+      clock: realClock,
+      logger: new RecordingLogger(),
+      owner: 'p1',
+      options: { claimTtlMs: 300, pollIntervalMs: 10 },
+    });
+    engine.start();
+    await engine.submit('fn', Buffer.from('{}'), 'long');
+    let recovered = 0;
+    // Another process recovering expired claims every 10 ms while the attempt runs.
+    while ((await queue.depth()) > 0) {
+      recovered += await queue.recoverExpiredClaims(Date.now());
+      recovered += (await queue.claim('p2', 1, Date.now(), 300)).length;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await engine.stop(1_000);
+    expect(recovered).toBe(0);
+    expect(invoker.calls).toHaveLength(1);
+  });
 });

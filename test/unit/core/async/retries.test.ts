@@ -112,4 +112,14 @@ describe('async retries (ASY-5, ASY-6)', () => {
     expect(new Set(t.invoker.calls.map((c) => c.requestId))).toEqual(new Set(['req-same']));
     expect(new Set(t.invoker.calls.map((c) => c.payload))).toEqual(new Set(['{"k":"v"}']));
   });
+
+  it('ERR-7 an invoker that throws is treated as a system error: backed off, budget kept', async () => {
+    const t = setup({ maximumRetryAttempts: 0 }, [() => Promise.reject(new Error('socket hang up')), ok({})]);
+    await t.engine.submit('my-function', Buffer.from('{}'), 'req-1');
+    await t.at(0);
+    await t.at(1_000);
+    expect(t.invokedAt()).toEqual([0, 1_000]);
+    expect(t.destinations.to(ON_SUCCESS)).toHaveLength(1);
+    expect(t.logger.lines.some((l) => l.level === 'error' && l.msg === 'invoker threw')).toBe(true);
+  });
 });
