@@ -134,6 +134,7 @@ export function createAsyncEngine(deps: AsyncEngineDeps): AsyncEngine {
         await idle(pollIntervalMs);
       } catch (err) {
         logger.error({ err }, 'async queue unavailable; retrying');
+        woken = false; // a finishing attempt must not turn the back-off into a tight loop
         await idle(ERROR_BACKOFF_MS);
       }
     }

@@ -148,3 +148,56 @@ describe('event-ruler README examples', () => {
     expect(matches({ employees: { firstName: ['Anna'], lastName: ['Jones'] } }, employees)).toBe(false);
   });
 });
+
+describe('Lambda per-source guide examples', () => {
+  it('FLT-9 Kinesis guide record: {"data": {"RequestCode": ["AAAA"]}} matches the base64 JSON data', () => {
+    const record = {
+      kinesis: {
+        kinesisSchemaVersion: '1.0',
+        partitionKey: '1',
+        sequenceNumber: '49590338271490256608559692538361571095921575989136588898',
+        data: 'eyJSZWNvcmROdW1iZXIiOiAiMDAwMSIsICJUaW1lU3RhbXAiOiAieXl5eS1tbS1kZFRoaDptbTpzcyIsICJSZXF1ZXN0Q29kZSI6ICJBQUFBIn0=',
+        approximateArrivalTimestamp: 1545084650.987,
+      },
+      eventSource: 'aws:kinesis',
+      eventVersion: '1.0',
+      eventID: 'shardId-000000000006:49590338271490256608559692538361571095921575989136588898',
+      eventName: 'aws:kinesis:record',
+      invokeIdentityArn: 'arn:aws:iam::123456789012:role/lambda-role',
+      awsRegion: 'us-east-2',
+      eventSourceARN: 'arn:aws:kinesis:us-east-2:123456789012:stream/lambda-stream',
+    };
+    expect(matches({ data: { RequestCode: ['AAAA'] } }, record, 'kinesis')).toBe(true);
+    expect(matches({ data: { RequestCode: ['BBBB'] } }, record, 'kinesis')).toBe(false);
+  });
+
+  it('FLT-8 SQS guide: a JSON body filtered on a body key, a plain body on a body rule', () => {
+    const json = {
+      messageId: '1',
+      body: '{"RecordNumber": "0001", "TimeStamp": "yyyy-mm-ddThh:mm:ss", "RequestCode": "AAAA"}',
+    };
+    expect(matches({ body: { RequestCode: ['AAAA'] } }, json, 'sqs')).toBe(true);
+    const plain = { messageId: '2', body: 'This is a plain string message' };
+    expect(matches({ body: [{ prefix: 'This' }] }, plain, 'sqs')).toBe(true);
+  });
+
+  it('FLT-9 DynamoDB guide: filtering on a key attribute with its type descriptor', () => {
+    const record = {
+      eventName: 'INSERT',
+      dynamodb: {
+        Keys: { CustomerName: { S: 'AnyCompany Industries' } },
+        NewImage: { AccountManager: { S: 'Pat Candella' }, PaymentTerms: { S: '60 days' } },
+      },
+    };
+    expect(
+      matches({ dynamodb: { Keys: { CustomerName: { S: ['AnyCompany Industries'] } } } }, record, 'dynamodb'),
+    ).toBe(true);
+    expect(
+      matches(
+        { eventName: ['INSERT'], dynamodb: { NewImage: { PaymentTerms: { S: [{ prefix: '60' }] } } } },
+        record,
+        'dynamodb',
+      ),
+    ).toBe(true);
+  });
+});

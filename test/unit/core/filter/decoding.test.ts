@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createRecordFilter } from '../../../../src/index.js';
 import { b64, errorsOf, matches, warningsOf } from './helpers.js';
 
@@ -275,5 +275,32 @@ describe('decode once per record, only when needed (FLT-3)', () => {
     expect(f(sqsRecord('{"a":1}'))).toBe(true);
     expect(f(sqsRecord('{"a":2}'))).toBe(false);
     expect(f(sqsRecord('{"a":1}'))).toBe(true);
+  });
+});
+
+describe('compiled once per mapping (DESIGN: never recompile per record)', () => {
+  it('FLT-3 matching parses no JSON when no pattern addresses the data field', () => {
+    const f = createRecordFilter({ Filters: [{ Pattern: '{"a":[{"numeric":[">",1]}]}' }] }, 'generic');
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      for (let i = 0; i < 100; i++) f({ a: i });
+      expect(parse).not.toHaveBeenCalled();
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
+  it('FLT-3 matching parses each SQS body once and never the pattern again', () => {
+    const f = createRecordFilter(
+      { Filters: [{ Pattern: '{"body":{"a":[1]}}' }, { Pattern: '{"body":{"b":[1]}}' }] },
+      'sqs',
+    );
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      for (let i = 0; i < 10; i++) f({ body: `{"a":${i}}` });
+      expect(parse).toHaveBeenCalledTimes(10);
+    } finally {
+      parse.mockRestore();
+    }
   });
 });
