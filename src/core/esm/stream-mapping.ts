@@ -54,6 +54,7 @@ class StreamMappingImpl implements StreamMapping {
   private readonly running = new Map<string, RunningShard>();
   private readonly finished = new Set<string>();
   private readonly pending = new Map<string, number>();
+  private readonly iteratorAges = new Map<string, number>();
   private readonly waker = new Waker();
   private readonly stopSignal = new AbortController();
   private loopDone: Promise<void> = Promise.resolve();
@@ -191,7 +192,15 @@ class StreamMappingImpl implements StreamMapping {
         source: deps.source,
         invoker: deps.invoker,
         options: deps.options,
-        metrics: deps.metrics,
+        metrics: {
+          inc: (name, labels, value) => deps.metrics.inc(name, labels, value),
+          observe: (name, labels, value) => deps.metrics.observe(name, labels, value),
+          // One gauge per mapping: report the oldest shard, as alarms on IteratorAge (Maximum) expect.
+          set: (name, labels, value) =>
+            name === StreamMetric.iteratorAge
+              ? this.setIteratorAge(shard.id, value)
+              : deps.metrics.set(name, labels, value),
+        },
         labels: this.labels,
         clock: deps.clock,
         logger: this.log,
@@ -218,6 +227,7 @@ class StreamMappingImpl implements StreamMapping {
     if (result === 'finished') this.finished.add(id);
     if (this.running.get(id) === entry) this.running.delete(id);
     this.setPending(id, 0);
+    this.setIteratorAge(id, undefined);
     // The checkpoint is written before the lease goes, so the next owner resumes exactly there.
     if (this.deps.leases && !entry.lost) {
       await this.deps.leases.release(this.shardKey(id), this.owner).catch((err: unknown) => {
@@ -226,6 +236,12 @@ class StreamMappingImpl implements StreamMapping {
     }
     // Children of a finished shard can start now rather than at the next discovery.
     this.waker.notify();
+  }
+
+  private setIteratorAge(shardId: string, ms: number | undefined): void {
+    if (ms === undefined) this.iteratorAges.delete(shardId);
+    else this.iteratorAges.set(shardId, ms);
+    this.deps.metrics.set(StreamMetric.iteratorAge, this.labels, Math.max(0, ...this.iteratorAges.values()));
   }
 
   private setPending(shardId: string, n: number): void {
