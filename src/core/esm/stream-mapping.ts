@@ -41,6 +41,8 @@ interface RunningShard {
   leaving: boolean;
   /** The lease was taken by someone else: do not release it. */
   lost: boolean;
+  /** Last successful acquire/renew; past the ttl the lease may belong to someone else. */
+  renewedAt: number;
 }
 
 const DEFAULT_DISCOVERY_MS = 10_000;
@@ -104,6 +106,7 @@ class StreamMappingImpl implements StreamMapping {
       } catch (err) {
         this.log.warn({ err }, 'shard discovery or lease tick failed');
       }
+      this.dropUnrenewedLeases();
       await this.waker.wait(this.deps.clock, this.period, this.stopSignal.signal);
     }
   }
@@ -149,7 +152,8 @@ class StreamMappingImpl implements StreamMapping {
     if (!(await leases.renew(this.instanceKey(), me, this.ttl))) await leases.acquire(this.instanceKey(), me, this.ttl);
     for (const [id, r] of this.running) {
       if (r.leaving) continue;
-      if (!(await leases.renew(this.shardKey(id), me, this.ttl))) {
+      if (await leases.renew(this.shardKey(id), me, this.ttl)) r.renewedAt = this.deps.clock.now();
+      else {
         this.log.warn({ shardId: id }, 'shard lease lost; stopping its worker');
         r.lost = true;
         r.leaving = true;
@@ -177,6 +181,19 @@ class StreamMappingImpl implements StreamMapping {
         this.startWorker(s);
         count++;
       }
+    }
+  }
+
+  /** If the lease store was unreachable for a whole ttl, our leases may have passed to another process: stop. */
+  private dropUnrenewedLeases(): void {
+    if (!this.deps.leases) return;
+    const now = this.deps.clock.now();
+    for (const [id, r] of this.running) {
+      if (r.leaving || now - r.renewedAt < this.ttl) continue;
+      this.log.warn({ shardId: id }, 'shard lease not renewed within its ttl; stopping its worker');
+      r.lost = true;
+      r.leaving = true;
+      r.worker.abortNow();
     }
   }
 
@@ -212,7 +229,13 @@ class StreamMappingImpl implements StreamMapping {
       },
       shard,
     );
-    const entry: RunningShard = { worker, done: Promise.resolve(), leaving: false, lost: false };
+    const entry: RunningShard = {
+      worker,
+      done: Promise.resolve(),
+      leaving: false,
+      lost: false,
+      renewedAt: deps.clock.now(),
+    };
     entry.done = worker.run().then(
       (result) => this.onWorkerExit(shard.id, entry, result),
       (err: unknown) => {
