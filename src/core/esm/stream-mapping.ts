@@ -8,7 +8,7 @@ import type { ShardInfo, StreamSource } from '../../ports/sources.js';
 import type { CheckpointStore, LeaseStore } from '../../ports/state.js';
 import type { Invoker } from '../invoke/types.js';
 import type { Rng } from '../retry/backoff.js';
-import { ShardWorker, type RecordFilter, type ShardWorkerResult } from './shard-worker.js';
+import { ShardWorker, type RecordMatcher, type ShardWorkerResult } from './shard-worker.js';
 import { Waker } from './sleep.js';
 import { StreamMetric } from './stream-metrics.js';
 import type { StreamMappingOptions } from './stream-options.js';
@@ -23,7 +23,7 @@ export interface StreamMappingDeps {
   metrics: Metrics;
   clock: Clock;
   logger: Logger;
-  filter?: RecordFilter;
+  filter?: RecordMatcher;
   random?: Rng;
   newId?: () => string;
 }
