@@ -11,13 +11,14 @@ import { sleepQuietly, Waker } from './sleep.js';
 import { StreamMetric } from './stream-metrics.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, MAX_WINDOW_STATE_BYTES } from './stream-options.js';
 
-export interface RecordFilter {
+/** The mapping's compiled filter (core/filter's RecordFilter fits): records that do not match are skipped. */
+export interface RecordMatcher {
   matches(record: Record<string, unknown>): boolean;
 }
 
 export interface ShardWorkerDeps extends Omit<RunnerContext, 'shard' | 'signal' | 'sleepSignal' | 'isStopping'> {
   checkpoints: CheckpointStore;
-  filter?: RecordFilter;
+  filter?: RecordMatcher;
   /** Records read and not yet checkpointed, for the backlog gauge. */
   onPending?(shardId: string, pending: number): void;
 }

@@ -8,7 +8,7 @@ import type { ShardInfo, StreamSource } from '../../ports/sources.js';
 import type { CheckpointStore, LeaseStore } from '../../ports/state.js';
 import type { Invoker } from '../invoke/types.js';
 import type { Rng } from '../retry/backoff.js';
-import { ShardWorker, type RecordFilter, type ShardWorkerResult } from './shard-worker.js';
+import { ShardWorker, type RecordMatcher, type ShardWorkerResult } from './shard-worker.js';
 import { Waker } from './sleep.js';
 import { StreamMetric } from './stream-metrics.js';
 import type { StreamMappingOptions } from './stream-options.js';
@@ -23,7 +23,7 @@ export interface StreamMappingDeps {
   metrics: Metrics;
   clock: Clock;
   logger: Logger;
-  filter?: RecordFilter;
+  filter?: RecordMatcher;
   random?: Rng;
   newId?: () => string;
 }
@@ -41,6 +41,8 @@ interface RunningShard {
   leaving: boolean;
   /** The lease was taken by someone else: do not release it. */
   lost: boolean;
+  /** Last successful acquire/renew; past the ttl the lease may belong to someone else. */
+  renewedAt: number;
 }
 
 const DEFAULT_DISCOVERY_MS = 10_000;
@@ -54,6 +56,7 @@ class StreamMappingImpl implements StreamMapping {
   private readonly running = new Map<string, RunningShard>();
   private readonly finished = new Set<string>();
   private readonly pending = new Map<string, number>();
+  private readonly iteratorAges = new Map<string, number>();
   private readonly waker = new Waker();
   private readonly stopSignal = new AbortController();
   private loopDone: Promise<void> = Promise.resolve();
@@ -103,6 +106,7 @@ class StreamMappingImpl implements StreamMapping {
       } catch (err) {
         this.log.warn({ err }, 'shard discovery or lease tick failed');
       }
+      this.dropUnrenewedLeases();
       await this.waker.wait(this.deps.clock, this.period, this.stopSignal.signal);
     }
   }
@@ -148,7 +152,8 @@ class StreamMappingImpl implements StreamMapping {
     if (!(await leases.renew(this.instanceKey(), me, this.ttl))) await leases.acquire(this.instanceKey(), me, this.ttl);
     for (const [id, r] of this.running) {
       if (r.leaving) continue;
-      if (!(await leases.renew(this.shardKey(id), me, this.ttl))) {
+      if (await leases.renew(this.shardKey(id), me, this.ttl)) r.renewedAt = this.deps.clock.now();
+      else {
         this.log.warn({ shardId: id }, 'shard lease lost; stopping its worker');
         r.lost = true;
         r.leaving = true;
@@ -179,6 +184,19 @@ class StreamMappingImpl implements StreamMapping {
     }
   }
 
+  /** If the lease store was unreachable for a whole ttl, our leases may have passed to another process: stop. */
+  private dropUnrenewedLeases(): void {
+    if (!this.deps.leases) return;
+    const now = this.deps.clock.now();
+    for (const [id, r] of this.running) {
+      if (r.leaving || now - r.renewedAt < this.ttl) continue;
+      this.log.warn({ shardId: id }, 'shard lease not renewed within its ttl; stopping its worker');
+      r.lost = true;
+      r.leaving = true;
+      r.worker.abortNow();
+    }
+  }
+
   private async shed(r: RunningShard): Promise<void> {
     r.worker.requestStop();
     await this.within(r.done, this.ttl / 3, () => r.worker.abortNow());
@@ -191,7 +209,15 @@ class StreamMappingImpl implements StreamMapping {
         source: deps.source,
         invoker: deps.invoker,
         options: deps.options,
-        metrics: deps.metrics,
+        metrics: {
+          inc: (name, labels, value) => deps.metrics.inc(name, labels, value),
+          observe: (name, labels, value) => deps.metrics.observe(name, labels, value),
+          // One gauge per mapping: report the oldest shard, as alarms on IteratorAge (Maximum) expect.
+          set: (name, labels, value) =>
+            name === StreamMetric.iteratorAge
+              ? this.setIteratorAge(shard.id, value)
+              : deps.metrics.set(name, labels, value),
+        },
         labels: this.labels,
         clock: deps.clock,
         logger: this.log,
@@ -203,7 +229,13 @@ class StreamMappingImpl implements StreamMapping {
       },
       shard,
     );
-    const entry: RunningShard = { worker, done: Promise.resolve(), leaving: false, lost: false };
+    const entry: RunningShard = {
+      worker,
+      done: Promise.resolve(),
+      leaving: false,
+      lost: false,
+      renewedAt: deps.clock.now(),
+    };
     entry.done = worker.run().then(
       (result) => this.onWorkerExit(shard.id, entry, result),
       (err: unknown) => {
@@ -218,6 +250,7 @@ class StreamMappingImpl implements StreamMapping {
     if (result === 'finished') this.finished.add(id);
     if (this.running.get(id) === entry) this.running.delete(id);
     this.setPending(id, 0);
+    this.setIteratorAge(id, undefined);
     // The checkpoint is written before the lease goes, so the next owner resumes exactly there.
     if (this.deps.leases && !entry.lost) {
       await this.deps.leases.release(this.shardKey(id), this.owner).catch((err: unknown) => {
@@ -226,6 +259,12 @@ class StreamMappingImpl implements StreamMapping {
     }
     // Children of a finished shard can start now rather than at the next discovery.
     this.waker.notify();
+  }
+
+  private setIteratorAge(shardId: string, ms: number | undefined): void {
+    if (ms === undefined) this.iteratorAges.delete(shardId);
+    else this.iteratorAges.set(shardId, ms);
+    this.deps.metrics.set(StreamMetric.iteratorAge, this.labels, Math.max(0, ...this.iteratorAges.values()));
   }
 
   private setPending(shardId: string, n: number): void {

@@ -41,3 +41,6 @@ export interface StreamMappingOptions {
 export const DEFAULT_MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 /** STR-35: state above this ends the window early. */
 export const MAX_WINDOW_STATE_BYTES = 1024 * 1024;
+
+/** AWS idle poll cadence per shard (D-13 keeps these as defaults): Kinesis once a second, DynamoDB 4 times. */
+export const DEFAULT_POLL_INTERVAL_MS = { kinesis: 1000, dynamodb: 250 } as const;

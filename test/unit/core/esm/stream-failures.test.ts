@@ -77,6 +77,22 @@ describe('stream failure handling', () => {
     await h.stop();
   });
 
+  it('KAF-17 a source can supply its own batch description (KafkaBatchInfo)', async () => {
+    const h = harness({ maximumRetryAttempts: 0, withDestination: true });
+    h.source.failureBatchInfo = (_shard, records) => ({
+      KafkaBatchInfo: { batchSize: records.length, eventSourceArn: 'arn:aws:kafka:x', payloadSize: 100 },
+    });
+    h.source.put('shard-0', ['a']);
+    h.invoker.behaviour = () => fnError();
+    await h.mapping.start();
+    await h.clock.runUntil(() => h.destination.sent.length === 1);
+    const rec = h.destination.sent[0]!;
+    expect(rec.KinesisBatchInfo).toBeUndefined();
+    expect(rec.KafkaBatchInfo).toEqual({ batchSize: 1, eventSourceArn: 'arn:aws:kafka:x', payloadSize: 100 });
+    expect(rec.requestContext).toMatchObject({ condition: 'RetryAttemptsExhausted', approximateInvokeCount: 1 });
+    await h.stop();
+  });
+
   it('STR-14 without a destination discarded records are dropped, counted, and the shard moves on', async () => {
     const h = harness({ maximumRetryAttempts: 1, batchSize: 1 });
     const recs = h.source.put('shard-0', ['bad', 'good']);

@@ -72,4 +72,20 @@ describe('shard leases', () => {
     expect(h.invoker.calls[0]!.at - start).toBeGreaterThanOrEqual(5000);
     await h.stop();
   });
+
+  it('stops processing when its leases could not be renewed for a whole ttl', async () => {
+    const clock = new SimClock();
+    const source = new FakeStreamSource(clock).addShard('s0');
+    const store = new MemoryStateStore({ clock });
+    const h = harness({ leaseTtlMs: 3000, instanceId: 'a', batchSize: 1 }, { clock, source, store, leases: true });
+    source.put('s0', ['x']);
+    await h.mapping.start();
+    await clock.runUntil(() => h.invoker.seen.includes('x'));
+    store.leases.renew = () => Promise.reject(new Error('redis down'));
+    await clock.advance(4000);
+    source.put('s0', ['y']);
+    await clock.advance(10_000);
+    expect(h.invoker.seen).toEqual(['x']);
+    await h.stop();
+  });
 });

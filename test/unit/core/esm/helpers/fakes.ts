@@ -35,6 +35,7 @@ export class FakeStreamSource implements StreamSource {
   readonly kind = 'kinesis';
   readonly arn = 'arn:aws:kinesis:us-east-1:123456789012:stream/test';
   batchInfoKey?: string;
+  failureBatchInfo?: (shard: ShardInfo, records: readonly StreamRecord[]) => Record<string, unknown>;
   readonly shards = new Map<string, FakeShard>();
   readonly opens: Array<{ shardId: string; from: StartPosition }> = [];
   /** Number of upcoming reads that throw an expired-iterator error. */

@@ -1,6 +1,6 @@
 import { createStreamMapping, type StreamMapping } from '../../../../../src/core/esm/stream-mapping.js';
 import type { StreamMappingOptions } from '../../../../../src/core/esm/stream-options.js';
-import type { RecordFilter } from '../../../../../src/core/esm/shard-worker.js';
+import type { RecordMatcher } from '../../../../../src/core/esm/shard-worker.js';
 import { MemoryStateStore } from '../../../../../src/state/memory.js';
 import {
   FakeDestination,
@@ -26,7 +26,7 @@ export interface Harness {
 }
 
 export function harness(
-  overrides: Partial<StreamMappingOptions> & { withDestination?: boolean; filter?: RecordFilter } = {},
+  overrides: Partial<StreamMappingOptions> & { withDestination?: boolean; filter?: RecordMatcher } = {},
   shared: { clock?: SimClock; source?: FakeStreamSource; store?: MemoryStateStore; leases?: boolean } = {},
 ): Harness {
   const { withDestination, filter, ...rest } = overrides;
