@@ -8,8 +8,6 @@ import { MemoryBroker } from '../../connectors/memory/index.js';
 import type { CompiledConfig } from '../config/compile.js';
 import { createAsyncEngine, type AsyncEngine } from '../core/async/index.js';
 import type { Logger } from '../ports/logger.js';
-import type { StateStore } from '../ports/state.js';
-import type { AsyncQueue } from '../ports/async-queue.js';
 import { HttpServer } from '../http/server.js';
 import { PrometheusMetrics } from '../observability/prometheus.js';
 import { systemClock } from './clock.js';
@@ -33,10 +31,10 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
   const stack: Array<{ name: string; stop: () => Promise<void> }> = [];
 
   try {
-    const state: { store: StateStore; asyncQueue: AsyncQueue } = await openState(config);
+    const state = openState(config);
     stack.push({ name: 'state', stop: () => state.store.close() });
 
-    const functions: Functions = buildFunctions(config, metrics, clock, logger);
+    const functions: Functions = buildFunctions(config, metrics, clock);
     stack.push({ name: 'runtimes', stop: () => functions.close() });
 
     const broker = new MemoryBroker({
@@ -44,11 +42,12 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
       accountId: config.accountId,
       visibilityTimeoutMs: config.tuning.memoryQueueVisibilitySeconds * 1000,
     });
-    let asyncEngine: AsyncEngine | undefined;
-    const destinations = createDestinations(config, broker, metrics, logger, () => asyncEngine);
+    // Destinations may invoke another function asynchronously, so they reach the engine created below.
+    const engineRef: { current?: AsyncEngine } = {};
+    const destinations = createDestinations(config, broker, metrics, logger, () => engineRef.current);
     stack.push({ name: 'destinations', stop: () => destinations.close() });
 
-    asyncEngine = createAsyncEngine({
+    const engine = createAsyncEngine({
       queue: state.asyncQueue,
       invoker: functions.invoker,
       functions: (name) => functions.asyncConfig(name),
@@ -64,8 +63,8 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
         maxPayloadBytes: config.server.maxAsyncPayloadBytes,
       },
     });
-    asyncEngine.start();
-    const engine = asyncEngine;
+    engineRef.current = engine;
+    engine.start();
     const graceMs = config.server.shutdownGraceSeconds * 1000;
     stack.push({ name: 'async', stop: () => engine.stop(graceMs) });
 
@@ -94,6 +93,7 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
       broker,
       invoker: functions.invoker,
       state: state.store,
+      sharedState: state.shared,
       destinations,
       metrics,
       clock,

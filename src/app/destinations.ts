@@ -56,7 +56,7 @@ export function createDestinations(
     const type = connectionTypeOf(address);
     const connection = type === undefined ? undefined : connectionForType(config, type);
     return connector.createDestination(address, {
-      connection: (connection ?? {}) as Record<string, unknown>,
+      connection: connection ?? {},
       region: config.region,
       accountId: config.accountId,
       logger: logger.child({ destination: address }),

@@ -60,8 +60,13 @@ export function eventInvokeConfigRoutes(functions: Functions): ExtraRoute[] {
         if (method === 'GET' || method === 'DELETE') {
           req.resume();
           if (current === undefined)
-            throw new LambdaApiError('ResourceNotFoundException', 404, `The function ${fn.arn} doesn't have an EventInvokeConfig`);
-          if (method === 'GET') return sendJson(res, 200, toResponse(fn.arn, current), { 'x-amzn-RequestId': requestId });
+            throw new LambdaApiError(
+              'ResourceNotFoundException',
+              404,
+              `The function ${fn.arn} doesn't have an EventInvokeConfig`,
+            );
+          if (method === 'GET')
+            return sendJson(res, 200, toResponse(fn.arn, current), { 'x-amzn-RequestId': requestId });
           functions.setEventInvokeConfig(name, undefined);
           res.writeHead(204, { 'x-amzn-RequestId': requestId }).end();
           return;
@@ -75,8 +80,14 @@ export function eventInvokeConfigRoutes(functions: Functions): ExtraRoute[] {
         }
         const retries = intIn(body.MaximumRetryAttempts, 'MaximumRetryAttempts', 0, 2);
         const age = intIn(body.MaximumEventAgeInSeconds, 'MaximumEventAgeInSeconds', 60, 21600);
-        const onSuccess = dest(body.DestinationConfig?.OnSuccess?.Destination, 'DestinationConfig.OnSuccess.Destination');
-        const onFailure = dest(body.DestinationConfig?.OnFailure?.Destination, 'DestinationConfig.OnFailure.Destination');
+        const onSuccess = dest(
+          body.DestinationConfig?.OnSuccess?.Destination,
+          'DestinationConfig.OnSuccess.Destination',
+        );
+        const onFailure = dest(
+          body.DestinationConfig?.OnFailure?.Destination,
+          'DestinationConfig.OnFailure.Destination',
+        );
         // PUT replaces the whole config (left-out settings return to defaults); POST changes the given fields.
         const base = method === 'PUT' || current === undefined ? undefined : current;
         const next: EventInvokeConfig = {

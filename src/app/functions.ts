@@ -7,7 +7,6 @@ import type { Invoker } from '../core/invoke/types.js';
 import type { AsyncFunctionConfig } from '../core/async/index.js';
 import type { Clock } from '../ports/clock.js';
 import type { FunctionRuntime, FunctionSpec } from '../ports/function-runtime.js';
-import type { Logger } from '../ports/logger.js';
 import type { Metrics } from '../ports/metrics.js';
 import { createRuntime } from '../runtimes/index.js';
 
@@ -40,12 +39,16 @@ export function functionSpec(config: CompiledConfig, fn: CompiledFunction): Func
   };
 }
 
-export function buildFunctions(config: CompiledConfig, metrics: Metrics, clock: Clock, logger: Logger): Functions {
+export function buildFunctions(config: CompiledConfig, metrics: Metrics, clock: Clock): Functions {
   const runtimes = new Map<string, { spec: FunctionSpec; runtime: FunctionRuntime; reservedConcurrency?: number }>();
   const eventConfigs = new Map<string, EventInvokeConfig | undefined>();
   for (const fn of config.functions.values()) {
     const spec = functionSpec(config, fn);
-    runtimes.set(fn.name, { spec, runtime: createRuntime(spec, fn.runtime), reservedConcurrency: fn.reservedConcurrency });
+    runtimes.set(fn.name, {
+      spec,
+      runtime: createRuntime(spec, fn.runtime),
+      reservedConcurrency: fn.reservedConcurrency,
+    });
     eventConfigs.set(fn.name, {
       maximumRetryAttempts: fn.async.maximumRetryAttempts,
       maximumEventAgeMs: fn.async.maximumEventAgeMs,
@@ -59,7 +62,6 @@ export function buildFunctions(config: CompiledConfig, metrics: Metrics, clock: 
     accountConcurrency: config.accountConcurrency,
     metrics,
     clock,
-    logger: logger.child({ component: 'invoker' }),
   });
   return {
     invoker,
@@ -80,8 +82,6 @@ export function buildFunctions(config: CompiledConfig, metrics: Metrics, clock: 
     },
     eventInvokeConfig: (name) => eventConfigs.get(name),
     setEventInvokeConfig: (name, cfg) => void eventConfigs.set(name, cfg),
-    async close() {
-      await Promise.all([...runtimes.values()].map((r) => r.runtime.close()));
-    },
+    close: () => invoker.close(),
   };
 }

@@ -27,7 +27,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     case 'validate':
       return runValidate(rest, io);
     case 'test-pattern':
-      return runTestPattern(rest, { stdout: io.stdout, stderr: io.stderr, readFile: (p) => readFile(p, 'utf8') });
+      return runTestPattern(rest, {
+        stdout: (s) => io.stdout(s),
+        stderr: (s) => io.stderr(s),
+        readFile: (p) => readFile(p, 'utf8'),
+      });
     case 'schema':
       return runSchema(io);
     case '-v':

@@ -12,7 +12,9 @@ describe('sluice CLI', () => {
   it('validate exits 2 and lists every problem with its JSON path', async () => {
     const file = await writeConfig({
       functions: { f: { Handler: 'a.b', Timeout: 0 } },
-      eventSourceMappings: [{ FunctionName: 'g', EventSourceArn: 'arn:aws:sqs:us-east-1:000000000000:q', BatchSize: 50 }],
+      eventSourceMappings: [
+        { FunctionName: 'g', EventSourceArn: 'arn:aws:sqs:us-east-1:000000000000:q', BatchSize: 50 },
+      ],
     });
     const r = await runCli(['validate', '--config', file]);
     expect(r.code).toBe(2);

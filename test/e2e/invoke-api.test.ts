@@ -37,7 +37,11 @@ describe('Invoke API over HTTP (ASY-1, ERR-1..5)', () => {
     const res = await invoke('fail', '{}', { 'X-Amz-Log-Type': 'Tail' });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-amz-function-error')).toBe('Unhandled');
-    expect(await res.json()).toMatchObject({ errorType: 'TypeError', errorMessage: 'boom', trace: expect.any(Array) });
+    expect(await res.json()).toMatchObject({
+      errorType: 'TypeError',
+      errorMessage: 'boom',
+      trace: expect.any(Array) as unknown,
+    });
     const tail = Buffer.from(res.headers.get('x-amz-log-result') ?? '', 'base64').toString();
     expect(tail).toContain('about to fail');
   });
