@@ -190,7 +190,7 @@ class QueuePollerImpl implements QueuePoller {
     const sizes: number[] = [];
     for (let left = want, i = 0; left > 0 && i < calls; i++, left -= 10) sizes.push(Math.min(10, left));
     const settled = await Promise.allSettled(sizes.map((n) => this.#source.receive(n, waitMs, this.#pollAbort.signal)));
-    const receivedAt = this.#clock.now();
+    const visibleUntil = this.#clock.now() + this.#o.visibilityTimeoutMs;
     const out: HeldMessage[] = [];
     let firstError: unknown;
     settled.forEach((r, i) => {
@@ -199,7 +199,7 @@ class QueuePollerImpl implements QueuePoller {
         return;
       }
       this.#scaler.onReceive(r.value.length, sizes[i] ?? 0);
-      for (const msg of r.value) out.push({ msg, receivedAt });
+      for (const msg of r.value) out.push({ msg, visibleUntil });
     });
     if (out.length === 0 && firstError !== undefined) {
       throw firstError instanceof Error ? firstError : new Error('receive failed', { cause: firstError });
@@ -207,7 +207,30 @@ class QueuePollerImpl implements QueuePoller {
     this.#receiveFailures = 0;
     this.#m.count(QueueMetric.polled, out.length);
     this.#ensureWorkers();
+    await this.#extendVisibility(out);
     return out;
+  }
+
+  /**
+   * SQS-12: when batching window + function timeout exceed the queue's visibility timeout, messages would come back
+   * while their batch is still filling or running; extend them to window + function timeout + 30 s.
+   */
+  async #extendVisibility(items: HeldMessage[]): Promise<void> {
+    const { maxBatchingWindowMs, functionTimeoutMs, visibilityTimeoutMs } = this.#o;
+    if (items.length === 0 || !this.#source.release || maxBatchingWindowMs + functionTimeoutMs <= visibilityTimeoutMs) {
+      return;
+    }
+    const seconds = Math.ceil((maxBatchingWindowMs + functionTimeoutMs) / 1000) + 30;
+    const now = this.#clock.now();
+    try {
+      await this.#source.release(
+        items.map((h) => h.msg),
+        seconds,
+      );
+      for (const h of items) h.visibleUntil = now + seconds * 1000;
+    } catch (err) {
+      this.#log.warn({ err }, 'could not extend the visibility timeout of a filling batch');
+    }
   }
 
   /** SQS-26: messages that match no filter are deleted from the queue (FLT-3: checked as they arrive). */
@@ -261,7 +284,7 @@ class QueuePollerImpl implements QueuePoller {
     const all = new Set(items.map((h) => h.msg.id));
     const payload = Buffer.from(JSON.stringify({ Records: items.map((h) => h.msg.record) }));
     // SQS-14: throttled invokes are retried until the messages' visibility timeout runs out.
-    const deadline = Math.min(...items.map((h) => h.receivedAt)) + this.#o.visibilityTimeoutMs;
+    const deadline = Math.min(...items.map((h) => h.visibleUntil));
     for (let attempt = 0; ; attempt++) {
       const result = await this.#invokeOnce(payload);
       switch (result.kind) {
@@ -322,7 +345,7 @@ class QueuePollerImpl implements QueuePoller {
   /** Deletes, retrying messages the queue did not delete (never ignored), within the visibility timeout. */
   async #deleteWithRetry(items: readonly HeldMessage[]): Promise<void> {
     if (items.length === 0) return;
-    const deadline = Math.min(...items.map((h) => h.receivedAt)) + this.#o.visibilityTimeoutMs;
+    const deadline = Math.min(...items.map((h) => h.visibleUntil));
     let left: QueueMessage[] = items.map((h) => h.msg);
     for (let attempt = 1; left.length > 0; attempt++) {
       let failedIds: ReadonlySet<string>;
