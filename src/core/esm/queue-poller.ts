@@ -59,8 +59,17 @@ export function createQueuePoller(deps: QueuePollerDeps): QueuePoller {
 
 /**
  * The SQS-style poller (spec §2): `scaler.target` workers each assemble a batch from one or more receives
- * (BatchSize, batching window, 6 MB), filter, invoke, then delete what succeeded. Nothing is deleted for a failed
- * invocation: the queue's visibility timeout brings messages back and its redrive policy moves them to a DLQ.
+ * (BatchSize, batching window from the batch's first message, 6 MB), filter, invoke, then delete what succeeded.
+ *
+ * Decisions:
+ * - Function error: nothing is deleted and nothing is made visible early (SQS-11); the queue's visibility timeout
+ *   brings messages back and its redrive policy moves them to its DLQ (SQS-15).
+ * - Throttle / system error: the same batch is invoked again with exponential backoff (honouring Retry-After) until
+ *   its visibility timeout would run out, then left to reappear on its own (SQS-14). It is not made visible early:
+ *   the function has no capacity, so handing it to another poller at once would only add throttles.
+ * - ChangeMessageVisibility (`release`) is used only when sluice itself lets go of messages: on stop, for FIFO
+ *   messages queued behind a failed message of their group (SQS-24), and to extend visibility (SQS-12).
+ * - The source is the caller's: stop() does not close it.
  */
 class QueuePollerImpl implements QueuePoller {
   readonly #o: ResolvedQueueOptions;
@@ -80,6 +89,7 @@ class QueuePollerImpl implements QueuePoller {
   #workers = 0;
   #inflight = 0;
   #receiveFailures = 0;
+  #stopped: Promise<void> | undefined;
 
   constructor(deps: QueuePollerDeps) {
     this.#o = resolveQueueOptions(deps.options);
@@ -101,8 +111,12 @@ class QueuePollerImpl implements QueuePoller {
     this.#track(this.#backlogLoop());
   }
 
-  async stop(graceMs: number): Promise<void> {
-    if (this.#stopping) return;
+  stop(graceMs: number): Promise<void> {
+    this.#stopped ??= this.#stop(graceMs);
+    return this.#stopped;
+  }
+
+  async #stop(graceMs: number): Promise<void> {
     this.#stopping = true;
     this.#pollAbort.abort();
     const idle = this.#allTasks();
@@ -139,7 +153,13 @@ class QueuePollerImpl implements QueuePoller {
       while (!this.#stopping && this.#workers <= this.#scaler.target) {
         try {
           const batch = await this.#assemble();
-          if (batch.items.length > 0) await this.#process(batch);
+          if (batch.items.length > 0 && this.#stopping) {
+            // stopping while it filled: hand it back rather than start an invocation now
+            this.#buffer.releaseOwner(batch.owner);
+            await this.#release(batch.items.map((h) => h.msg));
+          } else if (batch.items.length > 0) {
+            await this.#process(batch);
+          }
         } catch (err) {
           if (this.#stopping) break;
           // Receive failures (network, permissions): back off so a broken queue is not hammered.
@@ -174,8 +194,8 @@ class QueuePollerImpl implements QueuePoller {
       try {
         received = await this.#receive(want, calls, waitMs);
       } catch (err) {
-        if (batch.items.length === 0 || this.#stopping) throw err;
-        this.#log.warn({ err }, 'receive failed while filling a batch; invoking what it holds');
+        if (batch.items.length === 0) throw err;
+        if (!this.#stopping) this.#log.warn({ err }, 'receive failed while filling a batch; invoking what it holds');
         break;
       }
       if (received.length === 0 && batch.items.length === 0) break; // idle: let the worker re-check the scale

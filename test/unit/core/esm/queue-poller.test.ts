@@ -309,6 +309,23 @@ describe('queue poller: batching', () => {
     expect(queue.deletedIds).toHaveLength(5); // the running batch finished inside the grace period
   });
 
+  it('stop hands back a batch that is still filling instead of invoking it', async () => {
+    const { clock, queue, invoker, poller } = setup({
+      batchSize: 100,
+      maxBatchingWindowMs: 10_000,
+      scaling: { initial: 1, min: 1 },
+    });
+    queue.sendMany(3);
+    poller.start();
+    await runFor(clock, 1000);
+    const stopped = poller.stop(5000);
+    expect(poller.stop(5000)).toBe(stopped);
+    await runUntil(clock, () => poller.status().workers === 0);
+    await stopped;
+    expect(invoker.batches).toHaveLength(0);
+    expect(queue.released.sort()).toEqual(['m-1', 'm-2', 'm-3']);
+  });
+
   it('stop aborts invocations that outlive the grace period and releases their messages', async () => {
     const { clock, queue, invoker, poller } = setup({ scaling: { initial: 1, min: 1 } });
     invoker.durationMs = 60_000;
