@@ -72,6 +72,16 @@ export interface StreamSource {
   buildEvent(shard: ShardInfo, records: readonly StreamRecord[]): unknown;
   /** Identifier a function returns in `batchItemFailures[].itemIdentifier` for this record. */
   itemIdentifier(record: StreamRecord): unknown;
+  /**
+   * Key of the batch description in the on-failure record (§3.7): `KinesisBatchInfo` (default) or
+   * `DDBStreamBatchInfo`. DynamoDB's arrival times are written with second precision.
+   */
+  readonly batchInfoKey?: string;
+  /**
+   * Replaces the default `{ [batchInfoKey]: StreamBatchInfo }` part of the on-failure record, for sources whose
+   * batch description has another shape (Kafka's `KafkaBatchInfo`, KAF-17). Returns the fields to merge in.
+   */
+  failureBatchInfo?(shard: ShardInfo, records: readonly StreamRecord[]): Record<string, unknown>;
   close(): Promise<void>;
 }
 
