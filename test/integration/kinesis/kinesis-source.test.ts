@@ -1,5 +1,5 @@
 // The Kinesis source against a real Kinesis API (kinesalite in-process): positions, order, lineage, shape.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MergeShardsCommand, PutRecordCommand, SplitShardCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { kinesisConnector } from '../../../connectors/kinesis/index.js';
 import type { ConnectorContext } from '../../../src/ports/connector.js';
@@ -84,6 +84,16 @@ async function singleShard(src: StreamSource): Promise<ShardInfo> {
   expect(shards).toHaveLength(1);
   return shards[0] as ShardInfo;
 }
+
+/** Moves kinesalite's clock (it runs in this process and reads Date.now) past the 5-minute iterator lifetime. */
+function expireIterators(): void {
+  const realNow = Date.now.bind(Date);
+  vi.spyOn(Date, 'now').mockImplementation(() => realNow() + 6 * 60_000);
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe('kinesis source (kinesalite)', () => {
   it('STR-5 reads records in sequence order from TRIM_HORIZON with the §5.2 record shape', async () => {
@@ -227,5 +237,28 @@ describe('kinesis source (kinesalite)', () => {
     const shards = await source(name).listShards();
     expect(shards).toHaveLength(12);
     expect(new Set(shards.map((s) => s.id)).size).toBe(12);
+  });
+
+  it('re-acquires an expired iterator AFTER the last record returned, not from TRIM_HORIZON', async () => {
+    const name = uniqueStreamName('expired');
+    await createStream(admin, name, 1);
+    await put(name, ['r1', 'r2', 'r3', 'r4']);
+    const src = source(name);
+    const reader = await src.open(await singleShard(src), { type: 'TRIM_HORIZON' });
+    expect((await reader.read(2, signal)).records.map(dataOf)).toEqual(['r1', 'r2']);
+    expireIterators();
+    await put(name, ['r5']);
+    expect((await readAll(reader, 3)).records.map(dataOf)).toEqual(['r3', 'r4', 'r5']);
+  });
+
+  it('an expired LATEST iterator with nothing read yet keeps the records that arrived meanwhile', async () => {
+    const name = uniqueStreamName('expired-latest');
+    await createStream(admin, name, 1);
+    await put(name, ['before']);
+    const src = source(name);
+    const reader = await src.open(await singleShard(src), { type: 'LATEST' });
+    expireIterators();
+    await put(name, ['while-idle']);
+    expect((await readAll(reader, 1)).records.map(dataOf)).toEqual(['while-idle']);
   });
 });
