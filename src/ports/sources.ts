@@ -24,7 +24,18 @@ export interface QueueSource {
   release?(msgs: readonly QueueMessage[], delaySeconds: number): Promise<void>;
   /** Approximate number of visible messages, for the backlog gauge. */
   backlog?(): Promise<number>;
+  /** The queue's own settings, so the app can check P-6 and pick FIFO mode at start. */
+  describe?(): Promise<QueueDescription>;
   close(): Promise<void>;
+}
+
+export interface QueueDescription {
+  /** The queue's default visibility timeout. */
+  visibilityTimeoutMs: number;
+  fifo: boolean;
+  /** Redrive target and limit when the queue has a DLQ (SQS-15: redrive stays the queue's job). */
+  deadLetterTargetArn?: string;
+  maxReceiveCount?: number;
 }
 
 export interface ShardInfo {
