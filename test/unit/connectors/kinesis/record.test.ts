@@ -45,6 +45,23 @@ describe('kinesis record mapping (§5.2)', () => {
     expect(r.sizeBytes).toBe(Buffer.byteLength(JSON.stringify(r.record)));
   });
 
+  it('P-12 sizeBytes is the exact JSON size of the record, whatever the partition key holds', () => {
+    for (const pk of ['plain', 'quote"d', 'back\\slash', 'ü-umlaut', 'new\nline', '😀', '\u0001', '']) {
+      for (const ms of [0, 1545084650987, 1545084650900, 1700000000000]) {
+        const r = toKinesisStreamRecord(
+          {
+            SequenceNumber: '4959033827149',
+            PartitionKey: pk,
+            Data: new Uint8Array([1, 2, 3, 4]),
+            ApproximateArrivalTimestamp: new Date(ms),
+          },
+          ctx,
+        );
+        expect(r.sizeBytes).toBe(Buffer.byteLength(JSON.stringify(r.record)));
+      }
+    }
+  });
+
   it('encodes only the viewed bytes of a Data slice', () => {
     const backing = new TextEncoder().encode('xxabcxx');
     const r = toKinesisStreamRecord(
