@@ -2,8 +2,8 @@ import type { QueueMessage } from '../../ports/sources.js';
 
 export interface HeldMessage {
   msg: QueueMessage;
-  /** When this poller received it: the visibility timeout runs from here. */
-  receivedAt: number;
+  /** When its visibility timeout runs out (counted from when this poller received it). */
+  visibleUntil: number;
 }
 
 /** A batch being assembled or invoked. */

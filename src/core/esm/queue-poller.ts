@@ -59,8 +59,17 @@ export function createQueuePoller(deps: QueuePollerDeps): QueuePoller {
 
 /**
  * The SQS-style poller (spec §2): `scaler.target` workers each assemble a batch from one or more receives
- * (BatchSize, batching window, 6 MB), filter, invoke, then delete what succeeded. Nothing is deleted for a failed
- * invocation: the queue's visibility timeout brings messages back and its redrive policy moves them to a DLQ.
+ * (BatchSize, batching window from the batch's first message, 6 MB), filter, invoke, then delete what succeeded.
+ *
+ * Decisions:
+ * - Function error: nothing is deleted and nothing is made visible early (SQS-11); the queue's visibility timeout
+ *   brings messages back and its redrive policy moves them to its DLQ (SQS-15).
+ * - Throttle / system error: the same batch is invoked again with exponential backoff (honouring Retry-After) until
+ *   its visibility timeout would run out, then left to reappear on its own (SQS-14). It is not made visible early:
+ *   the function has no capacity, so handing it to another poller at once would only add throttles.
+ * - ChangeMessageVisibility (`release`) is used only when sluice itself lets go of messages: on stop, for FIFO
+ *   messages queued behind a failed message of their group (SQS-24), and to extend visibility (SQS-12).
+ * - The source is the caller's: stop() does not close it.
  */
 class QueuePollerImpl implements QueuePoller {
   readonly #o: ResolvedQueueOptions;
@@ -80,6 +89,7 @@ class QueuePollerImpl implements QueuePoller {
   #workers = 0;
   #inflight = 0;
   #receiveFailures = 0;
+  #stopped: Promise<void> | undefined;
 
   constructor(deps: QueuePollerDeps) {
     this.#o = resolveQueueOptions(deps.options);
@@ -101,8 +111,12 @@ class QueuePollerImpl implements QueuePoller {
     this.#track(this.#backlogLoop());
   }
 
-  async stop(graceMs: number): Promise<void> {
-    if (this.#stopping) return;
+  stop(graceMs: number): Promise<void> {
+    this.#stopped ??= this.#stop(graceMs);
+    return this.#stopped;
+  }
+
+  async #stop(graceMs: number): Promise<void> {
     this.#stopping = true;
     this.#pollAbort.abort();
     const idle = this.#allTasks();
@@ -139,7 +153,13 @@ class QueuePollerImpl implements QueuePoller {
       while (!this.#stopping && this.#workers <= this.#scaler.target) {
         try {
           const batch = await this.#assemble();
-          if (batch.items.length > 0) await this.#process(batch);
+          if (batch.items.length > 0 && this.#stopping) {
+            // stopping while it filled: hand it back rather than start an invocation now
+            this.#buffer.releaseOwner(batch.owner);
+            await this.#release(batch.items.map((h) => h.msg));
+          } else if (batch.items.length > 0) {
+            await this.#process(batch);
+          }
         } catch (err) {
           if (this.#stopping) break;
           // Receive failures (network, permissions): back off so a broken queue is not hammered.
@@ -174,8 +194,8 @@ class QueuePollerImpl implements QueuePoller {
       try {
         received = await this.#receive(want, calls, waitMs);
       } catch (err) {
-        if (batch.items.length === 0 || this.#stopping) throw err;
-        this.#log.warn({ err }, 'receive failed while filling a batch; invoking what it holds');
+        if (batch.items.length === 0) throw err;
+        if (!this.#stopping) this.#log.warn({ err }, 'receive failed while filling a batch; invoking what it holds');
         break;
       }
       if (received.length === 0 && batch.items.length === 0) break; // idle: let the worker re-check the scale
@@ -190,7 +210,7 @@ class QueuePollerImpl implements QueuePoller {
     const sizes: number[] = [];
     for (let left = want, i = 0; left > 0 && i < calls; i++, left -= 10) sizes.push(Math.min(10, left));
     const settled = await Promise.allSettled(sizes.map((n) => this.#source.receive(n, waitMs, this.#pollAbort.signal)));
-    const receivedAt = this.#clock.now();
+    const visibleUntil = this.#clock.now() + this.#o.visibilityTimeoutMs;
     const out: HeldMessage[] = [];
     let firstError: unknown;
     settled.forEach((r, i) => {
@@ -199,7 +219,7 @@ class QueuePollerImpl implements QueuePoller {
         return;
       }
       this.#scaler.onReceive(r.value.length, sizes[i] ?? 0);
-      for (const msg of r.value) out.push({ msg, receivedAt });
+      for (const msg of r.value) out.push({ msg, visibleUntil });
     });
     if (out.length === 0 && firstError !== undefined) {
       throw firstError instanceof Error ? firstError : new Error('receive failed', { cause: firstError });
@@ -207,7 +227,30 @@ class QueuePollerImpl implements QueuePoller {
     this.#receiveFailures = 0;
     this.#m.count(QueueMetric.polled, out.length);
     this.#ensureWorkers();
+    await this.#extendVisibility(out);
     return out;
+  }
+
+  /**
+   * SQS-12: when batching window + function timeout exceed the queue's visibility timeout, messages would come back
+   * while their batch is still filling or running; extend them to window + function timeout + 30 s.
+   */
+  async #extendVisibility(items: HeldMessage[]): Promise<void> {
+    const { maxBatchingWindowMs, functionTimeoutMs, visibilityTimeoutMs } = this.#o;
+    if (items.length === 0 || !this.#source.release || maxBatchingWindowMs + functionTimeoutMs <= visibilityTimeoutMs) {
+      return;
+    }
+    const seconds = Math.ceil((maxBatchingWindowMs + functionTimeoutMs) / 1000) + 30;
+    const now = this.#clock.now();
+    try {
+      await this.#source.release(
+        items.map((h) => h.msg),
+        seconds,
+      );
+      for (const h of items) h.visibleUntil = now + seconds * 1000;
+    } catch (err) {
+      this.#log.warn({ err }, 'could not extend the visibility timeout of a filling batch');
+    }
   }
 
   /** SQS-26: messages that match no filter are deleted from the queue (FLT-3: checked as they arrive). */
@@ -261,7 +304,7 @@ class QueuePollerImpl implements QueuePoller {
     const all = new Set(items.map((h) => h.msg.id));
     const payload = Buffer.from(JSON.stringify({ Records: items.map((h) => h.msg.record) }));
     // SQS-14: throttled invokes are retried until the messages' visibility timeout runs out.
-    const deadline = Math.min(...items.map((h) => h.receivedAt)) + this.#o.visibilityTimeoutMs;
+    const deadline = Math.min(...items.map((h) => h.visibleUntil));
     for (let attempt = 0; ; attempt++) {
       const result = await this.#invokeOnce(payload);
       switch (result.kind) {
@@ -322,7 +365,7 @@ class QueuePollerImpl implements QueuePoller {
   /** Deletes, retrying messages the queue did not delete (never ignored), within the visibility timeout. */
   async #deleteWithRetry(items: readonly HeldMessage[]): Promise<void> {
     if (items.length === 0) return;
-    const deadline = Math.min(...items.map((h) => h.receivedAt)) + this.#o.visibilityTimeoutMs;
+    const deadline = Math.min(...items.map((h) => h.visibleUntil));
     let left: QueueMessage[] = items.map((h) => h.msg);
     for (let attempt = 1; left.length > 0; attempt++) {
       let failedIds: ReadonlySet<string>;

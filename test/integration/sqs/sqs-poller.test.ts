@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SqsTestBed, waitFor } from './sqs-kit.js';
+import type { Invoker } from '../../../src/core/invoke/types.js';
+import { SqsTestBed, jsInvoker, waitFor } from './sqs-kit.js';
 
 type Rec = Record<string, unknown> & {
   messageId: string;
@@ -235,5 +236,58 @@ describe('SQS poller on a real SQS server', () => {
     );
     expect(moved).toEqual(['poison']);
     expect(counts).toEqual(['1', '2']);
+  });
+
+  it('SQS-2/3 starts with 5 concurrent batches and adds more while a backlog remains', async () => {
+    const q = await bed.createQueue('scale');
+    await bed.send(
+      q,
+      Array.from({ length: 300 }, (_, i) => `m-${i}`),
+    );
+    let concurrent = 0;
+    const peaks: number[] = [];
+    const started = Date.now();
+    let done = 0;
+    await bed.startPoller(
+      q,
+      async () => {
+        concurrent++;
+        peaks.push(concurrent);
+        await new Promise((r) => setTimeout(r, 100));
+        concurrent--;
+        done++;
+      },
+      { batchSize: 1, scaling: { addPerMinute: 1200 }, backlogIntervalMs: 500 },
+    );
+    await waitFor(() => peaks.length >= 5, 10_000, 'first batches');
+    expect(Math.max(...peaks.slice(0, 5))).toBeLessThanOrEqual(5);
+    await waitFor(() => done >= 300, 30_000, 'all messages');
+    expect(Math.max(...peaks)).toBeGreaterThan(5);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  it('SQS-14 a throttled batch is retried and deleted once the function has capacity', async () => {
+    const q = await bed.createQueue('throttle');
+    await bed.send(q, ['t']);
+    const counts: string[] = [];
+    const run = jsInvoker((event) => {
+      counts.push(...(event.Records as Rec[]).map((r) => r.attributes['ApproximateReceiveCount']!));
+    });
+    let calls = 0;
+    const throttling: Invoker = {
+      has: () => true,
+      invoke: (fn, req, o) =>
+        ++calls <= 2
+          ? Promise.resolve({
+              kind: 'throttle',
+              reason: 'ConcurrentInvocationLimitExceeded',
+              message: 'Rate Exceeded.',
+            })
+          : run.invoke(fn, req, o),
+    };
+    await bed.startPoller(q, throttling, { retryBackoff: { initialMs: 100, maxMs: 1000 } });
+    await waitFor(async () => counts.length === 1 && (await bed.remaining(q)) === 0, 10_000, 'delivery');
+    expect(calls).toBe(3);
+    expect(counts).toEqual(['1']);
   });
 });

@@ -272,6 +272,24 @@ describe('queue poller: batching', () => {
     expect(new Set(invoker.ids).size).toBe(23);
   });
 
+  it('SQS-12 extends visibility to window + function timeout + 30 s when they exceed the visibility timeout', async () => {
+    const { clock, queue, invoker, poller, start } = setup({
+      batchSize: 100,
+      maxBatchingWindowMs: 20_000,
+      functionTimeoutMs: 15_000,
+      visibilityTimeoutMs: 30_000,
+      scaling: { initial: 2, min: 2 }, // a second poller would pick up messages that came back
+    });
+    invoker.durationMs = 14_000;
+    queue.sendMany(3);
+    poller.start();
+    await runUntil(clock, () => queue.live.length === 0);
+    expect(queue.releaseCalls[0]).toEqual({ ids: ['m-1', 'm-2', 'm-3'], delaySeconds: 65, at: start });
+    // filled for 20 s, ran for 14 s: past the 30 s visibility timeout, yet delivered once and deleted
+    expect(invoker.batches).toHaveLength(1);
+    expect(invoker.batches[0]!.records.map((r) => r.attributes.ApproximateReceiveCount)).toEqual(['1', '1', '1']);
+  });
+
   it('stop hands back messages received but not yet invoked', async () => {
     const MB = 1024 * 1024;
     const { clock, queue, invoker, poller } = setup({
@@ -289,6 +307,23 @@ describe('queue poller: batching', () => {
     await stopped;
     expect(queue.released).toHaveLength(5);
     expect(queue.deletedIds).toHaveLength(5); // the running batch finished inside the grace period
+  });
+
+  it('stop hands back a batch that is still filling instead of invoking it', async () => {
+    const { clock, queue, invoker, poller } = setup({
+      batchSize: 100,
+      maxBatchingWindowMs: 10_000,
+      scaling: { initial: 1, min: 1 },
+    });
+    queue.sendMany(3);
+    poller.start();
+    await runFor(clock, 1000);
+    const stopped = poller.stop(5000);
+    expect(poller.stop(5000)).toBe(stopped);
+    await runUntil(clock, () => poller.status().workers === 0);
+    await stopped;
+    expect(invoker.batches).toHaveLength(0);
+    expect(queue.released.sort()).toEqual(['m-1', 'm-2', 'm-3']);
   });
 
   it('stop aborts invocations that outlive the grace period and releases their messages', async () => {

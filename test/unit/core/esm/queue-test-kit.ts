@@ -100,6 +100,7 @@ export class FakeQueue implements QueueSource {
   readonly receives: Array<{ max: number; waitMs: number; got: number; at: number }> = [];
   readonly deleteCalls: string[][] = [];
   readonly released: string[] = [];
+  readonly releaseCalls: Array<{ ids: string[]; delaySeconds: number; at: number }> = [];
   /** id → how many more delete attempts fail for it. */
   readonly failDeletes = new Map<string, number>();
   #waiters = new Set<AbortController>();
@@ -234,11 +235,12 @@ export class FakeQueue implements QueueSource {
   }
 
   release(msgs: readonly QueueMessage[], delaySeconds: number): Promise<void> {
+    this.releaseCalls.push({ ids: msgs.map((m) => m.id), delaySeconds, at: this.clock.now() });
     for (const msg of msgs) {
       const m = this.#find(msg);
       if (!m) continue;
       m.visibleAt = this.clock.now() + delaySeconds * 1000;
-      this.released.push(m.id);
+      if (delaySeconds === 0) this.released.push(m.id);
     }
     for (const w of this.#waiters) w.abort();
     return Promise.resolve();
