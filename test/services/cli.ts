@@ -1,0 +1,114 @@
+// `npm run services:up` / `services:down` / `services:status`: long-lived servers for local development.
+import { mkdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { say } from './log.js';
+import { startServers } from './orchestrate.js';
+import { servicesDir, servicesFile } from './paths.js';
+import { stopProcessGroup, groupAlive } from './proc.js';
+import { parseSelection } from './selection.js';
+import { answeringServers, readServicesFile } from './services-file.js';
+import type { ServicesFile } from './services-file.js';
+import { CREDENTIALS, REGION } from './types.js';
+import type { ServerName, ServersInfo } from './types.js';
+
+/** A ready-to-paste sluice `connections` block (connection names = the server kinds). */
+export function connectionsBlock(s: ServersInfo): string {
+  const aws = (endpoint: string) => ({ endpoint, region: REGION, credentials: { ...CREDENTIALS } });
+  const connections: Record<string, unknown> = {};
+  if (s.sqs) connections.sqs = aws(s.sqs.endpoint);
+  if (s.kinesis) connections.kinesis = aws(s.kinesis.endpoint);
+  if (s.dynamodb) connections.dynamodb = aws(s.dynamodb.endpoint);
+  if (s.kafka) connections.kafka = { brokers: s.kafka.brokers };
+  if (s.redis) connections.redis = { url: s.redis.url };
+  return JSON.stringify({ connections }, null, 2);
+}
+
+async function up(): Promise<void> {
+  const { names } = parseSelection();
+  const existing = readServicesFile();
+  if (existing) {
+    const answering = await answeringServers(existing, names);
+    if (names.every((n) => n in answering)) {
+      say(`already running (${servicesFile}); 'npm run services:down' stops them`);
+      process.stdout.write(`${connectionsBlock(existing.servers)}\n`);
+      return;
+    }
+    say('a previous services:up is (partly) down; stopping it and starting fresh');
+    await down();
+  }
+  const rootDir = path.join(servicesDir, 'data');
+  rmSync(rootDir, { recursive: true, force: true });
+  mkdirSync(rootDir, { recursive: true });
+  const started = await startServers(names, { rootDir, background: true });
+  const file: ServicesFile = {
+    rootDir,
+    servers: started.info,
+    processes: Object.fromEntries(
+      Object.entries(started.procs).map(([n, p]) => [n, { pid: p.pid, logFile: p.logFile }]),
+    ),
+  };
+  writeFileSync(servicesFile, `${JSON.stringify(file, null, 2)}\n`);
+  say(`wrote ${servicesFile}; logs in ${rootDir}/<server>/; stop with 'npm run services:down'`);
+  say('tests can reuse these servers: SLUICE_TEST_SERVERS_REUSE=1 npm test');
+  process.stdout.write(`${connectionsBlock(started.info)}\n`);
+}
+
+async function down(): Promise<void> {
+  const file = readServicesFile();
+  if (!file) {
+    say(`nothing to stop (${servicesFile} does not exist)`);
+    return;
+  }
+  await Promise.all(
+    Object.entries(file.processes).map(async ([name, p]) => {
+      if (!p) return;
+      // Only signal a group whose leader still runs with its data dir in argv (pids get reused).
+      if (!groupAlive(p.pid) || !ownsDataDir(p.pid, path.dirname(p.logFile))) {
+        say(`${name}: not running`);
+        return;
+      }
+      await stopProcessGroup(p.pid);
+      say(`${name}: stopped (pid ${p.pid})`);
+    }),
+  );
+  rmSync(servicesFile, { force: true });
+  rmSync(file.rootDir, { recursive: true, force: true });
+}
+
+/** Servers run with their data dir as working directory; a recycled pid will not. */
+function ownsDataDir(pid: number, dataDir: string): boolean {
+  try {
+    return readlinkSync(`/proc/${pid}/cwd`) === dataDir;
+  } catch {
+    return false;
+  }
+}
+
+async function status(): Promise<void> {
+  const file = readServicesFile();
+  if (!file) {
+    say('not running');
+    process.exitCode = 1;
+    return;
+  }
+  const names = Object.keys(file.servers) as ServerName[];
+  const answering = await answeringServers(file, names);
+  for (const n of names) say(`${n.padEnd(9)} ${n in answering ? 'up  ' : 'DOWN'} ${JSON.stringify(file.servers[n])}`);
+  if (names.some((n) => !(n in answering))) process.exitCode = 1;
+  process.stdout.write(`${connectionsBlock(file.servers)}\n`);
+}
+
+const commands: Record<string, () => Promise<void>> = { up, down, status };
+const command = commands[process.argv[2] ?? ''];
+if (!command) {
+  say('usage: tsx test/services/cli.ts up|down|status   (SLUICE_TEST_SERVERS=redis,sqs for a subset)');
+  process.exit(2);
+}
+try {
+  await command();
+  // Background servers are unref'd; exit explicitly so no client socket keeps us alive.
+  process.exit();
+} catch (e) {
+  say(e instanceof Error ? e.message : String(e));
+  process.exit(1);
+}
