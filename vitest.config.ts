@@ -3,14 +3,12 @@ import type { Reporter } from 'vitest/node';
 
 // SLUICE_TEST_SERVERS=none is the explicit opt-out of the integration tests (real servers). Say so loudly, twice.
 const integrationOptedOut = process.env.SLUICE_TEST_SERVERS?.trim().toLowerCase() === 'none';
-const notRunBanner = [
-  '',
-  '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
-  '!!  SLUICE_TEST_SERVERS=none: INTEGRATION TESTS (test/integration) WERE NOT RUN  !!',
-  '!!  Run `npm test` without it to test against the real servers.               !!',
-  '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
-  '',
-].join('\n');
+const bannerLines = [
+  'SLUICE_TEST_SERVERS=none: INTEGRATION TESTS (test/integration) WERE NOT RUN',
+  'Unset SLUICE_TEST_SERVERS to test against the real servers.',
+];
+const bar = '!'.repeat(Math.max(...bannerLines.map((l) => l.length)) + 8);
+const notRunBanner = ['', bar, ...bannerLines.map((l) => `!!  ${l.padEnd(bar.length - 8)}  !!`), bar, ''].join('\n');
 const notRunReporter: Reporter = { onTestRunEnd: () => void process.stderr.write(`${notRunBanner}\n`) };
 if (integrationOptedOut) process.stderr.write(`${notRunBanner}\n`);
 

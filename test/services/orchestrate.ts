@@ -59,7 +59,7 @@ export async function startServers(
     const detail = failures.map((f) => `### ${f.name}: ${errorText(f.error)}`).join('\n\n');
     throw new Error(`Test server(s) failed to start: ${failures.map((f) => f.name).join(', ')}\n\n${detail}`);
   }
-  say(`all ${names.length} server(s) ready in ${seconds(performance.now() - t0)} (started in parallel)`);
+  if (names.length) say(`${names.join(', ')} ready in ${seconds(performance.now() - t0)} (started in parallel)`);
   return { info, procs, timings, stop };
 }
 

@@ -49,7 +49,8 @@ export const elasticmq: ServerDef<'sqs'> = {
       background,
     });
     const info = { endpoint: `http://127.0.0.1:${port}` };
-    await waitReady(proc, () => this.probe(info), 60_000);
+    // An exception in main leaves pekko's threads (and the JVM) running: fail on the log line instead of waiting.
+    await waitReady(proc, () => this.probe(info), 60_000, /Uncaught exception in thread: main/);
     return { info, proc };
   },
   async probe(info) {
