@@ -1,9 +1,11 @@
 // `npm run services:up` / `services:down` / `services:status`: long-lived servers for local development.
 import { mkdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { say } from './log.js';
+import { say, seconds, timed } from './log.js';
+import { SERVERS } from './servers/index.js';
+import type { ServerDef } from './servers/server.js';
 import { startServers } from './orchestrate.js';
-import { servicesDir, servicesFile } from './paths.js';
+import { cacheDir, servicesDir, servicesFile } from './paths.js';
 import { stopProcessGroup, groupAlive } from './proc.js';
 import { parseSelection } from './selection.js';
 import { answeringServers, readServicesFile } from './services-file.js';
@@ -86,10 +88,20 @@ async function status(): Promise<void> {
   process.stdout.write(`${connectionsBlock(file.servers)}\n`);
 }
 
-const commands: Record<string, () => Promise<void>> = { up, down, status };
+/** Idempotent install of the selected servers into the cache (CI runs it before the tests to time it apart). */
+async function install(): Promise<void> {
+  const { names } = parseSelection();
+  for (const name of names) {
+    const def = SERVERS[name] as ServerDef;
+    const { ms } = await timed(() => def.install());
+    say(`${def.title.padEnd(34)} install ${seconds(ms).padStart(6)}  (cache: ${cacheDir()})`);
+  }
+}
+
+const commands: Record<string, () => Promise<void>> = { install, up, down, status };
 const command = commands[process.argv[2] ?? ''];
 if (!command) {
-  say('usage: tsx test/services/cli.ts up|down|status   (SLUICE_TEST_SERVERS=redis,sqs for a subset)');
+  say('usage: tsx test/services/cli.ts install|up|down|status   (SLUICE_TEST_SERVERS=redis,sqs for a subset)');
   process.exit(2);
 }
 try {

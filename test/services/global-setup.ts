@@ -45,5 +45,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const { ms } = await timed(() => started.stop());
     rmSync(rootDir, { recursive: true, force: true });
     if (toStart.length) say(`stopped ${toStart.join(', ')} in ${seconds(ms)}`);
+    for (const t of started.timings) {
+      say(
+        `timing ${t.name.padEnd(9)} install ${seconds(t.installMs).padStart(6)}  start ${seconds(t.startMs).padStart(6)}`,
+      );
+    }
   };
 }
