@@ -20,6 +20,8 @@ export interface SpawnOptions {
   env?: NodeJS.ProcessEnv;
   /** Keep running after this Node process exits (services:up). Otherwise the kernel kills it with us. */
   background?: boolean;
+  /** Runs after stop() once the process group is gone (e.g. to keep a JVM class-data archive it wrote). */
+  afterStop?: () => void;
 }
 
 const live = new Set<number>();
@@ -73,6 +75,11 @@ export function spawnServer(opts: SpawnOptions): ServerProcess {
     stop: async () => {
       await stopProcessGroup(pid);
       live.delete(pid);
+      try {
+        opts.afterStop?.();
+      } catch {
+        // best effort: a cache we could not keep is rebuilt next time
+      }
     },
   };
 }

@@ -23,6 +23,7 @@ export const dynamodb: ServerDef<'dynamodb'> = {
     if (!lib) await this.install();
     const port = await freePort();
     // DynamoDB Local has no bind-address option: it listens on all interfaces (on the dynamic port).
+    // No AppCDS: DynamoDBLocal.jar's manifest Class-Path names its own (non-empty) directory, which CDS refuses.
     const proc = spawnServer({
       name: 'dynamodb',
       command: 'java',

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { makeSqsClient } from '../clients.js';
+import { jvmClassCache } from '../jvm-cds.js';
 import { ensureMavenLib, FAST_JVM_FLAGS } from '../maven.js';
 import { freePort } from '../ports.js';
 import { spawnServer } from '../proc.js';
@@ -34,11 +35,14 @@ export const elasticmq: ServerDef<'sqs'> = {
     const port = await freePort();
     const conf = path.join(dataDir, 'elasticmq.conf');
     writeFileSync(conf, config(port));
+    const cds = jvmClassCache(`elasticmq-${VERSION}`, dataDir);
     const proc = spawnServer({
       name: 'sqs',
       command: 'java',
+      afterStop: cds.collect,
       args: [
         ...FAST_JVM_FLAGS,
+        ...cds.flags,
         '-Xmx256m',
         `-Dconfig.file=${conf}`,
         '-cp',

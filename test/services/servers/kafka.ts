@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { logLevel } from 'kafkajs';
 import { makeKafka } from '../clients.js';
+import { jvmClassCache } from '../jvm-cds.js';
 import { ensureMavenLib, FAST_JVM_FLAGS } from '../maven.js';
 import { freePort } from '../ports.js';
 import { spawnServer } from '../proc.js';
@@ -87,11 +88,13 @@ export const kafka: ServerDef<'kafka'> = {
     writeFileSync(log4j, LOG4J);
     const logFlag = `-Dlog4j.configuration=file:${log4j}`;
     const clusterId = randomBytes(16).toString('base64url'); // 22 chars, like `kafka-storage random-uuid`
+    const formatCds = jvmClassCache(`${MAVEN_NAME}-storage-tool`, dataDir);
     try {
       await execFileP(
         'java',
         [
           ...FAST_JVM_FLAGS,
+          ...formatCds.flags,
           '-Xmx128m',
           logFlag,
           '-cp',
@@ -110,11 +113,15 @@ export const kafka: ServerDef<'kafka'> = {
       const err = e as { stdout?: string; stderr?: string; message: string };
       throw new Error(`kafka storage format failed: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`);
     }
+    formatCds.collect();
+    const cds = jvmClassCache(MAVEN_NAME, dataDir);
     const proc = spawnServer({
       name: 'kafka',
       command: 'java',
+      afterStop: cds.collect,
       args: [
         ...FAST_JVM_FLAGS,
+        ...cds.flags,
         '-Xms128m',
         '-Xmx512m',
         logFlag,
