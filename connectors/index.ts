@@ -7,9 +7,6 @@ import { sqsConnector } from './sqs/index.js';
 
 export const connectors: readonly ConnectorDefinition[] = [sqsConnector, kinesisConnector, dynamoDbStreamsConnector];
 
-export function findConnector(
-  list: readonly ConnectorDefinition[],
-  address: string,
-): ConnectorDefinition | undefined {
+export function findConnector(list: readonly ConnectorDefinition[], address: string): ConnectorDefinition | undefined {
   return list.find((c) => c.matches(address));
 }

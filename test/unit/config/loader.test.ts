@@ -110,7 +110,11 @@ describe('config loader', () => {
     };
     expect(paths(cfg)).toEqual(['eventSourceMappings[0].FilterCriteria.Filters']);
     expect(paths({ ...cfg, limits: { maxFiltersPerMapping: 10 } })).toEqual([]);
-    expect(paths({ ...cfg, limits: { maxFiltersPerMapping: 11 } })).toEqual(['limits.maxFiltersPerMapping']);
+    // An invalid limit is reported, and the filters are still checked against the default of 5.
+    expect(paths({ ...cfg, limits: { maxFiltersPerMapping: 11 } })).toEqual([
+      'limits.maxFiltersPerMapping',
+      'eventSourceMappings[0].FilterCriteria.Filters',
+    ]);
   });
 
   it('FIFO queues: BatchSize at most 10 and no batching window', () => {
