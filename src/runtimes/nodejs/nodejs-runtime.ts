@@ -140,7 +140,8 @@ export class NodejsRuntime implements FunctionRuntime {
     // D-8: a timed-out, aborted or crashed environment is thrown away; the next invoke starts cold.
     if (reusable) this.release(env);
     else void this.discard(env);
-    if (outcome.type === 'aborted') return aborted(this.spec.name);
+    // An environment ended by close() did not fail on its own: shutdown is not a function error.
+    if (outcome.type === 'aborted' || (this.closed && !reusable)) return aborted(this.spec.name);
     if (outcome.type === 'timeout') {
       const seconds = (limitMs / 1000).toFixed(2);
       const line = `${new Date().toISOString()} ${req.requestId} Task timed out after ${seconds} seconds\n`;
@@ -148,10 +149,16 @@ export class NodejsRuntime implements FunctionRuntime {
       this.onLog(line, this.spec.name);
     }
     const tail = req.tailLogs ? { logTail: this.tail(req.requestId, logs, times) } : {};
-    if (outcome.type === 'ok') {
-      return { kind: 'success', payload: Buffer.from(outcome.payload), durationMs, coldStart, ...tail };
+    const payload = outcome.type === 'ok' ? Buffer.from(outcome.payload) : undefined;
+    if (payload && payload.length <= MAX_RESPONSE_BYTES) {
+      return { kind: 'success', payload, durationMs, coldStart, ...tail };
     }
-    const error: ErrorBody = outcome.type === 'timeout' ? timeoutBody(req.requestId, limitMs) : outcome.error;
+    const error: ErrorBody =
+      outcome.type === 'timeout'
+        ? timeoutBody(req.requestId, limitMs)
+        : outcome.type === 'error'
+          ? outcome.error
+          : responseTooLarge();
     return {
       kind: 'function-error',
       payload: errorPayload(error),
@@ -192,6 +199,16 @@ export class NodejsRuntime implements FunctionRuntime {
     this.all.delete(env);
     await env.terminate();
   }
+}
+
+// Lambda's synchronous response limit and the error it reports beyond it.
+const MAX_RESPONSE_BYTES = 6_291_556;
+
+function responseTooLarge(): ErrorBody {
+  return {
+    errorType: 'Function.ResponseSizeTooLarge',
+    errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
+  };
 }
 
 function aborted(name: string): InvokeResult {

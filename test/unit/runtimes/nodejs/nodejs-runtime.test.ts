@@ -149,6 +149,32 @@ describe('nodejs runtime', () => {
     expect(body(failed)).toMatchObject({ errorMessage: 'callback failure' });
   });
 
+  it('a sync handler answers null once the loop drains; context.succeed still completes', async () => {
+    expect(body(await runtime('handlers.syncValue').invoke(request(), never))).toBeNull();
+    expect(body(await runtime('handlers.legacySucceed').invoke(request(), never))).toEqual({ legacy: true });
+  });
+
+  it('a response over 6 MB is Function.ResponseSizeTooLarge', async () => {
+    const result = await runtime('handlers.huge').invoke(request(), never);
+    expect(result).toMatchObject({ kind: 'function-error', errorType: 'Function.ResponseSizeTooLarge' });
+  });
+
+  it('ERR-3 an unhandled rejection → Runtime.UnhandledPromiseRejection, environment replaced', async () => {
+    const rt = runtime('handlers.floating');
+    const result = await rt.invoke(request(), never);
+    expect(result).toMatchObject({ kind: 'function-error', errorType: 'Runtime.UnhandledPromiseRejection' });
+    expect(body(result)).toMatchObject({ errorMessage: 'Error: nobody awaited me' });
+    await expect.poll(() => rt.environmentCount).toBe(0);
+  });
+
+  it('close() during an invocation ends it as a system error, not a function error', async () => {
+    const rt = runtime('handlers.sleep');
+    const pending = rt.invoke(request({ ms: 5000 }), never);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    await rt.close();
+    expect(await pending).toMatchObject({ kind: 'system-error' });
+  });
+
   it('answers at once when callbackWaitsForEmptyEventLoop is false', async () => {
     const rt = runtime('callback.noWait', { timeoutMs: 2000 });
     const result = await rt.invoke(request(), never);
@@ -157,7 +183,8 @@ describe('nodejs runtime', () => {
 
   it('ERR-4/D-8 times out: Sandbox.Timedout, environment discarded, next invoke is cold', async () => {
     const rt = runtime('handlers.sleep', { timeoutMs: 300 });
-    const result = await rt.invoke(request({ ms: 5000 }, { requestId: 'slow-1' }), never);
+    const result = await rt.invoke(request({ ms: 5000 }, { requestId: 'slow-1', tailLogs: true }), never);
+    expect((result as { logTail?: string }).logTail).toMatch(/slow-1 Task timed out after 0\.30 seconds\n/);
     expect(result).toMatchObject({ kind: 'function-error', errorType: 'Sandbox.Timedout', durationMs: 300 });
     expect(body(result)).toEqual({
       errorType: 'Sandbox.Timedout',
