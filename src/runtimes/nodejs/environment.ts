@@ -2,6 +2,7 @@
 // It runs one invocation at a time; a crash, exit or termination makes it dead for good.
 import { Worker } from 'node:worker_threads';
 import { toErrorBody, type ErrorBody } from '../shared/error-body.js';
+import { transpiledBootstrap } from './dev-bootstrap.js';
 import type { EnvironmentData, InvokeMessage, WorkerMessage } from './protocol.js';
 
 export type RunOutcome =
@@ -31,9 +32,7 @@ export class Environment {
 
   constructor(options: EnvironmentOptions) {
     this.logStreamName = options.data.logStreamName;
-    const entry = bootstrapEntry();
-    this.worker = new Worker(entry.code, {
-      eval: entry.eval,
+    this.worker = new Worker(bootstrapEntry(), {
       env: options.env,
       workerData: options.data,
       // Lambda's MemorySize bounds the heap; running out ends this environment, not the service.
@@ -124,15 +123,9 @@ export class Environment {
   }
 }
 
-/**
- * Production runs the compiled bootstrap next to this file. Under vitest this file is TypeScript,
- * so the worker loads the .ts bootstrap through tsx (a devDependency) from a tiny eval entry.
- */
-function bootstrapEntry(): { code: string | URL; eval: boolean } {
+/** Production runs the compiled bootstrap next to this file; from TypeScript sources, a transpiled copy. */
+function bootstrapEntry(): URL {
   const here = import.meta.url;
-  if (!here.endsWith('.ts')) return { code: new URL('./worker-bootstrap.js', here), eval: false };
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const target = new URL('./worker-bootstrap.ts', here).href;
-  const code = `import(${JSON.stringify(tsxApi)}).then((api) => api.tsImport(${JSON.stringify(target)}, ${JSON.stringify(here)}))`;
-  return { code, eval: true };
+  if (!here.endsWith('.ts')) return new URL('./worker-bootstrap.js', here);
+  return transpiledBootstrap(new URL('./worker-bootstrap.ts', here));
 }

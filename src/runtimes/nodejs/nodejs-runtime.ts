@@ -185,7 +185,8 @@ export class NodejsRuntime implements FunctionRuntime {
       void this.discard(env);
       return;
     }
-    env.onLog = () => {};
+    // Output between invocations (late timers) still reaches the service log, just not a tail.
+    env.onLog = (text) => this.onLog(text, this.spec.name);
     env.idleTimer = setTimeout(() => {
       const i = this.idle.indexOf(env);
       if (i >= 0) this.idle.splice(i, 1);
