@@ -13,6 +13,11 @@ export interface NodejsRuntimeOptions {
   idleTimeoutMs?: number;
   /** Limit for a cold start's init phase (Lambda: 10 s), separate from the function timeout. */
   initTimeoutMs?: number;
+  /**
+   * Most environments (worker threads) alive at once; past it an invocation is throttled. The
+   * invoker's concurrency limits normally bind first; this protects the host when they are large.
+   */
+  maxEnvironments?: number;
   /** Where function output goes besides the log tail; default the service's stdout. */
   onLog?: (text: string, functionName: string) => void;
 }
@@ -26,6 +31,7 @@ export class NodejsRuntime implements FunctionRuntime {
   private readonly taskRoot: string;
   private readonly idleTimeoutMs: number;
   private readonly initTimeoutMs: number;
+  private readonly maxEnvironments: number;
   private readonly onLog: (text: string, functionName: string) => void;
   private closed = false;
 
@@ -42,6 +48,7 @@ export class NodejsRuntime implements FunctionRuntime {
     this.taskRoot = path.resolve(typeof codeUri === 'string' ? codeUri : '.');
     this.idleTimeoutMs = options.idleTimeoutMs ?? 300_000;
     this.initTimeoutMs = options.initTimeoutMs ?? 10_000;
+    this.maxEnvironments = options.maxEnvironments ?? Number.POSITIVE_INFINITY;
     this.onLog = options.onLog ?? ((text) => void process.stdout.write(text));
   }
 
@@ -53,6 +60,13 @@ export class NodejsRuntime implements FunctionRuntime {
   async invoke(req: InvokeRequest, signal: AbortSignal): Promise<InvokeResult> {
     if (this.closed || signal.aborted) return aborted(this.spec.name);
     const warm = this.idle.pop();
+    if (!warm && this.all.size >= this.maxEnvironments) {
+      return {
+        kind: 'throttle',
+        reason: 'ConcurrentInvocationLimitExceeded',
+        message: `Rate Exceeded. (${this.spec.name}: all ${this.maxEnvironments} execution environments busy)`,
+      };
+    }
     const env = warm ?? this.spawn();
     clearTimeout(env.idleTimer);
     const logs = new LogTail();
@@ -142,15 +156,9 @@ export class NodejsRuntime implements FunctionRuntime {
     else void this.discard(env);
     // An environment ended by close() did not fail on its own: shutdown is not a function error.
     if (outcome.type === 'aborted' || (this.closed && !reusable)) return aborted(this.spec.name);
-    if (outcome.type === 'timeout') {
-      const seconds = (limitMs / 1000).toFixed(2);
-      const line = `${new Date().toISOString()} ${req.requestId} Task timed out after ${seconds} seconds\n`;
-      logs.push(line);
-      this.onLog(line, this.spec.name);
-    }
-    const tail = req.tailLogs ? { logTail: this.tail(req.requestId, logs, times) } : {};
     const payload = outcome.type === 'ok' ? Buffer.from(outcome.payload) : undefined;
     if (payload && payload.length <= MAX_RESPONSE_BYTES) {
+      const tail = req.tailLogs ? { logTail: this.tail(req.requestId, logs, times) } : {};
       return { kind: 'success', payload, durationMs, coldStart, ...tail };
     }
     const error: ErrorBody =
@@ -159,6 +167,14 @@ export class NodejsRuntime implements FunctionRuntime {
         : outcome.type === 'error'
           ? outcome.error
           : responseTooLarge();
+    // The runtime's own log line for the failure, as Lambda writes it to the log stream.
+    const line =
+      outcome.type === 'timeout'
+        ? `${new Date().toISOString()} ${req.requestId} Task timed out after ${(limitMs / 1000).toFixed(2)} seconds\n`
+        : `${new Date().toISOString()}\t${req.requestId}\tERROR\tInvoke Error \t${JSON.stringify(error)}\n`;
+    logs.push(line);
+    this.onLog(line, this.spec.name);
+    const tail = req.tailLogs ? { logTail: this.tail(req.requestId, logs, times) } : {};
     return {
       kind: 'function-error',
       payload: errorPayload(error),

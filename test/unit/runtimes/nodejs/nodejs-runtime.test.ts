@@ -73,6 +73,16 @@ describe('nodejs runtime', () => {
     expect(rt.environmentCount).toBe(2);
   });
 
+  it('throttles instead of starting more than maxEnvironments environments', async () => {
+    const rt = runtime('handlers.sleep', {}, { maxEnvironments: 1 });
+    const first = rt.invoke(request({ ms: 300 }), never);
+    expect(await rt.invoke(request({ ms: 1 }), never)).toMatchObject({
+      kind: 'throttle',
+      reason: 'ConcurrentInvocationLimitExceeded',
+    });
+    expect(await first).toMatchObject({ kind: 'success' });
+  });
+
   it('reaps idle environments after the idle time', async () => {
     const rt = runtime('handlers.counter', {}, { idleTimeoutMs: 100 });
     await rt.invoke(request(), never);
@@ -138,6 +148,10 @@ describe('nodejs runtime', () => {
     const err = body(result) as { errorType: string; errorMessage: string; trace: string[] };
     expect(err).toMatchObject({ errorType: 'TypeError', errorMessage: 'bad input' });
     expect(err.trace[0]).toBe('TypeError: bad input');
+    const tailed = await rt.invoke(request({}, { requestId: 'err-tail', tailLogs: true }), never);
+    expect((tailed as { logTail?: string }).logTail).toMatch(
+      /\terr-tail\tERROR\tInvoke Error \t\{"errorType":"TypeError"/,
+    );
     expect(await rt.invoke(request(), never)).toMatchObject({ coldStart: false });
   });
 
