@@ -21,6 +21,8 @@ type Waiter = (outcome: RunOutcome) => void;
 export class Environment {
   readonly logStreamName: string;
   onLog: (text: string) => void = () => {};
+  /** Called once when the worker has exited, for whatever reason. */
+  onExit: () => void = () => {};
   idleTimer: NodeJS.Timeout | undefined;
   private readonly worker: Worker;
   private waiter: Waiter | undefined;
@@ -41,7 +43,7 @@ export class Environment {
     this.ready = new Promise<RunOutcome>((resolve) => (this.waiter = resolve));
     this.worker.on('message', (msg: WorkerMessage) => this.onMessage(msg));
     this.worker.on('error', (err) => (this.workerError = err));
-    this.worker.on('exit', (code) => this.onExit(code));
+    this.worker.on('exit', (code) => this.exited(code));
   }
 
   get alive(): boolean {
@@ -99,10 +101,11 @@ export class Environment {
     }
   }
 
-  private onExit(code: number): void {
+  private exited(code: number): void {
     this.dead = true;
     clearTimeout(this.idleTimer);
     this.settle(this.exitOutcome(code));
+    this.onExit();
   }
 
   // ERR-3: how Lambda reports an environment that died during an invocation.

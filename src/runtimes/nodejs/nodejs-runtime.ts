@@ -59,7 +59,7 @@ export class NodejsRuntime implements FunctionRuntime {
 
   async invoke(req: InvokeRequest, signal: AbortSignal): Promise<InvokeResult> {
     if (this.closed || signal.aborted) return aborted(this.spec.name);
-    const warm = this.idle.pop();
+    const warm = this.takeIdle();
     if (!warm && this.all.size >= this.maxEnvironments) {
       return {
         kind: 'throttle',
@@ -107,6 +107,16 @@ export class NodejsRuntime implements FunctionRuntime {
     await Promise.all([...this.all].map((env) => this.discard(env)));
   }
 
+  // Newest first, so older environments go idle long enough to be reaped. An environment that died
+  // while idle (a late timer threw, say) is dropped rather than handed out.
+  private takeIdle(): Environment | undefined {
+    for (let env = this.idle.pop(); env; env = this.idle.pop()) {
+      if (env.alive) return env;
+      void this.discard(env);
+    }
+    return undefined;
+  }
+
   private spawn(): Environment {
     const logStreamName = newLogStreamName();
     const env = new Environment({
@@ -123,6 +133,11 @@ export class NodejsRuntime implements FunctionRuntime {
       env: functionEnv(this.spec, this.handler, this.taskRoot, logStreamName),
       memorySizeMb: this.spec.memorySizeMb,
     });
+    env.onExit = () => {
+      this.all.delete(env);
+      const i = this.idle.indexOf(env);
+      if (i >= 0) this.idle.splice(i, 1);
+    };
     this.all.add(env);
     return env;
   }
@@ -203,17 +218,15 @@ export class NodejsRuntime implements FunctionRuntime {
     }
     // Output between invocations (late timers) still reaches the service log, just not a tail.
     env.onLog = (text) => this.onLog(text, this.spec.name);
-    env.idleTimer = setTimeout(() => {
-      const i = this.idle.indexOf(env);
-      if (i >= 0) this.idle.splice(i, 1);
-      void this.discard(env);
-    }, this.idleTimeoutMs);
+    env.idleTimer = setTimeout(() => void this.discard(env), this.idleTimeoutMs);
     env.idleTimer.unref();
     this.idle.push(env);
   }
 
   private async discard(env: Environment): Promise<void> {
     this.all.delete(env);
+    const i = this.idle.indexOf(env);
+    if (i >= 0) this.idle.splice(i, 1);
     await env.terminate();
   }
 }

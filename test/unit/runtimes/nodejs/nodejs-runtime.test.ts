@@ -226,6 +226,13 @@ describe('nodejs runtime', () => {
     await expect.poll(() => rt.environmentCount).toBe(0);
   });
 
+  it('an environment that crashes while idle is not reused', async () => {
+    const rt = runtime('handlers.lateCrash');
+    expect(await rt.invoke(request(), never)).toMatchObject({ kind: 'success', coldStart: true });
+    await expect.poll(() => rt.environmentCount).toBe(0);
+    expect(await rt.invoke(request(), never)).toMatchObject({ kind: 'success', coldStart: true });
+  });
+
   it('ERR-3 a throw at import is reported for the invocation and init is retried next time', async () => {
     const rt = runtime('import-throws.handler');
     const result = await rt.invoke(request(), never);
