@@ -51,7 +51,8 @@ export class Environment {
   }
 
   /** Resolves once init ran: ok, or the init error (the environment is then unusable). */
-  init(): Promise<RunOutcome> {
+  init(requestId: string): Promise<RunOutcome> {
+    this.requestId ??= requestId; // names the invocation in an exit during init
     return this.ready;
   }
 
@@ -83,6 +84,7 @@ export class Environment {
         this.onLog(msg.data);
         return;
       case 'ready':
+        this.requestId = undefined;
         this.settle({ type: 'ok', payload: '' });
         return;
       case 'init-error':
@@ -110,7 +112,7 @@ export class Environment {
 
   // ERR-3: how Lambda reports an environment that died during an invocation.
   private exitOutcome(code: number): RunOutcome {
-    const prefix = `RequestId: ${this.requestId ?? 'init'} Error: `;
+    const prefix = `RequestId: ${this.requestId ?? 'unknown'} Error: `;
     if (this.crashError) return { type: 'error', error: this.crashError, fatal: true };
     if ((this.workerError as { code?: string } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
       const error = {

@@ -78,7 +78,7 @@ export class NodejsRuntime implements FunctionRuntime {
     let initMs = 0;
     if (!warm) {
       const initStart = performance.now();
-      const init = await this.timed(env.init(), this.initTimeoutMs, signal);
+      const init = await this.timed(env.init(req.requestId), this.initTimeoutMs, signal);
       initMs = performance.now() - initStart;
       if (init.type !== 'ok') {
         return this.finish(env, init, req, logs, { durationMs: initMs, initMs, coldStart: true }, this.initTimeoutMs);

@@ -241,6 +241,14 @@ describe('nodejs runtime', () => {
     expect(await rt.invoke(request(), never)).toMatchObject({ kind: 'function-error', coldStart: true });
   });
 
+  it('ERR-3 process.exit during init → Runtime.ExitError naming the invocation', async () => {
+    const result = await runtime('exit-at-import.handler').invoke(request({}, { requestId: 'init-exit' }), never);
+    expect(result).toMatchObject({ kind: 'function-error', errorType: 'Runtime.ExitError', coldStart: true });
+    expect(body(result)).toMatchObject({
+      errorMessage: 'RequestId: init-exit Error: Runtime exited with error: exit status 3',
+    });
+  });
+
   it('ERR-3 a missing module, a syntax error and a missing export get Runtime.* error types', async () => {
     const missing = await runtime('nope.handler').invoke(request(), never);
     expect(missing).toMatchObject({ kind: 'function-error', errorType: 'Runtime.ImportModuleError' });
