@@ -33,7 +33,7 @@ export default tseslint.config(
   { files: ['**/*.{js,mjs,cjs}'], ...tseslint.configs.disableTypeChecked },
   // Example and fixture handlers are plain Node.js code, as users write them (CommonJS or ESM).
   {
-    files: ['config/functions/**/*.{js,mjs,cjs}', 'test/fixtures/functions/**/*.{js,mjs,cjs}'],
+    files: ['config/functions/**/*.{js,mjs,cjs}', 'test/fixtures/**/*.{js,mjs,cjs}'],
     languageOptions: {
       globals: {
         process: 'readonly',

@@ -1,5 +1,5 @@
-// Example function for the README: a plain Lambda Node.js handler, run by sluice's nodejs runtime.
+// The example function of the README: answers a greeting with the request id Lambda's context carries.
 export const handler = async (event, context) => ({
-  hello: event?.name ?? 'world',
+  message: `${process.env.GREETING ?? 'hello'}, ${event?.name ?? 'world'}`,
   requestId: context.awsRequestId,
 });

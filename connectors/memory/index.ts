@@ -1,0 +1,93 @@
+// The memory connector: named in-process queues and streams, addressed as memory://queue/<name> and
+// memory://stream/<name>. One broker per process is shared by the mappings, the destinations and the
+// HTTP route that puts records (POST /sluice/memory/...).
+import type { ConnectorDefinition } from '../../src/ports/connector.js';
+import type { Destination } from '../../src/ports/sources.js';
+import { MemoryQueue } from './queue.js';
+import { MemoryStream } from './stream.js';
+
+export { MemoryQueue } from './queue.js';
+export { MemoryStream } from './stream.js';
+
+export interface MemoryBrokerOptions {
+  region: string;
+  accountId: string;
+  visibilityTimeoutMs: number;
+  streamShards?: number;
+  retentionMs?: number;
+}
+
+export class MemoryBroker {
+  private readonly queues = new Map<string, MemoryQueue>();
+  private readonly streams = new Map<string, MemoryStream>();
+
+  constructor(private readonly options: MemoryBrokerOptions) {}
+
+  queue(name: string): MemoryQueue {
+    let q = this.queues.get(name);
+    if (q === undefined) {
+      q = new MemoryQueue(name, `memory://queue/${name}`, {
+        visibilityTimeoutMs: this.options.visibilityTimeoutMs,
+        region: this.options.region,
+      });
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  stream(name: string): MemoryStream {
+    let s = this.streams.get(name);
+    if (s === undefined) {
+      s = new MemoryStream(name, `memory://stream/${name}`, {
+        shards: this.options.streamShards ?? 1,
+        retentionMs: this.options.retentionMs ?? 24 * 3600 * 1000,
+        region: this.options.region,
+      });
+      this.streams.set(name, s);
+    }
+    return s;
+  }
+
+  hasQueue(name: string): boolean {
+    return this.queues.has(name);
+  }
+
+  hasStream(name: string): boolean {
+    return this.streams.has(name);
+  }
+}
+
+const QUEUE = /^memory:\/\/queue\/([A-Za-z0-9_.-]+)$/;
+const STREAM = /^memory:\/\/stream\/([A-Za-z0-9_.-]+)$/;
+
+export function memoryConnector(broker: MemoryBroker): ConnectorDefinition {
+  return {
+    kind: 'memory',
+    matches: (address) => QUEUE.test(address) || STREAM.test(address),
+    createQueueSource: (address) => {
+      const name = QUEUE.exec(address)?.[1];
+      if (name === undefined) throw new Error(`not a memory queue address: ${address}`);
+      return broker.queue(name).source();
+    },
+    createStreamSource: (address) => {
+      const name = STREAM.exec(address)?.[1];
+      if (name === undefined) throw new Error(`not a memory stream address: ${address}`);
+      return broker.stream(name).source();
+    },
+    createDestination: (address): Destination => {
+      const q = QUEUE.exec(address)?.[1];
+      const s = STREAM.exec(address)?.[1];
+      return {
+        arn: address,
+        send: (record) => {
+          const body = JSON.stringify(record);
+          if (q !== undefined) broker.queue(q).send(body);
+          else if (s !== undefined) broker.stream(s).put('destination', Buffer.from(body));
+          else return Promise.reject(new Error(`not a memory address: ${address}`));
+          return Promise.resolve();
+        },
+        close: () => Promise.resolve(),
+      };
+    },
+  };
+}

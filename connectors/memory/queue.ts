@@ -1,0 +1,159 @@
+// An in-process queue with SQS's consumer semantics: visibility timeout, receive count, delete by
+// receipt. Used by the embedded default and by engine tests; records look like SQS records (§5.1) so
+// handlers written for SQS run unchanged.
+import { createHash, randomUUID } from 'node:crypto';
+import type { QueueMessage, QueueSource } from '../../src/ports/sources.js';
+
+interface Stored {
+  id: string;
+  body: string;
+  sentAtMs: number;
+  firstReceiveMs?: number;
+  receiveCount: number;
+  visibleAtMs: number;
+  receipt?: string;
+  groupId?: string;
+  attributes: Record<string, string>;
+}
+
+export interface MemoryQueueOptions {
+  visibilityTimeoutMs: number;
+  region: string;
+  now?: () => number;
+}
+
+export class MemoryQueue {
+  private readonly messages = new Map<string, Stored>();
+  private waiters = new Set<() => void>();
+  private readonly now: () => number;
+
+  constructor(
+    readonly name: string,
+    readonly arn: string,
+    private readonly options: MemoryQueueOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  send(body: string, opts: { groupId?: string; attributes?: Record<string, string> } = {}): string {
+    const id = randomUUID();
+    this.messages.set(id, {
+      id,
+      body,
+      sentAtMs: this.now(),
+      receiveCount: 0,
+      visibleAtMs: 0,
+      groupId: opts.groupId,
+      attributes: opts.attributes ?? {},
+    });
+    const waiters = this.waiters;
+    this.waiters = new Set();
+    for (const w of waiters) w();
+    return id;
+  }
+
+  get visibleCount(): number {
+    const now = this.now();
+    let n = 0;
+    for (const m of this.messages.values()) if (m.visibleAtMs <= now) n++;
+    return n;
+  }
+
+  get size(): number {
+    return this.messages.size;
+  }
+
+  private take(max: number): QueueMessage[] {
+    const now = this.now();
+    const out: QueueMessage[] = [];
+    for (const m of this.messages.values()) {
+      if (out.length >= max) break;
+      if (m.visibleAtMs > now) continue;
+      m.receiveCount++;
+      m.firstReceiveMs ??= now;
+      m.visibleAtMs = now + this.options.visibilityTimeoutMs;
+      m.receipt = randomUUID();
+      out.push(this.toMessage(m));
+    }
+    return out;
+  }
+
+  private toMessage(m: Stored): QueueMessage {
+    const record = {
+      messageId: m.id,
+      receiptHandle: m.receipt,
+      body: m.body,
+      attributes: {
+        ApproximateReceiveCount: String(m.receiveCount),
+        SentTimestamp: String(m.sentAtMs),
+        SenderId: 'sluice',
+        ApproximateFirstReceiveTimestamp: String(m.firstReceiveMs ?? m.sentAtMs),
+        ...(m.groupId === undefined ? {} : { MessageGroupId: m.groupId }),
+      },
+      messageAttributes: {},
+      md5OfBody: createHash('md5').update(m.body).digest('hex'),
+      md5OfMessageAttributes: null,
+      eventSource: 'aws:sqs',
+      eventSourceARN: this.arn,
+      awsRegion: this.options.region,
+    };
+    return {
+      id: m.id,
+      groupId: m.groupId,
+      sizeBytes: Buffer.byteLength(JSON.stringify(record)),
+      sentAtMs: m.sentAtMs,
+      receiveCount: m.receiveCount,
+      record,
+    };
+  }
+
+  async receive(max: number, waitMs: number, signal: AbortSignal): Promise<QueueMessage[]> {
+    const got = this.take(max);
+    if (got.length > 0 || waitMs <= 0 || signal.aborted) return got;
+    // Long poll: wake on a send, on the next visibility expiry, on the wait limit or on abort.
+    await new Promise<void>((resolve) => {
+      const nextVisible = Math.min(...[...this.messages.values()].map((m) => m.visibleAtMs), Infinity);
+      const wait = Math.max(1, Math.min(waitMs, nextVisible - this.now()));
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        this.waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, wait);
+      signal.addEventListener('abort', done, { once: true });
+      this.waiters.add(done);
+    });
+    return this.take(max);
+  }
+
+  /** Deletes by receipt handle; a stale receipt (message received again since) is not deleted. */
+  delete(msgs: readonly QueueMessage[]): string[] {
+    const failed: string[] = [];
+    for (const msg of msgs) {
+      const stored = this.messages.get(msg.id);
+      if (stored !== undefined && stored.receipt === msg.record.receiptHandle) this.messages.delete(msg.id);
+      else if (stored !== undefined) failed.push(msg.id);
+    }
+    return failed;
+  }
+
+  release(msgs: readonly QueueMessage[], delaySeconds: number): void {
+    for (const msg of msgs) {
+      const stored = this.messages.get(msg.id);
+      if (stored !== undefined) stored.visibleAtMs = this.now() + delaySeconds * 1000;
+    }
+  }
+
+  source(): QueueSource {
+    return {
+      kind: 'memory-queue',
+      arn: this.arn,
+      receive: (max, waitMs, signal) => this.receive(max, waitMs, signal),
+      delete: (msgs) => Promise.resolve(this.delete(msgs)),
+      release: (msgs, delay) => Promise.resolve(this.release(msgs, delay)),
+      backlog: () => Promise.resolve(this.visibleCount),
+      close: () => Promise.resolve(),
+    };
+  }
+}

@@ -1,0 +1,143 @@
+// An in-process stream with Kinesis's model: shards chosen by partition key, increasing sequence numbers,
+// retention. Records look like Kinesis records (§5.2) so Kinesis handlers run unchanged.
+import { createHash } from 'node:crypto';
+import type {
+  ReadResult,
+  ShardInfo,
+  ShardReader,
+  StartPosition,
+  StreamRecord,
+  StreamSource,
+} from '../../src/ports/sources.js';
+
+interface Entry {
+  seq: string;
+  partitionKey: string;
+  data: Buffer;
+  arrivalMs: number;
+}
+
+export interface MemoryStreamOptions {
+  shards: number;
+  retentionMs: number;
+  region: string;
+  now?: () => number;
+}
+
+const SEQ_WIDTH = 20;
+
+export class MemoryStream {
+  private readonly shards: Entry[][];
+  private counter = 0;
+  private readonly now: () => number;
+
+  constructor(
+    readonly name: string,
+    readonly arn: string,
+    private readonly options: MemoryStreamOptions,
+  ) {
+    this.shards = Array.from({ length: Math.max(1, options.shards) }, () => []);
+    this.now = options.now ?? Date.now;
+  }
+
+  shardId(i: number): string {
+    return `shardId-${String(i).padStart(12, '0')}`;
+  }
+
+  put(partitionKey: string, data: Buffer): { shardId: string; sequenceNumber: string } {
+    const digest = createHash('md5').update(partitionKey).digest();
+    const index = digest.readUInt32BE(0) % this.shards.length;
+    const seq = String(++this.counter).padStart(SEQ_WIDTH, '0');
+    const shard = this.shards[index] as Entry[];
+    shard.push({ seq, partitionKey, data, arrivalMs: this.now() });
+    this.trim(shard);
+    return { shardId: this.shardId(index), sequenceNumber: seq };
+  }
+
+  private trim(shard: Entry[]): void {
+    const oldest = this.now() - this.options.retentionMs;
+    while (shard.length > 0 && (shard[0] as Entry).arrivalMs < oldest) shard.shift();
+  }
+
+  private toRecord(shardId: string, e: Entry): StreamRecord {
+    const record = {
+      kinesis: {
+        kinesisSchemaVersion: '1.0',
+        partitionKey: e.partitionKey,
+        sequenceNumber: e.seq,
+        data: e.data.toString('base64'),
+        approximateArrivalTimestamp: e.arrivalMs / 1000,
+      },
+      eventSource: 'aws:kinesis',
+      eventVersion: '1.0',
+      eventID: `${shardId}:${e.seq}`,
+      eventName: 'aws:kinesis:record',
+      invokeIdentityArn: 'arn:aws:iam::000000000000:role/sluice',
+      awsRegion: this.options.region,
+      eventSourceARN: this.arn,
+    };
+    return {
+      position: e.seq,
+      partitionKey: e.partitionKey,
+      arrivalMs: e.arrivalMs,
+      sizeBytes: Buffer.byteLength(JSON.stringify(record)),
+      record,
+    };
+  }
+
+  private startIndex(shard: Entry[], from: StartPosition): number {
+    switch (from.type) {
+      case 'TRIM_HORIZON':
+        return 0;
+      case 'LATEST':
+        return shard.length;
+      case 'AT_TIMESTAMP': {
+        const i = shard.findIndex((e) => e.arrivalMs >= from.timestampMs);
+        return i === -1 ? shard.length : i;
+      }
+      case 'AFTER': {
+        const i = shard.findIndex((e) => e.seq > from.position);
+        return i === -1 ? shard.length : i;
+      }
+    }
+  }
+
+  source(): StreamSource {
+    return {
+      kind: 'memory-stream',
+      arn: this.arn,
+      listShards: () =>
+        Promise.resolve(this.shards.map((_s, i): ShardInfo => ({ id: this.shardId(i), parentIds: [] }))),
+      open: (info, from) => {
+        const index = Number(info.id.replace('shardId-', ''));
+        const shard = this.shards[index];
+        if (shard === undefined) return Promise.reject(new Error(`no shard ${info.id} in ${this.name}`));
+        this.trim(shard);
+        // Position-based (not index-based) so trimming never shifts the cursor.
+        const first = shard[this.startIndex(shard, from)];
+        let after: string | undefined = first === undefined ? (shard.at(-1)?.seq ?? '') : undefined;
+        if (first !== undefined) after = String(BigInt(first.seq) - 1n).padStart(SEQ_WIDTH, '0');
+        const reader: ShardReader = {
+          read: (limit): Promise<ReadResult> => {
+            this.trim(shard);
+            const start = shard.findIndex((e) => e.seq > (after ?? ''));
+            const slice = start === -1 ? [] : shard.slice(start, start + limit);
+            const last = slice.at(-1);
+            if (last !== undefined) after = last.seq;
+            const newest = shard.at(-1);
+            return Promise.resolve({
+              records: slice.map((e) => this.toRecord(info.id, e)),
+              endOfShard: false,
+              millisBehindLatest: newest === undefined || last === undefined ? 0 : newest.arrivalMs - last.arrivalMs,
+            });
+          },
+          close: () => Promise.resolve(),
+        };
+        return Promise.resolve(reader);
+      },
+      buildEvent: (_shard, records) => ({ Records: records.map((r) => r.record) }),
+      itemIdentifier: (r) => r.position,
+      close: () => Promise.resolve(),
+    };
+  }
+}

@@ -1,0 +1,44 @@
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+export const MAIN_HELP = `sluice — AWS Lambda event source mappings and async invocation for any infrastructure
+
+Usage: sluice <command> [options]
+
+Commands:
+  start          run the service (Invoke API, mappings, async queue)
+  validate       check a config file and list every problem with its JSON path
+  test-pattern   try a filter pattern against records
+  schema         print the JSON Schema of the config file
+
+Options:
+  -h, --help     show help (also after a command: sluice start --help)
+  -v, --version  print the version
+
+Exit codes:
+  0  success (validate: config is valid)
+  1  runtime failure (could not start, a server failed)
+  2  invalid config or invalid usage (problems are printed on stderr)
+`;
+
+export const START_HELP = `Usage: sluice start [--config FILE]
+
+Starts sluice with the config file (default: config/sluice.json). The service never starts on an invalid
+config: every problem is printed on stderr with its JSON path and the exit code is 2.
+SIGTERM or SIGINT drains: polling stops, in-flight work finishes within server.shutdownGraceSeconds,
+checkpoints are flushed, connections close, exit 0.
+
+Options:
+  -c, --config FILE   config file (JSON)
+  -h, --help          show this help
+`;
+
+export const VALIDATE_HELP = `Usage: sluice validate [--config FILE]
+
+Checks a config file without connecting to anything. Prints "valid" and exits 0, or prints every problem
+with its JSON path on stderr and exits 2. Warnings (e.g. filter operators AWS Lambda may reject) are
+printed but do not fail validation.
+
+Options:
+  -c, --config FILE   config file (JSON)
+  -h, --help          show this help
+`;

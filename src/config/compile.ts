@@ -1,0 +1,370 @@
+// Stage three of config loading: parsed config (with defaults) → compiled config the engine runs on.
+// Checks the cross-field rules of spec §1 (P-1, P-2, P-7, P-11, FIFO limits, which fields each source
+// accepts), resolves references (functions, connections), applies per-source defaults and turns every
+// duration into milliseconds.
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { Connection, ParsedConfig, ParsedFunction, ParsedMapping } from './schema.js';
+import { validateFilterCriteria } from '../core/filter/index.js';
+import { FILTER_KIND, isDestinationAddress, QUEUE_KINDS, sourceKindOf, type SourceKind } from './source-kind.js';
+import type { Problem } from './problems.js';
+
+export interface CompiledFunction {
+  name: string;
+  arn: string;
+  runtime: 'nodejs' | 'http' | 'lambda';
+  settings: Record<string, unknown>;
+  timeoutMs: number;
+  memorySizeMb: number;
+  environment: Record<string, string>;
+  reservedConcurrency?: number;
+  async: {
+    maximumRetryAttempts: number;
+    maximumEventAgeMs: number;
+    onSuccess?: string;
+    onFailure?: string;
+    deadLetterTargetArn?: string;
+  };
+}
+
+export interface CompiledMapping {
+  uuid: string;
+  arn: string;
+  functionName: string;
+  kind: SourceKind;
+  /** The source address: ARN or URI; for Kafka `kafka://<topic>`. */
+  eventSourceArn: string;
+  connectionName?: string;
+  connection?: Connection;
+  enabled: boolean;
+  batchSize: number;
+  maxBatchingWindowMs: number;
+  startingPosition?: 'TRIM_HORIZON' | 'LATEST' | 'AT_TIMESTAMP';
+  startingPositionTimestampMs?: number;
+  filterPatterns: string[];
+  reportBatchItemFailures: boolean;
+  bisectBatchOnFunctionError: boolean;
+  maximumRetryAttempts: number;
+  maximumRecordAgeMs: number;
+  parallelizationFactor: number;
+  tumblingWindowMs: number;
+  onFailure?: string;
+  maximumConcurrency?: number;
+  fifo: boolean;
+  topics?: string[];
+  bootstrapServers?: string[];
+  consumerGroupId?: string;
+}
+
+export interface CompiledConfig {
+  region: string;
+  accountId: string;
+  server: ParsedConfig['server'];
+  logLevel: ParsedConfig['logLevel'];
+  state: ParsedConfig['state'];
+  accountConcurrency: number;
+  maxFiltersPerMapping: number;
+  tuning: ParsedConfig['tuning'];
+  connections: Record<string, Connection>;
+  functions: Map<string, CompiledFunction>;
+  mappings: CompiledMapping[];
+  /** Directory of the config file: relative paths (CodeUri, Handler) resolve against it. */
+  baseDir: string;
+}
+
+/** Fields each source kind accepts beyond the common ones; anything else is rejected with its path. */
+const STREAM_FIELDS = [
+  'StartingPosition',
+  'StartingPositionTimestamp',
+  'BisectBatchOnFunctionError',
+  'MaximumRetryAttempts',
+  'MaximumRecordAgeInSeconds',
+  'ParallelizationFactor',
+  'TumblingWindowInSeconds',
+  'DestinationConfig',
+] as const;
+const ALLOWED: Record<SourceKind, readonly string[]> = {
+  sqs: ['ScalingConfig'],
+  'memory-queue': ['ScalingConfig'],
+  kinesis: STREAM_FIELDS,
+  dynamodb: STREAM_FIELDS,
+  'memory-stream': STREAM_FIELDS,
+  redis: STREAM_FIELDS,
+  kafka: [
+    'StartingPosition',
+    'StartingPositionTimestamp',
+    'BisectBatchOnFunctionError',
+    'MaximumRetryAttempts',
+    'MaximumRecordAgeInSeconds',
+    'DestinationConfig',
+    'Topics',
+    'SelfManagedEventSource',
+    'SelfManagedKafkaEventSourceConfig',
+  ],
+};
+const KIND_SPECIFIC = new Set([...STREAM_FIELDS, ...ALLOWED.kafka, 'ScalingConfig']);
+const CONNECTION_TYPE: Record<SourceKind, Connection['type'] | undefined> = {
+  sqs: 'sqs',
+  kinesis: 'kinesis',
+  dynamodb: 'dynamodb',
+  kafka: 'kafka',
+  redis: 'redis',
+  'memory-queue': undefined,
+  'memory-stream': undefined,
+};
+
+export function functionArn(region: string, accountId: string, name: string): string {
+  return `arn:aws:lambda:${region}:${accountId}:function:${name}`;
+}
+
+/** A stable UUID (v4 layout) derived from the mapping's function and source, so restarts keep checkpoints. */
+function derivedUuid(seed: string): string {
+  const h = createHash('sha256').update(seed).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+function compileFunction(cfg: ParsedConfig, name: string, fn: ParsedFunction, problems: Problem[]): CompiledFunction {
+  const at = `functions.${name}`;
+  if (fn.Runtime === 'nodejs' && fn.Handler === undefined)
+    problems.push({ path: `${at}.Handler`, message: 'required for Runtime nodejs' });
+  if (fn.Runtime === 'http' && fn.Url === undefined)
+    problems.push({ path: `${at}.Url`, message: 'required for Runtime http' });
+  if (fn.Runtime === 'lambda') {
+    const conn = fn.Connection === undefined ? undefined : cfg.connections[fn.Connection];
+    if (fn.Connection !== undefined && conn?.type !== 'lambda')
+      problems.push({ path: `${at}.Connection`, message: `"${fn.Connection}" is not a connection of type lambda` });
+  }
+  const inv = fn.EventInvokeConfig;
+  const dests: Array<[string, string | undefined]> = [
+    [`${at}.EventInvokeConfig.DestinationConfig.OnSuccess.Destination`, inv?.DestinationConfig?.OnSuccess?.Destination],
+    [`${at}.EventInvokeConfig.DestinationConfig.OnFailure.Destination`, inv?.DestinationConfig?.OnFailure?.Destination],
+    [`${at}.DeadLetterConfig.TargetArn`, fn.DeadLetterConfig?.TargetArn],
+  ];
+  for (const [p, d] of dests)
+    if (d !== undefined && !isDestinationAddress(d))
+      problems.push({ path: p, message: `"${d}" is not a destination sluice can deliver to` });
+  return {
+    name,
+    arn: functionArn(cfg.region, cfg.accountId, name),
+    runtime: fn.Runtime,
+    settings: {
+      Handler: fn.Handler,
+      CodeUri: fn.CodeUri,
+      Url: fn.Url,
+      RemoteFunctionName: fn.RemoteFunctionName,
+      Qualifier: fn.Qualifier,
+      Connection: fn.Connection === undefined ? undefined : cfg.connections[fn.Connection],
+    },
+    timeoutMs: fn.Timeout * 1000,
+    memorySizeMb: fn.MemorySize,
+    environment: fn.Environment?.Variables ?? {},
+    reservedConcurrency: fn.ReservedConcurrentExecutions,
+    async: {
+      maximumRetryAttempts: inv?.MaximumRetryAttempts ?? 2,
+      maximumEventAgeMs: (inv?.MaximumEventAgeInSeconds ?? 21600) * 1000,
+      onSuccess: inv?.DestinationConfig?.OnSuccess?.Destination,
+      onFailure: inv?.DestinationConfig?.OnFailure?.Destination,
+      deadLetterTargetArn: fn.DeadLetterConfig?.TargetArn,
+    },
+  };
+}
+
+function compileMapping(
+  cfg: ParsedConfig,
+  m: ParsedMapping,
+  i: number,
+  functions: Map<string, CompiledFunction>,
+  problems: Problem[],
+): CompiledMapping | undefined {
+  const at = `eventSourceMappings[${i}]`;
+  const before = problems.length;
+  const fn = functions.get(m.FunctionName);
+  if (fn === undefined && cfg.functions[m.FunctionName] === undefined)
+    problems.push({ path: `${at}.FunctionName`, message: `no function "${m.FunctionName}" in functions` });
+
+  const hasKafka = m.Topics !== undefined || m.SelfManagedEventSource !== undefined;
+  const kind = sourceKindOf(m.EventSourceArn, hasKafka);
+  if (kind === undefined) {
+    problems.push({
+      path: `${at}.EventSourceArn`,
+      message:
+        m.EventSourceArn === undefined
+          ? 'required (or Topics and SelfManagedEventSource for Kafka)'
+          : `"${m.EventSourceArn}" is not a supported source (SQS, Kinesis or DynamoDB stream ARN, kafka://, redis://, memory://queue/, memory://stream/)`,
+    });
+    return undefined;
+  }
+
+  for (const key of Object.keys(m))
+    if (KIND_SPECIFIC.has(key) && !ALLOWED[kind].includes(key) && m[key as keyof ParsedMapping] !== undefined)
+      problems.push({ path: `${at}.${key}`, message: `not supported for ${kind} sources` });
+
+  const connection = m.Connection === undefined ? undefined : cfg.connections[m.Connection];
+  if (m.Connection !== undefined && connection === undefined)
+    problems.push({ path: `${at}.Connection`, message: `no connection "${m.Connection}" in connections` });
+  else if (connection !== undefined && CONNECTION_TYPE[kind] !== connection.type)
+    problems.push({
+      path: `${at}.Connection`,
+      message: `connection "${m.Connection}" is of type ${connection.type}, the source needs ${CONNECTION_TYPE[kind] ?? 'none'}`,
+    });
+
+  const isQueue = QUEUE_KINDS.has(kind);
+  const fifo = isQueue && (m.EventSourceArn ?? '').endsWith('.fifo');
+  const batchSize = m.BatchSize ?? (isQueue ? 10 : 100);
+  const windowS = m.MaximumBatchingWindowInSeconds;
+  if (fifo && batchSize > 10) problems.push({ path: `${at}.BatchSize`, message: 'FIFO queues accept BatchSize 1-10' });
+  if (fifo && windowS !== undefined)
+    problems.push({ path: `${at}.MaximumBatchingWindowInSeconds`, message: 'not supported for FIFO queues' });
+  // P-1 / D-12: SQS only.
+  if (isQueue && !fifo && batchSize > 10 && (windowS ?? 0) < 1)
+    problems.push({
+      path: `${at}.MaximumBatchingWindowInSeconds`,
+      message: 'BatchSize over 10 requires MaximumBatchingWindowInSeconds of at least 1 (P-1)',
+    });
+  if (!isQueue && m.StartingPosition === undefined)
+    problems.push({ path: `${at}.StartingPosition`, message: `required for ${kind} sources` });
+  if (kind === 'dynamodb' && m.StartingPosition === 'AT_TIMESTAMP')
+    problems.push({ path: `${at}.StartingPosition`, message: 'DynamoDB Streams accept TRIM_HORIZON or LATEST' });
+  if (m.StartingPosition === 'AT_TIMESTAMP' && m.StartingPositionTimestamp === undefined)
+    problems.push({ path: `${at}.StartingPositionTimestamp`, message: 'required with AT_TIMESTAMP' });
+  if (m.StartingPosition !== 'AT_TIMESTAMP' && m.StartingPositionTimestamp !== undefined)
+    problems.push({ path: `${at}.StartingPositionTimestamp`, message: 'only allowed with AT_TIMESTAMP' });
+  if (m.StartingPositionTimestamp !== undefined && m.StartingPositionTimestamp * 1000 > Date.now())
+    problems.push({ path: `${at}.StartingPositionTimestamp`, message: 'must not be in the future' });
+  // P-2: -1 or at least 60.
+  const age = m.MaximumRecordAgeInSeconds ?? -1;
+  if (age !== -1 && age < 60)
+    problems.push({ path: `${at}.MaximumRecordAgeInSeconds`, message: 'must be -1 (infinite) or 60-604800 (P-2)' });
+  // P-11, FLT-12: filter count, pattern length and every pattern, with warnings for non-portable operators (D-6).
+  const filters = m.FilterCriteria?.Filters ?? [];
+  if (m.FilterCriteria !== undefined)
+    for (const issue of validateFilterCriteria(m.FilterCriteria, {
+      maxFilters: cfg.limits.maxFiltersPerMapping,
+      sourceKind: FILTER_KIND[kind],
+    }))
+      problems.push({ path: `${at}.${issue.path}`, message: issue.message, severity: issue.severity });
+  const onFailure = m.DestinationConfig?.OnFailure?.Destination;
+  if (m.DestinationConfig?.OnSuccess !== undefined)
+    problems.push({
+      path: `${at}.DestinationConfig.OnSuccess`,
+      message: 'event source mappings support OnFailure only',
+    });
+  if (onFailure !== undefined && !isDestinationAddress(onFailure))
+    problems.push({
+      path: `${at}.DestinationConfig.OnFailure.Destination`,
+      message: `"${onFailure}" is not a destination`,
+    });
+  // P-7: Kafka functions time out at 14 minutes at most.
+  if (kind === 'kafka' && fn !== undefined && fn.timeoutMs > 840_000)
+    problems.push({
+      path: `${at}.FunctionName`,
+      message: 'Kafka mappings need a function Timeout of at most 840 s (P-7)',
+    });
+  if (kind === 'kafka' && m.Topics === undefined)
+    problems.push({ path: `${at}.Topics`, message: 'required for Kafka (exactly one topic)' });
+  const bootstrap = m.SelfManagedEventSource?.Endpoints.KAFKA_BOOTSTRAP_SERVERS;
+  if (kind === 'kafka' && bootstrap === undefined && connection === undefined)
+    problems.push({
+      path: `${at}.SelfManagedEventSource`,
+      message: 'Kafka needs SelfManagedEventSource or a Connection',
+    });
+
+  if (problems.slice(before).some((p) => p.severity !== 'warning')) return undefined;
+  const address =
+    kind === 'kafka' && m.EventSourceArn === undefined ? `kafka://${m.Topics?.[0] ?? ''}` : m.EventSourceArn;
+  const uuid = m.UUID ?? derivedUuid(`${m.FunctionName}|${address ?? ''}|${i}`);
+  // Kafka's window defaults to 500 ms; every other source to 0 (spec §1.2).
+  const maxBatchingWindowMs = windowS !== undefined ? windowS * 1000 : kind === 'kafka' ? 500 : 0;
+  return {
+    uuid,
+    arn: `arn:aws:lambda:${cfg.region}:${cfg.accountId}:event-source-mapping:${uuid}`,
+    functionName: m.FunctionName,
+    kind,
+    eventSourceArn: address ?? '',
+    connectionName: m.Connection,
+    connection,
+    enabled: m.Enabled,
+    batchSize,
+    maxBatchingWindowMs,
+    startingPosition: m.StartingPosition,
+    startingPositionTimestampMs:
+      m.StartingPositionTimestamp === undefined ? undefined : Math.round(m.StartingPositionTimestamp * 1000),
+    filterPatterns: filters.map((f) => f.Pattern),
+    reportBatchItemFailures: (m.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
+    bisectBatchOnFunctionError: m.BisectBatchOnFunctionError ?? false,
+    maximumRetryAttempts: m.MaximumRetryAttempts ?? -1,
+    maximumRecordAgeMs: age === -1 ? -1 : age * 1000,
+    parallelizationFactor: m.ParallelizationFactor ?? 1,
+    tumblingWindowMs: (m.TumblingWindowInSeconds ?? 0) * 1000,
+    onFailure,
+    maximumConcurrency: m.ScalingConfig?.MaximumConcurrency,
+    fifo,
+    topics: m.Topics,
+    bootstrapServers: bootstrap,
+    consumerGroupId: m.SelfManagedKafkaEventSourceConfig?.ConsumerGroupId ?? (kind === 'kafka' ? uuid : undefined),
+  };
+}
+
+/**
+ * `mappingIndexes` maps each mapping to its position in the file when some were left out (the loader
+ * compiles the valid rest of a config that failed schema checks, so every problem shows at once).
+ */
+export function compileConfig(
+  cfg: ParsedConfig,
+  configPath: string,
+  mappingIndexes?: readonly number[],
+): { config?: CompiledConfig; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const loopback = ['127.0.0.1', 'localhost', '::1'].includes(cfg.server.host) || cfg.server.host.startsWith('127.');
+  if (!loopback && cfg.server.auth === undefined)
+    problems.push({
+      path: 'server.auth',
+      message: `required when server.host (${cfg.server.host}) is not a loopback address: set server.auth.bearerTokens`,
+    });
+  if (cfg.state.type === 'redis') {
+    const c = cfg.state.connection === undefined ? undefined : cfg.connections[cfg.state.connection];
+    if (c?.type !== 'redis')
+      problems.push({ path: 'state.connection', message: 'state type redis needs a connection of type redis' });
+  }
+
+  const functions = new Map<string, CompiledFunction>();
+  for (const [name, fn] of Object.entries(cfg.functions)) functions.set(name, compileFunction(cfg, name, fn, problems));
+  // CON-2: at least 100 must stay unreserved.
+  const reserved = [...functions.values()].reduce((n, f) => n + (f.reservedConcurrency ?? 0), 0);
+  if (reserved > cfg.concurrency.accountLimit - 100)
+    problems.push({
+      path: 'functions',
+      message: `ReservedConcurrentExecutions add up to ${reserved}; at most accountLimit - 100 = ${cfg.concurrency.accountLimit - 100} may be reserved (CON-2)`,
+    });
+
+  const mappings: CompiledMapping[] = [];
+  const uuids = new Set<string>();
+  cfg.eventSourceMappings.forEach((m, j) => {
+    const i = mappingIndexes?.[j] ?? j;
+    const c = compileMapping(cfg, m, i, functions, problems);
+    if (c === undefined) return;
+    if (uuids.has(c.uuid))
+      problems.push({ path: `eventSourceMappings[${i}].UUID`, message: `duplicate UUID ${c.uuid}` });
+    uuids.add(c.uuid);
+    mappings.push(c);
+  });
+
+  if (problems.some((p) => p.severity !== 'warning')) return { problems };
+  return {
+    problems,
+    config: {
+      region: cfg.region,
+      accountId: cfg.accountId,
+      server: cfg.server,
+      logLevel: cfg.logLevel,
+      state: cfg.state,
+      accountConcurrency: cfg.concurrency.accountLimit,
+      maxFiltersPerMapping: cfg.limits.maxFiltersPerMapping,
+      tuning: cfg.tuning,
+      connections: cfg.connections,
+      functions,
+      mappings,
+      baseDir: path.dirname(path.resolve(configPath)),
+    },
+  };
+}

@@ -1,0 +1,230 @@
+// The single source of truth for sluice's configuration: TypeScript types, validation, defaults and the
+// generated config/sluice.schema.json all come from here. Mapping objects use the field names, ranges and
+// defaults of Lambda's CreateEventSourceMapping; function async settings use PutFunctionEventInvokeConfig's.
+// Defaults that depend on the source kind (BatchSize, batching window) are applied in compile.ts.
+import { z } from 'zod';
+
+const int = () => z.number().int();
+
+const credentials = z
+  .object({
+    accessKeyId: z.string().min(1),
+    secretAccessKey: z.string().min(1),
+    sessionToken: z.string().optional(),
+  })
+  .strict()
+  .describe('Static credentials; omit to use the AWS default credential chain.');
+
+const awsConnection = (type: 'sqs' | 'kinesis' | 'dynamodb' | 'lambda') =>
+  z
+    .object({
+      type: z.literal(type),
+      endpoint: z.url().optional().describe('Endpoint URL, e.g. http://127.0.0.1:9324 for ElasticMQ.'),
+      region: z.string().optional(),
+      credentials: credentials.optional(),
+    })
+    .strict();
+
+const kafkaConnection = z
+  .object({
+    type: z.literal('kafka'),
+    brokers: z.array(z.string().min(1)).min(1).describe('Bootstrap servers, host:port.'),
+    clientId: z.string().optional(),
+    ssl: z.boolean().optional(),
+    sasl: z
+      .object({
+        mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
+        username: z.string(),
+        password: z.string(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const redisConnection = z
+  .object({
+    type: z.literal('redis'),
+    url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
+  })
+  .strict();
+
+const httpConnection = z
+  .object({
+    type: z.literal('http'),
+    headers: z.record(z.string(), z.string()).optional(),
+  })
+  .strict();
+
+export const connectionSchema = z.discriminatedUnion('type', [
+  awsConnection('sqs'),
+  awsConnection('kinesis'),
+  awsConnection('dynamodb'),
+  awsConnection('lambda'),
+  kafkaConnection,
+  redisConnection,
+  httpConnection,
+]);
+
+const destination = z.object({ Destination: z.string().min(1).max(350).optional() }).strict();
+
+const eventInvokeConfig = z
+  .object({
+    MaximumRetryAttempts: int().min(0).max(2).default(2).describe('ASY-5: retries after a function error.'),
+    MaximumEventAgeInSeconds: int().min(60).max(21600).default(21600).describe('ASY-7.'),
+    DestinationConfig: z
+      .object({ OnSuccess: destination.optional(), OnFailure: destination.optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const functionSchema = z
+  .object({
+    Runtime: z
+      .enum(['nodejs', 'http', 'lambda'])
+      .default('nodejs')
+      .describe('nodejs: in-process worker threads; http: POST to Url; lambda: a Lambda-API endpoint.'),
+    Handler: z.string().optional().describe('nodejs: "path/to/module.export", relative to CodeUri or the config file.'),
+    CodeUri: z.string().optional().describe('nodejs: directory the Handler path is relative to.'),
+    Url: z.url().optional().describe('http: the endpoint the event is POSTed to.'),
+    Connection: z.string().optional().describe('lambda: a connection of type lambda (endpoint, region, credentials).'),
+    RemoteFunctionName: z.string().optional().describe('lambda: the remote function name; default the local name.'),
+    Qualifier: z.string().optional(),
+    Timeout: int().min(1).max(900).default(3).describe('Seconds (ERR-4).'),
+    MemorySize: int().min(128).max(10240).default(128).describe('MB; maps to worker heap limits.'),
+    Environment: z
+      .object({ Variables: z.record(z.string(), z.string()).default({}) })
+      .strict()
+      .optional(),
+    ReservedConcurrentExecutions: int().min(0).optional().describe('CON-2; 0 = always throttled.'),
+    EventInvokeConfig: eventInvokeConfig.optional(),
+    DeadLetterConfig: z
+      .object({ TargetArn: z.string().min(1) })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const filterCriteria = z.object({ Filters: z.array(z.object({ Pattern: z.string() }).strict()).default([]) }).strict();
+
+export const mappingSchema = z
+  .object({
+    UUID: z.uuid().optional().describe('Stable id; default derived from FunctionName and source.'),
+    FunctionName: z.string().min(1),
+    EventSourceArn: z
+      .string()
+      .optional()
+      .describe('ARN (SQS, Kinesis, DynamoDB stream) or URI (memory://queue/x, memory://stream/x, redis://key).'),
+    Connection: z.string().optional().describe('Name of the connection in `connections` used to reach the source.'),
+    Enabled: z.boolean().default(true),
+    BatchSize: int().min(1).max(10000).optional().describe('Default 10 for SQS, 100 for streams and Kafka.'),
+    MaximumBatchingWindowInSeconds: int().min(0).max(300).optional(),
+    StartingPosition: z.enum(['TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP']).optional(),
+    StartingPositionTimestamp: z.number().optional().describe('Unix seconds, with AT_TIMESTAMP.'),
+    FilterCriteria: filterCriteria.optional(),
+    FunctionResponseTypes: z.array(z.literal('ReportBatchItemFailures')).max(1).optional(),
+    BisectBatchOnFunctionError: z.boolean().optional(),
+    MaximumRetryAttempts: int().min(-1).max(10000).optional(),
+    MaximumRecordAgeInSeconds: int().min(-1).max(604800).optional(),
+    ParallelizationFactor: int().min(1).max(10).optional(),
+    TumblingWindowInSeconds: int().min(0).max(900).optional(),
+    DestinationConfig: z
+      .object({ OnFailure: destination.optional(), OnSuccess: destination.optional() })
+      .strict()
+      .optional(),
+    ScalingConfig: z
+      .object({ MaximumConcurrency: int().min(2).max(1000).optional() })
+      .strict()
+      .optional(),
+    Topics: z
+      .array(z.string().regex(/^[^.]([a-zA-Z0-9\-_.]+)$/))
+      .length(1)
+      .optional(),
+    SelfManagedEventSource: z
+      .object({
+        Endpoints: z.object({ KAFKA_BOOTSTRAP_SERVERS: z.array(z.string().min(1)).min(1) }).strict(),
+      })
+      .strict()
+      .optional(),
+    SelfManagedKafkaEventSourceConfig: z
+      .object({ ConsumerGroupId: z.string().min(1).max(200).optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    $schema: z.string().optional(),
+    region: z.string().default('us-east-1').describe('Region used in ARNs and event records.'),
+    accountId: z
+      .string()
+      .regex(/^\d{12}$/)
+      .default('000000000000'),
+    server: z
+      .object({
+        host: z.string().default('127.0.0.1'),
+        port: int().min(0).max(65535).default(9001),
+        auth: z
+          .object({ bearerTokens: z.array(z.string().min(16)).min(1) })
+          .strict()
+          .optional()
+          .describe('Required when host is not a loopback address.'),
+        maxSyncPayloadBytes: int()
+          .min(1)
+          .default(6 * 1024 * 1024),
+        maxAsyncPayloadBytes: int()
+          .min(1)
+          .default(1024 * 1024)
+          .describe('D-9.'),
+        shutdownGraceSeconds: z.number().min(0).default(30),
+      })
+      .strict()
+      .prefault({}),
+    logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    state: z
+      .object({ type: z.enum(['memory', 'redis']).default('memory'), connection: z.string().optional() })
+      .strict()
+      .prefault({}),
+    concurrency: z
+      .object({ accountLimit: int().min(1).default(1000).describe('CON-1.') })
+      .strict()
+      .prefault({}),
+    limits: z
+      .object({ maxFiltersPerMapping: int().min(1).max(10).default(5).describe('P-11.') })
+      .strict()
+      .prefault({}),
+    tuning: z
+      .object({
+        asyncRetryDelaysSeconds: z.array(z.number().min(0)).length(2).default([60, 120]).describe('ASY-5, D-13.'),
+        throttleBackoffSeconds: z
+          .object({ base: z.number().min(0).default(1), max: z.number().min(0).default(300) })
+          .strict()
+          .prefault({})
+          .describe('ASY-6, STR-12.'),
+        streamPollIntervalMs: int().min(0).default(1000).describe('STR-1/3 idle cadence, D-13.'),
+        sqsScaling: z
+          .object({
+            initial: int().min(1).default(5),
+            addPerMinute: int().min(1).default(300),
+            max: int().min(1).default(1250),
+          })
+          .strict()
+          .prefault({})
+          .describe('D-10.'),
+        memoryQueueVisibilitySeconds: int().min(0).default(30),
+      })
+      .strict()
+      .prefault({}),
+    connections: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/), connectionSchema).default({}),
+    functions: z.record(z.string().regex(/^[a-zA-Z0-9-_]{1,64}$/), functionSchema).default({}),
+    eventSourceMappings: z.array(mappingSchema).default([]),
+  })
+  .strict();
+
+export type RawConfig = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;
+export type ParsedFunction = z.output<typeof functionSchema>;
+export type ParsedMapping = z.output<typeof mappingSchema>;
+export type Connection = z.output<typeof connectionSchema>;

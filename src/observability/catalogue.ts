@@ -1,0 +1,86 @@
+// Every metric sluice exports, in one place. Names mirror Lambda's CloudWatch metrics (spec §10) with the
+// `sluice_` prefix; labels stay low-cardinality (function, mapping, source, outcome, reason — never ids).
+
+export type MetricType = 'counter' | 'gauge' | 'histogram';
+
+export interface MetricDef {
+  type: MetricType;
+  help: string;
+  labels: readonly string[];
+  buckets?: number[];
+}
+
+const fn = ['function'] as const;
+const fnSrc = ['function', 'source'] as const;
+const esm = ['mapping', 'function', 'source'] as const;
+const seconds = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900];
+const ageMs = [10, 100, 1000, 10_000, 60_000, 300_000, 1_800_000, 3_600_000, 21_600_000];
+
+export const CATALOGUE: Record<string, MetricDef> = {
+  // Invocation (Invocations, Errors, Throttles, Duration, ConcurrentExecutions).
+  sluice_invocations_total: {
+    type: 'counter',
+    help: 'Function code runs (successes and function errors).',
+    labels: fnSrc,
+  },
+  sluice_errors_total: { type: 'counter', help: 'Invocations that ended in a function error.', labels: fnSrc },
+  sluice_throttles_total: { type: 'counter', help: 'Invoke requests rejected for concurrency.', labels: fnSrc },
+  sluice_duration_seconds: { type: 'histogram', help: 'Function run time.', labels: fn, buckets: seconds },
+  sluice_concurrent_executions: { type: 'gauge', help: 'Invocations running now.', labels: fn },
+  sluice_invoke_system_errors_total: {
+    type: 'counter',
+    help: 'Invocations that could not run for a service-side reason (5xx, network, not found).',
+    labels: fnSrc,
+  },
+  sluice_unreserved_concurrent_executions: {
+    type: 'gauge',
+    help: 'Invocations running now in the unreserved pool.',
+    labels: [],
+  },
+  sluice_cold_starts_total: { type: 'counter', help: 'New execution environments started.', labels: fn },
+  // Event source mappings (EventCount group and friends).
+  sluice_polled_events_total: { type: 'counter', help: 'Events read from the source.', labels: esm },
+  sluice_filtered_out_events_total: { type: 'counter', help: 'Events removed by the filter.', labels: esm },
+  sluice_invoked_events_total: {
+    type: 'counter',
+    help: 'Events sent to the function (again on retries).',
+    labels: esm,
+  },
+  sluice_failed_invoke_events_total: { type: 'counter', help: 'Events in failed invocations.', labels: esm },
+  sluice_dropped_events_total: { type: 'counter', help: 'Events dropped for age or retries.', labels: esm },
+  sluice_deleted_events_total: { type: 'counter', help: 'Queue messages deleted after processing.', labels: esm },
+  sluice_committed_events_total: { type: 'counter', help: 'Kafka offsets committed (sum of deltas).', labels: esm },
+  sluice_on_failure_delivered_events_total: {
+    type: 'counter',
+    help: 'Events sent to the on-failure destination.',
+    labels: esm,
+  },
+  sluice_inflight_batches: { type: 'gauge', help: 'Batches being processed now.', labels: esm },
+  sluice_mapping_concurrency: { type: 'gauge', help: 'Current concurrency target of a queue mapping.', labels: esm },
+  sluice_backlog: { type: 'gauge', help: 'Records waiting at the source (KEDA scaler input).', labels: esm },
+  sluice_iterator_age_milliseconds: { type: 'gauge', help: 'Age of the last record of the last batch.', labels: esm },
+  sluice_offset_lag: { type: 'gauge', help: 'Kafka offset lag (sum over partitions).', labels: esm },
+  sluice_offset_lag_max: { type: 'gauge', help: 'Kafka offset lag (max over partitions).', labels: esm },
+  sluice_polling_errors_total: { type: 'counter', help: 'Errors reading from a source.', labels: esm },
+  // Async invocation.
+  sluice_async_events_received_total: { type: 'counter', help: 'Async events queued.', labels: fn },
+  sluice_async_event_age_milliseconds: {
+    type: 'histogram',
+    help: 'Time from queueing to invocation.',
+    labels: fn,
+    buckets: ageMs,
+  },
+  sluice_async_events_dropped_total: {
+    type: 'counter',
+    help: 'Async events dropped without a successful run.',
+    labels: ['function', 'reason'],
+  },
+  sluice_async_queue_depth: { type: 'gauge', help: 'Events in the async queue.', labels: [] },
+  sluice_async_oldest_event_age_milliseconds: { type: 'gauge', help: 'Age of the oldest queued event.', labels: [] },
+  sluice_destination_delivery_failures_total: {
+    type: 'counter',
+    help: 'Failed deliveries to a destination.',
+    labels: ['function', 'destination_type'],
+  },
+  sluice_dead_letter_errors_total: { type: 'counter', help: 'Failed writes to a dead-letter queue.', labels: fn },
+};

@@ -1,0 +1,62 @@
+// prom-client adapter for the Metrics port. Metrics are registered from the catalogue on first use, so
+// a name missing from the catalogue is a programming error reported once in the log, never a crash.
+import client from 'prom-client';
+import type { Labels, Metrics } from '../ports/metrics.js';
+import type { Logger } from '../ports/logger.js';
+import { CATALOGUE } from './catalogue.js';
+
+type Instrument = client.Counter | client.Gauge | client.Histogram;
+
+export class PrometheusMetrics implements Metrics {
+  readonly registry = new client.Registry();
+  private readonly instruments = new Map<string, Instrument>();
+  private readonly unknown = new Set<string>();
+
+  constructor(private readonly logger?: Logger) {
+    client.collectDefaultMetrics({ register: this.registry, prefix: 'sluice_process_' });
+    for (const name of Object.keys(CATALOGUE)) this.get(name);
+  }
+
+  private get(name: string): Instrument | undefined {
+    const existing = this.instruments.get(name);
+    if (existing) return existing;
+    const def = CATALOGUE[name];
+    if (def === undefined) {
+      if (!this.unknown.has(name)) this.logger?.error({ metric: name }, 'metric missing from the catalogue');
+      this.unknown.add(name);
+      return undefined;
+    }
+    const opts = { name, help: def.help, labelNames: [...def.labels], registers: [this.registry] };
+    const made =
+      def.type === 'counter'
+        ? new client.Counter(opts)
+        : def.type === 'gauge'
+          ? new client.Gauge(opts)
+          : new client.Histogram({ ...opts, buckets: def.buckets ?? client.linearBuckets(0, 1, 1) });
+    this.instruments.set(name, made);
+    return made;
+  }
+
+  inc(name: string, labels: Labels = {}, value = 1): void {
+    const m = this.get(name);
+    if (m instanceof client.Counter || m instanceof client.Gauge) m.inc(labels, value);
+  }
+
+  set(name: string, labels: Labels, value: number): void {
+    const m = this.get(name);
+    if (m instanceof client.Gauge) m.set(labels, value);
+  }
+
+  observe(name: string, labels: Labels, value: number): void {
+    const m = this.get(name);
+    if (m instanceof client.Histogram) m.observe(labels, value);
+  }
+
+  async text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}

@@ -1,0 +1,194 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { configJsonSchema } from '../../../src/config/json-schema.js';
+import { loadConfigFile, loadConfigText } from '../../../src/config/loader.js';
+
+const fn = { Handler: 'functions/hello.handler' };
+const load = (cfg: unknown, env: NodeJS.ProcessEnv = {}) => loadConfigText(JSON.stringify(cfg), 'test.json', env);
+const paths = (cfg: unknown) => load(cfg).problems.map((p) => p.path);
+const sqs = 'arn:aws:sqs:us-east-1:000000000000:orders';
+const kinesis = 'arn:aws:kinesis:us-east-1:000000000000:stream/clicks';
+const ddb = 'arn:aws:dynamodb:us-east-1:000000000000:table/t/stream/2024-01-01T00:00:00.000';
+
+describe('config loader', () => {
+  it('loads the embedded default config/sluice.json', async () => {
+    const r = await loadConfigFile('config/sluice.json');
+    expect(r.problems).toEqual([]);
+    expect(r.config?.functions.get('hello')?.timeoutMs).toBe(10_000);
+    expect(r.config?.mappings.map((m) => m.kind)).toEqual(['memory-queue', 'memory-stream']);
+  });
+
+  it('config/sluice.schema.json is up to date (run `npm run schema` to regenerate)', async () => {
+    expect(await readFile('config/sluice.schema.json', 'utf8')).toBe(configJsonSchema());
+  });
+
+  it('reports bad JSON with its reason', () => {
+    const r = loadConfigText('{"functions": ', 'x.json');
+    expect(r.problems[0]?.message).toMatch(/not valid JSON/);
+  });
+
+  it('reports every problem at once with its JSON path', () => {
+    const r = load({
+      functions: { f: { Handler: 'a.b', Timeout: 0, Bogus: 1 } },
+      eventSourceMappings: [{ FunctionName: 'f', EventSourceArn: sqs, BatchSize: 20000 }],
+    });
+    expect(r.config).toBeUndefined();
+    const p = r.problems.map((x) => x.path);
+    expect(p).toContain('functions.f.Timeout');
+    expect(p).toContain('functions.f');
+    expect(p).toContain('eventSourceMappings[0].BatchSize');
+  });
+
+  it('applies Lambda defaults per source kind (§1.2)', () => {
+    const r = load({
+      functions: { f: fn },
+      eventSourceMappings: [
+        { FunctionName: 'f', EventSourceArn: sqs },
+        { FunctionName: 'f', EventSourceArn: kinesis, StartingPosition: 'LATEST' },
+        {
+          FunctionName: 'f',
+          Topics: ['orders'],
+          StartingPosition: 'TRIM_HORIZON',
+          SelfManagedEventSource: { Endpoints: { KAFKA_BOOTSTRAP_SERVERS: ['127.0.0.1:9092'] } },
+        },
+      ],
+    });
+    expect(r.problems).toEqual([]);
+    const [q, k, kafka] = r.config?.mappings ?? [];
+    expect([q?.batchSize, q?.maxBatchingWindowMs]).toEqual([10, 0]);
+    expect([k?.batchSize, k?.maximumRetryAttempts, k?.maximumRecordAgeMs, k?.parallelizationFactor]).toEqual([
+      100, -1, -1, 1,
+    ]);
+    expect([kafka?.kind, kafka?.batchSize, kafka?.maxBatchingWindowMs]).toEqual(['kafka', 100, 500]);
+    // D-7: the default consumer group is the mapping UUID.
+    expect(kafka?.consumerGroupId).toBe(kafka?.uuid);
+    expect(r.config?.functions.get('f')?.async).toMatchObject({
+      maximumRetryAttempts: 2,
+      maximumEventAgeMs: 21_600_000,
+    });
+  });
+
+  it('P-1 BatchSize over 10 needs a batching window of at least 1 s, for SQS only (D-12)', () => {
+    expect(
+      paths({ functions: { f: fn }, eventSourceMappings: [{ FunctionName: 'f', EventSourceArn: sqs, BatchSize: 11 }] }),
+    ).toEqual(['eventSourceMappings[0].MaximumBatchingWindowInSeconds']);
+    expect(
+      paths({
+        functions: { f: fn },
+        eventSourceMappings: [
+          { FunctionName: 'f', EventSourceArn: sqs, BatchSize: 11, MaximumBatchingWindowInSeconds: 1 },
+        ],
+      }),
+    ).toEqual([]);
+    expect(
+      paths({
+        functions: { f: fn },
+        eventSourceMappings: [
+          { FunctionName: 'f', EventSourceArn: kinesis, StartingPosition: 'LATEST', BatchSize: 500 },
+        ],
+      }),
+    ).toEqual([]);
+  });
+
+  it('P-2 MaximumRecordAgeInSeconds is -1 or at least 60', () => {
+    const m = (age: number) => ({
+      functions: { f: fn },
+      eventSourceMappings: [
+        { FunctionName: 'f', EventSourceArn: kinesis, StartingPosition: 'LATEST', MaximumRecordAgeInSeconds: age },
+      ],
+    });
+    expect(paths(m(59))).toEqual(['eventSourceMappings[0].MaximumRecordAgeInSeconds']);
+    expect(paths(m(60))).toEqual([]);
+    expect(paths(m(-1))).toEqual([]);
+  });
+
+  it('P-11 at most 5 filters by default, up to limits.maxFiltersPerMapping', () => {
+    const filters = Array.from({ length: 6 }, () => ({ Pattern: '{"body":{"a":[1]}}' }));
+    const cfg = {
+      functions: { f: fn },
+      eventSourceMappings: [{ FunctionName: 'f', EventSourceArn: sqs, FilterCriteria: { Filters: filters } }],
+    };
+    expect(paths(cfg)).toEqual(['eventSourceMappings[0].FilterCriteria.Filters']);
+    expect(paths({ ...cfg, limits: { maxFiltersPerMapping: 10 } })).toEqual([]);
+    expect(paths({ ...cfg, limits: { maxFiltersPerMapping: 11 } })).toEqual(['limits.maxFiltersPerMapping']);
+  });
+
+  it('FIFO queues: BatchSize at most 10 and no batching window', () => {
+    const fifo = `${sqs}.fifo`;
+    expect(
+      paths({
+        functions: { f: fn },
+        eventSourceMappings: [
+          { FunctionName: 'f', EventSourceArn: fifo, BatchSize: 11, MaximumBatchingWindowInSeconds: 1 },
+        ],
+      }).sort(),
+    ).toEqual(['eventSourceMappings[0].BatchSize', 'eventSourceMappings[0].MaximumBatchingWindowInSeconds']);
+  });
+
+  it('rejects fields a source does not support and stream fields without StartingPosition', () => {
+    expect(
+      paths({
+        functions: { f: fn },
+        eventSourceMappings: [
+          { FunctionName: 'f', EventSourceArn: sqs, BisectBatchOnFunctionError: true },
+          { FunctionName: 'f', EventSourceArn: kinesis, ScalingConfig: { MaximumConcurrency: 5 } },
+          { FunctionName: 'f', EventSourceArn: ddb, StartingPosition: 'AT_TIMESTAMP', StartingPositionTimestamp: 1 },
+        ],
+      }).sort(),
+    ).toEqual([
+      'eventSourceMappings[0].BisectBatchOnFunctionError',
+      'eventSourceMappings[1].ScalingConfig',
+      'eventSourceMappings[1].StartingPosition',
+      'eventSourceMappings[2].StartingPosition',
+    ]);
+  });
+
+  it('checks references: unknown function, unknown or mismatched connection', () => {
+    expect(
+      paths({
+        connections: { r: { type: 'redis', url: 'redis://127.0.0.1:6379' } },
+        functions: { f: fn },
+        eventSourceMappings: [
+          { FunctionName: 'nope', EventSourceArn: sqs },
+          { FunctionName: 'f', EventSourceArn: sqs, Connection: 'missing' },
+          { FunctionName: 'f', EventSourceArn: sqs, Connection: 'r' },
+        ],
+      }),
+    ).toEqual([
+      'eventSourceMappings[0].FunctionName',
+      'eventSourceMappings[1].Connection',
+      'eventSourceMappings[2].Connection',
+    ]);
+  });
+
+  it('async settings: MaximumRetryAttempts 0-2 and MaximumEventAgeInSeconds 60-21600 (ASY-5, ASY-7)', () => {
+    const f = (inv: object) => ({ functions: { f: { ...fn, EventInvokeConfig: inv } } });
+    expect(paths(f({ MaximumRetryAttempts: 3 }))).toEqual(['functions.f.EventInvokeConfig.MaximumRetryAttempts']);
+    expect(paths(f({ MaximumEventAgeInSeconds: 59 }))).toEqual([
+      'functions.f.EventInvokeConfig.MaximumEventAgeInSeconds',
+    ]);
+    expect(paths(f({ MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 }))).toEqual([]);
+  });
+
+  it('substitutes ${env:NAME} and reports a missing variable at its path', () => {
+    const cfg = { connections: { r: { type: 'redis', url: '${env:REDIS_URL}' } } };
+    expect(load(cfg, { REDIS_URL: 'redis://127.0.0.1:1' }).config?.connections.r).toEqual({
+      type: 'redis',
+      url: 'redis://127.0.0.1:1',
+    });
+    expect(load(cfg).problems).toEqual([
+      { path: 'connections.r.url', message: 'environment variable REDIS_URL is not set' },
+    ]);
+  });
+
+  it('refuses a non-loopback bind address without auth', () => {
+    expect(paths({ server: { host: '0.0.0.0' } })).toEqual(['server.auth']);
+    expect(paths({ server: { host: '0.0.0.0', auth: { bearerTokens: ['0123456789abcdef0123'] } } })).toEqual([]);
+  });
+
+  it('CON-2 keeps at least 100 of the account limit unreserved', () => {
+    expect(
+      paths({ concurrency: { accountLimit: 200 }, functions: { f: { ...fn, ReservedConcurrentExecutions: 101 } } }),
+    ).toEqual(['functions']);
+  });
+});
