@@ -30,12 +30,12 @@ describe('invoker over the nodejs runtime', () => {
   it('runs the README example function', async () => {
     const result = await invoker.invoke('hello', req('hello-1', { name: 'sluice' }));
     expect(result.kind === 'success' && JSON.parse(result.payload.toString())).toEqual({
-      hello: 'sluice',
+      message: 'hello, sluice',
       requestId: 'hello-1',
     });
     const anonymous = await invoker.invoke('hello', req('hello-2', null));
     expect(anonymous.kind === 'success' && JSON.parse(anonymous.payload.toString())).toEqual({
-      hello: 'world',
+      message: 'hello, world',
       requestId: 'hello-2',
     });
   });
