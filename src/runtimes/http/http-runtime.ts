@@ -7,10 +7,15 @@ import type { FunctionRuntime, FunctionSpec, InvokeRequest, InvokeResult } from 
 import { errorPayload, timeoutBody, type ErrorBody } from '../shared/error-body.js';
 
 type Response = { status: number; statusText: string; headers: http.IncomingHttpHeaders; body: Buffer };
-type Outcome = { type: 'response'; response: Response } | { type: 'timeout' } | { type: 'network'; error: Error };
+type Outcome =
+  | { type: 'response'; response: Response }
+  | { type: 'timeout' }
+  | { type: 'too-large' }
+  /** `retryable`: reset on a reused keep-alive socket before any response arrived. */
+  | { type: 'network'; error: Error; retryable: boolean };
 
-// Lambda caps a synchronous response at 6 MB; a larger answer is not read into memory.
-const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
+// Lambda's synchronous response limit; a larger answer is not read into memory.
+const MAX_RESPONSE_BYTES = 6_291_556;
 
 export class HttpRuntime implements FunctionRuntime {
   private readonly url: URL;
@@ -28,9 +33,16 @@ export class HttpRuntime implements FunctionRuntime {
 
   async invoke(req: InvokeRequest, signal: AbortSignal): Promise<InvokeResult> {
     const start = performance.now();
-    const outcome = await this.post(req, signal);
+    let outcome = await this.post(req, signal);
+    // A kept-alive socket the server closed just as we reused it: the request never reached the
+    // endpoint, so one retry on a fresh socket is safe (the pattern Node's http docs recommend).
+    if (outcome.type === 'network' && outcome.retryable) outcome = await this.post(req, signal);
     const durationMs = performance.now() - start;
     if (outcome.type === 'timeout') return functionError(timeoutBody(req.requestId, this.spec.timeoutMs), durationMs);
+    if (outcome.type === 'too-large') {
+      const errorMessage = `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`;
+      return functionError({ errorType: 'Function.ResponseSizeTooLarge', errorMessage }, durationMs);
+    }
     if (outcome.type === 'network') {
       // The function may not have run: a system error, which does not use the retry budget (ERR-7).
       const code = (outcome.error as NodeJS.ErrnoException).code;
@@ -65,13 +77,17 @@ export class HttpRuntime implements FunctionRuntime {
         'Lambda-Runtime-Invoked-Function-Arn': this.spec.arn,
         ...(req.clientContext ? { 'Lambda-Runtime-Client-Context': req.clientContext } : {}),
       };
+      let responded = false;
       const request = client.request(this.url, { method: 'POST', agent: this.agent, headers, signal }, (res) => {
+        responded = true;
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (chunk: Buffer) => {
           size += chunk.length;
-          if (size > MAX_RESPONSE_BYTES) request.destroy(new Error('response larger than 6 MB'));
-          else chunks.push(chunk);
+          if (size <= MAX_RESPONSE_BYTES) return void chunks.push(chunk);
+          clearTimeout(timer);
+          resolve({ type: 'too-large' });
+          request.destroy();
         });
         res.on('end', () => {
           clearTimeout(timer);
@@ -89,7 +105,7 @@ export class HttpRuntime implements FunctionRuntime {
       });
       const settleError = (error: Error): void => {
         clearTimeout(timer);
-        resolve({ type: 'network', error });
+        resolve({ type: 'network', error, retryable: request.reusedSocket && !responded && isReset(error) });
       };
       const timer = setTimeout(() => {
         resolve({ type: 'timeout' });
@@ -99,6 +115,11 @@ export class HttpRuntime implements FunctionRuntime {
       request.end(req.payload);
     });
   }
+}
+
+function isReset(error: Error): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ECONNRESET' || code === 'EPIPE';
 }
 
 function functionError(error: ErrorBody, durationMs: number): InvokeResult {

@@ -2,6 +2,7 @@
 // It runs one invocation at a time; a crash, exit or termination makes it dead for good.
 import { Worker } from 'node:worker_threads';
 import { toErrorBody, type ErrorBody } from '../shared/error-body.js';
+import { transpiledBootstrap } from './dev-bootstrap.js';
 import type { EnvironmentData, InvokeMessage, WorkerMessage } from './protocol.js';
 
 export type RunOutcome =
@@ -20,6 +21,8 @@ type Waiter = (outcome: RunOutcome) => void;
 export class Environment {
   readonly logStreamName: string;
   onLog: (text: string) => void = () => {};
+  /** Called once when the worker has exited, for whatever reason. */
+  onExit: () => void = () => {};
   idleTimer: NodeJS.Timeout | undefined;
   private readonly worker: Worker;
   private waiter: Waiter | undefined;
@@ -31,9 +34,7 @@ export class Environment {
 
   constructor(options: EnvironmentOptions) {
     this.logStreamName = options.data.logStreamName;
-    const entry = bootstrapEntry();
-    this.worker = new Worker(entry.code, {
-      eval: entry.eval,
+    this.worker = new Worker(bootstrapEntry(), {
       env: options.env,
       workerData: options.data,
       // Lambda's MemorySize bounds the heap; running out ends this environment, not the service.
@@ -42,7 +43,7 @@ export class Environment {
     this.ready = new Promise<RunOutcome>((resolve) => (this.waiter = resolve));
     this.worker.on('message', (msg: WorkerMessage) => this.onMessage(msg));
     this.worker.on('error', (err) => (this.workerError = err));
-    this.worker.on('exit', (code) => this.onExit(code));
+    this.worker.on('exit', (code) => this.exited(code));
   }
 
   get alive(): boolean {
@@ -50,7 +51,8 @@ export class Environment {
   }
 
   /** Resolves once init ran: ok, or the init error (the environment is then unusable). */
-  init(): Promise<RunOutcome> {
+  init(requestId: string): Promise<RunOutcome> {
+    this.requestId ??= requestId; // names the invocation in an exit during init
     return this.ready;
   }
 
@@ -82,6 +84,7 @@ export class Environment {
         this.onLog(msg.data);
         return;
       case 'ready':
+        this.requestId = undefined;
         this.settle({ type: 'ok', payload: '' });
         return;
       case 'init-error':
@@ -100,15 +103,16 @@ export class Environment {
     }
   }
 
-  private onExit(code: number): void {
+  private exited(code: number): void {
     this.dead = true;
     clearTimeout(this.idleTimer);
     this.settle(this.exitOutcome(code));
+    this.onExit();
   }
 
   // ERR-3: how Lambda reports an environment that died during an invocation.
   private exitOutcome(code: number): RunOutcome {
-    const prefix = `RequestId: ${this.requestId ?? 'init'} Error: `;
+    const prefix = `RequestId: ${this.requestId ?? 'unknown'} Error: `;
     if (this.crashError) return { type: 'error', error: this.crashError, fatal: true };
     if ((this.workerError as { code?: string } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
       const error = {
@@ -124,15 +128,9 @@ export class Environment {
   }
 }
 
-/**
- * Production runs the compiled bootstrap next to this file. Under vitest this file is TypeScript,
- * so the worker loads the .ts bootstrap through tsx (a devDependency) from a tiny eval entry.
- */
-function bootstrapEntry(): { code: string | URL; eval: boolean } {
+/** Production runs the compiled bootstrap next to this file; from TypeScript sources, a transpiled copy. */
+function bootstrapEntry(): URL {
   const here = import.meta.url;
-  if (!here.endsWith('.ts')) return { code: new URL('./worker-bootstrap.js', here), eval: false };
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const target = new URL('./worker-bootstrap.ts', here).href;
-  const code = `import(${JSON.stringify(tsxApi)}).then((api) => api.tsImport(${JSON.stringify(target)}, ${JSON.stringify(here)}))`;
-  return { code, eval: true };
+  if (!here.endsWith('.ts')) return new URL('./worker-bootstrap.js', here);
+  return transpiledBootstrap(new URL('./worker-bootstrap.ts', here));
 }

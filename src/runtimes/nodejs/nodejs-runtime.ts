@@ -13,6 +13,11 @@ export interface NodejsRuntimeOptions {
   idleTimeoutMs?: number;
   /** Limit for a cold start's init phase (Lambda: 10 s), separate from the function timeout. */
   initTimeoutMs?: number;
+  /**
+   * Most environments (worker threads) alive at once; past it an invocation is throttled. The
+   * invoker's concurrency limits normally bind first; this protects the host when they are large.
+   */
+  maxEnvironments?: number;
   /** Where function output goes besides the log tail; default the service's stdout. */
   onLog?: (text: string, functionName: string) => void;
 }
@@ -26,6 +31,7 @@ export class NodejsRuntime implements FunctionRuntime {
   private readonly taskRoot: string;
   private readonly idleTimeoutMs: number;
   private readonly initTimeoutMs: number;
+  private readonly maxEnvironments: number;
   private readonly onLog: (text: string, functionName: string) => void;
   private closed = false;
 
@@ -42,6 +48,7 @@ export class NodejsRuntime implements FunctionRuntime {
     this.taskRoot = path.resolve(typeof codeUri === 'string' ? codeUri : '.');
     this.idleTimeoutMs = options.idleTimeoutMs ?? 300_000;
     this.initTimeoutMs = options.initTimeoutMs ?? 10_000;
+    this.maxEnvironments = options.maxEnvironments ?? Number.POSITIVE_INFINITY;
     this.onLog = options.onLog ?? ((text) => void process.stdout.write(text));
   }
 
@@ -52,7 +59,14 @@ export class NodejsRuntime implements FunctionRuntime {
 
   async invoke(req: InvokeRequest, signal: AbortSignal): Promise<InvokeResult> {
     if (this.closed || signal.aborted) return aborted(this.spec.name);
-    const warm = this.idle.pop();
+    const warm = this.takeIdle();
+    if (!warm && this.all.size >= this.maxEnvironments) {
+      return {
+        kind: 'throttle',
+        reason: 'ConcurrentInvocationLimitExceeded',
+        message: `Rate Exceeded. (${this.spec.name}: all ${this.maxEnvironments} execution environments busy)`,
+      };
+    }
     const env = warm ?? this.spawn();
     clearTimeout(env.idleTimer);
     const logs = new LogTail();
@@ -64,7 +78,7 @@ export class NodejsRuntime implements FunctionRuntime {
     let initMs = 0;
     if (!warm) {
       const initStart = performance.now();
-      const init = await this.timed(env.init(), this.initTimeoutMs, signal);
+      const init = await this.timed(env.init(req.requestId), this.initTimeoutMs, signal);
       initMs = performance.now() - initStart;
       if (init.type !== 'ok') {
         return this.finish(env, init, req, logs, { durationMs: initMs, initMs, coldStart: true }, this.initTimeoutMs);
@@ -93,6 +107,16 @@ export class NodejsRuntime implements FunctionRuntime {
     await Promise.all([...this.all].map((env) => this.discard(env)));
   }
 
+  // Newest first, so older environments go idle long enough to be reaped. An environment that died
+  // while idle (a late timer threw, say) is dropped rather than handed out.
+  private takeIdle(): Environment | undefined {
+    for (let env = this.idle.pop(); env; env = this.idle.pop()) {
+      if (env.alive) return env;
+      void this.discard(env);
+    }
+    return undefined;
+  }
+
   private spawn(): Environment {
     const logStreamName = newLogStreamName();
     const env = new Environment({
@@ -109,6 +133,11 @@ export class NodejsRuntime implements FunctionRuntime {
       env: functionEnv(this.spec, this.handler, this.taskRoot, logStreamName),
       memorySizeMb: this.spec.memorySizeMb,
     });
+    env.onExit = () => {
+      this.all.delete(env);
+      const i = this.idle.indexOf(env);
+      if (i >= 0) this.idle.splice(i, 1);
+    };
     this.all.add(env);
     return env;
   }
@@ -140,18 +169,27 @@ export class NodejsRuntime implements FunctionRuntime {
     // D-8: a timed-out, aborted or crashed environment is thrown away; the next invoke starts cold.
     if (reusable) this.release(env);
     else void this.discard(env);
-    if (outcome.type === 'aborted') return aborted(this.spec.name);
-    if (outcome.type === 'timeout') {
-      const seconds = (limitMs / 1000).toFixed(2);
-      const line = `${new Date().toISOString()} ${req.requestId} Task timed out after ${seconds} seconds\n`;
-      logs.push(line);
-      this.onLog(line, this.spec.name);
+    // An environment ended by close() did not fail on its own: shutdown is not a function error.
+    if (outcome.type === 'aborted' || (this.closed && !reusable)) return aborted(this.spec.name);
+    const payload = outcome.type === 'ok' ? Buffer.from(outcome.payload) : undefined;
+    if (payload && payload.length <= MAX_RESPONSE_BYTES) {
+      const tail = req.tailLogs ? { logTail: this.tail(req.requestId, logs, times) } : {};
+      return { kind: 'success', payload, durationMs, coldStart, ...tail };
     }
+    const error: ErrorBody =
+      outcome.type === 'timeout'
+        ? timeoutBody(req.requestId, limitMs)
+        : outcome.type === 'error'
+          ? outcome.error
+          : responseTooLarge();
+    // The runtime's own log line for the failure, as Lambda writes it to the log stream.
+    const line =
+      outcome.type === 'timeout'
+        ? `${new Date().toISOString()} ${req.requestId} Task timed out after ${(limitMs / 1000).toFixed(2)} seconds\n`
+        : `${new Date().toISOString()}\t${req.requestId}\tERROR\tInvoke Error \t${JSON.stringify(error)}\n`;
+    logs.push(line);
+    this.onLog(line, this.spec.name);
     const tail = req.tailLogs ? { logTail: this.tail(req.requestId, logs, times) } : {};
-    if (outcome.type === 'ok') {
-      return { kind: 'success', payload: Buffer.from(outcome.payload), durationMs, coldStart, ...tail };
-    }
-    const error: ErrorBody = outcome.type === 'timeout' ? timeoutBody(req.requestId, limitMs) : outcome.error;
     return {
       kind: 'function-error',
       payload: errorPayload(error),
@@ -178,20 +216,29 @@ export class NodejsRuntime implements FunctionRuntime {
       void this.discard(env);
       return;
     }
-    env.onLog = () => {};
-    env.idleTimer = setTimeout(() => {
-      const i = this.idle.indexOf(env);
-      if (i >= 0) this.idle.splice(i, 1);
-      void this.discard(env);
-    }, this.idleTimeoutMs);
+    // Output between invocations (late timers) still reaches the service log, just not a tail.
+    env.onLog = (text) => this.onLog(text, this.spec.name);
+    env.idleTimer = setTimeout(() => void this.discard(env), this.idleTimeoutMs);
     env.idleTimer.unref();
     this.idle.push(env);
   }
 
   private async discard(env: Environment): Promise<void> {
     this.all.delete(env);
+    const i = this.idle.indexOf(env);
+    if (i >= 0) this.idle.splice(i, 1);
     await env.terminate();
   }
+}
+
+// Lambda's synchronous response limit and the error it reports beyond it.
+const MAX_RESPONSE_BYTES = 6_291_556;
+
+function responseTooLarge(): ErrorBody {
+  return {
+    errorType: 'Function.ResponseSizeTooLarge',
+    errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
+  };
 }
 
 function aborted(name: string): InvokeResult {

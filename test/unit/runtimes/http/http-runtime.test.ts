@@ -116,6 +116,39 @@ describe('http runtime', () => {
     await rt.close();
   });
 
+  it('retries once on a fresh socket when a reused keep-alive socket is reset before any answer', async () => {
+    const perSocket = new WeakMap<object, number>();
+    let attempts = 0;
+    const flaky = http.createServer((r, res) => {
+      attempts++;
+      const n = (perSocket.get(r.socket) ?? 0) + 1;
+      perSocket.set(r.socket, n);
+      if (n > 1) r.socket.destroy();
+      else res.writeHead(200).end('"fine"');
+    });
+    await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+    const rt = runtime(`http://127.0.0.1:${(flaky.address() as AddressInfo).port}/`);
+    expect(await rt.invoke(req('k-1'), never)).toMatchObject({ kind: 'success' });
+    expect(await rt.invoke(req('k-2'), never)).toMatchObject({ kind: 'success' });
+    expect(attempts).toBe(3);
+    await rt.close();
+    flaky.closeAllConnections();
+    await new Promise((resolve) => flaky.close(resolve));
+  });
+
+  it('a response over 6 MB is Function.ResponseSizeTooLarge', async () => {
+    const big = http.createServer((_r, res) => res.writeHead(200).end(Buffer.alloc(7 * 1024 * 1024, 32)));
+    await new Promise<void>((resolve) => big.listen(0, '127.0.0.1', resolve));
+    const rt = runtime(`http://127.0.0.1:${(big.address() as AddressInfo).port}/`);
+    expect(await rt.invoke(req('b-1'), never)).toMatchObject({
+      kind: 'function-error',
+      errorType: 'Function.ResponseSizeTooLarge',
+    });
+    await rt.close();
+    big.closeAllConnections();
+    await new Promise((resolve) => big.close(resolve));
+  });
+
   it('ERR-7 a connection reset mid-request is a system error', async () => {
     const rude = http.createServer((r) => r.socket.destroy());
     await new Promise<void>((resolve) => rude.listen(0, '127.0.0.1', resolve));

@@ -73,6 +73,16 @@ describe('nodejs runtime', () => {
     expect(rt.environmentCount).toBe(2);
   });
 
+  it('throttles instead of starting more than maxEnvironments environments', async () => {
+    const rt = runtime('handlers.sleep', {}, { maxEnvironments: 1 });
+    const first = rt.invoke(request({ ms: 300 }), never);
+    expect(await rt.invoke(request({ ms: 1 }), never)).toMatchObject({
+      kind: 'throttle',
+      reason: 'ConcurrentInvocationLimitExceeded',
+    });
+    expect(await first).toMatchObject({ kind: 'success' });
+  });
+
   it('reaps idle environments after the idle time', async () => {
     const rt = runtime('handlers.counter', {}, { idleTimeoutMs: 100 });
     await rt.invoke(request(), never);
@@ -138,6 +148,10 @@ describe('nodejs runtime', () => {
     const err = body(result) as { errorType: string; errorMessage: string; trace: string[] };
     expect(err).toMatchObject({ errorType: 'TypeError', errorMessage: 'bad input' });
     expect(err.trace[0]).toBe('TypeError: bad input');
+    const tailed = await rt.invoke(request({}, { requestId: 'err-tail', tailLogs: true }), never);
+    expect((tailed as { logTail?: string }).logTail).toMatch(
+      /\terr-tail\tERROR\tInvoke Error \t\{"errorType":"TypeError"/,
+    );
     expect(await rt.invoke(request(), never)).toMatchObject({ coldStart: false });
   });
 
@@ -149,6 +163,32 @@ describe('nodejs runtime', () => {
     expect(body(failed)).toMatchObject({ errorMessage: 'callback failure' });
   });
 
+  it('a sync handler answers null once the loop drains; context.succeed still completes', async () => {
+    expect(body(await runtime('handlers.syncValue').invoke(request(), never))).toBeNull();
+    expect(body(await runtime('handlers.legacySucceed').invoke(request(), never))).toEqual({ legacy: true });
+  });
+
+  it('a response over 6 MB is Function.ResponseSizeTooLarge', async () => {
+    const result = await runtime('handlers.huge').invoke(request(), never);
+    expect(result).toMatchObject({ kind: 'function-error', errorType: 'Function.ResponseSizeTooLarge' });
+  });
+
+  it('ERR-3 an unhandled rejection → Runtime.UnhandledPromiseRejection, environment replaced', async () => {
+    const rt = runtime('handlers.floating');
+    const result = await rt.invoke(request(), never);
+    expect(result).toMatchObject({ kind: 'function-error', errorType: 'Runtime.UnhandledPromiseRejection' });
+    expect(body(result)).toMatchObject({ errorMessage: 'Error: nobody awaited me' });
+    await expect.poll(() => rt.environmentCount).toBe(0);
+  });
+
+  it('close() during an invocation ends it as a system error, not a function error', async () => {
+    const rt = runtime('handlers.sleep');
+    const pending = rt.invoke(request({ ms: 5000 }), never);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    await rt.close();
+    expect(await pending).toMatchObject({ kind: 'system-error' });
+  });
+
   it('answers at once when callbackWaitsForEmptyEventLoop is false', async () => {
     const rt = runtime('callback.noWait', { timeoutMs: 2000 });
     const result = await rt.invoke(request(), never);
@@ -157,7 +197,8 @@ describe('nodejs runtime', () => {
 
   it('ERR-4/D-8 times out: Sandbox.Timedout, environment discarded, next invoke is cold', async () => {
     const rt = runtime('handlers.sleep', { timeoutMs: 300 });
-    const result = await rt.invoke(request({ ms: 5000 }, { requestId: 'slow-1' }), never);
+    const result = await rt.invoke(request({ ms: 5000 }, { requestId: 'slow-1', tailLogs: true }), never);
+    expect((result as { logTail?: string }).logTail).toMatch(/slow-1 Task timed out after 0\.30 seconds\n/);
     expect(result).toMatchObject({ kind: 'function-error', errorType: 'Sandbox.Timedout', durationMs: 300 });
     expect(body(result)).toEqual({
       errorType: 'Sandbox.Timedout',
@@ -185,12 +226,27 @@ describe('nodejs runtime', () => {
     await expect.poll(() => rt.environmentCount).toBe(0);
   });
 
+  it('an environment that crashes while idle is not reused', async () => {
+    const rt = runtime('handlers.lateCrash');
+    expect(await rt.invoke(request(), never)).toMatchObject({ kind: 'success', coldStart: true });
+    await expect.poll(() => rt.environmentCount).toBe(0);
+    expect(await rt.invoke(request(), never)).toMatchObject({ kind: 'success', coldStart: true });
+  });
+
   it('ERR-3 a throw at import is reported for the invocation and init is retried next time', async () => {
     const rt = runtime('import-throws.handler');
     const result = await rt.invoke(request(), never);
     expect(result).toMatchObject({ kind: 'function-error', errorType: 'Error', coldStart: true });
     expect(body(result)).toMatchObject({ errorMessage: 'init exploded' });
     expect(await rt.invoke(request(), never)).toMatchObject({ kind: 'function-error', coldStart: true });
+  });
+
+  it('ERR-3 process.exit during init → Runtime.ExitError naming the invocation', async () => {
+    const result = await runtime('exit-at-import.handler').invoke(request({}, { requestId: 'init-exit' }), never);
+    expect(result).toMatchObject({ kind: 'function-error', errorType: 'Runtime.ExitError', coldStart: true });
+    expect(body(result)).toMatchObject({
+      errorMessage: 'RequestId: init-exit Error: Runtime exited with error: exit status 3',
+    });
   });
 
   it('ERR-3 a missing module, a syntax error and a missing export get Runtime.* error types', async () => {
