@@ -14,7 +14,8 @@ if (integrationOptedOut) process.stderr.write(`${notRunBanner}\n`);
 
 export default defineConfig({
   test: {
-    reporters: integrationOptedOut ? ['default', notRunReporter] : ['default'],
+    // Only touch reporters on opt-out, so vitest's own defaults (e.g. github-actions in CI) stay as they are.
+    ...(integrationOptedOut ? { reporters: ['default', notRunReporter] } : {}),
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {

@@ -10,7 +10,7 @@ import { stopProcessGroup, groupAlive } from './proc.js';
 import { parseSelection } from './selection.js';
 import { answeringServers, readServicesFile } from './services-file.js';
 import type { ServicesFile } from './services-file.js';
-import { connectionsBlock } from './connections.js';
+import { connectionsBlock, serverEnv } from './connections.js';
 import type { ServerName } from './types.js';
 
 async function up(): Promise<void> {
@@ -40,6 +40,11 @@ async function up(): Promise<void> {
   writeFileSync(servicesFile, `${JSON.stringify(file, null, 2)}\n`);
   say(`wrote ${servicesFile}; logs in ${rootDir}/<server>/; stop with 'npm run services:down'`);
   say('tests can reuse these servers: SLUICE_TEST_SERVERS_REUSE=1 npm test');
+  say(
+    `or export them: ${Object.entries(serverEnv(started.info))
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+  );
   process.stdout.write(`${connectionsBlock(started.info)}\n`);
 }
 

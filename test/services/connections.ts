@@ -12,3 +12,25 @@ export function connectionsBlock(s: ServersInfo): string {
   if (s.redis) connections.redis = { url: s.redis.url };
   return JSON.stringify({ connections }, null, 2);
 }
+
+export const SERVER_ENV_NAMES = [
+  'SLUICE_SQS_ENDPOINT',
+  'SLUICE_KINESIS_ENDPOINT',
+  'SLUICE_DYNAMODB_ENDPOINT',
+  'SLUICE_KAFKA_BROKERS',
+  'SLUICE_REDIS_URL',
+] as const;
+
+/**
+ * The same addresses as environment variables. Suites written before this harness read these
+ * (e.g. test/integration/sqs/env.ts reads SLUICE_SQS_ENDPOINT); globalSetup exports them to the test workers.
+ */
+export function serverEnv(s: ServersInfo): Partial<Record<(typeof SERVER_ENV_NAMES)[number], string>> {
+  const env: Partial<Record<(typeof SERVER_ENV_NAMES)[number], string>> = {};
+  if (s.sqs) env.SLUICE_SQS_ENDPOINT = s.sqs.endpoint;
+  if (s.kinesis) env.SLUICE_KINESIS_ENDPOINT = s.kinesis.endpoint;
+  if (s.dynamodb) env.SLUICE_DYNAMODB_ENDPOINT = s.dynamodb.endpoint;
+  if (s.kafka) env.SLUICE_KAFKA_BROKERS = s.kafka.brokers.join(',');
+  if (s.redis) env.SLUICE_REDIS_URL = s.redis.url;
+  return env;
+}

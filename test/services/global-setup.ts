@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { SERVER_ENV_NAMES, serverEnv } from './connections.js';
 import { say, seconds, timed } from './log.js';
 import { startServers } from './orchestrate.js';
 import { servicesFile } from './paths.js';
@@ -35,8 +36,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     say(`server data and logs kept in ${rootDir}`);
     throw e;
   }
+  const servers = { ...reused, ...started.info };
+  // Test workers are forked after globalSetup and inherit this environment; a server not started stays unset.
+  for (const key of SERVER_ENV_NAMES) delete process.env[key];
+  Object.assign(process.env, serverEnv(servers));
   project.provide('sluiceServers', {
-    servers: { ...reused, ...started.info },
+    servers,
     requested: selection.names,
     selection: selection.raw,
   });

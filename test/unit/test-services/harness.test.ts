@@ -1,6 +1,6 @@
 // Pure parts of the test-server harness (no servers started here).
 import { describe, expect, it } from 'vitest';
-import { connectionsBlock } from '../../services/connections.js';
+import { connectionsBlock, serverEnv } from '../../services/connections.js';
 import { uniqueFifoName, uniqueName } from '../../services/inject.js';
 import { parseSelection } from '../../services/selection.js';
 
@@ -26,6 +26,15 @@ describe('test-server harness', () => {
         },
         kafka: { brokers: ['127.0.0.1:2'] },
       },
+    });
+  });
+
+  it('exports the addresses as SLUICE_* variables for suites that read the environment', () => {
+    expect(
+      serverEnv({ kafka: { brokers: ['127.0.0.1:1', '127.0.0.1:2'] }, redis: { url: 'redis://127.0.0.1:3' } }),
+    ).toEqual({
+      SLUICE_KAFKA_BROKERS: '127.0.0.1:1,127.0.0.1:2',
+      SLUICE_REDIS_URL: 'redis://127.0.0.1:3',
     });
   });
 
