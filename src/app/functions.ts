@@ -35,7 +35,7 @@ export function functionSpec(config: CompiledConfig, fn: CompiledFunction): Func
     timeoutMs: fn.timeoutMs,
     memorySizeMb: fn.memorySizeMb,
     environment: { AWS_REGION: config.region, ...fn.environment },
-    settings: { ...fn.settings, CodeUri: codeUri, Region: config.region },
+    settings: { Region: config.region, ...fn.settings, CodeUri: codeUri },
   };
 }
 

@@ -123,6 +123,21 @@ function derivedUuid(seed: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/** The settings each runtime reads (src/runtimes): Handler/CodeUri, Url, or the remote Lambda's address. */
+function runtimeSettings(cfg: ParsedConfig, fn: ParsedFunction): Record<string, unknown> {
+  if (fn.Runtime === 'nodejs') return { Handler: fn.Handler, CodeUri: fn.CodeUri };
+  if (fn.Runtime === 'http') return { Url: fn.Url };
+  const conn = fn.Connection === undefined ? undefined : cfg.connections[fn.Connection];
+  const remote = conn?.type === 'lambda' ? conn : undefined;
+  return {
+    FunctionName: fn.RemoteFunctionName,
+    Qualifier: fn.Qualifier,
+    Endpoint: remote?.endpoint,
+    Region: remote?.region ?? cfg.region,
+    Credentials: remote?.credentials,
+  };
+}
+
 function compileFunction(cfg: ParsedConfig, name: string, fn: ParsedFunction, problems: Problem[]): CompiledFunction {
   const at = `functions.${name}`;
   if (fn.Runtime === 'nodejs' && fn.Handler === undefined)
@@ -147,14 +162,7 @@ function compileFunction(cfg: ParsedConfig, name: string, fn: ParsedFunction, pr
     name,
     arn: functionArn(cfg.region, cfg.accountId, name),
     runtime: fn.Runtime,
-    settings: {
-      Handler: fn.Handler,
-      CodeUri: fn.CodeUri,
-      Url: fn.Url,
-      RemoteFunctionName: fn.RemoteFunctionName,
-      Qualifier: fn.Qualifier,
-      Connection: fn.Connection === undefined ? undefined : cfg.connections[fn.Connection],
-    },
+    settings: runtimeSettings(cfg, fn),
     timeoutMs: fn.Timeout * 1000,
     memorySizeMb: fn.MemorySize,
     environment: fn.Environment?.Variables ?? {},
