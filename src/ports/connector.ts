@@ -13,6 +13,8 @@ export interface ConnectorContext {
 
 export interface StreamSourceOptions {
   mappingId: string;
+  /** For metric labels only (sluice_offset_lag...). */
+  functionName?: string;
   startingPosition: StartPosition;
   /** Kafka: consumer group; Redis: consumer group name. */
   consumerGroupId?: string;

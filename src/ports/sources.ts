@@ -1,6 +1,8 @@
 // Contracts of event sources. Connectors build the Lambda-shaped record themselves (they know the
 // wire format); the engine batches, filters, invokes and acknowledges without knowing the broker.
 
+import type { CheckpointStore } from './state.js';
+
 /** A message from a queue-like source (SQS): competing consumers, per-message ack, visibility. */
 export interface QueueMessage {
   id: string;
@@ -72,6 +74,13 @@ export interface StreamSource {
   buildEvent(shard: ShardInfo, records: readonly StreamRecord[]): unknown;
   /** Identifier a function returns in `batchItemFailures[].itemIdentifier` for this record. */
   itemIdentifier(record: StreamRecord): unknown;
+  /**
+   * Sources that keep positions themselves (Kafka group offsets, Redis consumer-group acks) supply the
+   * CheckpointStore the engine must use for them instead of the state store's.
+   */
+  readonly checkpoints?: CheckpointStore;
+  /** Called when the set of shards changes (Kafka rebalance), so the engine need not wait for its next poll. */
+  onShardsChanged?(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
