@@ -47,7 +47,9 @@ function bytes(v: Buffer | string): number[] {
 /** KAF-3 / D-7: one object per header value, in kafkajs order (it merges repeated names into arrays). */
 export function headersOf(headers: KafkaMessageLike['headers']): Array<Record<string, number[]>> {
   const out: Array<Record<string, number[]>> = [];
-  for (const [name, v] of Object.entries(headers ?? {})) {
+  if (headers === undefined) return out;
+  for (const name in headers) {
+    const v = headers[name];
     if (v === undefined) continue;
     for (const one of Array.isArray(v) ? v : [v]) out.push({ [name]: bytes(one) });
   }
@@ -74,9 +76,23 @@ export function toStreamRecord(record: KafkaRecord): StreamRecord {
     position: String(record.offset),
     partitionKey: record.key ?? '',
     arrivalMs: record.timestamp,
-    sizeBytes: Buffer.byteLength(JSON.stringify(record)),
+    sizeBytes: jsonSize(record),
     record: record as unknown as Record<string, unknown>,
   };
+}
+
+/**
+ * Byte length of JSON.stringify(record) without stringifying it all: topic names ([A-Za-z0-9._-]), numbers and
+ * base64 need no escaping, so only the headers go through JSON.stringify.
+ */
+export function jsonSize(r: KafkaRecord): number {
+  const head =
+    `{"topic":"${r.topic}","partition":${r.partition},"offset":${r.offset},"timestamp":${r.timestamp},` +
+    `"timestampType":"${r.timestampType}"`;
+  const key = r.key === undefined ? 0 : 9 + r.key.length; // ,"key":"…"
+  const value = 9 + (r.value === null ? 4 : r.value.length + 2); // ,"value":…
+  const headers = 11 + (r.headers.length === 0 ? 2 : Buffer.byteLength(JSON.stringify(r.headers))); // ,"headers":…
+  return head.length + key + value + headers + 1;
 }
 
 /** KAF-1: records keyed by "<topic>-<partition>", in offset order (the engine hands them in order). */

@@ -40,6 +40,8 @@ export interface KafkaSourceOptions {
 const DEFAULT_BUFFER = 5_000;
 const DEFAULT_READ_WAIT_MS = 100;
 const DEFAULT_LAG_MS = 30_000;
+// kafkajs sleeps this long when every assigned partition is paused, so keep it short.
+const DEFAULT_MAX_WAIT_MS = 100;
 
 export class KafkaStreamSource implements StreamSource {
   readonly kind = 'kafka';
@@ -53,6 +55,9 @@ export class KafkaStreamSource implements StreamSource {
   private rebalancing = false;
   private closed = false;
   private lagTimer: NodeJS.Timeout | undefined;
+  /** Commits asked for while one is in flight; sent together in the next OffsetCommit request. */
+  private readonly pendingCommits = new Map<PartitionState, { offset: number; waiters: Waiter[] }>();
+  private committing: Promise<void> | undefined;
   private readonly labels: Labels;
   private readonly capacity: number;
 
@@ -92,7 +97,7 @@ export class KafkaStreamSource implements StreamSource {
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
-      maxWaitTimeInMs: options.maxWaitTimeMs ?? 500,
+      maxWaitTimeInMs: options.maxWaitTimeMs ?? DEFAULT_MAX_WAIT_MS,
       allowAutoTopicCreation: false,
     });
     this.consumer = consumer;
@@ -178,7 +183,10 @@ export class KafkaStreamSource implements StreamSource {
     this.applyPause(st);
   }
 
-  /** Buffers what fits and returns at once; the rest is fetched again after the partition resumes. */
+  /**
+   * Buffers the batch and returns at once; a buffer at capacity pauses the partition. Memory stays bounded by
+   * the capacity plus one fetch (maxBytesPerPartition), and nothing fetched is thrown away to be fetched again.
+   */
   private onBatch(payload: EachBatchPayload): void {
     const { batch } = payload;
     const st = this.partitions.get(batch.partition);
@@ -191,7 +199,6 @@ export class KafkaStreamSource implements StreamSource {
         resolved = m.offset;
         continue;
       }
-      if (st.size >= this.capacity) break;
       st.push(toStreamRecord(toKafkaRecord(batch.topic, batch.partition, m)));
       st.baseline ??= offset;
       st.nextExpected = offset + 1;
@@ -282,10 +289,51 @@ export class KafkaStreamSource implements StreamSource {
     const offset = Number(position) + 1;
     if (st.committed !== undefined && offset <= st.committed) return;
     if (this.rebalancing) throw new SluiceError('KafkaRebalancing', 'group is rebalancing', { retryable: true });
-    await consumer.commitOffsets([{ topic: this.options.topic, partition: st.partition, offset: String(offset) }]);
-    const from = Math.max(st.committed ?? st.baseline ?? offset, st.baseline ?? 0);
-    if (offset > from) this.metrics.inc('sluice_committed_events_total', this.labels, offset - from);
-    st.committed = offset;
+    return new Promise<void>((resolve, reject) => {
+      const pending = this.pendingCommits.get(st);
+      if (pending === undefined) this.pendingCommits.set(st, { offset, waiters: [{ resolve, reject }] });
+      else {
+        pending.offset = Math.max(pending.offset, offset);
+        pending.waiters.push({ resolve, reject });
+      }
+      this.kickCommits(consumer);
+    });
+  }
+
+  private kickCommits(consumer: Consumer): void {
+    if (this.committing !== undefined) return;
+    this.committing = this.sendCommits(consumer).finally(() => {
+      this.committing = undefined;
+      // A set() may have queued between the loop's last check and here.
+      if (this.pendingCommits.size > 0) this.kickCommits(consumer);
+    });
+  }
+
+  /** One OffsetCommit request at a time for every partition with a new position (commits coalesce under load). */
+  private async sendCommits(consumer: Consumer): Promise<void> {
+    // Let set() calls made in the same tick join this request.
+    await Promise.resolve();
+    while (this.pendingCommits.size > 0) {
+      const batch = [...this.pendingCommits];
+      this.pendingCommits.clear();
+      const offsets = batch.map(([st, p]) => ({
+        topic: this.options.topic,
+        partition: st.partition,
+        offset: String(p.offset),
+      }));
+      try {
+        await consumer.commitOffsets(offsets);
+      } catch (err) {
+        for (const [, p] of batch) for (const w of p.waiters) w.reject(err);
+        continue;
+      }
+      for (const [st, p] of batch) {
+        const from = st.committed ?? st.baseline ?? p.offset;
+        if (p.offset > from) this.metrics.inc('sluice_committed_events_total', this.labels, p.offset - from);
+        st.committed = Math.max(st.committed ?? 0, p.offset);
+        for (const w of p.waiters) w.resolve();
+      }
+    }
   }
 
   /** KAF-19: topic-level lag = latest offset minus the group's committed offset, summed and maxed over partitions. */
@@ -320,10 +368,17 @@ export class KafkaStreamSource implements StreamSource {
     this.closed = true;
     if (this.lagTimer !== undefined) clearInterval(this.lagTimer);
     await this.started?.catch(() => undefined);
+    // Commits in flight land before the consumer leaves the group (kafkajs drops commits once stopped).
+    await this.committing?.catch(() => undefined);
     await this.consumer?.disconnect().catch(() => undefined);
     await this.admin?.disconnect().catch(() => undefined);
     this.loseAll();
   }
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (err: unknown) => void;
 }
 
 class KafkaShardReader implements ShardReader {

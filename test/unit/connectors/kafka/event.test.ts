@@ -56,6 +56,14 @@ describe('Kafka event shape (§4.1)', () => {
     const recs = [0, 1].map((i) => toStreamRecord(toKafkaRecord('my-topic', 2, { ...msg, offset: String(7 + i) })));
     expect(recs[0]).toMatchObject({ position: '7', partitionKey: 'YWJj', arrivalMs: 1545084650987 });
     expect(recs[0]!.sizeBytes).toBe(Buffer.byteLength(JSON.stringify(recs[0]!.record)));
+    // P-12 counts exact bytes: also with a null key/value, no headers, and header names that need escaping.
+    for (const m of [
+      { ...msg, key: null, value: null, headers: {} },
+      { ...msg, headers: { 'h"\\é': Buffer.from([1]) } },
+    ]) {
+      const r = toStreamRecord(toKafkaRecord('a.b_c-1', 12, m));
+      expect(r.sizeBytes).toBe(Buffer.byteLength(JSON.stringify(r.record)));
+    }
     const event = buildKafkaEvent('b-1:9092,b-2:9092', recs);
     expect(event.eventSource).toBe('SelfManagedKafka');
     expect(event.bootstrapServers).toBe('b-1:9092,b-2:9092');
