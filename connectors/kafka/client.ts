@@ -36,6 +36,9 @@ export function kafkaConnection(c: Record<string, unknown>): KafkaConnection {
   return c as unknown as KafkaConnection;
 }
 
+// kafkajs logs a rebalance seen in a heartbeat or commit response as an error; it is routine, so demote it.
+const ROUTINE = /rebalanc|not aware of this member|not the correct coordinator|coordinator is (loading|not available)/i;
+
 /** kafkajs logs through its own logger; route warnings and errors to ours, quietly. */
 export function createKafka(conn: KafkaConnection, logger: Logger): Kafka {
   const config: KafkaConfig = {
@@ -46,7 +49,9 @@ export function createKafka(conn: KafkaConnection, logger: Logger): Kafka {
       () =>
       ({ level, log }) => {
         const { message, ...extra } = log;
-        if (level <= logLevel.ERROR) logger.error(extra, `kafkajs: ${message}`);
+        const routine = ROUTINE.test(`${String(extra.error ?? '')} ${message}`);
+        if (routine) logger.debug(extra, `kafkajs: ${message}`);
+        else if (level <= logLevel.ERROR) logger.error(extra, `kafkajs: ${message}`);
         else if (level === logLevel.WARN) logger.warn(extra, `kafkajs: ${message}`);
       },
   };
