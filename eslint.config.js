@@ -30,7 +30,25 @@ export default tseslint.config(
       'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })],
     },
   },
-  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['**/*.{js,mjs,cjs}'], ...tseslint.configs.disableTypeChecked },
+  // Example and fixture handlers are plain Node.js code, as users write them (CommonJS or ESM).
+  {
+    files: ['config/functions/**/*.{js,mjs,cjs}', 'test/fixtures/**/*.{js,mjs,cjs}'],
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        exports: 'writable',
+        module: 'writable',
+        require: 'readonly',
+      },
+    },
+  },
   layer(['src/ports/**'], ['../*', '../../*', '../../../*'], 'ports import nothing of ours'),
   layer(
     ['src/core/**'],

@@ -1,9 +1,15 @@
 // The static registry of connectors: no folder scanning, no import side effects. The app adds the
 // process-wide memory connector (it needs the broker instance) in front of these.
 import type { ConnectorDefinition } from '../src/ports/connector.js';
+import { dynamoDbStreamsConnector } from './dynamodb-streams/index.js';
+import { kinesisConnector } from './kinesis/index.js';
+import { sqsConnector } from './sqs/index.js';
 
-export const connectors: readonly ConnectorDefinition[] = [];
+export const connectors: readonly ConnectorDefinition[] = [sqsConnector, kinesisConnector, dynamoDbStreamsConnector];
 
-export function findConnector(list: readonly ConnectorDefinition[], address: string): ConnectorDefinition | undefined {
+export function findConnector(
+  list: readonly ConnectorDefinition[],
+  address: string,
+): ConnectorDefinition | undefined {
   return list.find((c) => c.matches(address));
 }

@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Connection, ParsedConfig, ParsedFunction, ParsedMapping } from './schema.js';
-import { isDestinationAddress, QUEUE_KINDS, sourceKindOf, type SourceKind } from './source-kind.js';
+import { validateFilterCriteria } from '../core/filter/index.js';
+import { FILTER_KIND, isDestinationAddress, QUEUE_KINDS, sourceKindOf, type SourceKind } from './source-kind.js';
 import type { Problem } from './problems.js';
 
 export interface CompiledFunction {
@@ -234,17 +235,14 @@ function compileMapping(
   const age = m.MaximumRecordAgeInSeconds ?? -1;
   if (age !== -1 && age < 60)
     problems.push({ path: `${at}.MaximumRecordAgeInSeconds`, message: 'must be -1 (infinite) or 60-604800 (P-2)' });
-  // P-11.
+  // P-11, FLT-12: filter count, pattern length and every pattern, with warnings for non-portable operators (D-6).
   const filters = m.FilterCriteria?.Filters ?? [];
-  if (filters.length > cfg.limits.maxFiltersPerMapping)
-    problems.push({
-      path: `${at}.FilterCriteria.Filters`,
-      message: `${filters.length} filters; at most ${cfg.limits.maxFiltersPerMapping} allowed (P-11, limits.maxFiltersPerMapping)`,
-    });
-  filters.forEach((f, j) => {
-    if (f.Pattern.length > 4096)
-      problems.push({ path: `${at}.FilterCriteria.Filters[${j}].Pattern`, message: 'longer than 4096 characters' });
-  });
+  if (m.FilterCriteria !== undefined)
+    for (const issue of validateFilterCriteria(m.FilterCriteria, {
+      maxFilters: cfg.limits.maxFiltersPerMapping,
+      sourceKind: FILTER_KIND[kind],
+    }))
+      problems.push({ path: `${at}.${issue.path}`, message: issue.message, severity: issue.severity });
   const onFailure = m.DestinationConfig?.OnFailure?.Destination;
   if (m.DestinationConfig?.OnSuccess !== undefined)
     problems.push({
@@ -271,7 +269,7 @@ function compileMapping(
       message: 'Kafka needs SelfManagedEventSource or a Connection',
     });
 
-  if (problems.length > before) return undefined;
+  if (problems.slice(before).some((p) => p.severity !== 'warning')) return undefined;
   const address =
     kind === 'kafka' && m.EventSourceArn === undefined ? `kafka://${m.Topics?.[0] ?? ''}` : m.EventSourceArn;
   const uuid = m.UUID ?? derivedUuid(`${m.FunctionName}|${address ?? ''}|${i}`);
@@ -307,7 +305,15 @@ function compileMapping(
   };
 }
 
-export function compileConfig(cfg: ParsedConfig, configPath: string): { config?: CompiledConfig; problems: Problem[] } {
+/**
+ * `mappingIndexes` maps each mapping to its position in the file when some were left out (the loader
+ * compiles the valid rest of a config that failed schema checks, so every problem shows at once).
+ */
+export function compileConfig(
+  cfg: ParsedConfig,
+  configPath: string,
+  mappingIndexes?: readonly number[],
+): { config?: CompiledConfig; problems: Problem[] } {
   const problems: Problem[] = [];
   const loopback = ['127.0.0.1', 'localhost', '::1'].includes(cfg.server.host) || cfg.server.host.startsWith('127.');
   if (!loopback && cfg.server.auth === undefined)
@@ -333,7 +339,8 @@ export function compileConfig(cfg: ParsedConfig, configPath: string): { config?:
 
   const mappings: CompiledMapping[] = [];
   const uuids = new Set<string>();
-  cfg.eventSourceMappings.forEach((m, i) => {
+  cfg.eventSourceMappings.forEach((m, j) => {
+    const i = mappingIndexes?.[j] ?? j;
     const c = compileMapping(cfg, m, i, functions, problems);
     if (c === undefined) return;
     if (uuids.has(c.uuid))
@@ -342,7 +349,7 @@ export function compileConfig(cfg: ParsedConfig, configPath: string): { config?:
     mappings.push(c);
   });
 
-  if (problems.length > 0) return { problems };
+  if (problems.some((p) => p.severity !== 'warning')) return { problems };
   return {
     problems,
     config: {

@@ -20,6 +20,46 @@ function parseJson(text: string): { value?: unknown; problem?: Problem } {
   }
 }
 
+const PLACEHOLDER_FUNCTION = { Handler: 'placeholder.handler' };
+
+/**
+ * After schema errors, compile what is valid so cross-field problems show in the same report: invalid
+ * functions become placeholders (so references to them still resolve), invalid mappings and top-level
+ * sections are left out.
+ */
+function crossFieldProblemsOfRest(
+  raw: unknown,
+  issues: ReadonlyArray<{ path: PropertyKey[] }>,
+  file: string,
+): Problem[] {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return [];
+  const rest = { ...(raw as Record<string, unknown>) };
+  const badFunctions = new Set<string>();
+  const badMappings = new Set<number>();
+  for (const { path } of issues) {
+    const [top, second] = path;
+    if (top === 'functions' && typeof second === 'string') badFunctions.add(second);
+    else if (top === 'eventSourceMappings' && typeof second === 'number') badMappings.add(second);
+    else if (typeof top === 'string') delete rest[top];
+  }
+  if (rest.functions !== undefined && typeof rest.functions === 'object' && rest.functions !== null)
+    rest.functions = Object.fromEntries(
+      Object.entries(rest.functions).map(([k, v]) => [k, badFunctions.has(k) ? PLACEHOLDER_FUNCTION : v]),
+    );
+  const indexes: number[] = [];
+  if (Array.isArray(rest.eventSourceMappings))
+    rest.eventSourceMappings = rest.eventSourceMappings.filter((_m, i) => {
+      if (badMappings.has(i)) return false;
+      indexes.push(i);
+      return true;
+    });
+  const parsed = configSchema.safeParse(rest);
+  if (!parsed.success) return [];
+  return compileConfig(parsed.data, file, indexes).problems.filter(
+    (p) => p.severity !== 'warning' && ![...badFunctions].some((f) => p.path.startsWith(`functions.${f}`)),
+  );
+}
+
 /** Validate config text; never throws for bad input, returns every problem instead. */
 export function loadConfigText(text: string, file: string, env: NodeJS.ProcessEnv = process.env): LoadResult {
   const { value, problem } = parseJson(text);
@@ -34,6 +74,7 @@ export function loadConfigText(text: string, file: string, env: NodeJS.ProcessEn
       const path = formatPath(issue.path);
       if (!missing.has(path)) problems.push({ path, message: issue.message });
     }
+    problems.push(...crossFieldProblemsOfRest(substituted, parsed.error.issues, file));
     return { problems, warnings: [] };
   }
   if (problems.length > 0) return { problems, warnings: [] };

@@ -2,6 +2,17 @@
 
 export type SourceKind = 'sqs' | 'kinesis' | 'dynamodb' | 'kafka' | 'redis' | 'memory-queue' | 'memory-stream';
 
+/** How each source's data field is decoded for filtering (FLT-8..10); memory sources mimic SQS and Kinesis. */
+export const FILTER_KIND: Record<SourceKind, 'sqs' | 'kinesis' | 'dynamodb' | 'kafka' | 'generic'> = {
+  sqs: 'sqs',
+  'memory-queue': 'sqs',
+  kinesis: 'kinesis',
+  'memory-stream': 'kinesis',
+  dynamodb: 'dynamodb',
+  kafka: 'kafka',
+  redis: 'generic',
+};
+
 export const QUEUE_KINDS: ReadonlySet<SourceKind> = new Set(['sqs', 'memory-queue']);
 
 export function sourceKindOf(address: string | undefined, hasKafkaFields: boolean): SourceKind | undefined {

@@ -27,6 +27,16 @@ export const CATALOGUE: Record<string, MetricDef> = {
   sluice_throttles_total: { type: 'counter', help: 'Invoke requests rejected for concurrency.', labels: fnSrc },
   sluice_duration_seconds: { type: 'histogram', help: 'Function run time.', labels: fn, buckets: seconds },
   sluice_concurrent_executions: { type: 'gauge', help: 'Invocations running now.', labels: fn },
+  sluice_invoke_system_errors_total: {
+    type: 'counter',
+    help: 'Invocations that could not run for a service-side reason (5xx, network, not found).',
+    labels: fnSrc,
+  },
+  sluice_unreserved_concurrent_executions: {
+    type: 'gauge',
+    help: 'Invocations running now in the unreserved pool.',
+    labels: [],
+  },
   sluice_cold_starts_total: { type: 'counter', help: 'New execution environments started.', labels: fn },
   // Event source mappings (EventCount group and friends).
   sluice_polled_events_total: { type: 'counter', help: 'Events read from the source.', labels: esm },

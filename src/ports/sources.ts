@@ -26,7 +26,18 @@ export interface QueueSource {
   release?(msgs: readonly QueueMessage[], delaySeconds: number): Promise<void>;
   /** Approximate number of visible messages, for the backlog gauge. */
   backlog?(): Promise<number>;
+  /** The queue's own settings, so the app can check P-6 and pick FIFO mode at start. */
+  describe?(): Promise<QueueDescription>;
   close(): Promise<void>;
+}
+
+export interface QueueDescription {
+  /** The queue's default visibility timeout. */
+  visibilityTimeoutMs: number;
+  fifo: boolean;
+  /** Redrive target and limit when the queue has a DLQ (SQS-15: redrive stays the queue's job). */
+  deadLetterTargetArn?: string;
+  maxReceiveCount?: number;
 }
 
 export interface ShardInfo {
@@ -74,6 +85,16 @@ export interface StreamSource {
   buildEvent(shard: ShardInfo, records: readonly StreamRecord[]): unknown;
   /** Identifier a function returns in `batchItemFailures[].itemIdentifier` for this record. */
   itemIdentifier(record: StreamRecord): unknown;
+  /**
+   * Key of the batch description in the on-failure record (§3.7): `KinesisBatchInfo` (default) or
+   * `DDBStreamBatchInfo`. DynamoDB's arrival times are written with second precision.
+   */
+  readonly batchInfoKey?: string;
+  /**
+   * Replaces the default `{ [batchInfoKey]: StreamBatchInfo }` part of the on-failure record, for sources whose
+   * batch description has another shape (Kafka's `KafkaBatchInfo`, KAF-17). Returns the fields to merge in.
+   */
+  failureBatchInfo?(shard: ShardInfo, records: readonly StreamRecord[]): Record<string, unknown>;
   /**
    * Sources that keep positions themselves (Kafka group offsets, Redis consumer-group acks) supply the
    * CheckpointStore the engine must use for them instead of the state store's.

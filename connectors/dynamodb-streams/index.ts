@@ -1,0 +1,25 @@
+// The DynamoDB Streams connector: stream sources addressed as arn:aws:dynamodb:<r>:<a>:table/<t>/stream/<label>.
+import type { ConnectorDefinition } from '../../src/ports/connector.js';
+import { awsConnection } from '../kinesis/client.js';
+import { isDynamoDbStreamArn, parseDynamoDbStreamArn } from './arn.js';
+import { createDynamoDbStreamsClient } from './client.js';
+import { DynamoDbStreamSource } from './source.js';
+
+export { DynamoDbStreamSource, dynamoDbShardInfoOf, DYNAMODB_STREAMS_MAX_RECORDS } from './source.js';
+export { toDynamoDbStreamRecord, attributeToJson, keysPartitionKey } from './record.js';
+export { createDynamoDbStreamsClient } from './client.js';
+export { parseDynamoDbStreamArn, isDynamoDbStreamArn } from './arn.js';
+
+export const dynamoDbStreamsConnector: ConnectorDefinition = {
+  kind: 'dynamodb',
+  matches: isDynamoDbStreamArn,
+  createStreamSource: (address, _options, ctx) => {
+    const arn = parseDynamoDbStreamArn(address);
+    const region = arn.region || ctx.region;
+    return new DynamoDbStreamSource({
+      client: createDynamoDbStreamsClient(awsConnection(ctx.connection), region),
+      streamArn: arn.arn,
+      region,
+    });
+  },
+};

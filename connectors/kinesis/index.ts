@@ -1,0 +1,26 @@
+// The Kinesis Data Streams connector: stream sources addressed as arn:aws:kinesis:<region>:<acct>:stream/<name>.
+import type { ConnectorDefinition } from '../../src/ports/connector.js';
+import { isKinesisStreamArn, parseKinesisStreamArn } from './arn.js';
+import { awsConnection, createKinesisClient } from './client.js';
+import { KinesisStreamSource } from './source.js';
+
+export { KinesisStreamSource, shardInfoOf, classifyKinesisError, KINESIS_MAX_RECORDS } from './source.js';
+export { toKinesisStreamRecord } from './record.js';
+export { createKinesisClient, awsConnection, type AwsConnection } from './client.js';
+export { parseKinesisStreamArn, isKinesisStreamArn } from './arn.js';
+
+export const kinesisConnector: ConnectorDefinition = {
+  kind: 'kinesis',
+  matches: isKinesisStreamArn,
+  createStreamSource: (address, _options, ctx) => {
+    const arn = parseKinesisStreamArn(address);
+    const region = arn.region || ctx.region;
+    return new KinesisStreamSource({
+      client: createKinesisClient(awsConnection(ctx.connection), region),
+      streamArn: arn.arn,
+      streamName: arn.streamName,
+      region,
+      invokeIdentityArn: `arn:aws:iam::${arn.accountId || ctx.accountId}:role/sluice`,
+    });
+  },
+};

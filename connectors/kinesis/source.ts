@@ -1,0 +1,143 @@
+// StreamSource over a Kinesis data stream with the standard (polling) iterator: ListShards for lineage,
+// GetShardIterator + GetRecords per shard (STR-1). Streams are addressed by name because emulators such as
+// kinesalite accept no StreamARN; the client's account and region select the stream.
+import {
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  ListShardsCommand,
+  type GetShardIteratorCommandInput,
+  type KinesisClient,
+  type Shard,
+} from '@aws-sdk/client-kinesis';
+import { SluiceError } from '../../src/ports/errors.js';
+import type { ShardInfo, ShardReader, StartPosition, StreamRecord, StreamSource } from '../../src/ports/sources.js';
+import { openIteratorReader, type IteratorPage } from './iterator-reader.js';
+import { toKinesisStreamRecord, type KinesisRecordContext } from './record.js';
+
+/** GetRecords' own upper bound. */
+export const KINESIS_MAX_RECORDS = 10_000;
+
+const THROTTLES = new Set([
+  'ProvisionedThroughputExceededException',
+  'LimitExceededException',
+  'KMSThrottlingException',
+]);
+
+export interface KinesisSourceOptions {
+  client: KinesisClient;
+  streamArn: string;
+  streamName: string;
+  region: string;
+  invokeIdentityArn: string;
+  /** Destroy the client on close (false when the caller shares it). */
+  ownsClient?: boolean;
+}
+
+export function shardInfoOf(s: Shard): ShardInfo {
+  const parentIds = [s.ParentShardId, s.AdjacentParentShardId].filter((p): p is string => typeof p === 'string');
+  return {
+    id: s.ShardId ?? '',
+    parentIds,
+    closed: s.SequenceNumberRange?.EndingSequenceNumber !== undefined,
+  };
+}
+
+/** Throttling becomes a retryable SluiceError so the engine backs off instead of failing the shard. */
+export function classifyKinesisError(err: unknown, action: string): Error {
+  const name = (err as { name?: unknown } | null)?.name;
+  if (typeof name === 'string' && THROTTLES.has(name)) {
+    return new SluiceError(name, `Kinesis ${action} throttled: ${(err as Error).message}`, {
+      retryable: true,
+      cause: err,
+    });
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+function iteratorInput(streamName: string, shardId: string, from: StartPosition): GetShardIteratorCommandInput {
+  const base = { StreamName: streamName, ShardId: shardId };
+  switch (from.type) {
+    case 'TRIM_HORIZON':
+    case 'LATEST':
+      return { ...base, ShardIteratorType: from.type };
+    case 'AT_TIMESTAMP':
+      return { ...base, ShardIteratorType: 'AT_TIMESTAMP', Timestamp: new Date(from.timestampMs) };
+    case 'AFTER':
+      return { ...base, ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: from.position };
+  }
+}
+
+export class KinesisStreamSource implements StreamSource {
+  readonly kind = 'kinesis';
+  readonly arn: string;
+  readonly batchInfoKey = 'KinesisBatchInfo';
+
+  constructor(private readonly options: KinesisSourceOptions) {
+    this.arn = options.streamArn;
+  }
+
+  async listShards(): Promise<ShardInfo[]> {
+    const shards: ShardInfo[] = [];
+    let nextToken: string | undefined;
+    do {
+      // ListShards rejects StreamName together with NextToken.
+      const input = nextToken === undefined ? { StreamName: this.options.streamName } : { NextToken: nextToken };
+      const out = await this.options.client
+        .send(new ListShardsCommand(input))
+        .catch((err: unknown) => Promise.reject(classifyKinesisError(err, 'ListShards')));
+      for (const s of out.Shards ?? []) shards.push(shardInfoOf(s));
+      nextToken = out.NextToken;
+    } while (nextToken !== undefined);
+    return shards;
+  }
+
+  open(shard: ShardInfo, from: StartPosition): Promise<ShardReader> {
+    const { client, streamName } = this.options;
+    const ctx: KinesisRecordContext = {
+      shardId: shard.id,
+      streamArn: this.options.streamArn,
+      region: this.options.region,
+      invokeIdentityArn: this.options.invokeIdentityArn,
+    };
+    // An expired LATEST iterator with nothing read yet restarts at the moment the reader opened, so records
+    // that arrived while nobody polled are not skipped.
+    const openedAt = Date.now();
+    return openIteratorReader(
+      {
+        getIterator: async (position, signal) => {
+          const out = await client
+            .send(new GetShardIteratorCommand(iteratorInput(streamName, shard.id, position)), { abortSignal: signal })
+            .catch((err: unknown) => Promise.reject(classifyKinesisError(err, 'GetShardIterator')));
+          return out.ShardIterator;
+        },
+        getRecords: async (iterator, limit, signal): Promise<IteratorPage> => {
+          const out = await client
+            .send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }), { abortSignal: signal })
+            .catch((err: unknown) => Promise.reject(classifyKinesisError(err, 'GetRecords')));
+          return {
+            records: (out.Records ?? []).map((r) => toKinesisStreamRecord(r, ctx)),
+            nextIterator: out.NextShardIterator,
+            millisBehindLatest: out.MillisBehindLatest,
+          };
+        },
+        isExpired: (err) => (err as { name?: unknown } | null)?.name === 'ExpiredIteratorException',
+        restartWithoutRecords: from.type === 'LATEST' ? { type: 'AT_TIMESTAMP', timestampMs: openedAt } : from,
+      },
+      from,
+      KINESIS_MAX_RECORDS,
+    );
+  }
+
+  buildEvent(_shard: ShardInfo, records: readonly StreamRecord[]): unknown {
+    return { Records: records.map((r) => r.record) };
+  }
+
+  itemIdentifier(record: StreamRecord): unknown {
+    return record.position;
+  }
+
+  close(): Promise<void> {
+    if (this.options.ownsClient !== false) this.options.client.destroy();
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,53 @@
+import type { ConnectorContext, ConnectorDefinition } from '../../src/ports/connector.js';
+import type { QueueDescription } from '../../src/ports/sources.js';
+import { parseSqsAddress, queueArn, type SqsAddress } from './address.js';
+import { createSqsClient, validateSqsConnection } from './connection.js';
+import { SqsDestination } from './destination.js';
+import { SqsQueueSource } from './queue-source.js';
+import { readQueueSettings } from './queue-settings.js';
+import { queueUrlResolver } from './queue-url.js';
+
+export type { SqsConnection } from './connection.js';
+export { parseSqsAddress } from './address.js';
+export { toQueueMessage } from './record.js';
+
+function address(a: string): SqsAddress {
+  const parsed = parseSqsAddress(a);
+  if (!parsed) throw new Error(`not an SQS queue ARN or URL: ${a}`);
+  return parsed;
+}
+
+/** Amazon SQS (or ElasticMQ and other SQS-compatible servers through `connection.endpoint`). */
+export const sqsConnector: ConnectorDefinition = {
+  kind: 'sqs',
+  matches: (a) => parseSqsAddress(a) !== undefined,
+  validateConnection: validateSqsConnection,
+  createQueueSource(a: string, ctx: ConnectorContext) {
+    const addr = address(a);
+    const client = createSqsClient(ctx.connection, addr.region ?? ctx.region);
+    const arn = addr.url ? queueArn(addr, ctx.region) : a;
+    const logger = ctx.logger.child({ queue: arn });
+    return new SqsQueueSource(arn, addr.region ?? ctx.region, client, queueUrlResolver(client, addr), logger);
+  },
+  createDestination(a: string, ctx: ConnectorContext) {
+    const addr = address(a);
+    const client = createSqsClient(ctx.connection, addr.region ?? ctx.region);
+    return new SqsDestination(
+      addr.url ? queueArn(addr, ctx.region) : a,
+      addr.fifo,
+      client,
+      queueUrlResolver(client, addr),
+    );
+  },
+};
+
+/** Reads VisibilityTimeout, FifoQueue and RedrivePolicy of a queue (P-6 check at start) without a source. */
+export async function readSqsQueueSettings(a: string, ctx: ConnectorContext): Promise<QueueDescription> {
+  const addr = address(a);
+  const client = createSqsClient(ctx.connection, addr.region ?? ctx.region);
+  try {
+    return await readQueueSettings(client, await queueUrlResolver(client, addr)());
+  } finally {
+    client.destroy();
+  }
+}

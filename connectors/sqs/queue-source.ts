@@ -1,0 +1,114 @@
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { Logger } from '../../src/ports/logger.js';
+import type { QueueDescription, QueueMessage, QueueSource } from '../../src/ports/sources.js';
+import { readQueueSettings } from './queue-settings.js';
+import { toQueueMessage } from './record.js';
+
+/** SQS batch APIs take at most 10 entries. */
+function chunks<T>(items: readonly T[], size = 10): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const receiptHandle = (m: QueueMessage) => String(m.record['receiptHandle']);
+
+export class SqsQueueSource implements QueueSource {
+  readonly kind = 'sqs';
+
+  constructor(
+    readonly arn: string,
+    private readonly region: string,
+    private readonly client: SQSClient,
+    private readonly queueUrl: () => Promise<string>,
+    private readonly logger: Logger,
+  ) {}
+
+  async receive(max: number, waitMs: number, signal: AbortSignal): Promise<QueueMessage[]> {
+    const r = await this.client.send(
+      new ReceiveMessageCommand({
+        QueueUrl: await this.queueUrl(),
+        MaxNumberOfMessages: Math.max(1, Math.min(10, max)),
+        // Whole seconds, rounded up: a batching window may end up to 1 s late, never early.
+        WaitTimeSeconds: Math.max(0, Math.min(20, Math.ceil(waitMs / 1000))),
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
+      { abortSignal: signal },
+    );
+    return (r.Messages ?? []).map((m) => toQueueMessage(m, this.arn, this.region));
+  }
+
+  /** DeleteMessageBatch in chunks of 10; resolves with the ids SQS did not delete (the poller retries them). */
+  async delete(msgs: readonly QueueMessage[]): Promise<string[]> {
+    const url = await this.queueUrl();
+    const failed = await Promise.all(
+      chunks(msgs).map(async (chunk) => {
+        try {
+          const r = await this.client.send(
+            new DeleteMessageBatchCommand({
+              QueueUrl: url,
+              Entries: chunk.map((m, i) => ({ Id: String(i), ReceiptHandle: receiptHandle(m) })),
+            }),
+          );
+          const ids = (r.Failed ?? []).map((f) => chunk[Number(f.Id)]?.id ?? '');
+          if (ids.length > 0) {
+            this.logger.warn({ failed: r.Failed?.map((f) => f.Code) }, 'SQS did not delete some messages');
+          }
+          return ids;
+        } catch (err) {
+          this.logger.warn({ err, count: chunk.length }, 'DeleteMessageBatch failed');
+          return chunk.map((m) => m.id);
+        }
+      }),
+    );
+    return failed.flat();
+  }
+
+  /** ChangeMessageVisibility: used when sluice gives messages back early (stop, FIFO groups behind a failure). */
+  async release(msgs: readonly QueueMessage[], delaySeconds: number): Promise<void> {
+    const url = await this.queueUrl();
+    await Promise.all(
+      chunks(msgs).map(async (chunk) => {
+        const r = await this.client.send(
+          new ChangeMessageVisibilityBatchCommand({
+            QueueUrl: url,
+            Entries: chunk.map((m, i) => ({
+              Id: String(i),
+              ReceiptHandle: receiptHandle(m),
+              VisibilityTimeout: delaySeconds,
+            })),
+          }),
+        );
+        if (r.Failed?.length) {
+          this.logger.debug({ failed: r.Failed.map((f) => f.Code) }, 'SQS did not change some visibilities');
+        }
+      }),
+    );
+  }
+
+  async backlog(): Promise<number> {
+    const r = await this.client.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: await this.queueUrl(),
+        AttributeNames: ['ApproximateNumberOfMessages'],
+      }),
+    );
+    return Number(r.Attributes?.ApproximateNumberOfMessages ?? 0);
+  }
+
+  async describe(): Promise<QueueDescription> {
+    return readQueueSettings(this.client, await this.queueUrl());
+  }
+
+  close(): Promise<void> {
+    this.client.destroy();
+    return Promise.resolve();
+  }
+}

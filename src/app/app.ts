@@ -1,0 +1,135 @@
+// The composition root: the only place that imports core, connectors, runtimes, state and http together.
+// Start order: state → functions → async engine → HTTP → mappings. Stop runs it backwards: mappings
+// stop polling and finish in-flight batches (checkpoints flushed), the async engine releases its claims,
+// HTTP drains, runtimes and connections close.
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { MemoryBroker } from '../../connectors/memory/index.js';
+import type { CompiledConfig } from '../config/compile.js';
+import { createAsyncEngine, type AsyncEngine } from '../core/async/index.js';
+import type { Logger } from '../ports/logger.js';
+import { HttpServer } from '../http/server.js';
+import { PrometheusMetrics } from '../observability/prometheus.js';
+import { systemClock } from './clock.js';
+import { createDestinations } from './destinations.js';
+import { buildFunctions, type Functions } from './functions.js';
+import { startMappings, type RunningMapping } from './mappings.js';
+import { openState } from './state.js';
+import { eventInvokeConfigRoutes } from './event-invoke-config.js';
+
+export interface App {
+  address(): AddressInfo;
+  stop(reason: string): Promise<void>;
+  readonly metrics: PrometheusMetrics;
+}
+
+export async function startApp(config: CompiledConfig, logger: Logger): Promise<App> {
+  const instanceId = randomUUID();
+  const metrics = new PrometheusMetrics(logger);
+  const clock = systemClock;
+  let ready = false;
+  const stack: Array<{ name: string; stop: () => Promise<void> }> = [];
+
+  try {
+    const state = openState(config);
+    stack.push({ name: 'state', stop: () => state.store.close() });
+
+    const functions: Functions = buildFunctions(config, metrics, clock);
+    stack.push({ name: 'runtimes', stop: () => functions.close() });
+
+    const broker = new MemoryBroker({
+      region: config.region,
+      accountId: config.accountId,
+      visibilityTimeoutMs: config.tuning.memoryQueueVisibilitySeconds * 1000,
+    });
+    // Destinations may invoke another function asynchronously, so they reach the engine created below.
+    const engineRef: { current?: AsyncEngine } = {};
+    const destinations = createDestinations(config, broker, metrics, logger, () => engineRef.current);
+    stack.push({ name: 'destinations', stop: () => destinations.close() });
+
+    const engine = createAsyncEngine({
+      queue: state.asyncQueue,
+      invoker: functions.invoker,
+      functions: (name) => functions.asyncConfig(name),
+      destinations: (address) => destinations.get(address),
+      metrics,
+      clock,
+      logger: logger.child({ component: 'async' }),
+      owner: instanceId,
+      options: {
+        retryDelaysMs: config.tuning.asyncRetryDelaysSeconds.map((s) => s * 1000),
+        throttleBaseDelayMs: config.tuning.throttleBackoffSeconds.base * 1000,
+        throttleMaxDelayMs: config.tuning.throttleBackoffSeconds.max * 1000,
+        maxPayloadBytes: config.server.maxAsyncPayloadBytes,
+      },
+    });
+    engineRef.current = engine;
+    engine.start();
+    const graceMs = config.server.shutdownGraceSeconds * 1000;
+    stack.push({ name: 'async', stop: () => engine.stop(graceMs) });
+
+    const server = new HttpServer({
+      host: config.server.host,
+      port: config.server.port,
+      bearerTokens: config.server.auth?.bearerTokens,
+      logger,
+      metrics,
+      ready: () => ready,
+      invoker: functions.invoker,
+      async: engine,
+      maxSyncPayloadBytes: config.server.maxSyncPayloadBytes,
+      maxAsyncPayloadBytes: config.server.maxAsyncPayloadBytes,
+      memory: {
+        sendToQueue: (q, body, groupId) => broker.queue(q).send(body, { groupId }),
+        putToStream: (s, key, data) => broker.stream(s).put(key, data),
+      },
+      extraRoutes: eventInvokeConfigRoutes(functions),
+    });
+    const address = await server.listen();
+    stack.push({ name: 'http', stop: () => server.close() });
+    logger.info({ host: address.address, port: address.port }, 'Invoke API listening');
+
+    const mappings: RunningMapping[] = await startMappings(config, {
+      broker,
+      invoker: functions.invoker,
+      state: state.store,
+      sharedState: state.shared,
+      destinations,
+      metrics,
+      clock,
+      logger,
+      instanceId,
+    });
+    stack.push({ name: 'mappings', stop: async () => void (await Promise.all(mappings.map((m) => m.stop(graceMs)))) });
+    ready = true;
+    logger.info({ functions: config.functions.size, mappings: mappings.length }, 'sluice started');
+
+    let stopping: Promise<void> | undefined;
+    return {
+      metrics,
+      address: () => address,
+      stop: (reason) => (stopping ??= unwind(stack, logger, reason, () => (ready = false))),
+    };
+  } catch (err) {
+    await unwind(stack, logger, 'start failed', () => (ready = false));
+    throw err;
+  }
+}
+
+async function unwind(
+  stack: Array<{ name: string; stop: () => Promise<void> }>,
+  logger: Logger,
+  reason: string,
+  notReady: () => void,
+): Promise<void> {
+  notReady();
+  logger.info({ reason }, 'sluice stopping');
+  for (const part of [...stack].reverse()) {
+    try {
+      await part.stop();
+    } catch (err) {
+      logger.error({ err, part: part.name }, 'error while stopping');
+    }
+  }
+  logger.info({}, 'sluice stopped');
+}

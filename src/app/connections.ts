@@ -1,0 +1,27 @@
+// Which named connection reaches a source or destination. A mapping names its connection; an ARN or
+// URI in a destination does not, so it uses the connection named after its type ("sqs", "kafka",
+// "redis"...) or, failing that, the only connection of that type (README: compatibility notes).
+import type { CompiledConfig } from '../config/compile.js';
+import type { Connection } from '../config/schema.js';
+import { SluiceError } from '../ports/errors.js';
+
+export function connectionForType(config: CompiledConfig, type: Connection['type']): Connection | undefined {
+  const named = config.connections[type];
+  if (named?.type === type) return named;
+  const all = Object.values(config.connections).filter((c) => c.type === type);
+  if (all.length > 1)
+    throw new SluiceError(
+      'AmbiguousConnection',
+      `several connections of type ${type}: name one "${type}" to be used for destinations`,
+    );
+  return all[0];
+}
+
+export function connectionTypeOf(address: string): Connection['type'] | undefined {
+  if (address.startsWith('arn:aws:sqs:')) return 'sqs';
+  if (address.startsWith('arn:aws:kinesis:')) return 'kinesis';
+  if (address.startsWith('arn:aws:dynamodb:')) return 'dynamodb';
+  if (address.startsWith('kafka://')) return 'kafka';
+  if (address.startsWith('redis://')) return 'redis';
+  return undefined;
+}

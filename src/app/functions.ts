@@ -1,0 +1,87 @@
+// Builds a runtime per configured function and the one invoker that enforces concurrency for all of
+// them. Also holds each function's async settings (EventInvokeConfig), which the config API may change.
+import path from 'node:path';
+import type { CompiledConfig, CompiledFunction } from '../config/compile.js';
+import { createInvoker } from '../core/invoke/index.js';
+import type { Invoker } from '../core/invoke/types.js';
+import type { AsyncFunctionConfig } from '../core/async/index.js';
+import type { Clock } from '../ports/clock.js';
+import type { FunctionRuntime, FunctionSpec } from '../ports/function-runtime.js';
+import type { Metrics } from '../ports/metrics.js';
+import { createRuntime } from '../runtimes/index.js';
+
+export interface EventInvokeConfig {
+  maximumRetryAttempts: number;
+  maximumEventAgeMs: number;
+  onSuccess?: string;
+  onFailure?: string;
+  lastModifiedMs: number;
+}
+
+export interface Functions {
+  invoker: Invoker;
+  get(name: string): CompiledFunction | undefined;
+  asyncConfig(name: string): AsyncFunctionConfig | undefined;
+  eventInvokeConfig(name: string): EventInvokeConfig | undefined;
+  setEventInvokeConfig(name: string, cfg: EventInvokeConfig | undefined): void;
+  close(): Promise<void>;
+}
+
+export function functionSpec(config: CompiledConfig, fn: CompiledFunction): FunctionSpec {
+  const codeUri = path.resolve(config.baseDir, typeof fn.settings.CodeUri === 'string' ? fn.settings.CodeUri : '.');
+  return {
+    name: fn.name,
+    arn: fn.arn,
+    timeoutMs: fn.timeoutMs,
+    memorySizeMb: fn.memorySizeMb,
+    environment: { AWS_REGION: config.region, ...fn.environment },
+    settings: { ...fn.settings, CodeUri: codeUri, Region: config.region },
+  };
+}
+
+export function buildFunctions(config: CompiledConfig, metrics: Metrics, clock: Clock): Functions {
+  const runtimes = new Map<string, { spec: FunctionSpec; runtime: FunctionRuntime; reservedConcurrency?: number }>();
+  const eventConfigs = new Map<string, EventInvokeConfig | undefined>();
+  for (const fn of config.functions.values()) {
+    const spec = functionSpec(config, fn);
+    runtimes.set(fn.name, {
+      spec,
+      runtime: createRuntime(spec, fn.runtime),
+      reservedConcurrency: fn.reservedConcurrency,
+    });
+    eventConfigs.set(fn.name, {
+      maximumRetryAttempts: fn.async.maximumRetryAttempts,
+      maximumEventAgeMs: fn.async.maximumEventAgeMs,
+      onSuccess: fn.async.onSuccess,
+      onFailure: fn.async.onFailure,
+      lastModifiedMs: Date.now(),
+    });
+  }
+  const invoker = createInvoker({
+    functions: runtimes,
+    accountConcurrency: config.accountConcurrency,
+    metrics,
+    clock,
+  });
+  return {
+    invoker,
+    get: (name) => config.functions.get(name),
+    asyncConfig(name) {
+      const fn = config.functions.get(name);
+      if (fn === undefined) return undefined;
+      const ev = eventConfigs.get(name);
+      return {
+        functionArn: fn.arn,
+        maximumRetryAttempts: ev?.maximumRetryAttempts ?? 2,
+        maximumEventAgeMs: ev?.maximumEventAgeMs ?? 21_600_000,
+        onSuccess: ev?.onSuccess,
+        onFailure: ev?.onFailure,
+        deadLetterTargetArn: fn.async.deadLetterTargetArn,
+        reservedConcurrency: fn.reservedConcurrency,
+      };
+    },
+    eventInvokeConfig: (name) => eventConfigs.get(name),
+    setEventInvokeConfig: (name, cfg) => void eventConfigs.set(name, cfg),
+    close: () => invoker.close(),
+  };
+}

@@ -1,0 +1,174 @@
+// Turns each enabled event source mapping of the compiled config into a running queue poller or
+// stream mapping over the connector that serves its address.
+import { findConnector } from '../../connectors/index.js';
+import type { MemoryBroker } from '../../connectors/memory/index.js';
+import type { CompiledConfig, CompiledMapping } from '../config/compile.js';
+import { FILTER_KIND, QUEUE_KINDS } from '../config/source-kind.js';
+import { createQueuePoller } from '../core/esm/queue-poller.js';
+import { checkVisibilityTimeout } from '../core/esm/queue-options.js';
+import { createStreamMapping } from '../core/esm/stream-mapping.js';
+import { RecordFilter } from '../core/filter/index.js';
+import type { Invoker } from '../core/invoke/types.js';
+import type { Clock } from '../ports/clock.js';
+import type { ConnectorContext } from '../ports/connector.js';
+import { SluiceError } from '../ports/errors.js';
+import type { Logger } from '../ports/logger.js';
+import type { Metrics } from '../ports/metrics.js';
+import type { StartPosition } from '../ports/sources.js';
+import type { StateStore } from '../ports/state.js';
+import { allConnectors, type Destinations } from './destinations.js';
+
+export interface RunningMapping {
+  uuid: string;
+  stop(graceMs: number): Promise<void>;
+}
+
+export interface MappingDeps {
+  broker: MemoryBroker;
+  invoker: Invoker;
+  state: StateStore;
+  /** Several processes share the work: stream shards need leases. */
+  sharedState: boolean;
+  destinations: Destinations;
+  metrics: Metrics;
+  clock: Clock;
+  logger: Logger;
+  instanceId: string;
+}
+
+function startPosition(m: CompiledMapping): StartPosition {
+  if (m.startingPosition === 'AT_TIMESTAMP')
+    return { type: 'AT_TIMESTAMP', timestampMs: m.startingPositionTimestampMs ?? 0 };
+  return { type: m.startingPosition ?? 'LATEST' };
+}
+
+function connectorContext(
+  config: CompiledConfig,
+  m: CompiledMapping,
+  deps: MappingDeps,
+  logger: Logger,
+): ConnectorContext {
+  const connection: Record<string, unknown> = { ...(m.connection ?? {}) };
+  if (m.kind === 'kafka' && m.bootstrapServers !== undefined && connection.brokers === undefined)
+    connection.brokers = m.bootstrapServers;
+  return { connection, region: config.region, accountId: config.accountId, logger, metrics: deps.metrics };
+}
+
+async function startOne(config: CompiledConfig, m: CompiledMapping, deps: MappingDeps): Promise<RunningMapping> {
+  const logger = deps.logger.child({ mapping: m.uuid, function: m.functionName, source: m.eventSourceArn });
+  const fn = config.functions.get(m.functionName);
+  if (fn === undefined) throw new SluiceError('InvalidConfig', `mapping ${m.uuid}: no function ${m.functionName}`);
+  const connector = findConnector(allConnectors(deps.broker), m.eventSourceArn);
+  if (connector === undefined) throw new SluiceError('UnsupportedSource', `no connector for ${m.eventSourceArn}`);
+  const ctx = connectorContext(config, m, deps, logger);
+  const filter =
+    m.filterPatterns.length === 0
+      ? undefined
+      : RecordFilter.compile({ Filters: m.filterPatterns.map((Pattern) => ({ Pattern })) }, FILTER_KIND[m.kind], {
+          maxFilters: config.maxFiltersPerMapping,
+        });
+
+  if (QUEUE_KINDS.has(m.kind)) {
+    if (connector.createQueueSource === undefined)
+      throw new SluiceError('UnsupportedSource', `${connector.kind} has no queue source`);
+    const source = connector.createQueueSource(m.eventSourceArn, ctx);
+    const described = await source.describe?.();
+    const visibilityTimeoutMs = described?.visibilityTimeoutMs ?? config.tuning.memoryQueueVisibilitySeconds * 1000;
+    // P-6: Lambda refuses a mapping whose function can outlive the queue's visibility timeout.
+    checkVisibilityTimeout(fn.timeoutMs, visibilityTimeoutMs);
+    const poller = createQueuePoller({
+      source,
+      invoker: deps.invoker,
+      options: {
+        mappingId: m.uuid,
+        functionName: m.functionName,
+        batchSize: m.batchSize,
+        maxBatchingWindowMs: m.maxBatchingWindowMs,
+        reportBatchItemFailures: m.reportBatchItemFailures,
+        maximumConcurrency: m.maximumConcurrency,
+        fifo: described?.fifo ?? m.fifo,
+        scaling: config.tuning.sqsScaling,
+        functionTimeoutMs: fn.timeoutMs,
+        visibilityTimeoutMs,
+      },
+      metrics: deps.metrics,
+      clock: deps.clock,
+      logger,
+      filter,
+    });
+    poller.start();
+    return {
+      uuid: m.uuid,
+      stop: async (graceMs) => {
+        await poller.stop(graceMs);
+        await source.close();
+      },
+    };
+  }
+
+  if (connector.createStreamSource === undefined)
+    throw new SluiceError('UnsupportedSource', `${connector.kind} has no stream source`);
+  const source = connector.createStreamSource(
+    m.eventSourceArn,
+    { mappingId: m.uuid, startingPosition: startPosition(m), consumerGroupId: m.consumerGroupId },
+    ctx,
+  );
+  const mapping = createStreamMapping({
+    source,
+    invoker: deps.invoker,
+    checkpoints: deps.state.checkpoints,
+    leases: deps.sharedState ? deps.state.leases : undefined,
+    options: {
+      mappingId: m.uuid,
+      functionName: m.functionName,
+      functionArn: fn.arn,
+      batchSize: m.batchSize,
+      maxBatchingWindowMs: m.maxBatchingWindowMs,
+      parallelizationFactor: m.parallelizationFactor,
+      bisectBatchOnFunctionError: m.bisectBatchOnFunctionError,
+      // KAF-14: Kafka retries infinitely by default, but at most 10 times when a destination is set.
+      maximumRetryAttempts:
+        m.kind === 'kafka' && m.maximumRetryAttempts === -1 && m.onFailure !== undefined ? 10 : m.maximumRetryAttempts,
+      maximumRecordAgeMs: m.maximumRecordAgeMs,
+      reportBatchItemFailures: m.reportBatchItemFailures,
+      tumblingWindowMs: m.tumblingWindowMs,
+      onFailure: m.onFailure === undefined ? undefined : deps.destinations.get(m.onFailure),
+      startingPosition: startPosition(m),
+      pollIntervalMs: config.tuning.streamPollIntervalMs,
+      retryBackoff: {
+        baseMs: config.tuning.throttleBackoffSeconds.base * 1000,
+        maxMs: config.tuning.throttleBackoffSeconds.max * 1000,
+      },
+      instanceId: deps.instanceId,
+    },
+    metrics: deps.metrics,
+    clock: deps.clock,
+    logger,
+    filter,
+  });
+  await mapping.start();
+  return {
+    uuid: m.uuid,
+    stop: async (graceMs) => {
+      await mapping.stop(graceMs);
+      await source.close();
+    },
+  };
+}
+
+export async function startMappings(config: CompiledConfig, deps: MappingDeps): Promise<RunningMapping[]> {
+  const running: RunningMapping[] = [];
+  try {
+    for (const m of config.mappings) {
+      if (!m.enabled) {
+        deps.logger.info({ mapping: m.uuid }, 'mapping disabled (Enabled: false)');
+        continue;
+      }
+      running.push(await startOne(config, m, deps));
+    }
+  } catch (err) {
+    await Promise.all(running.map((r) => r.stop(0)));
+    throw err;
+  }
+  return running;
+}

@@ -1,0 +1,26 @@
+// Opens the state store the config names: memory (embedded default, one process, nothing survives a
+// restart) or Redis (checkpoints, leases and the async queue shared by every sluice process).
+import type { CompiledConfig } from '../config/compile.js';
+import type { AsyncQueue } from '../ports/async-queue.js';
+import type { StateStore } from '../ports/state.js';
+import { createMemoryAsyncQueue } from '../state/async-memory.js';
+import { createRedisAsyncQueue } from '../state/async-redis.js';
+import { createMemoryStateStore } from '../state/memory.js';
+
+export interface OpenState {
+  store: StateStore;
+  asyncQueue: AsyncQueue;
+  /** Whether several processes may share the work (leases are needed). */
+  shared: boolean;
+}
+
+export function openState(config: CompiledConfig): OpenState {
+  if (config.state.type === 'memory') {
+    return { store: createMemoryStateStore(), asyncQueue: createMemoryAsyncQueue(), shared: false };
+  }
+  const conn = config.state.connection === undefined ? undefined : config.connections[config.state.connection];
+  if (conn?.type !== 'redis') throw new Error('state type redis needs a connection of type redis');
+  // Checkpoints and leases in Redis arrive with the Redis state store; until then they stay in memory.
+  const asyncQueue = createRedisAsyncQueue({ url: conn.url });
+  return { store: createMemoryStateStore(), asyncQueue, shared: false };
+}

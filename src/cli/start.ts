@@ -1,0 +1,45 @@
+import { startApp } from '../app/app.js';
+import { loadConfigFile } from '../config/loader.js';
+import { formatProblems } from '../config/problems.js';
+import { createLogger } from '../observability/logger.js';
+import { parseCommandArgs } from './args.js';
+import { EXIT, START_HELP } from './help.js';
+import type { CliIo } from './io.js';
+
+/** Runs until SIGTERM/SIGINT; resolves with the exit code. */
+export async function runStart(argv: string[], io: CliIo): Promise<number> {
+  const args = parseCommandArgs(argv, io, START_HELP);
+  if (typeof args === 'number') return args;
+  const result = await loadConfigFile(args.config, io.env);
+  if (result.config === undefined) {
+    io.stderr(`sluice will not start: ${args.config} is invalid:\n${formatProblems(result.problems)}\n`);
+    return EXIT.usage;
+  }
+  const logger = createLogger(result.config.logLevel);
+  for (const w of result.warnings) logger.warn({ path: w.path }, w.message);
+  let app;
+  try {
+    app = await startApp(result.config, logger);
+  } catch (err) {
+    logger.error({ err }, 'sluice could not start');
+    return EXIT.failure;
+  }
+  const running = app;
+  return new Promise<number>((resolve) => {
+    const shutdown = (signal: string) => {
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+      running.stop(signal).then(
+        () => resolve(EXIT.ok),
+        (err: unknown) => {
+          logger.error({ err }, 'error during shutdown');
+          resolve(EXIT.failure);
+        },
+      );
+    };
+    const onTerm = () => shutdown('SIGTERM');
+    const onInt = () => shutdown('SIGINT');
+    process.on('SIGTERM', onTerm);
+    process.on('SIGINT', onInt);
+  });
+}

@@ -1,0 +1,17 @@
+// Async metric names (spec §10); the observability catalogue registers them with these labels.
+export const ASYNC_METRICS = {
+  /** counter {function} — AsyncEventsReceived */
+  received: 'sluice_async_events_received_total',
+  /** histogram {function} — AsyncEventAge, observed at each invocation */
+  eventAge: 'sluice_async_event_age_milliseconds',
+  /** counter {function, reason} — AsyncEventsDropped (ASY-14); reason is the record condition */
+  dropped: 'sluice_async_events_dropped_total',
+  /** gauge {} */
+  queueDepth: 'sluice_async_queue_depth',
+  /** gauge {} */
+  oldestAge: 'sluice_async_oldest_event_age_milliseconds',
+  /** counter {function, destination_type} — DestinationDeliveryFailures */
+  destinationFailures: 'sluice_destination_delivery_failures_total',
+  /** counter {function} — DeadLetterErrors */
+  deadLetterErrors: 'sluice_dead_letter_errors_total',
+} as const;

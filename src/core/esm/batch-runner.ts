@@ -1,0 +1,279 @@
+// Runs one batch of one shard lane to completion: invoke, classify, retry with backoff, bisect, rewind on
+// partial failure, expire by age and discard to the on-failure destination (STR-10..30, D-1, D-3, D-4).
+// The lane stays blocked while this runs, which is what keeps per-shard (per-key) order.
+import type { Clock } from '../../ports/clock.js';
+import type { InvokeResult } from '../../ports/function-runtime.js';
+import type { Logger } from '../../ports/logger.js';
+import type { Labels, Metrics } from '../../ports/metrics.js';
+import type { ShardInfo, StreamRecord, StreamSource } from '../../ports/sources.js';
+import type { Invoker } from '../invoke/types.js';
+import {
+  buildStreamBatchInfo,
+  buildStreamFailureRecord,
+  type StreamFailureCondition,
+  type StreamResponseContext,
+} from '../records/stream-failure-record.js';
+import { fullJitterBackoffMs, type Rng } from '../retry/backoff.js';
+import { sleepQuietly } from './sleep.js';
+import { StreamMetric } from './stream-metrics.js';
+import type { StreamMappingOptions } from './stream-options.js';
+import { parseStreamResponse } from './stream-response.js';
+
+export interface BatchEntry {
+  /** Read order within the shard (CheckpointTracker ordinal). */
+  ordinal: number;
+  record: StreamRecord;
+}
+
+export interface RunnerContext {
+  shard: ShardInfo;
+  source: StreamSource;
+  invoker: Invoker;
+  options: StreamMappingOptions;
+  metrics: Metrics;
+  labels: Labels;
+  clock: Clock;
+  logger: Logger;
+  rng: Rng;
+  newId: () => string;
+  /** Aborted when a stop's grace period is over: in-flight invokes are abandoned. */
+  signal: AbortSignal;
+  /** Aborted as soon as a stop is requested: backoff sleeps end at once (nothing is in flight during them). */
+  sleepSignal: AbortSignal;
+  /** Graceful stop: finish the invoke in flight, start no new attempt. */
+  isStopping: () => boolean;
+}
+
+export interface BatchHooks {
+  /** Entries finished (succeeded or discarded): their positions may be checkpointed. */
+  onDone(entries: readonly BatchEntry[]): void;
+  /** Tumbling windows: fields added to the event for this invoke (STR-33). */
+  eventExtras?: () => Record<string, unknown>;
+  /** Tumbling windows: a response must carry `state` (STR-32). */
+  requireState?: boolean;
+  onState?(state: unknown): void;
+}
+
+/** 'done' = every entry finished; 'stopped' = a stop interrupted it and unfinished entries stay unacknowledged. */
+export type BatchRunOutcome = 'done' | 'stopped';
+
+interface Piece {
+  entries: BatchEntry[];
+  /** Function-error retries used (STR-13; D-3: halves inherit it). */
+  attempts: number;
+  /** Invocations that included these records (approximateInvokeCount, D-3). */
+  invokes: number;
+  lastRequestId?: string;
+  lastResponse: StreamResponseContext | null;
+}
+
+export class BatchRunner {
+  constructor(private readonly ctx: RunnerContext) {}
+
+  async run(entries: readonly BatchEntry[], hooks: BatchHooks): Promise<BatchRunOutcome> {
+    const ctx = this.ctx;
+    const { options, metrics, labels, clock } = ctx;
+    const pieces: Piece[] = [{ entries: [...entries], attempts: 0, invokes: 0, lastResponse: null }];
+    let throttles = 0;
+    while (pieces.length > 0) {
+      if (ctx.isStopping() || ctx.signal.aborted) return 'stopped';
+      const piece = pieces[0]!;
+
+      // STR-15: expired records are discarded without (re)invoking.
+      if (options.maximumRecordAgeMs >= 0) {
+        const now = clock.now();
+        const expired = piece.entries.filter((e) => now - e.record.arrivalMs > options.maximumRecordAgeMs);
+        if (expired.length > 0) {
+          if (!(await this.discard(expired, 'RecordAgeExceeded', piece, hooks))) return 'stopped';
+          piece.entries = piece.entries.filter((e) => !expired.includes(e));
+          if (piece.entries.length === 0) {
+            pieces.shift();
+            continue;
+          }
+        }
+      }
+
+      const records = piece.entries.map((e) => e.record);
+      const requestId = ctx.newId();
+      const result = await this.invoke(records, requestId, hooks);
+      if (result === 'aborted') return 'stopped';
+
+      if (result.kind === 'throttle' || result.kind === 'system-error') {
+        // STR-12: errors before the function runs never use the retry budget; they back off and retry.
+        throttles++;
+        const retryAfterMs = result.kind === 'throttle' ? (result.retryAfterSeconds ?? 0) * 1000 : 0;
+        const delay = Math.max(retryAfterMs, fullJitterBackoffMs(throttles, options.retryBackoff, ctx.rng));
+        ctx.logger.debug({ shardId: ctx.shard.id, kind: result.kind, delay }, 'invoke not run; backing off');
+        await sleepQuietly(clock, delay, ctx.sleepSignal);
+        continue;
+      }
+      throttles = 0;
+      piece.invokes++;
+      piece.lastRequestId = requestId;
+
+      if (result.kind === 'success') {
+        const ids = records.map((r) => ctx.source.itemIdentifier(r));
+        const parsed = parseStreamResponse(result.payload, ids, {
+          reportBatchItemFailures: options.reportBatchItemFailures,
+          requireState: hooks.requireState ?? false,
+        });
+        piece.lastResponse = { statusCode: 200, executedVersion: '$LATEST' };
+        if (parsed.kind === 'success') {
+          hooks.onState?.(parsed.state);
+          hooks.onDone(piece.entries);
+          pieces.shift();
+          continue;
+        }
+        if (parsed.kind === 'partial') {
+          // STR-21: rewind to the lowest failed item; everything from it on is retried. STR-19: with bisect on,
+          // this split at the returned item is the bisection. STR-25: it still counts as a failed attempt.
+          hooks.onState?.(parsed.state);
+          const succeeded = piece.entries.slice(0, parsed.fromIndex);
+          if (succeeded.length > 0) hooks.onDone(succeeded);
+          piece.entries = piece.entries.slice(parsed.fromIndex);
+          metrics.inc(StreamMetric.failedInvoke, labels, piece.entries.length);
+          if (!(await this.afterFailure(pieces, piece, false, hooks))) return 'stopped';
+          continue;
+        }
+        ctx.logger.warn({ shardId: ctx.shard.id, reason: parsed.reason }, 'invalid batch response; whole batch failed');
+      } else {
+        piece.lastResponse = { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' };
+      }
+      // Function error or invalid response (STR-13, STR-23, D-1).
+      metrics.inc(StreamMetric.failedInvoke, labels, piece.entries.length);
+      if (!(await this.afterFailure(pieces, piece, true, hooks))) return 'stopped';
+    }
+    return 'done';
+  }
+
+  /** Bisects, or uses one retry and backs off, or discards when the retries are used up. False when stopped. */
+  private async afterFailure(pieces: Piece[], piece: Piece, mayBisect: boolean, hooks: BatchHooks): Promise<boolean> {
+    const { options } = this.ctx;
+    if (mayBisect && options.bisectBatchOnFunctionError && piece.entries.length > 1) {
+      // STR-16, D-3: halves inherit attempts and invoke count; the split itself is not a retry.
+      const mid = Math.ceil(piece.entries.length / 2);
+      const first: Piece = { ...piece, entries: piece.entries.slice(0, mid) };
+      const second: Piece = { ...piece, entries: piece.entries.slice(mid) };
+      pieces.splice(0, 1, first, second);
+      return true;
+    }
+    piece.attempts++;
+    if (options.maximumRetryAttempts >= 0 && piece.attempts > options.maximumRetryAttempts) {
+      const ok = await this.discard(piece.entries, 'RetryAttemptsExhausted', piece, hooks);
+      if (ok) pieces.shift();
+      return ok;
+    }
+    await sleepQuietly(
+      this.ctx.clock,
+      fullJitterBackoffMs(piece.attempts, options.retryBackoff, this.ctx.rng),
+      this.ctx.sleepSignal,
+    );
+    return true;
+  }
+
+  private async invoke(
+    records: StreamRecord[],
+    requestId: string,
+    hooks: BatchHooks,
+  ): Promise<InvokeResult | 'aborted'> {
+    const ctx = this.ctx;
+    const base = ctx.source.buildEvent(ctx.shard, records);
+    const event =
+      hooks.eventExtras && typeof base === 'object' && base !== null ? { ...base, ...hooks.eventExtras() } : base;
+    const payload = Buffer.from(JSON.stringify(event));
+    const last = records[records.length - 1];
+    if (last) {
+      ctx.metrics.inc(StreamMetric.invoked, ctx.labels, records.length);
+      // STR-27: iterator age = age of the last record of the batch when the event is sent.
+      ctx.metrics.set(StreamMetric.iteratorAge, ctx.labels, Math.max(0, ctx.clock.now() - last.arrivalMs));
+    }
+    try {
+      return await ctx.invoker.invoke(
+        ctx.options.functionName,
+        { requestId, payload },
+        { signal: ctx.signal, source: 'esm' },
+      );
+    } catch (err) {
+      if (ctx.signal.aborted) return 'aborted';
+      // The invoker should classify; anything thrown is treated as a system error (no retry budget used).
+      ctx.logger.warn({ err, shardId: ctx.shard.id }, 'invoker threw');
+      return { kind: 'system-error', statusCode: 500, errorType: 'ServiceException', message: String(err) };
+    }
+  }
+
+  /**
+   * Gives records up (STR-14): to the on-failure destination, or dropped and counted without one.
+   * A failed destination delivery keeps the lane blocked and is retried with backoff, each failure counted in
+   * destination_delivery_failures: AWS would drop the records (STR-30), but sluice promises that a record leaves only
+   * as a success, a filtered record or a destination entry (DESIGN "Nothing lost"), so the checkpoint waits.
+   * Returns false when a stop interrupted the delivery (the records stay unacknowledged).
+   */
+  async discard(
+    entries: readonly BatchEntry[],
+    condition: StreamFailureCondition,
+    piece: Pick<Piece, 'invokes' | 'lastRequestId' | 'lastResponse'>,
+    hooks: Pick<BatchHooks, 'onDone'>,
+  ): Promise<boolean> {
+    if (entries.length === 0) return true;
+    const ctx = this.ctx;
+    const destination = ctx.options.onFailure;
+    ctx.logger.warn(
+      { shardId: ctx.shard.id, condition, records: entries.length, destination: destination?.arn },
+      'discarding stream records',
+    );
+    if (!destination) {
+      ctx.metrics.inc(StreamMetric.dropped, ctx.labels, entries.length);
+      hooks.onDone(entries);
+      return true;
+    }
+    const record = this.failureRecord(entries, condition, piece);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await destination.send(record, { functionName: ctx.options.functionName });
+        ctx.metrics.inc(StreamMetric.onFailureDelivered, ctx.labels, entries.length);
+        hooks.onDone(entries);
+        return true;
+      } catch (err) {
+        ctx.metrics.inc(StreamMetric.destinationDeliveryFailures, {
+          function: ctx.options.functionName,
+          destination_type: destinationType(destination.arn),
+        });
+        ctx.logger.warn({ err, shardId: ctx.shard.id, attempt }, 'on-failure destination delivery failed; retrying');
+        if (ctx.isStopping() || ctx.signal.aborted) return false;
+        await sleepQuietly(ctx.clock, fullJitterBackoffMs(attempt, ctx.options.retryBackoff, ctx.rng), ctx.sleepSignal);
+      }
+    }
+  }
+
+  private failureRecord(
+    entries: readonly BatchEntry[],
+    condition: StreamFailureCondition,
+    piece: Pick<Piece, 'invokes' | 'lastRequestId' | 'lastResponse'>,
+  ): unknown {
+    const { source, shard } = this.ctx;
+    const records = entries.map((e) => e.record);
+    const key = source.batchInfoKey ?? 'KinesisBatchInfo';
+    const batchInfo = source.failureBatchInfo
+      ? source.failureBatchInfo(shard, records)
+      : { [key]: buildStreamBatchInfo(shard.id, source.arn, records, key === 'DDBStreamBatchInfo') };
+    const neverRan = piece.invokes === 0;
+    return buildStreamFailureRecord({
+      requestId: piece.lastRequestId ?? this.ctx.newId(),
+      functionArn: this.ctx.options.functionArn,
+      condition,
+      approximateInvokeCount: piece.invokes,
+      // D-4: null when the function never ran for these records; KAF-17: null for an oversized payload.
+      responseContext: neverRan || condition === 'MaximumPayloadSizeExceeded' ? null : piece.lastResponse,
+      timestampMs: this.ctx.clock.now(),
+      batchInfo,
+    });
+  }
+}
+
+/** `sqs`, `sns`, `s3`, `kafka`... from an ARN (arn:aws:sqs:...) or a URI (kafka://topic). */
+export function destinationType(address: string): string {
+  const arn = /^arn:[^:]+:([^:]+):/.exec(address);
+  if (arn?.[1]) return arn[1];
+  const uri = /^([a-z][a-z0-9+.-]*):\/\//i.exec(address);
+  return uri?.[1]?.toLowerCase() ?? 'unknown';
+}

@@ -1,0 +1,455 @@
+// One worker per owned shard: reads in order, filters (STR-42), splits records into lanes (D-2), forms batches
+// (size, window, 6 MB — P-12), runs at most one batch per lane, and checkpoints only the done prefix (STR-9).
+import type { ShardInfo, ShardReader, StartPosition, StreamRecord } from '../../ports/sources.js';
+import type { CheckpointStore } from '../../ports/state.js';
+import { isoTime } from '../records/stream-failure-record.js';
+import { fullJitterBackoffMs } from '../retry/backoff.js';
+import { BatchRunner, type BatchEntry, type BatchHooks, type RunnerContext } from './batch-runner.js';
+import { CheckpointTracker } from './checkpoint-tracker.js';
+import { laneOf } from './lane-hash.js';
+import { sleepQuietly, Waker } from './sleep.js';
+import { StreamMetric } from './stream-metrics.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES, MAX_WINDOW_STATE_BYTES } from './stream-options.js';
+
+/** The mapping's compiled filter (core/filter's RecordFilter fits): records that do not match are skipped. */
+export interface RecordMatcher {
+  matches(record: Record<string, unknown>): boolean;
+}
+
+export interface ShardWorkerDeps extends Omit<RunnerContext, 'shard' | 'signal' | 'sleepSignal' | 'isStopping'> {
+  checkpoints: CheckpointStore;
+  filter?: RecordMatcher;
+  /** Records read and not yet checkpointed, for the backlog gauge. */
+  onPending?(shardId: string, pending: number): void;
+}
+
+/** Tumbling-window state of one lane (STR-31..39). */
+interface Window {
+  startMs: number;
+  endMs: number;
+  state: unknown;
+  /** Processed records whose checkpoint waits for the final invoke (STR-34). */
+  entries: BatchEntry[];
+  terminatedEarly: boolean;
+}
+
+interface Lane {
+  queue: BatchEntry[];
+  queuedBytes: number;
+  busy: boolean;
+  /** When the queue last went from empty to non-empty. */
+  firstQueuedAt: number;
+  /** P-13: the next batching window starts when the previous invocation finished. */
+  lastDoneAt: number;
+  /** Set after an unexpected error, so the lane does not spin. */
+  blockedUntil: number;
+  window?: Window;
+}
+
+export type ShardWorkerResult = 'finished' | 'stopped';
+
+const DEFAULT_WINDOW_IDLE_CLOSE_MS = 120_000;
+const MAX_READ = 10_000;
+const MAX_TRACKED = 200_000;
+const STOPPED = Symbol('stopped');
+
+export class ShardWorker {
+  private stopping = false;
+  private readonly abort = new AbortController();
+  private readonly stopRequested = new AbortController();
+  private readonly waker = new Waker();
+  private readonly tracker = new CheckpointTracker();
+  private readonly lanes: Lane[];
+  private readonly runner: BatchRunner;
+  private readonly inflight = new Set<Promise<void>>();
+  private flushChain: Promise<void> = Promise.resolve();
+  private unsaved: string | undefined;
+  private lastRead: string | undefined;
+  private endOfShard = false;
+  private readonly log;
+
+  constructor(
+    private readonly deps: ShardWorkerDeps,
+    readonly shard: ShardInfo,
+  ) {
+    const n = Math.max(1, Math.floor(deps.options.parallelizationFactor));
+    const now = deps.clock.now();
+    this.lanes = Array.from({ length: n }, () => ({
+      queue: [],
+      queuedBytes: 0,
+      busy: false,
+      firstQueuedAt: now,
+      lastDoneAt: now,
+      blockedUntil: 0,
+    }));
+    this.log = deps.logger.child({ shardId: shard.id });
+    this.runner = new BatchRunner({
+      ...deps,
+      logger: this.log,
+      shard,
+      signal: this.abort.signal,
+      sleepSignal: this.stopRequested.signal,
+      isStopping: () => this.stopping,
+    });
+  }
+
+  /** Graceful: the batches in flight finish (and checkpoint); nothing new starts. */
+  requestStop(): void {
+    this.stopping = true;
+    this.stopRequested.abort();
+    this.waker.notify();
+  }
+
+  /** Hard: abandon in-flight invokes and retries; their records stay unacknowledged. */
+  abortNow(): void {
+    this.stopping = true;
+    this.stopRequested.abort();
+    this.abort.abort();
+    this.waker.notify();
+  }
+
+  async run(): Promise<ShardWorkerResult> {
+    const { deps } = this;
+    const checkpoint = await this.retry('checkpoint read', () =>
+      deps.checkpoints.get(deps.options.mappingId, this.shard.id),
+    );
+    if (checkpoint === STOPPED) return 'stopped';
+    this.lastRead = checkpoint;
+    let reader: ShardReader | undefined;
+    let nextReadAt = 0;
+    let readErrors = 0;
+    try {
+      while (!this.stopping) {
+        let now = deps.clock.now();
+        const room = this.room();
+        if (!this.endOfShard && room > 0 && now >= nextReadAt) {
+          try {
+            // Never re-apply StartingPosition once something is checkpointed or read: resume after it.
+            reader ??= await deps.source.open(this.shard, this.startPosition());
+            const res = await reader.read(Math.min(room, MAX_READ), this.abort.signal);
+            readErrors = 0;
+            this.ingest(res.records);
+            if (res.endOfShard) this.endOfShard = true;
+            now = deps.clock.now();
+            // No sleep while behind (DESIGN principle 4); idle cadence once caught up (STR-1, STR-3).
+            nextReadAt = res.records.length === 0 ? now + deps.options.pollIntervalMs : now;
+            await this.flush();
+          } catch (err) {
+            if (this.abort.signal.aborted) break;
+            // Expired iterator, connection loss...: reopen after the last position read.
+            readErrors++;
+            deps.metrics.inc(StreamMetric.pollingErrors, deps.labels);
+            this.log.warn({ err, attempt: readErrors }, 'shard read failed; reopening');
+            const old = reader;
+            reader = undefined;
+            await old?.close().catch(() => undefined);
+            nextReadAt = deps.clock.now() + fullJitterBackoffMs(readErrors, deps.options.retryBackoff, deps.rng);
+          }
+        }
+        this.dispatch(now);
+        if (this.endOfShard && this.tracker.pending === 0 && this.idle()) {
+          await this.flush();
+          const done = await this.retry('mark finished', () =>
+            deps.checkpoints.markFinished(deps.options.mappingId, this.shard.id),
+          );
+          if (done === STOPPED) break;
+          this.log.info({}, 'shard finished');
+          return 'finished';
+        }
+        await this.waitForWork(now, nextReadAt, room);
+      }
+      await Promise.all([...this.inflight]);
+      await this.flush();
+      return 'stopped';
+    } finally {
+      await reader?.close().catch(() => undefined);
+    }
+  }
+
+  private startPosition(): StartPosition {
+    return this.lastRead !== undefined
+      ? { type: 'AFTER', position: this.lastRead }
+      : this.deps.options.startingPosition;
+  }
+
+  /**
+   * How many more records may be read. Finished records behind a blocked lane (D-2) do not count, so other lanes
+   * keep flowing; only their positions are kept, up to a hard cap.
+   */
+  private room(): number {
+    return Math.min(this.readAhead() - this.tracker.unfinished, MAX_TRACKED - this.tracker.pending);
+  }
+
+  private readAhead(): number {
+    const { batchSize } = this.deps.options;
+    return Math.max(2 * batchSize, Math.min(batchSize * this.lanes.length * 2, 20_000));
+  }
+
+  private ingest(records: readonly StreamRecord[]): void {
+    const { deps } = this;
+    if (records.length === 0) return;
+    deps.metrics.inc(StreamMetric.polled, deps.labels, records.length);
+    let filtered = 0;
+    const now = deps.clock.now();
+    for (const record of records) {
+      const ordinal = this.tracker.add(record.position);
+      this.lastRead = record.position;
+      if (!this.passes(record)) {
+        // STR-42: skipped records are done; the checkpoint moves past them.
+        this.tracker.markDone(ordinal);
+        filtered++;
+        continue;
+      }
+      const lane = this.lanes[laneOf(record.partitionKey, this.lanes.length)]!;
+      if (lane.queue.length === 0) lane.firstQueuedAt = now;
+      lane.queue.push({ ordinal, record });
+      lane.queuedBytes += record.sizeBytes;
+    }
+    if (filtered > 0) deps.metrics.inc(StreamMetric.filteredOut, deps.labels, filtered);
+  }
+
+  private passes(record: StreamRecord): boolean {
+    if (!this.deps.filter) return true;
+    try {
+      return this.deps.filter.matches(record.record);
+    } catch (err) {
+      // A broken filter must not lose records: deliver rather than skip.
+      this.log.warn({ err }, 'filter failed; record delivered');
+      return true;
+    }
+  }
+
+  private idle(): boolean {
+    return this.lanes.every((l) => !l.busy && l.queue.length === 0 && !l.window);
+  }
+
+  /** Starts a batch on every free lane whose batch is ready. */
+  private dispatch(now: number): void {
+    for (const lane of this.lanes) {
+      if (lane.busy || now < lane.blockedUntil) continue;
+      if (this.deps.options.tumblingWindowMs > 0 && this.dispatchWindow(lane, now)) continue;
+      if (lane.queue.length === 0 || !this.batchReady(lane, now)) continue;
+      this.startBatch(lane, this.takeBatch(lane, Number.POSITIVE_INFINITY));
+    }
+  }
+
+  private maxPayload(): number {
+    return this.deps.options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+  }
+
+  private batchReady(lane: Lane, now: number): boolean {
+    const { options } = this.deps;
+    if (lane.queue.length >= options.batchSize || lane.queuedBytes >= this.maxPayload() || this.endOfShard) return true;
+    return now >= this.batchDeadline(lane);
+  }
+
+  private batchDeadline(lane: Lane): number {
+    return Math.max(lane.firstQueuedAt, lane.lastDoneAt) + this.deps.options.maxBatchingWindowMs;
+  }
+
+  /** Takes records in order up to BatchSize and the payload cap; records of later windows stay queued. */
+  private takeBatch(lane: Lane, windowStartLimit: number, reservedBytes = 0): BatchEntry[] {
+    const { batchSize, tumblingWindowMs } = this.deps.options;
+    const budget = this.maxPayload() - reservedBytes;
+    const batch: BatchEntry[] = [];
+    let bytes = 0;
+    for (const entry of lane.queue) {
+      if (batch.length >= batchSize) break;
+      if (batch.length > 0 && bytes + entry.record.sizeBytes > budget) break;
+      if (tumblingWindowMs > 0 && windowStartOf(entry.record.arrivalMs, tumblingWindowMs) > windowStartLimit) break;
+      batch.push(entry);
+      bytes += entry.record.sizeBytes;
+      if (bytes > this.maxPayload()) break; // a lone oversized record, discarded below
+    }
+    lane.queue.splice(0, batch.length);
+    lane.queuedBytes -= bytes;
+    return batch;
+  }
+
+  private startBatch(lane: Lane, batch: BatchEntry[], hooks?: Partial<BatchHooks>): void {
+    lane.busy = true;
+    const finished = new Set<BatchEntry>();
+    const onDone = (entries: readonly BatchEntry[]): void => {
+      for (const e of entries) finished.add(e);
+      if (lane.window) {
+        lane.window.entries.push(...entries);
+        return;
+      }
+      for (const e of entries) this.tracker.markDone(e.ordinal);
+      // STR-21: records before a rewind are checkpointed while the rest is still retried.
+      void this.flush();
+    };
+    const first = batch[0];
+    const task = (async () => {
+      try {
+        if (batch.length === 1 && first && first.record.sizeBytes > this.maxPayload()) {
+          // P-12, D-4: a record that can never fit an invocation is discarded without invoking.
+          await this.runner.discard(
+            batch,
+            'MaximumPayloadSizeExceeded',
+            { invokes: 0, lastResponse: null },
+            { onDone },
+          );
+        } else {
+          await this.runner.run(batch, { onDone, ...hooks });
+        }
+      } catch (err) {
+        // A bug or a throwing buildEvent: keep the records (order and checkpoint stay safe) and try again later.
+        this.log.error({ err }, 'batch failed unexpectedly; will retry');
+        lane.queue.unshift(...batch.filter((e) => !finished.has(e)));
+        lane.queuedBytes = lane.queue.reduce((n, e) => n + e.record.sizeBytes, 0);
+        lane.blockedUntil = this.deps.clock.now() + fullJitterBackoffMs(1, this.deps.options.retryBackoff, () => 1);
+      } finally {
+        lane.busy = false;
+        lane.lastDoneAt = this.deps.clock.now();
+        lane.firstQueuedAt = lane.lastDoneAt;
+        await this.flush();
+        // Dispatch right here too: the main loop may be parked in a long-polling read (Redis, Kafka).
+        if (!this.stopping) this.dispatch(this.deps.clock.now());
+        this.waker.notify();
+      }
+    })();
+    this.inflight.add(task);
+    void task.finally(() => this.inflight.delete(task));
+  }
+
+  /**
+   * Tumbling windows (STR-31..39): returns true when it started work on the lane (or the lane must wait).
+   * Batches never mix windows; the final invoke carries the state and releases the window's checkpoint.
+   */
+  private dispatchWindow(lane: Lane, now: number): boolean {
+    const { options } = this.deps;
+    const tw = options.tumblingWindowMs;
+    const head = lane.queue[0];
+    const w = lane.window;
+    if (w) {
+      const headLater = head !== undefined && windowStartOf(head.record.arrivalMs, tw) > w.startMs;
+      const idleOver =
+        head === undefined &&
+        (this.endOfShard || now >= w.endMs + (options.windowIdleCloseMs ?? DEFAULT_WINDOW_IDLE_CLOSE_MS));
+      if (w.terminatedEarly || headLater || idleOver) {
+        this.startFinal(lane, w);
+        return true;
+      }
+      if (!head || !this.batchReady(lane, now)) return true;
+      // The window state travels in the event too, so it counts toward the payload cap.
+      this.startWindowBatch(lane, w, this.takeBatch(lane, w.startMs, jsonBytes(w.state) + 1024));
+      return true;
+    }
+    if (!head || !this.batchReady(lane, now)) return true;
+    const startMs = windowStartOf(head.record.arrivalMs, tw);
+    const opened: Window = { startMs, endMs: startMs + tw, state: {}, entries: [], terminatedEarly: false };
+    lane.window = opened;
+    this.startWindowBatch(lane, opened, this.takeBatch(lane, startMs));
+    return true;
+  }
+
+  private windowExtras(w: Window, final: boolean): () => Record<string, unknown> {
+    return () => ({
+      window: { start: isoTime(w.startMs, true), end: isoTime(w.endMs, true) },
+      state: w.state,
+      shardId: this.shard.id,
+      eventSourceARN: this.deps.source.arn,
+      isFinalInvokeForWindow: final,
+      isWindowTerminatedEarly: final && w.terminatedEarly,
+    });
+  }
+
+  private startWindowBatch(lane: Lane, w: Window, batch: BatchEntry[]): void {
+    this.startBatch(lane, batch, {
+      eventExtras: this.windowExtras(w, false),
+      requireState: true,
+      onState: (state) => {
+        w.state = state ?? {};
+        // STR-35: more than 1 MB of state ends the window early.
+        if (jsonBytes(w.state) > MAX_WINDOW_STATE_BYTES) w.terminatedEarly = true;
+      },
+    });
+  }
+
+  private startFinal(lane: Lane, w: Window): void {
+    lane.busy = true;
+    const task = (async () => {
+      try {
+        const outcome = await this.runner.run([], { onDone: () => {}, eventExtras: this.windowExtras(w, true) });
+        if (outcome === 'done') {
+          // STR-34: checkpoint and drop the state once the final invoke succeeded.
+          for (const e of w.entries) this.tracker.markDone(e.ordinal);
+          if (lane.window === w) lane.window = undefined;
+        }
+      } catch (err) {
+        this.log.error({ err }, 'final window invoke failed unexpectedly; will retry');
+        lane.blockedUntil = this.deps.clock.now() + this.deps.options.retryBackoff.maxMs;
+      } finally {
+        lane.busy = false;
+        lane.lastDoneAt = this.deps.clock.now();
+        await this.flush();
+        // Dispatch right here too: the main loop may be parked in a long-polling read (Redis, Kafka).
+        if (!this.stopping) this.dispatch(this.deps.clock.now());
+        this.waker.notify();
+      }
+    })();
+    this.inflight.add(task);
+    void task.finally(() => this.inflight.delete(task));
+  }
+
+  /** Sleeps until the next read, batching deadline or window close, or until a batch finishes. */
+  private async waitForWork(now: number, nextReadAt: number, room: number): Promise<void> {
+    const { options } = this.deps;
+    let until = Number.POSITIVE_INFINITY;
+    if (!this.endOfShard && room > 0) until = Math.min(until, nextReadAt);
+    if (!this.endOfShard && room <= 0 && this.room() > 0) until = now;
+    for (const lane of this.lanes) {
+      if (lane.busy) continue;
+      if (lane.blockedUntil > now) until = Math.min(until, lane.blockedUntil);
+      else if (lane.queue.length > 0) until = Math.min(until, this.batchDeadline(lane));
+      if (lane.window && lane.queue.length === 0)
+        until = Math.min(until, lane.window.endMs + (options.windowIdleCloseMs ?? DEFAULT_WINDOW_IDLE_CLOSE_MS));
+    }
+    if (until <= now) return;
+    await this.waker.wait(this.deps.clock, until - now, this.abort.signal);
+  }
+
+  /** Writes the checkpoint of the done prefix; writes are serialized so they never go backwards. */
+  private flush(): Promise<void> {
+    const position = this.tracker.advance() ?? this.unsaved;
+    this.deps.onPending?.(this.shard.id, this.tracker.pending);
+    if (position === undefined) return this.flushChain;
+    this.unsaved = position;
+    this.flushChain = this.flushChain.then(async () => {
+      if (this.unsaved !== position) return; // a later position superseded this one
+      try {
+        await this.deps.checkpoints.set(this.deps.options.mappingId, this.shard.id, position);
+        if (this.unsaved === position) this.unsaved = undefined;
+      } catch (err) {
+        this.log.warn({ err }, 'checkpoint write failed; will retry');
+      }
+    });
+    return this.flushChain;
+  }
+
+  /** Retries a state-store call with backoff until it works or the worker stops. */
+  private async retry<T>(what: string, fn: () => Promise<T>): Promise<T | typeof STOPPED> {
+    for (let attempt = 1; ; attempt++) {
+      if (this.stopping) return STOPPED;
+      try {
+        return await fn();
+      } catch (err) {
+        this.log.warn({ err, attempt }, `${what} failed; retrying`);
+        await sleepQuietly(
+          this.deps.clock,
+          fullJitterBackoffMs(attempt, this.deps.options.retryBackoff, this.deps.rng),
+          this.stopRequested.signal,
+        );
+      }
+    }
+  }
+}
+
+export function windowStartOf(arrivalMs: number, windowMs: number): number {
+  return Math.floor(arrivalMs / windowMs) * windowMs;
+}
+
+function jsonBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value) ?? '');
+}

@@ -1,0 +1,46 @@
+import type { Clock } from '../../ports/clock.js';
+
+/** Sleeps on the injected clock; an abort ends the sleep early instead of throwing. */
+export async function sleepQuietly(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return;
+  try {
+    await clock.sleep(Math.max(0, ms), signal);
+  } catch {
+    // Aborted: the caller checks its signal.
+  }
+}
+
+/** A wake-up flag with a timed wait; a notify before the wait is not lost. */
+export class Waker {
+  private pending = false;
+  private wake: (() => void) | undefined;
+
+  notify(): void {
+    this.pending = true;
+    this.wake?.();
+  }
+
+  /** Resolves after `ms` (Infinity = only on notify or abort), on notify, or on abort. */
+  async wait(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+    if (this.pending || signal?.aborted) {
+      this.pending = false;
+      return;
+    }
+    const ctl = new AbortController();
+    const onAbort = (): void => ctl.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const woken = new Promise<void>((resolve) => {
+      this.wake = resolve;
+      ctl.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    const timer = Number.isFinite(ms) ? sleepQuietly(clock, ms, ctl.signal) : woken;
+    try {
+      await Promise.race([woken, timer]);
+    } finally {
+      this.wake = undefined;
+      this.pending = false;
+      ctl.abort();
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+}

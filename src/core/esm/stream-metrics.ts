@@ -1,0 +1,14 @@
+// Metric names the stream engine writes (catalogue lives in observability/). Labels: {mapping, function, source},
+// except destination delivery failures: {function, destination_type}, as in the catalogue.
+export const StreamMetric = {
+  polled: 'sluice_polled_events_total',
+  filteredOut: 'sluice_filtered_out_events_total',
+  invoked: 'sluice_invoked_events_total',
+  failedInvoke: 'sluice_failed_invoke_events_total',
+  dropped: 'sluice_dropped_events_total',
+  onFailureDelivered: 'sluice_on_failure_delivered_events_total',
+  destinationDeliveryFailures: 'sluice_destination_delivery_failures_total',
+  iteratorAge: 'sluice_iterator_age_milliseconds',
+  backlog: 'sluice_backlog',
+  pollingErrors: 'sluice_polling_errors_total',
+} as const;

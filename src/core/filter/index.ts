@@ -1,0 +1,23 @@
+// Event filtering (spec §6, D-6), compiled once per mapping and shared by every source.
+//
+// Language: the event-ruler / EventBridge operator set, a superset of Lambda's. Exact strings match byte for
+// byte; numbers in value lists compare by numeric value (3 matches 3.0); a rule over an array matches when any
+// element does, and a nested pattern over an array of objects must match within one element. `exists` looks at
+// leaves only. `anything-but` never matches a missing field. Portability warnings, not errors, for operators
+// Lambda may reject.
+//
+// Decoding (FLT-8..10): SQS `body` and Kafka `value` (base64, UTF-8) count as JSON when they hold an object or
+// an array; Kinesis patterns address the inner `kinesis` fields (`data`, `partitionKey`) and the record's own;
+// DynamoDB and 'generic' records are matched as they are. The data field is decoded at most once per record and
+// only when some pattern addresses it.
+export { createRecordFilter, RecordFilter, type RecordFilterOptions } from './record-filter.js';
+export { InvalidFilterPatternError } from './filter-error.js';
+export {
+  validateFilterCriteria,
+  DEFAULT_MAX_FILTERS,
+  MAX_FILTERS_LIMIT,
+  type ValidateOptions,
+} from './validate-criteria.js';
+export { MAX_PATTERN_LENGTH } from './parse-pattern.js';
+export { MAX_WILDCARDS } from './wildcard.js';
+export { SOURCE_KINDS, type FilterCriteria, type FilterIssue, type SourceKind } from './types.js';

@@ -1,0 +1,2 @@
+// Public library API (package main entry).
+export * from './core/filter/index.js';

@@ -1,0 +1,62 @@
+// The durable queue behind asynchronous invocation (spec §7). Each entry is one event; its attempts are
+// tracked on the entry so the request id stays the same on every attempt (ASY-12). Several sluice
+// processes may consume one queue: an entry is claimed by one owner until it completes, is rescheduled,
+// or its claim deadline passes (a crashed process), after which recoverExpiredClaims puts it back.
+// Implementations: state/async-memory (embedded default, not durable) and state/async-redis.
+
+/** What the last invocation that ran returned; kept for the EventAgeExceeded/RetriesExhausted record (D-5). */
+export interface AsyncLastResponse {
+  statusCode: number;
+  executedVersion: string;
+  /** 'Unhandled' for a function error (D-8); absent on success. */
+  functionError?: string;
+  /** Response or error body as base64 bytes. */
+  payload: string;
+}
+
+/** The mutable part of an entry, replaced as a whole on each reschedule. */
+export interface AsyncAttemptState {
+  /** Function-error attempts used (the MaximumRetryAttempts budget, ASY-5). */
+  attempts: number;
+  /** Throttle / system-error retries, which do not use the budget (ASY-6). */
+  throttleRetries: number;
+  lastResponse?: AsyncLastResponse;
+  /** Last failure of any kind, for DLQ ErrorCode/ErrorMessage (ASY-13). */
+  lastError?: { statusCode: number; message: string };
+}
+
+export interface AsyncEvent extends AsyncAttemptState {
+  /** The request id; the same on every attempt. */
+  id: string;
+  functionName: string;
+  /** `$LATEST`, a version or an alias. */
+  qualifier: string;
+  /** The event bytes as base64, exactly as the caller sent them. */
+  payload: string;
+  enqueuedAtMs: number;
+  dueAtMs: number;
+}
+
+export interface ClaimedAsyncEvent extends AsyncEvent {
+  claimDeadlineMs: number;
+}
+
+export interface AsyncQueue {
+  /** Store a new event; resolves only once the store has accepted it (durably, for durable stores). */
+  enqueue(event: AsyncEvent): Promise<void>;
+  /** Claim up to `max` events due at `nowMs` for `owner`, each until `nowMs + claimTtlMs`. */
+  claim(owner: string, max: number, nowMs: number, claimTtlMs: number): Promise<ClaimedAsyncEvent[]>;
+  /** Push the deadline of claims `owner` still holds; returns the ids it no longer holds. */
+  extendClaims(owner: string, ids: readonly string[], deadlineMs: number): Promise<string[]>;
+  /** Remove a finished event. False when `owner` no longer held the claim (it expired and moved on). */
+  complete(id: string, owner: string): Promise<boolean>;
+  /** Release the claim and make the event due again at `dueAtMs` with the new attempt state. */
+  reschedule(id: string, owner: string, dueAtMs: number, state: AsyncAttemptState): Promise<boolean>;
+  /** Put back events whose claim deadline passed (their owner crashed); returns how many. */
+  recoverExpiredClaims(nowMs: number): Promise<number>;
+  /** Events stored, claimed or not. */
+  depth(): Promise<number>;
+  /** Age of the oldest stored event at `nowMs`, 0 when empty. */
+  oldestAgeMs(nowMs: number): Promise<number>;
+  close(): Promise<void>;
+}

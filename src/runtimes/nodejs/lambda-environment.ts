@@ -1,0 +1,46 @@
+// Per-environment names and the process.env a function sees, as the Lambda Node.js runtime sets them.
+import { randomBytes } from 'node:crypto';
+import type { FunctionSpec } from '../../ports/function-runtime.js';
+import { regionOf } from '../shared/region.js';
+
+export const FUNCTION_VERSION = '$LATEST';
+
+/** `2024/05/01/[$LATEST]<32 hex>`: one log stream per execution environment, like Lambda. */
+export function newLogStreamName(now = new Date()): string {
+  const day = now.toISOString().slice(0, 10).replaceAll('-', '/');
+  return `${day}/[${FUNCTION_VERSION}]${randomBytes(16).toString('hex')}`;
+}
+
+export function logGroupName(spec: FunctionSpec): string {
+  return `/aws/lambda/${spec.name}`;
+}
+
+/**
+ * The function's own environment: nothing of the service's environment leaks in except PATH,
+ * so functions neither share variables nor see sluice's secrets. Reserved Lambda variables win
+ * over user-defined ones, as in Lambda.
+ */
+export function functionEnv(
+  spec: FunctionSpec,
+  handler: string,
+  taskRoot: string,
+  logStreamName: string,
+): Record<string, string> {
+  const region = regionOf(spec);
+  return {
+    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    LANG: 'en_US.UTF-8',
+    ...spec.environment,
+    _HANDLER: handler,
+    LAMBDA_TASK_ROOT: taskRoot,
+    AWS_EXECUTION_ENV: `AWS_Lambda_nodejs${process.versions.node.split('.')[0]}.x`,
+    AWS_REGION: region,
+    AWS_DEFAULT_REGION: region,
+    AWS_LAMBDA_FUNCTION_NAME: spec.name,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memorySizeMb),
+    AWS_LAMBDA_FUNCTION_VERSION: FUNCTION_VERSION,
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    AWS_LAMBDA_LOG_GROUP_NAME: logGroupName(spec),
+    AWS_LAMBDA_LOG_STREAM_NAME: logStreamName,
+  };
+}

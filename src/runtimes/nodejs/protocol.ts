@@ -1,0 +1,33 @@
+// Messages between the nodejs runtime (main thread) and one execution environment (worker thread).
+import type { ErrorBody } from '../shared/error-body.js';
+
+/** Fixed per environment, passed as workerData. */
+export interface EnvironmentData {
+  handler: string;
+  taskRoot: string;
+  functionName: string;
+  functionVersion: string;
+  invokedFunctionArn: string;
+  memoryLimitInMB: string;
+  logGroupName: string;
+  logStreamName: string;
+}
+
+export interface InvokeMessage {
+  type: 'invoke';
+  requestId: string;
+  /** The event JSON text. */
+  payload: string;
+  /** Epoch ms at which the invocation times out (for getRemainingTimeInMillis). */
+  deadlineMs: number;
+  clientContext?: string;
+}
+
+export type WorkerMessage =
+  | { type: 'ready' }
+  | { type: 'init-error'; error: ErrorBody }
+  | { type: 'log'; data: string }
+  | { type: 'result'; requestId: string; ok: true; payload: string }
+  | { type: 'result'; requestId: string; ok: false; error: ErrorBody }
+  /** An uncaught exception or unhandled rejection: the environment exits right after. */
+  | { type: 'crash'; error: ErrorBody };

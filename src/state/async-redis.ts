@@ -1,0 +1,124 @@
+// Durable async queue in Redis, shared by every sluice process (DESIGN "Scaling out").
+//
+// Layout under one hash tag: events (hash id → immutable event JSON), state (hash id → attempt state
+// JSON), due (zset id → due time), claims (zset id → claim deadline), owners (hash id → owner), enq
+// (zset id → enqueue time, for the oldest-age gauge). Every step is one Lua script (async-redis-scripts).
+//
+// Why not BullMQ: it has delayed jobs, a stable job id across attempts, custom backoff and
+// moveToDelayed + DelayedError for retries that do not count as attempts, so it could carry the rules.
+// But its Worker owns the timing (Date.now(), its own lock renewal and stalled-job checker, which fails a
+// job after maxStalledCount stalls instead of always recovering it), so the engine could neither run on
+// the injected clock shared with the memory store nor keep the pull-with-bound `claim(max)` contract;
+// the manual-processing API would still need tokens and lock bookkeeping in our code. Six short scripts
+// over four keys are less to trust than adapting that lifecycle, so the queue is hand-written.
+//
+// Durability: enqueue resolves once Redis has executed the write. Surviving a Redis restart needs
+// Redis persistence (appendonly yes, appendfsync everysec/always) — a deployment setting.
+import { Redis } from 'ioredis';
+import type { AsyncAttemptState, AsyncEvent, AsyncQueue, ClaimedAsyncEvent } from '../ports/async-queue.js';
+import { CLAIM, COMPLETE, ENQUEUE, EXTEND, RECOVER, RESCHEDULE } from './async-redis-scripts.js';
+
+export interface RedisAsyncQueueOptions {
+  /** redis:// URL; ignored when `client` is given. */
+  url?: string;
+  /** An existing connection; the caller keeps ownership (close() does not quit it). */
+  client?: Redis;
+  /** Key prefix; wrapped in a hash tag. Default `sluice:async`. */
+  prefix?: string;
+}
+
+type ImmutablePart = Pick<AsyncEvent, 'id' | 'functionName' | 'qualifier' | 'payload' | 'enqueuedAtMs'>;
+
+const RECOVER_BATCH = 1000;
+
+function stateJson(s: AsyncAttemptState): string {
+  const { attempts, throttleRetries, lastResponse, lastError } = s;
+  return JSON.stringify({ attempts, throttleRetries, lastResponse, lastError });
+}
+
+export function createRedisAsyncQueue(options: RedisAsyncQueueOptions): AsyncQueue {
+  const owned = options.client === undefined;
+  // ioredis' default per-command retry limit: while Redis is down, enqueue fails (the API answers 5xx)
+  // and the engine loop logs and backs off, instead of both hanging.
+  const redis = options.client ?? new Redis(options.url ?? 'redis://127.0.0.1:6379');
+  const tag = `{${options.prefix ?? 'sluice:async'}}`;
+  const keys = ['events', 'state', 'due', 'claims', 'owners', 'enq'].map((k) => `${tag}:${k}`);
+  const scripts = { ENQUEUE, CLAIM, EXTEND, COMPLETE, RESCHEDULE, RECOVER };
+  for (const [name, lua] of Object.entries(scripts)) {
+    if (!(`sluice_async_${name}` in redis)) redis.defineCommand(`sluice_async_${name}`, { numberOfKeys: 6, lua });
+  }
+  const call = (name: keyof typeof scripts, ...args: Array<string | number>): Promise<unknown> =>
+    (redis as unknown as Record<string, (...a: Array<string | number>) => Promise<unknown>>)[`sluice_async_${name}`]!(
+      ...keys,
+      ...args,
+    );
+
+  return {
+    async enqueue(event) {
+      const immutable: ImmutablePart = {
+        id: event.id,
+        functionName: event.functionName,
+        qualifier: event.qualifier,
+        payload: event.payload,
+        enqueuedAtMs: event.enqueuedAtMs,
+      };
+      await call('ENQUEUE', event.id, JSON.stringify(immutable), stateJson(event), event.dueAtMs, event.enqueuedAtMs);
+    },
+
+    async claim(owner, max, nowMs, claimTtlMs) {
+      if (max <= 0) return [];
+      const deadline = nowMs + claimTtlMs;
+      const flat = (await call('CLAIM', nowMs, max, deadline, owner)) as string[];
+      const out: ClaimedAsyncEvent[] = [];
+      for (let i = 0; i + 2 < flat.length; i += 3) {
+        const immutable = JSON.parse(flat[i]!) as ImmutablePart;
+        const state = JSON.parse(flat[i + 1]!) as AsyncAttemptState;
+        out.push({
+          ...immutable,
+          attempts: state.attempts ?? 0,
+          throttleRetries: state.throttleRetries ?? 0,
+          lastResponse: state.lastResponse,
+          lastError: state.lastError,
+          dueAtMs: Number(flat[i + 2]),
+          claimDeadlineMs: deadline,
+        });
+      }
+      return out;
+    },
+
+    async extendClaims(owner, ids, deadlineMs) {
+      if (ids.length === 0) return [];
+      return (await call('EXTEND', deadlineMs, owner, ...ids)) as string[];
+    },
+
+    async complete(id, owner) {
+      return (await call('COMPLETE', id, owner)) === 1;
+    },
+
+    async reschedule(id, owner, dueAtMs, state) {
+      return (await call('RESCHEDULE', id, owner, dueAtMs, stateJson(state))) === 1;
+    },
+
+    async recoverExpiredClaims(nowMs) {
+      let total = 0;
+      for (;;) {
+        const n = (await call('RECOVER', nowMs, RECOVER_BATCH)) as number;
+        total += n;
+        if (n < RECOVER_BATCH) return total;
+      }
+    },
+
+    async depth() {
+      return redis.hlen(keys[0]!);
+    },
+
+    async oldestAgeMs(nowMs) {
+      const first = await redis.zrange(keys[5]!, '0', '0', 'WITHSCORES');
+      return first.length < 2 ? 0 : Math.max(0, nowMs - Number(first[1]));
+    },
+
+    async close() {
+      if (owned) await redis.quit();
+    },
+  };
+}

@@ -1,0 +1,100 @@
+// In-memory state store: the embedded default (one process) and the engine's unit tests.
+// Nothing survives a restart; use the Redis store to share state between processes or keep it across restarts.
+import type { Clock } from '../ports/clock.js';
+import type { CheckpointStore, LeaseStore, StateStore } from '../ports/state.js';
+
+export class MemoryCheckpointStore implements CheckpointStore {
+  private readonly positions = new Map<string, string>();
+  private readonly finished = new Set<string>();
+
+  get(mappingId: string, shardId: string): Promise<string | undefined> {
+    return Promise.resolve(this.positions.get(key(mappingId, shardId)));
+  }
+
+  set(mappingId: string, shardId: string, position: string): Promise<void> {
+    this.positions.set(key(mappingId, shardId), position);
+    return Promise.resolve();
+  }
+
+  markFinished(mappingId: string, shardId: string): Promise<void> {
+    this.finished.add(key(mappingId, shardId));
+    return Promise.resolve();
+  }
+
+  isFinished(mappingId: string, shardId: string): Promise<boolean> {
+    return Promise.resolve(this.finished.has(key(mappingId, shardId)));
+  }
+}
+
+interface Lease {
+  owner: string;
+  expiresAt: number;
+}
+
+export class MemoryLeaseStore implements LeaseStore {
+  private readonly leases = new Map<string, Lease>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Free, expired, or already ours (then extended). */
+  acquire(leaseKey: string, owner: string, ttlMs: number): Promise<boolean> {
+    const current = this.live(leaseKey);
+    if (current && current.owner !== owner) return Promise.resolve(false);
+    this.leases.set(leaseKey, { owner, expiresAt: this.now() + ttlMs });
+    return Promise.resolve(true);
+  }
+
+  renew(leaseKey: string, owner: string, ttlMs: number): Promise<boolean> {
+    const current = this.live(leaseKey);
+    if (!current || current.owner !== owner) return Promise.resolve(false);
+    current.expiresAt = this.now() + ttlMs;
+    return Promise.resolve(true);
+  }
+
+  release(leaseKey: string, owner: string): Promise<void> {
+    if (this.leases.get(leaseKey)?.owner === owner) this.leases.delete(leaseKey);
+    return Promise.resolve();
+  }
+
+  /** Live (unexpired) leases under the prefix. */
+  owners(prefix: string): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const k of [...this.leases.keys()]) {
+      const lease = this.live(k);
+      if (lease && k.startsWith(prefix)) out.set(k, lease.owner);
+    }
+    return Promise.resolve(out);
+  }
+
+  private live(leaseKey: string): Lease | undefined {
+    const lease = this.leases.get(leaseKey);
+    if (lease && lease.expiresAt <= this.now()) {
+      this.leases.delete(leaseKey);
+      return undefined;
+    }
+    return lease;
+  }
+}
+
+export class MemoryStateStore implements StateStore {
+  readonly checkpoints: MemoryCheckpointStore;
+  readonly leases: MemoryLeaseStore;
+
+  constructor(options: { clock?: Pick<Clock, 'now'> } = {}) {
+    const clock = options.clock;
+    this.checkpoints = new MemoryCheckpointStore();
+    this.leases = new MemoryLeaseStore(clock ? () => clock.now() : Date.now);
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+export function createMemoryStateStore(options: { clock?: Pick<Clock, 'now'> } = {}): MemoryStateStore {
+  return new MemoryStateStore(options);
+}
+
+function key(mappingId: string, shardId: string): string {
+  return `${mappingId}\u0000${shardId}`;
+}

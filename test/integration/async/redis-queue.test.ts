@@ -1,0 +1,144 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AsyncEvent, AsyncQueue } from '../../../src/ports/async-queue.js';
+import { createRedisAsyncQueue } from '../../../src/state/async-redis.js';
+import { redisUrl } from './env.js';
+
+const open: AsyncQueue[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((q) => q.close()));
+});
+
+/** A separate connection per call, as a separate sluice process would have. */
+function store(prefix: string): AsyncQueue {
+  const q = createRedisAsyncQueue({ url: redisUrl(), prefix });
+  open.push(q);
+  return q;
+}
+
+const event = (id: string, dueAtMs = 0, enqueuedAtMs = 0): AsyncEvent => ({
+  id,
+  functionName: 'fn',
+  qualifier: '$LATEST',
+  payload: Buffer.from(`{"id":"${id}"}`).toString('base64'),
+  enqueuedAtMs,
+  dueAtMs,
+  attempts: 0,
+  throttleRetries: 0,
+});
+
+describe('redis async queue (real redis-server)', () => {
+  it('two consumers never claim the same attempt', async () => {
+    const prefix = `t-${randomUUID()}`;
+    const a = store(prefix);
+    const b = store(prefix);
+    const ids = Array.from({ length: 300 }, (_, i) => `e${i}`);
+    await Promise.all(ids.map((id, i) => a.enqueue(event(id, i % 7))));
+    const seen = { a: [] as string[], b: [] as string[] };
+    const consume = async (q: AsyncQueue, out: string[], owner: string) => {
+      for (;;) {
+        const got = await q.claim(owner, 7, 100, 60_000);
+        if (got.length === 0) return;
+        out.push(...got.map((e) => e.id));
+        await Promise.all(got.map((e) => q.complete(e.id, owner)));
+      }
+    };
+    await Promise.all([consume(a, seen.a, 'pa'), consume(b, seen.b, 'pb')]);
+    const all = [...seen.a, ...seen.b];
+    expect(all).toHaveLength(300);
+    expect(new Set(all).size).toBe(300);
+    expect(seen.a.length).toBeGreaterThan(0);
+    expect(seen.b.length).toBeGreaterThan(0);
+    expect(await a.depth()).toBe(0);
+  });
+
+  it('claims only due events and keeps the attempt state across reschedules', async () => {
+    const q = store(`t-${randomUUID()}`);
+    await q.enqueue(event('x', 10, 5));
+    expect(await q.claim('p1', 5, 9, 1_000)).toEqual([]);
+    const [claimed] = await q.claim('p1', 5, 10, 1_000);
+    expect(claimed).toMatchObject({ id: 'x', dueAtMs: 10, enqueuedAtMs: 5, claimDeadlineMs: 1_010 });
+    const lastResponse = { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled', payload: 'e30=' };
+    expect(await q.reschedule('x', 'p2', 50, { attempts: 9, throttleRetries: 9 })).toBe(false);
+    expect(
+      await q.reschedule('x', 'p1', 50, {
+        attempts: 1,
+        throttleRetries: 3,
+        lastResponse,
+        lastError: { statusCode: 200, message: 'boom' },
+      }),
+    ).toBe(true);
+    expect(await q.claim('p1', 5, 49, 1_000)).toEqual([]);
+    const [again] = await q.claim('p2', 5, 50, 1_000);
+    expect(again).toMatchObject({
+      id: 'x',
+      attempts: 1,
+      throttleRetries: 3,
+      lastResponse,
+      lastError: { statusCode: 200, message: 'boom' },
+    });
+    expect(await q.complete('x', 'p1')).toBe(false);
+    expect(await q.complete('x', 'p2')).toBe(true);
+    expect(await q.depth()).toBe(0);
+  });
+
+  it('a claim that is never completed (crash) is recovered after its deadline, not before', async () => {
+    const prefix = `t-${randomUUID()}`;
+    const crashed = store(prefix);
+    await crashed.enqueue(event('x'));
+    await crashed.enqueue(event('y'));
+    await crashed.claim('dead', 2, 1_000, 500);
+    const survivor = store(prefix);
+    expect(await survivor.extendClaims('dead', ['y'], 5_000)).toEqual([]);
+    expect(await survivor.recoverExpiredClaims(1_499)).toBe(0);
+    expect(await survivor.claim('alive', 5, 1_499, 1_000)).toEqual([]);
+    expect(await survivor.recoverExpiredClaims(1_500)).toBe(1);
+    const got = await survivor.claim('alive', 5, 1_500, 1_000);
+    expect(got.map((e) => e.id)).toEqual(['x']);
+    // The crashed owner's late answer must not remove the event another process now runs.
+    expect(await crashed.complete('x', 'dead')).toBe(false);
+    expect(await survivor.complete('x', 'alive')).toBe(true);
+  });
+
+  it('events and claims survive a SIGKILLed process and a new store instance', async () => {
+    const prefix = `t-${randomUUID()}`;
+    const before = store(prefix);
+    for (let i = 0; i < 5; i++) await before.enqueue(event(`k${i}`, 0, Date.now()));
+    await before.close();
+    open.splice(open.indexOf(before), 1);
+
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('./crash-child.ts', import.meta.url)), redisUrl(), prefix, '300'],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const line = await new Promise<string>((resolve, reject) => {
+      child.stdout.once('data', (d: Buffer) => resolve(d.toString()));
+      child.once('exit', (code) => reject(new Error(`child exited early (${code})`)));
+    });
+    expect(line.trim()).toBe('claimed 5');
+    const claimedAt = Date.now();
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+
+    const after = store(prefix);
+    expect(await after.depth()).toBe(5);
+    expect(await after.claim('next', 10, Date.now(), 1_000)).toEqual([]);
+    expect(await after.recoverExpiredClaims(claimedAt + 1_000)).toBe(5);
+    const got = await after.claim('next', 10, claimedAt + 1_000, 1_000);
+    expect(got.map((e) => e.id).sort()).toEqual(['k0', 'k1', 'k2', 'k3', 'k4']);
+    expect(Buffer.from(got[0]!.payload, 'base64').toString()).toMatch(/^\{"id":"k\d"\}$/);
+  });
+
+  it('reports depth and the oldest event age', async () => {
+    const q = store(`t-${randomUUID()}`);
+    expect(await q.oldestAgeMs(100)).toBe(0);
+    await q.enqueue(event('a', 0, 40));
+    await q.enqueue(event('b', 0, 10));
+    await q.enqueue(event('b', 0, 1)); // same request id: ignored
+    expect(await q.depth()).toBe(2);
+    expect(await q.oldestAgeMs(100)).toBe(90);
+  });
+});

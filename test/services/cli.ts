@@ -1,0 +1,114 @@
+// `npm run services:up` / `services:down` / `services:status`: long-lived servers for local development.
+import { mkdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { say, seconds, timed } from './log.js';
+import { SERVERS } from './servers/index.js';
+import type { ServerDef } from './servers/server.js';
+import { startServers } from './orchestrate.js';
+import { cacheDir, servicesDir, servicesFile } from './paths.js';
+import { stopProcessGroup, groupAlive } from './proc.js';
+import { parseSelection } from './selection.js';
+import { answeringServers, readServicesFile } from './services-file.js';
+import type { ServicesFile } from './services-file.js';
+import { connectionsBlock } from './connections.js';
+import type { ServerName } from './types.js';
+
+async function up(): Promise<void> {
+  const { names } = parseSelection();
+  const existing = readServicesFile();
+  if (existing) {
+    const answering = await answeringServers(existing, names);
+    if (names.every((n) => n in answering)) {
+      say(`already running (${servicesFile}); 'npm run services:down' stops them`);
+      process.stdout.write(`${connectionsBlock(existing.servers)}\n`);
+      return;
+    }
+    say('a previous services:up is (partly) down; stopping it and starting fresh');
+    await down();
+  }
+  const rootDir = path.join(servicesDir, 'data');
+  rmSync(rootDir, { recursive: true, force: true });
+  mkdirSync(rootDir, { recursive: true });
+  const started = await startServers(names, { rootDir, background: true });
+  const file: ServicesFile = {
+    rootDir,
+    servers: started.info,
+    processes: Object.fromEntries(
+      Object.entries(started.procs).map(([n, p]) => [n, { pid: p.pid, logFile: p.logFile }]),
+    ),
+  };
+  writeFileSync(servicesFile, `${JSON.stringify(file, null, 2)}\n`);
+  say(`wrote ${servicesFile}; logs in ${rootDir}/<server>/; stop with 'npm run services:down'`);
+  say('tests can reuse these servers: SLUICE_TEST_SERVERS_REUSE=1 npm test');
+  process.stdout.write(`${connectionsBlock(started.info)}\n`);
+}
+
+async function down(): Promise<void> {
+  const file = readServicesFile();
+  if (!file) {
+    say(`nothing to stop (${servicesFile} does not exist)`);
+    return;
+  }
+  await Promise.all(
+    Object.entries(file.processes).map(async ([name, p]) => {
+      if (!p) return;
+      // Only signal a group whose leader still runs with its data dir in argv (pids get reused).
+      if (!groupAlive(p.pid) || !ownsDataDir(p.pid, path.dirname(p.logFile))) {
+        say(`${name}: not running`);
+        return;
+      }
+      await stopProcessGroup(p.pid);
+      say(`${name}: stopped (pid ${p.pid})`);
+    }),
+  );
+  rmSync(servicesFile, { force: true });
+  rmSync(file.rootDir, { recursive: true, force: true });
+}
+
+/** Servers run with their data dir as working directory; a recycled pid will not. */
+function ownsDataDir(pid: number, dataDir: string): boolean {
+  try {
+    return readlinkSync(`/proc/${pid}/cwd`) === dataDir;
+  } catch {
+    return false;
+  }
+}
+
+async function status(): Promise<void> {
+  const file = readServicesFile();
+  if (!file) {
+    say('not running');
+    process.exitCode = 1;
+    return;
+  }
+  const names = Object.keys(file.servers) as ServerName[];
+  const answering = await answeringServers(file, names);
+  for (const n of names) say(`${n.padEnd(9)} ${n in answering ? 'up  ' : 'DOWN'} ${JSON.stringify(file.servers[n])}`);
+  if (names.some((n) => !(n in answering))) process.exitCode = 1;
+  process.stdout.write(`${connectionsBlock(file.servers)}\n`);
+}
+
+/** Idempotent install of the selected servers into the cache (CI runs it before the tests to time it apart). */
+async function install(): Promise<void> {
+  const { names } = parseSelection();
+  for (const name of names) {
+    const def = SERVERS[name] as ServerDef;
+    const { ms } = await timed(() => def.install());
+    say(`${def.title.padEnd(34)} install ${seconds(ms).padStart(6)}  (cache: ${cacheDir()})`);
+  }
+}
+
+const commands: Record<string, () => Promise<void>> = { install, up, down, status };
+const command = commands[process.argv[2] ?? ''];
+if (!command) {
+  say('usage: tsx test/services/cli.ts install|up|down|status   (SLUICE_TEST_SERVERS=redis,sqs for a subset)');
+  process.exit(2);
+}
+try {
+  await command();
+  // Background servers are unref'd; exit explicitly so no client socket keeps us alive.
+  process.exit();
+} catch (e) {
+  say(e instanceof Error ? e.message : String(e));
+  process.exit(1);
+}

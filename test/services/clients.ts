@@ -1,0 +1,44 @@
+// Client factories shared by the readiness probes and the test helpers (inject.ts): one place for endpoint,
+// region, dummy credentials and the Kinesis HTTP/1.1 handler.
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { Kafka, logLevel } from 'kafkajs';
+import type { KafkaConfig } from 'kafkajs';
+import { Redis } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
+import { CREDENTIALS, REGION } from './types.js';
+
+// The SDK versions are pinned for Node 20 (see package.json); its "Node >= 22 from 2027" warning is noise in tests.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// kafkajs 2 warns once per producer about its v2 default partitioner; irrelevant to tests.
+process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+
+export interface AwsClientOptions {
+  maxAttempts?: number;
+}
+
+const aws = (endpoint: string, o: AwsClientOptions = {}) => ({
+  endpoint,
+  region: REGION,
+  credentials: { ...CREDENTIALS },
+  ...(o.maxAttempts ? { maxAttempts: o.maxAttempts } : {}),
+});
+
+export const makeSqsClient = (endpoint: string, o?: AwsClientOptions) => new SQSClient(aws(endpoint, o));
+
+// kinesalite speaks HTTP/1.1 only; the Kinesis client defaults to HTTP/2 (ERR_HTTP2_ERROR without this handler).
+export const makeKinesisClient = (endpoint: string, o?: AwsClientOptions) =>
+  new KinesisClient({ ...aws(endpoint, o), requestHandler: new NodeHttpHandler() });
+
+export const makeDynamoClient = (endpoint: string, o?: AwsClientOptions) => new DynamoDBClient(aws(endpoint, o));
+
+export const makeStreamsClient = (endpoint: string, o?: AwsClientOptions) =>
+  new DynamoDBStreamsClient(aws(endpoint, o));
+
+export const makeKafka = (brokers: string[], config: Partial<KafkaConfig> = {}) =>
+  new Kafka({ clientId: 'sluice-test', brokers, logLevel: logLevel.WARN, ...config });
+
+export const makeRedis = (url: string, options: RedisOptions = {}) => new Redis(url, options);

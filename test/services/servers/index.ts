@@ -1,0 +1,9 @@
+import type { ServerName } from '../types.js';
+import { dynamodb } from './dynamodb.js';
+import { elasticmq } from './elasticmq.js';
+import { kafka } from './kafka.js';
+import { kinesis } from './kinesis.js';
+import { redis } from './redis.js';
+import type { ServerDef } from './server.js';
+
+export const SERVERS: { [N in ServerName]: ServerDef<N> } = { kafka, sqs: elasticmq, dynamodb, kinesis, redis };

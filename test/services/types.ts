@@ -1,0 +1,32 @@
+// Addresses of the test servers, as handed from globalSetup to the tests (must stay JSON-serializable).
+export const SERVER_NAMES = ['kafka', 'sqs', 'dynamodb', 'kinesis', 'redis'] as const;
+export type ServerName = (typeof SERVER_NAMES)[number];
+
+export interface ServersInfo {
+  kafka?: { brokers: string[] };
+  sqs?: { endpoint: string };
+  dynamodb?: { endpoint: string };
+  kinesis?: { endpoint: string };
+  redis?: { url: string };
+}
+
+/** What globalSetup provides: the addresses plus which servers were asked for (to explain a missing one). */
+export interface ProvidedServers {
+  servers: ServersInfo;
+  requested: ServerName[];
+  selection: string;
+}
+
+export const REGION = 'us-east-1';
+// DynamoDB Local accepts only letters and digits in the access key id.
+export const CREDENTIALS = { accessKeyId: 'x', secretAccessKey: 'x' } as const;
+
+export function isServerName(s: string): s is ServerName {
+  return (SERVER_NAMES as readonly string[]).includes(s);
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    sluiceServers: ProvidedServers;
+  }
+}

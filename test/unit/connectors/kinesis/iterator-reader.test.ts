@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import {
+  openIteratorReader,
+  type IteratorApi,
+  type IteratorPage,
+} from '../../../../connectors/kinesis/iterator-reader.js';
+import type { StartPosition, StreamRecord } from '../../../../src/ports/sources.js';
+
+// A shard of sequence numbers 1..n behind a token API; iterators are "<token>@<next index>".
+function fakeShard(n: number, opts: { closed: boolean }) {
+  const calls: StartPosition[] = [];
+  let token = 0;
+  const expired = new Set<string>();
+  const rec = (i: number): StreamRecord => ({
+    position: String(i),
+    partitionKey: 'k',
+    arrivalMs: i,
+    sizeBytes: 1,
+    record: { i },
+  });
+  const api: IteratorApi = {
+    getIterator: (from) => {
+      calls.push(from);
+      const start =
+        from.type === 'TRIM_HORIZON'
+          ? 1
+          : from.type === 'AFTER'
+            ? Number(from.position) + 1
+            : from.type === 'LATEST'
+              ? n + 1
+              : 1;
+      return Promise.resolve(`${++token}@${start}`);
+    },
+    getRecords: (iterator, limit): Promise<IteratorPage> => {
+      if (expired.has(iterator)) return Promise.reject(Object.assign(new Error('expired'), { name: 'Expired' }));
+      const start = Number(iterator.split('@')[1]);
+      const end = Math.min(n, start + limit - 1);
+      const records = [];
+      for (let i = start; i <= end; i++) records.push(rec(i));
+      const done = opts.closed && end >= n;
+      return Promise.resolve({ records, nextIterator: done ? null : `${++token}@${end + 1}`, millisBehindLatest: 0 });
+    },
+    isExpired: (err) => (err as Error).name === 'Expired',
+    restartWithoutRecords: { type: 'TRIM_HORIZON' },
+  };
+  return { api, calls, expireAll: (its: string[]) => its.forEach((i) => expired.add(i)), expired };
+}
+
+const signal = new AbortController().signal;
+
+describe('iterator reader', () => {
+  it('follows NextShardIterator and reports endOfShard when it is null', async () => {
+    const shard = fakeShard(5, { closed: true });
+    const reader = await openIteratorReader(shard.api, { type: 'TRIM_HORIZON' }, 100);
+    const a = await reader.read(3, signal);
+    expect(a.records.map((r) => r.position)).toEqual(['1', '2', '3']);
+    expect(a.endOfShard).toBe(false);
+    const b = await reader.read(3, signal);
+    expect(b.records.map((r) => r.position)).toEqual(['4', '5']);
+    expect(b.endOfShard).toBe(true);
+    expect((await reader.read(3, signal)).endOfShard).toBe(true);
+  });
+
+  it('re-acquires an expired iterator AFTER the last returned record, not from the starting position', async () => {
+    const shard = fakeShard(10, { closed: false });
+    const api: IteratorApi = {
+      ...shard.api,
+      // Every iterator handed out after the first read has expired once.
+      getRecords: (iterator, limit, s) => {
+        if (iterator === '2@4' && !shard.expired.has('used')) {
+          shard.expired.add('used');
+          return Promise.reject(Object.assign(new Error('expired'), { name: 'Expired' }));
+        }
+        return shard.api.getRecords(iterator, limit, s);
+      },
+    };
+    const reader = await openIteratorReader(api, { type: 'TRIM_HORIZON' }, 100);
+    expect((await reader.read(3, signal)).records.map((r) => r.position)).toEqual(['1', '2', '3']);
+    expect((await reader.read(3, signal)).records.map((r) => r.position)).toEqual(['4', '5', '6']);
+    expect(shard.calls).toEqual([{ type: 'TRIM_HORIZON' }, { type: 'AFTER', position: '3' }]);
+  });
+
+  it('re-acquires from the AFTER checkpoint it was opened with when nothing was read yet', async () => {
+    const shard = fakeShard(10, { closed: false });
+    const api: IteratorApi = {
+      ...shard.api,
+      getRecords: (iterator, limit, s) =>
+        iterator === '1@8'
+          ? Promise.reject(Object.assign(new Error('expired'), { name: 'Expired' }))
+          : shard.api.getRecords(iterator, limit, s),
+    };
+    const reader = await openIteratorReader(api, { type: 'AFTER', position: '7' }, 100);
+    expect((await reader.read(5, signal)).records.map((r) => r.position)).toEqual(['8', '9', '10']);
+    expect(shard.calls).toEqual([
+      { type: 'AFTER', position: '7' },
+      { type: 'AFTER', position: '7' },
+    ]);
+  });
+
+  it('clamps the limit to the API maximum', async () => {
+    const shard = fakeShard(50, { closed: false });
+    const reader = await openIteratorReader(shard.api, { type: 'TRIM_HORIZON' }, 10);
+    expect((await reader.read(10_000, signal)).records).toHaveLength(10);
+  });
+});

@@ -1,0 +1,278 @@
+// In-test fakes for the stream engine: a stream source with shards held in arrays, a scripted invoker,
+// a destination, metrics and a silent logger. No network.
+import type { InvokeRequest, InvokeResult } from '../../../../../src/ports/function-runtime.js';
+import type { Logger } from '../../../../../src/ports/logger.js';
+import type { Labels, Metrics } from '../../../../../src/ports/metrics.js';
+import type {
+  DeliveryContext,
+  Destination,
+  ReadResult,
+  ShardInfo,
+  ShardReader,
+  StartPosition,
+  StreamRecord,
+  StreamSource,
+} from '../../../../../src/ports/sources.js';
+import type { Invoker } from '../../../../../src/core/invoke/types.js';
+import type { StreamMappingOptions } from '../../../../../src/core/esm/stream-options.js';
+import type { SimClock } from './sim-clock.js';
+
+export interface FakeShard {
+  id: string;
+  parentIds: string[];
+  records: StreamRecord[];
+  closed: boolean;
+}
+
+export interface KinesisLike {
+  eventID: string;
+  kinesis: { sequenceNumber: string; partitionKey: string; data: string };
+}
+
+let positionCounter = 0;
+
+export class FakeStreamSource implements StreamSource {
+  readonly kind = 'kinesis';
+  readonly arn = 'arn:aws:kinesis:us-east-1:123456789012:stream/test';
+  batchInfoKey?: string;
+  failureBatchInfo?: (shard: ShardInfo, records: readonly StreamRecord[]) => Record<string, unknown>;
+  readonly shards = new Map<string, FakeShard>();
+  readonly opens: Array<{ shardId: string; from: StartPosition }> = [];
+  /** Number of upcoming reads that throw an expired-iterator error. */
+  failReads = 0;
+  /** Long-poll like Redis XREAD BLOCK / Kafka: an empty read waits this long before returning. */
+  blockMs = 0;
+  identifier: (r: StreamRecord) => unknown = (r) => (r.record as unknown as KinesisLike).kinesis.sequenceNumber;
+
+  constructor(private readonly clock: SimClock) {}
+
+  addShard(id: string, parentIds: string[] = []): this {
+    this.shards.set(id, { id, parentIds, records: [], closed: false });
+    return this;
+  }
+
+  closeShard(id: string): void {
+    this.shard(id).closed = true;
+  }
+
+  /** Appends records; `data` is the payload text, used by tests to script the function. */
+  put(
+    shardId: string,
+    items: Array<string | { data: string; key?: string; arrivalMs?: number; sizeBytes?: number }>,
+  ): StreamRecord[] {
+    const shard = this.shard(shardId);
+    const added = items.map((item) => {
+      const spec = typeof item === 'string' ? { data: item } : item;
+      const position = String(++positionCounter).padStart(20, '0');
+      const key = spec.key ?? 'pk';
+      const record: StreamRecord = {
+        position,
+        partitionKey: key,
+        arrivalMs: spec.arrivalMs ?? this.clock.now(),
+        sizeBytes: spec.sizeBytes ?? 100,
+        record: {
+          eventID: `${shardId}:${position}`,
+          kinesis: { sequenceNumber: position, partitionKey: key, data: spec.data },
+        },
+      };
+      shard.records.push(record);
+      return record;
+    });
+    return added;
+  }
+
+  /** Shards left out of listShards, like a Kafka partition assigned to another group member. */
+  readonly hidden = new Set<string>();
+
+  listShards(): Promise<ShardInfo[]> {
+    return Promise.resolve(
+      [...this.shards.values()]
+        .filter((s) => !this.hidden.has(s.id))
+        .map((s) => ({ id: s.id, parentIds: [...s.parentIds], closed: s.closed })),
+    );
+  }
+
+  open(info: ShardInfo, from: StartPosition): Promise<ShardReader> {
+    this.opens.push({ shardId: info.id, from });
+    const shard = this.shard(info.id);
+    let cursor = 0;
+    if (from.type === 'LATEST') cursor = shard.records.length;
+    else if (from.type === 'AFTER') cursor = shard.records.findIndex((r) => r.position === from.position) + 1;
+    else if (from.type === 'AT_TIMESTAMP') {
+      const i = shard.records.findIndex((r) => r.arrivalMs >= from.timestampMs);
+      cursor = i < 0 ? shard.records.length : i;
+    }
+    return Promise.resolve({
+      read: async (limit: number, signal: AbortSignal): Promise<ReadResult> => {
+        if (this.failReads > 0) {
+          this.failReads--;
+          throw new Error('ExpiredIteratorException: Iterator expired');
+        }
+        if (this.blockMs > 0 && cursor >= shard.records.length) await this.clock.sleep(this.blockMs, signal);
+        const records = shard.records.slice(cursor, cursor + limit);
+        cursor += records.length;
+        return { records, endOfShard: shard.closed && cursor >= shard.records.length };
+      },
+      close: () => Promise.resolve(),
+    });
+  }
+
+  buildEvent(_shard: ShardInfo, records: readonly StreamRecord[]): unknown {
+    return { Records: records.map((r) => r.record) };
+  }
+
+  itemIdentifier(record: StreamRecord): unknown {
+    return this.identifier(record);
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  private shard(id: string): FakeShard {
+    const s = this.shards.get(id);
+    if (!s) throw new Error(`no shard ${id}`);
+    return s;
+  }
+}
+
+export interface InvokeCall {
+  at: number;
+  event: { Records: KinesisLike[]; [k: string]: unknown };
+  data: string[];
+}
+
+export type Behaviour = (call: InvokeCall, index: number) => InvokeResult | Promise<InvokeResult>;
+
+export class ScriptedInvoker implements Invoker {
+  readonly calls: InvokeCall[] = [];
+  inflight = 0;
+  maxInflight = 0;
+
+  constructor(
+    private readonly clock: SimClock,
+    public behaviour: Behaviour = () => ok(),
+  ) {}
+
+  async invoke(_fn: string, req: InvokeRequest): Promise<InvokeResult> {
+    const event = JSON.parse(req.payload.toString('utf8')) as InvokeCall['event'];
+    const call: InvokeCall = { at: this.clock.now(), event, data: event.Records.map((r) => r.kinesis.data) };
+    const index = this.calls.push(call) - 1;
+    this.inflight++;
+    this.maxInflight = Math.max(this.maxInflight, this.inflight);
+    try {
+      return await this.behaviour(call, index);
+    } finally {
+      this.inflight--;
+    }
+  }
+
+  has(): boolean {
+    return true;
+  }
+
+  /** Every record data value seen, in call order. */
+  get seen(): string[] {
+    return this.calls.flatMap((c) => c.data);
+  }
+}
+
+export function ok(body?: unknown): InvokeResult {
+  return {
+    kind: 'success',
+    payload: Buffer.from(body === undefined ? '' : JSON.stringify(body)),
+    durationMs: 1,
+    coldStart: false,
+  };
+}
+
+export function fnError(message = 'boom'): InvokeResult {
+  return {
+    kind: 'function-error',
+    payload: Buffer.from(JSON.stringify({ errorType: 'Error', errorMessage: message })),
+    errorType: 'Error',
+    durationMs: 1,
+    coldStart: false,
+  };
+}
+
+export function throttle(): InvokeResult {
+  return { kind: 'throttle', reason: 'ReservedFunctionConcurrentInvocationLimitExceeded', message: 'Rate exceeded' };
+}
+
+export function systemError(): InvokeResult {
+  return { kind: 'system-error', statusCode: 502, errorType: 'ServiceException', message: 'bad gateway' };
+}
+
+export class FakeDestination implements Destination {
+  readonly arn = 'arn:aws:sqs:us-east-1:123456789012:failures';
+  readonly sent: Array<Record<string, unknown>> = [];
+  failNext = 0;
+
+  send(record: unknown, _ctx: DeliveryContext): Promise<void> {
+    if (this.failNext > 0) {
+      this.failNext--;
+      return Promise.reject(new Error('destination unavailable'));
+    }
+    this.sent.push(record as Record<string, unknown>);
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+export class RecordingMetrics implements Metrics {
+  readonly counters = new Map<string, number>();
+  readonly gauges = new Map<string, number>();
+  lastLabels: Labels | undefined;
+  readonly labels = new Map<string, Labels | undefined>();
+
+  inc(name: string, labels?: Labels, value = 1): void {
+    this.lastLabels = labels;
+    this.labels.set(name, labels);
+    this.counters.set(name, (this.counters.get(name) ?? 0) + value);
+  }
+
+  set(name: string, _labels: Labels, value: number): void {
+    this.gauges.set(name, value);
+  }
+
+  observe(): void {}
+
+  count(name: string): number {
+    return this.counters.get(name) ?? 0;
+  }
+}
+
+export const silentLogger: Logger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  child() {
+    return silentLogger;
+  },
+};
+
+export function streamOptions(overrides: Partial<StreamMappingOptions> = {}): StreamMappingOptions {
+  return {
+    mappingId: 'm-1',
+    functionName: 'fn',
+    functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:fn',
+    batchSize: 100,
+    maxBatchingWindowMs: 0,
+    parallelizationFactor: 1,
+    bisectBatchOnFunctionError: false,
+    maximumRetryAttempts: -1,
+    maximumRecordAgeMs: -1,
+    reportBatchItemFailures: false,
+    tumblingWindowMs: 0,
+    startingPosition: { type: 'TRIM_HORIZON' },
+    pollIntervalMs: 1000,
+    retryBackoff: { baseMs: 100, maxMs: 2000 },
+    shardDiscoveryIntervalMs: 1000,
+    ...overrides,
+  };
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { SQS_DEFAULT_SCALING } from '../../../../src/core/esm/queue-options.js';
+import { QueueScaler } from '../../../../src/core/esm/queue-scaler.js';
+
+function scaler(maximumConcurrency?: number, overrides = {}) {
+  let now = 0;
+  const s = new QueueScaler({ ...SQS_DEFAULT_SCALING, ...overrides }, maximumConcurrency, () => now);
+  return { s, advance: (ms: number) => (now += ms) };
+}
+
+describe('QueueScaler', () => {
+  it('SQS-2 starts at 5 concurrent batches', () => {
+    expect(scaler().s.target).toBe(5);
+  });
+
+  it('SQS-3 adds up to 300 per minute while a backlog remains and stops at 1250', () => {
+    const { s, advance } = scaler();
+    s.onReceive(10, 10);
+    for (let i = 0; i < 60; i++) {
+      advance(1000);
+      s.onReceive(10, 10);
+    }
+    expect(s.target).toBe(5 + 300);
+    for (let i = 0; i < 600; i++) {
+      advance(1000);
+      s.onBacklog();
+    }
+    expect(s.target).toBe(1250);
+  });
+
+  it('SQS-6 caps growth at MaximumConcurrency', () => {
+    const { s, advance } = scaler(20);
+    for (let i = 0; i < 100; i++) {
+      advance(1000);
+      s.onReceive(10, 10);
+    }
+    expect(s.target).toBe(20);
+    expect(scaler(3).s.target).toBe(3);
+  });
+
+  it('SQS-4 drops back towards 5 at low traffic and to 2 when idle', () => {
+    const { s, advance } = scaler();
+    for (let i = 0; i < 20; i++) {
+      advance(1000);
+      s.onReceive(10, 10);
+    }
+    expect(s.target).toBeGreaterThan(5);
+    for (let i = 0; i < 200; i++) s.onReceive(3, 10);
+    expect(s.target).toBe(5);
+    for (let i = 0; i < 10; i++) s.onReceive(0, 10);
+    expect(s.target).toBe(2);
+    s.onReceive(1, 10);
+    expect(s.target).toBe(5); // SQS-2 again when messages return
+  });
+
+  it('SQS-4 does not go below the initial 5 when MaximumConcurrency is set', () => {
+    const { s } = scaler(100);
+    for (let i = 0; i < 10; i++) s.onReceive(0, 10);
+    expect(s.target).toBe(5);
+  });
+
+  it('SQS-13 lowers concurrency on function errors and pauses growth, but not with ReportBatchItemFailures', () => {
+    const { s, advance } = scaler(undefined, { cooldownMs: 10_000 });
+    s.onFunctionError(false);
+    expect(s.target).toBe(4);
+    s.onFunctionError(true);
+    expect(s.target).toBe(4);
+    advance(5000);
+    s.onReceive(10, 10);
+    advance(5000 - 1);
+    s.onReceive(10, 10);
+    expect(s.target).toBe(4);
+    advance(1000);
+    s.onReceive(10, 10);
+    advance(1000);
+    s.onReceive(10, 10);
+    expect(s.target).toBeGreaterThan(4);
+  });
+
+  it('SQS-14 lowers concurrency on throttles, down to 1', () => {
+    const { s } = scaler();
+    for (let i = 0; i < 10; i++) s.onThrottle();
+    expect(s.target).toBe(1);
+  });
+});

@@ -1,0 +1,38 @@
+// Pure parts of the test-server harness (no servers started here).
+import { describe, expect, it } from 'vitest';
+import { connectionsBlock } from '../../services/connections.js';
+import { uniqueFifoName, uniqueName } from '../../services/inject.js';
+import { parseSelection } from '../../services/selection.js';
+
+describe('test-server harness', () => {
+  it('selects all servers by default, none on opt-out, and a subset in canonical order', () => {
+    expect(parseSelection('').names).toEqual(['kafka', 'sqs', 'dynamodb', 'kinesis', 'redis']);
+    expect(parseSelection('all').none).toBe(false);
+    expect(parseSelection(' NONE ')).toMatchObject({ names: [], none: true });
+    expect(parseSelection('redis, sqs').names).toEqual(['sqs', 'redis']);
+    expect(() => parseSelection('redis,sns')).toThrow(/unknown server\(s\) sns/);
+  });
+
+  it('prints a sluice connections block with region and letters-only dummy credentials', () => {
+    const block = JSON.parse(
+      connectionsBlock({ sqs: { endpoint: 'http://127.0.0.1:1' }, kafka: { brokers: ['127.0.0.1:2'] } }),
+    ) as unknown;
+    expect(block).toEqual({
+      connections: {
+        sqs: {
+          endpoint: 'http://127.0.0.1:1',
+          region: 'us-east-1',
+          credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+        },
+        kafka: { brokers: ['127.0.0.1:2'] },
+      },
+    });
+  });
+
+  it('makes unique names valid for queues, streams, tables and topics', () => {
+    const a = uniqueName('q');
+    expect(a).not.toBe(uniqueName('q'));
+    expect(a).toMatch(/^[A-Za-z0-9_-]{3,80}$/);
+    expect(uniqueFifoName('q')).toMatch(/^[A-Za-z0-9_-]+\.fifo$/);
+  });
+});
