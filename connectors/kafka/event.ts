@@ -109,3 +109,36 @@ export function kafkaItemIdentifier(record: StreamRecord): KafkaItemIdentifier {
   const rec = record.record as unknown as KafkaRecord;
   return { partition: shardIdOf(rec.topic, rec.partition), offset: rec.offset };
 }
+
+/**
+ * KAF-17: the batch description of a Kafka on-failure record. Self-managed Kafka has no cluster ARN (KAF-4), so
+ * `eventSourceArn` is left out; payloadSize is the size in bytes of the event the batch made.
+ */
+export function kafkaBatchInfo(bootstrapServers: string, records: readonly StreamRecord[]): Record<string, unknown> {
+  const recordsInfo: Record<string, Record<string, string>> = {};
+  for (const r of records) {
+    const rec = r.record as unknown as KafkaRecord;
+    const id = shardIdOf(rec.topic, rec.partition);
+    const info = recordsInfo[id];
+    const ts = new Date(rec.timestamp).toISOString();
+    if (info === undefined)
+      recordsInfo[id] = {
+        firstRecordOffset: String(rec.offset),
+        lastRecordOffset: String(rec.offset),
+        firstRecordTimestamp: ts,
+        lastRecordTimestamp: ts,
+      };
+    else {
+      info.lastRecordOffset = String(rec.offset);
+      info.lastRecordTimestamp = ts;
+    }
+  }
+  return {
+    KafkaBatchInfo: {
+      batchSize: records.length,
+      bootstrapServers,
+      payloadSize: Buffer.byteLength(JSON.stringify(buildKafkaEvent(bootstrapServers, records))),
+      recordsInfo,
+    },
+  };
+}

@@ -16,7 +16,14 @@ import type {
   StreamSource,
 } from '../../src/ports/sources.js';
 import type { CheckpointStore } from '../../src/ports/state.js';
-import { buildKafkaEvent, kafkaItemIdentifier, shardIdOf, toKafkaRecord, toStreamRecord } from './event.js';
+import {
+  buildKafkaEvent,
+  kafkaBatchInfo,
+  kafkaItemIdentifier,
+  shardIdOf,
+  toKafkaRecord,
+  toStreamRecord,
+} from './event.js';
 import { PartitionState } from './partition-state.js';
 
 export interface KafkaSourceOptions {
@@ -273,6 +280,10 @@ export class KafkaStreamSource implements StreamSource {
 
   itemIdentifier(record: StreamRecord): unknown {
     return kafkaItemIdentifier(record);
+  }
+
+  failureBatchInfo(_shard: ShardInfo, records: readonly StreamRecord[]): Record<string, unknown> {
+    return kafkaBatchInfo(this.bootstrapServers, records);
   }
 
   /**

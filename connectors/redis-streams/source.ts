@@ -51,6 +51,8 @@ export function groupStartId(from: StartPosition): string {
 
 export class RedisStreamSource implements StreamSource {
   readonly kind = 'redis-streams';
+  /** On-failure records describe the batch under this key (fields as Kinesis's, §3.7). */
+  readonly batchInfoKey = 'RedisStreamBatchInfo';
   readonly arn: string;
   readonly checkpoints: CheckpointStore;
   /** Entries handed to the engine and not yet acknowledged, in delivery order. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildKafkaEvent,
+  kafkaBatchInfo,
   kafkaItemIdentifier,
   toKafkaRecord,
   toStreamRecord,
@@ -70,6 +71,32 @@ describe('Kafka event shape (§4.1)', () => {
     expect(Object.keys(event.records)).toEqual(['my-topic-2']);
     expect(event.records['my-topic-2']!.map((r) => r.offset)).toEqual([7, 8]);
     expect(kafkaItemIdentifier(recs[1]!)).toEqual({ partition: 'my-topic-2', offset: 8 });
+  });
+});
+
+describe('Kafka on-failure batch info (KAF-17)', () => {
+  it('KAF-17 describes the batch per topic-partition with first/last offsets and timestamps', () => {
+    const recs = [0, 1, 2].map((i) =>
+      toStreamRecord(
+        toKafkaRecord('Topic', 0, { ...msg, offset: String(40 + i), timestamp: String(1573692000000 + i) }),
+      ),
+    );
+    const info = kafkaBatchInfo('b-1:9092', recs);
+    expect(info).toEqual({
+      KafkaBatchInfo: {
+        batchSize: 3,
+        bootstrapServers: 'b-1:9092',
+        payloadSize: Buffer.byteLength(JSON.stringify(buildKafkaEvent('b-1:9092', recs))),
+        recordsInfo: {
+          'Topic-0': {
+            firstRecordOffset: '40',
+            lastRecordOffset: '42',
+            firstRecordTimestamp: '2019-11-14T00:40:00.000Z',
+            lastRecordTimestamp: '2019-11-14T00:40:00.002Z',
+          },
+        },
+      },
+    });
   });
 });
 
