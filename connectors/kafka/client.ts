@@ -9,9 +9,16 @@ export interface KafkaConnection {
   sasl?: { mechanism: string; username?: string; password?: string } & Record<string, unknown>;
 }
 
+/** KAFKA_BOOTSTRAP_SERVERS may come as one comma-separated string or as a list; sluice takes either. */
+function brokerList(raw: unknown): unknown {
+  if (typeof raw === 'string') raw = [raw];
+  if (!Array.isArray(raw)) return raw;
+  return raw.flatMap((b: unknown) => (typeof b === 'string' ? b.split(',').map((s) => s.trim()) : [b]));
+}
+
 export function validateKafkaConnection(c: Record<string, unknown>): Array<[string, string]> {
   const problems: Array<[string, string]> = [];
-  const brokers = c.brokers;
+  const brokers = brokerList(c.brokers);
   if (!Array.isArray(brokers) || brokers.length === 0) problems.push(['brokers', 'must be a non-empty array']);
   else
     brokers.forEach((b, i) => {
@@ -33,7 +40,7 @@ export function kafkaConnection(c: Record<string, unknown>): KafkaConnection {
   const problems = validateKafkaConnection(c);
   if (problems.length > 0)
     throw new Error(`invalid Kafka connection: ${problems.map(([p, m]) => `${p} ${m}`).join('; ')}`);
-  return c as unknown as KafkaConnection;
+  return { ...c, brokers: brokerList(c.brokers) } as unknown as KafkaConnection;
 }
 
 // kafkajs logs a rebalance seen in a heartbeat or commit response as an error; it is routine, so demote it.

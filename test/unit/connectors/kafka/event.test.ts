@@ -110,6 +110,8 @@ describe('Kafka connector definition', () => {
 
   it('validates the connection and lists every problem', () => {
     expect(kafkaConnector.validateConnection!({ brokers: ['localhost:9092'] })).toEqual([]);
+    // KAFKA_BOOTSTRAP_SERVERS as one comma-separated string also works.
+    expect(kafkaConnector.validateConnection!({ type: 'kafka', brokers: 'b-1:9092, b-2:9092' })).toEqual([]);
     expect(
       kafkaConnector.validateConnection!({ brokers: ['nope'], sasl: { mechanism: 'x' }, consumer: { foo: 1 } }),
     ).toEqual([
