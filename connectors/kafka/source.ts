@@ -91,7 +91,13 @@ export class KafkaStreamSource implements StreamSource {
 
   /** Connects, joins the group and waits for the first assignment (consumer.run resolves after the join). */
   start(): Promise<void> {
-    this.started ??= this.connect().catch((err: unknown) => {
+    this.started ??= this.connect().catch(async (err: unknown) => {
+      // Leave nothing half-connected behind: the next listShards() starts over.
+      if (this.lagTimer !== undefined) clearInterval(this.lagTimer);
+      await this.consumer?.disconnect().catch(() => undefined);
+      await this.admin?.disconnect().catch(() => undefined);
+      this.consumer = undefined;
+      this.admin = undefined;
       this.started = undefined;
       throw err;
     });
