@@ -25,7 +25,9 @@ export interface KafkaRecord {
 }
 
 export interface KafkaEvent {
-  eventSource: 'SelfManagedKafka';
+  eventSource: 'SelfManagedKafka' | 'aws:kafka';
+  /** MSK only (KAF-4): the cluster ARN. */
+  eventSourceArn?: string;
   bootstrapServers: string;
   records: Record<string, KafkaRecord[]>;
 }
@@ -96,13 +98,20 @@ export function jsonSize(r: KafkaRecord): number {
 }
 
 /** KAF-1: records keyed by "<topic>-<partition>", in offset order (the engine hands them in order). */
-export function buildKafkaEvent(bootstrapServers: string, records: readonly StreamRecord[]): KafkaEvent {
+export function buildKafkaEvent(
+  bootstrapServers: string,
+  records: readonly StreamRecord[],
+  clusterArn?: string,
+): KafkaEvent {
   const grouped: Record<string, KafkaRecord[]> = {};
   for (const r of records) {
     const rec = r.record as unknown as KafkaRecord;
     (grouped[shardIdOf(rec.topic, rec.partition)] ??= []).push(rec);
   }
-  return { eventSource: 'SelfManagedKafka', bootstrapServers, records: grouped };
+  // KAF-4: MSK says aws:kafka and names the cluster; self-managed Kafka has no ARN.
+  return clusterArn === undefined
+    ? { eventSource: 'SelfManagedKafka', bootstrapServers, records: grouped }
+    : { eventSource: 'aws:kafka', eventSourceArn: clusterArn, bootstrapServers, records: grouped };
 }
 
 export function kafkaItemIdentifier(record: StreamRecord): KafkaItemIdentifier {
@@ -112,9 +121,13 @@ export function kafkaItemIdentifier(record: StreamRecord): KafkaItemIdentifier {
 
 /**
  * KAF-17: the batch description of a Kafka on-failure record. Self-managed Kafka has no cluster ARN (KAF-4), so
- * `eventSourceArn` is left out; payloadSize is the size in bytes of the event the batch made.
+ * `eventSourceArn` is there for MSK only; payloadSize is the size in bytes of the event the batch made.
  */
-export function kafkaBatchInfo(bootstrapServers: string, records: readonly StreamRecord[]): Record<string, unknown> {
+export function kafkaBatchInfo(
+  bootstrapServers: string,
+  records: readonly StreamRecord[],
+  clusterArn?: string,
+): Record<string, unknown> {
   const recordsInfo: Record<string, Record<string, string>> = {};
   for (const r of records) {
     const rec = r.record as unknown as KafkaRecord;
@@ -136,8 +149,9 @@ export function kafkaBatchInfo(bootstrapServers: string, records: readonly Strea
   return {
     KafkaBatchInfo: {
       batchSize: records.length,
+      ...(clusterArn === undefined ? {} : { eventSourceArn: clusterArn }),
       bootstrapServers,
-      payloadSize: Buffer.byteLength(JSON.stringify(buildKafkaEvent(bootstrapServers, records))),
+      payloadSize: Buffer.byteLength(JSON.stringify(buildKafkaEvent(bootstrapServers, records, clusterArn))),
       recordsInfo,
     },
   };

@@ -13,6 +13,8 @@ export { KafkaDestination } from './destination.js';
 export { buildKafkaEvent, toKafkaRecord, kafkaItemIdentifier, type KafkaEvent, type KafkaRecord } from './event.js';
 
 const ADDRESS = /^kafka:\/\/([A-Za-z0-9._-]{1,249})$/;
+/** An MSK cluster ARN (KAF-4); the topic then comes from the mapping's Topics. */
+const MSK_ARN = /^arn:[\w-]+:kafka:[^:]*:\d*:cluster\/.+$/;
 
 export function kafkaTopicOf(address: string): string {
   const topic = ADDRESS.exec(address)?.[1];
@@ -51,7 +53,7 @@ function tuningOf(connection: Record<string, unknown>): Tuning {
 
 export const kafkaConnector: ConnectorDefinition = {
   kind: 'kafka',
-  matches: (address) => ADDRESS.test(address),
+  matches: (address) => ADDRESS.test(address) || MSK_ARN.test(address),
   validateConnection: (connection) => {
     const problems = validateKafkaConnection(connection);
     const consumer = connection.consumer;
@@ -67,11 +69,16 @@ export const kafkaConnector: ConnectorDefinition = {
   },
   createStreamSource: (address, options, ctx) => {
     const conn = kafkaConnection(ctx.connection);
+    const msk = MSK_ARN.test(address);
+    const topic = msk ? options.topics?.[0] : kafkaTopicOf(address);
+    if (topic === undefined || (options.topics?.length ?? 1) !== 1)
+      throw new Error(`a Kafka mapping reads exactly one topic (Topics) from ${address}`);
     return new KafkaStreamSource(
       createKafka(conn, ctx.logger),
       conn.brokers.join(','),
       {
-        topic: kafkaTopicOf(address),
+        topic,
+        clusterArn: msk ? address : undefined,
         groupId: options.consumerGroupId ?? options.mappingId,
         mappingId: options.mappingId,
         functionName: options.functionName,
@@ -79,7 +86,7 @@ export const kafkaConnector: ConnectorDefinition = {
         ...tuningOf(ctx.connection),
       },
       ctx.metrics,
-      ctx.logger.child({ source: 'kafka', topic: kafkaTopicOf(address) }),
+      ctx.logger.child({ source: 'kafka', topic }),
     );
   },
   createDestination: (address, ctx) =>

@@ -28,6 +28,8 @@ import { PartitionState } from './partition-state.js';
 
 export interface KafkaSourceOptions {
   topic: string;
+  /** MSK (KAF-4): the cluster ARN the mapping named; the event then says aws:kafka. */
+  clusterArn?: string;
   groupId: string;
   mappingId: string;
   functionName?: string;
@@ -75,7 +77,7 @@ export class KafkaStreamSource implements StreamSource {
     private readonly metrics: Metrics,
     private readonly logger: Logger,
   ) {
-    this.arn = `kafka://${options.topic}`;
+    this.arn = options.clusterArn ?? `kafka://${options.topic}`;
     this.capacity = Math.max(1, options.bufferRecords ?? DEFAULT_BUFFER);
     this.labels = { mapping: options.mappingId, function: options.functionName ?? '', source: 'kafka' };
     this.checkpoints = kafkaCheckpointsOf(this);
@@ -281,7 +283,7 @@ export class KafkaStreamSource implements StreamSource {
   }
 
   buildEvent(_shard: ShardInfo, records: readonly StreamRecord[]): unknown {
-    return buildKafkaEvent(this.bootstrapServers, records);
+    return buildKafkaEvent(this.bootstrapServers, records, this.options.clusterArn);
   }
 
   itemIdentifier(record: StreamRecord): unknown {
@@ -289,7 +291,7 @@ export class KafkaStreamSource implements StreamSource {
   }
 
   failureBatchInfo(_shard: ShardInfo, records: readonly StreamRecord[]): Record<string, unknown> {
-    return kafkaBatchInfo(this.bootstrapServers, records);
+    return kafkaBatchInfo(this.bootstrapServers, records, this.options.clusterArn);
   }
 
   /**

@@ -108,6 +108,32 @@ describe('Kafka connector definition', () => {
     expect(kafkaTopicOf('kafka://a_b-c')).toBe('a_b-c');
   });
 
+  it('KAF-4 an MSK cluster ARN with one topic gives eventSource aws:kafka and the cluster ARN', () => {
+    const arn = 'arn:aws:kafka:us-east-1:123456789012:cluster/demo/abcd-1234';
+    expect(kafkaConnector.matches(arn)).toBe(true);
+    const ctx = {
+      connection: { brokers: ['b-1:9092'] },
+      region: 'us-east-1',
+      accountId: '123456789012',
+      logger: { debug() {}, info() {}, warn() {}, error() {}, child: () => ctx.logger },
+      metrics: { inc() {}, set() {}, observe() {} },
+    };
+    const opts = { mappingId: 'm', startingPosition: { type: 'LATEST' as const } };
+    expect(() => kafkaConnector.createStreamSource!(arn, opts, ctx)).toThrow(/exactly one topic/);
+    const source = kafkaConnector.createStreamSource!(arn, { ...opts, topics: ['orders'] }, ctx);
+    expect(source.arn).toBe(arn);
+    const recs = [toStreamRecord(toKafkaRecord('orders', 0, msg))];
+    expect(source.buildEvent({ id: 'orders-0', parentIds: [] }, recs)).toMatchObject({
+      eventSource: 'aws:kafka',
+      eventSourceArn: arn,
+      bootstrapServers: 'b-1:9092',
+      records: { 'orders-0': [{ offset: 15 }] },
+    });
+    expect(source.failureBatchInfo!({ id: 'orders-0', parentIds: [] }, recs)).toMatchObject({
+      KafkaBatchInfo: { eventSourceArn: arn, batchSize: 1 },
+    });
+  });
+
   it('validates the connection and lists every problem', () => {
     expect(kafkaConnector.validateConnection!({ brokers: ['localhost:9092'] })).toEqual([]);
     // KAFKA_BOOTSTRAP_SERVERS as one comma-separated string also works.
