@@ -49,10 +49,30 @@ export function toStreamRecord(record: RedisStreamRecord, partitionKeyField?: st
     position: record.redis.id,
     partitionKey: partitionKeyField === undefined ? '' : (record.redis.fields[partitionKeyField] ?? ''),
     arrivalMs: record.redis.arrivalTimestamp,
-    sizeBytes: Buffer.byteLength(JSON.stringify(record)),
+    sizeBytes: jsonSize(record),
     record: record as unknown as Record<string, unknown>,
   };
 }
+
+/**
+ * Byte length of JSON.stringify(record) without stringifying the envelope: ids are digits and a dash, so only the
+ * key, the region and the fields need JSON escaping.
+ */
+export function jsonSize(r: RedisStreamRecord): number {
+  const key = Buffer.byteLength(JSON.stringify(r.redis.streamKey));
+  const region = Buffer.byteLength(JSON.stringify(r.awsRegion));
+  const fields = Buffer.byteLength(JSON.stringify(r.redis.fields));
+  const id = r.redis.id.length;
+  const ts = String(r.redis.arrivalTimestamp).length;
+  const arn = key + 8; // "redis://<key>"
+  const eventId = key + 1 + id; // "<key>:<id>"
+  return ENVELOPE_BYTES + arn + eventId + region + key + (id + 2) + fields + ts;
+}
+
+/** The constant characters of a record's JSON, every variable part left out. */
+const ENVELOPE_BYTES =
+  '{"eventSource":"sluice:redis","eventVersion":"1.0","eventSourceARN":,"eventID":,"awsRegion":,"redis":{"streamKey":,"id":,"fields":,"arrivalTimestamp":}}'
+    .length;
 
 export function buildRedisEvent(records: readonly StreamRecord[]): { Records: RedisStreamRecord[] } {
   return { Records: records.map((r) => r.record as unknown as RedisStreamRecord) };

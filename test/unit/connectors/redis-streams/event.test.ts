@@ -27,6 +27,10 @@ describe('Redis stream record shape (connectors/redis-streams/README.md)', () =>
     const sr = toStreamRecord(rec, 'type');
     expect(sr).toMatchObject({ position: '1700000000123-4', partitionKey: 'created', arrivalMs: 1700000000123 });
     expect(toStreamRecord(rec).partitionKey).toBe('');
+    // P-12 counts exact bytes, also for keys and fields that need JSON escaping.
+    expect(sr.sizeBytes).toBe(Buffer.byteLength(JSON.stringify(rec)));
+    const odd = toRedisRecord('k"\\é:1', '5-0', ['ü"', 'line\nbreak'], 'ap-south-1');
+    expect(toStreamRecord(odd).sizeBytes).toBe(Buffer.byteLength(JSON.stringify(odd)));
     expect(buildRedisEvent([sr])).toEqual({ Records: [rec] });
   });
 
