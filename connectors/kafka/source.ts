@@ -123,6 +123,16 @@ export class KafkaStreamSource implements StreamSource {
     consumer.on(consumer.events.CRASH, (e) => {
       this.logger.warn({ err: e.payload.error, restart: e.payload.restart }, 'kafka consumer crashed');
       this.loseAll();
+      // kafkajs restarts on retriable crashes; otherwise start over at the next listShards().
+      if (!e.payload.restart && this.consumer === consumer) {
+        if (this.lagTimer !== undefined) clearInterval(this.lagTimer);
+        this.started = undefined;
+        const admin = this.admin;
+        this.consumer = undefined;
+        this.admin = undefined;
+        void consumer.disconnect().catch(() => undefined);
+        void admin?.disconnect().catch(() => undefined);
+      }
     });
     consumer.on(consumer.events.STOP, () => this.loseAll());
     this.admin = this.kafka.admin();
