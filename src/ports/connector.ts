@@ -13,9 +13,13 @@ export interface ConnectorContext {
 
 export interface StreamSourceOptions {
   mappingId: string;
+  /** For metric labels only (sluice_offset_lag...). */
+  functionName?: string;
   startingPosition: StartPosition;
   /** Kafka: consumer group; Redis: consumer group name. */
   consumerGroupId?: string;
+  /** Kafka addressed by a cluster ARN (MSK, KAF-4): the mapping's `Topics` (exactly one). */
+  topics?: string[];
 }
 
 /**

@@ -31,3 +31,18 @@ export class LambdaApiError extends SluiceError {
     this.extra = options.extra ?? {};
   }
 }
+
+/**
+ * A source no longer owns a shard (a Kafka partition revoked in a rebalance). Thrown by ShardReader.read/open
+ * and by a source-owned CheckpointStore: the worker for that shard must stop without retrying or marking the
+ * shard finished; the shard may be listed again later (then a new worker starts from the source's position).
+ */
+export class ShardLostError extends SluiceError {
+  readonly shardId: string;
+
+  constructor(shardId: string, message = `shard ${shardId} is no longer owned by this consumer`) {
+    super('ShardLost', message, { retryable: false });
+    this.name = 'ShardLostError';
+    this.shardId = shardId;
+  }
+}

@@ -6,4 +6,4 @@ export type * from './clock.js';
 export type * from './logger.js';
 export type { Metrics, Labels } from './metrics.js';
 export { noopMetrics } from './metrics.js';
-export { SluiceError, LambdaApiError } from './errors.js';
+export { SluiceError, LambdaApiError, ShardLostError } from './errors.js';

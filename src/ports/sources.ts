@@ -1,6 +1,8 @@
 // Contracts of event sources. Connectors build the Lambda-shaped record themselves (they know the
 // wire format); the engine batches, filters, invokes and acknowledges without knowing the broker.
 
+import type { CheckpointStore } from './state.js';
+
 /** A message from a queue-like source (SQS): competing consumers, per-message ack, visibility. */
 export interface QueueMessage {
   id: string;
@@ -93,6 +95,13 @@ export interface StreamSource {
    * batch description has another shape (Kafka's `KafkaBatchInfo`, KAF-17). Returns the fields to merge in.
    */
   failureBatchInfo?(shard: ShardInfo, records: readonly StreamRecord[]): Record<string, unknown>;
+  /**
+   * Sources that keep positions themselves (Kafka group offsets, Redis consumer-group acks) supply the
+   * CheckpointStore the engine must use for them instead of the state store's.
+   */
+  readonly checkpoints?: CheckpointStore;
+  /** Called when the set of shards changes (Kafka rebalance), so the engine need not wait for its next poll. */
+  onShardsChanged?(listener: () => void): () => void;
   close(): Promise<void>;
 }
 

@@ -1,0 +1,158 @@
+// The self-managed Kafka event (spec §4.1): records grouped by "<topic>-<partition>", key/value in base64,
+// headers as arrays of one-key objects holding byte arrays (D-7: bytes 0..255, a null key is left out).
+import type { StreamRecord } from '../../src/ports/sources.js';
+
+/** The fields of a kafkajs message this module reads (kept structural so tests need no broker). */
+export interface KafkaMessageLike {
+  key: Buffer | null;
+  value: Buffer | null;
+  timestamp: string;
+  offset: string;
+  headers?: Record<string, Buffer | string | (Buffer | string)[] | undefined>;
+  /** kafkajs attaches the record batch context; timestampType 1 = LOG_APPEND_TIME. */
+  batchContext?: { timestampType?: number };
+}
+
+export interface KafkaRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  timestamp: number;
+  timestampType: 'CREATE_TIME' | 'LOG_APPEND_TIME';
+  key?: string;
+  value: string | null;
+  headers: Array<Record<string, number[]>>;
+}
+
+export interface KafkaEvent {
+  eventSource: 'SelfManagedKafka' | 'aws:kafka';
+  /** MSK only (KAF-4): the cluster ARN. */
+  eventSourceArn?: string;
+  bootstrapServers: string;
+  records: Record<string, KafkaRecord[]>;
+}
+
+/** KAF-15: the identifier a function returns for a failed Kafka record. */
+export interface KafkaItemIdentifier {
+  partition: string;
+  offset: number;
+}
+
+export function shardIdOf(topic: string, partition: number): string {
+  return `${topic}-${partition}`;
+}
+
+function bytes(v: Buffer | string): number[] {
+  return [...(typeof v === 'string' ? Buffer.from(v) : v)];
+}
+
+/** KAF-3 / D-7: one object per header value, in kafkajs order (it merges repeated names into arrays). */
+export function headersOf(headers: KafkaMessageLike['headers']): Array<Record<string, number[]>> {
+  const out: Array<Record<string, number[]>> = [];
+  if (headers === undefined) return out;
+  for (const name in headers) {
+    const v = headers[name];
+    if (v === undefined) continue;
+    for (const one of Array.isArray(v) ? v : [v]) out.push({ [name]: bytes(one) });
+  }
+  return out;
+}
+
+export function toKafkaRecord(topic: string, partition: number, m: KafkaMessageLike): KafkaRecord {
+  return {
+    topic,
+    partition,
+    offset: Number(m.offset),
+    timestamp: Number(m.timestamp),
+    timestampType: m.batchContext?.timestampType === 1 ? 'LOG_APPEND_TIME' : 'CREATE_TIME',
+    // D-7: a null key is omitted; a null value stays null.
+    ...(m.key === null ? {} : { key: m.key.toString('base64') }),
+    value: m.value === null ? null : m.value.toString('base64'),
+    headers: headersOf(m.headers),
+  };
+}
+
+/** Wraps a Kafka record as the engine's StreamRecord; position is the offset, lanes use the key. */
+export function toStreamRecord(record: KafkaRecord): StreamRecord {
+  return {
+    position: String(record.offset),
+    partitionKey: record.key ?? '',
+    arrivalMs: record.timestamp,
+    sizeBytes: jsonSize(record),
+    record: record as unknown as Record<string, unknown>,
+  };
+}
+
+/**
+ * Byte length of JSON.stringify(record) without stringifying it all: topic names ([A-Za-z0-9._-]), numbers and
+ * base64 need no escaping, so only the headers go through JSON.stringify.
+ */
+export function jsonSize(r: KafkaRecord): number {
+  const head =
+    `{"topic":"${r.topic}","partition":${r.partition},"offset":${r.offset},"timestamp":${r.timestamp},` +
+    `"timestampType":"${r.timestampType}"`;
+  const key = r.key === undefined ? 0 : 9 + r.key.length; // ,"key":"…"
+  const value = 9 + (r.value === null ? 4 : r.value.length + 2); // ,"value":…
+  const headers = 11 + (r.headers.length === 0 ? 2 : Buffer.byteLength(JSON.stringify(r.headers))); // ,"headers":…
+  return head.length + key + value + headers + 1;
+}
+
+/** KAF-1: records keyed by "<topic>-<partition>", in offset order (the engine hands them in order). */
+export function buildKafkaEvent(
+  bootstrapServers: string,
+  records: readonly StreamRecord[],
+  clusterArn?: string,
+): KafkaEvent {
+  const grouped: Record<string, KafkaRecord[]> = {};
+  for (const r of records) {
+    const rec = r.record as unknown as KafkaRecord;
+    (grouped[shardIdOf(rec.topic, rec.partition)] ??= []).push(rec);
+  }
+  // KAF-4: MSK says aws:kafka and names the cluster; self-managed Kafka has no ARN.
+  return clusterArn === undefined
+    ? { eventSource: 'SelfManagedKafka', bootstrapServers, records: grouped }
+    : { eventSource: 'aws:kafka', eventSourceArn: clusterArn, bootstrapServers, records: grouped };
+}
+
+export function kafkaItemIdentifier(record: StreamRecord): KafkaItemIdentifier {
+  const rec = record.record as unknown as KafkaRecord;
+  return { partition: shardIdOf(rec.topic, rec.partition), offset: rec.offset };
+}
+
+/**
+ * KAF-17: the batch description of a Kafka on-failure record. Self-managed Kafka has no cluster ARN (KAF-4), so
+ * `eventSourceArn` is there for MSK only; payloadSize is the size in bytes of the event the batch made.
+ */
+export function kafkaBatchInfo(
+  bootstrapServers: string,
+  records: readonly StreamRecord[],
+  clusterArn?: string,
+): Record<string, unknown> {
+  const recordsInfo: Record<string, Record<string, string>> = {};
+  for (const r of records) {
+    const rec = r.record as unknown as KafkaRecord;
+    const id = shardIdOf(rec.topic, rec.partition);
+    const info = recordsInfo[id];
+    const ts = new Date(rec.timestamp).toISOString();
+    if (info === undefined)
+      recordsInfo[id] = {
+        firstRecordOffset: String(rec.offset),
+        lastRecordOffset: String(rec.offset),
+        firstRecordTimestamp: ts,
+        lastRecordTimestamp: ts,
+      };
+    else {
+      info.lastRecordOffset = String(rec.offset);
+      info.lastRecordTimestamp = ts;
+    }
+  }
+  return {
+    KafkaBatchInfo: {
+      batchSize: records.length,
+      ...(clusterArn === undefined ? {} : { eventSourceArn: clusterArn }),
+      bootstrapServers,
+      payloadSize: Buffer.byteLength(JSON.stringify(buildKafkaEvent(bootstrapServers, records, clusterArn))),
+      recordsInfo,
+    },
+  };
+}

@@ -1,0 +1,94 @@
+// The Kafka connector (spec §4): topics addressed as kafka://<topic>, a named connection
+// { brokers, clientId?, ssl?, sasl?, consumer? } gives the cluster. Partitions are shards, owned through the
+// consumer group (ConsumerGroupId, default the mapping UUID, D-7); positions are group offsets committed
+// through the source's own CheckpointStore (`source.checkpoints` / kafkaCheckpoints(source)).
+import type { ConnectorDefinition } from '../../src/ports/connector.js';
+import type { CheckpointStore } from '../../src/ports/state.js';
+import { createKafka, kafkaConnection, validateKafkaConnection } from './client.js';
+import { KafkaDestination } from './destination.js';
+import { KafkaStreamSource, type KafkaSourceOptions } from './source.js';
+
+export { KafkaStreamSource, type KafkaSourceOptions } from './source.js';
+export { KafkaDestination } from './destination.js';
+export { buildKafkaEvent, toKafkaRecord, kafkaItemIdentifier, type KafkaEvent, type KafkaRecord } from './event.js';
+
+const ADDRESS = /^kafka:\/\/([A-Za-z0-9._-]{1,249})$/;
+/** An MSK cluster ARN (KAF-4); the topic then comes from the mapping's Topics. */
+const MSK_ARN = /^arn:[\w-]+:kafka:[^:]*:\d*:cluster\/.+$/;
+
+export function kafkaTopicOf(address: string): string {
+  const topic = ADDRESS.exec(address)?.[1];
+  if (topic === undefined) throw new Error(`not a Kafka address (kafka://<topic>): ${address}`);
+  return topic;
+}
+
+/** The CheckpointStore a Kafka mapping must use (the same object as `source.checkpoints`). */
+export function kafkaCheckpoints(source: KafkaStreamSource): CheckpointStore {
+  return source.checkpoints;
+}
+
+type Tuning = Pick<
+  KafkaSourceOptions,
+  'bufferRecords' | 'readWaitMs' | 'lagIntervalMs' | 'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'maxWaitTimeMs'
+>;
+const TUNING: ReadonlyArray<keyof Tuning> = [
+  'bufferRecords',
+  'readWaitMs',
+  'lagIntervalMs',
+  'sessionTimeoutMs',
+  'heartbeatIntervalMs',
+  'maxWaitTimeMs',
+];
+
+function tuningOf(connection: Record<string, unknown>): Tuning {
+  const raw = connection.consumer;
+  const out: Tuning = {};
+  if (raw === null || typeof raw !== 'object') return out;
+  for (const k of TUNING) {
+    const v = (raw as Record<string, unknown>)[k];
+    if (typeof v === 'number' && Number.isFinite(v) && v >= 0) out[k] = v;
+  }
+  return out;
+}
+
+export const kafkaConnector: ConnectorDefinition = {
+  kind: 'kafka',
+  matches: (address) => ADDRESS.test(address) || MSK_ARN.test(address),
+  validateConnection: (connection) => {
+    const problems = validateKafkaConnection(connection);
+    const consumer = connection.consumer;
+    if (consumer !== undefined) {
+      if (consumer === null || typeof consumer !== 'object') problems.push(['consumer', 'must be an object']);
+      else
+        for (const [k, v] of Object.entries(consumer)) {
+          if (!(TUNING as readonly string[]).includes(k)) problems.push([`consumer.${k}`, 'unknown setting']);
+          else if (typeof v !== 'number' || !(v >= 0)) problems.push([`consumer.${k}`, 'must be a number >= 0']);
+        }
+    }
+    return problems;
+  },
+  createStreamSource: (address, options, ctx) => {
+    const conn = kafkaConnection(ctx.connection);
+    const msk = MSK_ARN.test(address);
+    const topic = msk ? options.topics?.[0] : kafkaTopicOf(address);
+    if (topic === undefined || (options.topics?.length ?? 1) !== 1)
+      throw new Error(`a Kafka mapping reads exactly one topic (Topics) from ${address}`);
+    return new KafkaStreamSource(
+      createKafka(conn, ctx.logger),
+      conn.brokers.join(','),
+      {
+        topic,
+        clusterArn: msk ? address : undefined,
+        groupId: options.consumerGroupId ?? options.mappingId,
+        mappingId: options.mappingId,
+        functionName: options.functionName,
+        startingPosition: options.startingPosition,
+        ...tuningOf(ctx.connection),
+      },
+      ctx.metrics,
+      ctx.logger.child({ source: 'kafka', topic }),
+    );
+  },
+  createDestination: (address, ctx) =>
+    new KafkaDestination(createKafka(kafkaConnection(ctx.connection), ctx.logger), kafkaTopicOf(address)),
+};

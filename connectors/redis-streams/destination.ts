@@ -1,0 +1,34 @@
+// A Redis stream as a destination (redis://<key>): XADD of the JSON record in the field `record`, plus the
+// function name and any delivery attributes as fields.
+import type { Redis } from 'ioredis';
+import type { DeliveryContext, Destination } from '../../src/ports/sources.js';
+
+export class RedisStreamDestination implements Destination {
+  readonly arn: string;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly streamKey: string,
+  ) {
+    this.arn = `redis://${streamKey}`;
+  }
+
+  async send(record: unknown, ctx: DeliveryContext): Promise<void> {
+    const extra: string[] = [];
+    for (const [name, attr] of Object.entries(ctx.attributes ?? {})) extra.push(name, attr.value);
+    await this.redis.call(
+      'XADD',
+      this.streamKey,
+      '*',
+      'record',
+      JSON.stringify(record),
+      'function',
+      ctx.functionName,
+      ...extra,
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit().catch(() => undefined);
+  }
+}

@@ -1,0 +1,298 @@
+// A Redis stream as a StreamSource with one shard (the stream key). Ownership across sluice processes comes from
+// a Redis consumer group: each process is a consumer; entries are acknowledged (XACK) only through the source's
+// CheckpointStore, after the engine is done with them. On open the consumer first re-reads its own pending
+// entries (a restart resumes where it stopped), then entries of dead consumers are taken over with XAUTOCLAIM
+// after `claimIdleMs`, then new entries are read with XREADGROUP '>'. Entries this process still holds are kept
+// fresh (XCLAIM JUSTID to itself) so a batch stuck retrying is not claimed away by another process.
+import type { Redis } from 'ioredis';
+import type { Logger } from '../../src/ports/logger.js';
+import type {
+  ReadResult,
+  ShardInfo,
+  ShardReader,
+  StartPosition,
+  StreamRecord,
+  StreamSource,
+} from '../../src/ports/sources.js';
+import type { CheckpointStore } from '../../src/ports/state.js';
+import { buildRedisEvent, entriesOfRead, toRedisRecord, toStreamRecord, type RawEntry } from './event.js';
+
+export interface RedisSourceOptions {
+  streamKey: string;
+  group: string;
+  consumer: string;
+  region: string;
+  startingPosition: StartPosition;
+  partitionKeyField?: string;
+  /** XREADGROUP BLOCK for new entries. */
+  blockMs?: number;
+  /** Pending entries idle this long belong to a dead consumer and are claimed. */
+  claimIdleMs?: number;
+  /** How often to look for such entries. */
+  claimIntervalMs?: number;
+}
+
+const DEFAULT_BLOCK_MS = 100;
+const DEFAULT_CLAIM_IDLE_MS = 60_000;
+const CHUNK = 500;
+
+export function groupStartId(from: StartPosition): string {
+  switch (from.type) {
+    case 'LATEST':
+      return '$';
+    case 'AT_TIMESTAMP':
+      // The group's last-delivered id: everything from timestampMs on is delivered.
+      return from.timestampMs > 0 ? `${from.timestampMs - 1}-18446744073709551615` : '0';
+    default:
+      // TRIM_HORIZON, or AFTER when the group vanished: replay rather than skip.
+      return '0';
+  }
+}
+
+export class RedisStreamSource implements StreamSource {
+  readonly kind = 'redis-streams';
+  /** On-failure records describe the batch under this key (fields as Kinesis's, §3.7). */
+  readonly batchInfoKey = 'RedisStreamBatchInfo';
+  readonly arn: string;
+  readonly checkpoints: CheckpointStore;
+  /** Entries handed to the engine and not yet acknowledged, in delivery order. */
+  private readonly delivered = new Map<string, true>();
+  private groupReady: Promise<void> | undefined;
+  private keepalive: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    /** For XACK, XAUTOCLAIM, XGROUP. */
+    private readonly cmd: Redis,
+    /** For blocking XREADGROUP only, so a block never delays an ack. */
+    private readonly blocking: Redis,
+    private readonly options: RedisSourceOptions,
+    private readonly logger: Logger,
+  ) {
+    this.arn = `redis://${options.streamKey}`;
+    this.checkpoints = {
+      get: () => Promise.resolve(undefined),
+      set: (_mappingId, _shardId, position) => this.ackThrough(position),
+      markFinished: () => Promise.resolve(),
+      isFinished: () => Promise.resolve(false),
+    };
+    const idle = options.claimIdleMs ?? DEFAULT_CLAIM_IDLE_MS;
+    this.keepalive = setInterval(() => void this.refreshHeld(idle), Math.max(50, idle / 3));
+    this.keepalive.unref();
+  }
+
+  get streamKey(): string {
+    return this.options.streamKey;
+  }
+
+  get heldCount(): number {
+    return this.delivered.size;
+  }
+
+  listShards(): Promise<ShardInfo[]> {
+    return Promise.resolve([{ id: this.options.streamKey, parentIds: [] }]);
+  }
+
+  /** XGROUP CREATE ... MKSTREAM; an existing group keeps its position (like a Kafka group offset). */
+  ensureGroup(from: StartPosition): Promise<void> {
+    this.groupReady ??= this.cmd
+      .call('XGROUP', 'CREATE', this.options.streamKey, this.options.group, groupStartId(from), 'MKSTREAM')
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          if (err instanceof Error && err.message.startsWith('BUSYGROUP')) return;
+          this.groupReady = undefined;
+          throw err;
+        },
+      );
+    return this.groupReady;
+  }
+
+  async open(_shard: ShardInfo, from: StartPosition): Promise<ShardReader> {
+    await this.ensureGroup(from);
+    // A fresh worker holds nothing: forget what an earlier worker was handed so the pending re-read returns it.
+    // A reopen (AFTER) keeps them: the engine still has those records in flight.
+    if (from.type !== 'AFTER') this.delivered.clear();
+    return new RedisShardReader(this, this.options);
+  }
+
+  /** @internal Turns raw entries into records, skipping ones the engine holds and acking deleted ones. */
+  async accept(entries: readonly RawEntry[]): Promise<StreamRecord[]> {
+    const out: StreamRecord[] = [];
+    const gone: string[] = [];
+    for (const [id, flat] of entries) {
+      if (this.delivered.has(id)) continue;
+      if (flat === null) {
+        // Deleted or trimmed while pending: nothing left to process.
+        gone.push(id);
+        continue;
+      }
+      this.delivered.set(id, true);
+      out.push(
+        toStreamRecord(
+          toRedisRecord(this.options.streamKey, id, flat, this.options.region),
+          this.options.partitionKeyField,
+        ),
+      );
+    }
+    if (gone.length > 0) await this.xack(gone);
+    return out;
+  }
+
+  /** @internal */
+  get redis(): { cmd: Redis; blocking: Redis } {
+    return { cmd: this.cmd, blocking: this.blocking };
+  }
+
+  /** Acknowledges every entry delivered up to and including `position`, in delivery order. */
+  async ackThrough(position: string): Promise<void> {
+    if (!this.delivered.has(position)) return;
+    const ids: string[] = [];
+    for (const id of this.delivered.keys()) {
+      ids.push(id);
+      if (id === position) break;
+    }
+    await this.xack(ids);
+    for (const id of ids) this.delivered.delete(id);
+  }
+
+  private async xack(ids: readonly string[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += CHUNK)
+      await this.cmd.call('XACK', this.options.streamKey, this.options.group, ...ids.slice(i, i + CHUNK));
+  }
+
+  /** Resets the idle time of entries this process holds, so XAUTOCLAIM elsewhere leaves them alone. */
+  private async refreshHeld(idleMs: number): Promise<void> {
+    if (this.closed || this.delivered.size === 0) return;
+    const ids = [...this.delivered.keys()];
+    const { streamKey, group, consumer } = this.options;
+    try {
+      for (let i = 0; i < ids.length; i += CHUNK)
+        await this.cmd.call(
+          'XCLAIM',
+          streamKey,
+          group,
+          consumer,
+          String(Math.floor(idleMs / 6)),
+          ...ids.slice(i, i + CHUNK),
+          'JUSTID',
+        );
+    } catch (err) {
+      this.logger.warn({ err }, 'refreshing held redis entries failed');
+    }
+  }
+
+  buildEvent(_shard: ShardInfo, records: readonly StreamRecord[]): unknown {
+    return buildRedisEvent(records);
+  }
+
+  itemIdentifier(record: StreamRecord): unknown {
+    return record.position;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.keepalive !== undefined) clearInterval(this.keepalive);
+    this.blocking.disconnect();
+    await this.cmd.quit().catch(() => undefined);
+  }
+}
+
+type Phase = 'pending' | 'new';
+
+class RedisShardReader implements ShardReader {
+  private phase: Phase = 'pending';
+  private pendingCursor = '0';
+  private claimCursor = '0-0';
+  private nextClaimAt = 0;
+
+  constructor(
+    private readonly source: RedisStreamSource,
+    private readonly options: RedisSourceOptions,
+  ) {}
+
+  async read(limit: number, signal: AbortSignal): Promise<ReadResult> {
+    const count = Math.max(1, limit);
+    if (this.phase === 'pending') {
+      const records = await this.readPending(count);
+      if (records.length > 0) return { records, endOfShard: false };
+    }
+    if (Date.now() >= this.nextClaimAt) {
+      const records = await this.claim(count);
+      if (records.length > 0) return { records, endOfShard: false };
+    }
+    if (signal.aborted) return { records: [], endOfShard: false };
+    return { records: await this.readNew(count), endOfShard: false };
+  }
+
+  /** This consumer's own pending entries (XREADGROUP with an id, not '>'), from before a restart. */
+  private async readPending(count: number): Promise<StreamRecord[]> {
+    const { cmd } = this.source.redis;
+    const { streamKey, group, consumer } = this.options;
+    for (;;) {
+      const reply = await cmd.call(
+        'XREADGROUP',
+        'GROUP',
+        group,
+        consumer,
+        'COUNT',
+        count,
+        'STREAMS',
+        streamKey,
+        this.pendingCursor,
+      );
+      const entries = entriesOfRead(reply);
+      if (entries.length === 0) {
+        this.phase = 'new';
+        return [];
+      }
+      this.pendingCursor = entries[entries.length - 1]![0];
+      const records = await this.source.accept(entries);
+      if (records.length > 0) return records;
+    }
+  }
+
+  /** XAUTOCLAIM (Redis >= 7 returns cursor, entries, deleted ids) of entries idle past claimIdleMs. */
+  private async claim(count: number): Promise<StreamRecord[]> {
+    const { cmd } = this.source.redis;
+    const { streamKey, group, consumer } = this.options;
+    const idle = this.options.claimIdleMs ?? DEFAULT_CLAIM_IDLE_MS;
+    const reply = (await cmd.call(
+      'XAUTOCLAIM',
+      streamKey,
+      group,
+      consumer,
+      idle,
+      this.claimCursor,
+      'COUNT',
+      count,
+    )) as [string, RawEntry[], string[]?];
+    const [cursor, entries] = reply;
+    this.claimCursor = cursor;
+    if (cursor === '0-0') this.nextClaimAt = Date.now() + (this.options.claimIntervalMs ?? idle / 2);
+    return this.source.accept(entries);
+  }
+
+  private async readNew(count: number): Promise<StreamRecord[]> {
+    const { blocking } = this.source.redis;
+    const { streamKey, group, consumer } = this.options;
+    const block = this.options.blockMs ?? DEFAULT_BLOCK_MS;
+    const reply = await blocking.call(
+      'XREADGROUP',
+      'GROUP',
+      group,
+      consumer,
+      'COUNT',
+      count,
+      ...(block > 0 ? ['BLOCK', block] : []),
+      'STREAMS',
+      streamKey,
+      '>',
+    );
+    return this.source.accept(entriesOfRead(reply));
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,140 @@
+// Redis-backed checkpoints and shard leases, so several sluice processes can share Kinesis/DynamoDB shards
+// (KCL-style: a lease per shard with a TTL, renewed by its owner, taken over once it expires).
+// Keys: <prefix>:checkpoints:<mapping> (hash shard → position), <prefix>:finished:<mapping> (hash shard → 1),
+// <prefix>:lease:<lease key> (string owner, PX ttl). Compare-and-set steps run as small Lua scripts.
+import { Redis } from 'ioredis';
+import type { CheckpointStore, LeaseStore, StateStore } from '../ports/state.js';
+
+/** Take the lease if it is free (missing or expired) or already ours (then extend it). */
+const ACQUIRE = `
+local v = redis.call('GET', KEYS[1])
+if v == false then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+if v == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+return 0`;
+
+const RENEW = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+return 0`;
+
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0`;
+
+export interface RedisStateStoreOptions {
+  /** redis:// URL; ignored when `client` is given. */
+  url?: string;
+  /** A client to use; the store does not close it. */
+  client?: Redis;
+  /** Namespace of every key (default "sluice"). */
+  keyPrefix?: string;
+}
+
+export class RedisCheckpointStore implements CheckpointStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  async get(mappingId: string, shardId: string): Promise<string | undefined> {
+    return (await this.redis.hget(`${this.prefix}:checkpoints:${mappingId}`, shardId)) ?? undefined;
+  }
+
+  async set(mappingId: string, shardId: string, position: string): Promise<void> {
+    await this.redis.hset(`${this.prefix}:checkpoints:${mappingId}`, shardId, position);
+  }
+
+  async markFinished(mappingId: string, shardId: string): Promise<void> {
+    await this.redis.hset(`${this.prefix}:finished:${mappingId}`, shardId, '1');
+  }
+
+  async isFinished(mappingId: string, shardId: string): Promise<boolean> {
+    return (await this.redis.hexists(`${this.prefix}:finished:${mappingId}`, shardId)) === 1;
+  }
+}
+
+export class RedisLeaseStore implements LeaseStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private key(leaseKey: string): string {
+    return `${this.prefix}:lease:${leaseKey}`;
+  }
+
+  async acquire(leaseKey: string, owner: string, ttlMs: number): Promise<boolean> {
+    return (await this.redis.eval(ACQUIRE, 1, this.key(leaseKey), owner, ttl(ttlMs))) === 1;
+  }
+
+  async renew(leaseKey: string, owner: string, ttlMs: number): Promise<boolean> {
+    return (await this.redis.eval(RENEW, 1, this.key(leaseKey), owner, ttl(ttlMs))) === 1;
+  }
+
+  async release(leaseKey: string, owner: string): Promise<void> {
+    await this.redis.eval(RELEASE, 1, this.key(leaseKey), owner);
+  }
+
+  /** Live leases whose key starts with `prefix`, as lease key → owner (SCAN, so it never blocks Redis). */
+  async owners(prefix: string): Promise<Map<string, string>> {
+    const base = this.key('');
+    const match = `${globEscape(this.key(prefix))}*`;
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await this.redis.scan(cursor, 'MATCH', match, 'COUNT', 1000);
+      cursor = next;
+      keys.push(...batch);
+    } while (cursor !== '0');
+    const out = new Map<string, string>();
+    const unique = [...new Set(keys)];
+    for (let i = 0; i < unique.length; i += 500) {
+      const chunk = unique.slice(i, i + 500);
+      const owners = await this.redis.mget(chunk);
+      chunk.forEach((k, j) => {
+        const owner = owners[j];
+        // null: expired between SCAN and MGET.
+        if (owner !== null && owner !== undefined) out.set(k.slice(base.length), owner);
+      });
+    }
+    return out;
+  }
+}
+
+export class RedisStateStore implements StateStore {
+  readonly checkpoints: RedisCheckpointStore;
+  readonly leases: RedisLeaseStore;
+  private readonly redis: Redis;
+  private readonly owned: boolean;
+
+  constructor(options: RedisStateStoreOptions) {
+    this.owned = options.client === undefined;
+    this.redis = options.client ?? new Redis(options.url ?? 'redis://127.0.0.1:6379', { protocol: 2 });
+    const prefix = options.keyPrefix ?? 'sluice';
+    this.checkpoints = new RedisCheckpointStore(this.redis, prefix);
+    this.leases = new RedisLeaseStore(this.redis, prefix);
+  }
+
+  async close(): Promise<void> {
+    if (this.owned) await this.redis.quit().catch(() => undefined);
+  }
+}
+
+function ttl(ms: number): string {
+  return String(Math.max(1, Math.ceil(ms)));
+}
+
+/** Escapes Redis glob metacharacters so a prefix matches literally. */
+function globEscape(s: string): string {
+  return s.replace(/[*?[\]\\]/g, '\\$&');
+}
