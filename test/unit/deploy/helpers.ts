@@ -2,6 +2,7 @@
 // finds the metric and label names an expression uses, so they can be checked against the metric catalogue.
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { parser as promqlParser } from '@prometheus-io/lezer-promql';
 import { parseAllDocuments } from 'yaml';
 import { CATALOGUE } from '../../../src/observability/catalogue.js';
 import { PrometheusMetrics } from '../../../src/observability/prometheus.js';
@@ -142,10 +143,27 @@ export function scanPromql(expr: string): PromqlUse {
   return use;
 }
 
-/** Problems of one expression against the known metrics: unknown names, labels a metric does not have. */
+/**
+ * Syntax check with Prometheus's own grammar (the one its web UI uses). Grafana's range variables are replaced by a
+ * duration first, as Grafana does before sending the query.
+ */
+export function promqlSyntaxError(expr: string): string | undefined {
+  const text = expr.replace(/\$__(rate_)?interval|\$__range/g, '5m');
+  let at: number | undefined;
+  promqlParser.parse(text).iterate({
+    enter: (node) => {
+      if (node.type.isError && at === undefined) at = node.from;
+    },
+  });
+  return at === undefined ? undefined : `syntax error at ${at}: ${text.slice(at, at + 30)}`;
+}
+
+/** Problems of one expression: syntax, unknown names, labels a metric does not have. */
 export function promqlProblems(expr: string, known: Map<string, KnownMetric>): string[] {
   const use = scanPromql(expr);
   const problems: string[] = [];
+  const syntax = promqlSyntaxError(expr);
+  if (syntax !== undefined) problems.push(syntax);
   if (use.metrics.length === 0) problems.push(`no metric in ${expr}`);
   for (const f of use.unknownFunctions) problems.push(`unknown function ${f}`);
   const labelsOf = (m: string) => {

@@ -30,6 +30,12 @@ describe('PromQL scanner (test helper)', () => {
     expect(promqlProblems('sum by (destination) (sluice_destination_delivery_failures_total)', known)).toEqual([
       'no metric of the expression has label destination',
     ]);
-    expect(promqlProblems('summ(sluice_backlog)', known)).toEqual(['unknown function summ']);
+    expect(promqlProblems('summ(sluice_backlog)', known)).toContain('unknown function summ');
+  });
+
+  it('rejects PromQL that does not parse (Prometheus grammar), with Grafana range variables allowed', () => {
+    expect(promqlProblems('sum(rate(sluice_backlog[$__rate_interval]))', known)).toEqual([]);
+    expect(promqlProblems('sum(rate(sluice_errors_total[5m])', known)[0]).toMatch(/^syntax error/);
+    expect(promqlProblems('sluice_backlog > > 1', known)[0]).toMatch(/^syntax error/);
   });
 });
