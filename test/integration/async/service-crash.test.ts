@@ -21,7 +21,7 @@ import {
 } from './service-kit.js';
 
 const DB = 13;
-let queues: TestQueue[] = [];
+const queues: TestQueue[] = [];
 const running: Service[] = [];
 
 beforeAll(async () => {
