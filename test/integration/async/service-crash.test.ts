@@ -77,6 +77,13 @@ function tally(ids: string[], records: InvocationRecord[]): { lost: string[]; du
 }
 
 describe('async durability with Redis state (built service)', () => {
+  it('a service with Redis state exits 0 on SIGTERM (regression: its queue connection kept the process alive)', async () => {
+    const svc = await start(serviceConfig(DB, { work: fn() }));
+    const stopped = svc.stop();
+    const timeout = new Promise<string>((r) => setTimeout(() => r('still running after 10 s'), 10_000));
+    expect(await Promise.race([stopped, timeout])).toBe(0);
+  });
+
   it('a SIGKILL mid-run loses no event: after a restart every event reaches OnSuccess or OnFailure', async () => {
     const N = 50;
     const { success, failure } = await queuesFor('crash');
