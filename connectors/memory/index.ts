@@ -2,7 +2,7 @@
 // memory://stream/<name>. One broker per process is shared by the mappings, the destinations and the
 // HTTP route that puts records (POST /sluice/memory/...).
 import type { ConnectorDefinition } from '../../src/ports/connector.js';
-import type { Destination } from '../../src/ports/sources.js';
+import { bodyOf, type Destination } from '../../src/ports/sources.js';
 import { MemoryQueue } from './queue.js';
 import { MemoryStream } from './stream.js';
 
@@ -80,7 +80,7 @@ export function memoryConnector(broker: MemoryBroker): ConnectorDefinition {
       return {
         arn: address,
         send: (record) => {
-          const body = JSON.stringify(record);
+          const body = bodyOf(record);
           if (q !== undefined) broker.queue(q).send(body);
           else if (s !== undefined) broker.stream(s).put('destination', Buffer.from(body));
           else return Promise.reject(new Error(`not a memory address: ${address}`));

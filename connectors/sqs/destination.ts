@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SendMessageCommand, type MessageAttributeValue, type SQSClient } from '@aws-sdk/client-sqs';
-import type { DeliveryContext, Destination } from '../../src/ports/sources.js';
+import { bodyOf, type DeliveryContext, type Destination } from '../../src/ports/sources.js';
 
 /**
  * Sends each record as a JSON message body; DeliveryContext attributes become message attributes (the async DLQ's
@@ -23,7 +23,7 @@ export class SqsDestination implements Destination {
     await this.client.send(
       new SendMessageCommand({
         QueueUrl: await this.queueUrl(),
-        MessageBody: JSON.stringify(record),
+        MessageBody: bodyOf(record),
         ...(Object.keys(attributes).length > 0 ? { MessageAttributes: attributes } : {}),
         ...(this.fifo ? { MessageGroupId: ctx.functionName, MessageDeduplicationId: randomUUID() } : {}),
       }),

@@ -33,6 +33,8 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
   try {
     const state = openState(config);
     stack.push({ name: 'state', stop: () => state.store.close() });
+    // The async queue's own connection (Redis): left open, it keeps the process alive after SIGTERM.
+    stack.push({ name: 'async queue', stop: () => state.asyncQueue.close() });
 
     const functions: Functions = buildFunctions(config, metrics, clock);
     stack.push({ name: 'runtimes', stop: () => functions.close() });
@@ -61,6 +63,7 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
         throttleBaseDelayMs: config.tuning.throttleBackoffSeconds.base * 1000,
         throttleMaxDelayMs: config.tuning.throttleBackoffSeconds.max * 1000,
         maxPayloadBytes: config.server.maxAsyncPayloadBytes,
+        claimTtlMs: config.tuning.asyncClaimTtlSeconds * 1000,
       },
     });
     engineRef.current = engine;

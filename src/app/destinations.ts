@@ -8,7 +8,7 @@ import { SluiceError } from '../ports/errors.js';
 import type { ConnectorDefinition } from '../ports/connector.js';
 import type { Logger } from '../ports/logger.js';
 import type { Metrics } from '../ports/metrics.js';
-import type { Destination } from '../ports/sources.js';
+import { bodyOf, type Destination } from '../ports/sources.js';
 import { randomUUID } from 'node:crypto';
 import { connectionForType, connectionTypeOf } from './connections.js';
 import { httpDestination } from './http-destination.js';
@@ -41,7 +41,7 @@ export function createDestinations(
         send: async (record) => {
           const engine = asyncEngine();
           if (engine === undefined) throw new SluiceError('NotReady', 'async engine not started');
-          await engine.submit(fn, Buffer.from(JSON.stringify(record)), randomUUID());
+          await engine.submit(fn, Buffer.from(bodyOf(record)), randomUUID());
         },
         close: () => Promise.resolve(),
       };

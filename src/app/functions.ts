@@ -49,13 +49,15 @@ export function buildFunctions(config: CompiledConfig, metrics: Metrics, clock: 
       runtime: createRuntime(spec, fn.runtime),
       reservedConcurrency: fn.reservedConcurrency,
     });
-    eventConfigs.set(fn.name, {
-      maximumRetryAttempts: fn.async.maximumRetryAttempts,
-      maximumEventAgeMs: fn.async.maximumEventAgeMs,
-      onSuccess: fn.async.onSuccess,
-      onFailure: fn.async.onFailure,
-      lastModifiedMs: Date.now(),
-    });
+    // Like Lambda, a function without an EventInvokeConfig has none to Get (defaults still apply).
+    if (fn.async.configured)
+      eventConfigs.set(fn.name, {
+        maximumRetryAttempts: fn.async.maximumRetryAttempts,
+        maximumEventAgeMs: fn.async.maximumEventAgeMs,
+        onSuccess: fn.async.onSuccess,
+        onFailure: fn.async.onFailure,
+        lastModifiedMs: Date.now(),
+      });
   }
   const invoker = createInvoker({
     functions: runtimes,

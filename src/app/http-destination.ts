@@ -1,6 +1,6 @@
 // An HTTP(S) endpoint as a destination: the record is POSTed as JSON; any non-2xx answer is a failed
 // delivery (the caller retries and counts it).
-import type { Destination } from '../ports/sources.js';
+import { bodyOf, type Destination } from '../ports/sources.js';
 
 export function httpDestination(url: string, headers: Record<string, string> = {}): Destination {
   return {
@@ -9,7 +9,7 @@ export function httpDestination(url: string, headers: Record<string, string> = {
       const res = await fetch(url, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', 'X-Sluice-Function': ctx.functionName, ...headers },
-        body: JSON.stringify(record),
+        body: bodyOf(record),
         signal: AbortSignal.timeout(30_000),
       });
       await res.arrayBuffer();

@@ -19,6 +19,8 @@ export interface CompiledFunction {
   environment: Record<string, string>;
   reservedConcurrency?: number;
   async: {
+    /** Whether the config file gives an EventInvokeConfig (GetFunctionEventInvokeConfig answers 404 otherwise). */
+    configured: boolean;
     maximumRetryAttempts: number;
     maximumEventAgeMs: number;
     onSuccess?: string;
@@ -168,6 +170,7 @@ function compileFunction(cfg: ParsedConfig, name: string, fn: ParsedFunction, pr
     environment: fn.Environment?.Variables ?? {},
     reservedConcurrency: fn.ReservedConcurrentExecutions,
     async: {
+      configured: inv !== undefined,
       maximumRetryAttempts: inv?.MaximumRetryAttempts ?? 2,
       maximumEventAgeMs: (inv?.MaximumEventAgeInSeconds ?? 21600) * 1000,
       onSuccess: inv?.DestinationConfig?.OnSuccess?.Destination,

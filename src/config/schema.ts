@@ -203,6 +203,11 @@ export const configSchema = z
           .strict()
           .prefault({})
           .describe('ASY-6, STR-12.'),
+        asyncClaimTtlSeconds: z
+          .number()
+          .min(1)
+          .default(60)
+          .describe('How long a crashed process keeps its claimed async events before another process runs them.'),
         streamPollIntervalMs: int().min(0).default(1000).describe('STR-1/3 idle cadence, D-13.'),
         sqsScaling: z
           .object({

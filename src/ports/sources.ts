@@ -114,6 +114,15 @@ export interface DeliveryContext {
 
 export interface Destination {
   readonly arn: string;
+  /** `record` is sent as its JSON, except a Buffer, which is an already serialized body sent as is (see bodyOf). */
   send(record: unknown, ctx: DeliveryContext): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * The message body for a destination record. A Buffer is sent unchanged: the async DLQ's body is the original
+ * event byte for byte (ASY-13), which re-encoding as JSON would quote or reformat.
+ */
+export function bodyOf(record: unknown): string {
+  return Buffer.isBuffer(record) ? record.toString('utf8') : JSON.stringify(record);
 }

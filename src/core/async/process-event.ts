@@ -102,10 +102,10 @@ async function fail(
   }
   if (config.deadLetterTargetArn !== undefined) {
     const error = state.lastError ?? { statusCode: 500, message: condition };
-    // The body is the original event, unchanged (ASY-13): passed as its text.
+    // The body is the original event, unchanged (ASY-13): a Buffer, which destinations send as is.
     await ctx.deliverer.deliver(
       config.deadLetterTargetArn,
-      requestPayload.toString('utf8'),
+      requestPayload,
       {
         functionName: event.functionName,
         attributes: {
