@@ -1,6 +1,7 @@
 // The SQS-* rules of spec §2 not shown by sqs-poller.test.ts, on the real connector and ElasticMQ:
 // long polling (SQS-1), scaling down (SQS-4, SQS-13), MaximumConcurrency (SQS-6), FIFO concurrency (SQS-7),
 // visibility extension (SQS-12) and every complete-success / complete-failure response form (SQS-18..20).
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Invoker } from '../../../src/core/invoke/types.js';
 import type { QueuePoller } from '../../../src/core/esm/queue-poller.js';
@@ -150,6 +151,27 @@ describe('SQS rules on a real SQS server', () => {
     };
     expect(await run(false)).toBe(2);
     expect(await run(true)).toBeGreaterThanOrEqual(5);
+  });
+
+  it('P-12 closes a batch before its event would reach 6 MB; every message still arrives once', async () => {
+    const q = await bed.createQueue('six-mb');
+    const big = (i: number) => `${i}-`.padEnd(240 * 1024, 'x'); // 30 × 240 KB ≈ 7 MB: cannot be one event
+    for (let i = 0; i < 30; i++)
+      await bed.client.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: big(i) }));
+    const sizes: number[] = [];
+    const got: string[] = [];
+    await bed.startPoller(
+      q,
+      (e) => {
+        sizes.push(Buffer.byteLength(JSON.stringify(e)));
+        got.push(...(e.Records as Rec[]).map((r) => r.body.split('-')[0]!));
+      },
+      { batchSize: 30, maxBatchingWindowMs: 2000, scaling: { initial: 1, min: 1 } },
+    );
+    await waitFor(async () => got.length >= 30 && (await bed.remaining(q)) === 0, 30_000, 'all messages');
+    expect(got.map(Number).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    expect(sizes.length).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(6 * 1024 * 1024);
   });
 
   describe('partial batch responses (ReportBatchItemFailures)', () => {
