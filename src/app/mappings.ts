@@ -83,7 +83,6 @@ async function startOne(config: CompiledConfig, m: CompiledMapping, deps: Mappin
       throw new SluiceError(
         'InvalidConfig',
         `mapping ${m.uuid} (function ${m.functionName}, source ${m.eventSourceArn}): ${reason}; raise the queue's VisibilityTimeout or lower the function's Timeout`,
-        { cause: err },
       );
     }
     const poller = createQueuePoller({
