@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { MappingStateBoard, toMappingConfiguration } from '../../../src/app/esm-routes.js';
 import { loadConfigText } from '../../../src/config/loader.js';
 
-async function compiled(mappings: object[]) {
-  const r = await loadConfigText(
+function compiled(mappings: object[]) {
+  const r = loadConfigText(
     JSON.stringify({ functions: { f: { Handler: 'x.handler', Timeout: 5 } }, eventSourceMappings: mappings }),
     'test.json',
     {},
@@ -13,8 +13,8 @@ async function compiled(mappings: object[]) {
 }
 
 describe('EventSourceMappingConfiguration view', () => {
-  it('API-5 an SQS mapping shows its settings and State, without stream fields', async () => {
-    const config = await compiled([
+  it('API-5 an SQS mapping shows its settings and State, without stream fields', () => {
+    const config = compiled([
       {
         FunctionName: 'f',
         EventSourceArn: 'arn:aws:sqs:us-east-1:000000000000:q',
@@ -42,8 +42,8 @@ describe('EventSourceMappingConfiguration view', () => {
     });
   });
 
-  it('D-11 a stream mapping reports infinite retries and record age as -1', async () => {
-    const config = await compiled([
+  it('D-11 a stream mapping reports infinite retries and record age as -1', () => {
+    const config = compiled([
       {
         FunctionName: 'f',
         EventSourceArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/s',
