@@ -16,6 +16,7 @@ import { buildFunctions, type Functions } from './functions.js';
 import { startMappings, type RunningMapping } from './mappings.js';
 import { openState } from './state.js';
 import { eventInvokeConfigRoutes } from './event-invoke-config.js';
+import { eventSourceMappingRoutes, MappingStateBoard } from './esm-routes.js';
 
 export interface App {
   address(): AddressInfo;
@@ -71,6 +72,8 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
     const graceMs = config.server.shutdownGraceSeconds * 1000;
     stack.push({ name: 'async', stop: () => engine.stop(graceMs) });
 
+    const mappingStates = new MappingStateBoard();
+    for (const m of config.mappings) mappingStates.set(m.uuid, m.enabled ? 'Creating' : 'Disabled');
     const server = new HttpServer({
       host: config.server.host,
       port: config.server.port,
@@ -86,7 +89,7 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
         sendToQueue: (q, body, groupId) => broker.queue(q).send(body, { groupId }),
         putToStream: (s, key, data) => broker.stream(s).put(key, data),
       },
-      extraRoutes: eventInvokeConfigRoutes(functions),
+      extraRoutes: [...eventInvokeConfigRoutes(functions), ...eventSourceMappingRoutes(config, mappingStates)],
     });
     const address = await server.listen();
     stack.push({ name: 'http', stop: () => server.close() });
@@ -103,7 +106,13 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
       logger,
       instanceId,
     });
-    stack.push({ name: 'mappings', stop: async () => void (await Promise.all(mappings.map((m) => m.stop(graceMs)))) });
+    for (const m of mappings) mappingStates.set(m.uuid, 'Enabled');
+    const stopMapping = async (m: RunningMapping) => {
+      mappingStates.set(m.uuid, 'Disabling');
+      await m.stop(graceMs);
+      mappingStates.set(m.uuid, 'Disabled');
+    };
+    stack.push({ name: 'mappings', stop: async () => void (await Promise.all(mappings.map(stopMapping))) });
     ready = true;
     logger.info({ functions: config.functions.size, mappings: mappings.length }, 'sluice started');
 

@@ -75,7 +75,16 @@ async function startOne(config: CompiledConfig, m: CompiledMapping, deps: Mappin
     const described = await source.describe?.();
     const visibilityTimeoutMs = described?.visibilityTimeoutMs ?? config.tuning.memoryQueueVisibilitySeconds * 1000;
     // P-6: Lambda refuses a mapping whose function can outlive the queue's visibility timeout.
-    checkVisibilityTimeout(fn.timeoutMs, visibilityTimeoutMs);
+    try {
+      checkVisibilityTimeout(fn.timeoutMs, visibilityTimeoutMs);
+    } catch (err) {
+      await source.close();
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new SluiceError(
+        'InvalidConfig',
+        `mapping ${m.uuid} (function ${m.functionName}, source ${m.eventSourceArn}): ${reason}; raise the queue's VisibilityTimeout or lower the function's Timeout`,
+      );
+    }
     const poller = createQueuePoller({
       source,
       invoker: deps.invoker,

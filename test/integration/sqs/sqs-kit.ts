@@ -188,8 +188,10 @@ export class SqsTestBed {
     handler: LambdaHandler | Invoker,
     options: Partial<QueueMappingOptions> = {},
     filter?: RecordFilter,
+    /** Instrument the real source (e.g. count receives); never replaces what it does. */
+    wrap: (s: QueueSource) => QueueSource = (s) => s,
   ): Promise<{ poller: QueuePoller; metrics: CountingMetrics; source: QueueSource }> {
-    const source = sqsConnector.createQueueSource!(q.arn, connectorContext());
+    const source = wrap(sqsConnector.createQueueSource!(q.arn, connectorContext()));
     this.sources.push(source);
     const settings = await source.describe!();
     const metrics = new CountingMetrics();

@@ -1,0 +1,258 @@
+// The SQS-* rules of spec §2 not shown by sqs-poller.test.ts, on the real connector and ElasticMQ:
+// long polling (SQS-1), scaling down (SQS-4, SQS-13), MaximumConcurrency (SQS-6), FIFO concurrency (SQS-7),
+// visibility extension (SQS-12) and every complete-success / complete-failure response form (SQS-18..20).
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Invoker } from '../../../src/core/invoke/types.js';
+import type { QueuePoller } from '../../../src/core/esm/queue-poller.js';
+import type { QueueSource } from '../../../src/ports/sources.js';
+import { SqsTestBed, jsInvoker, waitFor, type CountingMetrics, type LambdaHandler } from './sqs-kit.js';
+
+type Rec = Record<string, unknown> & { messageId: string; body: string; attributes: Record<string, string> };
+
+let bed: SqsTestBed;
+beforeEach(() => {
+  bed = new SqsTestBed();
+});
+afterEach(async () => {
+  await bed.close();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Counts in-flight invocations of a handler and keeps the peak. */
+function peakTracker(workMs: number) {
+  const t = { now: 0, peak: 0, done: 0 };
+  const handler: LambdaHandler = async (event) => {
+    t.now++;
+    t.peak = Math.max(t.peak, t.now);
+    await sleep(workMs);
+    t.now--;
+    t.done += event.Records.length;
+  };
+  return { t, handler };
+}
+
+/** Settled: the poller has no batch running and the invocations were counted. */
+async function settled(poller: QueuePoller, metrics: CountingMetrics, invoked: number): Promise<void> {
+  await waitFor(
+    () => metrics.count('sluice_invoked_events_total') >= invoked && poller.status().inflightBatches === 0,
+    20_000,
+    'the batch to finish',
+  );
+}
+
+describe('SQS rules on a real SQS server', () => {
+  it('SQS-1 long-polls an idle queue: one 20 s ReceiveMessage per worker, not a poll loop', async () => {
+    const q = await bed.createQueue('longpoll');
+    const waits: number[] = [];
+    const count = (s: QueueSource): QueueSource => {
+      const receive = s.receive.bind(s);
+      s.receive = (max, waitMs, signal) => {
+        waits.push(waitMs);
+        return receive(max, waitMs, signal);
+      };
+      return s;
+    };
+    const got: string[] = [];
+    await bed.startPoller(q, (e) => void got.push(...(e.Records as Rec[]).map((r) => r.body)), {}, undefined, count);
+    await sleep(1500);
+    expect(waits.length).toBeLessThanOrEqual(5); // the initial 5 workers, each inside one long poll
+    expect(new Set(waits)).toEqual(new Set([20_000]));
+    await bed.send(q, ['wake']);
+    await waitFor(() => got.length === 1, 10_000, 'the long poll to return the message');
+  });
+
+  it('SQS-4 drops back to 2 concurrent batches when the queue goes idle', async () => {
+    const q = await bed.createQueue('shrink');
+    await bed.send(
+      q,
+      Array.from({ length: 200 }, (_, i) => `s-${i}`),
+    );
+    const { t, handler } = peakTracker(20);
+    const { poller } = await bed.startPoller(q, handler, {
+      batchSize: 1,
+      longPollMs: 1000,
+      scaling: { addPerMinute: 6000 },
+      backlogIntervalMs: 200,
+    });
+    await waitFor(() => poller.status().concurrency > 5, 20_000, 'growth above 5 while the backlog remains');
+    await waitFor(() => t.done >= 200, 30_000, 'all messages');
+    await waitFor(
+      () => poller.status().concurrency === 2 && poller.status().workers === 2,
+      20_000,
+      'the idle floor of 2',
+    );
+  });
+
+  it('SQS-6 ScalingConfig.MaximumConcurrency caps concurrent batches, also with a backlog', async () => {
+    const q = await bed.createQueue('maxconc');
+    await bed.send(
+      q,
+      Array.from({ length: 40 }, (_, i) => `c-${i}`),
+    );
+    const { t, handler } = peakTracker(30);
+    const { poller } = await bed.startPoller(q, handler, {
+      batchSize: 1,
+      maximumConcurrency: 2,
+      scaling: { addPerMinute: 6000 },
+      backlogIntervalMs: 100,
+    });
+    await waitFor(() => t.done >= 40, 30_000, 'all messages');
+    expect(t.peak).toBe(2);
+    expect(poller.status().concurrency).toBeLessThanOrEqual(2);
+  });
+
+  it('SQS-7 FIFO: concurrency never exceeds the number of active message groups', async () => {
+    const q = await bed.createQueue('fifo-conc', {}, true);
+    await bed.send(
+      q,
+      Array.from({ length: 30 }, (_, i) => `f-${i}`),
+      { groupId: (i) => `g${i % 2}` },
+    );
+    const { t, handler } = peakTracker(30);
+    await bed.startPoller(q, handler, { batchSize: 1, scaling: { addPerMinute: 6000 } });
+    await waitFor(() => t.done >= 30, 30_000, 'all messages');
+    expect(t.peak).toBeGreaterThanOrEqual(1);
+    expect(t.peak).toBeLessThanOrEqual(2);
+  });
+
+  it('SQS-12 extends visibility while a batch fills when window + function timeout exceed the visibility timeout', async () => {
+    const q = await bed.createQueue('extend', { VisibilityTimeout: '1' });
+    await bed.send(q, ['once']);
+    const counts: string[] = [];
+    const { metrics } = await bed.startPoller(
+      q,
+      (e) => void counts.push(...(e.Records as Rec[]).map((r) => r.attributes['ApproximateReceiveCount']!)),
+      { batchSize: 20, maxBatchingWindowMs: 3000, functionTimeoutMs: 1000 },
+    );
+    // Without the extension the message would reappear after 1 s and be received again inside the 3 s window.
+    await waitFor(async () => counts.length === 1 && (await bed.remaining(q)) === 0, 20_000, 'one delivery');
+    expect(counts).toEqual(['1']);
+    expect(metrics.count('sluice_polled_events_total')).toBe(1);
+  });
+
+  it('SQS-13 function errors lower the concurrency unless ReportBatchItemFailures is on', async () => {
+    const run = async (reportBatchItemFailures: boolean) => {
+      const q = await bed.createQueue(reportBatchItemFailures ? 'err-rbif' : 'err');
+      await bed.send(
+        q,
+        Array.from({ length: 10 }, (_, i) => `e-${i}`),
+      );
+      const { poller, metrics } = await bed.startPoller(
+        q,
+        () => {
+          throw new Error('fails');
+        },
+        { batchSize: 1, reportBatchItemFailures, backlogIntervalMs: 0 },
+      );
+      await waitFor(() => metrics.count('sluice_failed_invoke_events_total') >= 10, 20_000, 'ten failures');
+      return poller.status().concurrency;
+    };
+    expect(await run(false)).toBe(2);
+    expect(await run(true)).toBeGreaterThanOrEqual(5);
+  });
+
+  it('P-12 closes a batch before its event would reach 6 MB; every message still arrives once', async () => {
+    const q = await bed.createQueue('six-mb');
+    const big = (i: number) => `${i}-`.padEnd(240 * 1024, 'x'); // 30 × 240 KB ≈ 7 MB: cannot be one event
+    for (let i = 0; i < 30; i++)
+      await bed.client.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: big(i) }));
+    const sizes: number[] = [];
+    const got: string[] = [];
+    await bed.startPoller(
+      q,
+      (e) => {
+        sizes.push(Buffer.byteLength(JSON.stringify(e)));
+        got.push(...(e.Records as Rec[]).map((r) => r.body.split('-')[0]!));
+      },
+      { batchSize: 30, maxBatchingWindowMs: 2000, scaling: { initial: 1, min: 1 } },
+    );
+    await waitFor(async () => got.length >= 30 && (await bed.remaining(q)) === 0, 30_000, 'all messages');
+    expect(got.map(Number).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    expect(sizes.length).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(6 * 1024 * 1024);
+  });
+
+  describe('partial batch responses (ReportBatchItemFailures)', () => {
+    const forms: Array<[string, (ids: string[]) => unknown]> = [
+      ['an empty batchItemFailures list', () => ({ batchItemFailures: [] })],
+      ['batchItemFailures: null', () => ({ batchItemFailures: null })],
+      ['an empty object', () => ({})],
+      ['a null response', () => null],
+    ];
+    it.each(forms)('SQS-18 complete success on %s: every message is deleted', async (_name, answer) => {
+      const q = await bed.createQueue('ok-form');
+      await bed.send(q, ['a', 'b', 'c']);
+      const { poller, metrics } = await bed.startPoller(
+        q,
+        (e) => answer((e.Records as Rec[]).map((r) => r.messageId)),
+        {
+          reportBatchItemFailures: true,
+        },
+      );
+      await settled(poller, metrics, 3);
+      await waitFor(async () => (await bed.remaining(q)) === 0, 10_000, 'empty queue');
+      expect(metrics.count('sluice_deleted_events_total')).toBe(3);
+      expect(metrics.count('sluice_failed_invoke_events_total')).toBe(0);
+    });
+
+    const failures: Array<[string, (ids: string[]) => unknown]> = [
+      ['an itemIdentifier that is ""', () => ({ batchItemFailures: [{ itemIdentifier: '' }] })],
+      ['an itemIdentifier that is null', () => ({ batchItemFailures: [{ itemIdentifier: null }] })],
+      ['a wrongly named key (ItemIdentifier)', (ids) => ({ batchItemFailures: [{ ItemIdentifier: ids[0] }] })],
+      [
+        'a message id that is not in the batch',
+        () => ({ batchItemFailures: [{ itemIdentifier: '00000000-0000-0000-0000-000000000000' }] }),
+      ],
+    ];
+    it.each(failures)('SQS-19 complete failure on %s: nothing is deleted', async (_name, answer) => {
+      const q = await bed.createQueue('bad-form');
+      await bed.send(q, ['a', 'b', 'c']);
+      const { poller, metrics } = await bed.startPoller(
+        q,
+        (e) => answer((e.Records as Rec[]).map((r) => r.messageId)),
+        { reportBatchItemFailures: true, batchSize: 3, maxBatchingWindowMs: 0 },
+      );
+      await settled(poller, metrics, 3);
+      expect(metrics.count('sluice_deleted_events_total')).toBe(0);
+      expect(metrics.count('sluice_failed_invoke_events_total')).toBe(3);
+      expect(await bed.remaining(q)).toBe(3); // in flight until their visibility timeout runs out
+    });
+
+    it('SQS-19 complete failure on a response that is not JSON: nothing is deleted', async () => {
+      const q = await bed.createQueue('not-json');
+      await bed.send(q, ['a', 'b', 'c']);
+      const notJson: Invoker = {
+        has: () => true,
+        invoke: () =>
+          Promise.resolve({
+            kind: 'success',
+            payload: Buffer.from('{"batchItemFailures": ['),
+            durationMs: 1,
+            coldStart: false,
+          }),
+      };
+      const { poller, metrics } = await bed.startPoller(q, notJson, { reportBatchItemFailures: true });
+      await settled(poller, metrics, 3);
+      expect(metrics.count('sluice_deleted_events_total')).toBe(0);
+      expect(await bed.remaining(q)).toBe(3);
+    });
+
+    it('SQS-20 a function error fails the whole batch even with ReportBatchItemFailures on', async () => {
+      const q = await bed.createQueue('throws');
+      await bed.send(q, ['a', 'b', 'c']);
+      const { poller, metrics } = await bed.startPoller(
+        q,
+        jsInvoker(() => {
+          throw new Error('boom');
+        }),
+        { reportBatchItemFailures: true },
+      );
+      await settled(poller, metrics, 3);
+      expect(metrics.count('sluice_deleted_events_total')).toBe(0);
+      expect(metrics.count('sluice_failed_invoke_events_total')).toBe(3);
+      expect(await bed.remaining(q)).toBe(3);
+    });
+  });
+});

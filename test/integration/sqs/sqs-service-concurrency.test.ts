@@ -1,0 +1,45 @@
+// SQS-6 / SQS-14 through the built service: a function's reserved concurrency below what the mapping drives
+// (5 batches at start) bounds the mapping; batches over it are throttled, retried with backoff within their visibility timeout, the
+// mapping lowers its concurrency, and every message is still handled once and deleted.
+import { afterAll, describe, expect, it } from 'vitest';
+import { eventually, metricValue, startService, type Service } from '../../e2e/service.js';
+import { SqsTestBed } from './sqs-kit.js';
+import { fixtureFunction, outFile, readSeen, sqsConnections, sqsMapping } from './service-kit.js';
+
+const bed = new SqsTestBed();
+let svc: Service | undefined;
+
+afterAll(async () => {
+  if (svc !== undefined) expect(await svc.stop()).toBe(0);
+  await bed.close();
+});
+
+describe('SQS mapping over a function with little reserved concurrency', () => {
+  it('SQS-6/14 reserved concurrency 2: throttled batches are retried, the mapping scales down, nothing is lost or handled twice', async () => {
+    const q = await bed.createQueue('svc-account', { VisibilityTimeout: '30' });
+    const out = outFile();
+    const mapping = sqsMapping('slow', q.arn, { BatchSize: 1 });
+    svc = await startService({
+      connections: sqsConnections(),
+      functions: { slow: fixtureFunction('slow', out, { Timeout: 3, ReservedConcurrentExecutions: 2 }) },
+      eventSourceMappings: [mapping],
+    });
+    const service = svc;
+    const bodies = Array.from({ length: 12 }, (_, i) => `acct-${i}`);
+    await bed.send(q, bodies);
+    const running: number[] = [];
+    await eventually(async () => {
+      running.push(await metricValue(service.url, 'sluice_concurrent_executions', { function: 'slow' }));
+      return (await bed.remaining(q)) === 0 ? true : undefined;
+    }, 60_000);
+    const seen = readSeen(out);
+    expect(seen.map((s) => s.body).sort()).toEqual([...bodies].sort());
+    expect(seen.every((s) => s.count === 1)).toBe(true); // retried inside sluice, never via the queue
+    expect(Math.max(...running)).toBeLessThanOrEqual(2);
+    expect(await metricValue(service.url, 'sluice_throttles_total', { function: 'slow' })).toBeGreaterThan(0);
+    expect(
+      await metricValue(service.url, 'sluice_mapping_concurrency', { mapping: String(mapping.UUID) }),
+    ).toBeLessThan(5);
+    expect(await metricValue(service.url, 'sluice_deleted_events_total', { mapping: String(mapping.UUID) })).toBe(12);
+  });
+});
