@@ -87,7 +87,7 @@ export class ShardWorker {
       firstQueuedAt: now,
       lastDoneAt: now,
       blockedUntil: 0,
-      status: 'running' as LaneStatus,
+      status: 'running',
     }));
     this.log = deps.logger.child({ shardId: shard.id });
     this.runner = new BatchRunner({
