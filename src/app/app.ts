@@ -32,7 +32,11 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
 
   try {
     const state = openState(config);
-    stack.push({ name: 'state', stop: () => state.store.close() });
+    // The async queue holds its own (Redis) connection: left open, the process would never exit after SIGTERM.
+    stack.push({
+      name: 'state',
+      stop: async () => void (await Promise.all([state.store.close(), state.asyncQueue.close()])),
+    });
 
     const functions: Functions = buildFunctions(config, metrics, clock);
     stack.push({ name: 'runtimes', stop: () => functions.close() });
