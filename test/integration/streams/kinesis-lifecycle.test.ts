@@ -5,10 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeleteStreamCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { CompiledConfig } from '../../../src/config/compile.js';
-import { openState } from '../../../src/app/state.js';
 import { startService, type Service } from '../../e2e/service.js';
-import { closeClients, kinesisClient, servers, sqsClient, uniqueName } from '../../services/inject.js';
+import { closeClients, kinesisClient, sqsClient, uniqueName } from '../../services/inject.js';
 import {
   FIXTURES,
   ISO_MS,
@@ -21,6 +19,7 @@ import {
   invocations,
   kinesisArn,
   putKinesis,
+  redisStreamStateIsShared,
   serviceConfig,
   sqsArn,
   waitFor,
@@ -66,21 +65,6 @@ async function startSkewed(config: object, skewMs: number): Promise<Service> {
       else process.env[k] = v;
     }
   }
-}
-
-/**
- * Whether `state: {type: "redis"}` keeps stream checkpoints and leases in Redis (shared by processes, kept across
- * restarts). Until src/app/state.ts opens the Redis CheckpointStore/LeaseStore it answers false.
- */
-export async function redisStreamStateIsShared(): Promise<boolean> {
-  const config = {
-    state: { type: 'redis', connection: 'redis' },
-    connections: { redis: { type: 'redis', url: servers().redis.url } },
-  } as unknown as CompiledConfig;
-  const opened = openState(config);
-  await opened.asyncQueue.close();
-  await opened.store.close();
-  return opened.shared;
 }
 
 describe('Kinesis mapping lifecycle through the built service', () => {

@@ -18,6 +18,8 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import type { CompiledConfig } from '../../../src/config/compile.js';
+import { openState } from '../../../src/app/state.js';
 import { createStream, waitActive } from '../kinesis/kinesalite.js';
 import { servers } from '../../services/inject.js';
 
@@ -237,3 +239,18 @@ export async function waitFor<T>(
 }
 
 export const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+/**
+ * Whether `state: {type: "redis"}` keeps stream checkpoints and leases in Redis (shared by processes, kept across
+ * restarts). Until src/app/state.ts opens the Redis CheckpointStore/LeaseStore it answers false.
+ */
+export async function redisStreamStateIsShared(): Promise<boolean> {
+  const config = {
+    state: { type: 'redis', connection: 'redis' },
+    connections: { redis: { type: 'redis', url: servers().redis.url } },
+  } as unknown as CompiledConfig;
+  const opened = openState(config);
+  await opened.asyncQueue.close();
+  await opened.store.close();
+  return opened.shared;
+}
