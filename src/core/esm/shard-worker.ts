@@ -181,15 +181,18 @@ export class ShardWorker {
 
   /**
    * How many more records may be read. Finished records behind a blocked lane (D-2) do not count, so other lanes
-   * keep flowing; only their positions are kept, up to a hard cap.
+   * keep flowing; only their positions are kept, up to a hard cap. While records wait, the next read waits until
+   * half the read-ahead is free: topping up a few records at a time costs one GetRecords per batch.
    */
   private room(): number {
-    return Math.min(this.readAhead() - this.tracker.unfinished, MAX_TRACKED - this.tracker.pending);
+    const room = Math.min(this.readAhead() - this.tracker.unfinished, MAX_TRACKED - this.tracker.pending);
+    return this.tracker.unfinished === 0 || room >= this.readAhead() / 2 ? room : 0;
   }
 
+  /** Records read ahead of the batches: ten batches per lane (at least), at most 20 000. */
   private readAhead(): number {
     const { batchSize } = this.deps.options;
-    return Math.max(2 * batchSize, Math.min(batchSize * this.lanes.length * 2, 20_000));
+    return Math.min(Math.max(2 * batchSize, batchSize * this.lanes.length * 10), 20_000);
   }
 
   private ingest(records: readonly StreamRecord[]): void {
