@@ -150,7 +150,7 @@ class StreamMappingImpl implements StreamMapping {
 
   /**
    * KCL-style leases: renew what we hold (every ttl/3), notice losses, count instances by their presence lease,
-   * hold at most ceil(shards / instances), shed extras gracefully and take free or expired leases.
+   * hold this instance's share of the shards, shed extras gracefully and take free or expired leases.
    */
   private async balanceLeases(leases: LeaseStore, eligible: ShardInfo[]): Promise<void> {
     const me = this.owner;
@@ -166,10 +166,15 @@ class StreamMappingImpl implements StreamMapping {
       }
     }
     const owners = await leases.owners(`${this.deps.options.mappingId}/`);
-    const instances = new Set([me]);
+    const present = new Set([me]);
     const instancePrefix = `${this.deps.options.mappingId}/instance/`;
-    for (const [key, owner] of owners) if (key.startsWith(instancePrefix)) instances.add(owner);
-    const target = Math.ceil(eligible.length / instances.size);
+    for (const [key, owner] of owners) if (key.startsWith(instancePrefix)) present.add(owner);
+    // Every process computes the same split: floor(shards / instances) each, one more for the first
+    // `shards mod instances` instances by id. (A plain ceil lets 4 shards on 3 processes end 2/2/0.)
+    const instances = [...present].sort();
+    const target =
+      Math.floor(eligible.length / instances.length) +
+      (instances.indexOf(me) < eligible.length % instances.length ? 1 : 0);
     const held = [...this.running.entries()].filter(([, r]) => !r.leaving);
     for (const [id, r] of held.slice(target)) {
       this.log.info({ shardId: id, target }, 'shedding shard lease for balance');

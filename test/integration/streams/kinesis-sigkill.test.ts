@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeleteStreamCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { startService, type Service } from '../../e2e/service.js';
+import { metricValue, startService, type Service } from '../../e2e/service.js';
 import { closeClients, kinesisClient, sqsClient, uniqueName } from '../../services/inject.js';
 import {
   createQueue,
@@ -78,6 +78,18 @@ describe('three processes, one killed with SIGKILL', () => {
         ],
       });
     for (let n = 0; n < 3; n++) services.push(await startService(config(n)));
+    // Shards each process works on, from its shard-state gauge (running + retrying + blocked).
+    const owned = (svc: Service) => metricValue(svc.url, 'sluice_shard_state', { function: FN });
+    // With shared leases the first process takes every shard and sheds some once it sees the others (every
+    // lease ttl/3 = 10 s); wait for that, so the victim really holds shards when it dies.
+    const ownedAtStart = await waitFor(
+      'every process working on a shard',
+      async () => {
+        const counts = await Promise.all(services.map(owned));
+        return counts.every((c) => c >= 1) ? counts : undefined;
+      },
+      60_000,
+    );
 
     const records: Array<TestRecord & { pk: string }> = Array.from({ length: TOTAL }, (_v, i) => {
       const id = `c${i}`;
@@ -90,11 +102,13 @@ describe('three processes, one killed with SIGKILL', () => {
         .flatMap((i) => i.records.map((r) => r.id));
     const dlq: BatchInfo[] = [];
     const victim = services[1]!;
+    let victimShards = 0;
     for (let i = 0; i < TOTAL; i += CHUNK) {
       puts.push(...(await putKinesis(kinesis, stream, records.slice(i, i + CHUNK))));
       if (i === 2 * CHUNK) {
         // Mid-stream: some records done, more on the way, batches in flight.
-        await waitFor('a third processed', () => (new Set(okIds()).size >= TOTAL / 4 ? true : undefined));
+        await waitFor('a quarter processed', () => (new Set(okIds()).size >= TOTAL / 4 ? true : undefined));
+        victimShards = await owned(victim);
         victim.child.kill('SIGKILL');
       }
     }
@@ -144,11 +158,14 @@ describe('three processes, one killed with SIGKILL', () => {
         inOnFailureQueue: inDlq.length,
         onFailureRecords: dlq.length,
         onFailureDuplicates: dlqDuplicates,
+        shardsPerProcessAtStart: ownedAtStart,
+        victimShardsWhenKilled: victimShards,
         recordsSeenPerProcess: perProcess,
         lost: missing().length,
       }),
     );
     expect(missing()).toEqual([]);
+    expect(victimShards).toBeGreaterThanOrEqual(1);
     // Poison records never succeed: they can only be in the on-failure queue (bisect isolates them, D-3).
     for (const id of POISON) expect(counts.has(id)).toBe(false);
     for (const p of puts.filter((p) => POISON.has(p.id))) expect(covered(p)).toBe(true);
