@@ -23,6 +23,7 @@ import {
   splitShard,
   sqsArn,
   waitFor,
+  type Invocation,
   type Put,
   type TestRecord,
 } from './kit.js';
@@ -82,6 +83,7 @@ const CASES = {
     mapping: { MaximumRetryAttempts: 0 },
     dlq: true,
   },
+  window: { shards: 1, mapping: { TumblingWindowInSeconds: 1, BatchSize: 2 }, fn: { Handler: 'handlers.windowed' } },
   destdown: { shards: 1, mapping: { MaximumRetryAttempts: 0, BatchSize: 1 }, dlq: 'later' },
 } satisfies Record<string, Case>;
 type Key = keyof typeof CASES;
@@ -334,6 +336,61 @@ describe('Kinesis through the built service', () => {
     expect(Math.min(...childInvs.map((i) => i.start))).toBeGreaterThanOrEqual(
       Math.max(...parentInvs.map((i) => i.end)),
     );
+  });
+
+  it('STR-31 STR-32 STR-33 STR-34 tumbling windows carry state between invokes and end with a final invoke', async () => {
+    const k: Key = 'window';
+    await putKinesis(
+      kinesis,
+      stream[k],
+      Array.from({ length: 5 }, (_v, i) => ({ id: `w${i}` })),
+    );
+    await waitFor('first window opened', () => (invocations(fn(k)).length > 0 ? true : undefined));
+    // A record of a later window closes the open one (STR-31); idle windows close after 2 minutes (STR-36).
+    await new Promise((r) => setTimeout(r, 1100));
+    await putKinesis(kinesis, stream[k], [{ id: 'w5' }]);
+    await waitFor('w5 in its own window', () =>
+      invocations(fn(k)).some((i) => i.records.some((r) => r.id === 'w5')) ? true : undefined,
+    );
+    type WindowLine = Invocation & {
+      window: { start: string; end: string };
+      final: boolean;
+      terminatedEarly: boolean;
+      shardId: string;
+      eventSourceARN: string;
+      stateIn: { ids?: string[] };
+    };
+    const lines = invocations(fn(k)) as WindowLine[];
+    const before = lines.slice(
+      0,
+      lines.findIndex((l) => l.records.some((r) => r.id === 'w5')),
+    );
+    const windows = [...new Set(before.map((l) => l.window.start))];
+    const firstIds: string[] = [];
+    for (const w of windows) {
+      const inW = before.filter((l) => l.window.start === w);
+      const regular = inW.filter((l) => !l.final);
+      const finals = inW.filter((l) => l.final);
+      expect(finals).toHaveLength(1);
+      expect(inW.at(-1)).toBe(finals[0]);
+      const windowIds = regular.flatMap(ids);
+      // Each invoke gets the state the previous one returned (STR-32, STR-33); the final one gets it all, no records.
+      let so: string[] = [];
+      for (const l of regular) {
+        expect(l.stateIn.ids ?? []).toEqual(so);
+        so = [...so, ...ids(l)];
+      }
+      expect(finals[0]!.records).toEqual([]);
+      expect(finals[0]!.stateIn.ids).toEqual(windowIds);
+      expect(Date.parse(inW[0]!.window.end) - Date.parse(w)).toBe(1000);
+      expect(inW[0]).toMatchObject({
+        shardId: expect.stringMatching(/^shardId-/) as unknown,
+        eventSourceARN: kinesisArn(stream[k]),
+        terminatedEarly: false,
+      });
+      firstIds.push(...windowIds);
+    }
+    expect(firstIds).toEqual(['w0', 'w1', 'w2', 'w3', 'w4']);
   });
 
   it('STR-12 throttles never use MaximumRetryAttempts: the batch is retried, not discarded', async () => {
