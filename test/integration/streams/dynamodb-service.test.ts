@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeleteTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand } from '@aws-sdk/client-dynamodb-streams';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { keysPartitionKey } from '../../../connectors/dynamodb-streams/index.js';
+import { laneOf } from '../../../src/core/esm/lane-hash.js';
 import { metricValue, startService, type Service } from '../../e2e/service.js';
 import { closeClients, dynamoClient, sqsClient, streamsClient, uniqueName } from '../../services/inject.js';
 import {
@@ -32,6 +34,7 @@ interface Case {
 
 const CASES = {
   order: { mapping: { BatchSize: 4 } },
+  lanes: { mapping: { ParallelizationFactor: 3, BatchSize: 2 } },
   exhausted: {
     records: [{ id: 'a' }, { id: 'b', fail: 99 }, { id: 'c' }, { id: 'd' }],
     mapping: { BatchSize: 3, MaximumRetryAttempts: 2 },
@@ -127,6 +130,32 @@ describe('DynamoDB Streams through the built service', () => {
     expect(seqs).toEqual([...seqs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
     for (let i = 1; i < invs.length; i++) expect(invs[i]!.start).toBeGreaterThanOrEqual(invs[i - 1]!.end);
     expect(invs.every((i) => i.records.length <= 4)).toBe(true);
+  });
+
+  it('STR-6 D-2 lanes by item keys: a poison change blocks only its lane; changes of one item stay in order', async () => {
+    const k: Key = 'lanes';
+    const lane = (pk: string) => laneOf(keysPartitionKey({ pk: { S: pk }, sk: { N: '0' } }), 3);
+    const items = Array.from({ length: 6 }, (_v, i) => `item-${i}`);
+    const bad = 'item-2';
+    expect(new Set(items.map(lane)).size).toBeGreaterThan(1);
+    // The poison change comes first, so every later change in its lane waits behind it.
+    const recs: Array<Rec & { sk: number }> = [{ id: `${bad}/0`, pk: bad, sk: 0, poison: 1 }];
+    for (let n = 0; n < 3; n++)
+      for (const pk of items) if (!(pk === bad && n === 0)) recs.push({ id: `${pk}/${n}`, pk, sk: 0, sleepMs: 30 });
+    await putItems(ddb, table[k], recs);
+    const free = recs.filter((r) => lane(r.pk!) !== lane(bad));
+    await waitFor('every change of the other lanes', () =>
+      free.every((r) => deliveredIds(k).includes(r.id)) ? true : undefined,
+    );
+    await waitFor('the poison change retried', () =>
+      invocations(fn(k)).filter((i) => i.outcome === 'poison').length >= 3 ? true : undefined,
+    );
+    expect(deliveredIds(k).filter((id) => lane(id.split('/')[0]!) === lane(bad))).toEqual([]);
+    for (const pk of items) {
+      const order = deliveredIds(k).filter((id) => id.startsWith(`${pk}/`));
+      expect(order).toEqual([...order].sort());
+    }
+    expect(await metricValue(svc.url, 'sluice_shard_state', { function: fn(k), state: 'retrying' })).toBe(1);
   });
 
   it('STR-13 STR-14 STR-27..29 retries exhausted: exact DDBStreamBatchInfo record on the queue, shard moves on', async () => {

@@ -18,6 +18,7 @@ import {
   ids,
   invocations,
   kinesisArn,
+  mergeShards,
   putKinesis,
   serviceConfig,
   splitShard,
@@ -76,6 +77,7 @@ const CASES = {
   },
   lanes: { shards: 1, mapping: { ParallelizationFactor: 4, BatchSize: 2 } },
   split: { shards: 1, mapping: { BatchSize: 2 } },
+  merge: { shards: 2, mapping: { BatchSize: 2 } },
   throttle: {
     shards: 1,
     records: [{ id: 't0' }],
@@ -333,6 +335,33 @@ describe('Kinesis through the built service', () => {
     const childInvs = invs.filter((i) => i.records[0]?.id.startsWith('c'));
     expect(parentInvs.flatMap(ids)).toEqual(['p0', 'p1', 'p2', 'p3', 'p4', 'p5']);
     expect(childInvs.flatMap(ids).sort()).toEqual(['c0', 'c1', 'c2', 'c3', 'c4', 'c5']);
+    expect(Math.min(...childInvs.map((i) => i.start))).toBeGreaterThanOrEqual(
+      Math.max(...parentInvs.map((i) => i.end)),
+    );
+  });
+
+  it('STR-40 a merge while the mapping runs: the child starts only after both parents are finished', async () => {
+    const k: Key = 'merge';
+    const parents = await putKinesis(
+      kinesis,
+      stream[k],
+      Array.from({ length: 8 }, (_v, i) => ({ id: `p${i}`, pk: `k${i}`, sleepMs: 100 })),
+    );
+    const [a, b] = [...new Set(parents.map((p) => p.shardId))].sort();
+    expect(b).toBeDefined();
+    await waitFor('first parent batch', () => (invocations(fn(k)).length > 0 ? true : undefined));
+    await mergeShards(kinesis, stream[k], a!, b!);
+    const child = await putKinesis(
+      kinesis,
+      stream[k],
+      Array.from({ length: 4 }, (_v, i) => ({ id: `c${i}`, pk: `k${i}` })),
+    );
+    expect(child.every((c) => c.shardId !== a && c.shardId !== b)).toBe(true);
+    await waitFor('12 records', () => (deliveredIds(k).length >= 12 ? true : undefined));
+    const invs = invocations(fn(k));
+    const parentInvs = invs.filter((i) => i.records[0]?.id.startsWith('p'));
+    const childInvs = invs.filter((i) => i.records[0]?.id.startsWith('c'));
+    expect(childInvs.flatMap(ids)).toEqual(['c0', 'c1', 'c2', 'c3']);
     expect(Math.min(...childInvs.map((i) => i.start))).toBeGreaterThanOrEqual(
       Math.max(...parentInvs.map((i) => i.end)),
     );

@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PutRecordsCommand, SplitShardCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { MergeShardsCommand, PutRecordsCommand, SplitShardCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -156,6 +156,11 @@ export async function splitShard(client: KinesisClient, stream: string, shardId:
   await waitActive(client, stream);
 }
 
+export async function mergeShards(client: KinesisClient, stream: string, a: string, b: string): Promise<void> {
+  await client.send(new MergeShardsCommand({ StreamName: stream, ShardToMerge: a, AdjacentShardToMerge: b }));
+  await waitActive(client, stream);
+}
+
 /** A pk (S) + sk (N) table with a NEW_AND_OLD_IMAGES stream; returns the stream ARN from LatestStreamArn. */
 export async function createTable(ddb: DynamoDBClient, table: string): Promise<string> {
   const created = await ddb.send(
@@ -180,15 +185,15 @@ export async function createTable(ddb: DynamoDBClient, table: string): Promise<s
   return arn;
 }
 
-/** One PutItem per record, in order (pk = record.pk or id, sk = index). */
+/** One PutItem per record, in order (pk = record.pk or id, sk = record.sk or the index): same pk+sk = same item. */
 export async function putItems(
   ddb: DynamoDBClient,
   table: string,
-  records: Array<TestRecord & { pk?: string }>,
+  records: Array<TestRecord & { pk?: string; sk?: number }>,
 ): Promise<void> {
-  let sk = 0;
-  for (const { pk, ...r } of records) {
-    const Item: Record<string, AttributeValue> = { pk: { S: pk ?? r.id }, sk: { N: String(sk++) } };
+  let next = 0;
+  for (const { pk, sk, ...r } of records) {
+    const Item: Record<string, AttributeValue> = { pk: { S: pk ?? r.id }, sk: { N: String(sk ?? next++) } };
     for (const [k, v] of Object.entries(r)) {
       if (typeof v === 'number') Item[k] = { N: String(v) };
       else if (typeof v === 'boolean') Item[k] = { BOOL: v };
