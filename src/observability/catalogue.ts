@@ -62,6 +62,16 @@ export const CATALOGUE: Record<string, MetricDef> = {
   sluice_offset_lag: { type: 'gauge', help: 'Kafka offset lag (sum over partitions).', labels: esm },
   sluice_offset_lag_max: { type: 'gauge', help: 'Kafka offset lag (max over partitions).', labels: esm },
   sluice_polling_errors_total: { type: 'counter', help: 'Errors reading from a source.', labels: esm },
+  sluice_stream_retries_total: {
+    type: 'counter',
+    help: 'Stream batches invoked again after a function error, partial failure, throttle or system error.',
+    labels: esm,
+  },
+  sluice_shard_state: {
+    type: 'gauge',
+    help: 'Owned shards by state: running, retrying (backing off after a failure), blocked (on-failure destination down).',
+    labels: [...esm, 'state'],
+  },
   // Async invocation.
   sluice_async_events_received_total: { type: 'counter', help: 'Async events queued.', labels: fn },
   sluice_async_event_age_milliseconds: {

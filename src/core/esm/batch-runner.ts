@@ -52,7 +52,13 @@ export interface BatchHooks {
   /** Tumbling windows: a response must carry `state` (STR-32). */
   requireState?: boolean;
   onState?(state: unknown): void;
+  /** The lane's health while this batch runs: retrying after a failure, blocked on the destination (metrics). */
+  onStatus?(status: LaneStatus): void;
 }
+
+/** running = making progress; retrying = backing off after a failed or throttled invoke; blocked = the on-failure
+ * destination refuses the records, so nothing later can be checkpointed (see discard). */
+export type LaneStatus = 'running' | 'retrying' | 'blocked';
 
 /** 'done' = every entry finished; 'stopped' = a stop interrupted it and unfinished entries stay unacknowledged. */
 export type BatchRunOutcome = 'done' | 'stopped';
@@ -104,6 +110,7 @@ export class BatchRunner {
         const retryAfterMs = result.kind === 'throttle' ? (result.retryAfterSeconds ?? 0) * 1000 : 0;
         const delay = Math.max(retryAfterMs, fullJitterBackoffMs(throttles, options.retryBackoff, ctx.rng));
         ctx.logger.debug({ shardId: ctx.shard.id, kind: result.kind, delay }, 'invoke not run; backing off');
+        this.retrying(hooks);
         await sleepQuietly(clock, delay, ctx.sleepSignal);
         continue;
       }
@@ -120,6 +127,7 @@ export class BatchRunner {
         piece.lastResponse = { statusCode: 200, executedVersion: '$LATEST' };
         if (parsed.kind === 'success') {
           hooks.onState?.(parsed.state);
+          hooks.onStatus?.('running');
           hooks.onDone(piece.entries);
           pieces.shift();
           continue;
@@ -163,12 +171,19 @@ export class BatchRunner {
       if (ok) pieces.shift();
       return ok;
     }
+    this.retrying(hooks);
     await sleepQuietly(
       this.ctx.clock,
       fullJitterBackoffMs(piece.attempts, options.retryBackoff, this.ctx.rng),
       this.ctx.sleepSignal,
     );
     return true;
+  }
+
+  /** Every re-invoke of records that were already tried (function error, partial failure, throttle) counts. */
+  private retrying(hooks: Pick<BatchHooks, 'onStatus'>): void {
+    this.ctx.metrics.inc(StreamMetric.retries, this.ctx.labels);
+    hooks.onStatus?.('retrying');
   }
 
   private async invoke(
@@ -212,7 +227,7 @@ export class BatchRunner {
     entries: readonly BatchEntry[],
     condition: StreamFailureCondition,
     piece: Pick<Piece, 'invokes' | 'lastRequestId' | 'lastResponse'>,
-    hooks: Pick<BatchHooks, 'onDone'>,
+    hooks: Pick<BatchHooks, 'onDone' | 'onStatus'>,
   ): Promise<boolean> {
     if (entries.length === 0) return true;
     const ctx = this.ctx;
@@ -231,6 +246,7 @@ export class BatchRunner {
       try {
         await destination.send(record, { functionName: ctx.options.functionName });
         ctx.metrics.inc(StreamMetric.onFailureDelivered, ctx.labels, entries.length);
+        hooks.onStatus?.('running');
         hooks.onDone(entries);
         return true;
       } catch (err) {
@@ -238,6 +254,7 @@ export class BatchRunner {
           function: ctx.options.functionName,
           destination_type: destinationType(destination.arn),
         });
+        hooks.onStatus?.('blocked');
         ctx.logger.warn({ err, shardId: ctx.shard.id, attempt }, 'on-failure destination delivery failed; retrying');
         if (ctx.isStopping() || ctx.signal.aborted) return false;
         await sleepQuietly(ctx.clock, fullJitterBackoffMs(attempt, ctx.options.retryBackoff, ctx.rng), ctx.sleepSignal);

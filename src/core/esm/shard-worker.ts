@@ -4,7 +4,7 @@ import type { ShardInfo, ShardReader, StartPosition, StreamRecord } from '../../
 import type { CheckpointStore } from '../../ports/state.js';
 import { isoTime } from '../records/stream-failure-record.js';
 import { fullJitterBackoffMs } from '../retry/backoff.js';
-import { BatchRunner, type BatchEntry, type BatchHooks, type RunnerContext } from './batch-runner.js';
+import { BatchRunner, type BatchEntry, type BatchHooks, type LaneStatus, type RunnerContext } from './batch-runner.js';
 import { CheckpointTracker } from './checkpoint-tracker.js';
 import { laneOf } from './lane-hash.js';
 import { sleepQuietly, Waker } from './sleep.js';
@@ -21,6 +21,8 @@ export interface ShardWorkerDeps extends Omit<RunnerContext, 'shard' | 'signal' 
   filter?: RecordMatcher;
   /** Records read and not yet checkpointed, for the backlog gauge. */
   onPending?(shardId: string, pending: number): void;
+  /** The shard's worst lane status changed (shard-state gauge). */
+  onStatus?(shardId: string, status: LaneStatus): void;
 }
 
 /** Tumbling-window state of one lane (STR-31..39). */
@@ -44,7 +46,10 @@ interface Lane {
   /** Set after an unexpected error, so the lane does not spin. */
   blockedUntil: number;
   window?: Window;
+  status: LaneStatus;
 }
+
+const STATUS_RANK: Record<LaneStatus, number> = { running: 0, retrying: 1, blocked: 2 };
 
 export type ShardWorkerResult = 'finished' | 'stopped';
 
@@ -66,6 +71,7 @@ export class ShardWorker {
   private unsaved: string | undefined;
   private lastRead: string | undefined;
   private endOfShard = false;
+  private reportedStatus: LaneStatus = 'running';
   private readonly log;
 
   constructor(
@@ -81,6 +87,7 @@ export class ShardWorker {
       firstQueuedAt: now,
       lastDoneAt: now,
       blockedUntil: 0,
+      status: 'running',
     }));
     this.log = deps.logger.child({ shardId: shard.id });
     this.runner = new BatchRunner({
@@ -174,15 +181,18 @@ export class ShardWorker {
 
   /**
    * How many more records may be read. Finished records behind a blocked lane (D-2) do not count, so other lanes
-   * keep flowing; only their positions are kept, up to a hard cap.
+   * keep flowing; only their positions are kept, up to a hard cap. While records wait, the next read waits until
+   * half the read-ahead is free: topping up a few records at a time costs one GetRecords per batch.
    */
   private room(): number {
-    return Math.min(this.readAhead() - this.tracker.unfinished, MAX_TRACKED - this.tracker.pending);
+    const room = Math.min(this.readAhead() - this.tracker.unfinished, MAX_TRACKED - this.tracker.pending);
+    return this.tracker.unfinished === 0 || room >= this.readAhead() / 2 ? room : 0;
   }
 
+  /** Records read ahead of the batches: ten batches per lane (at least), at most 20 000. */
   private readAhead(): number {
     const { batchSize } = this.deps.options;
-    return Math.max(2 * batchSize, Math.min(batchSize * this.lanes.length * 2, 20_000));
+    return Math.min(Math.max(2 * batchSize, batchSize * this.lanes.length * 10), 20_000);
   }
 
   private ingest(records: readonly StreamRecord[]): void {
@@ -279,6 +289,7 @@ export class ShardWorker {
       // STR-21: records before a rewind are checkpointed while the rest is still retried.
       void this.flush();
     };
+    const onStatus = (status: LaneStatus): void => this.setStatus(lane, status);
     const first = batch[0];
     const task = (async () => {
       try {
@@ -288,10 +299,10 @@ export class ShardWorker {
             batch,
             'MaximumPayloadSizeExceeded',
             { invokes: 0, lastResponse: null },
-            { onDone },
+            { onDone, onStatus },
           );
         } else {
-          await this.runner.run(batch, { onDone, ...hooks });
+          await this.runner.run(batch, { onDone, onStatus, ...hooks });
         }
       } catch (err) {
         // A bug or a throwing buildEvent: keep the records (order and checkpoint stay safe) and try again later.
@@ -301,6 +312,7 @@ export class ShardWorker {
         lane.blockedUntil = this.deps.clock.now() + fullJitterBackoffMs(1, this.deps.options.retryBackoff, () => 1);
       } finally {
         lane.busy = false;
+        this.setStatus(lane, 'running');
         lane.lastDoneAt = this.deps.clock.now();
         lane.firstQueuedAt = lane.lastDoneAt;
         await this.flush();
@@ -371,7 +383,11 @@ export class ShardWorker {
     lane.busy = true;
     const task = (async () => {
       try {
-        const outcome = await this.runner.run([], { onDone: () => {}, eventExtras: this.windowExtras(w, true) });
+        const outcome = await this.runner.run([], {
+          onDone: () => {},
+          onStatus: (status) => this.setStatus(lane, status),
+          eventExtras: this.windowExtras(w, true),
+        });
         if (outcome === 'done') {
           // STR-34: checkpoint and drop the state once the final invoke succeeded.
           for (const e of w.entries) this.tracker.markDone(e.ordinal);
@@ -391,6 +407,18 @@ export class ShardWorker {
     })();
     this.inflight.add(task);
     void task.finally(() => this.inflight.delete(task));
+  }
+
+  /** Reports the shard's status as its worst lane's, only when it changes. */
+  private setStatus(lane: Lane, status: LaneStatus): void {
+    lane.status = status;
+    const worst = this.lanes.reduce<LaneStatus>(
+      (w, l) => (STATUS_RANK[l.status] > STATUS_RANK[w] ? l.status : w),
+      'running',
+    );
+    if (worst === this.reportedStatus) return;
+    this.reportedStatus = worst;
+    this.deps.onStatus?.(this.shard.id, worst);
   }
 
   /** Sleeps until the next read, batching deadline or window close, or until a batch finishes. */

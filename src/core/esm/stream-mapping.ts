@@ -8,6 +8,7 @@ import type { ShardInfo, StreamSource } from '../../ports/sources.js';
 import type { CheckpointStore, LeaseStore } from '../../ports/state.js';
 import type { Invoker } from '../invoke/types.js';
 import type { Rng } from '../retry/backoff.js';
+import type { LaneStatus } from './batch-runner.js';
 import { ShardWorker, type RecordMatcher, type ShardWorkerResult } from './shard-worker.js';
 import { Waker } from './sleep.js';
 import { StreamMetric } from './stream-metrics.js';
@@ -57,6 +58,8 @@ class StreamMappingImpl implements StreamMapping {
   private readonly finished = new Set<string>();
   private readonly pending = new Map<string, number>();
   private readonly iteratorAges = new Map<string, number>();
+  /** Owned shards by status (running unless a lane retries or is blocked); drives the shard-state gauge. */
+  private readonly statuses = new Map<string, LaneStatus>();
   private readonly waker = new Waker();
   private readonly stopSignal = new AbortController();
   private loopDone: Promise<void> = Promise.resolve();
@@ -92,6 +95,8 @@ class StreamMappingImpl implements StreamMapping {
     await Promise.all(all.map((r) => r.done));
     if (this.deps.leases) await this.deps.leases.release(this.instanceKey(), this.owner).catch(() => undefined);
     this.deps.metrics.set(StreamMetric.backlog, this.labels, 0);
+    this.statuses.clear();
+    this.reportStatuses();
   }
 
   private get period(): number {
@@ -145,7 +150,7 @@ class StreamMappingImpl implements StreamMapping {
 
   /**
    * KCL-style leases: renew what we hold (every ttl/3), notice losses, count instances by their presence lease,
-   * hold at most ceil(shards / instances), shed extras gracefully and take free or expired leases.
+   * hold this instance's share of the shards, shed extras gracefully and take free or expired leases.
    */
   private async balanceLeases(leases: LeaseStore, eligible: ShardInfo[]): Promise<void> {
     const me = this.owner;
@@ -161,10 +166,15 @@ class StreamMappingImpl implements StreamMapping {
       }
     }
     const owners = await leases.owners(`${this.deps.options.mappingId}/`);
-    const instances = new Set([me]);
+    const present = new Set([me]);
     const instancePrefix = `${this.deps.options.mappingId}/instance/`;
-    for (const [key, owner] of owners) if (key.startsWith(instancePrefix)) instances.add(owner);
-    const target = Math.ceil(eligible.length / instances.size);
+    for (const [key, owner] of owners) if (key.startsWith(instancePrefix)) present.add(owner);
+    // Every process computes the same split: floor(shards / instances) each, one more for the first
+    // `shards mod instances` instances by id. (A plain ceil lets 4 shards on 3 processes end 2/2/0.)
+    const instances = [...present].sort();
+    const target =
+      Math.floor(eligible.length / instances.length) +
+      (instances.indexOf(me) < eligible.length % instances.length ? 1 : 0);
     const held = [...this.running.entries()].filter(([, r]) => !r.leaving);
     for (const [id, r] of held.slice(target)) {
       this.log.info({ shardId: id, target }, 'shedding shard lease for balance');
@@ -226,6 +236,7 @@ class StreamMappingImpl implements StreamMapping {
         checkpoints: deps.checkpoints,
         filter: deps.filter,
         onPending: (id, n) => this.setPending(id, n),
+        onStatus: (id, status) => this.setStatus(id, status),
       },
       shard,
     );
@@ -244,6 +255,7 @@ class StreamMappingImpl implements StreamMapping {
       },
     );
     this.running.set(shard.id, entry);
+    this.setStatus(shard.id, 'running');
   }
 
   private async onWorkerExit(id: string, entry: RunningShard, result: ShardWorkerResult): Promise<void> {
@@ -251,6 +263,7 @@ class StreamMappingImpl implements StreamMapping {
     if (this.running.get(id) === entry) this.running.delete(id);
     this.setPending(id, 0);
     this.setIteratorAge(id, undefined);
+    if (!this.running.has(id)) this.setStatus(id, undefined);
     // The checkpoint is written before the lease goes, so the next owner resumes exactly there.
     if (this.deps.leases && !entry.lost) {
       await this.deps.leases.release(this.shardKey(id), this.owner).catch((err: unknown) => {
@@ -265,6 +278,19 @@ class StreamMappingImpl implements StreamMapping {
     if (ms === undefined) this.iteratorAges.delete(shardId);
     else this.iteratorAges.set(shardId, ms);
     this.deps.metrics.set(StreamMetric.iteratorAge, this.labels, Math.max(0, ...this.iteratorAges.values()));
+  }
+
+  private setStatus(shardId: string, status: LaneStatus | undefined): void {
+    if (status === undefined) this.statuses.delete(shardId);
+    else this.statuses.set(shardId, status);
+    this.reportStatuses();
+  }
+
+  private reportStatuses(): void {
+    const counts: Record<LaneStatus, number> = { running: 0, retrying: 0, blocked: 0 };
+    for (const s of this.statuses.values()) counts[s]++;
+    for (const state of Object.keys(counts) as LaneStatus[])
+      this.deps.metrics.set(StreamMetric.shardState, { ...this.labels, state }, counts[state]);
   }
 
   private setPending(shardId: string, n: number): void {

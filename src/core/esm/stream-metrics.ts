@@ -11,4 +11,7 @@ export const StreamMetric = {
   iteratorAge: 'sluice_iterator_age_milliseconds',
   backlog: 'sluice_backlog',
   pollingErrors: 'sluice_polling_errors_total',
+  retries: 'sluice_stream_retries_total',
+  /** Gauge {mapping, function, source, state}: how many shards are running, retrying or blocked. */
+  shardState: 'sluice_shard_state',
 } as const;

@@ -187,6 +187,22 @@ describe('stream engine over the Kinesis source (kinesalite)', () => {
     expect(third).toEqual(first);
   });
 
+  it('STR-9 a mapping stopped gracefully and started again resumes after its checkpoint: no replay, no gap', async () => {
+    const name = uniqueStreamName('engine-resume');
+    await createStream(admin, name, 2);
+    for (let i = 0; i < 10; i++) await put(name, `a${i}`, `key-${i}`);
+    const checkpoints = new MemoryCheckpointStore();
+    const first = new RecordingInvoker();
+    start(name, first, checkpoints);
+    await until('first 10', () => first.delivered().length >= 10);
+    await Promise.all(running.splice(0).map((m) => m.stop(1000)));
+    for (let i = 0; i < 10; i++) await put(name, `b${i}`, `key-${i}`);
+    const second = new RecordingInvoker();
+    start(name, second, checkpoints);
+    await until('next 10', () => second.delivered().length >= 10);
+    expect(second.delivered().map(text).sort()).toEqual(Array.from({ length: 10 }, (_v, i) => `b${i}`).sort());
+  });
+
   it('STR-40 finishes the split parent before reading its children', async () => {
     const name = uniqueStreamName('engine-split');
     await createStream(admin, name, 1);

@@ -59,6 +59,30 @@ describe('shard leases', () => {
     expect((await owners(store)).size).toBe(0);
   });
 
+  it('three mappings on four shards end up 2/1/1, not 2/2/0: every process works', async () => {
+    const clock = new SimClock();
+    const source = new FakeStreamSource(clock);
+    for (const id of shardIds) source.addShard(id);
+    const store = new MemoryStateStore({ clock });
+    const opts = { leaseTtlMs: 3000, shardDiscoveryIntervalMs: 1000 };
+    const hs = ['a', 'b', 'c'].map((instanceId) =>
+      harness({ ...opts, instanceId }, { clock, source, store, leases: true }),
+    );
+    // The first one alone takes every shard, then must give some up to the others.
+    await hs[0]!.mapping.start();
+    await clock.advance(1000);
+    for (const h of hs.slice(1)) await h.mapping.start();
+    let counts: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      await clock.advance(1000);
+      const held = [...(await owners(store)).values()];
+      counts = ['a', 'b', 'c'].map((o) => held.filter((h) => h === o).length);
+      if (counts.every((c) => c >= 1) && held.length === 4) break;
+    }
+    expect(counts).toEqual([2, 1, 1]);
+    for (const h of hs) await h.stop();
+  });
+
   it('takes over an expired lease of a crashed owner', async () => {
     const clock = new SimClock();
     const source = new FakeStreamSource(clock).addShard('s0');

@@ -235,8 +235,12 @@ export class RecordingMetrics implements Metrics {
     this.counters.set(name, (this.counters.get(name) ?? 0) + value);
   }
 
-  set(name: string, _labels: Labels, value: number): void {
+  /** Gauges by name and `state` label (sluice_shard_state). */
+  readonly states = new Map<string, number>();
+
+  set(name: string, labels: Labels, value: number): void {
     this.gauges.set(name, value);
+    if (labels.state !== undefined) this.states.set(`${name}:${labels.state}`, value);
   }
 
   observe(): void {}
