@@ -32,7 +32,14 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
 
   try {
     const state = openState(config);
-    stack.push({ name: 'state', stop: () => state.store.close() });
+    stack.push({
+      name: 'state',
+      // The async queue holds its own connection (Redis): left open, the process never exits.
+      stop: async () => {
+        await state.asyncQueue.close();
+        await state.store.close();
+      },
+    });
 
     const functions: Functions = buildFunctions(config, metrics, clock);
     stack.push({ name: 'runtimes', stop: () => functions.close() });

@@ -118,7 +118,10 @@ export function createRedisAsyncQueue(options: RedisAsyncQueueOptions): AsyncQue
     },
 
     async close() {
-      if (owned) await redis.quit();
+      if (!owned) return;
+      // QUIT waits in the offline queue while Redis is unreachable, so shutdown would hang: just drop it.
+      if (redis.status === 'ready') await redis.quit();
+      else redis.disconnect();
     },
   };
 }

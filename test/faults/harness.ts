@@ -194,8 +194,8 @@ export interface AuditInput {
   filtered?: Iterable<string>;
   /** Ids found in the on-failure destination (DLQ, OnFailure, failure-record ranges). */
   inDestination?: Iterable<string>;
-  /** Ids delivered to OnSuccess (async), counted as processed. */
-  onSuccess?: Iterable<string>;
+  /** What counts as processed when it is not "handled" (async: delivered to OnSuccess). */
+  processedIds?: Iterable<string>;
   /** When the fault was injected, and the pid that was killed (recovery = first record handled after it by another pid). */
   faultAtMs?: number;
   killedPid?: number;
@@ -220,8 +220,7 @@ export function audit(input: AuditInput): AuditRow {
   const produced = new Set(input.produced);
   const counts = new Map<string, number>();
   for (const h of input.handled) counts.set(h.id, (counts.get(h.id) ?? 0) + 1);
-  const processed = new Set([...counts.keys()].filter((id) => produced.has(id)));
-  for (const id of input.onSuccess ?? []) if (produced.has(id)) processed.add(id);
+  const processed = new Set([...(input.processedIds ?? counts.keys())].filter((id) => produced.has(id)));
   const filtered = new Set([...(input.filtered ?? [])].filter((id) => produced.has(id) && !processed.has(id)));
   const dest = new Set([...(input.inDestination ?? [])].filter((id) => produced.has(id)));
   const lostIds = [...produced].filter((id) => !processed.has(id) && !filtered.has(id) && !dest.has(id));
