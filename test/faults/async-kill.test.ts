@@ -52,14 +52,14 @@ it('ASY-8/ASY-9 SIGKILL mid-invocation, restart: every accepted event reaches On
   await load;
 
   const delivered = deliveries(sqs, onSuccess, onFailure);
-  await until(
+  const settledAtMs = await until(
     async () => {
       await delivered.poll();
-      return produced.every(delivered.has) ? true : undefined;
+      return produced.every(delivered.has) ? Date.now() : undefined;
     },
     'asyncClaimTtlSeconds' in claimTtl ? 45_000 : 110_000,
     'every event in OnSuccess or OnFailure',
-  ).catch(() => undefined);
+  ).catch(() => undefined); // the audit below names what is missing
 
   const handled = readRecords(log);
   const row = audit({
@@ -68,6 +68,7 @@ it('ASY-8/ASY-9 SIGKILL mid-invocation, restart: every accepted event reaches On
     handled,
     processedIds: delivered.ok,
     inDestination: delivered.failed,
+    settledAtMs,
     faultAtMs,
     killedPid,
     note: `20 ev/s; claim TTL ${'asyncClaimTtlSeconds' in claimTtl ? '5 s' : '60 s (default)'}`,

@@ -16,7 +16,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       const rows = readFileSync(file, 'utf8')
         .split('\n')
         .filter((l) => l.length > 0)
-        .map((l) => JSON.parse(l) as AuditRow);
+        .map((l) => JSON.parse(l) as AuditRow)
+        .sort((a, b) => a.scenario.localeCompare(b.scenario));
       const table = formatTable(rows);
       process.stdout.write(`\nfault-injection results (${new Date().toISOString()})\n${table}\n`);
       // SLUICE_FAULTS_TABLE=path keeps the markdown table, e.g. for docs/faults.md.

@@ -64,6 +64,7 @@ it('ERR-3/ERR-4/SQS-19 hang, exit, garbage and oversized responses: retried, the
     if (i % 2 === 1 && faults.length > 0) bodies.push(faults.shift()!);
   }
   bodies.push(...faults);
+  const startedAtMs = Date.now();
   for (let i = 0; i < bodies.length; i += 10) {
     await sqs.send(
       new SendMessageBatchCommand({
@@ -73,7 +74,11 @@ it('ERR-3/ERR-4/SQS-19 hang, exit, garbage and oversized responses: retried, the
     );
   }
 
-  await until(async () => ((await queueDepth(sqs, queue)) === 0 ? true : undefined), 60_000, 'queue emptied');
+  const settledAtMs = await until(
+    async () => ((await queueDepth(sqs, queue)) === 0 ? Date.now() : undefined),
+    60_000,
+    'queue emptied',
+  );
   const inDlq = (await drainQueue(sqs, dlq)).map((b) => (JSON.parse(b) as { id: string }).id);
   const handled = readRecords(log);
   const row = audit({
@@ -81,6 +86,8 @@ it('ERR-3/ERR-4/SQS-19 hang, exit, garbage and oversized responses: retried, the
     produced: bodies.map((b) => b.id),
     handled,
     inDestination: inDlq,
+    startedAtMs,
+    settledAtMs,
     note: 'ReportBatchItemFailures; visibility 3 s; DLQ maxReceiveCount 2',
   });
   expect(row.lostIds).toEqual([]);

@@ -199,6 +199,10 @@ export interface AuditInput {
   /** When the fault was injected, and the pid that was killed (recovery = first record handled after it by another pid). */
   faultAtMs?: number;
   killedPid?: number;
+  /** When the audit condition was first met: settled = this − faultAtMs (or − startedAtMs). */
+  settledAtMs?: number;
+  /** For scenarios without one fault moment: when the faulty input started. */
+  startedAtMs?: number;
   /** Free text for the notes column. */
   note?: string;
 }
@@ -212,6 +216,7 @@ export interface AuditRow {
   lost: number;
   duplicated: number;
   recoveryS: string;
+  settleS: string;
   lostIds: string[];
   note: string;
 }
@@ -234,6 +239,9 @@ export function audit(input: AuditInput): AuditRow {
     const first = Math.min(...after.map((h) => h.atMs));
     recoveryS = Number.isFinite(first) ? ((first - input.faultAtMs) / 1000).toFixed(1) : 'none';
   }
+  const from = input.faultAtMs ?? input.startedAtMs;
+  const settleS =
+    input.settledAtMs === undefined || from === undefined ? 'n/a' : ((input.settledAtMs - from) / 1000).toFixed(1);
   const row: AuditRow = {
     scenario: input.scenario,
     produced: produced.size,
@@ -243,6 +251,7 @@ export function audit(input: AuditInput): AuditRow {
     lost: lostIds.length,
     duplicated,
     recoveryS,
+    settleS,
     lostIds: lostIds.slice(0, 20),
     note: input.note ?? '',
   };
@@ -259,6 +268,7 @@ const COLUMNS: Array<[keyof AuditRow, string]> = [
   ['lost', 'lost'],
   ['duplicated', 'duplicated'],
   ['recoveryS', 'recovery (s)'],
+  ['settleS', 'settled (s)'],
   ['note', 'notes'],
 ];
 

@@ -70,6 +70,7 @@ it('STR-14/STR-17/STR-27 non-JSON and poison records: bisected, then processed o
 
   // Each produced record is known by its sequence number, per shard.
   const produced = new Map<string, { shardId: string; kind: string }>();
+  const startedAtMs = Date.now();
   await steadyLoad(30, 150, async (i) => {
     const kind = i % 20 === 7 ? 'not-json' : i % 25 === 11 ? 'poison' : 'ok';
     const data = kind === 'not-json' ? `not json {${i}` : JSON.stringify({ i, kind });
@@ -91,16 +92,16 @@ it('STR-14/STR-17/STR-27 non-JSON and poison records: bisected, then processed o
     const handled = new Set(readRecords(log).map((h) => h.id));
     return [...produced].every(([seq, p]) => handled.has(seq) || inRanges(seq, p.shardId));
   };
-  await until(
+  const settledAtMs = await until(
     async () => {
       for (const b of await drainQueue(sqs, onFailure)) {
         ranges.push((JSON.parse(b) as { KinesisBatchInfo: BatchInfo }).KinesisBatchInfo);
       }
-      return accounted() ? true : undefined;
+      return accounted() ? Date.now() : undefined;
     },
     60_000,
     'every record processed or in OnFailure',
-  ).catch(() => undefined);
+  ).catch(() => undefined); // the audit below names what is missing
 
   const handled = readRecords(log);
   const inDestination = [...produced].filter(([seq, p]) => inRanges(seq, p.shardId)).map(([seq]) => seq);
@@ -109,6 +110,8 @@ it('STR-14/STR-17/STR-27 non-JSON and poison records: bisected, then processed o
     produced: produced.keys(),
     handled,
     inDestination,
+    startedAtMs,
+    settledAtMs,
     note: `2 shards; MaximumRetryAttempts 1; ${ranges.length} failure records`,
   });
   expect(row.lostIds).toEqual([]);

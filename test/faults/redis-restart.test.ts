@@ -1,7 +1,7 @@
 // Scenario f: the state broker restarts. The async queue lives in a PRIVATE redis-server (the shared one
 // must not be restarted); under steady Invoke load that Redis is SIGKILLed and started again on the same
-// port and data dir. While it is down, the Invoke API answers 5xx and the producer retries; afterwards
-// every accepted event must reach OnSuccess or OnFailure. Attempts whose completion could not be written
+// port and data dir. While it is down, Invoke requests wait in ioredis' offline queue (a long outage turns
+// them into 5xx, which the producer retries); afterwards every accepted event must reach OnSuccess or OnFailure. Attempts whose completion could not be written
 // run again after their claim expires (60 s unless `tuning.asyncClaimTtlSeconds` exists): duplicates.
 import { afterAll, expect, it } from 'vitest';
 import { closeClients, servers, sqsClient, uniqueName } from '../services/inject.js';
@@ -51,14 +51,14 @@ it('ASY-8 Redis (async queue) crashes and restarts under load: every accepted ev
   await load;
 
   const delivered = deliveries(sqs, onSuccess, onFailure);
-  await until(
+  const settledAtMs = await until(
     async () => {
       await delivered.poll();
-      return produced.every(delivered.has) ? true : undefined;
+      return produced.every(delivered.has) ? Date.now() : undefined;
     },
     'asyncClaimTtlSeconds' in claimTtl ? 45_000 : 110_000,
     'every event in OnSuccess or OnFailure',
-  ).catch(() => undefined);
+  ).catch(() => undefined); // the audit below names what is missing
 
   const row = audit({
     scenario: 'f. async: Redis (state) SIGKILL + restart under load',
@@ -66,6 +66,7 @@ it('ASY-8 Redis (async queue) crashes and restarts under load: every accepted ev
     handled: readRecords(log),
     processedIds: delivered.ok,
     inDestination: delivered.failed,
+    settledAtMs,
     faultAtMs: backAtMs,
     note: `private redis-server, AOF fsync always; ${outageMs / 1000} s outage; ${refused} submits refused and retried; recovery from Redis back up`,
   });

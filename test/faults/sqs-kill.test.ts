@@ -35,7 +35,7 @@ it('SQS-10/SQS-16 SIGKILL under load, restart: every message processed or filter
         Handler: 'handlers.sqsRecorder',
         CodeUri: FAULT_FIXTURES,
         Timeout: 2,
-        Environment: { Variables: { FAULTS_LOG: log, FAULTS_WORK_MS: '30' } },
+        Environment: { Variables: { FAULTS_LOG: log, FAULTS_WORK_MS: '200' } },
       },
     },
     eventSourceMappings: [
@@ -70,7 +70,11 @@ it('SQS-10/SQS-16 SIGKILL under load, restart: every message processed or filter
   await sluice.restart();
   await load;
 
-  await until(async () => ((await queueDepth(sqs, queue)) === 0 ? true : undefined), 45_000, 'queue drained');
+  const settledAtMs = await until(
+    async () => ((await queueDepth(sqs, queue)) === 0 ? Date.now() : undefined),
+    45_000,
+    'queue drained',
+  );
   const row = audit({
     scenario: 'a. SQS: SIGKILL sluice under load, restart',
     produced,
@@ -78,7 +82,8 @@ it('SQS-10/SQS-16 SIGKILL under load, restart: every message processed or filter
     filtered: skipped,
     faultAtMs,
     killedPid,
-    note: 'visibility 5 s; 40 msg/s',
+    settledAtMs,
+    note: 'visibility 5 s; 40 msg/s; handler records, then works 200 ms',
   });
   expect(row.lostIds).toEqual([]);
   expect(row.lost).toBe(0);
