@@ -118,10 +118,7 @@ export function createRedisAsyncQueue(options: RedisAsyncQueueOptions): AsyncQue
     },
 
     async close() {
-      if (!owned) return;
-      // QUIT waits in the offline queue while Redis is unreachable, so shutdown would hang: just drop it.
-      if (redis.status === 'ready') await redis.quit();
-      else redis.disconnect();
+      if (owned) await redis.quit();
     },
   };
 }

@@ -1,32 +1,39 @@
 // Regression: with state type redis, SIGTERM logged "sluice stopped" but the process never exited, because
-// the Redis async queue's connection was never closed. Drives the BUILT service (`npm run build` first).
+// stopping the app never closed the Redis async queue's connection. Checked in-process: after stop() no
+// connection of the app is left on the Redis server (CLIENT LIST, by the database the app selected).
 import { afterAll, expect, it } from 'vitest';
-import { FIXTURES, startService } from '../../e2e/service.js';
+import { startApp } from '../../../src/app/app.js';
+import { loadConfigText } from '../../../src/config/loader.js';
+import { createLogger } from '../../../src/observability/logger.js';
 import { closeClients, redis, servers } from '../../services/inject.js';
 
 afterAll(closeClients);
 
-/** An empty database, so the fixed `{sluice:async}` keys meet no other test's. */
-async function emptyDb(): Promise<number> {
-  const client = redis();
-  for (let db = 15; db >= 1; db--) {
-    await client.select(db);
-    if ((await client.dbsize()) === 0) return db;
+it('stop() closes the Redis connection of the async queue (state type redis), so the process can exit', async () => {
+  const admin = redis();
+  // An empty database: the fixed `{sluice:async}` keys meet no other test's, and its clients are the app's.
+  let db = 15;
+  for (; db >= 1; db--) {
+    await admin.select(db);
+    if ((await admin.dbsize()) === 0) break;
   }
-  throw new Error('no empty Redis database in 1..15');
-}
+  expect(db).toBeGreaterThan(0);
+  await admin.select(0);
+  const appClients = async () =>
+    String(await admin.call('CLIENT', 'LIST'))
+      .split('\n')
+      .filter((l) => l.includes(` db=${db} `)).length;
 
-it('stops and exits on SIGTERM with state type redis (the async queue connection is closed)', async () => {
-  const svc = await startService({
-    connections: { redis: { type: 'redis', url: `${servers().redis.url}/${await emptyDb()}` } },
-    state: { type: 'redis', connection: 'redis' },
-    functions: { echo: { Handler: 'functions.echo', CodeUri: FIXTURES } },
-  });
-  const exited = svc.stop();
-  const outcome = await Promise.race([
-    exited,
-    new Promise<string>((r) => setTimeout(() => r('still running after 15 s'), 15_000)),
-  ]);
-  if (outcome !== 0) svc.child.kill('SIGKILL');
-  expect(outcome).toBe(0);
+  const loaded = loadConfigText(
+    JSON.stringify({
+      server: { port: 0 },
+      connections: { redis: { type: 'redis', url: `${servers().redis.url}/${db}` } },
+      state: { type: 'redis', connection: 'redis' },
+    }),
+    'redis-state-shutdown.json',
+  );
+  const app = await startApp(loaded.config!, createLogger('silent'));
+  await expect.poll(appClients).toBeGreaterThan(0);
+  await app.stop('test');
+  await expect.poll(appClients).toBe(0);
 });
