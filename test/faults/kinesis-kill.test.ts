@@ -1,0 +1,100 @@
+// Scenario g: a Kinesis stream mapping under steady load; sluice is SIGKILLed and restarted. Stream checkpoints
+// are still kept in memory (state type redis holds only the async queue so far), so the restarted process starts
+// again from the mapping's StartingPosition: with TRIM_HORIZON it re-reads the stream (duplicates, nothing lost);
+// with LATEST it skips what was written while it was down — a known gap until checkpoints live in Redis, kept
+// here as an expected failure so it shows up when that is fixed.
+import { PutRecordCommand } from '@aws-sdk/client-kinesis';
+import { afterEach, expect, it } from 'vitest';
+import { createStream } from '../integration/kinesis/kinesalite.js';
+import { closeClients, kinesisClient, servers, uniqueName } from '../services/inject.js';
+import {
+  ACCOUNT,
+  CREDENTIALS,
+  FAULT_FIXTURES,
+  REGION,
+  Sluice,
+  audit,
+  readRecords,
+  recordLog,
+  steadyLoad,
+  until,
+} from './harness.js';
+
+let sluice: Sluice | undefined;
+afterEach(async () => {
+  await sluice?.stop();
+  sluice = undefined;
+  await closeClients();
+});
+
+async function killDuringLoad(startingPosition: 'TRIM_HORIZON' | 'LATEST') {
+  const kinesis = kinesisClient();
+  const streamName = uniqueName('faults-kkill');
+  await createStream(kinesis, streamName, 2);
+  const log = recordLog();
+  sluice = await Sluice.start({
+    connections: {
+      kinesis: { type: 'kinesis', endpoint: servers().kinesis.endpoint, region: REGION, credentials: CREDENTIALS },
+    },
+    tuning: { streamPollIntervalMs: 200 },
+    functions: {
+      naive: {
+        Handler: 'handlers.kinesisNaive',
+        CodeUri: FAULT_FIXTURES,
+        Environment: { Variables: { FAULTS_LOG: log } },
+      },
+    },
+    eventSourceMappings: [
+      {
+        FunctionName: 'naive',
+        EventSourceArn: `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/${streamName}`,
+        Connection: 'kinesis',
+        StartingPosition: startingPosition,
+        BatchSize: 10,
+      },
+    ],
+  });
+  const produced: string[] = [];
+  let faultAtMs = 0;
+  let killedPid = 0;
+  const load = steadyLoad(30, 150, async (i) => {
+    const out = await kinesis.send(
+      new PutRecordCommand({ StreamName: streamName, PartitionKey: `k${i}`, Data: Buffer.from(JSON.stringify({ i })) }),
+    );
+    produced.push(out.SequenceNumber!);
+  });
+  await until(() => (readRecords(log).length >= 40 ? true : undefined), 30_000, 'first records handled');
+  killedPid = sluice.pid;
+  faultAtMs = Date.now();
+  await sluice.kill();
+  await sluice.restart();
+  await load;
+  const settledAtMs = await until(
+    () => {
+      const handled = new Set(readRecords(log).map((h) => h.id));
+      return produced.every((s) => handled.has(s)) ? Date.now() : undefined;
+    },
+    20_000,
+    'every record handled',
+  ).catch(() => undefined); // the audit below names what is missing
+  return audit({
+    scenario: `g. Kinesis: SIGKILL sluice under load, restart (${startingPosition})`,
+    produced,
+    handled: readRecords(log),
+    faultAtMs,
+    killedPid,
+    settledAtMs,
+    note: '2 shards; 30 rec/s; checkpoints in memory: restart re-applies StartingPosition',
+  });
+}
+
+it('nothing lost (DESIGN principle 3): SIGKILL and restart with TRIM_HORIZON: the stream is re-read, nothing lost', async () => {
+  const row = await killDuringLoad('TRIM_HORIZON');
+  expect(row.lostIds).toEqual([]);
+  expect(row.lost).toBe(0);
+});
+
+it.fails('KNOWN GAP: SIGKILL and restart with LATEST skips records written while sluice was down', async () => {
+  const row = await killDuringLoad('LATEST');
+  expect(row.lost).toBe(0);
+});
