@@ -119,14 +119,22 @@ async function startOne(config: CompiledConfig, m: CompiledMapping, deps: Mappin
     throw new SluiceError('UnsupportedSource', `${connector.kind} has no stream source`);
   const source = connector.createStreamSource(
     m.eventSourceArn,
-    { mappingId: m.uuid, startingPosition: startPosition(m), consumerGroupId: m.consumerGroupId },
+    {
+      mappingId: m.uuid,
+      startingPosition: startPosition(m),
+      consumerGroupId: m.consumerGroupId,
+      functionName: m.functionName,
+      topics: m.topics,
+    },
     ctx,
   );
   const mapping = createStreamMapping({
     source,
     invoker: deps.invoker,
-    checkpoints: deps.state.checkpoints,
-    leases: deps.sharedState ? deps.state.leases : undefined,
+    // Kafka and Redis streams bring their own checkpoints (commits, XACK) and ownership (consumer groups);
+    // Kinesis and DynamoDB shards use the state store, with leases when several processes share it.
+    checkpoints: source.checkpoints ?? deps.state.checkpoints,
+    leases: source.checkpoints === undefined && deps.sharedState ? deps.state.leases : undefined,
     options: {
       mappingId: m.uuid,
       functionName: m.functionName,

@@ -6,6 +6,7 @@ import type { StateStore } from '../ports/state.js';
 import { createMemoryAsyncQueue } from '../state/async-memory.js';
 import { createRedisAsyncQueue } from '../state/async-redis.js';
 import { createMemoryStateStore } from '../state/memory.js';
+import { RedisStateStore } from '../state/redis.js';
 
 export interface OpenState {
   store: StateStore;
@@ -20,7 +21,9 @@ export function openState(config: CompiledConfig): OpenState {
   }
   const conn = config.state.connection === undefined ? undefined : config.connections[config.state.connection];
   if (conn?.type !== 'redis') throw new Error('state type redis needs a connection of type redis');
-  // Checkpoints and leases in Redis arrive with the Redis state store; until then they stay in memory.
-  const asyncQueue = createRedisAsyncQueue({ url: conn.url });
-  return { store: createMemoryStateStore(), asyncQueue, shared: false };
+  return {
+    store: new RedisStateStore({ url: conn.url }),
+    asyncQueue: createRedisAsyncQueue({ url: conn.url }),
+    shared: true,
+  };
 }

@@ -1,8 +1,6 @@
-// Scenario g: a Kinesis stream mapping under steady load; sluice is SIGKILLed and restarted. Stream checkpoints
-// are still kept in memory (state type redis holds only the async queue so far), so the restarted process starts
-// again from the mapping's StartingPosition: with TRIM_HORIZON it re-reads the stream (duplicates, nothing lost);
-// with LATEST it skips what was written while it was down — a known gap until checkpoints live in Redis, kept
-// here as an expected failure so it shows up when that is fixed.
+// Scenario g: a Kinesis stream mapping under steady load, with stream checkpoints in Redis; sluice is SIGKILLed
+// and restarted. The restarted process resumes after its last checkpoint (never from StartingPosition): with
+// TRIM_HORIZON or LATEST nothing is lost; records in flight at the kill are delivered again (duplicates).
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { afterEach, expect, it } from 'vitest';
 import { createStream } from '../integration/kinesis/kinesalite.js';
@@ -33,8 +31,11 @@ async function killDuringLoad(startingPosition: 'TRIM_HORIZON' | 'LATEST') {
   await createStream(kinesis, streamName, 2);
   const log = recordLog();
   sluice = await Sluice.start({
+    // Checkpoints in Redis survive the SIGKILL, so a restart resumes from them instead of StartingPosition.
+    state: { type: 'redis', connection: 'redis' },
     connections: {
       kinesis: { type: 'kinesis', endpoint: servers().kinesis.endpoint, region: REGION, credentials: CREDENTIALS },
+      redis: { type: 'redis', url: servers().redis.url },
     },
     tuning: { streamPollIntervalMs: 200 },
     functions: {
@@ -94,7 +95,7 @@ it('nothing lost (DESIGN principle 3): SIGKILL and restart with TRIM_HORIZON: th
   expect(row.lost).toBe(0);
 });
 
-it.fails('KNOWN GAP: SIGKILL and restart with LATEST skips records written while sluice was down', async () => {
+it('nothing lost: SIGKILL and restart with LATEST resumes from the Redis checkpoint, not from LATEST', async () => {
   const row = await killDuringLoad('LATEST');
   expect(row.lost).toBe(0);
 });
