@@ -157,6 +157,7 @@ async function startOne(config: CompiledConfig, m: CompiledMapping, deps: Mappin
         maxMs: config.tuning.throttleBackoffSeconds.max * 1000,
       },
       instanceId: deps.instanceId,
+      leaseTtlMs: config.tuning.streamLeaseTtlSeconds * 1000,
     },
     metrics: deps.metrics,
     clock: deps.clock,

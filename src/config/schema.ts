@@ -209,6 +209,13 @@ export const configSchema = z
           .default(60)
           .describe('How long a crashed process keeps its claimed async events before another process runs them.'),
         streamPollIntervalMs: int().min(0).default(1000).describe('STR-1/3 idle cadence, D-13.'),
+        streamLeaseTtlSeconds: z
+          .number()
+          .min(1)
+          .default(30)
+          .describe(
+            'Shard lease lifetime (state redis): how long a crashed process keeps its shards before others take them.',
+          ),
         sqsScaling: z
           .object({
             initial: int().min(1).default(5),
