@@ -14,7 +14,7 @@ import type { ConnectorContext } from '../ports/connector.js';
 import { SluiceError } from '../ports/errors.js';
 import type { Logger } from '../ports/logger.js';
 import type { Metrics } from '../ports/metrics.js';
-import type { StartPosition } from '../ports/sources.js';
+import type { StartPosition, StreamSource } from '../ports/sources.js';
 import type { StateStore } from '../ports/state.js';
 import { allConnectors, type Destinations } from './destinations.js';
 
@@ -150,7 +150,7 @@ async function startOne(config: CompiledConfig, m: CompiledMapping, deps: Mappin
       reportBatchItemFailures: m.reportBatchItemFailures,
       tumblingWindowMs: m.tumblingWindowMs,
       onFailure: m.onFailure === undefined ? undefined : deps.destinations.get(m.onFailure),
-      startingPosition: startPosition(m),
+      startingPosition: await durableStart(m, source, deps),
       pollIntervalMs: config.tuning.streamPollIntervalMs,
       retryBackoff: {
         baseMs: config.tuning.throttleBackoffSeconds.base * 1000,
@@ -172,6 +172,25 @@ async function startOne(config: CompiledConfig, m: CompiledMapping, deps: Mappin
       await source.close();
     },
   };
+}
+
+/** Sources whose shards can be opened AT_TIMESTAMP, so a LATEST start can be pinned to a moment. */
+const TIMESTAMP_KINDS = new Set(['kinesis', 'memory-stream']);
+const LATEST_START = '$latest-start';
+
+/**
+ * LATEST means "records after the mapping started", not "after whenever a shard happens to be opened": a shard
+ * that had no checkpoint yet when sluice crashed would otherwise skip what arrived while it was down. So the
+ * first start time is kept in the state store and shards without a checkpoint open AT_TIMESTAMP of it.
+ */
+async function durableStart(m: CompiledMapping, source: StreamSource, deps: MappingDeps): Promise<StartPosition> {
+  const configured = startPosition(m);
+  if (configured.type !== 'LATEST' || source.checkpoints !== undefined || !TIMESTAMP_KINDS.has(source.kind))
+    return configured;
+  const saved = await deps.state.checkpoints.get(m.uuid, LATEST_START);
+  const timestampMs = saved === undefined ? deps.clock.now() : Number(saved);
+  if (saved === undefined) await deps.state.checkpoints.set(m.uuid, LATEST_START, String(timestampMs));
+  return { type: 'AT_TIMESTAMP', timestampMs };
 }
 
 export async function startMappings(config: CompiledConfig, deps: MappingDeps): Promise<RunningMapping[]> {

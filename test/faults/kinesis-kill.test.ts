@@ -1,6 +1,6 @@
 // Scenario g: a Kinesis stream mapping under steady load, with stream checkpoints in Redis; sluice is SIGKILLed
 // and restarted. The restarted process resumes after its last checkpoint (never from StartingPosition): with
-// TRIM_HORIZON nothing is lost; records in flight at the kill are delivered again (duplicates). LATEST: see below.
+// TRIM_HORIZON or LATEST nothing is lost; records in flight at the kill are delivered again (duplicates).
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { afterEach, expect, it } from 'vitest';
 import { createStream } from '../integration/kinesis/kinesalite.js';
@@ -96,14 +96,10 @@ it('nothing lost (DESIGN principle 3): SIGKILL and restart with TRIM_HORIZON: th
   expect(row.lost).toBe(0);
 });
 
-// KNOWN GAP: a shard that had no record checkpointed yet when sluice was killed has no position in Redis, so the
-// restarted process opens it at LATEST again and skips what arrived meanwhile. Fix: persist the LATEST start time
-// (AT_TIMESTAMP) when a shard is first opened. Expected to fail until then; it may pass when every shard had a
-// checkpoint at the kill.
-it.fails(
-  'KNOWN GAP: SIGKILL before the first checkpoint of a shard, with LATEST, skips what arrived while down',
-  async () => {
-    const row = await killDuringLoad('LATEST');
-    expect(row.lost).toBe(0);
-  },
-);
+// Regression: a shard with no checkpoint yet at the kill used to be reopened at LATEST and skip what arrived while
+// sluice was down. LATEST is now pinned to the mapping's first start time, kept in Redis (src/app/mappings.ts).
+it('nothing lost: SIGKILL before the first checkpoint of a shard, with LATEST, resumes from the pinned start', async () => {
+  const row = await killDuringLoad('LATEST');
+  expect(row.lostIds).toEqual([]);
+  expect(row.lost).toBe(0);
+});
