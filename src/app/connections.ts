@@ -3,6 +3,7 @@
 // "redis"...) or, failing that, the only connection of that type (README: compatibility notes).
 import type { CompiledConfig } from '../config/compile.js';
 import type { Connection } from '../config/schema.js';
+import { CONNECTION_TYPE, sourceKindOf } from '../config/source-kind.js';
 import { SluiceError } from '../ports/errors.js';
 
 export function connectionForType(config: CompiledConfig, type: Connection['type']): Connection | undefined {
@@ -17,11 +18,8 @@ export function connectionForType(config: CompiledConfig, type: Connection['type
   return all[0];
 }
 
+/** The connection type an address needs, from the same address rules the config compiler uses. */
 export function connectionTypeOf(address: string): Connection['type'] | undefined {
-  if (address.startsWith('arn:aws:sqs:')) return 'sqs';
-  if (address.startsWith('arn:aws:kinesis:')) return 'kinesis';
-  if (address.startsWith('arn:aws:dynamodb:')) return 'dynamodb';
-  if (address.startsWith('kafka://')) return 'kafka';
-  if (address.startsWith('redis://')) return 'redis';
-  return undefined;
+  const kind = sourceKindOf(address, false);
+  return kind === undefined ? undefined : CONNECTION_TYPE[kind];
 }

@@ -6,7 +6,14 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Connection, ParsedConfig, ParsedFunction, ParsedMapping } from './schema.js';
 import { validateFilterCriteria } from '../core/filter/index.js';
-import { FILTER_KIND, isDestinationAddress, QUEUE_KINDS, sourceKindOf, type SourceKind } from './source-kind.js';
+import {
+  CONNECTION_TYPE,
+  FILTER_KIND,
+  isDestinationAddress,
+  QUEUE_KINDS,
+  sourceKindOf,
+  type SourceKind,
+} from './source-kind.js';
 import type { Problem } from './problems.js';
 
 export interface CompiledFunction {
@@ -105,16 +112,6 @@ const ALLOWED: Record<SourceKind, readonly string[]> = {
   ],
 };
 const KIND_SPECIFIC = new Set([...STREAM_FIELDS, ...ALLOWED.kafka, 'ScalingConfig']);
-const CONNECTION_TYPE: Record<SourceKind, Connection['type'] | undefined> = {
-  sqs: 'sqs',
-  kinesis: 'kinesis',
-  dynamodb: 'dynamodb',
-  kafka: 'kafka',
-  redis: 'redis',
-  'memory-queue': undefined,
-  'memory-stream': undefined,
-};
-
 export function functionArn(region: string, accountId: string, name: string): string {
   return `arn:aws:lambda:${region}:${accountId}:function:${name}`;
 }

@@ -1,5 +1,7 @@
 // Which kind of source an event source mapping reads, from its address (ARN or URI) and fields.
 
+import type { Connection } from './schema.js';
+
 export type SourceKind = 'sqs' | 'kinesis' | 'dynamodb' | 'kafka' | 'redis' | 'memory-queue' | 'memory-stream';
 
 /** How each source's data field is decoded for filtering (FLT-8..10); memory sources mimic SQS and Kinesis. */
@@ -11,6 +13,17 @@ export const FILTER_KIND: Record<SourceKind, 'sqs' | 'kinesis' | 'dynamodb' | 'k
   dynamodb: 'dynamodb',
   kafka: 'kafka',
   redis: 'generic',
+};
+
+/** The connection type that reaches each kind of source or destination (memory needs none). */
+export const CONNECTION_TYPE: Record<SourceKind, Connection['type'] | undefined> = {
+  sqs: 'sqs',
+  kinesis: 'kinesis',
+  dynamodb: 'dynamodb',
+  kafka: 'kafka',
+  redis: 'redis',
+  'memory-queue': undefined,
+  'memory-stream': undefined,
 };
 
 export const QUEUE_KINDS: ReadonlySet<SourceKind> = new Set(['sqs', 'memory-queue']);
