@@ -178,8 +178,8 @@ async function startOne(config: CompiledConfig, m: CompiledMapping, deps: Mappin
   };
 }
 
-/** Sources whose shards can be opened AT_TIMESTAMP, so a LATEST start can be pinned to a moment. */
-const TIMESTAMP_KINDS = new Set(['kinesis', 'memory-stream']);
+/** Sources whose shards can be opened AT_TIMESTAMP (DynamoDB's emulated), so a LATEST start can be pinned. */
+const TIMESTAMP_KINDS = new Set(['kinesis', 'dynamodb', 'memory-stream']);
 const LATEST_START = '$latest-start';
 
 /**
