@@ -215,7 +215,13 @@ export const configSchema = z
       .strict()
       .prefault({}),
     concurrency: z
-      .object({ accountLimit: int().min(1).default(1000).describe('CON-1.') })
+      .object({
+        accountLimit: int().min(1).default(1000).describe('CON-1.'),
+        requestsPerSecondPerConcurrency: int()
+          .min(0)
+          .default(10)
+          .describe('CON-1: invocations per second = this × concurrency (account, and reserved functions); 0 = off.'),
+      })
       .strict()
       .prefault({}),
     limits: z
