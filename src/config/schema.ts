@@ -211,7 +211,15 @@ export const configSchema = z
       .prefault({}),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     state: z
-      .object({ type: z.enum(['memory', 'redis']).default('memory'), connection: z.string().optional() })
+      .object({
+        type: z.enum(['memory', 'redis']).default('memory'),
+        connection: z.string().optional(),
+        keyPrefix: z
+          .string()
+          .regex(/^[\w.:-]+$/, 'letters, digits and . _ : - only')
+          .default('sluice')
+          .describe('Prefix of every Redis key sluice writes (checkpoints, leases, async queue): one per deployment.'),
+      })
       .strict()
       .prefault({}),
     concurrency: z
