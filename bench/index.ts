@@ -94,7 +94,8 @@ if (!values['no-write']) {
   process.stdout.write(`wrote ${RESULTS_DIR}/latest.json and ${RESULTS_DIR}/report.html\n`);
 }
 const failed = failedScenarios(results);
-if (failed.length > 0) process.stderr.write(`${failed.length} scenario(s) failed: ${failed.map((s) => s.id).join(', ')}\n`);
+if (failed.length > 0)
+  process.stderr.write(`${failed.length} scenario(s) failed: ${failed.map((s) => s.id).join(', ')}\n`);
 if (strays > 0) process.stderr.write(`${strays} unhandled rejection(s) during the run\n`);
 // Explicit exit: a failed scenario may have left sockets or timers open.
 process.exit(failed.length > 0 || strays > 0 ? 1 : 0);

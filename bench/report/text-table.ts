@@ -49,7 +49,9 @@ export function formatTable(results: BenchResults): string {
   const out = [line(HEADER), widths.map((w) => '-'.repeat(w)).join('  ')];
   out.push(...body.map(line));
   for (const s of results.scenarios.filter((x) => !x.ok)) {
-    out.push(`${s.id.padEnd(widths[0] ?? 0)}  FAILED after ${fmtDuration(s.durationMs)}: ${s.error ?? 'unknown error'}`);
+    out.push(
+      `${s.id.padEnd(widths[0] ?? 0)}  FAILED after ${fmtDuration(s.durationMs)}: ${s.error ?? 'unknown error'}`,
+    );
   }
   const m = results.machine;
   out.push(

@@ -22,8 +22,8 @@ import { dynamoDbEndpoint } from '../lib/servers.js';
 import { runStreamBench, type BenchStream, type StreamBenchConfig } from '../lib/stream-bench.js';
 import type { BenchContext, BenchRow, Scenario } from '../lib/types.js';
 
-const FULL: StreamBenchConfig = { total: 5_000, rounds: 4, batchSize: 100, pollMs: 100, rate: 200, latencySeconds: 4 };
-const QUICK: StreamBenchConfig = { total: 2_000, rounds: 2, batchSize: 100, pollMs: 100, rate: 200, latencySeconds: 2 };
+const FULL: StreamBenchConfig = { total: 10_000, rounds: 4, batchSize: 100, pollMs: 100, rate: 200, latencySeconds: 4 };
+const QUICK: StreamBenchConfig = { total: 4_000, rounds: 2, batchSize: 100, pollMs: 100, rate: 200, latencySeconds: 2 };
 /** BatchWriteItem's limit, and how many run at once while loading. */
 const WRITE_BATCH = 25;
 const WRITES_IN_FLIGHT = 8;
@@ -88,7 +88,7 @@ async function tableStream(ddb: DynamoDBClient, endpoint: string, label: string)
         );
         while (!stop.aborted && ShardIterator) {
           const out = await rawClient.send(new GetRecordsCommand({ ShardIterator, Limit: 1000 }));
-          for (const r of out.Records ?? []) onRecord(atOf(r.dynamodb as ImageWithAt | undefined));
+          for (const r of out.Records ?? []) onRecord(atOf(r.dynamodb));
           ShardIterator = out.NextShardIterator;
           if ((out.Records ?? []).length === 0) await systemClock.sleep(pollMs, stop);
         }

@@ -17,8 +17,15 @@ import { runStreamBench, type BenchStream, type StreamBenchConfig } from '../lib
 import type { BenchContext, BenchRow, Scenario } from '../lib/types.js';
 
 const SHARDS = 4;
-const FULL: StreamBenchConfig = { total: 10_000, rounds: 4, batchSize: 100, pollMs: 100, rate: 500, latencySeconds: 4 };
-const QUICK: StreamBenchConfig = { total: 4_000, rounds: 2, batchSize: 100, pollMs: 100, rate: 500, latencySeconds: 2 };
+const FULL: StreamBenchConfig = { total: 20_000, rounds: 4, batchSize: 100, pollMs: 100, rate: 500, latencySeconds: 4 };
+const QUICK: StreamBenchConfig = {
+  total: 10_000,
+  rounds: 2,
+  batchSize: 100,
+  pollMs: 100,
+  rate: 500,
+  latencySeconds: 2,
+};
 
 const writtenAt = (data: Uint8Array | string): number =>
   (JSON.parse(Buffer.from(data as Uint8Array).toString('utf8')) as { at: number }).at;
