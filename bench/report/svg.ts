@@ -20,11 +20,18 @@ export function niceTicks(max: number, count = 5, min = 0): number[] {
   return ticks;
 }
 
+/** Powers of ten around [min, max], for a log axis. */
+export function decadeTicks(min: number, max: number): number[] {
+  const ticks: number[] = [];
+  for (let e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++) ticks.push(10 ** e);
+  return ticks;
+}
+
 export function tickLabel(n: number): string {
   const a = Math.abs(n);
   if (a >= 1e6) return `${num(n / 1e6)}M`;
   if (a >= 1e3) return `${num(n / 1e3)}k`;
-  return a > 0 && a < 1 ? n.toPrecision(2) : num(n);
+  return a > 0 && a < 1 ? String(Number(n.toPrecision(2))) : num(n);
 }
 
 export interface Series {
@@ -48,7 +55,8 @@ export interface BarChartSpec {
   valueLabel?: (n: number) => string;
 }
 
-const FONT = 'font-family="system-ui, sans-serif" font-size="11"';
+const font = (size = 11): string => `font-family="system-ui, sans-serif" font-size="${size}"`;
+const FONT = font();
 
 function legend(series: Series[], x: number, y: number): string {
   let at = x;
@@ -80,7 +88,7 @@ export function barChart(spec: BarChartSpec): string {
   const parts: string[] = [
     `<svg class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img">`,
     `<title>${esc(spec.title)}</title>`,
-    `<text x="0" y="16" ${FONT} font-size="14" font-weight="600">${esc(spec.title)}</text>`,
+    `<text x="0" y="16" ${font(14)} font-weight="600">${esc(spec.title)}</text>`,
     legend(spec.series, labelW, 36),
   ];
   const plotBottom = top + spec.categories.length * groupH;
@@ -107,7 +115,7 @@ export function barChart(spec: BarChartSpec): string {
       parts.push(
         `<rect x="${labelW}" y="${y}" width="${w.toFixed(1)}" height="${barH - 2}" fill="${series?.color ?? '#888'}">` +
           `<title>${esc(`${c.label} — ${series?.name ?? ''}: ${fmt(v)}`)}</title></rect>`,
-        `<text x="${(labelW + w + 4).toFixed(1)}" y="${y + barH - 3}" ${FONT} font-size="9">${esc(fmt(v))}</text>`,
+        `<text x="${(labelW + w + 4).toFixed(1)}" y="${y + barH - 3}" ${font(9)}>${esc(fmt(v))}</text>`,
       );
     });
   });
@@ -144,16 +152,21 @@ export function lineChart(spec: LineChartSpec): string {
   const pts = spec.series.flatMap((s) => s.points).filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b));
   const xs = pts.map(([a]) => a);
   const ys = pts.map(([, b]) => b);
-  const xTicks = niceTicks(Math.max(...xs, 1), 6, Math.min(...xs, 0));
+  // x spanning decades (batch 1 … 10,000) reads better on a log axis.
+  const logX = xs.length > 0 && Math.min(...xs) > 0 && Math.max(...xs) / Math.min(...xs) >= 50;
+  const xTicks = logX
+    ? decadeTicks(Math.min(...xs), Math.max(...xs))
+    : niceTicks(Math.max(...xs, 1), 6, Math.min(...xs, 0));
   const yTicks = niceTicks(Math.max(...ys, 0));
-  const [x0, x1] = [xTicks[0] ?? 0, xTicks[xTicks.length - 1] ?? 1];
+  const scale = logX ? Math.log10 : (v: number) => v;
+  const [x0, x1] = [scale(xTicks[0] ?? 0), scale(xTicks[xTicks.length - 1] ?? 1)];
   const y1 = yTicks[yTicks.length - 1] ?? 1;
-  const px = (v: number) => left + ((v - x0) / (x1 - x0 || 1)) * (width - left - right);
+  const px = (v: number) => left + ((scale(v) - x0) / (x1 - x0 || 1)) * (width - left - right);
   const py = (v: number) => height - bottom - (v / (y1 || 1)) * (height - top - bottom);
   const parts: string[] = [
     `<svg class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img">`,
     `<title>${esc(spec.title)}</title>`,
-    `<text x="0" y="16" ${FONT} font-size="14" font-weight="600">${esc(spec.title)}</text>`,
+    `<text x="0" y="16" ${font(14)} font-weight="600">${esc(spec.title)}</text>`,
     legend(spec.series, left, 36),
   ];
   for (const t of yTicks) {
@@ -169,7 +182,7 @@ export function lineChart(spec: LineChartSpec): string {
   }
   parts.push(
     `<line x1="${left}" y1="${height - bottom}" x2="${width - right}" y2="${height - bottom}" stroke="#888"/>`,
-    `<text x="${(left + width - right) / 2}" y="${height - 10}" ${FONT} text-anchor="middle">${esc(spec.xLabel)}</text>`,
+    `<text x="${(left + width - right) / 2}" y="${height - 10}" ${FONT} text-anchor="middle">${esc(spec.xLabel)}${logX ? ' (log scale)' : ''}</text>`,
     `<text x="12" y="${(top + height - bottom) / 2}" ${FONT} text-anchor="middle" ` +
       `transform="rotate(-90 12 ${(top + height - bottom) / 2})">${esc(spec.yLabel)}</text>`,
   );

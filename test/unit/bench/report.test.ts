@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderHtml } from '../../../bench/report/html.js';
 import { buildResults, resultsJson, type BenchResults } from '../../../bench/report/results.js';
-import { niceTicks } from '../../../bench/report/svg.js';
+import { decadeTicks, niceTicks } from '../../../bench/report/svg.js';
 import { formatTable } from '../../../bench/report/text-table.js';
 import { machine, rows } from './fixtures.js';
 
@@ -117,12 +117,19 @@ describe('bench HTML report', () => {
     expect(html).toContain('target 0.9');
     // a line chart draws a path through its three points, x named after the param holding it
     expect(html).toMatch(/<path d="M[\d.]+,[\d.]+ L[\d.]+,[\d.]+ L[\d.]+,[\d.]+"/);
-    expect(html).toContain('>batchSize</text>');
+    expect(html).toContain('>batchSize (log scale)</text>'); // 1 … 100 spans decades
     // the ratio chart leaves out the scale curves and rows without a raw side
     const ratioSvg = html.slice(html.indexOf('<title>sluice / raw throughput'), html.indexOf('</svg>'));
     expect(ratioSvg).toContain('sqs: drain');
     expect(ratioSvg).not.toContain('scale-batch');
     expect(ratioSvg).not.toContain('filter:');
+  });
+
+  it('draws well-formed SVG: no attribute twice on one element', () => {
+    for (const tag of html.match(/<(svg|rect|text|line|path|circle)\b[^>]*>/g) ?? []) {
+      const names = [...tag.matchAll(/\s([\w-]+)="/g)].map((m) => m[1]);
+      expect(new Set(names).size, tag).toBe(names.length);
+    }
   });
 
   it('escapes text from rows and errors, and lists failed scenarios', () => {
@@ -137,5 +144,6 @@ describe('bench chart axes', () => {
     expect(niceTicks(4100)).toEqual([0, 1000, 2000, 3000, 4000, 5000]);
     expect(niceTicks(0.98)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
     expect(niceTicks(0)).toEqual([0, 1]);
+    expect(decadeTicks(1, 250)).toEqual([1, 10, 100, 1000]);
   });
 });
