@@ -39,7 +39,9 @@ function cells(row: ResultRow): string[] {
 
 export function formatTable(results: BenchResults): string {
   const body = results.rows.map(cells);
-  const all = [HEADER, ...body];
+  const failed = results.scenarios.filter((x) => !x.ok);
+  // failed ids share the group column
+  const all = [HEADER, ...body, ...failed.map((s) => [s.id])];
   const widths = HEADER.map((_, col) => Math.max(...all.map((r) => (r[col] ?? '').length)));
   const line = (r: string[]) =>
     r
@@ -48,7 +50,7 @@ export function formatTable(results: BenchResults): string {
       .trimEnd();
   const out = [line(HEADER), widths.map((w) => '-'.repeat(w)).join('  ')];
   out.push(...body.map(line));
-  for (const s of results.scenarios.filter((x) => !x.ok)) {
+  for (const s of failed) {
     out.push(
       `${s.id.padEnd(widths[0] ?? 0)}  FAILED after ${fmtDuration(s.durationMs)}: ${s.error ?? 'unknown error'}`,
     );
