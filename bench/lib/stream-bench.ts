@@ -138,7 +138,8 @@ async function throughput(kind: Kind, stream: BenchStream, cfg: StreamBenchConfi
   });
 }
 
-async function latency(kind: Kind, stream: BenchStream, cfg: StreamBenchConfig): Promise<number[]> {
+/** `keyBase` numbers the new records' keys after every earlier one, so each write is a new item (an INSERT). */
+async function latency(kind: Kind, stream: BenchStream, cfg: StreamBenchConfig, keyBase: number): Promise<number[]> {
   const lat: number[] = [];
   const c = await consumer(kind, stream, 'LATEST', (at) => lat.push(Date.now() - at), cfg);
   try {
@@ -148,7 +149,7 @@ async function latency(kind: Kind, stream: BenchStream, cfg: StreamBenchConfig):
     const want = perTick * 10 * cfg.latencySeconds;
     for (let sent = 0; sent < want; sent += perTick) {
       const tick = Date.now();
-      await stream.write(perTick, sent);
+      await stream.write(perTick, keyBase + sent);
       await sleep(Math.max(0, 100 - (Date.now() - tick)));
     }
     const deadline = Date.now() + 10_000;
@@ -161,8 +162,9 @@ async function latency(kind: Kind, stream: BenchStream, cfg: StreamBenchConfig):
 }
 
 /**
- * Runs both measurements. `create` makes a fresh stream per use: one pre-written for the throughput rounds, one per
- * latency run (so LATEST starts on an empty stream).
+ * Runs both measurements on one stream: the throughput rounds over `total` pre-written records, then the latency
+ * runs from LATEST, which start past them. One stream per run keeps the server small: DynamoDB Local's stream
+ * writes get slower with every stream it keeps (24 h, even for deleted tables).
  */
 export async function runStreamBench(
   ctx: BenchContext,
@@ -171,8 +173,9 @@ export async function runStreamBench(
 ): Promise<StreamBenchResult> {
   const rates: Record<Kind, number[]> = { raw: [], sluice: [] };
   const meters: Record<Kind, CostMeter> = { raw: new CostMeter(), sluice: new CostMeter() };
+  const lat: Record<Kind, number[]> = { raw: [], sluice: [] };
   ctx.progress(`writing ${cfg.total} records`);
-  const stream = await create('tput');
+  const stream = await create('bench');
   try {
     await stream.write(cfg.total, 0);
     for (let round = 0; round < cfg.rounds; round++) {
@@ -182,18 +185,12 @@ export async function runStreamBench(
         rates[kind].push(await throughput(kind, stream, cfg, meters[kind]));
       }
     }
+    for (const [i, kind] of (['raw', 'sluice'] as const).entries()) {
+      ctx.progress(`latency at ${cfg.rate}/s for ${cfg.latencySeconds} s: ${kind}`);
+      lat[kind] = await latency(kind, stream, cfg, cfg.total + i * cfg.rate * (cfg.latencySeconds + 1));
+    }
   } finally {
     await stream.destroy();
-  }
-  const lat: Record<Kind, number[]> = { raw: [], sluice: [] };
-  for (const kind of ['raw', 'sluice'] as const) {
-    ctx.progress(`latency at ${cfg.rate}/s for ${cfg.latencySeconds} s: ${kind}`);
-    const s = await create(`lat-${kind}`);
-    try {
-      lat[kind] = await latency(kind, s, cfg);
-    } finally {
-      await s.destroy();
-    }
   }
   const side = (kind: Kind): Side => ({
     throughput: median(rates[kind]),

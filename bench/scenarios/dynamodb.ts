@@ -22,8 +22,8 @@ import { dynamoDbEndpoint } from '../lib/servers.js';
 import { runStreamBench, type BenchStream, type StreamBenchConfig } from '../lib/stream-bench.js';
 import type { BenchContext, BenchRow, Scenario } from '../lib/types.js';
 
-const FULL: StreamBenchConfig = { total: 10_000, rounds: 4, batchSize: 100, pollMs: 100, rate: 200, latencySeconds: 4 };
-const QUICK: StreamBenchConfig = { total: 4_000, rounds: 2, batchSize: 100, pollMs: 100, rate: 200, latencySeconds: 2 };
+const FULL: StreamBenchConfig = { total: 4_000, rounds: 4, batchSize: 100, pollMs: 100, rate: 100, latencySeconds: 4 };
+const QUICK: StreamBenchConfig = { total: 1_500, rounds: 4, batchSize: 100, pollMs: 100, rate: 100, latencySeconds: 2 };
 /** BatchWriteItem's limit, and how many run at once while loading. */
 const WRITE_BATCH = 25;
 const WRITES_IN_FLIGHT = 8;

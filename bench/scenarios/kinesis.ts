@@ -93,7 +93,7 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
           rounds: cfg.rounds,
           batchSize: cfg.batchSize,
           pollMs: cfg.pollMs,
-          recordBytes: 126,
+          recordBytes: Buffer.byteLength(JSON.stringify({ at: Date.now(), pad: 'x'.repeat(100) })),
           latencyRate: cfg.rate,
           latencySeconds: cfg.latencySeconds,
         },

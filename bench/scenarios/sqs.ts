@@ -45,7 +45,7 @@ interface Config {
 }
 
 const FULL: Config = { n: 3000, rounds: 4, warmup: 1000, concurrency: 10, latencyN: 500, rate: 500 };
-const QUICK: Config = { n: 1500, rounds: 2, warmup: 300, concurrency: 10, latencyN: 300, rate: 300 };
+const QUICK: Config = { n: 1500, rounds: 3, warmup: 300, concurrency: 10, latencyN: 300, rate: 300 };
 
 type Kind = 'raw' | 'sluice';
 /** Called with the bodies of each batch the consumer hands to its "function"; undefined = leave them unparsed. */
