@@ -7,13 +7,13 @@ export const esc = (s: string): string =>
 
 const num = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(1));
 
-/** Round tick values from 0 (or min) to at least max: 1, 2, 5 × 10^k steps. */
+/** Round tick values from 0 (or min) to at least max: 1, 2, 2.5, 5 × 10^k steps. */
 export function niceTicks(max: number, count = 5, min = 0): number[] {
   const span = max - min;
   if (!(span > 0) || !Number.isFinite(span)) return [min, min + 1];
   const raw = span / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = ([1, 2, 5, 10].find((m) => m * mag >= raw) ?? 10) * mag;
+  const step = ([1, 2, 2.5, 5, 10].find((m) => m * mag >= raw) ?? 10) * mag;
   const start = Math.floor(min / step) * step;
   const ticks: number[] = [];
   for (let t = start; t < max + step * 0.999; t += step) ticks.push(Number(t.toPrecision(12)));

@@ -144,6 +144,7 @@ describe('bench chart axes', () => {
     expect(niceTicks(4100)).toEqual([0, 1000, 2000, 3000, 4000, 5000]);
     expect(niceTicks(0.98)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
     expect(niceTicks(0)).toEqual([0, 1]);
+    expect(niceTicks(10_708)).toEqual([0, 2500, 5000, 7500, 10_000, 12_500]);
     expect(decadeTicks(1, 250)).toEqual([1, 10, 100, 1000]);
   });
 });
