@@ -66,10 +66,12 @@ try {
 
 // Work a failed scenario left behind (a poller still running) must not end the run with an unhandled rejection.
 let strays = 0;
-process.on('unhandledRejection', (reason) => {
+const stray = (what: string) => (reason: unknown) => {
   strays++;
-  process.stderr.write(`\nunhandled rejection (left behind by a scenario): ${String(reason)}\n`);
-});
+  process.stderr.write(`\n${what} (left behind by a scenario): ${String(reason)}\n`);
+};
+process.on('unhandledRejection', stray('unhandled rejection'));
+process.on('uncaughtException', stray('uncaught exception'));
 
 const quick = values.quick;
 const started = new Date();
@@ -96,6 +98,6 @@ if (!values['no-write']) {
 const failed = failedScenarios(results);
 if (failed.length > 0)
   process.stderr.write(`${failed.length} scenario(s) failed: ${failed.map((s) => s.id).join(', ')}\n`);
-if (strays > 0) process.stderr.write(`${strays} unhandled rejection(s) during the run\n`);
+if (strays > 0) process.stderr.write(`${strays} stray error(s) during the run\n`);
 // Explicit exit: a failed scenario may have left sockets or timers open.
 process.exit(failed.length > 0 || strays > 0 ? 1 : 0);

@@ -46,9 +46,14 @@ export async function runScenarios(scenarios: Scenario[], opts: RunOptions): Pro
   for (const [i, s] of scenarios.entries()) {
     opts.progress.begin(i + 1, scenarios.length, s.id);
     const t0 = performance.now();
+    // A scenario that timed out may still be running: its later messages must not land on the next one's line.
+    let current = true;
+    const progress = (m: string) => {
+      if (current) opts.progress.message(m);
+    };
     try {
       const got = await withTimeout(
-        Promise.resolve().then(() => s.run({ quick: opts.quick, progress: (m) => opts.progress.message(m) })),
+        Promise.resolve().then(() => s.run({ quick: opts.quick, progress })),
         opts.timeoutMs,
         s.id,
       );
@@ -62,6 +67,8 @@ export async function runScenarios(scenarios: Scenario[], opts: RunOptions): Pro
       const error = message(err);
       outcomes.push({ id: s.id, title: s.title, ok: false, durationMs: Math.round(durationMs), rows: 0, error });
       opts.progress.end(false, error);
+    } finally {
+      current = false;
     }
   }
   opts.progress.close();

@@ -28,7 +28,15 @@ const throwing: Scenario = {
     throw new Error('sync throw');
   },
 };
-const hanging: Scenario = { id: 'hang', title: 'Hang', run: () => new Promise<BenchRow[]>(() => {}) };
+/** Never finishes, and keeps reporting progress after its time is up. */
+const hanging: Scenario = {
+  id: 'hang',
+  title: 'Hang',
+  run: (ctx) => {
+    setTimeout(() => ctx.progress('still here'), 80).unref();
+    return new Promise<BenchRow[]>(() => {});
+  },
+};
 
 function recorder() {
   const lines: string[] = [];
@@ -53,6 +61,8 @@ describe('bench runner', () => {
     ]);
     expect(lines).toContain('[1/5] sqs: working on sqs (0s)\n');
     expect(lines).toContain('[2/5] kafka: FAILED in 0s — no Kafka server\n');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(lines.join('')).not.toContain('still here');
   });
 
   it('selects by id or id family with --only, in the suite order, and rejects unknown ids', () => {
