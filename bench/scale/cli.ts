@@ -28,6 +28,9 @@ for (const scenario of scaleScenarios) {
         `${fmt(r.sluice.throughput)} ${r.unit}`.padEnd(24),
         r.sluice.cost ? `cpu ${fmt(r.sluice.cost.cpuPercent)}%  rss ${fmt(r.sluice.cost.rssMb)} MB` : '',
       ].join(' '),
+      `\n      ${Object.entries(r.params)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}`,
     );
 }
 if (json) console.log(JSON.stringify(all, null, 2));

@@ -3,6 +3,14 @@
 import type { Scenario } from '../lib/types.js';
 import { batchSizeScenario } from './batch-size.js';
 import { handlerMsScenario } from './handler-ms.js';
+import { idleMappingsScenario } from './idle-mappings.js';
+import { idleShardsScenario } from './idle-shards.js';
 import { shardsScenario } from './shards.js';
 
-export const scaleScenarios: Scenario[] = [batchSizeScenario, shardsScenario, handlerMsScenario];
+export const scaleScenarios: Scenario[] = [
+  batchSizeScenario,
+  shardsScenario,
+  handlerMsScenario,
+  idleShardsScenario,
+  idleMappingsScenario,
+];
