@@ -16,7 +16,7 @@ import { MemoryCheckpointStore } from '../../src/state/memory.js';
 export const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 
 interface ServersFile {
-  servers?: { redis?: { url?: string }; sqs?: { endpoint?: string } };
+  servers?: { redis?: { url?: string }; sqs?: { endpoint?: string }; kafka?: { brokers?: string[] } };
 }
 
 function serversFile(): ServersFile {
@@ -34,12 +34,21 @@ export const redisUrl = (): string | undefined => process.env.SLUICE_REDIS_URL |
 export const sqsEndpoint = (): string | undefined =>
   process.env.SLUICE_SQS_ENDPOINT || serversFile().servers?.sqs?.endpoint;
 
-const MARKER = Buffer.from('"eventID"');
+/** SLUICE_KAFKA_BROKERS (comma-separated), else the shared Kafka. */
+export function kafkaBrokers(): string[] | undefined {
+  const env = (process.env.SLUICE_KAFKA_BROKERS ?? '').split(',').filter(Boolean);
+  if (env.length > 0) return env;
+  const file = serversFile().servers?.kafka?.brokers;
+  return file !== undefined && file.length > 0 ? file : undefined;
+}
 
-/** Records in an event, without parsing it: every Kinesis-shaped and Redis record carries exactly one eventID. */
+// Every Kinesis-shaped and Redis record carries exactly one eventID; every Kafka record one timestampType.
+const MARKERS = [Buffer.from('"eventID"'), Buffer.from('"timestampType"')];
+
+/** Records in an event, counted without parsing it (a no-op handler should cost next to nothing). */
 export function countRecords(payload: Buffer): number {
   let n = 0;
-  for (let i = payload.indexOf(MARKER); i !== -1; i = payload.indexOf(MARKER, i + MARKER.length)) n++;
+  for (const m of MARKERS) for (let i = payload.indexOf(m); i !== -1; i = payload.indexOf(m, i + m.length)) n++;
   return n;
 }
 

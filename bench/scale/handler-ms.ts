@@ -16,7 +16,7 @@ export const handlerMsScenario: Scenario = {
   async run(ctx) {
     const rows: BenchRow[] = [];
     const total = ctx.quick ? 60_000 : 200_000;
-    const maxMs = ctx.quick ? 1500 : 5000;
+    const maxMs = ctx.quick ? 1000 : 5000;
     for (const factor of FACTORS)
       for (const sleepMs of DURATIONS) {
         ctx.progress(`scale-handler-ms: handler ${sleepMs} ms, ParallelizationFactor ${factor}`);

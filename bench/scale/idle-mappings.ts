@@ -16,8 +16,8 @@ type Kind = 'none' | 'memory-queue' | 'memory-stream' | 'sqs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BUILT = join(ROOT, 'dist/src/main.js');
-/** SQS long polls last 20 s: an idle window shorter than that would never see a poll cycle. */
-const SQS_WINDOW_MS = 22_000;
+/** SQS long polls last 20 s: a shorter idle window would never see a poll cycle. */
+const SQS_WINDOW_MS = { quick: 21_000, full: 25_000 };
 /** A fresh object each time: the AWS SDK annotates the credentials object it is given. */
 const dummyCredentials = () => ({ accessKeyId: 'x', secretAccessKey: 'x' });
 
@@ -152,8 +152,8 @@ export const idleMappingsScenario: Scenario = {
     }
     const service = existsSync(BUILT) ? 'dist/src/main.js' : 'src/main.ts via tsx (run npm run build for dist)';
     const counts = ctx.quick ? [100] : [10, 100];
-    const windowMs = ctx.quick ? 4000 : 10_000;
-    const settleMs = ctx.quick ? 1000 : 3000;
+    const windowMs = ctx.quick ? 3000 : 10_000;
+    const settleMs = ctx.quick ? 500 : 3000;
     const endpoint = sqsEndpoint();
     const points: Array<[Kind, number]> = [['none', 0]];
     for (const kind of ['memory-queue', 'memory-stream', 'sqs'] as const)
@@ -161,7 +161,7 @@ export const idleMappingsScenario: Scenario = {
     if (endpoint === undefined) ctx.progress('scale-idle-mappings: no ElasticMQ (SLUICE_SQS_ENDPOINT), SQS skipped');
     const rows: BenchRow[] = [];
     for (const [kind, count] of points) {
-      const window = kind === 'sqs' ? Math.max(windowMs, SQS_WINDOW_MS) : windowMs;
+      const window = kind === 'sqs' ? SQS_WINDOW_MS[ctx.quick ? 'quick' : 'full'] : windowMs;
       ctx.progress(`scale-idle-mappings: ${count} ${kind} mappings, ${window / 1000} s idle window (${service})`);
       const run = randomUUID().slice(0, 8);
       const sqs = kind === 'sqs' && endpoint !== undefined ? sqsClient(endpoint) : undefined;

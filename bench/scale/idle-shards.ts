@@ -23,7 +23,7 @@ export const idleShardsScenario: Scenario = {
   async run(ctx) {
     const rows: BenchRow[] = [];
     const points = ctx.quick ? [1000, 5000] : [1000, 5000, 10_000];
-    const idleMs = ctx.quick ? 3000 : 10_000;
+    const idleMs = ctx.quick ? 2000 : 10_000;
     for (const shards of points) {
       ctx.progress(`scale-idle-shards: ${shards} idle shards, ${idleMs / 1000} s idle (child process)`);
       const r = await runChild<IdleShards>(

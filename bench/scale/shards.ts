@@ -8,16 +8,20 @@ import {
   countingInvoker,
   drain,
   filledMemoryStream,
+  kafkaBrokers,
   redisUrl,
   round,
   startMapping,
   streamOptions,
   warmUp,
 } from './common.js';
+import { preloadKafkaTopic } from './kafka.js';
 import { preloadRedisKeys } from './redis.js';
 
 const SHARDS = [1, 4, 16, 64];
 const BATCH = 100;
+/** Extra time allowed for the consumer group join before the first record. */
+const KAFKA_JOIN_MS = 15_000;
 
 export const shardsScenario: Scenario = {
   id: 'scale-shards',
@@ -46,14 +50,12 @@ export const shardsScenario: Scenario = {
       });
     }
     const url = redisUrl();
-    if (url === undefined) {
+    if (url === undefined)
       ctx.progress('scale-shards: no Redis (SLUICE_REDIS_URL or .services/servers.json), skipping the Redis curve');
-      return rows;
-    }
-    for (const shards of SHARDS) {
+    for (const shards of url === undefined ? [] : SHARDS) {
       const perKey = Math.ceil(total / shards);
       ctx.progress(`scale-shards: Redis, ${shards} stream keys × ${perKey} entries`);
-      const keys = await preloadRedisKeys(url, shards, perKey);
+      const keys = await preloadRedisKeys(url!, shards, perKey);
       try {
         const { value, cost } = await withCost(() =>
           drain(perKey * shards, maxMs, (on) =>
@@ -75,6 +77,39 @@ export const shardsScenario: Scenario = {
         });
       } finally {
         await keys.cleanup();
+      }
+    }
+    // Kafka (topic creation, group join) does not fit the quick budget: full runs only.
+    const brokers = ctx.quick ? undefined : kafkaBrokers();
+    if (brokers === undefined)
+      ctx.progress(
+        ctx.quick
+          ? 'scale-shards: Kafka partitions curve runs in full mode only'
+          : 'scale-shards: no Kafka (SLUICE_KAFKA_BROKERS or .services/servers.json), skipping the Kafka curve',
+      );
+    for (const partitions of brokers === undefined ? [] : SHARDS) {
+      ctx.progress(`scale-shards: Kafka, ${partitions} partitions, ${total} messages`);
+      const topic = await preloadKafkaTopic(brokers!, partitions, total);
+      try {
+        const { value, cost } = await withCost(() =>
+          drain(total, maxMs + KAFKA_JOIN_MS, (on) => {
+            const options = streamOptions({ batchSize: BATCH });
+            return [startMapping(topic.source(options.mappingId), countingInvoker(on), options)];
+          }),
+        );
+        rows.push({
+          group: 'scale-shards',
+          name: `Kafka, ${partitions} partitions`,
+          unit: 'records/s',
+          sluice: { throughput: round(value.rate), cost },
+          x: partitions,
+          params: { x: 'shards', source: 'kafka', batchSize: BATCH, records: value.handled, recordBytes: 100 },
+          notes:
+            'One mapping on a topic with N partitions on the shared Kafka (kafkajs consumer group, one member). ' +
+            'The time includes joining the consumer group (a few seconds), so short runs understate the rate.',
+        });
+      } finally {
+        await topic.cleanup();
       }
     }
     return rows;
