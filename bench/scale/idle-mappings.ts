@@ -12,7 +12,7 @@ import { CreateQueueCommand, DeleteQueueCommand, SQSClient } from '@aws-sdk/clie
 import type { BenchRow, Scenario } from '../lib/types.js';
 import { round, sqsEndpoint } from './common.js';
 
-type Kind = 'none' | 'memory-queue' | 'memory-stream' | 'sqs';
+export type IdleKind = 'none' | 'memory-queue' | 'memory-stream' | 'sqs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BUILT = join(ROOT, 'dist/src/main.js');
@@ -54,7 +54,7 @@ function freePort(): Promise<number> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function mappingsOf(kind: Kind, count: number, run: string, queues: string[]): unknown[] {
+function mappingsOf(kind: IdleKind, count: number, run: string, queues: string[]): unknown[] {
   return Array.from({ length: kind === 'none' ? 0 : count }, (_v, i) => {
     const base = { FunctionName: 'noop', BatchSize: 10 };
     if (kind === 'memory-queue') return { ...base, EventSourceArn: `memory://queue/idle-${run}-${i}` };
@@ -64,7 +64,15 @@ function mappingsOf(kind: Kind, count: number, run: string, queues: string[]): u
   });
 }
 
-function configOf(port: number, kind: Kind, count: number, run: string, queues: string[], endpoint?: string) {
+/** The generated service config: `count` idle mappings of one kind on a never-called HTTP function. */
+export function idleConfig(
+  port: number,
+  kind: IdleKind,
+  count: number,
+  run: string,
+  queues: string[],
+  endpoint?: string,
+) {
   return {
     region: 'us-east-1',
     accountId: '000000000000',
@@ -155,7 +163,7 @@ export const idleMappingsScenario: Scenario = {
     const windowMs = ctx.quick ? 3000 : 10_000;
     const settleMs = ctx.quick ? 500 : 3000;
     const endpoint = sqsEndpoint();
-    const points: Array<[Kind, number]> = [['none', 0]];
+    const points: Array<[IdleKind, number]> = [['none', 0]];
     for (const kind of ['memory-queue', 'memory-stream', 'sqs'] as const)
       for (const n of counts) if (kind !== 'sqs' || endpoint !== undefined) points.push([kind, n]);
     if (endpoint === undefined) ctx.progress('scale-idle-mappings: no ElasticMQ (SLUICE_SQS_ENDPOINT), SQS skipped');
@@ -173,7 +181,7 @@ export const idleMappingsScenario: Scenario = {
           if (QueueUrl !== undefined) urls.push(QueueUrl);
         }
         const port = await freePort();
-        const m = await measureService(configOf(port, kind, count, run, queues, endpoint), settleMs, window);
+        const m = await measureService(idleConfig(port, kind, count, run, queues, endpoint), settleMs, window);
         rows.push({
           group: 'scale-idle-mappings',
           name: kind === 'none' ? 'no mappings (baseline)' : `${count} idle ${kind} mappings`,
