@@ -151,7 +151,8 @@ export async function drain(
   const mappings = await start((n) => {
     handled += n;
     lastAt = performance.now();
-    if (handled >= expected) done();
+    // Also checked here: a source and handler that never leave the microtask queue starve the timer below.
+    if (handled >= expected || lastAt - t0 >= maxMs) done();
   });
   const timer = setTimeout(done, maxMs);
   await finished;
