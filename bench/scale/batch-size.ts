@@ -46,10 +46,17 @@ export const batchSizeScenario: Scenario = {
         unit: 'records/s',
         sluice: { throughput: round(value.rate), cost },
         x: batch,
-        params: { x: 'BatchSize', source: 'memory-stream', shards: 1, records: value.handled, recordBytes: 100 },
+        params: {
+          x: 'BatchSize',
+          series: 'memory stream (engine ceiling)',
+          source: 'memory-stream',
+          shards: 1,
+          records: value.handled,
+          recordBytes: 100,
+        },
         notes:
           'In-process memory stream: the engine ceiling (no broker, no network); handler counts records and returns. ' +
-          'The memory stream finds its read position by a linear scan, which weighs on BatchSize 1.',
+          'The memory stream finds its read position by a linear scan of the shard, so large backlogs cost it extra.',
       });
     }
     const url = redisUrl();
@@ -74,7 +81,14 @@ export const batchSizeScenario: Scenario = {
           unit: 'records/s',
           sluice: { throughput: round(value.rate), cost },
           x: batch,
-          params: { x: 'BatchSize', source: 'redis-streams', shards: 1, records: value.handled, recordBytes: 100 },
+          params: {
+            x: 'BatchSize',
+            series: 'Redis Streams',
+            source: 'redis-streams',
+            shards: 1,
+            records: value.handled,
+            recordBytes: 100,
+          },
           notes:
             'One Redis stream key on the shared Redis: XREADGROUP + XACK per batch through the Redis Streams connector.',
         });

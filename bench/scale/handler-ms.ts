@@ -39,6 +39,7 @@ export const handlerMsScenario: Scenario = {
           x: sleepMs,
           params: {
             x: 'handler ms',
+            series: `ParallelizationFactor ${factor}`,
             source: 'memory-stream',
             shards: SHARDS,
             batchSize: BATCH,

@@ -190,6 +190,7 @@ export const idleMappingsScenario: Scenario = {
           x: count,
           params: {
             x: 'idle mappings',
+            series: kind === 'none' ? 'baseline (no mappings)' : kind,
             source: kind,
             service,
             idleSeconds: round(m.windowMs / 1000, 1),

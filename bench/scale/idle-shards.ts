@@ -41,6 +41,7 @@ export const idleShardsScenario: Scenario = {
         x: shards,
         params: {
           x: 'idle shards',
+          series: 'memory stream',
           source: 'memory-stream',
           pollIntervalMs: POLL_MS,
           idleSeconds: round(r.idleMs / 1000, 1),

@@ -45,7 +45,14 @@ export const shardsScenario: Scenario = {
         unit: 'records/s',
         sluice: { throughput: round(value.rate), cost },
         x: shards,
-        params: { x: 'shards', source: 'memory-stream', batchSize: BATCH, records: value.handled, recordBytes: 100 },
+        params: {
+          x: 'shards',
+          series: 'memory stream (engine ceiling)',
+          source: 'memory-stream',
+          batchSize: BATCH,
+          records: value.handled,
+          recordBytes: 100,
+        },
         notes: 'One mapping, one shard worker per shard, in-process memory stream: the engine alone on one event loop.',
       });
     }
@@ -71,7 +78,14 @@ export const shardsScenario: Scenario = {
           unit: 'records/s',
           sluice: { throughput: round(value.rate), cost },
           x: shards,
-          params: { x: 'shards', source: 'redis-streams', batchSize: BATCH, records: value.handled, recordBytes: 100 },
+          params: {
+            x: 'shards',
+            series: 'Redis Streams (one key per shard)',
+            source: 'redis-streams',
+            batchSize: BATCH,
+            records: value.handled,
+            recordBytes: 100,
+          },
           notes:
             'A Redis stream is one shard: N keys, one mapping each, on the shared Redis (2 connections per mapping).',
         });
@@ -105,7 +119,14 @@ export const shardsScenario: Scenario = {
           unit: 'records/s',
           sluice: { throughput: round(value.rate), cost },
           x: partitions,
-          params: { x: 'shards', source: 'kafka', batchSize: BATCH, records: value.handled, recordBytes: 100 },
+          params: {
+            x: 'shards',
+            series: 'Kafka (partitions)',
+            source: 'kafka',
+            batchSize: BATCH,
+            records: value.handled,
+            recordBytes: 100,
+          },
           notes:
             'One mapping on a topic with N partitions on the shared Kafka (kafkajs consumer group, one member). ' +
             'The time includes joining the consumer group (a few seconds), so short runs understate the rate.',
