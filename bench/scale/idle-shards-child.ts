@@ -29,8 +29,17 @@ await warm.stop(100);
 await sleep(200);
 const before = settledMemory();
 const stream = new MemoryStream('idle', 'memory://stream/idle', { shards, retentionMs: 60_000, region: 'us-east-1' });
+// Count the idle polls (empty reads), to tell whether every shard keeps its poll cadence.
+let reads = 0;
+const source = stream.source();
+const open = source.open.bind(source);
+source.open = async (shard, from) => {
+  const reader = await open(shard, from);
+  const read = reader.read.bind(reader);
+  return { ...reader, read: (limit, signal) => (reads++, read(limit, signal)) };
+};
 const mapping = startMapping(
-  stream.source(),
+  source,
   countingInvoker(() => {}),
   streamOptions({ startingPosition: { type: 'LATEST' }, pollIntervalMs: pollMs }),
 );
@@ -38,8 +47,10 @@ const mapping = startMapping(
 await sleep(pollMs + 1000);
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
+const reads0 = reads;
 await sleep(idleMs);
 const cpu = process.cpuUsage(cpu0);
+const polls = reads - reads0;
 const wallMs = performance.now() - t0;
 const after = settledMemory();
 await mapping.stop(1000);
@@ -48,6 +59,8 @@ process.stdout.write(
     shards,
     idleMs: wallMs,
     cpuPercent: ((cpu.user + cpu.system) / 1000 / wallMs) * 100,
+    pollsPerSecond: (polls / wallMs) * 1000,
+    cpuMicrosPerPoll: polls > 0 ? (cpu.user + cpu.system) / polls : 0,
     rssBeforeMb: before.rss / 2 ** 20,
     rssAfterMb: after.rss / 2 ** 20,
     heapGrowthMb: (after.heap - before.heap) / 2 ** 20,

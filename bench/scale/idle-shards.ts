@@ -10,6 +10,8 @@ interface IdleShards {
   shards: number;
   idleMs: number;
   cpuPercent: number;
+  pollsPerSecond: number;
+  cpuMicrosPerPoll: number;
   rssBeforeMb: number;
   rssAfterMb: number;
   heapGrowthMb: number;
@@ -49,6 +51,9 @@ export const idleShardsScenario: Scenario = {
           heapGrowthMb: round(r.heapGrowthMb, 1),
           heapMbPer1000Shards: round(per1000(r.heapGrowthMb), 1),
           idleCpuPercent: round(r.cpuPercent, 1),
+          // shards / pollInterval when every shard keeps its cadence.
+          idlePollsPerSecond: round(r.pollsPerSecond),
+          cpuMicrosPerIdlePoll: round(r.cpuMicrosPerPoll),
         },
         notes:
           'One mapping, one shard worker per shard, no records. cost.cpuPercent is the child process over the idle ' +
