@@ -23,6 +23,7 @@ import {
   recordLog,
   type AuditRow,
 } from './harness.js';
+import { watchKafkaCommits, watchRedisAcks, type CommitWatch } from './commit-watch.js';
 import { PrivateBroker } from './private-broker.js';
 import { PrivateRedis } from './private-redis.js';
 import { allHandled, handledAtLeast, startLoad, type LoadPlan } from './restart-kit.js';
@@ -42,6 +43,8 @@ interface Case {
   load: Omit<LoadPlan, 'idPrefix'>;
   down: () => Promise<void>;
   up: () => Promise<void>;
+  /** Broker-side positions to check while it runs (Kafka commits, Redis acks). */
+  watch?: () => CommitWatch;
 }
 
 const recorderFn = (log: string, extra: object = {}) => ({
@@ -55,6 +58,7 @@ const recorderFn = (log: string, extra: object = {}) => ({
 async function outage(c: Case): Promise<AuditRow> {
   const sluice = await Sluice.start(c.config as Record<string, unknown>);
   cleanups.push(() => sluice.stop());
+  const commits = c.watch?.();
   // A first record handled before the load starts: the outage must hit a running mapping, not its start-up.
   await startLoad({ ...c.load, count: 1, idPrefix: 'warm' }).done;
   await handledAtLeast(c.log, 1, 90_000);
@@ -66,14 +70,19 @@ async function outage(c: Case): Promise<AuditRow> {
   const backAtMs = Date.now();
   await load.done;
   const settledAtMs = await allHandled(c.log, load.produced, 60_000);
+  const violations = await commits?.stop();
   const row = audit({
     scenario: c.scenario,
     produced: load.produced,
     handled: readRecords(c.log),
     faultAtMs: backAtMs,
     settledAtMs,
-    note: `${c.note}; ${OUTAGE_MS / 1000} s down + restart; ${load.retried()} sends retried while down; recovery from broker back up`,
+    note:
+      `${c.note}; ${OUTAGE_MS / 1000} s down + restart; ${load.retried()} sends retried while down; recovery from broker back up` +
+      (commits ? `; ${commits.samples()} samples of the committed position: none past an unhandled record` : ''),
   });
+  expect(violations ?? []).toEqual([]);
+  if (commits) expect(commits.samples()).toBeGreaterThan(0);
   expect(row.lostIds).toEqual([]);
   expect(row.lost).toBe(0);
   expect((await fetch(`${sluice.url}/healthz`)).status).toBe(200);
@@ -122,6 +131,11 @@ it('KAF-4 Kafka broker restarts under load (log dirs on disk): sluice reconnects
   const producer = kafka.producer({ retry: { retries: 0 } });
   await producer.connect();
   cleanups.push(() => producer.disconnect());
+  const watcher = kafka.admin();
+  await watcher.connect();
+  cleanups.push(() => watcher.disconnect());
+  const groupId = uniqueName('faults-group');
+  const sent = new Map<string, { partition: number; offset: number }>();
   const log = recordLog();
   await outage({
     scenario: 'h2. Kafka: broker restart under load',
@@ -145,11 +159,17 @@ it('KAF-4 Kafka broker restarts under load (log dirs on disk): sluice reconnects
       count: 200,
       perSecond: 20,
       send: async (id, i) => {
-        await producer.send({ topic, acks: -1, messages: [{ key: `k${i}`, value: JSON.stringify({ id }) }] });
+        const [meta] = await producer.send({
+          topic,
+          acks: -1,
+          messages: [{ key: `k${i}`, value: JSON.stringify({ id }) }],
+        });
+        sent.set(id, { partition: meta!.partition, offset: Number(meta!.baseOffset) });
       },
     },
     down: () => broker.down(),
     up: () => broker.up(),
+    watch: () => watchKafkaCommits(watcher, groupId, topic, sent, log),
   });
 });
 
@@ -258,6 +278,7 @@ it('Redis (Redis Streams source) crashes and restarts under load (AOF always): s
   client.on('error', () => undefined);
   cleanups.push(() => Promise.resolve(client.disconnect()));
   const key = uniqueName('faults-rs');
+  const sent = new Map<string, string>();
   const log = recordLog();
   await outage({
     scenario: 'h5. Redis Streams: Redis restart under load',
@@ -280,10 +301,11 @@ it('Redis (Redis Streams source) crashes and restarts under load (AOF always): s
       count: 200,
       perSecond: 20,
       send: async (id) => {
-        await client.xadd(key, '*', 'id', id);
+        sent.set(id, (await client.xadd(key, '*', 'id', id))!);
       },
     },
     down: () => redis.crash(),
     up: () => redis.up(),
+    watch: () => watchRedisAcks(client, key, sent, log),
   });
 });

@@ -23,6 +23,7 @@ import {
   sqsConnections,
   until,
 } from './harness.js';
+import { compareEntryIds } from './commit-watch.js';
 
 const MB = 1024 * 1024;
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -232,11 +233,6 @@ it('P-12 Redis Streams: an entry > 6 MB to OnFailure, binary / non-base64 fields
     sent.push({ id: id!, kind });
   }
   const entryIds = sent.map((s) => s.id);
-  const cmp = (a: string, b: string) => {
-    const [am = 0n, as = 0n] = a.split('-').map(BigInt);
-    const [bm = 0n, bs = 0n] = b.split('-').map(BigInt);
-    return am === bm ? Number(as - bs) : am < bm ? -1 : 1;
-  };
   const conditions: string[] = [];
   await settle(
     'j2. Redis Streams: entries > 6 MB, binary, not base64; filter on fields',
@@ -252,7 +248,7 @@ it('P-12 Redis Streams: an entry > 6 MB to OnFailure, binary / non-base64 fields
         };
         conditions.push(rec.requestContext.condition);
         const { startSequenceNumber: from, endSequenceNumber: to } = rec.RedisStreamBatchInfo;
-        for (const id of entryIds) if (cmp(id, from) >= 0 && cmp(id, to) <= 0) ids.add(id);
+        for (const id of entryIds) if (compareEntryIds(id, from) >= 0 && compareEntryIds(id, to) <= 0) ids.add(id);
       }
       return ids;
     },

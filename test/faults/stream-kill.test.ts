@@ -6,6 +6,7 @@
 import { logLevel } from 'kafkajs';
 import { afterEach, expect, it } from 'vitest';
 import { closeClients, kafka, redis, servers, uniqueName } from '../services/inject.js';
+import { watchKafkaCommits, watchRedisAcks, type CommitWatch } from './commit-watch.js';
 import { FAULT_FIXTURES, Sluice, audit, readRecords, recordLog, type AuditRow } from './harness.js';
 import { allHandled, handledAtLeast, startLoad, type LoadPlan } from './restart-kit.js';
 
@@ -22,9 +23,17 @@ const recorderFn = (log: string) => ({
   Environment: { Variables: { FAULTS_LOG: log, FAULTS_WORK_MS: '50' } },
 });
 
-async function killDuringLoad(scenario: string, note: string, log: string, config: object, load: LoadPlan) {
+async function killDuringLoad(
+  scenario: string,
+  note: string,
+  log: string,
+  config: object,
+  load: LoadPlan,
+  watch: () => CommitWatch,
+) {
   const sluice = await Sluice.start(config as Record<string, unknown>);
   cleanups.push(() => sluice.stop());
+  const commits = watch();
   await startLoad({ ...load, count: 1, idPrefix: 'warm' }).done;
   await handledAtLeast(log, 1, 90_000);
   const run = startLoad(load);
@@ -35,6 +44,7 @@ async function killDuringLoad(scenario: string, note: string, log: string, confi
   await sluice.restart();
   await run.done;
   const settledAtMs = await allHandled(log, run.produced, 60_000);
+  const violations = await commits.stop();
   const row: AuditRow = audit({
     scenario,
     produced: run.produced,
@@ -42,8 +52,10 @@ async function killDuringLoad(scenario: string, note: string, log: string, confi
     faultAtMs,
     killedPid,
     settledAtMs,
-    note,
+    note: `${note}; ${commits.samples()} samples of the committed position: none past an unhandled record`,
   });
+  expect(violations).toEqual([]);
+  expect(commits.samples()).toBeGreaterThan(0);
   expect(row.lostIds).toEqual([]);
   expect(row.lost).toBe(0);
   expect((await fetch(`${sluice.url}/healthz`)).status).toBe(200);
@@ -60,6 +72,11 @@ it('KAF-5 Kafka: SIGKILL sluice under load, restart: resumes from committed offs
   const producer = client.producer();
   await producer.connect();
   cleanups.push(() => producer.disconnect());
+  const watcher = client.admin();
+  await watcher.connect();
+  cleanups.push(() => watcher.disconnect());
+  const groupId = uniqueName('faults-group');
+  const sent = new Map<string, { partition: number; offset: number }>();
   const log = recordLog();
   await killDuringLoad(
     'i1. Kafka: SIGKILL sluice under load, restart',
@@ -75,7 +92,13 @@ it('KAF-5 Kafka: SIGKILL sluice under load, restart: resumes from committed offs
       },
       functions: { rec: recorderFn(log) },
       eventSourceMappings: [
-        { FunctionName: 'rec', Topics: [topic], Connection: 'kafka', StartingPosition: 'TRIM_HORIZON' },
+        {
+          FunctionName: 'rec',
+          Topics: [topic],
+          Connection: 'kafka',
+          StartingPosition: 'TRIM_HORIZON',
+          SelfManagedKafkaEventSourceConfig: { ConsumerGroupId: groupId },
+        },
       ],
     },
     {
@@ -83,15 +106,22 @@ it('KAF-5 Kafka: SIGKILL sluice under load, restart: resumes from committed offs
       perSecond: 30,
       idPrefix: 'k',
       send: async (id, i) => {
-        await producer.send({ topic, acks: -1, messages: [{ key: `k${i}`, value: JSON.stringify({ id }) }] });
+        const [meta] = await producer.send({
+          topic,
+          acks: -1,
+          messages: [{ key: `k${i}`, value: JSON.stringify({ id }) }],
+        });
+        sent.set(id, { partition: meta!.partition, offset: Number(meta!.baseOffset) });
       },
     },
+    () => watchKafkaCommits(watcher, groupId, topic, sent, log),
   );
 });
 
 it('Redis Streams: SIGKILL sluice under load, restart: pending entries re-read, lost = 0', async () => {
   const client = redis();
   const key = uniqueName('faults-rkill');
+  const sent = new Map<string, string>();
   const log = recordLog();
   await killDuringLoad(
     'i2. Redis Streams: SIGKILL sluice under load, restart',
@@ -123,8 +153,9 @@ it('Redis Streams: SIGKILL sluice under load, restart: pending entries re-read, 
       perSecond: 30,
       idPrefix: 'r',
       send: async (id) => {
-        await client.xadd(key, '*', 'id', id);
+        sent.set(id, (await client.xadd(key, '*', 'id', id))!);
       },
     },
+    () => watchRedisAcks(client, key, sent, log),
   );
 });
