@@ -101,6 +101,9 @@ export class Sluice {
     const timedOut = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
     const code = await Promise.race([svc.stop(), timedOut]);
     clearTimeout(timer);
+    // FAULTS_SLUICE_LOGS=dir keeps every stopped service's log lines, to see what a slow recovery waited on.
+    const keep = process.env.FAULTS_SLUICE_LOGS;
+    if (keep) appendFileSync(path.join(keep, `sluice-${this.port}.log`), `${svc.logs.join('\n')}\n`);
     if (code === 'timeout') {
       process.stdout.write(
         `\nsluice did not exit ${timeoutMs} ms after SIGTERM; last logs:\n${svc.logs.slice(-40).join('\n')}\n`,
