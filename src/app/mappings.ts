@@ -10,11 +10,11 @@ import { createStreamMapping } from '../core/esm/stream-mapping.js';
 import { RecordFilter } from '../core/filter/index.js';
 import type { Invoker } from '../core/invoke/types.js';
 import type { Clock } from '../ports/clock.js';
-import type { ConnectorContext } from '../ports/connector.js';
+import type { ConnectorContext, ConnectorDefinition } from '../ports/connector.js';
 import { SluiceError } from '../ports/errors.js';
 import type { Logger } from '../ports/logger.js';
 import type { Metrics } from '../ports/metrics.js';
-import type { StartPosition, StreamSource } from '../ports/sources.js';
+import type { Destination, StartPosition, StreamSource } from '../ports/sources.js';
 import type { StateStore } from '../ports/state.js';
 import { allConnectors, type Destinations } from './destinations.js';
 
@@ -117,6 +117,7 @@ async function startOne(config: CompiledConfig, m: CompiledMapping, deps: Mappin
 
   if (connector.createStreamSource === undefined)
     throw new SluiceError('UnsupportedSource', `${connector.kind} has no stream source`);
+  const onFailure = streamOnFailure(m, connector, ctx, deps);
   const source = connector.createStreamSource(
     m.eventSourceArn,
     {
@@ -149,7 +150,7 @@ async function startOne(config: CompiledConfig, m: CompiledMapping, deps: Mappin
       maximumRecordAgeMs: m.maximumRecordAgeMs,
       reportBatchItemFailures: m.reportBatchItemFailures,
       tumblingWindowMs: m.tumblingWindowMs,
-      onFailure: m.onFailure === undefined ? undefined : deps.destinations.get(m.onFailure),
+      onFailure: onFailure?.destination,
       startingPosition: await durableStart(m, source, deps),
       pollIntervalMs: config.tuning.streamPollIntervalMs,
       retryBackoff: {
@@ -170,8 +171,32 @@ async function startOne(config: CompiledConfig, m: CompiledMapping, deps: Mappin
     stop: async (graceMs) => {
       await mapping.stop(graceMs);
       await source.close();
+      await onFailure?.close();
     },
   };
+}
+
+/**
+ * KAF-16: a Kafka mapping's kafka:// on-failure topic lives in the mapping's own cluster (its connection or
+ * SelfManagedEventSource), and must not be a source topic (Lambda blocks that loop).
+ */
+function streamOnFailure(
+  m: CompiledMapping,
+  connector: ConnectorDefinition,
+  ctx: ConnectorContext,
+  deps: MappingDeps,
+): { destination: Destination; close(): Promise<void> } | undefined {
+  if (m.onFailure === undefined) return undefined;
+  if (m.kind !== 'kafka' || !m.onFailure.startsWith('kafka://') || connector.createDestination === undefined)
+    return { destination: deps.destinations.get(m.onFailure), close: () => Promise.resolve() };
+  const topic = m.onFailure.slice('kafka://'.length);
+  if (topic === m.eventSourceArn.slice('kafka://'.length) || (m.topics ?? []).includes(topic))
+    throw new SluiceError(
+      'InvalidConfig',
+      `mapping ${m.uuid}: the on-failure topic ${topic} is a source topic of the mapping (KAF-16)`,
+    );
+  const destination = connector.createDestination(m.onFailure, ctx);
+  return { destination, close: () => destination.close() };
 }
 
 /** Sources whose shards can be opened AT_TIMESTAMP, so a LATEST start can be pinned to a moment. */
