@@ -39,6 +39,18 @@ const kafkaConnection = z
       })
       .strict()
       .optional(),
+    consumer: z
+      .object({
+        sessionTimeoutMs: int().min(0).optional(),
+        heartbeatIntervalMs: int().min(0).optional(),
+        bufferRecords: int().min(0).optional(),
+        readWaitMs: int().min(0).optional(),
+        maxWaitTimeMs: int().min(0).optional(),
+        lagIntervalMs: int().min(0).optional().describe('Period of the OffsetLag gauges (KAF-19); 0 = off.'),
+      })
+      .strict()
+      .optional()
+      .describe('Consumer tuning of Kafka mappings (connectors/kafka/README.md).'),
   })
   .strict();
 
@@ -46,6 +58,21 @@ const redisConnection = z
   .object({
     type: z.literal('redis'),
     url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
+    consumerName: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Consumer name of this process in stream consumer groups; unique per process (default sluice-<hostname>).',
+      ),
+    partitionKeyField: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Entry field used as the lane key (ParallelizationFactor).'),
+    blockMs: int().min(0).optional(),
+    claimIdleMs: int().min(0).optional().describe('Pending entries idle this long are taken over (XAUTOCLAIM).'),
+    claimIntervalMs: int().min(0).optional(),
   })
   .strict();
 
