@@ -37,7 +37,7 @@ interface Call {
   ns: string[];
   fields: Array<Record<string, string>>;
 }
-type Reply = 'fail' | { response: unknown } | undefined;
+type Reply = 'fail' | 'throttle' | { response: unknown } | undefined;
 
 interface FailureRecord {
   requestContext: { functionArn: string; condition: string; approximateInvokeCount: number };
@@ -69,6 +69,8 @@ function invoker(calls: Call[], script: (records: REntry[], call: number) => Rep
         fields: Records.map((r) => r.redis.fields),
       });
       const reply = await script(Records, calls.length);
+      if (reply === 'throttle')
+        return { kind: 'throttle', reason: 'ReservedFunctionConcurrency', message: 'Rate exceeded' };
       if (reply === 'fail')
         return {
           kind: 'function-error',
@@ -266,6 +268,20 @@ describe('shared stream rules on Redis Streams (real redis-server)', () => {
       approximateArrivalOfFirstRecord: new Date(old).toISOString(),
       batchSize: 2,
     });
+  });
+
+  it('STR-12 throttles do not use MaximumRetryAttempts: the batch is retried until it runs', async () => {
+    const key = await stream(3);
+    const q = await sqsQueue();
+    const r = await run(key, (_recs, call) => (call <= 4 ? 'throttle' : undefined), {
+      batchSize: 3,
+      maxBatchingWindowMs: 200,
+      maximumRetryAttempts: 0,
+      onFailure: q.destination,
+    });
+    await drained(key, r.group, 3);
+    expect(r.calls.map((c) => c.ns)).toEqual(Array.from({ length: 5 }, () => ['0', '1', '2']));
+    expect(await q.receive()).toEqual([]);
   });
 
   it('STR-16/STR-17 BisectBatchOnFunctionError splits the batch, first half first, and isolates the bad entry', async () => {
