@@ -25,7 +25,7 @@ describe('SIGKILL of one of two sluice processes (Redis Streams, real redis-serv
       connections: {
         redis: { type: 'redis', url: servers().redis.url, consumerName, claimIdleMs: 2000, claimIntervalMs: 500 },
       },
-      functions: { r: fixtureFunction('redis', out) },
+      functions: { r: fixtureFunction('redisSlow', out) },
       eventSourceMappings: [
         {
           UUID: '6f0c8a52-4a0e-4d6b-9d35-0b2f8e1c7a11',
@@ -42,7 +42,9 @@ describe('SIGKILL of one of two sluice processes (Redis Streams, real redis-serv
     const b = await startService(config('proc-b'));
     services.push(b);
 
+    const group = 'sluice-6f0c8a52-4a0e-4d6b-9d35-0b2f8e1c7a11';
     let killedAt = -1;
+    const heldByA: string[] = [];
     for (let i = 0; i < TOTAL; i += 10) {
       const pipe = client.pipeline();
       for (let j = 0; j < 10; j++) pipe.xadd(key, '*', 'n', String(i + j));
@@ -50,20 +52,29 @@ describe('SIGKILL of one of two sluice processes (Redis Streams, real redis-serv
       if (i === TOTAL / 2) {
         a.child.kill('SIGKILL');
         killedAt = Date.now();
+        if (a.child.exitCode === null && a.child.signalCode === null) await new Promise((r) => a.child.once('exit', r));
+        // What the dead consumer held: delivered to it, never acknowledged. B must claim and handle these.
+        const held = (await client.xpending(key, group, '-', '+', 1000, 'proc-a')) as Array<[string]>;
+        for (const [id] of held) heldByA.push(...(await client.xrange(key, id, id)).map((e) => e[1][1]!));
       }
       await new Promise((r) => setTimeout(r, 20));
     }
     const seen = () => new Set(readInvocations(out).flatMap((x) => x.values));
     await until(() => Promise.resolve(seen().size === TOTAL ? true : undefined), 60_000);
-    const group = 'sluice-6f0c8a52-4a0e-4d6b-9d35-0b2f8e1c7a11';
     await until(async () => (((await client.xpending(key, group)) as [number])[0] === 0 ? true : undefined), 30_000);
     const all = readInvocations(out).flatMap((x) => x.values);
     const duplicates = all.length - new Set(all).size;
     const byA = readInvocations(out).filter((x) => x.pid === a.child.pid).length;
     const afterKill = readInvocations(out).filter((x) => x.pid === b.child.pid && x.at > killedAt).length;
     console.log(
-      `redis SIGKILL: ${TOTAL} entries, 0 lost, ${duplicates} handled twice (process A handled ${byA} batches)`,
+      `redis SIGKILL: ${TOTAL} entries, 0 lost, ${duplicates} handled twice, ${heldByA.length} held by the killed process (it handled ${byA} batches)`,
     );
+    const byB = new Set(
+      readInvocations(out)
+        .filter((x) => x.pid === b.child.pid)
+        .flatMap((x) => x.values),
+    );
+    expect(heldByA.filter((v) => !byB.has(v))).toEqual([]);
     expect(byA).toBeGreaterThan(0);
     expect(afterKill).toBeGreaterThan(0);
     expect(Array.from({ length: TOTAL }, (_, i) => String(i)).filter((v) => !seen().has(v))).toEqual([]);
