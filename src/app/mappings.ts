@@ -126,16 +126,20 @@ async function startOne(config: CompiledConfig, m: CompiledMapping, deps: Mappin
       consumerGroupId: m.consumerGroupId,
       functionName: m.functionName,
       topics: m.topics,
+      leased: deps.sharedState,
     },
     ctx,
   );
   const mapping = createStreamMapping({
     source,
     invoker: deps.invoker,
-    // Kafka and Redis streams bring their own checkpoints (commits, XACK) and ownership (consumer groups);
-    // Kinesis and DynamoDB shards use the state store, with leases when several processes share it.
+    // Kafka and Redis streams bring their own checkpoints (commits, XACK); Kafka also its ownership (the consumer
+    // group). Kinesis, DynamoDB and Redis stream keys are leased when several processes share the state store.
     checkpoints: source.checkpoints ?? deps.state.checkpoints,
-    leases: source.checkpoints === undefined && deps.sharedState ? deps.state.leases : undefined,
+    leases:
+      deps.sharedState && (source.checkpoints === undefined || source.leasedShards === true)
+        ? deps.state.leases
+        : undefined,
     options: {
       mappingId: m.uuid,
       functionName: m.functionName,
@@ -199,8 +203,8 @@ function streamOnFailure(
   return { destination, close: () => destination.close() };
 }
 
-/** Sources whose shards can be opened AT_TIMESTAMP, so a LATEST start can be pinned to a moment. */
-const TIMESTAMP_KINDS = new Set(['kinesis', 'memory-stream']);
+/** Sources whose shards can be opened AT_TIMESTAMP (DynamoDB's emulated), so a LATEST start can be pinned. */
+const TIMESTAMP_KINDS = new Set(['kinesis', 'dynamodb', 'memory-stream']);
 const LATEST_START = '$latest-start';
 
 /**

@@ -110,6 +110,12 @@ export interface StreamSource {
    * CheckpointStore the engine must use for them instead of the state store's.
    */
   readonly checkpoints?: CheckpointStore;
+  /**
+   * A source with its own checkpoints normally owns its shards too (Kafka's consumer group assigns partitions), so
+   * the engine holds no leases for it. A source that sets this still wants the engine's shard leases when several
+   * processes share the work: Redis stream keys get one owner at a time, which keeps each key in order.
+   */
+  readonly leasedShards?: boolean;
   /** Called when the set of shards changes (Kafka rebalance), so the engine need not wait for its next poll. */
   onShardsChanged?(listener: () => void): () => void;
   close(): Promise<void>;
