@@ -222,7 +222,27 @@ async function durableStart(m: CompiledMapping, source: StreamSource, deps: Mapp
   return { type: 'AT_TIMESTAMP', timestampMs };
 }
 
+/**
+ * KAF-5: a ConsumerGroupId is unique among Kafka mappings. Two mappings of one config in one group would split the
+ * partitions between them, each function seeing only part of the topic. (Several processes running the same
+ * config share a group on purpose: that is how they scale out.)
+ */
+function checkUniqueGroups(config: CompiledConfig): void {
+  const seen = new Map<string, string>();
+  for (const m of config.mappings) {
+    if (m.kind !== 'kafka' || m.consumerGroupId === undefined) continue;
+    const other = seen.get(m.consumerGroupId);
+    if (other !== undefined)
+      throw new SluiceError(
+        'InvalidConfig',
+        `mappings ${other} and ${m.uuid} use the same ConsumerGroupId "${m.consumerGroupId}" (KAF-5: unique per Kafka mapping)`,
+      );
+    seen.set(m.consumerGroupId, m.uuid);
+  }
+}
+
 export async function startMappings(config: CompiledConfig, deps: MappingDeps): Promise<RunningMapping[]> {
+  checkUniqueGroups(config);
   const running: RunningMapping[] = [];
   try {
     for (const m of config.mappings) {

@@ -30,6 +30,14 @@ async function start(config: object): Promise<Service> {
   return svc;
 }
 
+/** Starts a service expected to refuse its config; one that starts anyway is stopped after the test. */
+function startRefused(config: object): Promise<Service> {
+  return startService(config).then((svc) => {
+    services.push(svc);
+    return svc;
+  });
+}
+
 const handled = (file: string) => readInvocations(file).flatMap((i) => i.values);
 
 describe('Kafka rules through the service (real broker)', () => {
@@ -66,6 +74,22 @@ describe('Kafka rules through the service (real broker)', () => {
     await eventually(() => Promise.resolve(handled(out).length === 5 ? true : undefined), 30_000);
     expect(handled(out)).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(readInvocations(out)[0]!.eventSource).toBe('SelfManagedKafka');
+  });
+
+  it('KAF-5 two Kafka mappings of one config may not share a ConsumerGroupId', async () => {
+    const mapping = (topic: string) => ({
+      FunctionName: 'k',
+      Topics: [topic],
+      StartingPosition: 'LATEST',
+      SelfManagedEventSource: { Endpoints: { KAFKA_BOOTSTRAP_SERVERS: kafkaBrokers() } },
+      SelfManagedKafkaEventSourceConfig: { ConsumerGroupId: 'shared-group' },
+    });
+    await expect(
+      startRefused({
+        functions: { k: fixtureFunction('kafka', outFile()) },
+        eventSourceMappings: [mapping('topic-a'), mapping('topic-b')],
+      }),
+    ).rejects.toThrow(/same ConsumerGroupId \W*shared-group/);
   });
 
   it('KAF-8 BatchSize defaults to 100 and MaximumBatchingWindowInSeconds to 500 ms', async () => {
@@ -200,7 +224,7 @@ describe('Kafka rules through the service (real broker)', () => {
   it('KAF-16 a mapping whose kafka:// on-failure topic is its own source topic does not start', async () => {
     const topic = await createTopicWith(1);
     await expect(
-      startService({
+      startRefused({
         functions: { k: fixtureFunction('kafka', outFile()) },
         eventSourceMappings: [
           {
