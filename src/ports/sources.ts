@@ -96,6 +96,16 @@ export interface StreamSource {
    */
   failureBatchInfo?(shard: ShardInfo, records: readonly StreamRecord[]): Record<string, unknown>;
   /**
+   * The messages an on-failure destination at `destinationArn` gets in place of the one batch record
+   * `batchRecord`, or undefined to send `batchRecord` (KAF-18: a Kafka topic gets one message per record).
+   */
+  destinationRecords?(
+    destinationArn: string,
+    shard: ShardInfo,
+    records: readonly StreamRecord[],
+    batchRecord: Record<string, unknown>,
+  ): unknown[] | undefined;
+  /**
    * Sources that keep positions themselves (Kafka group offsets, Redis consumer-group acks) supply the
    * CheckpointStore the engine must use for them instead of the state store's.
    */
