@@ -270,8 +270,16 @@ function compileMapping(
       path: `${at}.FunctionName`,
       message: 'Kafka mappings need a function Timeout of at most 840 s (P-7)',
     });
-  if (kind === 'kafka' && m.Topics === undefined)
+  // kafka://<topic> names the topic itself; Topics, when also given, must agree with it.
+  const topicOfAddress = /^kafka:\/\/(.+)$/.exec(m.EventSourceArn ?? '')?.[1];
+  if (kind === 'kafka' && m.Topics === undefined && topicOfAddress === undefined)
     problems.push({ path: `${at}.Topics`, message: 'required for Kafka (exactly one topic)' });
+  if (
+    topicOfAddress !== undefined &&
+    m.Topics !== undefined &&
+    (m.Topics.length !== 1 || m.Topics[0] !== topicOfAddress)
+  )
+    problems.push({ path: `${at}.Topics`, message: `must be ["${topicOfAddress}"], the topic of ${m.EventSourceArn}` });
   const bootstrap = m.SelfManagedEventSource?.Endpoints.KAFKA_BOOTSTRAP_SERVERS;
   if (kind === 'kafka' && bootstrap === undefined && connection === undefined)
     problems.push({
@@ -309,7 +317,7 @@ function compileMapping(
     onFailure,
     maximumConcurrency: m.ScalingConfig?.MaximumConcurrency,
     fifo,
-    topics: m.Topics,
+    topics: m.Topics ?? (topicOfAddress === undefined ? undefined : [topicOfAddress]),
     bootstrapServers: bootstrap,
     consumerGroupId: m.SelfManagedKafkaEventSourceConfig?.ConsumerGroupId ?? (kind === 'kafka' ? uuid : undefined),
   };

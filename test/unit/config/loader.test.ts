@@ -198,6 +198,21 @@ describe('config loader', () => {
     ).toEqual(expect.arrayContaining(['connections.k.consumer.bufferRecords', 'connections.r.blockMs']));
   });
 
+  it('KAF-1 kafka://<topic> names the topic: Topics may be left out, and must agree when given', () => {
+    const mapping = (extra: Record<string, unknown>) => ({
+      connections: { k: { type: 'kafka', brokers: ['127.0.0.1:9092'] } },
+      functions: { f: fn },
+      eventSourceMappings: [
+        { FunctionName: 'f', EventSourceArn: 'kafka://orders', Connection: 'k', StartingPosition: 'LATEST', ...extra },
+      ],
+    });
+    const ok = load(mapping({}));
+    expect(ok.problems).toEqual([]);
+    expect(ok.config?.mappings[0]?.topics).toEqual(['orders']);
+    expect(paths(mapping({ Topics: ['other'] }))).toEqual(['eventSourceMappings[0].Topics']);
+    expect(load(mapping({ Topics: ['orders'] })).problems).toEqual([]);
+  });
+
   it('a Redis stream destination is one key: lists and patterns are refused', () => {
     const p = paths({
       connections: { r: { type: 'redis', url: 'redis://127.0.0.1:6379' } },
