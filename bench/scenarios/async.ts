@@ -1,5 +1,6 @@
 // Async invocation queue on Redis: sluice's engine (submit → Redis store → claim → no-op handler) against a raw
-// ioredis LPUSH/BRPOP loop on the same server, in the same run, alternating rounds. Three rows per run:
+// ioredis reliable-queue loop (LPUSH, BLMOVE to a processing list, LREM after handling: the same at-least-once
+// guarantee) on the same server, in the same run, alternating rounds. Three rows per run:
 //   accept   events enqueued with 100 in flight (sluice: engine.submit() resolved = where the Invoke API answers
 //            202; raw: LPUSH acknowledged)
 //   flood    the same events until the last reached the handler (sluice) or was popped (raw); latency =
@@ -142,11 +143,16 @@ async function benchRaw(url: string, cfg: Config): Promise<Result> {
   const producer = new Redis(url);
   const consumer = new Redis(url);
   const seen = arrivals();
+  const processing = `${key}:processing`;
   let popping = true;
+  // Redis' reliable-queue pattern, the raw loop with sluice's guarantee (an event survives a consumer crash):
+  // BLMOVE into a processing list, handle, then LREM it.
   const consume = (async () => {
     while (popping) {
-      const got = await consumer.brpop(key, 1);
-      if (got) seen.arrive((JSON.parse(got[1]) as { id: string }).id);
+      const got = await consumer.blmove(key, processing, 'RIGHT', 'LEFT', 1);
+      if (got === null) continue;
+      seen.arrive((JSON.parse(got) as { id: string }).id);
+      await consumer.lrem(processing, 1, got);
     }
   })();
   const body = payload.toString('base64');
@@ -162,7 +168,7 @@ async function benchRaw(url: string, cfg: Config): Promise<Result> {
   } finally {
     popping = false;
     await consume;
-    await producer.del(key);
+    await producer.del(key, processing);
     await producer.quit();
     await consumer.quit();
   }
@@ -186,7 +192,9 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
     cost: meters[kind].cost(),
   });
   const params = { events: cfg.events, idleSamples: cfg.idleSamples, rounds: cfg.rounds, inFlight: IN_FLIGHT };
-  const notes = 'Redis; raw = ioredis LPUSH → BRPOP; CPU/RSS cover the whole round of each side';
+  const notes =
+    'Redis; raw = ioredis LPUSH → BLMOVE to a processing list → LREM (reliable queue, at-least-once like sluice); ' +
+    'CPU/RSS cover the whole round of each side';
   return [
     {
       group: 'async',
