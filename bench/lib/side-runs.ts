@@ -1,5 +1,7 @@
 // The two measurements the Kafka and Redis scenarios make of each side (sluice, raw client): throughput over
 // preloaded records, and produce-to-handler latency at a steady rate. A side reports records reaching its handler.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { quantiles, withCost } from './measure.js';
 import type { Latency, ProcessCost } from './types.js';
 
@@ -90,7 +92,7 @@ export async function compareThroughput(
     for (const name of ['raw', 'sluice'] as const) {
       if (only && !only.includes(name)) continue;
       progress(`throughput round ${round + 1}/${rounds}, ${name}`);
-      const r = await measureThroughput(sides[name], total);
+      const r = await profiled(`${name}-${round + 1}`, () => measureThroughput(sides[name], total));
       out.rounds[name].push(r);
       if (r.rate > out.best[name].rate) out.best[name] = r;
     }
@@ -108,4 +110,21 @@ export function roundParams(c: Compared): Record<string, string> {
     rawCpuUsPerRecord: cpu(c.rounds.raw),
     sluiceCpuUsPerRecord: cpu(c.rounds.sluice),
   };
+}
+
+/** SLUICE_BENCH_CPU_PROFILE=<dir>: writes a V8 CPU profile of each throughput round there (open in DevTools). */
+async function profiled<T>(label: string, work: () => Promise<T>): Promise<T> {
+  const dir = process.env.SLUICE_BENCH_CPU_PROFILE;
+  if (!dir) return work();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(`${dir}/${label}-${process.pid}.cpuprofile`, JSON.stringify(profile));
+    session.disconnect();
+  }
 }
