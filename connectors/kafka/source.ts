@@ -56,6 +56,8 @@ export class KafkaStreamSource implements StreamSource {
   readonly kind = 'kafka';
   readonly arn: string;
   readonly checkpoints: CheckpointStore;
+  /** An empty read has already waited readWaitMs for records: read again at once (none when that wait is 0). */
+  readonly idlePollMs: number | undefined;
   private readonly partitions = new Map<number, PartitionState>();
   private readonly listeners = new Set<() => void>();
   private consumer: Consumer | undefined;
@@ -81,6 +83,7 @@ export class KafkaStreamSource implements StreamSource {
     this.capacity = Math.max(1, options.bufferRecords ?? DEFAULT_BUFFER);
     this.labels = { mapping: options.mappingId, function: options.functionName ?? '', source: 'kafka' };
     this.checkpoints = kafkaCheckpointsOf(this);
+    this.idlePollMs = (options.readWaitMs ?? DEFAULT_READ_WAIT_MS) > 0 ? 0 : undefined;
   }
 
   get topic(): string {

@@ -100,6 +100,12 @@ export interface StreamSource {
    * CheckpointStore the engine must use for them instead of the state store's.
    */
   readonly checkpoints?: CheckpointStore;
+  /**
+   * How long the engine waits after a read returned nothing, instead of the mapping's pollIntervalMs. Sources
+   * whose read already waits for records (Kafka's buffer, Redis' XREADGROUP BLOCK) say 0: sleeping on top of
+   * that wait delayed the first record after an idle moment by up to the whole interval.
+   */
+  readonly idlePollMs?: number;
   /** Called when the set of shards changes (Kafka rebalance), so the engine need not wait for its next poll. */
   onShardsChanged?(listener: () => void): () => void;
   close(): Promise<void>;

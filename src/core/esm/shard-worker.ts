@@ -139,7 +139,7 @@ export class ShardWorker {
             if (res.endOfShard) this.endOfShard = true;
             now = deps.clock.now();
             // No sleep while behind (DESIGN principle 4); idle cadence once caught up (STR-1, STR-3).
-            nextReadAt = res.records.length === 0 ? now + deps.options.pollIntervalMs : now;
+            nextReadAt = res.records.length === 0 ? now + (deps.source.idlePollMs ?? deps.options.pollIntervalMs) : now;
             // Not awaited: a slow checkpoint write (a Kafka commit queued behind a fetch) must not hold up reading.
             void this.flush();
           } catch (err) {
