@@ -41,6 +41,8 @@ export interface KafkaBenchParams {
   seconds: number;
   /** Only these sides (profiling one side); default both. */
   sides?: Array<'raw' | 'sluice'>;
+  /** sluice's idle poll after an empty read (default: the service's tuning.streamPollIntervalMs, 1000). */
+  pollIntervalMs?: number;
 }
 
 const FULL: KafkaBenchParams = {
@@ -56,7 +58,7 @@ const QUICK: KafkaBenchParams = { ...FULL, records: 20_000, rounds: 1, seconds: 
 /** Fetch long-poll of both consumers (sluice's connector default). */
 const MAX_WAIT_MS = 100;
 /** The service's default idle cadence (tuning.streamPollIntervalMs). */
-const POLL_MS = 1000;
+const DEFAULT_POLL_MS = 1000;
 const OFFSET_MARK = Buffer.from('"offset":');
 
 function kafkaOf(brokers: string[]): Kafka {
@@ -135,6 +137,7 @@ async function sluiceSide(
   brokers: string[],
   topic: string,
   batchSize: number,
+  pollIntervalMs: number,
   onRecords: OnRecords,
   timed: boolean,
 ): Promise<RunningSide> {
@@ -163,7 +166,7 @@ async function sluiceSide(
     mappingId,
     batchSize,
     maxBatchingWindowMs: 0,
-    pollIntervalMs: POLL_MS,
+    pollIntervalMs,
   });
   return { readyAt, stop: () => mapping.stop() };
 }
@@ -173,7 +176,7 @@ export async function runKafkaBench(ctx: BenchContext, p: KafkaBenchParams): Pro
   const kafka = kafkaOf(brokers);
   const sidesOn = (topic: string): Record<'raw' | 'sluice', StartSide> => ({
     raw: (on, timed) => rawSide(kafka, topic, p.batchSize, on, timed),
-    sluice: (on, timed) => sluiceSide(brokers, topic, p.batchSize, on, timed),
+    sluice: (on, timed) => sluiceSide(brokers, topic, p.batchSize, p.pollIntervalMs ?? DEFAULT_POLL_MS, on, timed),
   });
   const progress = (m: string) => ctx.progress(`kafka: ${m}`);
   const topic = `bench-${randomUUID()}`;

@@ -36,6 +36,8 @@ export interface RedisBenchParams {
   rate: number;
   seconds: number;
   sides?: Array<'raw' | 'sluice'>;
+  /** sluice's idle poll after an empty read (default: the service's tuning.streamPollIntervalMs, 1000). */
+  pollIntervalMs?: number;
 }
 
 const FULL: RedisBenchParams = {
@@ -51,7 +53,7 @@ const QUICK: RedisBenchParams = { ...FULL, entries: 20_000, rounds: 1, seconds: 
 /** XREADGROUP BLOCK of both sides (sluice's connector default). */
 const BLOCK_MS = 100;
 /** The service's default idle cadence (tuning.streamPollIntervalMs). */
-const POLL_MS = 1000;
+const DEFAULT_POLL_MS = 1000;
 const RECORD_MARK = Buffer.from('"eventID":');
 
 type RawEntry = [string, string[]];
@@ -125,6 +127,7 @@ async function sluiceSide(
   url: string,
   keys: string[],
   batchSize: number,
+  pollIntervalMs: number,
   on: OnRecords,
   timed: boolean,
 ): Promise<RunningSide> {
@@ -157,7 +160,7 @@ async function sluiceSide(
   const readyAt = process.hrtime.bigint();
   const mappings = await Promise.all(
     sources.map(({ mappingId, source }) =>
-      startNoopMapping(source, invoker, { mappingId, batchSize, maxBatchingWindowMs: 0, pollIntervalMs: POLL_MS }),
+      startNoopMapping(source, invoker, { mappingId, batchSize, maxBatchingWindowMs: 0, pollIntervalMs }),
     ),
   );
   return { readyAt, stop: async () => void (await Promise.all(mappings.map((m) => m.stop()))) };
@@ -170,7 +173,7 @@ async function runOne(ctx: BenchContext, p: RedisBenchParams): Promise<BenchRow>
   const progress = (m: string) => ctx.progress(`redis (${p.keys} key${p.keys > 1 ? 's' : ''}): ${m}`);
   const sidesOn = (keys: string[]): Record<'raw' | 'sluice', StartSide> => ({
     raw: (on, timed) => rawSide(url, keys, p.batchSize, on, timed),
-    sluice: (on, timed) => sluiceSide(url, keys, p.batchSize, on, timed),
+    sluice: (on, timed) => sluiceSide(url, keys, p.batchSize, p.pollIntervalMs ?? DEFAULT_POLL_MS, on, timed),
   });
   const keys = keysOf('bench');
   const made: string[] = [...keys];
