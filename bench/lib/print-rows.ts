@@ -17,6 +17,13 @@ export function printRows(rows: readonly BenchRow[]): void {
     if (ratio !== undefined) console.log(`  ratio sluice/raw ${ratio.toFixed(2)}`);
     const rounds = Object.entries(row.params).filter(([k]) => k.endsWith('Rates') || k.endsWith('PerRecord'));
     if (rounds.length > 0) console.log(`  rounds: ${rounds.map(([k, v]) => `${k} ${String(v)}`).join('   ')}`);
+    const sparse = row.params;
+    if (sparse.sparseRate !== undefined)
+      console.log(
+        `  sparse latency at ${String(sparse.sparseRate)} ${row.unit}: raw p50 ${String(sparse.rawSparseP50)} ms ` +
+          `p99 ${String(sparse.rawSparseP99)} ms   sluice p50 ${String(sparse.sluiceSparseP50)} ms ` +
+          `p99 ${String(sparse.sluiceSparseP99)} ms`,
+      );
     if (row.notes) console.log(`  ${row.notes}`);
   }
 }

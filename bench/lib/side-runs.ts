@@ -128,3 +128,18 @@ async function profiled<T>(label: string, work: () => Promise<T>): Promise<T> {
     session.disconnect();
   }
 }
+
+/** The sparse latency run: few records per second, so reads often come back empty first. */
+export const SPARSE_RATE = 20;
+export const SPARSE_SECONDS = 4;
+
+/** p50/p99 of the sparse latency run of both sides, for the row's params. */
+export function sparseParams(lat: { rawSparse: Latency; sluiceSparse: Latency }, rate: number): Record<string, number> {
+  return {
+    sparseRate: rate,
+    rawSparseP50: lat.rawSparse.p50,
+    rawSparseP99: lat.rawSparse.p99,
+    sluiceSparseP50: lat.sluiceSparse.p50,
+    sluiceSparseP99: lat.sluiceSparse.p99,
+  };
+}

@@ -22,6 +22,9 @@ import { countOf, noopInvoker, quiet, startNoopMapping } from '../lib/noop-strea
 import { kafkaBrokers } from '../lib/servers-kafka-redis.js';
 import {
   compareThroughput,
+  sparseParams,
+  SPARSE_RATE,
+  SPARSE_SECONDS,
   measureLatency,
   roundParams,
   type OnRecords,
@@ -41,6 +44,9 @@ export interface KafkaBenchParams {
   seconds: number;
   /** Only these sides (profiling one side); default both. */
   sides?: Array<'raw' | 'sluice'>;
+  /** A second, sparse latency run (records/s, seconds): what the first record after an idle moment waits. */
+  sparseRate?: number;
+  sparseSeconds?: number;
   /** sluice's idle poll after an empty read (default: the service's tuning.streamPollIntervalMs, 1000). */
   pollIntervalMs?: number;
 }
@@ -187,8 +193,26 @@ export async function runKafkaBench(ctx: BenchContext, p: KafkaBenchParams): Pro
     // Each round is a fresh consumer group over the same records.
     const tp = await compareThroughput(sidesOn(topic), p.records, p.rounds, progress, p.sides);
     const lat = {
-      raw: await latency(kafka, 'raw', sidesOn, p, progress),
-      sluice: await latency(kafka, 'sluice', sidesOn, p, progress),
+      raw: await latency(kafka, 'raw', sidesOn, p, progress, p.rate, p.seconds),
+      sluice: await latency(kafka, 'sluice', sidesOn, p, progress, p.rate, p.seconds),
+      rawSparse: await latency(
+        kafka,
+        'raw',
+        sidesOn,
+        p,
+        progress,
+        p.sparseRate ?? SPARSE_RATE,
+        p.sparseSeconds ?? SPARSE_SECONDS,
+      ),
+      sluiceSparse: await latency(
+        kafka,
+        'sluice',
+        sidesOn,
+        p,
+        progress,
+        p.sparseRate ?? SPARSE_RATE,
+        p.sparseSeconds ?? SPARSE_SECONDS,
+      ),
     };
     return [
       {
@@ -205,6 +229,7 @@ export async function runKafkaBench(ctx: BenchContext, p: KafkaBenchParams): Pro
           rounds: p.rounds,
           latencyRate: p.rate,
           latencySeconds: p.seconds,
+          ...sparseParams(lat, p.sparseRate ?? SPARSE_RATE),
           ...roundParams(tp),
         },
         notes:
@@ -225,9 +250,11 @@ async function latency(
   sidesOn: (topic: string) => Record<'raw' | 'sluice', StartSide>,
   p: KafkaBenchParams,
   progress: (m: string) => void,
+  rate: number,
+  seconds: number,
 ) {
   if (p.sides && !p.sides.includes(name)) return { p50: Number.NaN, p99: Number.NaN, samples: 0 };
-  progress(`latency at ${p.rate} records/s, ${name}`);
+  progress(`latency at ${rate} records/s, ${name}`);
   const topic = `bench-lat-${randomUUID()}`;
   await createTopic(kafka, topic, p.partitions);
   const producer = kafka.producer();
@@ -248,8 +275,8 @@ async function latency(
           })),
         });
       },
-      p.rate,
-      p.seconds,
+      rate,
+      seconds,
     );
   } finally {
     await producer.disconnect();

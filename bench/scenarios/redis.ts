@@ -18,6 +18,9 @@ import { countOf, noopInvoker, quiet, startNoopMapping } from '../lib/noop-strea
 import { redisUrl } from '../lib/servers-kafka-redis.js';
 import {
   compareThroughput,
+  sparseParams,
+  SPARSE_RATE,
+  SPARSE_SECONDS,
   measureLatency,
   roundParams,
   type OnRecords,
@@ -36,6 +39,9 @@ export interface RedisBenchParams {
   rate: number;
   seconds: number;
   sides?: Array<'raw' | 'sluice'>;
+  /** A second, sparse latency run (records/s, seconds): what the first record after an idle moment waits. */
+  sparseRate?: number;
+  sparseSeconds?: number;
   /** sluice's idle poll after an empty read (default: the service's tuning.streamPollIntervalMs, 1000). */
   pollIntervalMs?: number;
 }
@@ -182,9 +188,9 @@ async function runOne(ctx: BenchContext, p: RedisBenchParams): Promise<BenchRow>
     await preload(redis, keys, p);
     // Each round is a fresh consumer group over the same entries.
     const tp = await compareThroughput(sidesOn(keys), p.entries, p.rounds, progress, p.sides);
-    const latency = async (name: 'raw' | 'sluice') => {
+    const latency = async (name: 'raw' | 'sluice', rate = p.rate, seconds = p.seconds) => {
       if (p.sides && !p.sides.includes(name)) return { p50: Number.NaN, p99: Number.NaN, samples: 0 };
-      progress(`latency at ${p.rate} entries/s, ${name}`);
+      progress(`latency at ${rate} entries/s, ${name}`);
       const fresh = keysOf('bench-lat');
       made.push(...fresh);
       const body = 'x'.repeat(p.bodyBytes);
@@ -196,11 +202,17 @@ async function runOne(ctx: BenchContext, p: RedisBenchParams): Promise<BenchRow>
           for (let i = from; i < from + n; i++) pipe.xadd(fresh[i % fresh.length]!, '*', 'at', at, 'body', body);
           await pipe.exec();
         },
-        p.rate,
-        p.seconds,
+        rate,
+        seconds,
       );
     };
-    const lat = { raw: await latency('raw'), sluice: await latency('sluice') };
+    const sparse = [p.sparseRate ?? SPARSE_RATE, p.sparseSeconds ?? SPARSE_SECONDS] as const;
+    const lat = {
+      raw: await latency('raw'),
+      sluice: await latency('sluice'),
+      rawSparse: await latency('raw', ...sparse),
+      sluiceSparse: await latency('sluice', ...sparse),
+    };
     return {
       group: 'redis',
       name: `${p.keys} stream key${p.keys > 1 ? 's' : ''}, BatchSize ${p.batchSize}, ${p.bodyBytes} B body`,
@@ -216,6 +228,7 @@ async function runOne(ctx: BenchContext, p: RedisBenchParams): Promise<BenchRow>
         rounds: p.rounds,
         latencyRate: p.rate,
         latencySeconds: p.seconds,
+        ...sparseParams(lat, p.sparseRate ?? SPARSE_RATE),
         ...roundParams(tp),
       },
       notes:
