@@ -10,11 +10,20 @@ import type { StreamSource } from '../../src/ports/sources.js';
 
 export const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 
-/** Counts `needle` in `payload` without parsing it (one per record for a fixed event shape). */
-export function countOf(payload: Buffer, needle: Buffer): number {
-  let n = 0;
-  for (let at = payload.indexOf(needle); at >= 0; at = payload.indexOf(needle, at + needle.length)) n++;
-  return n;
+/**
+ * How many records the event handed to the function next holds, without the harness scanning or parsing the
+ * payload: the engine builds each event (source.buildEvent) right before it invokes, synchronously.
+ */
+export function countAtBuild(sources: readonly StreamSource[]): () => number {
+  let last = 0;
+  for (const source of sources) {
+    const build = source.buildEvent.bind(source);
+    source.buildEvent = (shard, records) => {
+      last = records.length;
+      return build(shard, records);
+    };
+  }
+  return () => last;
 }
 
 /** A function that does nothing and succeeds; `onEvent` sees the event bytes (the harness's counting). */

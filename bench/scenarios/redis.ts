@@ -5,8 +5,8 @@
 //     the source's CheckpointStore after each batch, as the service wires a Redis mapping (src/app/mappings.ts).
 //   raw: one loop per stream key on its own ioredis connection: XREADGROUP COUNT BatchSize BLOCK 100 '>', hand
 //     the entries to the same no-op handler, XACK them, repeat.
-// Both start from a consumer group created at 0; both count records cheaply (the raw side by array length,
-// sluice by scanning the event bytes for one marker per record) and parse only in the latency phase.
+// Both start from a consumer group created at 0. Counting costs neither side anything (the raw side takes the
+// array length, sluice the number of records the engine built the event from); only the latency phase parses.
 //   1. throughput: N entries preloaded over K keys, a fresh group reads them all; alternate rounds, best counts.
 //   2. latency: entries added at a steady rate (field `at` = add time) to fresh keys the consumer already reads;
 //      p50/p99 of handler time minus `at`.
@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { redisStreamsConnector, type RedisStreamSource } from '../../connectors/redis-streams/index.js';
 import { noopMetrics } from '../../src/ports/metrics.js';
-import { countOf, noopInvoker, quiet, startNoopMapping } from '../lib/noop-stream-mapping.js';
+import { countAtBuild, noopInvoker, quiet, startNoopMapping } from '../lib/noop-stream-mapping.js';
 import { redisUrl } from '../lib/servers-kafka-redis.js';
 import {
   compareThroughput,
@@ -60,7 +60,6 @@ const QUICK: RedisBenchParams = { ...FULL, entries: 20_000, rounds: 1, seconds: 
 const BLOCK_MS = 100;
 /** The service's default idle cadence (tuning.streamPollIntervalMs). */
 const DEFAULT_POLL_MS = 1000;
-const RECORD_MARK = Buffer.from('"eventID":');
 
 type RawEntry = [string, string[]];
 
@@ -137,14 +136,6 @@ async function sluiceSide(
   on: OnRecords,
   timed: boolean,
 ): Promise<RunningSide> {
-  const invoker = noopInvoker((payload) => {
-    if (!timed) return on(countOf(payload, RECORD_MARK));
-    const event = JSON.parse(payload.toString('utf8')) as { Records: Array<{ redis: { fields: { at: string } } }> };
-    on(
-      event.Records.length,
-      event.Records.map((r) => Number(r.redis.fields.at)),
-    );
-  });
   const group = `bench-sluice-${randomUUID()}`;
   const sources = keys.map((key) => {
     const mappingId = `${group}-${key}`;
@@ -160,6 +151,15 @@ async function sluiceSide(
       },
     ) as RedisStreamSource;
     return { mappingId, source };
+  });
+  const count = countAtBuild(sources.map((s) => s.source));
+  const invoker = noopInvoker((payload) => {
+    if (!timed) return on(count());
+    const event = JSON.parse(payload.toString('utf8')) as { Records: Array<{ redis: { fields: { at: string } } }> };
+    on(
+      event.Records.length,
+      event.Records.map((r) => Number(r.redis.fields.at)),
+    );
   });
   // The group exists (at 0) before the clock starts, as on the raw side; the engine's own XGROUP CREATE finds it.
   for (const { source } of sources) await source.ensureGroup({ type: 'TRIM_HORIZON' });
