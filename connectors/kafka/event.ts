@@ -117,9 +117,17 @@ export function buildKafkaEvent(
   clusterArn?: string,
 ): KafkaEvent {
   const grouped: Record<string, KafkaRecord[]> = {};
+  // A batch is normally one partition: look its group up again only when the partition changes.
+  let list: KafkaRecord[] | undefined;
+  let topic: string | undefined;
+  let partition: number | undefined;
   for (const r of records) {
     const rec = r.record as unknown as KafkaRecord;
-    (grouped[shardIdOf(rec.topic, rec.partition)] ??= []).push(rec);
+    if (list === undefined || rec.partition !== partition || rec.topic !== topic) {
+      ({ topic, partition } = rec);
+      list = grouped[shardIdOf(topic, partition)] ??= [];
+    }
+    list.push(rec);
   }
   // KAF-4: MSK says aws:kafka and names the cluster; self-managed Kafka has no ARN.
   return clusterArn === undefined
