@@ -19,7 +19,7 @@ import { kafkaConnector } from '../../connectors/kafka/index.js';
 import { noopMetrics } from '../../src/ports/metrics.js';
 import type { StreamSource } from '../../src/ports/sources.js';
 import { countAtBuild, noopInvoker, quiet, startNoopMapping } from '../lib/noop-stream-mapping.js';
-import { kafkaBrokers } from '../lib/servers-kafka-redis.js';
+import { kafkaBrokers } from '../lib/servers.js';
 import {
   compareThroughput,
   sparseParams,

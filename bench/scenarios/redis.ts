@@ -15,7 +15,7 @@ import { Redis } from 'ioredis';
 import { redisStreamsConnector, type RedisStreamSource } from '../../connectors/redis-streams/index.js';
 import { noopMetrics } from '../../src/ports/metrics.js';
 import { countAtBuild, noopInvoker, quiet, startNoopMapping } from '../lib/noop-stream-mapping.js';
-import { redisUrl } from '../lib/servers-kafka-redis.js';
+import { redisUrl } from '../lib/servers.js';
 import {
   compareThroughput,
   sparseParams,

@@ -1,5 +1,8 @@
 // StreamSource over a DynamoDB stream: DescribeStream for shards and lineage (STR-40/41), GetShardIterator +
-// GetRecords per shard. DynamoDB Streams has no AT_TIMESTAMP iterator, and Lambda offers none either.
+// GetRecords per shard. DynamoDB Streams has no AT_TIMESTAMP iterator (and Lambda offers no such StartingPosition);
+// sluice still needs one internally, to pin a LATEST start to the mapping's first start time so that a shard
+// without a checkpoint never skips what arrived while sluice was down. It is emulated: TRIM_HORIZON, skipping
+// records created before that second (creation times have second precision, so the start second is kept).
 import {
   DescribeStreamCommand,
   GetRecordsCommand,
@@ -55,7 +58,8 @@ function iteratorInput(streamArn: string, shardId: string, from: StartPosition):
     case 'AFTER':
       return { ...base, ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: from.position };
     case 'AT_TIMESTAMP':
-      throw new SluiceError('InvalidStartingPosition', 'DynamoDB Streams has no AT_TIMESTAMP starting position');
+      // Emulated by the reader: from the oldest record, skipping what was created before the timestamp.
+      return { ...base, ShardIteratorType: 'TRIM_HORIZON' };
   }
 }
 
@@ -84,6 +88,7 @@ export class DynamoDbStreamSource implements StreamSource {
   open(shard: ShardInfo, from: StartPosition): Promise<ShardReader> {
     const { client } = this.options;
     const ctx: DynamoDbRecordContext = { streamArn: this.arn, region: this.options.region };
+    const sinceMs = from.type === 'AT_TIMESTAMP' ? Math.floor(from.timestampMs / 1000) * 1000 : -Infinity;
     const getIterator = async (position: StartPosition, signal?: AbortSignal): Promise<string | undefined> => {
       try {
         const input = iteratorInput(this.arn, shard.id, position);
@@ -101,13 +106,17 @@ export class DynamoDbStreamSource implements StreamSource {
       {
         getIterator,
         getRecords: async (iterator, limit, signal): Promise<IteratorPage> => {
-          const out = await client
-            .send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }), { abortSignal: signal })
-            .catch((err: unknown) => Promise.reject(classifyDynamoDbStreamsError(err, 'GetRecords')));
-          return {
-            records: (out.Records ?? []).map((r) => toDynamoDbStreamRecord(r, ctx)),
-            nextIterator: out.NextShardIterator,
-          };
+          for (let it = iterator; ;) {
+            const out = await client
+              .send(new GetRecordsCommand({ ShardIterator: it, Limit: limit }), { abortSignal: signal })
+              .catch((err: unknown) => Promise.reject(classifyDynamoDbStreamsError(err, 'GetRecords')));
+            const page = out.Records ?? [];
+            const records = page.map((r) => toDynamoDbStreamRecord(r, ctx)).filter((r) => r.arrivalMs >= sinceMs);
+            // A whole page from before the start time: go on at once rather than wait as if caught up.
+            if (records.length > 0 || page.length === 0 || out.NextShardIterator === undefined)
+              return { records, nextIterator: out.NextShardIterator };
+            it = out.NextShardIterator;
+          }
         },
         isExpired: (err) => errorName(err) === 'ExpiredIteratorException',
         // No timestamp iterator here: an expired LATEST iterator with nothing read restarts at LATEST.

@@ -177,3 +177,34 @@ export function kafkaBatchInfo(
     },
   };
 }
+
+/**
+ * KAF-18: the message a Kafka topic destination gets for one given-up record: the batch record's context with
+ * `KafkaBatchInfo.recordInfo` for that record and a `payload` holding a Kafka event with it alone. The AWS example
+ * names the retry condition `RetriesExhausted`. A record dropped for MaximumPayloadSizeExceeded carries no payload
+ * (it could not fit the destination topic either, as Lambda drops SNS payloads that are too big).
+ */
+export function kafkaRecordFailure(
+  bootstrapServers: string,
+  record: StreamRecord,
+  batchRecord: Record<string, unknown>,
+  clusterArn?: string,
+): Record<string, unknown> {
+  const rec = record.record as unknown as KafkaRecord;
+  const context = batchRecord.requestContext as { condition?: string } | undefined;
+  const condition = context?.condition === 'RetryAttemptsExhausted' ? 'RetriesExhausted' : context?.condition;
+  const payload = buildKafkaEvent(bootstrapServers, [record], clusterArn);
+  const rest = Object.fromEntries(Object.entries(batchRecord).filter(([k]) => k !== 'KafkaBatchInfo'));
+  return {
+    ...rest,
+    requestContext: { ...context, condition },
+    KafkaBatchInfo: {
+      batchSize: 1,
+      ...(clusterArn === undefined ? {} : { eventSourceArn: clusterArn }),
+      bootstrapServers,
+      payloadSize: Buffer.byteLength(JSON.stringify(payload)),
+      recordInfo: { offset: String(rec.offset), timestamp: new Date(rec.timestamp).toISOString() },
+    },
+    ...(condition === 'MaximumPayloadSizeExceeded' ? {} : { payload }),
+  };
+}

@@ -20,6 +20,7 @@ import {
   buildKafkaEvent,
   kafkaBatchInfo,
   kafkaItemIdentifier,
+  kafkaRecordFailure,
   shardIdOf,
   toKafkaRecord,
   toStreamRecord,
@@ -309,6 +310,17 @@ export class KafkaStreamSource implements StreamSource {
 
   failureBatchInfo(_shard: ShardInfo, records: readonly StreamRecord[]): Record<string, unknown> {
     return kafkaBatchInfo(this.bootstrapServers, records, this.options.clusterArn);
+  }
+
+  /** KAF-18: a Kafka topic destination gets one message per record, with the record itself as payload. */
+  destinationRecords(
+    destinationArn: string,
+    _shard: ShardInfo,
+    records: readonly StreamRecord[],
+    batchRecord: Record<string, unknown>,
+  ): unknown[] | undefined {
+    if (!destinationArn.startsWith('kafka://')) return undefined;
+    return records.map((r) => kafkaRecordFailure(this.bootstrapServers, r, batchRecord, this.options.clusterArn));
   }
 
   /**

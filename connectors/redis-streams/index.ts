@@ -1,24 +1,29 @@
 // The Redis Streams connector: streams addressed as redis://<stream-key>; a named connection
 // { url, consumerName?, partitionKeyField?, blockMs?, claimIdleMs?, claimIntervalMs? } gives the server.
-// One shard per stream key; ownership and positions live in a Redis consumer group (consumerGroupId, default
+// redis://a,b lists keys and redis://orders:* matches them (SCAN). One shard per stream key; ownership and positions live in a Redis consumer group (consumerGroupId, default
 // `sluice-<mappingId>`), acknowledged through the source's own CheckpointStore (`source.checkpoints`).
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
-import type { ConnectorDefinition } from '../../src/ports/connector.js';
+import type { ConnectorContext, ConnectorDefinition, StreamSourceOptions } from '../../src/ports/connector.js';
 import type { CheckpointStore } from '../../src/ports/state.js';
 import { RedisStreamDestination } from './destination.js';
+import { parseKeySelector, RedisKeysSource } from './keys-source.js';
 import { RedisStreamSource } from './source.js';
 
 export { RedisStreamSource, type RedisSourceOptions } from './source.js';
 export { RedisStreamDestination } from './destination.js';
+export { RedisKeysSource, parseKeySelector } from './keys-source.js';
 export { buildRedisEvent, toRedisRecord, type RedisStreamRecord } from './event.js';
 
 const ADDRESS = /^redis:\/\/(\S+)$/;
 const NUMBERS = ['blockMs', 'claimIdleMs', 'claimIntervalMs'] as const;
 
+/** The one stream key of an address (destinations, single-key mappings); lists and patterns are refused. */
 export function redisStreamKeyOf(address: string): string {
   const key = ADDRESS.exec(address)?.[1];
   if (key === undefined) throw new Error(`not a Redis stream address (redis://<stream-key>): ${address}`);
+  const { keys, patterns } = parseKeySelector(key);
+  if (patterns.length > 0 || keys.length !== 1) throw new Error(`not a single Redis stream key: ${address}`);
   return key;
 }
 
@@ -50,30 +55,49 @@ function num(c: Record<string, unknown>, k: (typeof NUMBERS)[number]): number | 
   return typeof c[k] === 'number' ? c[k] : undefined;
 }
 
+function keySourceOptions(
+  key: string,
+  options: StreamSourceOptions,
+  ctx: ConnectorContext,
+): ConstructorParameters<typeof RedisStreamSource>[2] {
+  const c = ctx.connection;
+  const named = typeof c.consumerName === 'string' ? c.consumerName : undefined;
+  return {
+    streamKey: key,
+    group: options.consumerGroupId ?? `sluice-${options.mappingId}`,
+    // Leased keys have one reader at a time, and sharing one consumer name lets the next owner re-read what the
+    // last one held (XREADGROUP … 0) first, in order. Unleased, each process is its own consumer, stable across
+    // restarts of the same host so a restarted process re-reads its own pending entries.
+    consumer: named ?? (options.leased === true ? 'sluice' : `sluice-${hostname()}`),
+    region: ctx.region,
+    startingPosition: options.startingPosition,
+    partitionKeyField: typeof c.partitionKeyField === 'string' ? c.partitionKeyField : undefined,
+    blockMs: num(c, 'blockMs'),
+    claimIdleMs: num(c, 'claimIdleMs'),
+    claimIntervalMs: num(c, 'claimIntervalMs'),
+    leased: options.leased === true,
+  };
+}
+
 export const redisStreamsConnector: ConnectorDefinition = {
   kind: 'redis-streams',
   matches: (address) => ADDRESS.test(address),
   validateConnection: validateRedisConnection,
   createStreamSource: (address, options, ctx) => {
     const c = ctx.connection;
-    const streamKey = redisStreamKeyOf(address);
-    return new RedisStreamSource(
-      connect(c),
-      connect(c),
-      {
-        streamKey,
-        group: options.consumerGroupId ?? `sluice-${options.mappingId}`,
-        // Stable across restarts of the same host, so a restarted process re-reads its own pending entries.
-        consumer: typeof c.consumerName === 'string' ? c.consumerName : `sluice-${hostname()}`,
-        region: ctx.region,
-        startingPosition: options.startingPosition,
-        partitionKeyField: typeof c.partitionKeyField === 'string' ? c.partitionKeyField : undefined,
-        blockMs: num(c, 'blockMs'),
-        claimIdleMs: num(c, 'claimIdleMs'),
-        claimIntervalMs: num(c, 'claimIntervalMs'),
-      },
-      ctx.logger.child({ source: 'redis-streams', streamKey }),
-    );
+    const spec = ADDRESS.exec(address)?.[1] ?? '';
+    const selector = parseKeySelector(spec);
+    const single = selector.patterns.length === 0 && selector.keys.length === 1 ? selector.keys[0] : undefined;
+    const sourceFor = (key: string) =>
+      new RedisStreamSource(
+        connect(c),
+        connect(c),
+        keySourceOptions(key, options, ctx),
+        ctx.logger.child({ source: 'redis-streams', streamKey: key }),
+      );
+    if (single !== undefined) return sourceFor(single);
+    if (selector.keys.length + selector.patterns.length === 0) throw new Error(`no stream key in ${address}`);
+    return new RedisKeysSource(address, selector, connect(c), sourceFor, options.leased === true);
   },
   createDestination: (address, ctx) => new RedisStreamDestination(connect(ctx.connection), redisStreamKeyOf(address)),
 };

@@ -30,6 +30,8 @@ export interface RedisSourceOptions {
   claimIdleMs?: number;
   /** How often to look for such entries. */
   claimIntervalMs?: number;
+  /** The engine leases the key to one process at a time (all processes then share one consumer name). */
+  leased?: boolean;
 }
 
 const DEFAULT_BLOCK_MS = 100;
@@ -82,6 +84,10 @@ export class RedisStreamSource implements StreamSource {
     const idle = options.claimIdleMs ?? DEFAULT_CLAIM_IDLE_MS;
     this.keepalive = setInterval(() => void this.refreshHeld(idle), Math.max(50, idle / 3));
     this.keepalive.unref();
+  }
+
+  get leasedShards(): boolean {
+    return this.options.leased === true;
   }
 
   get streamKey(): string {

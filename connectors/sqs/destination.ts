@@ -13,6 +13,8 @@ export class SqsDestination implements Destination {
     private readonly fifo: boolean,
     private readonly client: SQSClient,
     private readonly queueUrl: () => Promise<string>,
+    /** Gives the client back (shared per connection); by default the client is this destination's own. */
+    private readonly releaseClient: () => void = () => client.destroy(),
   ) {}
 
   async send(record: unknown, ctx: DeliveryContext): Promise<void> {
@@ -31,7 +33,7 @@ export class SqsDestination implements Destination {
   }
 
   close(): Promise<void> {
-    this.client.destroy();
+    this.releaseClient();
     return Promise.resolve();
   }
 }

@@ -1,7 +1,7 @@
 import type { ConnectorContext, ConnectorDefinition } from '../../src/ports/connector.js';
 import type { QueueDescription } from '../../src/ports/sources.js';
 import { parseSqsAddress, queueArn, type SqsAddress } from './address.js';
-import { createSqsClient, validateSqsConnection } from './connection.js';
+import { createSqsClient, sharedSqsClient, validateSqsConnection } from './connection.js';
 import { SqsDestination } from './destination.js';
 import { SqsQueueSource } from './queue-source.js';
 import { readQueueSettings } from './queue-settings.js';
@@ -24,19 +24,20 @@ export const sqsConnector: ConnectorDefinition = {
   validateConnection: validateSqsConnection,
   createQueueSource(a: string, ctx: ConnectorContext) {
     const addr = address(a);
-    const client = createSqsClient(ctx.connection, addr.region ?? ctx.region);
+    const { client, release } = sharedSqsClient(ctx.connection, addr.region ?? ctx.region);
     const arn = addr.url ? queueArn(addr, ctx.region) : a;
     const logger = ctx.logger.child({ queue: arn });
-    return new SqsQueueSource(arn, addr.region ?? ctx.region, client, queueUrlResolver(client, addr), logger);
+    return new SqsQueueSource(arn, addr.region ?? ctx.region, client, queueUrlResolver(client, addr), logger, release);
   },
   createDestination(a: string, ctx: ConnectorContext) {
     const addr = address(a);
-    const client = createSqsClient(ctx.connection, addr.region ?? ctx.region);
+    const { client, release } = sharedSqsClient(ctx.connection, addr.region ?? ctx.region);
     return new SqsDestination(
       addr.url ? queueArn(addr, ctx.region) : a,
       addr.fifo,
       client,
       queueUrlResolver(client, addr),
+      release,
     );
   },
 };

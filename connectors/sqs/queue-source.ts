@@ -28,6 +28,8 @@ export class SqsQueueSource implements QueueSource {
     private readonly client: SQSClient,
     private readonly queueUrl: () => Promise<string>,
     private readonly logger: Logger,
+    /** Gives the client back (shared per connection); by default the client is this source's own. */
+    private readonly releaseClient: () => void = () => client.destroy(),
   ) {}
 
   async receive(max: number, waitMs: number, signal: AbortSignal): Promise<QueueMessage[]> {
@@ -108,7 +110,7 @@ export class SqsQueueSource implements QueueSource {
   }
 
   close(): Promise<void> {
-    this.client.destroy();
+    this.releaseClient();
     return Promise.resolve();
   }
 }

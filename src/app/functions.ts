@@ -62,6 +62,7 @@ export function buildFunctions(config: CompiledConfig, metrics: Metrics, clock: 
   const invoker = createInvoker({
     functions: runtimes,
     accountConcurrency: config.accountConcurrency,
+    invocationsPerSecondPerConcurrency: config.requestsPerSecondPerConcurrency,
     metrics,
     clock,
   });

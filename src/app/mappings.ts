@@ -10,11 +10,11 @@ import { createStreamMapping } from '../core/esm/stream-mapping.js';
 import { RecordFilter } from '../core/filter/index.js';
 import type { Invoker } from '../core/invoke/types.js';
 import type { Clock } from '../ports/clock.js';
-import type { ConnectorContext } from '../ports/connector.js';
+import type { ConnectorContext, ConnectorDefinition } from '../ports/connector.js';
 import { SluiceError } from '../ports/errors.js';
 import type { Logger } from '../ports/logger.js';
 import type { Metrics } from '../ports/metrics.js';
-import type { StartPosition, StreamSource } from '../ports/sources.js';
+import type { Destination, StartPosition, StreamSource } from '../ports/sources.js';
 import type { StateStore } from '../ports/state.js';
 import { allConnectors, type Destinations } from './destinations.js';
 
@@ -117,6 +117,7 @@ async function startOne(config: CompiledConfig, m: CompiledMapping, deps: Mappin
 
   if (connector.createStreamSource === undefined)
     throw new SluiceError('UnsupportedSource', `${connector.kind} has no stream source`);
+  const onFailure = streamOnFailure(m, connector, ctx, deps);
   const source = connector.createStreamSource(
     m.eventSourceArn,
     {
@@ -125,16 +126,20 @@ async function startOne(config: CompiledConfig, m: CompiledMapping, deps: Mappin
       consumerGroupId: m.consumerGroupId,
       functionName: m.functionName,
       topics: m.topics,
+      leased: deps.sharedState,
     },
     ctx,
   );
   const mapping = createStreamMapping({
     source,
     invoker: deps.invoker,
-    // Kafka and Redis streams bring their own checkpoints (commits, XACK) and ownership (consumer groups);
-    // Kinesis and DynamoDB shards use the state store, with leases when several processes share it.
+    // Kafka and Redis streams bring their own checkpoints (commits, XACK); Kafka also its ownership (the consumer
+    // group). Kinesis, DynamoDB and Redis stream keys are leased when several processes share the state store.
     checkpoints: source.checkpoints ?? deps.state.checkpoints,
-    leases: source.checkpoints === undefined && deps.sharedState ? deps.state.leases : undefined,
+    leases:
+      deps.sharedState && (source.checkpoints === undefined || source.leasedShards === true)
+        ? deps.state.leases
+        : undefined,
     options: {
       mappingId: m.uuid,
       functionName: m.functionName,
@@ -149,7 +154,7 @@ async function startOne(config: CompiledConfig, m: CompiledMapping, deps: Mappin
       maximumRecordAgeMs: m.maximumRecordAgeMs,
       reportBatchItemFailures: m.reportBatchItemFailures,
       tumblingWindowMs: m.tumblingWindowMs,
-      onFailure: m.onFailure === undefined ? undefined : deps.destinations.get(m.onFailure),
+      onFailure: onFailure?.destination,
       startingPosition: await durableStart(m, source, deps),
       pollIntervalMs: config.tuning.streamPollIntervalMs,
       retryBackoff: {
@@ -170,12 +175,36 @@ async function startOne(config: CompiledConfig, m: CompiledMapping, deps: Mappin
     stop: async (graceMs) => {
       await mapping.stop(graceMs);
       await source.close();
+      await onFailure?.close();
     },
   };
 }
 
-/** Sources whose shards can be opened AT_TIMESTAMP, so a LATEST start can be pinned to a moment. */
-const TIMESTAMP_KINDS = new Set(['kinesis', 'memory-stream']);
+/**
+ * KAF-16: a Kafka mapping's kafka:// on-failure topic lives in the mapping's own cluster (its connection or
+ * SelfManagedEventSource), and must not be a source topic (Lambda blocks that loop).
+ */
+function streamOnFailure(
+  m: CompiledMapping,
+  connector: ConnectorDefinition,
+  ctx: ConnectorContext,
+  deps: MappingDeps,
+): { destination: Destination; close(): Promise<void> } | undefined {
+  if (m.onFailure === undefined) return undefined;
+  if (m.kind !== 'kafka' || !m.onFailure.startsWith('kafka://') || connector.createDestination === undefined)
+    return { destination: deps.destinations.get(m.onFailure), close: () => Promise.resolve() };
+  const topic = m.onFailure.slice('kafka://'.length);
+  if (topic === m.eventSourceArn.slice('kafka://'.length) || (m.topics ?? []).includes(topic))
+    throw new SluiceError(
+      'InvalidConfig',
+      `mapping ${m.uuid}: the on-failure topic ${topic} is a source topic of the mapping (KAF-16)`,
+    );
+  const destination = connector.createDestination(m.onFailure, ctx);
+  return { destination, close: () => destination.close() };
+}
+
+/** Sources whose shards can be opened AT_TIMESTAMP (DynamoDB's emulated), so a LATEST start can be pinned. */
+const TIMESTAMP_KINDS = new Set(['kinesis', 'dynamodb', 'memory-stream']);
 const LATEST_START = '$latest-start';
 
 /**
@@ -193,7 +222,27 @@ async function durableStart(m: CompiledMapping, source: StreamSource, deps: Mapp
   return { type: 'AT_TIMESTAMP', timestampMs };
 }
 
+/**
+ * KAF-5: a ConsumerGroupId is unique among Kafka mappings. Two mappings of one config in one group would split the
+ * partitions between them, each function seeing only part of the topic. (Several processes running the same
+ * config share a group on purpose: that is how they scale out.)
+ */
+function checkUniqueGroups(config: CompiledConfig): void {
+  const seen = new Map<string, string>();
+  for (const m of config.mappings) {
+    if (m.kind !== 'kafka' || m.consumerGroupId === undefined) continue;
+    const other = seen.get(m.consumerGroupId);
+    if (other !== undefined)
+      throw new SluiceError(
+        'InvalidConfig',
+        `mappings ${other} and ${m.uuid} use the same ConsumerGroupId "${m.consumerGroupId}" (KAF-5: unique per Kafka mapping)`,
+      );
+    seen.set(m.consumerGroupId, m.uuid);
+  }
+}
+
 export async function startMappings(config: CompiledConfig, deps: MappingDeps): Promise<RunningMapping[]> {
+  checkUniqueGroups(config);
   const running: RunningMapping[] = [];
   try {
     for (const m of config.mappings) {

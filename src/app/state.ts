@@ -22,8 +22,8 @@ export function openState(config: CompiledConfig): OpenState {
   const conn = config.state.connection === undefined ? undefined : config.connections[config.state.connection];
   if (conn?.type !== 'redis') throw new Error('state type redis needs a connection of type redis');
   return {
-    store: new RedisStateStore({ url: conn.url }),
-    asyncQueue: createRedisAsyncQueue({ url: conn.url }),
+    store: new RedisStateStore({ url: conn.url, keyPrefix: config.state.keyPrefix }),
+    asyncQueue: createRedisAsyncQueue({ url: conn.url, prefix: `${config.state.keyPrefix}:async` }),
     shared: true,
   };
 }

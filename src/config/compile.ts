@@ -72,6 +72,8 @@ export interface CompiledConfig {
   logLevel: ParsedConfig['logLevel'];
   state: ParsedConfig['state'];
   accountConcurrency: number;
+  /** CON-1 requests-per-second limit per unit of concurrency (0 = off). */
+  requestsPerSecondPerConcurrency: number;
   maxFiltersPerMapping: number;
   tuning: ParsedConfig['tuning'];
   connections: Record<string, Connection>;
@@ -367,6 +369,7 @@ export function compileConfig(
       logLevel: cfg.logLevel,
       state: cfg.state,
       accountConcurrency: cfg.concurrency.accountLimit,
+      requestsPerSecondPerConcurrency: cfg.concurrency.requestsPerSecondPerConcurrency,
       maxFiltersPerMapping: cfg.limits.maxFiltersPerMapping,
       tuning: cfg.tuning,
       connections: cfg.connections,

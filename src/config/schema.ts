@@ -25,6 +25,8 @@ const awsConnection = (type: 'sqs' | 'kinesis' | 'dynamodb' | 'lambda') =>
     })
     .strict();
 
+const ms = (description: string) => z.number().int().min(0).optional().describe(description);
+
 const kafkaConnection = z
   .object({
     type: z.literal('kafka'),
@@ -39,6 +41,18 @@ const kafkaConnection = z
       })
       .strict()
       .optional(),
+    consumer: z
+      .object({
+        bufferRecords: ms('Records buffered per partition before the partition is paused (default 5000).'),
+        readWaitMs: ms('How long an empty read waits for records (default 100).'),
+        lagIntervalMs: ms('Period of the OffsetLag gauges, 0 = off (default 30000).'),
+        sessionTimeoutMs: ms('Consumer group session timeout (kafkajs default 30000).'),
+        heartbeatIntervalMs: ms('Consumer group heartbeat interval (kafkajs default 3000).'),
+        maxWaitTimeMs: ms('Fetch long-poll of the consumer (default 100).'),
+      })
+      .strict()
+      .optional()
+      .describe('Consumer tuning for Kafka mappings on this connection.'),
   })
   .strict();
 
@@ -46,6 +60,19 @@ const redisConnection = z
   .object({
     type: z.literal('redis'),
     url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
+    consumerName: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Redis Streams consumer name of this process (default sluice-<hostname>-<pid>).'),
+    partitionKeyField: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Entry field used as the partition key (lanes with ParallelizationFactor > 1).'),
+    blockMs: ms('XREADGROUP BLOCK time of an idle stream.'),
+    claimIdleMs: ms("Idle time after which a dead consumer's pending entries are taken over (XAUTOCLAIM)."),
+    claimIntervalMs: ms('How often pending entries of dead consumers are looked for.'),
   })
   .strict();
 
@@ -184,11 +211,25 @@ export const configSchema = z
       .prefault({}),
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     state: z
-      .object({ type: z.enum(['memory', 'redis']).default('memory'), connection: z.string().optional() })
+      .object({
+        type: z.enum(['memory', 'redis']).default('memory'),
+        connection: z.string().optional(),
+        keyPrefix: z
+          .string()
+          .regex(/^[\w.:-]+$/, 'letters, digits and . _ : - only')
+          .default('sluice')
+          .describe('Prefix of every Redis key sluice writes (checkpoints, leases, async queue): one per deployment.'),
+      })
       .strict()
       .prefault({}),
     concurrency: z
-      .object({ accountLimit: int().min(1).default(1000).describe('CON-1.') })
+      .object({
+        accountLimit: int().min(1).default(1000).describe('CON-1.'),
+        requestsPerSecondPerConcurrency: int()
+          .min(0)
+          .default(10)
+          .describe('CON-1: invocations per second = this × concurrency (account, and reserved functions); 0 = off.'),
+      })
       .strict()
       .prefault({}),
     limits: z

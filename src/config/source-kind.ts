@@ -46,7 +46,7 @@ export function isDestinationAddress(address: string): boolean {
     /^arn:[\w-]+:sqs:[^:]*:[^:]*:[^:]+$/.test(address) ||
     /^arn:[\w-]+:lambda:[^:]*:[^:]*:function:[^:]+(:[^:]+)?$/.test(address) ||
     /^kafka:\/\/[^/]+/.test(address) ||
-    /^redis:\/\/.+/.test(address) ||
+    /^redis:\/\/[^,*?[]+$/.test(address) ||
     /^https?:\/\/.+/.test(address) ||
     /^memory:\/\/.+/.test(address)
   );

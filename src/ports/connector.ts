@@ -18,6 +18,8 @@ export interface StreamSourceOptions {
   startingPosition: StartPosition;
   /** Kafka: consumer group; Redis: consumer group name. */
   consumerGroupId?: string;
+  /** Several processes share this mapping's shards through the engine's leases (`state.type: redis`). */
+  leased?: boolean;
   /** Kafka addressed by a cluster ARN (MSK, KAF-4): the mapping's `Topics` (exactly one). */
   topics?: string[];
 }

@@ -96,6 +96,16 @@ export interface StreamSource {
    */
   failureBatchInfo?(shard: ShardInfo, records: readonly StreamRecord[]): Record<string, unknown>;
   /**
+   * The messages an on-failure destination at `destinationArn` gets in place of the one batch record
+   * `batchRecord`, or undefined to send `batchRecord` (KAF-18: a Kafka topic gets one message per record).
+   */
+  destinationRecords?(
+    destinationArn: string,
+    shard: ShardInfo,
+    records: readonly StreamRecord[],
+    batchRecord: Record<string, unknown>,
+  ): unknown[] | undefined;
+  /**
    * Sources that keep positions themselves (Kafka group offsets, Redis consumer-group acks) supply the
    * CheckpointStore the engine must use for them instead of the state store's.
    */
@@ -106,6 +116,12 @@ export interface StreamSource {
    * that wait delayed the first record after an idle moment by up to the whole interval.
    */
   readonly idlePollMs?: number;
+  /**
+   * A source with its own checkpoints normally owns its shards too (Kafka's consumer group assigns partitions), so
+   * the engine holds no leases for it. A source that sets this still wants the engine's shard leases when several
+   * processes share the work: Redis stream keys get one owner at a time, which keeps each key in order.
+   */
+  readonly leasedShards?: boolean;
   /** Called when the set of shards changes (Kafka rebalance), so the engine need not wait for its next poll. */
   onShardsChanged?(listener: () => void): () => void;
   close(): Promise<void>;

@@ -90,10 +90,31 @@ export class Sluice {
     this.current = undefined;
   }
 
-  async stop(): Promise<number | null> {
-    if (this.current === undefined) return null;
-    const code = await this.current.stop();
+  /**
+   * SIGTERM and wait for the exit. A service that is still running `timeoutMs` later is a hang: its last log
+   * lines are printed, it is SIGKILLed, and stop() throws.
+   */
+  async stop(timeoutMs = 60_000): Promise<number | null> {
+    const svc = this.current;
+    if (svc === undefined) return null;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
+    const code = await Promise.race([svc.stop(), timedOut]);
+    clearTimeout(timer);
+    // FAULTS_SLUICE_LOGS=dir keeps every stopped service's log lines, to see what a slow recovery waited on.
+    const keep = process.env.FAULTS_SLUICE_LOGS;
+    if (keep) appendFileSync(path.join(keep, `sluice-${this.port}.log`), `${svc.logs.join('\n')}\n`);
+    if (code === 'timeout') {
+      process.stdout.write(
+        `\nsluice did not exit ${timeoutMs} ms after SIGTERM; last logs:\n${svc.logs.slice(-40).join('\n')}\n`,
+      );
+      await this.kill();
+      throw new Error(`sluice did not exit within ${timeoutMs} ms of SIGTERM`);
+    }
     this.current = undefined;
+    // main.ts names what kept a stopped service alive (a leaked socket or timer) before it exits anyway.
+    const leak = svc.logs.find((l) => l.includes('after the command finished'));
+    if (leak !== undefined) process.stdout.write(`\n${leak}\n`);
     return code;
   }
 }

@@ -242,9 +242,18 @@ export class BatchRunner {
       return true;
     }
     const record = this.failureRecord(entries, condition, piece);
+    const messages = ctx.source.destinationRecords?.(
+      destination.arn,
+      ctx.shard,
+      entries.map((e) => e.record),
+      record,
+    ) ?? [record];
+    // Messages already delivered are not sent again when a later one fails and is retried.
+    let sent = 0;
     for (let attempt = 1; ; attempt++) {
       try {
-        await destination.send(record, { functionName: ctx.options.functionName });
+        for (; sent < messages.length; sent++)
+          await destination.send(messages[sent], { functionName: ctx.options.functionName });
         ctx.metrics.inc(StreamMetric.onFailureDelivered, ctx.labels, entries.length);
         hooks.onStatus?.('running');
         hooks.onDone(entries);
@@ -266,7 +275,7 @@ export class BatchRunner {
     entries: readonly BatchEntry[],
     condition: StreamFailureCondition,
     piece: Pick<Piece, 'invokes' | 'lastRequestId' | 'lastResponse'>,
-  ): unknown {
+  ): Record<string, unknown> {
     const { source, shard } = this.ctx;
     const records = entries.map((e) => e.record);
     const key = source.batchInfoKey ?? 'KinesisBatchInfo';

@@ -1,5 +1,6 @@
 // One worker per owned shard: reads in order, filters (STR-42), splits records into lanes (D-2), forms batches
 // (size, window, 6 MB — P-12), runs at most one batch per lane, and checkpoints only the done prefix (STR-9).
+import { ShardLostError } from '../../ports/errors.js';
 import type { ShardInfo, ShardReader, StartPosition, StreamRecord } from '../../ports/sources.js';
 import type { CheckpointStore } from '../../ports/state.js';
 import { isoTime } from '../records/stream-failure-record.js';
@@ -146,8 +147,14 @@ export class ShardWorker {
             if (this.abort.signal.aborted) break;
             // Expired iterator, connection loss...: reopen after the last position read.
             readErrors++;
-            deps.metrics.inc(StreamMetric.pollingErrors, deps.labels);
-            this.log.warn({ err, attempt: readErrors }, 'shard read failed; reopening');
+            if (err instanceof ShardLostError) {
+              // A rebalance took the partition: not an error. The mapping stops this worker when the new
+              // assignment is listed; until then a reopen gets it back if it returns here.
+              this.log.info({ attempt: readErrors }, 'shard no longer assigned here; waiting for the rebalance');
+            } else {
+              deps.metrics.inc(StreamMetric.pollingErrors, deps.labels);
+              this.log.warn({ err, attempt: readErrors }, 'shard read failed; reopening');
+            }
             const old = reader;
             reader = undefined;
             await old?.close().catch(() => undefined);

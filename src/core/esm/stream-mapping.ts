@@ -63,6 +63,7 @@ class StreamMappingImpl implements StreamMapping {
   private readonly waker = new Waker();
   private readonly stopSignal = new AbortController();
   private loopDone: Promise<void> = Promise.resolve();
+  private unsubscribe: (() => void) | undefined;
   private started = false;
   private readonly labels: Labels;
   private readonly owner: string;
@@ -80,6 +81,8 @@ class StreamMappingImpl implements StreamMapping {
   start(): Promise<void> {
     if (this.started) return Promise.resolve();
     this.started = true;
+    // A Kafka rebalance is acted on at once, not at the next discovery tick.
+    this.unsubscribe = this.deps.source.onShardsChanged?.(() => this.waker.notify());
     this.loopDone = this.loop();
     return Promise.resolve();
   }
@@ -87,6 +90,7 @@ class StreamMappingImpl implements StreamMapping {
   async stop(graceMs: number): Promise<void> {
     if (this.stopSignal.signal.aborted) return;
     this.stopSignal.abort();
+    this.unsubscribe?.();
     this.waker.notify();
     await this.loopDone;
     const all = [...this.running.values()];

@@ -6,6 +6,7 @@ import type { Metrics } from '../../ports/metrics.js';
 import { noopMetrics } from '../../ports/metrics.js';
 import { LambdaApiError } from '../../ports/errors.js';
 import { ConcurrencyPools } from './concurrency.js';
+import { InvocationRateLimits } from './rate-limit.js';
 import * as M from './metric-names.js';
 import type { InvokeSource, Invoker } from './types.js';
 
@@ -20,6 +21,8 @@ export interface InvokerOptions {
   functions: Map<string, InvokerFunction>;
   /** Account concurrency (CON-1); default 1000. */
   accountConcurrency?: number;
+  /** CON-1: invocations per second per unit of concurrency (account and reserved); default 10, 0 = no limit. */
+  invocationsPerSecondPerConcurrency?: number;
   /** Unreserved concurrency that reservations must leave (CON-2); default min(100, accountConcurrency). */
   minimumUnreservedConcurrency?: number;
   metrics?: Metrics;
@@ -53,6 +56,7 @@ export function createInvoker(options: InvokerOptions): ConcurrencyInvoker {
   for (const [name, fn] of functions) {
     if (fn.reservedConcurrency !== undefined) pools.setReserved(name, fn.reservedConcurrency);
   }
+  const rates = new InvocationRateLimits(accountConcurrency, options.invocationsPerSecondPerConcurrency ?? 10, clock);
 
   const publishConcurrency = (name: string): void => {
     metrics.set(M.CONCURRENT_EXECUTIONS, { function: name }, pools.running(name));
@@ -83,7 +87,7 @@ export function createInvoker(options: InvokerOptions): ConcurrencyInvoker {
     const signal = invokeOptions.signal ?? new AbortController().signal;
     if (signal.aborted) return aborted(functionName);
 
-    const refused = pools.acquire(functionName);
+    const refused = rates.take(functionName, pools.reservedFor(functionName)) ?? pools.acquire(functionName);
     if (refused) {
       metrics.inc(M.THROTTLES, labels);
       return { kind: 'throttle', reason: refused, message: THROTTLE_MESSAGE };

@@ -197,11 +197,20 @@ describe('dynamodb streams source (DynamoDB Local)', () => {
     ]);
   });
 
-  it('rejects AT_TIMESTAMP, which DynamoDB Streams does not offer', async () => {
-    const { streamArn } = await createTable();
+  it('AT_TIMESTAMP (internal, to pin a LATEST start) skips records created before that second', async () => {
+    const { table, streamArn } = await createTable();
+    for (const n of ['1', '2'])
+      await ddb.send(new PutItemCommand({ TableName: table, Item: { pk: { S: `item-${n}` }, sk: { N: n } } }));
     const src = source(streamArn);
-    await expect(src.open(await openShard(src), { type: 'AT_TIMESTAMP', timestampMs: Date.now() })).rejects.toThrow(
-      /AT_TIMESTAMP/,
-    );
+    const shard = await openShard(src);
+    const all = await readAll(await src.open(shard, { type: 'TRIM_HORIZON' }), 2);
+    expect(all).toHaveLength(2);
+    // Creation times are whole seconds (DynamoDB Local even rounds them to the minute), so compare against them.
+    const created = Math.max(...all.map((r) => r.arrivalMs));
+    const at = async (timestampMs: number) => readAll(await src.open(shard, { type: 'AT_TIMESTAMP', timestampMs }), 2);
+    // Within the creation second: kept (a start second is delivered rather than risk a gap).
+    expect((await at(created + 999)).map((r) => r.position)).toEqual(all.map((r) => r.position));
+    // A later second: everything before it is skipped, page after page, without reporting an error.
+    expect(await at(created + 1000)).toEqual([]);
   });
 });

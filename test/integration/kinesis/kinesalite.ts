@@ -1,5 +1,5 @@
 // kinesalite started in-process on a free loopback port, plus small helpers to create streams and wait for
-// them (polling the stream status, not sleeping blindly). Also used by bench/kinesis.ts.
+// them (polling the stream status, not sleeping blindly). Also used by the benchmarks (bench/scenarios/kinesis.ts).
 import { createRequire } from 'node:module';
 import type { AddressInfo, Server } from 'node:net';
 import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';

@@ -165,6 +165,55 @@ describe('config loader', () => {
     ]);
   });
 
+  it('accepts Kafka consumer tuning and Redis Streams consumer settings on connections, and checks them', () => {
+    const base = {
+      functions: { f: fn },
+      eventSourceMappings: [
+        {
+          FunctionName: 'f',
+          EventSourceArn: 'kafka://orders',
+          Topics: ['orders'],
+          Connection: 'k',
+          StartingPosition: 'LATEST',
+        },
+        { FunctionName: 'f', EventSourceArn: 'redis://a,b,c:*', Connection: 'r', StartingPosition: 'LATEST' },
+      ],
+    };
+    const ok = load({
+      ...base,
+      connections: {
+        k: { type: 'kafka', brokers: ['127.0.0.1:9092'], consumer: { bufferRecords: 1000, maxWaitTimeMs: 50 } },
+        r: { type: 'redis', url: 'redis://127.0.0.1:6379', consumerName: 'one', claimIdleMs: 5000 },
+      },
+    });
+    expect(ok.problems).toEqual([]);
+    expect(
+      paths({
+        ...base,
+        connections: {
+          k: { type: 'kafka', brokers: ['127.0.0.1:9092'], consumer: { bufferRecords: -1, nope: 1 } },
+          r: { type: 'redis', url: 'redis://127.0.0.1:6379', blockMs: 'x' },
+        },
+      }),
+    ).toEqual(expect.arrayContaining(['connections.k.consumer.bufferRecords', 'connections.r.blockMs']));
+  });
+
+  it('a Redis stream destination is one key: lists and patterns are refused', () => {
+    const p = paths({
+      connections: { r: { type: 'redis', url: 'redis://127.0.0.1:6379' } },
+      functions: { f: fn },
+      eventSourceMappings: [
+        {
+          FunctionName: 'f',
+          EventSourceArn: 'redis://in',
+          StartingPosition: 'LATEST',
+          DestinationConfig: { OnFailure: { Destination: 'redis://a,b' } },
+        },
+      ],
+    });
+    expect(p.some((x) => x.includes('DestinationConfig'))).toBe(true);
+  });
+
   it('async settings: MaximumRetryAttempts 0-2 and MaximumEventAgeInSeconds 60-21600 (ASY-5, ASY-7)', () => {
     const f = (inv: object) => ({ functions: { f: { ...fn, EventInvokeConfig: inv } } });
     expect(paths(f({ MaximumRetryAttempts: 3 }))).toEqual(['functions.f.EventInvokeConfig.MaximumRetryAttempts']);

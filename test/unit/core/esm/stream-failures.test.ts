@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StreamMetric } from '../../../../src/core/esm/stream-metrics.js';
+import type { StreamSource } from '../../../../src/ports/sources.js';
 import { fnError, ok, systemError, throttle } from './helpers/fakes.js';
 import { harness } from './helpers/setup.js';
 
@@ -176,6 +177,34 @@ describe('stream failure handling', () => {
       destination_type: 'sqs',
     });
     expect(await h.checkpoint()).toBe(recs[1]!.position);
+    await h.stop();
+  });
+
+  it('KAF-18 a source may send one message per record; a failed one is retried without resending the others', async () => {
+    const h = harness({ maximumRetryAttempts: 0, batchSize: 3, withDestination: true });
+    const recs = h.source.put('shard-0', ['x', 'y', 'z', 'next']);
+    const asked: string[] = [];
+    const source: StreamSource = h.source;
+    source.destinationRecords = (arn, _shard, records, batchRecord) => {
+      asked.push(arn);
+      return records.map((r) => ({
+        one: r.position,
+        condition: (batchRecord.requestContext as { condition: string }).condition,
+      }));
+    };
+    // The second message fails once: the first is not sent again.
+    const send = h.destination.send.bind(h.destination);
+    let calls = 0;
+    h.destination.send = (record, ctx) => (++calls === 2 ? Promise.reject(new Error('down')) : send(record, ctx));
+    h.invoker.behaviour = (c) => (c.data.includes('x') ? fnError() : ok());
+    await h.mapping.start();
+    await h.clock.runUntil(() => h.invoker.seen.includes('next'));
+    await h.clock.advance(10);
+    expect(asked).toEqual([h.destination.arn]);
+    expect(h.destination.sent).toEqual(
+      recs.slice(0, 3).map((r) => ({ one: r.position, condition: 'RetryAttemptsExhausted' })),
+    );
+    expect(await h.checkpoint()).toBe(recs[3]!.position);
     await h.stop();
   });
 

@@ -112,4 +112,19 @@ describe('shard leases', () => {
     expect(h.invoker.seen).toEqual(['x']);
     await h.stop();
   });
+
+  it('a source that reports a shard change (Kafka rebalance) gets its new shards started at once, not at the next discovery', async () => {
+    const clock = new SimClock();
+    const source = new FakeStreamSource(clock);
+    source.addShard('s0');
+    const h = harness({ shardDiscoveryIntervalMs: 600_000 }, { clock, source });
+    await h.mapping.start();
+    await clock.advance(100);
+    source.addShard('s1');
+    source.put('s1', ['s1-1']);
+    source.notifyShardsChanged();
+    // Within 5 s of virtual time, far before the 10-minute discovery tick (runUntil throws past it).
+    await clock.runUntil(() => h.invoker.seen.includes('s1-1'), 5_000);
+    await h.stop();
+  });
 });

@@ -64,7 +64,11 @@ const spec = (name: string): FunctionSpec => ({
 const req = (id = 'r'): InvokeRequest => ({ requestId: id, payload: Buffer.from('{}') });
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
-function setup(reserved: Record<string, number | undefined>, accountConcurrency: number) {
+function setup(
+  reserved: Record<string, number | undefined>,
+  accountConcurrency: number,
+  extra: { clock?: { now(): number; sleep(ms: number): Promise<void> }; perConcurrency?: number } = {},
+) {
   const runtimes = new Map<string, ManualRuntime>();
   const functions = new Map<string, InvokerFunction>();
   for (const [name, r] of Object.entries(reserved)) {
@@ -73,11 +77,49 @@ function setup(reserved: Record<string, number | undefined>, accountConcurrency:
     functions.set(name, { spec: spec(name), runtime, ...(r === undefined ? {} : { reservedConcurrency: r }) });
   }
   const metrics = new RecordingMetrics();
-  const invoker = createInvoker({ functions, accountConcurrency, minimumUnreservedConcurrency: 0, metrics });
+  const invoker = createInvoker({
+    functions,
+    accountConcurrency,
+    minimumUnreservedConcurrency: 0,
+    metrics,
+    clock: extra.clock,
+    invocationsPerSecondPerConcurrency: extra.perConcurrency,
+  });
   return { invoker, metrics, rt: (name: string) => runtimes.get(name) as ManualRuntime };
 }
 
 describe('invoker concurrency', () => {
+  it('CON-1/CON-5 limits invocations per second to 10 × concurrency (account, and reserved functions)', async () => {
+    let now = 0;
+    const clock = { now: () => now, sleep: () => Promise.resolve() };
+    const { invoker, rt } = setup({ a: undefined, r: 1 }, 2, { clock });
+    const once = async (name: string) => {
+      const p = invoker.invoke(name, req());
+      await tick();
+      rt(name).finishAll();
+      return p;
+    };
+    // The account holds one second's worth: 20 pass at once, the 21st is throttled.
+    for (let i = 0; i < 20; i++) expect(await once('a')).toMatchObject({ kind: 'success' });
+    expect(await once('a')).toMatchObject({ kind: 'throttle', reason: 'FunctionInvocationRateLimitExceeded' });
+    // Refills at 20 per second.
+    now += 100;
+    expect(await once('a')).toMatchObject({ kind: 'success' });
+    // A reserved function has its own rate: 10 × 1.
+    for (let i = 0; i < 10; i++) expect(await once('r')).toMatchObject({ kind: 'success' });
+    expect(await once('r')).toMatchObject({ kind: 'throttle', reason: 'ReservedFunctionInvocationRateLimitExceeded' });
+  });
+
+  it('CON-1 a rate of 0 per unit of concurrency turns the limit off', async () => {
+    const { invoker, rt } = setup({ a: undefined }, 1, { perConcurrency: 0 });
+    for (let i = 0; i < 50; i++) {
+      const p = invoker.invoke('a', req());
+      await tick();
+      rt('a').finishAll();
+      expect(await p).toMatchObject({ kind: 'success' });
+    }
+  });
+
   it('CON-1/CON-5 throttles over the account limit at once with ConcurrentInvocationLimitExceeded', async () => {
     const { invoker, rt, metrics } = setup({ a: undefined, b: undefined }, 2);
     const first = invoker.invoke('a', req());

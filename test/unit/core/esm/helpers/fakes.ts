@@ -44,7 +44,19 @@ export class FakeStreamSource implements StreamSource {
   blockMs = 0;
   identifier: (r: StreamRecord) => unknown = (r) => (r.record as unknown as KinesisLike).kinesis.sequenceNumber;
 
+  private readonly shardListeners = new Set<() => void>();
+
   constructor(private readonly clock: SimClock) {}
+
+  onShardsChanged(listener: () => void): () => void {
+    this.shardListeners.add(listener);
+    return () => this.shardListeners.delete(listener);
+  }
+
+  /** Tells the engine the shard set changed (as a Kafka rebalance does). */
+  notifyShardsChanged(): void {
+    for (const l of this.shardListeners) l();
+  }
 
   addShard(id: string, parentIds: string[] = []): this {
     this.shards.set(id, { id, parentIds, records: [], closed: false });

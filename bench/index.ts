@@ -1,0 +1,103 @@
+// npm run bench [-- --quick] [--only sqs,kinesis] [--no-write]
+// Runs the benchmark scenarios in order, prints one table to stdout and writes bench/results/latest.json and the
+// self-contained bench/results/report.html (unless --no-write). Servers: env vars, else .services/servers.json
+// (`npm run services:up`). Exits non-zero when any scenario failed.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createProgress } from './lib/progress.js';
+import { runScenarios, selectScenarios } from './lib/runner.js';
+import type { Scenario } from './lib/types.js';
+import { renderHtml } from './report/html.js';
+import { machineInfo } from './report/machine.js';
+import { buildResults, failedScenarios, resultsJson } from './report/results.js';
+import { formatTable } from './report/text-table.js';
+import { scaleScenarios } from './scale/index.js';
+import { asyncScenario } from './scenarios/async.js';
+import { dynamodbScenario } from './scenarios/dynamodb.js';
+import { filterScenario } from './scenarios/filter.js';
+import { kafkaScenario } from './scenarios/kafka.js';
+import { kinesisScenario } from './scenarios/kinesis.js';
+import { redisScenario } from './scenarios/redis.js';
+import { sqsScenario } from './scenarios/sqs.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const ALL: Scenario[] = [
+  sqsScenario,
+  kinesisScenario,
+  dynamodbScenario,
+  kafkaScenario,
+  redisScenario,
+  asyncScenario,
+  filterScenario,
+  ...scaleScenarios,
+];
+const RESULTS_DIR = 'bench/results';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'no-write': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (values.help) {
+  process.stdout.write(
+    'npm run bench [-- --quick] [--only id,id] [--no-write]\n' +
+      `scenarios: ${ALL.map((s) => s.id).join(', ')}\n` +
+      `writes ${RESULTS_DIR}/latest.json and ${RESULTS_DIR}/report.html\n`,
+  );
+  process.exit(0);
+}
+
+const only = values.only
+  ?.split(',')
+  .map((s) => s.trim())
+  .filter((s) => s !== '');
+let selected: Scenario[];
+try {
+  selected = selectScenarios(ALL, only);
+} catch (err) {
+  process.stderr.write(`${(err as Error).message}\n`);
+  process.exit(2);
+}
+
+// Work a failed scenario left behind (a poller still running) must not end the run with an unhandled rejection.
+let strays = 0;
+const stray = (what: string) => (reason: unknown) => {
+  strays++;
+  process.stderr.write(`\n${what} (left behind by a scenario): ${String(reason)}\n`);
+};
+process.on('unhandledRejection', stray('unhandled rejection'));
+process.on('uncaughtException', stray('uncaught exception'));
+
+const quick = values.quick;
+const started = new Date();
+const t0 = performance.now();
+const progress = createProgress({ tty: process.stderr.isTTY, write: (s) => process.stderr.write(s) });
+const outcome = await runScenarios(selected, { quick, progress, timeoutMs: (quick ? 4 : 20) * 60_000 });
+const results = buildResults({
+  date: started,
+  quick,
+  ...(only ? { only } : {}),
+  durationMs: performance.now() - t0,
+  machine: machineInfo(),
+  scenarios: outcome.scenarios,
+  rows: outcome.rows,
+});
+
+process.stdout.write(`\n${formatTable(results)}`);
+if (!values['no-write']) {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(path.join(RESULTS_DIR, 'latest.json'), resultsJson(results));
+  writeFileSync(path.join(RESULTS_DIR, 'report.html'), renderHtml(results));
+  process.stdout.write(`wrote ${RESULTS_DIR}/latest.json and ${RESULTS_DIR}/report.html\n`);
+}
+const failed = failedScenarios(results);
+if (failed.length > 0)
+  process.stderr.write(`${failed.length} scenario(s) failed: ${failed.map((s) => s.id).join(', ')}\n`);
+if (strays > 0) process.stderr.write(`${strays} stray error(s) during the run\n`);
+// Explicit exit: a failed scenario may have left sockets or timers open.
+process.exit(failed.length > 0 || strays > 0 ? 1 : 0);

@@ -1,0 +1,220 @@
+// Idle mappings per process: the real service (built `dist/src/main.js start`, else `src/main.ts` through tsx)
+// started as a child process with a generated config of N idle mappings — memory queues, memory streams, or SQS
+// queues on the shared ElasticMQ — and measured from /proc/<pid>: CPU over an idle window and RSS at its end.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
+import { CreateQueueCommand, DeleteQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { BenchRow, Scenario } from '../lib/types.js';
+import { round, sqsEndpoint } from './common.js';
+
+export type IdleKind = 'none' | 'memory-queue' | 'memory-stream' | 'sqs';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BUILT = join(ROOT, 'dist/src/main.js');
+/** SQS long polls last 20 s: a shorter idle window would never see a poll cycle. */
+const SQS_WINDOW_MS = { quick: 21_000, full: 25_000 };
+/** A fresh object each time: the AWS SDK annotates the credentials object it is given. */
+const dummyCredentials = () => ({ accessKeyId: 'x', secretAccessKey: 'x' });
+
+const clockTicks = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** utime + stime of a process in ms, from /proc/<pid>/stat (fields 14 and 15; comm may contain spaces). */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) / clockTicks) * 1000;
+}
+
+function rssMb(pid: number): number {
+  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kb ?? 0) / 1024;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function mappingsOf(kind: IdleKind, count: number, run: string, queues: string[]): unknown[] {
+  return Array.from({ length: kind === 'none' ? 0 : count }, (_v, i) => {
+    const base = { FunctionName: 'noop', BatchSize: 10 };
+    if (kind === 'memory-queue') return { ...base, EventSourceArn: `memory://queue/idle-${run}-${i}` };
+    if (kind === 'memory-stream')
+      return { ...base, EventSourceArn: `memory://stream/idle-${run}-${i}`, StartingPosition: 'LATEST' };
+    return { ...base, EventSourceArn: `arn:aws:sqs:us-east-1:000000000000:${queues[i]}`, Connection: 'sqs' };
+  });
+}
+
+/** The generated service config: `count` idle mappings of one kind on a never-called HTTP function. */
+export function idleConfig(
+  port: number,
+  kind: IdleKind,
+  count: number,
+  run: string,
+  queues: string[],
+  endpoint?: string,
+) {
+  return {
+    region: 'us-east-1',
+    accountId: '000000000000',
+    logLevel: 'warn',
+    server: { host: '127.0.0.1', port, shutdownGraceSeconds: 2 },
+    ...(endpoint === undefined
+      ? {}
+      : { connections: { sqs: { type: 'sqs', endpoint, region: 'us-east-1', credentials: dummyCredentials() } } }),
+    // An HTTP function that is never called: idle mappings never invoke.
+    functions: { noop: { Runtime: 'http', Url: 'http://127.0.0.1:9/never', Timeout: 3 } },
+    eventSourceMappings: mappingsOf(kind, count, run, queues),
+  };
+}
+
+async function waitReady(port: number, child: ChildProcess, stderr: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`sluice exited ${child.exitCode}: ${stderr().slice(-2000)}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await sleep(100);
+  }
+  throw new Error(`sluice not ready within 60 s: ${stderr().slice(-2000)}`);
+}
+
+interface Measured {
+  cpuPercent: number;
+  rssMb: number;
+  startMs: number;
+  windowMs: number;
+}
+
+/** Starts the service on a generated config, waits for /readyz, settles, measures the idle window, stops it. */
+async function measureService(config: unknown, settleMs: number, windowMs: number): Promise<Measured> {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-scale-'));
+  const file = join(dir, 'sluice.json');
+  writeFileSync(file, JSON.stringify(config));
+  const args = existsSync(BUILT)
+    ? [BUILT, 'start', '--config', file]
+    : ['--import', 'tsx', join(ROOT, 'src/main.ts'), 'start', '--config', file];
+  const t0 = performance.now();
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
+  let err = '';
+  child.stderr?.on('data', (b: Buffer) => (err = (err + b.toString()).slice(-10_000)));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    const port = (config as { server: { port: number } }).server.port;
+    await waitReady(port, child, () => err);
+    const startMs = performance.now() - t0;
+    await sleep(settleMs);
+    const pid = child.pid!;
+    const c0 = cpuMs(pid);
+    const w0 = performance.now();
+    await sleep(windowMs);
+    const cpu = cpuMs(pid) - c0;
+    const wall = performance.now() - w0;
+    return { cpuPercent: (cpu / wall) * 100, rssMb: rssMb(pid), startMs, windowMs: wall };
+  } finally {
+    const s0 = performance.now();
+    child.kill('SIGTERM');
+    const killed = await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)]);
+    if (!killed) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+    if (process.env.SLUICE_SCALE_DEBUG) process.stderr.write(`  stopped in ${Math.round(performance.now() - s0)} ms\n`);
+  }
+}
+
+export const idleMappingsScenario: Scenario = {
+  id: 'scale-idle-mappings',
+  title: 'Idle mappings in one sluice process: CPU and RSS (built service, /proc)',
+  async run(ctx) {
+    if (!existsSync('/proc/self/stat')) {
+      ctx.progress('scale-idle-mappings: needs /proc (Linux), skipped');
+      return [];
+    }
+    const service = existsSync(BUILT) ? 'dist/src/main.js' : 'src/main.ts via tsx (run npm run build for dist)';
+    const counts = ctx.quick ? [100] : [10, 100];
+    const windowMs = ctx.quick ? 3000 : 10_000;
+    const settleMs = ctx.quick ? 500 : 3000;
+    const endpoint = sqsEndpoint();
+    const points: Array<[IdleKind, number]> = [['none', 0]];
+    for (const kind of ['memory-queue', 'memory-stream', 'sqs'] as const)
+      for (const n of counts) if (kind !== 'sqs' || endpoint !== undefined) points.push([kind, n]);
+    if (endpoint === undefined) ctx.progress('scale-idle-mappings: no ElasticMQ (SLUICE_SQS_ENDPOINT), SQS skipped');
+    const rows: BenchRow[] = [];
+    for (const [kind, count] of points) {
+      const window = kind === 'sqs' ? SQS_WINDOW_MS[ctx.quick ? 'quick' : 'full'] : windowMs;
+      ctx.progress(`scale-idle-mappings: ${count} ${kind} mappings, ${window / 1000} s idle window (${service})`);
+      const run = randomUUID().slice(0, 8);
+      const sqs = kind === 'sqs' && endpoint !== undefined ? sqsClient(endpoint) : undefined;
+      const queues = Array.from({ length: sqs ? count : 0 }, (_v, i) => `scale-idle-${run}-${i}`);
+      const urls: string[] = [];
+      try {
+        for (const QueueName of queues) {
+          const { QueueUrl } = await sqs!.send(new CreateQueueCommand({ QueueName }));
+          if (QueueUrl !== undefined) urls.push(QueueUrl);
+        }
+        const port = await freePort();
+        const m = await measureService(idleConfig(port, kind, count, run, queues, endpoint), settleMs, window);
+        rows.push({
+          group: 'scale-idle-mappings',
+          name: kind === 'none' ? 'no mappings (baseline)' : `${count} idle ${kind} mappings`,
+          unit: '% CPU idle (100 = one core)',
+          sluice: { throughput: round(m.cpuPercent, 2), cost: { cpuPercent: m.cpuPercent, rssMb: m.rssMb } },
+          x: count,
+          params: {
+            x: 'idle mappings',
+            series: kind === 'none' ? 'baseline (no mappings)' : kind,
+            source: kind,
+            service,
+            idleSeconds: round(m.windowMs / 1000, 1),
+            rssMb: round(m.rssMb, 1),
+            startToReadyMs: round(m.startMs),
+          },
+          notes:
+            'The built service as a child process; CPU from /proc/<pid>/stat over the idle window, RSS from ' +
+            '/proc/<pid>/status at its end. ' +
+            (kind === 'sqs'
+              ? 'SQS: each mapping long-polls (20 s) the shared ElasticMQ with 2..5 concurrent receives.'
+              : kind === 'memory-stream'
+                ? 'Memory streams have one shard each, polled once a second (default streamPollIntervalMs).'
+                : ''),
+        });
+      } finally {
+        for (const QueueUrl of urls) await sqs!.send(new DeleteQueueCommand({ QueueUrl })).catch(() => undefined);
+        sqs?.destroy();
+      }
+    }
+    return rows;
+  },
+};
+
+function sqsClient(endpoint: string): SQSClient {
+  return new SQSClient({ endpoint, region: 'us-east-1', credentials: dummyCredentials() });
+}
