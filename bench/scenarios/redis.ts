@@ -1,8 +1,255 @@
-// Placeholder: the redis helper writes this scenario; the merge replaces this file.
-import type { Scenario } from '../lib/types.js';
+// Redis Streams: sluice against a raw XREADGROUP + XACK loop on the same redis-server, same entries.
+//   sluice: one stream mapping per stream key (the engine over the Redis Streams connector's StreamSource:
+//     pending re-read, XAUTOCLAIM, XREADGROUP '>' with BLOCK on its own connection), BatchSize entries per
+//     invocation of a no-op in-process function, one batch in flight per key, entries acknowledged (XACK) through
+//     the source's CheckpointStore after each batch, as the service wires a Redis mapping (src/app/mappings.ts).
+//   raw: one loop per stream key on its own ioredis connection: XREADGROUP COUNT BatchSize BLOCK 100 '>', hand
+//     the entries to the same no-op handler, XACK them, repeat.
+// Both start from a consumer group created at 0. Counting costs neither side anything (the raw side takes the
+// array length, sluice the number of records the engine built the event from); only the latency phase parses.
+//   1. throughput: N entries preloaded over K keys, a fresh group reads them all; alternate rounds, best counts.
+//   2. latency: entries added at a steady rate (field `at` = add time) to fresh keys the consumer already reads;
+//      p50/p99 of handler time minus `at`.
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { redisStreamsConnector, type RedisStreamSource } from '../../connectors/redis-streams/index.js';
+import { noopMetrics } from '../../src/ports/metrics.js';
+import { countAtBuild, noopInvoker, quiet, startNoopMapping } from '../lib/noop-stream-mapping.js';
+import { redisUrl } from '../lib/servers.js';
+import {
+  compareThroughput,
+  sparseParams,
+  SPARSE_RATE,
+  SPARSE_SECONDS,
+  measureLatency,
+  roundParams,
+  type OnRecords,
+  type RunningSide,
+  type StartSide,
+} from '../lib/side-runs.js';
+import type { BenchContext, BenchRow, Scenario } from '../lib/types.js';
+
+export interface RedisBenchParams {
+  entries: number;
+  /** Stream keys: sluice runs one mapping per key, the raw side one loop per key. */
+  keys: number;
+  bodyBytes: number;
+  batchSize: number;
+  rounds: number;
+  rate: number;
+  seconds: number;
+  sides?: Array<'raw' | 'sluice'>;
+  /** A second, sparse latency run (records/s, seconds): what the first record after an idle moment waits. */
+  sparseRate?: number;
+  sparseSeconds?: number;
+  /** sluice's idle poll after an empty read (default: the service's tuning.streamPollIntervalMs, 1000). */
+  pollIntervalMs?: number;
+}
+
+const FULL: RedisBenchParams = {
+  entries: 100_000,
+  keys: 1,
+  bodyBytes: 100,
+  batchSize: 100,
+  rounds: 3,
+  rate: 500,
+  seconds: 5,
+};
+const QUICK: RedisBenchParams = { ...FULL, entries: 20_000, rounds: 1, seconds: 2 };
+/** XREADGROUP BLOCK of both sides (sluice's connector default). */
+const BLOCK_MS = 100;
+/** The service's default idle cadence (tuning.streamPollIntervalMs). */
+const DEFAULT_POLL_MS = 1000;
+
+type RawEntry = [string, string[]];
+
+/** The `at` field of an entry's flat field list. */
+function atOf(flat: readonly string[]): number {
+  for (let i = 0; i + 1 < flat.length; i += 2) if (flat[i] === 'at') return Number(flat[i + 1]);
+  return Number.NaN;
+}
+
+async function preload(redis: Redis, keys: string[], p: RedisBenchParams): Promise<void> {
+  const body = 'x'.repeat(p.bodyBytes);
+  for (let sent = 0; sent < p.entries; sent += 1000) {
+    const pipe = redis.pipeline();
+    for (let i = sent; i < Math.min(p.entries, sent + 1000); i++)
+      pipe.xadd(keys[i % keys.length]!, '*', 'n', String(i), 'body', body);
+    await pipe.exec();
+  }
+}
+
+async function createGroups(redis: Redis, keys: string[], group: string): Promise<void> {
+  for (const key of keys) await redis.call('XGROUP', 'CREATE', key, group, '0', 'MKSTREAM');
+}
+
+async function rawSide(
+  url: string,
+  keys: string[],
+  batchSize: number,
+  on: OnRecords,
+  timed: boolean,
+): Promise<RunningSide> {
+  const group = `bench-raw-${randomUUID()}`;
+  const conns = keys.map(() => new Redis(url, { protocol: 2 }));
+  await createGroups(conns[0]!, keys, group);
+  let running = true;
+  const readyAt = process.hrtime.bigint();
+  const loops = keys.map(async (key, i) => {
+    const redis = conns[i]!;
+    while (running) {
+      const reply = (await redis.call(
+        'XREADGROUP',
+        'GROUP',
+        group,
+        'c',
+        'COUNT',
+        batchSize,
+        'BLOCK',
+        BLOCK_MS,
+        'STREAMS',
+        key,
+        '>',
+      )) as Array<[string, RawEntry[]]> | null;
+      const entries = reply?.[0]?.[1] ?? [];
+      if (entries.length === 0) continue;
+      // The no-op handler, then the harness's count.
+      on(entries.length, timed ? entries.map(([, flat]) => atOf(flat)) : undefined);
+      await redis.call('XACK', key, group, ...entries.map(([id]) => id));
+    }
+  });
+  return {
+    readyAt,
+    stop: async () => {
+      running = false;
+      await Promise.all(loops);
+      await Promise.all(conns.map((c) => c.quit()));
+    },
+  };
+}
+
+async function sluiceSide(
+  url: string,
+  keys: string[],
+  batchSize: number,
+  pollIntervalMs: number,
+  on: OnRecords,
+  timed: boolean,
+): Promise<RunningSide> {
+  const group = `bench-sluice-${randomUUID()}`;
+  const sources = keys.map((key) => {
+    const mappingId = `${group}-${key}`;
+    const source = redisStreamsConnector.createStreamSource!(
+      `redis://${key}`,
+      { mappingId, consumerGroupId: group, startingPosition: { type: 'TRIM_HORIZON' }, functionName: 'noop' },
+      {
+        connection: { url, blockMs: BLOCK_MS },
+        region: 'us-east-1',
+        accountId: '000000000000',
+        logger: quiet,
+        metrics: noopMetrics,
+      },
+    ) as RedisStreamSource;
+    return { mappingId, source };
+  });
+  const count = countAtBuild(sources.map((s) => s.source));
+  const invoker = noopInvoker((payload) => {
+    if (!timed) return on(count());
+    const event = JSON.parse(payload.toString('utf8')) as { Records: Array<{ redis: { fields: { at: string } } }> };
+    on(
+      event.Records.length,
+      event.Records.map((r) => Number(r.redis.fields.at)),
+    );
+  });
+  // The group exists (at 0) before the clock starts, as on the raw side; the engine's own XGROUP CREATE finds it.
+  for (const { source } of sources) await source.ensureGroup({ type: 'TRIM_HORIZON' });
+  const readyAt = process.hrtime.bigint();
+  const mappings = await Promise.all(
+    sources.map(({ mappingId, source }) =>
+      startNoopMapping(source, invoker, { mappingId, batchSize, maxBatchingWindowMs: 0, pollIntervalMs }),
+    ),
+  );
+  return { readyAt, stop: async () => void (await Promise.all(mappings.map((m) => m.stop()))) };
+}
+
+async function runOne(ctx: BenchContext, p: RedisBenchParams): Promise<BenchRow> {
+  const url = redisUrl();
+  const redis = new Redis(url, { protocol: 2 });
+  const keysOf = (prefix: string) => Array.from({ length: p.keys }, (_, i) => `${prefix}-${randomUUID()}-${i}`);
+  const progress = (m: string) => ctx.progress(`redis (${p.keys} key${p.keys > 1 ? 's' : ''}): ${m}`);
+  const sidesOn = (keys: string[]): Record<'raw' | 'sluice', StartSide> => ({
+    raw: (on, timed) => rawSide(url, keys, p.batchSize, on, timed),
+    sluice: (on, timed) => sluiceSide(url, keys, p.batchSize, p.pollIntervalMs ?? DEFAULT_POLL_MS, on, timed),
+  });
+  const keys = keysOf('bench');
+  const made: string[] = [...keys];
+  try {
+    progress(`adding ${p.entries} entries`);
+    await preload(redis, keys, p);
+    // Each round is a fresh consumer group over the same entries.
+    const tp = await compareThroughput(sidesOn(keys), p.entries, p.rounds, progress, p.sides);
+    const latency = async (name: 'raw' | 'sluice', rate = p.rate, seconds = p.seconds) => {
+      if (p.sides && !p.sides.includes(name)) return { p50: Number.NaN, p99: Number.NaN, samples: 0 };
+      progress(`latency at ${rate} entries/s, ${name}`);
+      const fresh = keysOf('bench-lat');
+      made.push(...fresh);
+      const body = 'x'.repeat(p.bodyBytes);
+      return measureLatency(
+        sidesOn(fresh)[name],
+        async (n, from) => {
+          const at = String(Date.now());
+          const pipe = redis.pipeline();
+          for (let i = from; i < from + n; i++) pipe.xadd(fresh[i % fresh.length]!, '*', 'at', at, 'body', body);
+          await pipe.exec();
+        },
+        rate,
+        seconds,
+      );
+    };
+    const sparse = [p.sparseRate ?? SPARSE_RATE, p.sparseSeconds ?? SPARSE_SECONDS] as const;
+    const lat = {
+      raw: await latency('raw'),
+      sluice: await latency('sluice'),
+      rawSparse: await latency('raw', ...sparse),
+      sluiceSparse: await latency('sluice', ...sparse),
+    };
+    return {
+      group: 'redis',
+      name: `${p.keys} stream key${p.keys > 1 ? 's' : ''}, BatchSize ${p.batchSize}, ${p.bodyBytes} B body`,
+      unit: 'records/s',
+      sluice: { throughput: tp.best.sluice.rate, latency: lat.sluice, cost: tp.best.sluice.cost },
+      raw: { throughput: tp.best.raw.rate, latency: lat.raw, cost: tp.best.raw.cost },
+      x: p.keys,
+      params: {
+        keys: p.keys,
+        entries: p.entries,
+        bodyBytes: p.bodyBytes,
+        batchSize: p.batchSize,
+        rounds: p.rounds,
+        latencyRate: p.rate,
+        latencySeconds: p.seconds,
+        ...sparseParams(lat, p.sparseRate ?? SPARSE_RATE),
+        ...roundParams(tp),
+      },
+      notes:
+        'sluice = engine + Redis Streams connector + no-op handler, XACK per batch through the source; ' +
+        'raw = XREADGROUP COUNT BatchSize + XACK loop per key. Best of rounds; latency = XADD time to handler.',
+    };
+  } finally {
+    for (let i = 0; i < made.length; i += 100) await redis.del(...made.slice(i, i + 100));
+    await redis.quit();
+  }
+}
+
+export async function runRedisBench(ctx: BenchContext, p: RedisBenchParams): Promise<BenchRow[]> {
+  return [await runOne(ctx, p)];
+}
 
 export const redisScenario: Scenario = {
   id: 'redis',
-  title: 'Redis Streams',
-  run: () => Promise.reject(new Error('not yet written')),
+  title: 'Redis Streams: sluice vs raw XREADGROUP + XACK',
+  run: async (ctx) =>
+    ctx.quick
+      ? runRedisBench(ctx, QUICK)
+      : [...(await runRedisBench(ctx, FULL)), ...(await runRedisBench(ctx, { ...FULL, keys: 4 }))],
 };

@@ -59,17 +59,15 @@ export function headersOf(headers: KafkaMessageLike['headers']): Array<Record<st
 }
 
 export function toKafkaRecord(topic: string, partition: number, m: KafkaMessageLike): KafkaRecord {
-  return {
-    topic,
-    partition,
-    offset: Number(m.offset),
-    timestamp: Number(m.timestamp),
-    timestampType: m.batchContext?.timestampType === 1 ? 'LOG_APPEND_TIME' : 'CREATE_TIME',
-    // D-7: a null key is omitted; a null value stays null.
-    ...(m.key === null ? {} : { key: m.key.toString('base64') }),
-    value: m.value === null ? null : m.value.toString('base64'),
-    headers: headersOf(m.headers),
-  };
+  const offset = Number(m.offset);
+  const timestamp = Number(m.timestamp);
+  const timestampType = m.batchContext?.timestampType === 1 ? 'LOG_APPEND_TIME' : 'CREATE_TIME';
+  const value = m.value === null ? null : m.value.toString('base64');
+  const headers = headersOf(m.headers);
+  // D-7: a null key is omitted; a null value stays null. Two plain literals (not a spread, which costs a
+  // dictionary-mode object per record on the hot path) keep the field order of the JSON.
+  if (m.key === null) return { topic, partition, offset, timestamp, timestampType, value, headers };
+  return { topic, partition, offset, timestamp, timestampType, key: m.key.toString('base64'), value, headers };
 }
 
 /** Wraps a Kafka record as the engine's StreamRecord; position is the offset, lanes use the key. */
@@ -88,13 +86,28 @@ export function toStreamRecord(record: KafkaRecord): StreamRecord {
  * base64 need no escaping, so only the headers go through JSON.stringify.
  */
 export function jsonSize(r: KafkaRecord): number {
+  // {"topic":"…","partition":…,"offset":…,"timestamp":…,"timestampType":"…", counted without building it.
   const head =
-    `{"topic":"${r.topic}","partition":${r.partition},"offset":${r.offset},"timestamp":${r.timestamp},` +
-    `"timestampType":"${r.timestampType}"`;
+    HEAD_BYTES +
+    r.topic.length +
+    numberLength(r.partition) +
+    numberLength(r.offset) +
+    numberLength(r.timestamp) +
+    r.timestampType.length;
   const key = r.key === undefined ? 0 : 9 + r.key.length; // ,"key":"…"
   const value = 9 + (r.value === null ? 4 : r.value.length + 2); // ,"value":…
   const headers = 11 + (r.headers.length === 0 ? 2 : Buffer.byteLength(JSON.stringify(r.headers))); // ,"headers":…
-  return head.length + key + value + headers + 1;
+  return head + key + value + headers + 1;
+}
+
+const HEAD_BYTES = '{"topic":"","partition":,"offset":,"timestamp":,"timestampType":""'.length;
+
+/** Length of String(n) for the integers of a record, without allocating the string. */
+function numberLength(n: number): number {
+  if (!Number.isSafeInteger(n)) return String(n).length;
+  let len = n < 0 ? 2 : 1;
+  for (let v = Math.abs(n); v >= 10; v = Math.floor(v / 10)) len++;
+  return len;
 }
 
 /** KAF-1: records keyed by "<topic>-<partition>", in offset order (the engine hands them in order). */
@@ -104,9 +117,17 @@ export function buildKafkaEvent(
   clusterArn?: string,
 ): KafkaEvent {
   const grouped: Record<string, KafkaRecord[]> = {};
+  // A batch is normally one partition: look its group up again only when the partition changes.
+  let list: KafkaRecord[] | undefined;
+  let topic: string | undefined;
+  let partition: number | undefined;
   for (const r of records) {
     const rec = r.record as unknown as KafkaRecord;
-    (grouped[shardIdOf(rec.topic, rec.partition)] ??= []).push(rec);
+    if (list === undefined || rec.partition !== partition || rec.topic !== topic) {
+      ({ topic, partition } = rec);
+      list = grouped[shardIdOf(topic, partition)] ??= [];
+    }
+    list.push(rec);
   }
   // KAF-4: MSK says aws:kafka and names the cluster; self-managed Kafka has no ARN.
   return clusterArn === undefined

@@ -57,6 +57,8 @@ export class KafkaStreamSource implements StreamSource {
   readonly kind = 'kafka';
   readonly arn: string;
   readonly checkpoints: CheckpointStore;
+  /** An empty read has already waited readWaitMs for records: read again at once (none when that wait is 0). */
+  readonly idlePollMs: number | undefined;
   private readonly partitions = new Map<number, PartitionState>();
   private readonly listeners = new Set<() => void>();
   private consumer: Consumer | undefined;
@@ -82,6 +84,7 @@ export class KafkaStreamSource implements StreamSource {
     this.capacity = Math.max(1, options.bufferRecords ?? DEFAULT_BUFFER);
     this.labels = { mapping: options.mappingId, function: options.functionName ?? '', source: 'kafka' };
     this.checkpoints = kafkaCheckpointsOf(this);
+    this.idlePollMs = (options.readWaitMs ?? DEFAULT_READ_WAIT_MS) > 0 ? 0 : undefined;
   }
 
   get topic(): string {
@@ -283,9 +286,13 @@ export class KafkaStreamSource implements StreamSource {
     return new KafkaShardReader(this, st, this.options.readWaitMs ?? DEFAULT_READ_WAIT_MS);
   }
 
-  /** @internal */
+  /**
+   * @internal Resumes as soon as the buffer is below capacity again, not at half: a paused partition is only
+   * fetched again after kafkajs' next fetch round (up to maxWaitTimeMs of sleep when every partition is paused,
+   * then a round trip), and waiting for half a buffer left the engine idle on an empty buffer every time.
+   */
   afterTake(st: PartitionState): void {
-    if (st.paused && st.size <= this.capacity / 2) this.applyPause(st);
+    if (st.paused) this.applyPause(st);
   }
 
   stateOf(shardId: string): PartitionState | undefined {
@@ -434,6 +441,10 @@ class KafkaShardReader implements ShardReader {
   async read(limit: number, signal: AbortSignal): Promise<ReadResult> {
     if (this.st.lost || this.closed) throw new ShardLostError(this.st.shardId);
     if (this.st.size === 0) await this.st.waitForRecords(this.waitMs, signal);
+    // Records already buffered: still let I/O run first. With a fast function the engine would otherwise work
+    // through the whole buffer in one run of microtasks, and kafkajs could neither send its next fetch nor a
+    // heartbeat until the buffer was empty (the engine then waits for that fetch with nothing to do).
+    else await new Promise((resolve) => setImmediate(resolve));
     if (this.st.lost) throw new ShardLostError(this.st.shardId);
     const records = this.st.take(limit);
     this.source.afterTake(this.st);

@@ -59,14 +59,25 @@ export function toStreamRecord(record: RedisStreamRecord, partitionKeyField?: st
  * key, the region and the fields need JSON escaping.
  */
 export function jsonSize(r: RedisStreamRecord): number {
-  const key = Buffer.byteLength(JSON.stringify(r.redis.streamKey));
-  const region = Buffer.byteLength(JSON.stringify(r.awsRegion));
+  const key = jsonBytesOf(r.redis.streamKey);
+  const region = jsonBytesOf(r.awsRegion);
   const fields = Buffer.byteLength(JSON.stringify(r.redis.fields));
   const id = r.redis.id.length;
   const ts = String(r.redis.arrivalTimestamp).length;
   const arn = key + 8; // "redis://<key>"
   const eventId = key + 1 + id; // "<key>:<id>"
   return ENVELOPE_BYTES + arn + eventId + region + key + (id + 2) + fields + ts;
+}
+
+/** JSON byte length of a string, remembered: a source sizes every record with the same key and region. */
+const jsonBytesCache = new Map<string, number>();
+function jsonBytesOf(s: string): number {
+  let n = jsonBytesCache.get(s);
+  if (n === undefined) {
+    n = Buffer.byteLength(JSON.stringify(s));
+    if (jsonBytesCache.size < 1024) jsonBytesCache.set(s, n);
+  }
+  return n;
 }
 
 /** The constant characters of a record's JSON, every variable part left out. */

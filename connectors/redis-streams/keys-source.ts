@@ -46,6 +46,12 @@ export class RedisKeysSource implements StreamSource {
     };
   }
 
+  /** Every key's source waits the same XREADGROUP BLOCK, so any one of them answers (see RedisStreamSource). */
+  get idlePollMs(): number | undefined {
+    for (const s of this.sources.values()) return s.idlePollMs;
+    return undefined;
+  }
+
   async listShards(): Promise<ShardInfo[]> {
     const keys = new Set(this.selector.keys);
     for (const pattern of this.selector.patterns) for (const key of await this.scan(pattern)) keys.add(key);

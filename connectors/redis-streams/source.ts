@@ -57,6 +57,8 @@ export class RedisStreamSource implements StreamSource {
   readonly batchInfoKey = 'RedisStreamBatchInfo';
   readonly arn: string;
   readonly checkpoints: CheckpointStore;
+  /** An empty read has already blocked blockMs in XREADGROUP: read again at once (none without a block). */
+  readonly idlePollMs: number | undefined;
   /** Entries handed to the engine and not yet acknowledged, in delivery order. */
   private readonly delivered = new Map<string, true>();
   private groupReady: Promise<void> | undefined;
@@ -72,6 +74,7 @@ export class RedisStreamSource implements StreamSource {
     private readonly logger: Logger,
   ) {
     this.arn = `redis://${options.streamKey}`;
+    this.idlePollMs = (options.blockMs ?? DEFAULT_BLOCK_MS) > 0 ? 0 : undefined;
     this.checkpoints = {
       get: () => Promise.resolve(undefined),
       set: (_mappingId, _shardId, position) => this.ackThrough(position),

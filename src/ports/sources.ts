@@ -111,6 +111,12 @@ export interface StreamSource {
    */
   readonly checkpoints?: CheckpointStore;
   /**
+   * How long the engine waits after a read returned nothing, instead of the mapping's pollIntervalMs. Sources
+   * whose read already waits for records (Kafka's buffer, Redis' XREADGROUP BLOCK) say 0: sleeping on top of
+   * that wait delayed the first record after an idle moment by up to the whole interval.
+   */
+  readonly idlePollMs?: number;
+  /**
    * A source with its own checkpoints normally owns its shards too (Kafka's consumer group assigns partitions), so
    * the engine holds no leases for it. A source that sets this still wants the engine's shard leases when several
    * processes share the work: Redis stream keys get one owner at a time, which keeps each key in order.

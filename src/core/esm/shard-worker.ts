@@ -140,8 +140,9 @@ export class ShardWorker {
             if (res.endOfShard) this.endOfShard = true;
             now = deps.clock.now();
             // No sleep while behind (DESIGN principle 4); idle cadence once caught up (STR-1, STR-3).
-            nextReadAt = res.records.length === 0 ? now + deps.options.pollIntervalMs : now;
-            await this.flush();
+            nextReadAt = res.records.length === 0 ? now + (deps.source.idlePollMs ?? deps.options.pollIntervalMs) : now;
+            // Not awaited: a slow checkpoint write (a Kafka commit queued behind a fetch) must not hold up reading.
+            void this.flush();
           } catch (err) {
             if (this.abort.signal.aborted) break;
             // Expired iterator, connection loss...: reopen after the last position read.
@@ -322,7 +323,9 @@ export class ShardWorker {
         this.setStatus(lane, 'running');
         lane.lastDoneAt = this.deps.clock.now();
         lane.firstQueuedAt = lane.lastDoneAt;
-        await this.flush();
+        // Not awaited: the next batch need not wait for this one's checkpoint write (writes are serialized and
+        // coalesced in flush, and only ever name records that are done).
+        void this.flush();
         // Dispatch right here too: the main loop may be parked in a long-polling read (Redis, Kafka).
         if (!this.stopping) this.dispatch(this.deps.clock.now());
         this.waker.notify();

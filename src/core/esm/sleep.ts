@@ -10,6 +10,8 @@ export async function sleepQuietly(clock: Clock, ms: number, signal?: AbortSigna
   }
 }
 
+const WOKEN = Symbol('woken');
+
 /** A wake-up flag with a timed wait; a notify before the wait is not lost. */
 export class Waker {
   private pending = false;
@@ -27,7 +29,7 @@ export class Waker {
       return;
     }
     const ctl = new AbortController();
-    const onAbort = (): void => ctl.abort();
+    const onAbort = (): void => ctl.abort(WOKEN);
     signal?.addEventListener('abort', onAbort, { once: true });
     const woken = new Promise<void>((resolve) => {
       this.wake = resolve;
@@ -39,7 +41,8 @@ export class Waker {
     } finally {
       this.wake = undefined;
       this.pending = false;
-      ctl.abort();
+      // With a reason, abort() does not build a DOMException (and its stack) on every wait.
+      ctl.abort(WOKEN);
       signal?.removeEventListener('abort', onAbort);
     }
   }

@@ -1,0 +1,145 @@
+// The two measurements the Kafka and Redis scenarios make of each side (sluice, raw client): throughput over
+// preloaded records, and produce-to-handler latency at a steady rate. A side reports records reaching its handler.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { quantiles, withCost } from './measure.js';
+import type { Latency, ProcessCost } from './types.js';
+
+/** Records reached the handler; `producedAt` (ms epoch, one per record) only when timing was asked for. */
+export type OnRecords = (count: number, producedAt?: number[]) => void;
+
+export interface RunningSide {
+  /** When the consumer could start reading (group joined): the throughput clock starts here. */
+  readyAt: bigint;
+  stop(): Promise<void>;
+}
+
+export type StartSide = (onRecords: OnRecords, timed: boolean) => Promise<RunningSide>;
+
+export interface ThroughputRun {
+  rate: number;
+  cost: ProcessCost;
+  /** CPU time of this process per record, start-up included (less noisy than the rate on a shared machine). */
+  cpuUsPerRecord: number;
+}
+
+/** Starts a side and waits until `total` records reached its handler; stopping it is not timed. */
+export async function measureThroughput(start: StartSide, total: number): Promise<ThroughputRun> {
+  const run = await withCost(async () => {
+    let seen = 0;
+    let done: () => void = () => {};
+    const all = new Promise<void>((resolve) => (done = resolve));
+    const side = await start((n) => {
+      seen += n;
+      if (seen >= total) done();
+    }, false);
+    await all;
+    return { ms: Number(process.hrtime.bigint() - side.readyAt) / 1e6, side };
+  });
+  await run.value.side.stop();
+  const cpuUsPerRecord = ((run.cost.cpuPercent / 100) * run.ms * 1000) / total;
+  return { rate: (total / run.value.ms) * 1000, cost: run.cost, cpuUsPerRecord };
+}
+
+/**
+ * Starts a side, then produces `rate` records/s for `seconds` (each call of `produce(n)` sends n records stamped
+ * with the current time), and returns the quantiles of handler time minus produce time.
+ */
+export async function measureLatency(
+  start: StartSide,
+  produce: (n: number, from: number) => Promise<void>,
+  rate: number,
+  seconds: number,
+): Promise<Latency> {
+  const samples: number[] = [];
+  const side = await start((_n, at) => {
+    const now = Date.now();
+    for (const t of at ?? []) samples.push(now - t);
+  }, true);
+  const want = Math.round(rate * seconds);
+  const t0 = Date.now();
+  for (let sent = 0; sent < want;) {
+    // Keep to the schedule: rate × elapsed records by now.
+    const due = Math.min(want, Math.round(((Date.now() - t0) / 1000) * rate));
+    if (due > sent) {
+      await produce(due - sent, sent);
+      sent = due;
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const deadline = Date.now() + 10_000;
+  while (samples.length < want && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await side.stop();
+  return quantiles(samples);
+}
+
+export interface Compared {
+  best: Record<'raw' | 'sluice', ThroughputRun>;
+  rounds: Record<'raw' | 'sluice', ThroughputRun[]>;
+}
+
+/** Alternates the sides for `rounds` rounds so warm-up and noise favour neither; the best round of each counts. */
+export async function compareThroughput(
+  sides: Record<'raw' | 'sluice', StartSide>,
+  total: number,
+  rounds: number,
+  progress: (message: string) => void,
+  only?: ReadonlyArray<'raw' | 'sluice'>,
+): Promise<Compared> {
+  const none: ThroughputRun = { rate: 0, cost: { cpuPercent: 0, rssMb: 0 }, cpuUsPerRecord: 0 };
+  const out: Compared = { best: { raw: none, sluice: none }, rounds: { raw: [], sluice: [] } };
+  for (let round = 0; round < rounds; round++) {
+    for (const name of ['raw', 'sluice'] as const) {
+      if (only && !only.includes(name)) continue;
+      progress(`throughput round ${round + 1}/${rounds}, ${name}`);
+      const r = await profiled(`${name}-${round + 1}`, () => measureThroughput(sides[name], total));
+      out.rounds[name].push(r);
+      if (r.rate > out.best[name].rate) out.best[name] = r;
+    }
+  }
+  return out;
+}
+
+/** Per-round figures for the row's params. */
+export function roundParams(c: Compared): Record<string, string> {
+  const rates = (rs: ThroughputRun[]) => rs.map((r) => Math.round(r.rate)).join(' ');
+  const cpu = (rs: ThroughputRun[]) => rs.map((r) => r.cpuUsPerRecord.toFixed(1)).join(' ');
+  return {
+    rawRates: rates(c.rounds.raw),
+    sluiceRates: rates(c.rounds.sluice),
+    rawCpuUsPerRecord: cpu(c.rounds.raw),
+    sluiceCpuUsPerRecord: cpu(c.rounds.sluice),
+  };
+}
+
+/** SLUICE_BENCH_CPU_PROFILE=<dir>: writes a V8 CPU profile of each throughput round there (open in DevTools). */
+async function profiled<T>(label: string, work: () => Promise<T>): Promise<T> {
+  const dir = process.env.SLUICE_BENCH_CPU_PROFILE;
+  if (!dir) return work();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(`${dir}/${label}-${process.pid}.cpuprofile`, JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
+/** The sparse latency run: few records per second, so reads often come back empty first. */
+export const SPARSE_RATE = 20;
+export const SPARSE_SECONDS = 4;
+
+/** p50/p99 of the sparse latency run of both sides, for the row's params. */
+export function sparseParams(lat: { rawSparse: Latency; sluiceSparse: Latency }, rate: number): Record<string, number> {
+  return {
+    sparseRate: rate,
+    rawSparseP50: lat.rawSparse.p50,
+    rawSparseP99: lat.rawSparse.p99,
+    sluiceSparseP50: lat.sluiceSparse.p50,
+    sluiceSparseP99: lat.sluiceSparse.p99,
+  };
+}
