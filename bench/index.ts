@@ -2,7 +2,7 @@
 // Runs the benchmark scenarios in order, prints one table to stdout and writes bench/results/latest.json and the
 // self-contained bench/results/report.html (unless --no-write). Servers: env vars, else .services/servers.json
 // (`npm run services:up`). Exits non-zero when any scenario failed.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createProgress } from './lib/progress.js';
@@ -10,7 +10,7 @@ import { runScenarios, selectScenarios } from './lib/runner.js';
 import type { Scenario } from './lib/types.js';
 import { renderHtml } from './report/html.js';
 import { machineInfo } from './report/machine.js';
-import { buildResults, failedScenarios, resultsJson } from './report/results.js';
+import { buildResults, failedScenarios, resultsJson, type BenchResults } from './report/results.js';
 import { formatTable } from './report/text-table.js';
 import { scaleScenarios } from './scale/index.js';
 import { asyncScenario } from './scenarios/async.js';
@@ -40,15 +40,24 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     'no-write': { type: 'boolean', default: false },
+    'report-only': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (values.help) {
   process.stdout.write(
     'npm run bench [-- --quick] [--only id,id] [--no-write]\n' +
+      'npm run bench -- --report-only   (re-renders report.html from latest.json, runs nothing)\n' +
       `scenarios: ${ALL.map((s) => s.id).join(', ')}\n` +
       `writes ${RESULTS_DIR}/latest.json and ${RESULTS_DIR}/report.html\n`,
   );
+  process.exit(0);
+}
+
+if (values['report-only']) {
+  const saved = JSON.parse(readFileSync(path.join(RESULTS_DIR, 'latest.json'), 'utf8')) as BenchResults;
+  writeFileSync(path.join(RESULTS_DIR, 'report.html'), renderHtml(saved));
+  process.stdout.write(`wrote ${RESULTS_DIR}/report.html from ${RESULTS_DIR}/latest.json\n`);
   process.exit(0);
 }
 

@@ -69,12 +69,25 @@ export function ratioChart(rows: ResultRow[]): string | undefined {
   });
 }
 
-/** The name of x: the first param whose value is x, else "x". */
+/** The name of x: `params.x` when a row names it, else the first param whose value is x, else "x". */
 export function xLabelOf(rows: ResultRow[]): string {
   const r = rows.find((row) => row.x !== undefined);
   if (r === undefined) return 'x';
+  if (typeof r.params.x === 'string') return r.params.x;
   const hit = Object.entries(r.params).find(([, v]) => v === r.x);
   return hit?.[0] ?? 'x';
+}
+
+const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2'];
+
+/** Rows split into their lines by `params.series` (one line named `fallback` when no row names one). */
+function linesOf(rows: ResultRow[], fallback: string): Array<{ name: string; color: string; rows: ResultRow[] }> {
+  const byName = new Map<string, ResultRow[]>();
+  for (const r of rows) {
+    const name = typeof r.params.series === 'string' ? r.params.series : fallback;
+    byName.set(name, [...(byName.get(name) ?? []), r]);
+  }
+  return [...byName].map(([name, rs], i) => ({ name, color: PALETTE[i % PALETTE.length] ?? SLUICE, rows: rs }));
 }
 
 /** A scale group's curves: throughput vs x, plus latency and RSS vs x where the rows have them. */
@@ -89,7 +102,11 @@ export function scaleCharts(group: string, rows: ResultRow[]): string[] {
       xLabel,
       yLabel: unit,
       series: [
-        { name: 'sluice', color: SLUICE, points: pts.map((r) => point(r, r.sluice.throughput)) },
+        ...linesOf(pts, 'sluice').map((l) => ({
+          name: l.name,
+          color: l.color,
+          points: l.rows.map((r) => point(r, r.sluice.throughput)),
+        })),
         ...(pts.some((r) => r.raw)
           ? [{ name: 'raw client', color: RAW, points: pts.map((r) => point(r, r.raw?.throughput)) }]
           : []),
@@ -117,7 +134,11 @@ export function scaleCharts(group: string, rows: ResultRow[]): string[] {
         title: `${group}: peak RSS of the sluice process`,
         xLabel,
         yLabel: 'MB',
-        series: [{ name: 'sluice RSS', color: SLUICE, points: pts.map((r) => point(r, r.sluice.cost?.rssMb)) }],
+        series: linesOf(pts, 'sluice RSS').map((l) => ({
+          name: l.name,
+          color: l.color,
+          points: l.rows.map((r) => point(r, r.sluice.cost?.rssMb)),
+        })),
       }),
     );
   }
