@@ -3,6 +3,8 @@
 // sluice still needs one internally, to pin a LATEST start to the mapping's first start time so that a shard
 // without a checkpoint never skips what arrived while sluice was down. It is emulated: TRIM_HORIZON, skipping
 // records created before that second (creation times have second precision, so the start second is kept).
+// DynamoDB Local rounds creation times down to the minute: a whole-minute time counts as "some time in that minute",
+// so the start minute is kept there (on AWS that delivers at most the records of second :00 of it, never a gap).
 import {
   DescribeStreamCommand,
   GetRecordsCommand,
@@ -89,6 +91,9 @@ export class DynamoDbStreamSource implements StreamSource {
     const { client } = this.options;
     const ctx: DynamoDbRecordContext = { streamArn: this.arn, region: this.options.region };
     const sinceMs = from.type === 'AT_TIMESTAMP' ? Math.floor(from.timestampMs / 1000) * 1000 : -Infinity;
+    const sinceMinuteMs = Math.floor(sinceMs / 60_000) * 60_000;
+    const keep = (r: StreamRecord) =>
+      r.arrivalMs >= sinceMs || (r.arrivalMs % 60_000 === 0 && r.arrivalMs >= sinceMinuteMs);
     const getIterator = async (position: StartPosition, signal?: AbortSignal): Promise<string | undefined> => {
       try {
         const input = iteratorInput(this.arn, shard.id, position);
@@ -111,7 +116,7 @@ export class DynamoDbStreamSource implements StreamSource {
               .send(new GetRecordsCommand({ ShardIterator: it, Limit: limit }), { abortSignal: signal })
               .catch((err: unknown) => Promise.reject(classifyDynamoDbStreamsError(err, 'GetRecords')));
             const page = out.Records ?? [];
-            const records = page.map((r) => toDynamoDbStreamRecord(r, ctx)).filter((r) => r.arrivalMs >= sinceMs);
+            const records = page.map((r) => toDynamoDbStreamRecord(r, ctx)).filter(keep);
             // A whole page from before the start time: go on at once rather than wait as if caught up.
             if (records.length > 0 || page.length === 0 || out.NextShardIterator === undefined)
               return { records, nextIterator: out.NextShardIterator };

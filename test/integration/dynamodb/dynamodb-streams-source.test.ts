@@ -205,12 +205,13 @@ describe('dynamodb streams source (DynamoDB Local)', () => {
     const shard = await openShard(src);
     const all = await readAll(await src.open(shard, { type: 'TRIM_HORIZON' }), 2);
     expect(all).toHaveLength(2);
-    // Creation times are whole seconds (DynamoDB Local even rounds them to the minute), so compare against them.
+    // DynamoDB Local rounds creation times down to the minute (AWS: to the second): a whole-minute time stands
+    // for any moment of that minute, so a start within it keeps the record rather than risk a gap.
     const created = Math.max(...all.map((r) => r.arrivalMs));
+    expect(created % 60_000).toBe(0);
     const at = async (timestampMs: number) => readAll(await src.open(shard, { type: 'AT_TIMESTAMP', timestampMs }), 2);
-    // Within the creation second: kept (a start second is delivered rather than risk a gap).
-    expect((await at(created + 999)).map((r) => r.position)).toEqual(all.map((r) => r.position));
-    // A later second: everything before it is skipped, page after page, without reporting an error.
-    expect(await at(created + 1000)).toEqual([]);
+    expect((await at(created + 59_999)).map((r) => r.position)).toEqual(all.map((r) => r.position));
+    // The next minute: everything before it is skipped, page after page, without reporting an error.
+    expect(await at(created + 60_000)).toEqual([]);
   });
 });
