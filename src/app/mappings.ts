@@ -182,7 +182,7 @@ async function startOne(config: CompiledConfig, m: CompiledMapping, deps: Mappin
 
 /**
  * KAF-16: a Kafka mapping's kafka:// on-failure topic lives in the mapping's own cluster (its connection or
- * SelfManagedEventSource), and must not be a source topic (Lambda blocks that loop).
+ * SelfManagedEventSource). The compiler already refused a source topic as the destination.
  */
 function streamOnFailure(
   m: CompiledMapping,
@@ -193,12 +193,6 @@ function streamOnFailure(
   if (m.onFailure === undefined) return undefined;
   if (m.kind !== 'kafka' || !m.onFailure.startsWith('kafka://') || connector.createDestination === undefined)
     return { destination: deps.destinations.get(m.onFailure), close: () => Promise.resolve() };
-  const topic = m.onFailure.slice('kafka://'.length);
-  if (topic === m.eventSourceArn.slice('kafka://'.length) || (m.topics ?? []).includes(topic))
-    throw new SluiceError(
-      'InvalidConfig',
-      `mapping ${m.uuid}: the on-failure topic ${topic} is a source topic of the mapping (KAF-16)`,
-    );
   const destination = connector.createDestination(m.onFailure, ctx);
   return { destination, close: () => destination.close() };
 }
@@ -222,27 +216,7 @@ async function durableStart(m: CompiledMapping, source: StreamSource, deps: Mapp
   return { type: 'AT_TIMESTAMP', timestampMs };
 }
 
-/**
- * KAF-5: a ConsumerGroupId is unique among Kafka mappings. Two mappings of one config in one group would split the
- * partitions between them, each function seeing only part of the topic. (Several processes running the same
- * config share a group on purpose: that is how they scale out.)
- */
-function checkUniqueGroups(config: CompiledConfig): void {
-  const seen = new Map<string, string>();
-  for (const m of config.mappings) {
-    if (m.kind !== 'kafka' || m.consumerGroupId === undefined) continue;
-    const other = seen.get(m.consumerGroupId);
-    if (other !== undefined)
-      throw new SluiceError(
-        'InvalidConfig',
-        `mappings ${other} and ${m.uuid} use the same ConsumerGroupId "${m.consumerGroupId}" (KAF-5: unique per Kafka mapping)`,
-      );
-    seen.set(m.consumerGroupId, m.uuid);
-  }
-}
-
 export async function startMappings(config: CompiledConfig, deps: MappingDeps): Promise<RunningMapping[]> {
-  checkUniqueGroups(config);
   const running: RunningMapping[] = [];
   try {
     for (const m of config.mappings) {

@@ -280,6 +280,13 @@ function compileMapping(
     (m.Topics.length !== 1 || m.Topics[0] !== topicOfAddress)
   )
     problems.push({ path: `${at}.Topics`, message: `must be ["${topicOfAddress}"], the topic of ${m.EventSourceArn}` });
+  // KAF-16: a kafka:// on-failure topic must not be one of the mapping's source topics (Lambda blocks that loop).
+  const failureTopic = kind === 'kafka' ? /^kafka:\/\/(.+)$/.exec(onFailure ?? '')?.[1] : undefined;
+  if (failureTopic !== undefined && (m.Topics ?? [topicOfAddress]).includes(failureTopic))
+    problems.push({
+      path: `${at}.DestinationConfig.OnFailure.Destination`,
+      message: `the on-failure topic ${failureTopic} is a source topic of the mapping (KAF-16)`,
+    });
   const bootstrap = m.SelfManagedEventSource?.Endpoints.KAFKA_BOOTSTRAP_SERVERS;
   if (kind === 'kafka' && bootstrap === undefined && connection === undefined)
     problems.push({
@@ -357,6 +364,9 @@ export function compileConfig(
 
   const mappings: CompiledMapping[] = [];
   const uuids = new Set<string>();
+  // KAF-5: a ConsumerGroupId is unique among Kafka mappings; two mappings of one config in one group would split
+  // the partitions between them. (Several processes running the same config share a group: that is scaling out.)
+  const groups = new Map<string, string>();
   cfg.eventSourceMappings.forEach((m, j) => {
     const i = mappingIndexes?.[j] ?? j;
     const c = compileMapping(cfg, m, i, functions, problems);
@@ -364,6 +374,15 @@ export function compileConfig(
     if (uuids.has(c.uuid))
       problems.push({ path: `eventSourceMappings[${i}].UUID`, message: `duplicate UUID ${c.uuid}` });
     uuids.add(c.uuid);
+    if (c.kind === 'kafka' && c.consumerGroupId !== undefined) {
+      const other = groups.get(c.consumerGroupId);
+      if (other !== undefined)
+        problems.push({
+          path: `eventSourceMappings[${i}].SelfManagedKafkaEventSourceConfig.ConsumerGroupId`,
+          message: `the same ConsumerGroupId "${c.consumerGroupId}" as ${other} (KAF-5: unique per Kafka mapping)`,
+        });
+      groups.set(c.consumerGroupId, `eventSourceMappings[${i}]`);
+    }
     mappings.push(c);
   });
 

@@ -213,6 +213,39 @@ describe('config loader', () => {
     expect(load(mapping({ Topics: ['orders'] })).problems).toEqual([]);
   });
 
+  it('KAF-5/KAF-16 validate refuses a shared ConsumerGroupId and an on-failure topic that is a source topic', () => {
+    const kafkaMapping = (topic: string, extra: Record<string, unknown> = {}) => ({
+      FunctionName: 'f',
+      Topics: [topic],
+      StartingPosition: 'LATEST',
+      SelfManagedEventSource: { Endpoints: { KAFKA_BOOTSTRAP_SERVERS: ['127.0.0.1:9092'] } },
+      ...extra,
+    });
+    const group = { SelfManagedKafkaEventSourceConfig: { ConsumerGroupId: 'g' } };
+    expect(
+      paths({
+        functions: { f: fn },
+        eventSourceMappings: [kafkaMapping('orders', group), kafkaMapping('payments', group)],
+      }),
+    ).toEqual(['eventSourceMappings[1].SelfManagedKafkaEventSourceConfig.ConsumerGroupId']);
+    expect(
+      paths({
+        functions: { f: fn },
+        eventSourceMappings: [
+          kafkaMapping('orders', { DestinationConfig: { OnFailure: { Destination: 'kafka://orders' } } }),
+        ],
+      }),
+    ).toEqual(['eventSourceMappings[0].DestinationConfig.OnFailure.Destination']);
+    expect(
+      load({
+        functions: { f: fn },
+        eventSourceMappings: [
+          kafkaMapping('orders', { DestinationConfig: { OnFailure: { Destination: 'kafka://orders-dlq' } } }),
+        ],
+      }).problems,
+    ).toEqual([]);
+  });
+
   it('a Redis stream destination is one key: lists and patterns are refused', () => {
     const p = paths({
       connections: { r: { type: 'redis', url: 'redis://127.0.0.1:6379' } },
