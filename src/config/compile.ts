@@ -179,6 +179,9 @@ function compileFunction(cfg: ParsedConfig, name: string, fn: ParsedFunction, pr
   };
 }
 
+/** The topic of a kafka://<topic> address; undefined for anything else. */
+const kafkaTopicOf = (address: string | undefined): string | undefined => /^kafka:\/\/(.+)$/.exec(address ?? '')?.[1];
+
 function compileMapping(
   cfg: ParsedConfig,
   m: ParsedMapping,
@@ -271,7 +274,7 @@ function compileMapping(
       message: 'Kafka mappings need a function Timeout of at most 840 s (P-7)',
     });
   // kafka://<topic> names the topic itself; Topics, when also given, must agree with it.
-  const topicOfAddress = /^kafka:\/\/(.+)$/.exec(m.EventSourceArn ?? '')?.[1];
+  const topicOfAddress = kafkaTopicOf(m.EventSourceArn);
   if (kind === 'kafka' && m.Topics === undefined && topicOfAddress === undefined)
     problems.push({ path: `${at}.Topics`, message: 'required for Kafka (exactly one topic)' });
   if (
@@ -281,7 +284,7 @@ function compileMapping(
   )
     problems.push({ path: `${at}.Topics`, message: `must be ["${topicOfAddress}"], the topic of ${m.EventSourceArn}` });
   // KAF-16: a kafka:// on-failure topic must not be one of the mapping's source topics (Lambda blocks that loop).
-  const failureTopic = kind === 'kafka' ? /^kafka:\/\/(.+)$/.exec(onFailure ?? '')?.[1] : undefined;
+  const failureTopic = kind === 'kafka' ? kafkaTopicOf(onFailure) : undefined;
   if (failureTopic !== undefined && (m.Topics ?? [topicOfAddress]).includes(failureTopic))
     problems.push({
       path: `${at}.DestinationConfig.OnFailure.Destination`,
