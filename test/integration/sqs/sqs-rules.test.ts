@@ -249,6 +249,28 @@ describe('SQS rules on a real SQS server', () => {
     expect(await run(true)).toBeGreaterThanOrEqual(5);
   });
 
+  it('P-13 the next batching window starts when the previous invocation finished', async () => {
+    const q = await bed.createQueue('window');
+    await bed.send(
+      q,
+      Array.from({ length: 25 }, (_, i) => `w-${i}`),
+    );
+    const invs: Array<{ n: number; start: number; end: number }> = [];
+    await bed.startPoller(
+      q,
+      async (e) => {
+        const start = Date.now();
+        await sleep(invs.length === 0 ? 2500 : 0);
+        invs.push({ n: e.Records.length, start, end: Date.now() });
+      },
+      { batchSize: 20, maxBatchingWindowMs: 1000, scaling: { initial: 1, min: 1, max: 1 } },
+    );
+    await waitFor(() => invs.reduce((n, i) => n + i.n, 0) >= 25, 20_000, 'all messages');
+    // The five left over waited on the queue through the 2.5 s invocation; their window opened when it ended.
+    expect(invs.length).toBeGreaterThanOrEqual(2);
+    expect(invs[1]!.start - invs[0]!.end).toBeGreaterThanOrEqual(950);
+  });
+
   it('P-12 closes a batch before its event would reach 6 MB; every message still arrives once', async () => {
     const q = await bed.createQueue('six-mb');
     const big = (i: number) => `${i}-`.padEnd(240 * 1024, 'x'); // 30 × 240 KB ≈ 7 MB: cannot be one event
