@@ -111,7 +111,7 @@ describe('Redis Streams mapping over several keys (real redis-server)', () => {
     return r;
   };
 
-  it('STR-11 a list of keys: each key is a shard, read in parallel, each in order', async () => {
+  it('STR-5 a list of keys: each key is a shard of its own, each read in order', async () => {
     const r = redis();
     const base = `keys-${randomUUID()}`;
     const keys = [`${base}-a`, `${base}-b`, `${base}-c`];

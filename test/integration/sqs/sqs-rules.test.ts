@@ -3,6 +3,7 @@
 // visibility extension (SQS-12) and every complete-success / complete-failure response form (SQS-18..20).
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createInvoker } from '../../../src/core/invoke/invoker.js';
 import type { Invoker } from '../../../src/core/invoke/types.js';
 import type { QueuePoller } from '../../../src/core/esm/queue-poller.js';
 import type { QueueSource } from '../../../src/ports/sources.js';
@@ -85,6 +86,59 @@ describe('SQS rules on a real SQS server', () => {
     );
   });
 
+  it('SQS-5 without MaximumConcurrency a mapping grows to the account concurrency and never past it', async () => {
+    // An account of 8 (CON-1) stands in for AWS's 1,000: the mapping starts at 5 (SQS-2), grows while the backlog
+    // lasts, and is held at the account limit by throttles (retried, SQS-14), not by a cap of its own.
+    const run = async (maximumConcurrency?: number) => {
+      const q = await bed.createQueue('account');
+      await bed.send(
+        q,
+        Array.from({ length: 120 }, (_, i) => `a-${i}`),
+      );
+      const { t, handler } = peakTracker(150);
+      const seen: string[] = [];
+      const invoker = createInvoker({
+        accountConcurrency: 8,
+        invocationsPerSecondPerConcurrency: 0,
+        functions: new Map([
+          [
+            'fn',
+            {
+              spec: {
+                name: 'fn',
+                arn: 'arn:aws:lambda:us-east-1:000000000000:function:fn',
+                timeoutMs: 3000,
+                memorySizeMb: 128,
+                environment: {},
+                settings: {},
+              },
+              runtime: {
+                invoke: (req) =>
+                  jsInvoker((e, c) => {
+                    seen.push(...(e.Records as Rec[]).map((r) => r.body));
+                    return handler(e, c);
+                  }).invoke('fn', req),
+                close: () => Promise.resolve(),
+              },
+            },
+          ],
+        ]),
+      });
+      await bed.startPoller(q, invoker, {
+        batchSize: 1,
+        ...(maximumConcurrency === undefined ? {} : { maximumConcurrency }),
+        scaling: { addPerMinute: 6000, cooldownMs: 200 },
+        backlogIntervalMs: 100,
+        retryBackoff: { initialMs: 20, maxMs: 200 },
+      });
+      await waitFor(async () => t.done >= 120 && (await bed.remaining(q)) === 0, 60_000, 'all messages');
+      expect(seen.sort()).toEqual(Array.from({ length: 120 }, (_, i) => `a-${i}`).sort()); // once each
+      return t.peak;
+    };
+    expect(await run()).toBe(8);
+    expect(await run(3)).toBe(3); // MaximumConcurrency set: the mapping's own cap (SQS-6)
+  });
+
   it('SQS-6 ScalingConfig.MaximumConcurrency caps concurrent batches, also with a backlog', async () => {
     const q = await bed.createQueue('maxconc');
     await bed.send(
@@ -103,18 +157,60 @@ describe('SQS rules on a real SQS server', () => {
     expect(poller.status().concurrency).toBeLessThanOrEqual(2);
   });
 
-  it('SQS-7 FIFO: concurrency never exceeds the number of active message groups', async () => {
+  it('SQS-7 FIFO: one batch per message group at a time, so concurrency never exceeds the active groups', async () => {
+    // ElasticMQ alone already hides a group while any of its messages is in flight. What only sluice can get wrong
+    // is what it holds itself: a 5 KB payload cap (P-12) fits two messages per batch, so each receive of up to ten
+    // leaves the rest of its groups buffered while their first batch runs. Taking those into another batch would
+    // run one group twice at once and out of order; sluice must keep them until the group's batch is done.
     const q = await bed.createQueue('fifo-conc', {}, true);
+    const groups = ['ga', 'gb'];
+    const per = 12;
     await bed.send(
       q,
-      Array.from({ length: 30 }, (_, i) => `f-${i}`),
-      { groupId: (i) => `g${i % 2}` },
+      Array.from({ length: groups.length * per }, (_, i) =>
+        `${groups[i % 2]}-${String(Math.floor(i / 2)).padStart(2, '0')}-`.padEnd(1000, 'x'),
+      ),
+      { groupId: (i) => groups[i % 2]! },
     );
-    const { t, handler } = peakTracker(30);
-    await bed.startPoller(q, handler, { batchSize: 1, scaling: { addPerMinute: 6000 } });
-    await waitFor(() => t.done >= 30, 30_000, 'all messages');
-    expect(t.peak).toBeGreaterThanOrEqual(1);
-    expect(t.peak).toBeLessThanOrEqual(2);
+    const running = new Map<string, number>();
+    const handled = new Map<string, string[]>(groups.map((g) => [g, []]));
+    const t = { now: 0, peak: 0, groupPeak: 0, batches: 0 };
+    const handler: LambdaHandler = async (event) => {
+      const recs = event.Records as Rec[];
+      const mine = [...new Set(recs.map((r) => r.attributes['MessageGroupId']!))];
+      t.now++;
+      t.batches++;
+      t.peak = Math.max(t.peak, t.now);
+      for (const g of mine) {
+        running.set(g, (running.get(g) ?? 0) + 1);
+        t.groupPeak = Math.max(t.groupPeak, running.get(g)!);
+      }
+      await sleep(150);
+      for (const r of recs) handled.get(r.attributes['MessageGroupId']!)!.push(r.body.slice(0, 5));
+      for (const g of mine) running.set(g, running.get(g)! - 1);
+      t.now--;
+    };
+    const { poller } = await bed.startPoller(q, handler, {
+      batchSize: 10,
+      maxPayloadBytes: 5000,
+      scaling: { addPerMinute: 6000 },
+    });
+    let buffered = 0;
+    await waitFor(
+      () => {
+        buffered = Math.max(buffered, poller.status().buffered);
+        return [...handled.values()].every((h) => h.length >= per);
+      },
+      60_000,
+      'all messages',
+    );
+    await waitFor(async () => (await bed.remaining(q)) === 0, 20_000, 'every message deleted');
+    expect(buffered).toBeGreaterThan(0); // the case above really happened: messages waited behind their group
+    expect(t.batches).toBeGreaterThanOrEqual((groups.length * per) / 2);
+    for (const g of groups)
+      expect(handled.get(g)).toEqual(Array.from({ length: per }, (_, i) => `${g}-${String(i).padStart(2, '0')}`));
+    expect(t.groupPeak).toBe(1);
+    expect(t.peak).toBeLessThanOrEqual(groups.length);
   });
 
   it('SQS-12 extends visibility while a batch fills when window + function timeout exceed the visibility timeout', async () => {
@@ -151,6 +247,28 @@ describe('SQS rules on a real SQS server', () => {
     };
     expect(await run(false)).toBe(2);
     expect(await run(true)).toBeGreaterThanOrEqual(5);
+  });
+
+  it('P-13 the next batching window starts when the previous invocation finished', async () => {
+    const q = await bed.createQueue('window');
+    await bed.send(
+      q,
+      Array.from({ length: 25 }, (_, i) => `w-${i}`),
+    );
+    const invs: Array<{ n: number; start: number; end: number }> = [];
+    await bed.startPoller(
+      q,
+      async (e) => {
+        const start = Date.now();
+        await sleep(invs.length === 0 ? 2500 : 0);
+        invs.push({ n: e.Records.length, start, end: Date.now() });
+      },
+      { batchSize: 20, maxBatchingWindowMs: 1000, scaling: { initial: 1, min: 1, max: 1 } },
+    );
+    await waitFor(() => invs.reduce((n, i) => n + i.n, 0) >= 25, 20_000, 'all messages');
+    // The five left over waited on the queue through the 2.5 s invocation; their window opened when it ended.
+    expect(invs.length).toBeGreaterThanOrEqual(2);
+    expect(invs[1]!.start - invs[0]!.end).toBeGreaterThanOrEqual(950);
   });
 
   it('P-12 closes a batch before its event would reach 6 MB; every message still arrives once', async () => {

@@ -1,14 +1,11 @@
 // Kinesis rules that need their own service process: record age expiry (the service's clock runs ahead, so
 // fresh records are past MaximumRecordAgeInSeconds, whose minimum is 60 s) and checkpoints across a restart.
-import { pathToFileURL } from 'node:url';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeleteStreamCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { startService, type Service } from '../../e2e/service.js';
 import { closeClients, kinesisClient, sqsClient, uniqueName } from '../../services/inject.js';
 import {
-  FIXTURES,
   ISO_MS,
   createQueue,
   createStream,
@@ -22,6 +19,7 @@ import {
   redisStreamStateIsShared,
   serviceConfig,
   sqsArn,
+  startSkewed,
   waitFor,
 } from './kit.js';
 
@@ -46,25 +44,6 @@ async function newStream(prefix: string, shards = 1): Promise<string> {
   streams.push(name);
   await createStream(kinesis, name, shards);
   return name;
-}
-
-/** Starts a service whose Date.now runs `skewMs` ahead (test/fixtures/streams/clock-skew.mjs preloaded). */
-async function startSkewed(config: object, skewMs: number): Promise<Service> {
-  const saved = { NODE_OPTIONS: process.env.NODE_OPTIONS, SKEW: process.env.SLUICE_TEST_CLOCK_SKEW_MS };
-  const preload = pathToFileURL(path.join(FIXTURES, 'clock-skew.mjs')).href;
-  process.env.NODE_OPTIONS = `${saved.NODE_OPTIONS ?? ''} --import ${preload}`.trim();
-  process.env.SLUICE_TEST_CLOCK_SKEW_MS = String(skewMs);
-  try {
-    return await startService(config);
-  } finally {
-    for (const [k, v] of [
-      ['NODE_OPTIONS', saved.NODE_OPTIONS],
-      ['SLUICE_TEST_CLOCK_SKEW_MS', saved.SKEW],
-    ] as const) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
 }
 
 describe('Kinesis mapping lifecycle through the built service', () => {

@@ -4,6 +4,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { MergeShardsCommand, PutRecordsCommand, SplitShardCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import {
   CreateTableCommand,
@@ -21,6 +22,7 @@ import {
 import type { CompiledConfig } from '../../../src/config/compile.js';
 import { openState } from '../../../src/app/state.js';
 import { createStream, waitActive } from '../kinesis/kinesalite.js';
+import { startService, type Service } from '../../e2e/service.js';
 import { servers } from '../../services/inject.js';
 
 export const ACCOUNT = '000000000000';
@@ -258,4 +260,23 @@ export async function redisStreamStateIsShared(): Promise<boolean> {
   await opened.asyncQueue.close();
   await opened.store.close();
   return opened.shared;
+}
+
+/** Starts a service whose Date.now runs `skewMs` ahead (test/fixtures/streams/clock-skew.mjs preloaded). */
+export async function startSkewed(config: object, skewMs: number): Promise<Service> {
+  const saved = { NODE_OPTIONS: process.env.NODE_OPTIONS, SKEW: process.env.SLUICE_TEST_CLOCK_SKEW_MS };
+  const preload = pathToFileURL(path.join(FIXTURES, 'clock-skew.mjs')).href;
+  process.env.NODE_OPTIONS = `${saved.NODE_OPTIONS ?? ''} --import ${preload}`.trim();
+  process.env.SLUICE_TEST_CLOCK_SKEW_MS = String(skewMs);
+  try {
+    return await startService(config);
+  } finally {
+    for (const [k, v] of [
+      ['NODE_OPTIONS', saved.NODE_OPTIONS],
+      ['SLUICE_TEST_CLOCK_SKEW_MS', saved.SKEW],
+    ] as const) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
 }

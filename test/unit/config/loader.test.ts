@@ -213,6 +213,25 @@ describe('config loader', () => {
     expect(load(mapping({ Topics: ['orders'] })).problems).toEqual([]);
   });
 
+  it('P-7 a Kafka mapping (kafka:// or MSK ARN) needs a function Timeout of at most 14 minutes; other kinds up to 15', () => {
+    const msk = 'arn:aws:kafka:us-east-1:000000000000:cluster/c/0b1d2e3f-4a5b-6c7d-8e9f-000000000000-1';
+    const config = (timeout: number, arn: string, extra: Record<string, unknown>) => ({
+      connections: { k: { type: 'kafka', brokers: ['127.0.0.1:9092'] } },
+      functions: { f: { ...fn, Timeout: timeout } },
+      eventSourceMappings: [{ FunctionName: 'f', EventSourceArn: arn, StartingPosition: 'LATEST', ...extra }],
+    });
+    for (const [arn, extra] of [
+      ['kafka://orders', { Connection: 'k' }],
+      [msk, { Connection: 'k', Topics: ['orders'] }],
+    ] as const) {
+      expect(load(config(840, arn, extra)).problems).toEqual([]);
+      const late = load(config(841, arn, extra)).problems;
+      expect(late.map((p) => p.path)).toEqual(['eventSourceMappings[0].FunctionName']);
+      expect(late[0]?.message).toContain('840 s');
+    }
+    expect(load(config(900, kinesis, {})).problems).toEqual([]);
+  });
+
   it('KAF-5/KAF-16 validate refuses a shared ConsumerGroupId and an on-failure topic that is a source topic', () => {
     const kafkaMapping = (topic: string, extra: Record<string, unknown> = {}) => ({
       FunctionName: 'f',
