@@ -32,8 +32,8 @@ type ImmutablePart = Pick<AsyncEvent, 'id' | 'functionName' | 'qualifier' | 'pay
 const RECOVER_BATCH = 1000;
 
 function stateJson(s: AsyncAttemptState): string {
-  const { attempts, throttleRetries, lastResponse, lastError } = s;
-  return JSON.stringify({ attempts, throttleRetries, lastResponse, lastError });
+  const { attempts, throttleRetries, lastResponse, lastError, deliver } = s;
+  return JSON.stringify({ attempts, throttleRetries, lastResponse, lastError, deliver });
 }
 
 export function createRedisAsyncQueue(options: RedisAsyncQueueOptions): AsyncQueue {
@@ -79,6 +79,7 @@ export function createRedisAsyncQueue(options: RedisAsyncQueueOptions): AsyncQue
           throttleRetries: state.throttleRetries ?? 0,
           lastResponse: state.lastResponse,
           lastError: state.lastError,
+          deliver: state.deliver,
           dueAtMs: Number(flat[i + 2]),
           claimDeadlineMs: deadline,
         });
