@@ -36,6 +36,8 @@ export interface AsyncPendingDelivery {
   response?: AsyncLastResponse;
   /** The failure a DLQ message reports (ErrorCode, ErrorMessage; ASY-13). */
   error?: { statusCode: number; message: string };
+  /** Trace header after this invocation, handed to a Lambda destination so the chain keeps counting (REC-1). */
+  traceHeader?: string;
   /** Deliveries not yet made, in order. */
   targets: AsyncDeliveryTarget[];
   /** Failed delivery rounds so far: the backoff exponent. */
@@ -65,6 +67,8 @@ export interface AsyncEvent extends AsyncAttemptState {
   payload: string;
   enqueuedAtMs: number;
   dueAtMs: number;
+  /** X-Amzn-Trace-Id the event arrived with; its Lineage counts chained invocations (ERR-6, REC-1). */
+  traceHeader?: string;
 }
 
 export interface ClaimedAsyncEvent extends AsyncEvent {

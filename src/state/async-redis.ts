@@ -27,7 +27,7 @@ export interface RedisAsyncQueueOptions {
   prefix?: string;
 }
 
-type ImmutablePart = Pick<AsyncEvent, 'id' | 'functionName' | 'qualifier' | 'payload' | 'enqueuedAtMs'>;
+type ImmutablePart = Pick<AsyncEvent, 'id' | 'functionName' | 'qualifier' | 'payload' | 'enqueuedAtMs' | 'traceHeader'>;
 
 const RECOVER_BATCH = 1000;
 
@@ -61,6 +61,7 @@ export function createRedisAsyncQueue(options: RedisAsyncQueueOptions): AsyncQue
         qualifier: event.qualifier,
         payload: event.payload,
         enqueuedAtMs: event.enqueuedAtMs,
+        traceHeader: event.traceHeader,
       };
       await call('ENQUEUE', event.id, JSON.stringify(immutable), stateJson(event), event.dueAtMs, event.enqueuedAtMs);
     },

@@ -66,7 +66,9 @@ function messageFor(
     requestPayload,
     response: response && { ...response, payload: Buffer.from(response.payload, 'base64') },
   });
-  return { body: record, ctx: { functionName: event.functionName } };
+  const ctx: DeliveryContext = { functionName: event.functionName };
+  if (pending.traceHeader !== undefined) ctx.traceHeader = pending.traceHeader;
+  return { body: record, ctx };
 }
 
 export function createDeliverer(deps: {

@@ -138,7 +138,7 @@ export function createAsyncEngine(deps: AsyncEngineDeps): AsyncEngine {
   }
 
   return {
-    async submit(functionName, payload, requestId, qualifier = '$LATEST') {
+    async submit(functionName, payload, requestId, qualifier = '$LATEST', traceHeader) {
       if (payload.length > maxPayloadBytes) {
         throw new LambdaApiError(
           'RequestTooLargeException',
@@ -156,6 +156,7 @@ export function createAsyncEngine(deps: AsyncEngineDeps): AsyncEngine {
         dueAtMs: now,
         attempts: 0,
         throttleRetries: 0,
+        ...(traceHeader === undefined ? {} : { traceHeader }),
       });
       metrics.inc(ASYNC_METRICS.received, { function: functionName });
       notify();

@@ -13,7 +13,8 @@ import type { Logger } from '../../ports/logger.js';
 import type { Metrics } from '../../ports/metrics.js';
 import type { Invoker } from '../invoke/types.js';
 import type { AsyncCondition } from '../records/invocation-record.js';
-import type { Deliverer } from './delivery.js';
+import { destinationType, type Deliverer } from './delivery.js';
+import { lineageCount, lineageHash, MAX_CHAINED_INVOCATIONS, RECURSION_MESSAGE, withLineage } from './lineage.js';
 import { ASYNC_METRICS } from './metric-names.js';
 import { functionErrorDelayMs, retryStartsInTime, throttleDelayMs } from './retry-policy.js';
 import type { AsyncFunctionConfig } from './types.js';
@@ -99,8 +100,17 @@ async function fail(
   state: AsyncAttemptState,
 ): Promise<void> {
   ctx.metrics.inc(ASYNC_METRICS.dropped, { function: event.functionName, reason: condition });
+  const neverRan = condition === 'ZeroReservedConcurrency' || condition === 'RecursiveInvocationException';
   const targets: AsyncDeliveryTarget[] = [];
-  if (config.onFailure !== undefined) targets.push({ kind: 'destination', address: config.onFailure });
+  if (config.onFailure !== undefined) {
+    // A stopped loop must not go on through a Lambda on-failure destination (the record would invoke it again).
+    if (condition === 'RecursiveInvocationException' && destinationType(config.onFailure) === 'lambda')
+      ctx.logger.warn(
+        { requestId: event.id, function: event.functionName, destination: config.onFailure },
+        'recursive loop stopped: its failure record is not sent to a Lambda destination',
+      );
+    else targets.push({ kind: 'destination', address: config.onFailure });
+  }
   if (config.deadLetterTargetArn !== undefined)
     targets.push({ kind: 'dead-letter', address: config.deadLetterTargetArn });
   if (targets.length === 0) {
@@ -114,12 +124,19 @@ async function fail(
     functionArn: config.functionArn,
     timestampMs: ctx.clock.now(),
     approximateInvokeCount: condition === 'ZeroReservedConcurrency' ? 0 : state.attempts,
-    response: condition === 'ZeroReservedConcurrency' ? undefined : state.lastResponse,
+    response: neverRan ? undefined : state.lastResponse,
     error: state.lastError ?? { statusCode: 500, message: condition },
+    traceHeader: state.lastResponse === undefined ? event.traceHeader : chainAfterRun(event, config),
     targets,
     failures: 0,
   };
   return settle(ctx, event, pending, state);
+}
+
+/** The trace header after this function ran once more in the event's chain (REC-1): what its destinations carry. */
+function chainAfterRun(event: AsyncEvent, config: AsyncFunctionConfig): string {
+  const hash = lineageHash(config.functionArn);
+  return withLineage(event.traceHeader, hash, lineageCount(event.traceHeader, hash) + 1);
 }
 
 /** Reschedule the event, or fail it as EventAgeExceeded now when the retry could not start before expiry. */
@@ -160,6 +177,14 @@ export async function processEvent(ctx: ProcessContext, event: ClaimedAsyncEvent
   const now = ctx.clock.now();
   const expiresAt = event.enqueuedAtMs + config.maximumEventAgeMs;
   if (now >= expiresAt) return fail(ctx, event, config, 'EventAgeExceeded', state);
+  // ERR-6, REC-2, OPEN-26: the 17th run of this function in one chain is stopped, not retried.
+  const chained = lineageCount(event.traceHeader, lineageHash(config.functionArn));
+  if (chained >= MAX_CHAINED_INVOCATIONS) {
+    ctx.metrics.inc(ASYNC_METRICS.recursiveDropped, { function: event.functionName });
+    ctx.logger.warn({ ...log, chained }, 'recursive invocation loop stopped after 16 chained invocations');
+    const lastError = { statusCode: 400, message: RECURSION_MESSAGE };
+    return fail(ctx, event, config, 'RecursiveInvocationException', { ...state, lastError });
+  }
 
   ctx.metrics.observe(ASYNC_METRICS.eventAge, { function: event.functionName }, now - event.enqueuedAtMs);
   const result = await invokeSafely(ctx, event, signal);
@@ -179,6 +204,7 @@ export async function processEvent(ctx: ProcessContext, event: ClaimedAsyncEvent
         timestampMs: after,
         approximateInvokeCount: state.attempts + 1,
         response: { statusCode: 200, executedVersion: version, payload: result.payload.toString('base64') },
+        traceHeader: chainAfterRun(event, config),
         targets,
         failures: 0,
       };

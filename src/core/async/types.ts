@@ -60,8 +60,14 @@ export interface AsyncEngineDeps {
 }
 
 export interface AsyncEngine {
-  /** Queue an event (InvocationType Event); resolves once stored. */
-  submit(functionName: string, payload: Buffer, requestId: string, qualifier?: string): Promise<void>;
+  /** Queue an event (InvocationType Event); resolves once stored. `traceHeader` carries the recursion Lineage. */
+  submit(
+    functionName: string,
+    payload: Buffer,
+    requestId: string,
+    qualifier?: string,
+    traceHeader?: string,
+  ): Promise<void>;
   start(): void;
   /** Stop claiming; wait up to `graceMs` for running events, then abort and release the rest. */
   stop(graceMs: number): Promise<void>;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { lineageHash } from '../../../../src/core/async/lineage.js';
 import { ASYNC_METRICS } from '../../../../src/core/async/metric-names.js';
 import { LambdaApiError } from '../../../../src/ports/errors.js';
 import { fnError, ok, throttle } from './helpers.js';
@@ -15,7 +16,8 @@ describe('async destinations, age, DLQ (ASY-4, ASY-7, ASY-8, ASY-12..14, D-5)', 
     expect(t.destinations.to(ON_SUCCESS)).toEqual([
       {
         address: ON_SUCCESS,
-        ctx: { functionName: 'my-function' },
+        // The chain's Lineage after this run, for a destination that invokes a function (REC-1).
+        ctx: { functionName: 'my-function', traceHeader: `Lineage=${lineageHash(ARN)}:1` },
         record: {
           version: '1.0',
           timestamp: iso(t.start),
