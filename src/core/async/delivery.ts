@@ -2,6 +2,7 @@
 // tries every remaining target once; the caller keeps the event in the queue and retries what failed with
 // capped backoff, so a destination outage delays records but never deletes them (DESIGN "Nothing lost").
 import type { AsyncDeliveryTarget, AsyncEvent, AsyncPendingDelivery } from '../../ports/async-queue.js';
+import type { Clock } from '../../ports/clock.js';
 import type { Logger } from '../../ports/logger.js';
 import type { Metrics } from '../../ports/metrics.js';
 import type { DeliveryContext, Destination } from '../../ports/sources.js';
@@ -75,34 +76,44 @@ export function createDeliverer(deps: {
   destinations: (address: string) => Destination;
   metrics: Metrics;
   logger: Logger;
+  clock: Clock;
   backoff: BackoffPolicy;
 }): Deliverer {
-  // Addresses whose last send failed: an outage is logged once when it starts and once when it ends.
-  const down = new Set<string>();
+  // Address → time of its last failed send. An outage is logged once when it starts and once when it ends, and
+  // while it lasts only one send per backoff base probes it: the other waiting events fail fast, so a backlog
+  // of undeliverable outcomes neither hammers the dead broker nor holds the engine's slots in slow sends.
+  const down = new Map<string, number>();
+
+  function countFailure(event: AsyncEvent, target: AsyncDeliveryTarget): void {
+    if (target.kind === 'dead-letter') {
+      deps.metrics.inc(ASYNC_METRICS.deadLetterErrors, { function: event.functionName });
+    } else {
+      deps.metrics.inc(ASYNC_METRICS.destinationFailures, {
+        function: event.functionName,
+        destination_type: destinationType(target.address),
+      });
+    }
+  }
 
   async function sendOne(event: AsyncEvent, pending: AsyncPendingDelivery, target: AsyncDeliveryTarget) {
     const { address, kind } = target;
+    const failedAt = down.get(address);
+    if (failedAt !== undefined && deps.clock.now() - failedAt < deps.backoff.baseMs) {
+      countFailure(event, target); // known down: this event waits for a later round without a send
+      return false;
+    }
     const { body, ctx } = messageFor(event, pending, target);
     try {
       await deps.destinations(address).send(body, ctx);
       if (down.delete(address)) deps.logger.info({ destination: address, kind }, 'destination delivery recovered');
       return true;
     } catch (err) {
-      if (kind === 'dead-letter') {
-        deps.metrics.inc(ASYNC_METRICS.deadLetterErrors, { function: event.functionName });
-      } else {
-        deps.metrics.inc(ASYNC_METRICS.destinationFailures, {
-          function: event.functionName,
-          destination_type: destinationType(address),
-        });
-      }
+      countFailure(event, target);
       const log = { err, requestId: event.id, function: event.functionName, destination: address, kind };
-      if (!down.has(address)) {
-        down.add(address);
+      if (!down.has(address))
         deps.logger.error(log, 'destination delivery failed; events wait in the async queue and are retried');
-      } else {
-        deps.logger.debug(log, 'destination delivery failed again');
-      }
+      else deps.logger.debug(log, 'destination delivery failed again');
+      down.set(address, deps.clock.now());
       return false;
     }
   }

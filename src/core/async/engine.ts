@@ -37,6 +37,7 @@ export function createAsyncEngine(deps: AsyncEngineDeps): AsyncEngine {
       destinations: deps.destinations,
       metrics,
       logger,
+      clock,
       backoff: opts.deliveryBackoff ?? DEFAULTS.deliveryBackoff,
     }),
     metrics,

@@ -109,4 +109,30 @@ describe('destination outage (ASY-10, ASY-13; nothing lost)', () => {
     ]);
     expect(await t.queue.depth()).toBe(0);
   });
+
+  it('ASY-10 a destination known to be down is probed at most once per backoff base; other waiting events skip the send', async () => {
+    const t = setup({ maximumRetryAttempts: 0 }, [fnError()]);
+    t.destinations.failing.add(ON_FAILURE);
+    await t.engine.submit('my-function', Buffer.from('{}'), 'a');
+    await t.at(0); // a: sent, failed; due again at 1 s
+    t.clock.t = t.start + 500;
+    await t.engine.submit('my-function', Buffer.from('{}'), 'b');
+    await t.at(500); // b: the destination failed 0.5 s ago, so no send; due again at 1.5 s
+    expect(t.destinations.attempts.get(ON_FAILURE)).toBe(1);
+    await t.at(1_000); // a probes: failed again; due at 3 s
+    await t.at(1_500); // b: last failure 0.5 s ago, no send; due at 3.5 s
+    expect(t.destinations.attempts.get(ON_FAILURE)).toBe(2);
+    expect(failures(t)).toBe(4);
+    expect(t.logger.lines.filter((l) => l.level === 'error')).toHaveLength(1);
+    t.destinations.failing.clear();
+    await t.at(3_000);
+    await t.at(3_500);
+    expect(
+      t.destinations
+        .to(ON_FAILURE)
+        .map((s) => (s.record as { requestContext: { requestId: string } }).requestContext.requestId),
+    ).toEqual(['a', 'b']);
+    expect(t.invoker.calls).toHaveLength(2);
+    expect(await t.queue.depth()).toBe(0);
+  });
 });
