@@ -38,10 +38,11 @@ export function createDestinations(
       // Another function as destination: the record is its event, invoked asynchronously (ASY-11).
       return {
         arn: address,
-        send: async (record) => {
+        send: async (record, ctx) => {
           const engine = asyncEngine();
           if (engine === undefined) throw new SluiceError('NotReady', 'async engine not started');
-          await engine.submit(fn, Buffer.from(bodyOf(record)), randomUUID());
+          // The trace header carries the chain's Lineage, so a loop through destinations is stopped (ERR-6).
+          await engine.submit(fn, Buffer.from(bodyOf(record)), randomUUID(), undefined, ctx.traceHeader);
         },
         close: () => Promise.resolve(),
       };

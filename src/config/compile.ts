@@ -15,6 +15,7 @@ import {
   type SourceKind,
 } from './source-kind.js';
 import type { Problem } from './problems.js';
+import { selfDestinationWarnings } from './recursion.js';
 
 export interface CompiledFunction {
   name: string;
@@ -357,6 +358,7 @@ export function compileConfig(
 
   const functions = new Map<string, CompiledFunction>();
   for (const [name, fn] of Object.entries(cfg.functions)) functions.set(name, compileFunction(cfg, name, fn, problems));
+  problems.push(...selfDestinationWarnings(functions.values()));
   // CON-2: at least 100 must stay unreserved.
   const reserved = [...functions.values()].reduce((n, f) => n + (f.reservedConcurrency ?? 0), 0);
   if (reserved > cfg.concurrency.accountLimit - 100)

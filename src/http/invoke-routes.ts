@@ -7,8 +7,14 @@ import { LambdaApiError } from '../ports/errors.js';
 import { readBody, sendError } from './respond.js';
 
 export interface AsyncSubmitter {
-  /** Resolves once the event is stored durably. */
-  submit(functionName: string, payload: Buffer, requestId: string): Promise<void>;
+  /** Resolves once the event is stored durably. `traceHeader` (X-Amzn-Trace-Id) carries the recursion Lineage. */
+  submit(
+    functionName: string,
+    payload: Buffer,
+    requestId: string,
+    qualifier?: string,
+    traceHeader?: string,
+  ): Promise<void>;
 }
 
 export interface InvokeRouteDeps {
@@ -122,7 +128,9 @@ async function invokeEvent(
   const payload = checkJson(await readBody(req, deps.maxAsyncPayloadBytes));
   if (deps.async === undefined)
     throw new LambdaApiError('ServiceException', 500, 'asynchronous invocation is not configured');
-  await deps.async.submit(name, payload, requestId);
+  // REC-1: the trace header's Lineage counts how often this chain invoked each function (ERR-6 guard).
+  const trace = req.headers['x-amzn-trace-id'];
+  await deps.async.submit(name, payload, requestId, undefined, typeof trace === 'string' ? trace : undefined);
   res.writeHead(status, { 'x-amzn-RequestId': requestId, 'Content-Length': '0' }).end();
 }
 

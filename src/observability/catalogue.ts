@@ -93,4 +93,9 @@ export const CATALOGUE: Record<string, MetricDef> = {
     labels: ['function', 'destination_type'],
   },
   sluice_dead_letter_errors_total: { type: 'counter', help: 'Failed writes to a dead-letter queue.', labels: fn },
+  sluice_recursive_invocations_dropped_total: {
+    type: 'counter',
+    help: 'Async events stopped by the recursion guard (a function chained to itself more than 16 times).',
+    labels: fn,
+  },
 };

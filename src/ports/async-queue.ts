@@ -14,6 +14,36 @@ export interface AsyncLastResponse {
   payload: string;
 }
 
+/** Where an outcome still has to go: an OnSuccess/OnFailure destination or the function's DLQ. */
+export interface AsyncDeliveryTarget {
+  kind: 'destination' | 'dead-letter';
+  address: string;
+}
+
+/**
+ * An outcome already decided (the event ran or was given up) whose delivery failed: the event stays in the queue
+ * in this state, is never invoked again, and only the remaining deliveries are retried with backoff until they
+ * succeed ("Nothing lost"). Everything needed to rebuild the record is here, so a restart finishes the delivery.
+ */
+export interface AsyncPendingDelivery {
+  /** `Success` or the failure condition (ASY-12). */
+  condition: string;
+  /** Unqualified function ARN, as the record needs it. */
+  functionArn: string;
+  timestampMs: number;
+  approximateInvokeCount: number;
+  /** The response the record carries (absent when the function never ran, D-5). */
+  response?: AsyncLastResponse;
+  /** The failure a DLQ message reports (ErrorCode, ErrorMessage; ASY-13). */
+  error?: { statusCode: number; message: string };
+  /** Trace header after this invocation, handed to a Lambda destination so the chain keeps counting (REC-1). */
+  traceHeader?: string;
+  /** Deliveries not yet made, in order. */
+  targets: AsyncDeliveryTarget[];
+  /** Failed delivery rounds so far: the backoff exponent. */
+  failures: number;
+}
+
 /** The mutable part of an entry, replaced as a whole on each reschedule. */
 export interface AsyncAttemptState {
   /** Function-error attempts used (the MaximumRetryAttempts budget, ASY-5). */
@@ -23,6 +53,8 @@ export interface AsyncAttemptState {
   lastResponse?: AsyncLastResponse;
   /** Last failure of any kind, for DLQ ErrorCode/ErrorMessage (ASY-13). */
   lastError?: { statusCode: number; message: string };
+  /** Set once the outcome is decided but not yet delivered everywhere. */
+  deliver?: AsyncPendingDelivery;
 }
 
 export interface AsyncEvent extends AsyncAttemptState {
@@ -35,6 +67,8 @@ export interface AsyncEvent extends AsyncAttemptState {
   payload: string;
   enqueuedAtMs: number;
   dueAtMs: number;
+  /** X-Amzn-Trace-Id the event arrived with; its Lineage counts chained invocations (ERR-6, REC-1). */
+  traceHeader?: string;
 }
 
 export interface ClaimedAsyncEvent extends AsyncEvent {

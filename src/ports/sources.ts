@@ -132,6 +132,8 @@ export interface DeliveryContext {
   functionName: string;
   /** Extra message attributes (DLQ: RequestID, ErrorCode, ErrorMessage). */
   attributes?: Record<string, { type: 'String' | 'Number'; value: string }>;
+  /** X-Amzn-Trace-Id (with Lineage) for a destination that invokes a function, so recursion is counted (REC-1). */
+  traceHeader?: string;
 }
 
 export interface Destination {

@@ -120,8 +120,8 @@ export function createMemoryAsyncQueue(): AsyncQueue {
     reschedule(id, owner, dueAtMs, state: AsyncAttemptState) {
       const entry = held(id, owner);
       if (!entry) return Promise.resolve(false);
-      const { attempts, throttleRetries, lastResponse, lastError } = state;
-      entry.event = { ...entry.event, attempts, throttleRetries, lastResponse, lastError, dueAtMs };
+      const { attempts, throttleRetries, lastResponse, lastError, deliver } = state;
+      entry.event = { ...entry.event, attempts, throttleRetries, lastResponse, lastError, deliver, dueAtMs };
       delete entry.claim;
       schedule(entry);
       return Promise.resolve(true);

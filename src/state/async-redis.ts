@@ -27,13 +27,13 @@ export interface RedisAsyncQueueOptions {
   prefix?: string;
 }
 
-type ImmutablePart = Pick<AsyncEvent, 'id' | 'functionName' | 'qualifier' | 'payload' | 'enqueuedAtMs'>;
+type ImmutablePart = Pick<AsyncEvent, 'id' | 'functionName' | 'qualifier' | 'payload' | 'enqueuedAtMs' | 'traceHeader'>;
 
 const RECOVER_BATCH = 1000;
 
 function stateJson(s: AsyncAttemptState): string {
-  const { attempts, throttleRetries, lastResponse, lastError } = s;
-  return JSON.stringify({ attempts, throttleRetries, lastResponse, lastError });
+  const { attempts, throttleRetries, lastResponse, lastError, deliver } = s;
+  return JSON.stringify({ attempts, throttleRetries, lastResponse, lastError, deliver });
 }
 
 export function createRedisAsyncQueue(options: RedisAsyncQueueOptions): AsyncQueue {
@@ -61,6 +61,7 @@ export function createRedisAsyncQueue(options: RedisAsyncQueueOptions): AsyncQue
         qualifier: event.qualifier,
         payload: event.payload,
         enqueuedAtMs: event.enqueuedAtMs,
+        traceHeader: event.traceHeader,
       };
       await call('ENQUEUE', event.id, JSON.stringify(immutable), stateJson(event), event.dueAtMs, event.enqueuedAtMs);
     },
@@ -79,6 +80,7 @@ export function createRedisAsyncQueue(options: RedisAsyncQueueOptions): AsyncQue
           throttleRetries: state.throttleRetries ?? 0,
           lastResponse: state.lastResponse,
           lastError: state.lastError,
+          deliver: state.deliver,
           dueAtMs: Number(flat[i + 2]),
           claimDeadlineMs: deadline,
         });

@@ -42,9 +42,10 @@ rest-sqs { enabled = true, bind-port = ${port}, bind-hostname = "127.0.0.1", sqs
 rest-stats { enabled = false, bind-port = 0, bind-hostname = "127.0.0.1" }
 generate-node-address = false
 aws { region = us-east-1, accountId = "000000000000" }
-# Persistence: queues in a file, messages in H2, so a restart keeps what was acknowledged.
+# Persistence: queues in a file, messages in H2 written through at each commit (WRITE_DELAY=0), so a restart,
+# even after SIGKILL, keeps what was acknowledged.
 queues-storage { enabled = true, path = "${path.join(dir, 'queues.conf')}" }
-messages-storage { enabled = true, uri = "jdbc:h2:${path.join(dir, 'messages')}" }
+messages-storage { enabled = true, uri = "jdbc:h2:${path.join(dir, 'messages')};WRITE_DELAY=0" }
 `;
 
 const ELASTICMQ: Kind = {

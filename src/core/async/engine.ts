@@ -4,7 +4,7 @@ import { LambdaApiError } from '../../ports/errors.js';
 import type { ClaimedAsyncEvent } from '../../ports/async-queue.js';
 import { createDeliverer } from './delivery.js';
 import { ASYNC_METRICS } from './metric-names.js';
-import { processEvent, type ProcessContext } from './process-event.js';
+import { processEvent, stateOf, type ProcessContext } from './process-event.js';
 import { DEFAULT_RETRY_DELAYS_MS, DEFAULT_THROTTLE_BASE_MS, DEFAULT_THROTTLE_MAX_MS } from './retry-policy.js';
 import type { AsyncEngine, AsyncEngineDeps } from './types.js';
 
@@ -13,7 +13,8 @@ const DEFAULTS = {
   claimTtlMs: 60_000,
   pollIntervalMs: 250,
   housekeepingIntervalMs: 5_000,
-  deliveryRetryDelaysMs: [200, 1_000, 5_000] as readonly number[],
+  /** Destination retries: 1 s doubling to 30 s, so a recovered destination is used again within half a minute. */
+  deliveryBackoff: { baseMs: 1_000, maxMs: 30_000 },
   maxPayloadBytes: 1_048_576,
 };
 const ERROR_BACKOFF_MS = 1_000;
@@ -35,9 +36,9 @@ export function createAsyncEngine(deps: AsyncEngineDeps): AsyncEngine {
     deliverer: createDeliverer({
       destinations: deps.destinations,
       metrics,
-      clock,
       logger,
-      retryDelaysMs: opts.deliveryRetryDelaysMs ?? DEFAULTS.deliveryRetryDelaysMs,
+      clock,
+      backoff: opts.deliveryBackoff ?? DEFAULTS.deliveryBackoff,
     }),
     metrics,
     clock,
@@ -68,10 +69,7 @@ export function createAsyncEngine(deps: AsyncEngineDeps): AsyncEngine {
       .catch(async (err: unknown) => {
         if (abort.signal.aborted) {
           // Shutdown interrupted the attempt: hand it back unchanged so it runs again without using the budget.
-          const { attempts, throttleRetries, lastResponse, lastError } = event;
-          await queue
-            .reschedule(event.id, owner, clock.now(), { attempts, throttleRetries, lastResponse, lastError })
-            .catch(() => undefined);
+          await queue.reschedule(event.id, owner, clock.now(), stateOf(event)).catch(() => undefined);
           return;
         }
         // A store error: the claim expires and another pass (or process) retries the attempt.
@@ -141,7 +139,7 @@ export function createAsyncEngine(deps: AsyncEngineDeps): AsyncEngine {
   }
 
   return {
-    async submit(functionName, payload, requestId, qualifier = '$LATEST') {
+    async submit(functionName, payload, requestId, qualifier = '$LATEST', traceHeader) {
       if (payload.length > maxPayloadBytes) {
         throw new LambdaApiError(
           'RequestTooLargeException',
@@ -159,6 +157,7 @@ export function createAsyncEngine(deps: AsyncEngineDeps): AsyncEngine {
         dueAtMs: now,
         attempts: 0,
         throttleRetries: 0,
+        ...(traceHeader === undefined ? {} : { traceHeader }),
       });
       metrics.inc(ASYNC_METRICS.received, { function: functionName });
       notify();

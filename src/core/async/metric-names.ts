@@ -12,6 +12,8 @@ export const ASYNC_METRICS = {
   oldestAge: 'sluice_async_oldest_event_age_milliseconds',
   /** counter {function, destination_type} — DestinationDeliveryFailures */
   destinationFailures: 'sluice_destination_delivery_failures_total',
+  /** counter {function} — RecursiveInvocationsDropped (ERR-6, REC-7) */
+  recursiveDropped: 'sluice_recursive_invocations_dropped_total',
   /** counter {function} — DeadLetterErrors */
   deadLetterErrors: 'sluice_dead_letter_errors_total',
 } as const;

@@ -1,14 +1,22 @@
 // One attempt of one claimed async event: decide, invoke, then complete, reschedule or fail it (§7.2, §7.3).
-import type { AsyncAttemptState, AsyncQueue, ClaimedAsyncEvent } from '../../ports/async-queue.js';
+import type {
+  AsyncAttemptState,
+  AsyncDeliveryTarget,
+  AsyncEvent,
+  AsyncPendingDelivery,
+  AsyncQueue,
+  ClaimedAsyncEvent,
+} from '../../ports/async-queue.js';
 import type { Clock } from '../../ports/clock.js';
 import type { InvokeResult } from '../../ports/function-runtime.js';
 import type { Logger } from '../../ports/logger.js';
 import type { Metrics } from '../../ports/metrics.js';
 import type { Invoker } from '../invoke/types.js';
-import { buildInvocationRecord, type AsyncCondition } from '../records/invocation-record.js';
-import type { Deliverer } from './delivery.js';
+import type { AsyncCondition } from '../records/invocation-record.js';
+import { destinationType, type Deliverer } from './delivery.js';
+import { lineageCount, lineageHash, MAX_CHAINED_INVOCATIONS, RECURSION_MESSAGE, withLineage } from './lineage.js';
 import { ASYNC_METRICS } from './metric-names.js';
-import { functionErrorDelayMs, nextDueMs, throttleDelayMs } from './retry-policy.js';
+import { functionErrorDelayMs, retryStartsInTime, throttleDelayMs } from './retry-policy.js';
 import type { AsyncFunctionConfig } from './types.js';
 
 export interface ProcessContext {
@@ -25,17 +33,14 @@ export interface ProcessContext {
   throttleMaxDelayMs: number;
 }
 
-/** DLQ ErrorMessage carries the first 1 KB of the error (ASY-13). */
-const ERROR_MESSAGE_LIMIT = 1024;
-
 /** `$LATEST` or a published version number; an alias resolves elsewhere, so it reports `$LATEST`. */
 function executedVersion(qualifier: string): string {
   return /^\d+$/.test(qualifier) ? qualifier : '$LATEST';
 }
 
-function stateOf(event: ClaimedAsyncEvent): AsyncAttemptState {
-  const { attempts, throttleRetries, lastResponse, lastError } = event;
-  return { attempts, throttleRetries, lastResponse, lastError };
+export function stateOf(event: AsyncEvent): AsyncAttemptState {
+  const { attempts, throttleRetries, lastResponse, lastError, deliver } = event;
+  return { attempts, throttleRetries, lastResponse, lastError, deliver };
 }
 
 function errorMessageOf(payload: Buffer): string {
@@ -46,13 +51,6 @@ function errorMessageOf(payload: Buffer): string {
     // not JSON: use the text as is
   }
   return payload.toString('utf8');
-}
-
-/** First `limit` bytes of a UTF-8 string, without splitting a character. */
-function truncateUtf8(text: string, limit: number): string {
-  const bytes = Buffer.from(text, 'utf8');
-  if (bytes.length <= limit) return text;
-  return new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, limit)).replace(/\uFFFD$/, '');
 }
 
 async function invokeSafely(ctx: ProcessContext, event: ClaimedAsyncEvent, signal: AbortSignal): Promise<InvokeResult> {
@@ -70,7 +68,30 @@ async function invokeSafely(ctx: ProcessContext, event: ClaimedAsyncEvent, signa
   }
 }
 
-/** Send the failure record and/or the DLQ message, count the drop, and remove the event (ASY-8, ASY-14). */
+/**
+ * Deliver a decided outcome and remove the event. Targets that fail stay on the event, which waits in the queue
+ * in this "deliver outcome" state (never invoked again) and retries them with capped backoff until delivered.
+ */
+async function settle(
+  ctx: ProcessContext,
+  event: ClaimedAsyncEvent,
+  pending: AsyncPendingDelivery,
+  state: AsyncAttemptState,
+): Promise<void> {
+  const left = pending.targets.length === 0 ? [] : await ctx.deliverer.deliver(event, pending);
+  if (left.length === 0) {
+    await ctx.queue.complete(event.id, ctx.owner);
+    return;
+  }
+  const failures = pending.failures + 1;
+  const due = ctx.clock.now() + ctx.deliverer.backoffMs(failures);
+  const deliver: AsyncPendingDelivery = { ...pending, targets: left, failures };
+  const held = await ctx.queue.reschedule(event.id, ctx.owner, due, { ...state, deliver });
+  if (!held)
+    ctx.logger.warn({ requestId: event.id }, 'async claim lost before delivery retry; another process owns it');
+}
+
+/** Route a given-up event to the failure record and/or the DLQ, count the drop, and remove it (ASY-8, ASY-14). */
 async function fail(
   ctx: ProcessContext,
   event: ClaimedAsyncEvent,
@@ -78,64 +99,58 @@ async function fail(
   condition: AsyncCondition,
   state: AsyncAttemptState,
 ): Promise<void> {
-  const requestPayload = Buffer.from(event.payload, 'base64');
   ctx.metrics.inc(ASYNC_METRICS.dropped, { function: event.functionName, reason: condition });
-  const last = condition === 'ZeroReservedConcurrency' ? undefined : state.lastResponse;
+  const neverRan = condition === 'ZeroReservedConcurrency' || condition === 'RecursiveInvocationException';
+  const targets: AsyncDeliveryTarget[] = [];
   if (config.onFailure !== undefined) {
-    const record = buildInvocationRecord({
-      timestampMs: ctx.clock.now(),
-      requestId: event.id,
-      functionArn: config.functionArn,
-      qualifier: event.qualifier,
-      condition,
-      approximateInvokeCount: condition === 'ZeroReservedConcurrency' ? 0 : state.attempts,
-      requestPayload,
-      response: last && { ...last, payload: Buffer.from(last.payload, 'base64') },
-    });
-    await ctx.deliverer.deliver(
-      config.onFailure,
-      record,
-      { functionName: event.functionName },
-      'destination',
-      event.id,
-    );
+    // A stopped loop must not go on through a Lambda on-failure destination (the record would invoke it again).
+    if (condition === 'RecursiveInvocationException' && destinationType(config.onFailure) === 'lambda')
+      ctx.logger.warn(
+        { requestId: event.id, function: event.functionName, destination: config.onFailure },
+        'recursive loop stopped: its failure record is not sent to a Lambda destination',
+      );
+    else targets.push({ kind: 'destination', address: config.onFailure });
   }
-  if (config.deadLetterTargetArn !== undefined) {
-    const error = state.lastError ?? { statusCode: 500, message: condition };
-    // The body is the original event, unchanged (ASY-13): a Buffer, which destinations send as is.
-    await ctx.deliverer.deliver(
-      config.deadLetterTargetArn,
-      requestPayload,
-      {
-        functionName: event.functionName,
-        attributes: {
-          RequestID: { type: 'String', value: event.id },
-          ErrorCode: { type: 'Number', value: String(error.statusCode) },
-          ErrorMessage: { type: 'String', value: truncateUtf8(error.message, ERROR_MESSAGE_LIMIT) },
-        },
-      },
-      'dead-letter',
-      event.id,
-    );
-  }
-  if (config.onFailure === undefined && config.deadLetterTargetArn === undefined) {
+  if (config.deadLetterTargetArn !== undefined)
+    targets.push({ kind: 'dead-letter', address: config.deadLetterTargetArn });
+  if (targets.length === 0) {
     ctx.logger.warn(
       { requestId: event.id, function: event.functionName, condition },
       'async event dropped: no on-failure destination or DLQ',
     );
   }
-  await ctx.queue.complete(event.id, ctx.owner);
+  const pending: AsyncPendingDelivery = {
+    condition,
+    functionArn: config.functionArn,
+    timestampMs: ctx.clock.now(),
+    approximateInvokeCount: condition === 'ZeroReservedConcurrency' ? 0 : state.attempts,
+    response: neverRan ? undefined : state.lastResponse,
+    error: state.lastError ?? { statusCode: 500, message: condition },
+    traceHeader: state.lastResponse === undefined ? event.traceHeader : chainAfterRun(event, config),
+    targets,
+    failures: 0,
+  };
+  return settle(ctx, event, pending, state);
 }
 
+/** The trace header after this function ran once more in the event's chain (REC-1): what its destinations carry. */
+function chainAfterRun(event: AsyncEvent, config: AsyncFunctionConfig): string {
+  const hash = lineageHash(config.functionArn);
+  return withLineage(event.traceHeader, hash, lineageCount(event.traceHeader, hash) + 1);
+}
+
+/** Reschedule the event, or fail it as EventAgeExceeded now when the retry could not start before expiry. */
 async function retryLater(
   ctx: ProcessContext,
   event: ClaimedAsyncEvent,
+  config: AsyncFunctionConfig,
   now: number,
   delayMs: number,
-  expiresAt: number,
   state: AsyncAttemptState,
 ): Promise<void> {
-  const held = await ctx.queue.reschedule(event.id, ctx.owner, nextDueMs(now, delayMs, expiresAt), state);
+  const expiresAt = event.enqueuedAtMs + config.maximumEventAgeMs;
+  if (!retryStartsInTime(now, delayMs, expiresAt)) return fail(ctx, event, config, 'EventAgeExceeded', state);
+  const held = await ctx.queue.reschedule(event.id, ctx.owner, now + delayMs, state);
   if (!held) ctx.logger.warn({ requestId: event.id }, 'async claim lost before reschedule; another process owns it');
 }
 
@@ -145,6 +160,8 @@ async function retryLater(
  */
 export async function processEvent(ctx: ProcessContext, event: ClaimedAsyncEvent, signal: AbortSignal): Promise<void> {
   const log = { requestId: event.id, function: event.functionName };
+  // The outcome is already decided: only its delivery is left (no age limit, no new invocation).
+  if (event.deliver !== undefined) return settle(ctx, event, event.deliver, stateOf(event));
   const config = ctx.functions(event.functionName);
   if (!config) {
     ctx.metrics.inc(ASYNC_METRICS.dropped, { function: event.functionName, reason: 'FunctionNotFound' });
@@ -160,6 +177,14 @@ export async function processEvent(ctx: ProcessContext, event: ClaimedAsyncEvent
   const now = ctx.clock.now();
   const expiresAt = event.enqueuedAtMs + config.maximumEventAgeMs;
   if (now >= expiresAt) return fail(ctx, event, config, 'EventAgeExceeded', state);
+  // ERR-6, REC-2, OPEN-26: the 17th run of this function in one chain is stopped, not retried.
+  const chained = lineageCount(event.traceHeader, lineageHash(config.functionArn));
+  if (chained >= MAX_CHAINED_INVOCATIONS) {
+    ctx.metrics.inc(ASYNC_METRICS.recursiveDropped, { function: event.functionName });
+    ctx.logger.warn({ ...log, chained }, 'recursive invocation loop stopped after 16 chained invocations');
+    const lastError = { statusCode: 400, message: RECURSION_MESSAGE };
+    return fail(ctx, event, config, 'RecursiveInvocationException', { ...state, lastError });
+  }
 
   ctx.metrics.observe(ASYNC_METRICS.eventAge, { function: event.functionName }, now - event.enqueuedAtMs);
   const result = await invokeSafely(ctx, event, signal);
@@ -168,27 +193,22 @@ export async function processEvent(ctx: ProcessContext, event: ClaimedAsyncEvent
 
   switch (result.kind) {
     case 'success': {
-      if (config.onSuccess !== undefined) {
-        const record = buildInvocationRecord({
-          timestampMs: after,
-          requestId: event.id,
-          functionArn: config.functionArn,
-          qualifier: event.qualifier,
-          condition: 'Success',
-          approximateInvokeCount: state.attempts + 1,
-          requestPayload: Buffer.from(event.payload, 'base64'),
-          response: { statusCode: 200, executedVersion: version, payload: result.payload },
-        });
-        await ctx.deliverer.deliver(
-          config.onSuccess,
-          record,
-          { functionName: event.functionName },
-          'destination',
-          event.id,
-        );
+      if (config.onSuccess === undefined) {
+        await ctx.queue.complete(event.id, ctx.owner);
+        return;
       }
-      await ctx.queue.complete(event.id, ctx.owner);
-      return;
+      const targets: AsyncDeliveryTarget[] = [{ kind: 'destination', address: config.onSuccess }];
+      const pending: AsyncPendingDelivery = {
+        condition: 'Success',
+        functionArn: config.functionArn,
+        timestampMs: after,
+        approximateInvokeCount: state.attempts + 1,
+        response: { statusCode: 200, executedVersion: version, payload: result.payload.toString('base64') },
+        traceHeader: chainAfterRun(event, config),
+        targets,
+        failures: 0,
+      };
+      return settle(ctx, event, pending, state);
     }
     case 'function-error': {
       const next: AsyncAttemptState = {
@@ -204,7 +224,7 @@ export async function processEvent(ctx: ProcessContext, event: ClaimedAsyncEvent
       };
       if (next.attempts > config.maximumRetryAttempts) return fail(ctx, event, config, 'RetriesExhausted', next);
       const delay = functionErrorDelayMs(next.attempts, ctx.retryDelaysMs);
-      return retryLater(ctx, event, after, delay, expiresAt, next);
+      return retryLater(ctx, event, config, after, delay, next);
     }
     case 'throttle':
     case 'system-error': {
@@ -219,7 +239,7 @@ export async function processEvent(ctx: ProcessContext, event: ClaimedAsyncEvent
       const hint = result.kind === 'throttle' ? result.retryAfterSeconds : undefined;
       const delay = throttleDelayMs(next.throttleRetries, ctx.throttleBaseDelayMs, ctx.throttleMaxDelayMs, hint);
       ctx.logger.debug({ ...log, kind: result.kind, delayMs: delay }, 'async attempt not run; backing off');
-      return retryLater(ctx, event, after, delay, expiresAt, next);
+      return retryLater(ctx, event, config, after, delay, next);
     }
   }
 }

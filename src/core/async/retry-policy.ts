@@ -1,4 +1,5 @@
 // Pure retry timing for async events (ASY-5, ASY-6); the engine supplies the clock.
+import { exponentialCeilingMs } from '../retry/backoff.js';
 
 export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [60_000, 120_000];
 export const DEFAULT_THROTTLE_BASE_MS = 1_000;
@@ -16,13 +17,15 @@ export function functionErrorDelayMs(attemptsUsed: number, delays: readonly numb
  * A Retry-After hint lengthens the wait but never past the cap.
  */
 export function throttleDelayMs(retry: number, baseMs: number, maxMs: number, retryAfterSeconds?: number): number {
-  const exp = Math.min(Math.max(retry - 1, 0), 30);
-  const backoff = Math.min(baseMs * 2 ** exp, maxMs);
+  const backoff = exponentialCeilingMs(retry, { baseMs, maxMs });
   const hinted = retryAfterSeconds !== undefined ? Math.min(retryAfterSeconds * 1000, maxMs) : 0;
   return Math.max(backoff, hinted);
 }
 
-/** The next attempt is never scheduled past the event's expiry, so EventAgeExceeded fires on time (ASY-7). */
-export function nextDueMs(nowMs: number, delayMs: number, expiresAtMs: number): number {
-  return Math.min(nowMs + delayMs, expiresAtMs);
+/**
+ * Whether a retry due `delayMs` after `nowMs` can still start before the event expires. When it cannot, the
+ * event fails as EventAgeExceeded right after the attempt, as Lambda does, not at the expiry (ASY-7, ASY-8).
+ */
+export function retryStartsInTime(nowMs: number, delayMs: number, expiresAtMs: number): boolean {
+  return nowMs + delayMs < expiresAtMs;
 }

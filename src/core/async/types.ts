@@ -4,6 +4,7 @@ import type { Logger } from '../../ports/logger.js';
 import type { Metrics } from '../../ports/metrics.js';
 import type { Destination } from '../../ports/sources.js';
 import type { Invoker } from '../invoke/types.js';
+import type { BackoffPolicy } from '../retry/backoff.js';
 
 /** A function's async settings, compiled from PutFunctionEventInvokeConfig names (ASY-5, ASY-7, ASY-9). */
 export interface AsyncFunctionConfig {
@@ -35,8 +36,11 @@ export interface AsyncEngineOptions {
   pollIntervalMs?: number;
   /** Cadence of expired-claim recovery and of the queue gauges. */
   housekeepingIntervalMs?: number;
-  /** Waits between attempts to deliver to a destination or DLQ; its length is the number of retries. */
-  deliveryRetryDelaysMs?: readonly number[];
+  /**
+   * Backoff between rounds of retrying a failed destination or DLQ delivery; the event waits in the queue and is
+   * retried until delivered (capped exponential, src/core/retry).
+   */
+  deliveryBackoff?: BackoffPolicy;
   /** Largest accepted event (D-9: 1 MB). */
   maxPayloadBytes?: number;
 }
@@ -56,8 +60,14 @@ export interface AsyncEngineDeps {
 }
 
 export interface AsyncEngine {
-  /** Queue an event (InvocationType Event); resolves once stored. */
-  submit(functionName: string, payload: Buffer, requestId: string, qualifier?: string): Promise<void>;
+  /** Queue an event (InvocationType Event); resolves once stored. `traceHeader` carries the recursion Lineage. */
+  submit(
+    functionName: string,
+    payload: Buffer,
+    requestId: string,
+    qualifier?: string,
+    traceHeader?: string,
+  ): Promise<void>;
   start(): void;
   /** Stop claiming; wait up to `graceMs` for running events, then abort and release the rest. */
   stop(graceMs: number): Promise<void>;

@@ -1,6 +1,7 @@
 // The record Lambda sends to an async invocation's destinations (ASY-12, D-5).
 
-export type AsyncCondition = 'Success' | 'RetriesExhausted' | 'EventAgeExceeded' | 'ZeroReservedConcurrency';
+export type AsyncCondition =
+  'Success' | 'RetriesExhausted' | 'EventAgeExceeded' | 'ZeroReservedConcurrency' | 'RecursiveInvocationException';
 
 export interface InvocationRecord {
   version: '1.0';

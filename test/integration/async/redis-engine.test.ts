@@ -35,7 +35,12 @@ function engineOn(prefix: string, owner: string, invoke: () => Promise<InvokeRes
     clock: realClock,
     logger: new RecordingLogger(),
     owner,
-    options: { concurrency: 8, pollIntervalMs: 20, retryDelaysMs: [50, 100] },
+    options: {
+      concurrency: 8,
+      pollIntervalMs: 20,
+      retryDelaysMs: [50, 100],
+      deliveryBackoff: { baseMs: 50, maxMs: 200 },
+    },
   });
   cleanup.push(() => queue.close());
   cleanup.push(() => engine.stop(2_000));
@@ -79,5 +84,36 @@ describe('async engine over redis (real redis-server)', () => {
       requestPayload: { n: 1 },
       responsePayload: { errorMessage: 'nope' },
     });
+  });
+
+  it('ASY-10 an undelivered outcome waits in redis and a restarted process delivers it without invoking again', async () => {
+    const prefix = `e-${randomUUID()}`;
+    const down = new RecordingDestinations();
+    down.failing.add(FAILURE);
+    const p1 = engineOn(prefix, 'p1', () => Promise.resolve(fnError('gone')), down);
+    p1.engine.start();
+    await p1.engine.submit('fn', Buffer.from('{"n":2}'), 'req-wait');
+    await until(() => Promise.resolve((down.attempts.get(FAILURE) ?? 0) >= 3));
+    await p1.engine.stop(2_000);
+    expect(p1.invoker.calls).toHaveLength(3);
+    expect(await p1.queue.depth()).toBe(1);
+
+    // A new process on the same queue (as after a restart): it finds the decided outcome and only delivers it.
+    const up = new RecordingDestinations();
+    const p2 = engineOn(prefix, 'p2', () => Promise.resolve(ok({})), up);
+    p2.engine.start();
+    await until(async () => (await p2.queue.depth()) === 0);
+    expect(p2.invoker.calls).toHaveLength(0);
+    expect(up.to(FAILURE).map((x) => x.record)).toEqual([
+      expect.objectContaining({
+        requestContext: expect.objectContaining({
+          requestId: 'req-wait',
+          condition: 'RetriesExhausted',
+          approximateInvokeCount: 3,
+        }) as unknown,
+        requestPayload: { n: 2 },
+        responsePayload: expect.objectContaining({ errorMessage: 'gone' }) as unknown,
+      }),
+    ]);
   });
 });

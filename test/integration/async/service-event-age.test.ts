@@ -1,6 +1,7 @@
 // ASY-7, ASY-8, D-5 with a real MaximumEventAgeInSeconds: 60 s is the smallest Lambda allows, so this file takes
-// about a minute. One event keeps failing with retries scheduled past its expiry; another is throttled the whole
-// time by a busy reserved-concurrency-1 function. Both must leave through OnFailure and the DLQ as EventAgeExceeded.
+// about a minute. One event fails once and its retry would be due past its expiry, so it leaves right after that
+// attempt, as Lambda does; another is throttled the whole time by a busy reserved-concurrency-1 function and leaves
+// when no further retry can start in time. Both leave through OnFailure and the DLQ as EventAgeExceeded.
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startService, type Service } from '../../e2e/service.js';
@@ -51,7 +52,7 @@ beforeAll(async () => {
           DeadLetterConfig: { TargetArn: D.arn },
         }),
       },
-      // Retry gaps longer than the event's life: the 2nd attempt is due exactly at expiry (nextDueMs).
+      // Retry gaps longer than the event's life: the 2nd attempt could never start before the expiry.
       { tuning: { asyncRetryDelaysSeconds: [90, 90], throttleBackoffSeconds: { base: 0.5, max: 2 } } },
     ),
   );
@@ -65,7 +66,7 @@ afterAll(async () => {
 });
 
 describe('MaximumEventAgeInSeconds through the service', () => {
-  it('ASY-7 ASY-8 D-5 events older than MaximumEventAgeInSeconds (60) go to OnFailure and the DLQ as EventAgeExceeded', async () => {
+  it('ASY-7 ASY-8 D-5 events that cannot be retried within MaximumEventAgeInSeconds (60) go to OnFailure and the DLQ as EventAgeExceeded, without waiting for the limit', async () => {
     const lambda = lambdaClient(svc.url);
     const send = async (name: string, event: object) =>
       (await lambda.send(new InvokeCommand({ FunctionName: name, InvocationType: 'Event', Payload: json(event) })))
@@ -78,7 +79,8 @@ describe('MaximumEventAgeInSeconds through the service', () => {
     const sentAt = Date.now();
     const throttled = await send('busy', { tag: 'throttled', log: busyLog });
 
-    // Failed once; the retry (due in 90 s) is capped at the expiry, where the event leaves with its last response.
+    // Failed once; the retry (due in 90 s) could not start before the 60 s limit, so the event leaves right after
+    // the attempt with its last response (before this fix it waited for the limit).
     const aged = await failure.byRequestId(failing, 90_000);
     expect(aged).toEqual({
       version: '1.0',
@@ -94,14 +96,15 @@ describe('MaximumEventAgeInSeconds through the service', () => {
       responsePayload: expect.objectContaining({ errorType: 'Error', errorMessage: 'attempt 1 failed' }) as unknown,
     });
     expect(attempts(failLog)).toHaveLength(1);
-    expect(Date.parse(aged.timestamp) - attempts(failLog)[0]!.at).toBeGreaterThanOrEqual(59_000);
+    expect(Date.parse(aged.timestamp) - attempts(failLog)[0]!.at).toBeLessThan(30_000);
 
     // Throttled for its whole life: never run, so no response in the record (D-5), and the retries never counted.
-    const starved = await failure.byRequestId(throttled, 30_000);
+    // It leaves once the next backoff (at most 2 s here) would end past the limit.
+    const starved = await failure.byRequestId(throttled, 90_000);
     expect(starved.requestContext).toMatchObject({ condition: 'EventAgeExceeded', approximateInvokeCount: 0 });
     expect(starved).not.toHaveProperty('responseContext');
     expect(starved).not.toHaveProperty('responsePayload');
-    expect(Date.parse(starved.timestamp) - sentAt).toBeGreaterThanOrEqual(59_000);
+    expect(Date.parse(starved.timestamp) - sentAt).toBeGreaterThanOrEqual(57_000);
     expect(attempts(busyLog).map((a) => a.tag)).toEqual(['blocker']);
 
     // ASY-8: sent to the DLQ as well, then discarded.

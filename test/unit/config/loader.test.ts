@@ -312,3 +312,27 @@ describe('config loader', () => {
     ).toEqual(['functions']);
   });
 });
+
+describe('recursion (ERR-6)', () => {
+  it('ERR-6 warns, without failing, when a function is its own OnSuccess or OnFailure destination', () => {
+    const self = 'arn:aws:lambda:us-east-1:000000000000:function:loop';
+    const r = load({
+      functions: {
+        loop: {
+          ...fn,
+          EventInvokeConfig: {
+            DestinationConfig: { OnSuccess: { Destination: self }, OnFailure: { Destination: `${self}:$LATEST` } },
+          },
+        },
+        other: { ...fn, EventInvokeConfig: { DestinationConfig: { OnSuccess: { Destination: self } } } },
+      },
+    });
+    expect(r.problems).toEqual([]);
+    expect(r.config).toBeDefined();
+    expect(r.warnings.map((w) => w.path)).toEqual([
+      'functions.loop.EventInvokeConfig.DestinationConfig.OnSuccess.Destination',
+      'functions.loop.EventInvokeConfig.DestinationConfig.OnFailure.Destination',
+    ]);
+    expect(r.warnings[0]?.message).toMatch(/its own OnSuccess destination/);
+  });
+});

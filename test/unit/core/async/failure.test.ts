@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { lineageHash } from '../../../../src/core/async/lineage.js';
 import { ASYNC_METRICS } from '../../../../src/core/async/metric-names.js';
 import { LambdaApiError } from '../../../../src/ports/errors.js';
 import { fnError, ok, throttle } from './helpers.js';
@@ -15,7 +16,8 @@ describe('async destinations, age, DLQ (ASY-4, ASY-7, ASY-8, ASY-12..14, D-5)', 
     expect(t.destinations.to(ON_SUCCESS)).toEqual([
       {
         address: ON_SUCCESS,
-        ctx: { functionName: 'my-function' },
+        // The chain's Lineage after this run, for a destination that invokes a function (REC-1).
+        ctx: { functionName: 'my-function', traceHeader: `Lineage=${lineageHash(ARN)}:1` },
         record: {
           version: '1.0',
           timestamp: iso(t.start),
@@ -85,16 +87,16 @@ describe('async destinations, age, DLQ (ASY-4, ASY-7, ASY-8, ASY-12..14, D-5)', 
     expect(t.metrics.count(ASYNC_METRICS.dropped, { function: 'my-function', reason: 'EventAgeExceeded' })).toBe(1);
   });
 
-  it('ASY-7 D-5 EventAgeExceeded after attempts carries the last response, on time at expiry', async () => {
+  it('ASY-7 ASY-8 D-5 EventAgeExceeded right after the attempt when no retry can start before expiry, with the last response', async () => {
     const t = setup({ maximumEventAgeMs: 90_000 }, [fnError('first'), fnError('second')]);
     await t.engine.submit('my-function', Buffer.from('{}'), 'req-aged');
     await t.at(0);
+    // The next retry would be at 1 min + 2 min = 3 min, past the 90 s expiry: the event fails now, not at 90 s.
     await t.at(MIN);
-    // The next retry would be at 3 min; the event expires at 90 s and is failed then.
-    await t.at(90_000);
     expect(t.invokedAt()).toEqual([0, MIN]);
+    expect(await t.queue.depth()).toBe(0);
     expect(t.destinations.to(ON_FAILURE)[0]?.record).toMatchObject({
-      timestamp: iso(t.start + 90_000),
+      timestamp: iso(t.start + MIN),
       requestContext: { condition: 'EventAgeExceeded', approximateInvokeCount: 2 },
       responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
       responsePayload: { errorMessage: 'second' },
@@ -107,7 +109,11 @@ describe('async destinations, age, DLQ (ASY-4, ASY-7, ASY-8, ASY-12..14, D-5)', 
     for (let s = 0; s <= 60; s++) await t.at(s * 1000);
     expect(t.invokedAt()).toEqual([0, 1_000, 3_000, 7_000, 15_000, 31_000]);
     const record = t.destinations.to(ON_FAILURE)[0]?.record as Record<string, unknown>;
-    expect(record).toMatchObject({ requestContext: { condition: 'EventAgeExceeded', approximateInvokeCount: 0 } });
+    // The retry after 31 s would be due at 63 s, past the 60 s limit: failed at once.
+    expect(record).toMatchObject({
+      timestamp: iso(t.start + 31_000),
+      requestContext: { condition: 'EventAgeExceeded', approximateInvokeCount: 0 },
+    });
     expect(record).not.toHaveProperty('responseContext');
     expect(t.destinations.to(DLQ)[0]?.ctx.attributes?.ErrorCode).toEqual({ type: 'Number', value: '429' });
   });
@@ -157,24 +163,6 @@ describe('async destinations, age, DLQ (ASY-4, ASY-7, ASY-8, ASY-12..14, D-5)', 
     await t.at(0);
     expect(t.destinations.to(ON_FAILURE)).toHaveLength(1);
     expect(t.destinations.to(DLQ)).toHaveLength(1);
-  });
-
-  it('ASY-10 a failed destination delivery is retried, then counted and logged with the event id', async () => {
-    const t = setup({ maximumRetryAttempts: 0, deadLetterTargetArn: DLQ }, [fnError()]);
-    t.destinations.failing.add(ON_FAILURE);
-    t.destinations.failing.add(DLQ);
-    await t.engine.submit('my-function', Buffer.from('{}'), 'req-lost');
-    await t.at(0);
-    expect(t.destinations.attempts.get(ON_FAILURE)).toBe(3);
-    expect(t.destinations.attempts.get(DLQ)).toBe(3);
-    expect(
-      t.metrics.count(ASYNC_METRICS.destinationFailures, { function: 'my-function', destination_type: 'sqs' }),
-    ).toBe(1);
-    expect(t.metrics.count(ASYNC_METRICS.deadLetterErrors, { function: 'my-function' })).toBe(1);
-    const errors = t.logger.lines.filter((l) => l.level === 'error');
-    expect(errors).toHaveLength(2);
-    for (const line of errors) expect(line.obj).toMatchObject({ requestId: 'req-lost' });
-    expect(await t.queue.depth()).toBe(0);
   });
 
   it('ASY-10 a failed on-success delivery is counted too; a delivery that recovers is not', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { destinationType } from '../../../../src/core/async/delivery.js';
-import { functionErrorDelayMs, nextDueMs, throttleDelayMs } from '../../../../src/core/async/retry-policy.js';
+import { functionErrorDelayMs, retryStartsInTime, throttleDelayMs } from '../../../../src/core/async/retry-policy.js';
 
 describe('async retry policy', () => {
   it('ASY-5 waits 1 min before the 2nd attempt and 2 min before the 3rd', () => {
@@ -16,9 +16,10 @@ describe('async retry policy', () => {
     expect(throttleDelayMs(1, 1_000, 300_000, 3_600)).toBe(300_000);
   });
 
-  it('ASY-7 never schedules past the expiry', () => {
-    expect(nextDueMs(1_000, 60_000, 30_000)).toBe(30_000);
-    expect(nextDueMs(1_000, 60_000, 90_000)).toBe(61_000);
+  it('ASY-7 a retry due at or past the expiry cannot start in time', () => {
+    expect(retryStartsInTime(1_000, 60_000, 30_000)).toBe(false);
+    expect(retryStartsInTime(1_000, 60_000, 61_000)).toBe(false);
+    expect(retryStartsInTime(1_000, 60_000, 90_000)).toBe(true);
   });
 
   it('labels destinations by ARN service or URI scheme', () => {

@@ -39,7 +39,7 @@ export function setup(
     clock,
     logger,
     owner: 'p1',
-    options: { deliveryRetryDelaysMs: [100, 200], ...options },
+    options: { deliveryBackoff: { baseMs: 1_000, maxMs: 4_000 }, ...options },
   });
   const start = clock.now();
   return {
