@@ -2,7 +2,7 @@
 // stream mapping over the connector that serves its address.
 import { findConnector } from '../../connectors/index.js';
 import type { MemoryBroker } from '../../connectors/memory/index.js';
-import type { CompiledConfig, CompiledMapping } from '../config/compile.js';
+import type { CompiledConfig, CompiledFunction, CompiledMapping } from '../config/compile.js';
 import { FILTER_KIND, QUEUE_KINDS } from '../config/source-kind.js';
 import { createQueuePoller } from '../core/esm/queue-poller.js';
 import { checkVisibilityTimeout } from '../core/esm/queue-options.js';
@@ -40,6 +40,14 @@ function startPosition(m: CompiledMapping): StartPosition {
   if (m.startingPosition === 'AT_TIMESTAMP')
     return { type: 'AT_TIMESTAMP', timestampMs: m.startingPositionTimestampMs ?? 0 };
   return { type: m.startingPosition ?? 'LATEST' };
+}
+
+/** D-10: a reserved function runs at most its reservation; the others share what is left of the account's. */
+function concurrencyLimitOf(config: CompiledConfig, fn: CompiledFunction): number {
+  if (fn.reservedConcurrency !== undefined) return fn.reservedConcurrency;
+  let reserved = 0;
+  for (const f of config.functions.values()) reserved += f.reservedConcurrency ?? 0;
+  return config.accountConcurrency - reserved;
 }
 
 function connectorContext(
@@ -95,6 +103,7 @@ async function startOne(config: CompiledConfig, m: CompiledMapping, deps: Mappin
         maxBatchingWindowMs: m.maxBatchingWindowMs,
         reportBatchItemFailures: m.reportBatchItemFailures,
         maximumConcurrency: m.maximumConcurrency,
+        concurrencyLimit: concurrencyLimitOf(config, fn),
         fifo: described?.fifo ?? m.fifo,
         scaling: config.tuning.sqsScaling,
         functionTimeoutMs: fn.timeoutMs,
