@@ -10,13 +10,14 @@ import { createStreamMapping } from '../core/esm/stream-mapping.js';
 import { RecordFilter } from '../core/filter/index.js';
 import type { Invoker } from '../core/invoke/types.js';
 import type { Clock } from '../ports/clock.js';
-import type { ConnectorContext, ConnectorDefinition } from '../ports/connector.js';
+import type { ConnectorContext, ConnectorDefinition, StreamSourceOptions } from '../ports/connector.js';
 import { SluiceError } from '../ports/errors.js';
 import type { Logger } from '../ports/logger.js';
 import type { Metrics } from '../ports/metrics.js';
 import type { Destination, StartPosition, StreamSource } from '../ports/sources.js';
 import type { StateStore } from '../ports/state.js';
 import { allConnectors, type Destinations } from './destinations.js';
+import { adoptLegacyCheckpoints, consumerGroupToUse } from './mapping-identity.js';
 
 export interface RunningMapping {
   uuid: string;
@@ -126,19 +127,22 @@ async function startOne(config: CompiledConfig, m: CompiledMapping, deps: Mappin
 
   if (connector.createStreamSource === undefined)
     throw new SluiceError('UnsupportedSource', `${connector.kind} has no stream source`);
+  const options: StreamSourceOptions = {
+    mappingId: m.uuid,
+    startingPosition: startPosition(m),
+    consumerGroupId: m.consumerGroupId,
+    functionName: m.functionName,
+    topics: m.topics,
+    leased: deps.sharedState,
+  };
+  options.consumerGroupId = await consumerGroupToUse(m, connector, options, ctx, logger);
+  const source = connector.createStreamSource(m.eventSourceArn, options, ctx);
+  if (source.checkpoints === undefined)
+    await adoptLegacyCheckpoints(m, source, deps.state.checkpoints, [LATEST_START], logger).catch(async (err) => {
+      await source.close();
+      throw err;
+    });
   const onFailure = streamOnFailure(m, connector, ctx, deps);
-  const source = connector.createStreamSource(
-    m.eventSourceArn,
-    {
-      mappingId: m.uuid,
-      startingPosition: startPosition(m),
-      consumerGroupId: m.consumerGroupId,
-      functionName: m.functionName,
-      topics: m.topics,
-      leased: deps.sharedState,
-    },
-    ctx,
-  );
   const mapping = createStreamMapping({
     source,
     invoker: deps.invoker,

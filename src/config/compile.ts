@@ -2,9 +2,10 @@
 // Checks the cross-field rules of spec §1 (P-1, P-2, P-7, P-11, FIFO limits, which fields each source
 // accepts), resolves references (functions, connections), applies per-source defaults and turns every
 // duration into milliseconds.
-import { createHash } from 'node:crypto';
 import path from 'node:path';
-import type { Connection, ParsedConfig, ParsedFunction, ParsedMapping } from './schema.js';
+import type { Connection, ParsedConfig, ParsedMapping } from './schema.js';
+import { compileFunction, type CompiledFunction } from './compile-function.js';
+import { defaultConsumerGroup, identityUuid, positionalUuids } from './mapping-identity.js';
 import { validateFilterCriteria } from '../core/filter/index.js';
 import {
   CONNECTION_TYPE,
@@ -16,28 +17,16 @@ import {
 } from './source-kind.js';
 import type { Problem } from './problems.js';
 
-export interface CompiledFunction {
-  name: string;
-  arn: string;
-  runtime: 'nodejs' | 'http' | 'lambda';
-  settings: Record<string, unknown>;
-  timeoutMs: number;
-  memorySizeMb: number;
-  environment: Record<string, string>;
-  reservedConcurrency?: number;
-  async: {
-    /** Whether the config file gives an EventInvokeConfig (GetFunctionEventInvokeConfig answers 404 otherwise). */
-    configured: boolean;
-    maximumRetryAttempts: number;
-    maximumEventAgeMs: number;
-    onSuccess?: string;
-    onFailure?: string;
-    deadLetterTargetArn?: string;
-  };
-}
+export { functionArn, type CompiledFunction } from './compile-function.js';
 
 export interface CompiledMapping {
   uuid: string;
+  /** UUID given in the file (else derived from function, source and consumer group). */
+  explicitUuid: boolean;
+  /** Without `UUID`: the position-based UUIDs of older versions, whose stored positions are adopted at start. */
+  legacyUuids?: string[];
+  /** Without `UUID` and ConsumerGroupId: the default consumer groups of those legacy UUIDs (Kafka, Redis). */
+  legacyConsumerGroups?: string[];
   arn: string;
   functionName: string;
   kind: SourceKind;
@@ -114,71 +103,6 @@ const ALLOWED: Record<SourceKind, readonly string[]> = {
   ],
 };
 const KIND_SPECIFIC = new Set([...STREAM_FIELDS, ...ALLOWED.kafka, 'ScalingConfig']);
-export function functionArn(region: string, accountId: string, name: string): string {
-  return `arn:aws:lambda:${region}:${accountId}:function:${name}`;
-}
-
-/** A stable UUID (v4 layout) derived from the mapping's function and source, so restarts keep checkpoints. */
-function derivedUuid(seed: string): string {
-  const h = createHash('sha256').update(seed).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
-/** The settings each runtime reads (src/runtimes): Handler/CodeUri, Url, or the remote Lambda's address. */
-function runtimeSettings(cfg: ParsedConfig, fn: ParsedFunction): Record<string, unknown> {
-  if (fn.Runtime === 'nodejs') return { Handler: fn.Handler, CodeUri: fn.CodeUri };
-  if (fn.Runtime === 'http') return { Url: fn.Url };
-  const conn = fn.Connection === undefined ? undefined : cfg.connections[fn.Connection];
-  const remote = conn?.type === 'lambda' ? conn : undefined;
-  return {
-    FunctionName: fn.RemoteFunctionName,
-    Qualifier: fn.Qualifier,
-    Endpoint: remote?.endpoint,
-    Region: remote?.region ?? cfg.region,
-    Credentials: remote?.credentials,
-  };
-}
-
-function compileFunction(cfg: ParsedConfig, name: string, fn: ParsedFunction, problems: Problem[]): CompiledFunction {
-  const at = `functions.${name}`;
-  if (fn.Runtime === 'nodejs' && fn.Handler === undefined)
-    problems.push({ path: `${at}.Handler`, message: 'required for Runtime nodejs' });
-  if (fn.Runtime === 'http' && fn.Url === undefined)
-    problems.push({ path: `${at}.Url`, message: 'required for Runtime http' });
-  if (fn.Runtime === 'lambda') {
-    const conn = fn.Connection === undefined ? undefined : cfg.connections[fn.Connection];
-    if (fn.Connection !== undefined && conn?.type !== 'lambda')
-      problems.push({ path: `${at}.Connection`, message: `"${fn.Connection}" is not a connection of type lambda` });
-  }
-  const inv = fn.EventInvokeConfig;
-  const dests: Array<[string, string | undefined]> = [
-    [`${at}.EventInvokeConfig.DestinationConfig.OnSuccess.Destination`, inv?.DestinationConfig?.OnSuccess?.Destination],
-    [`${at}.EventInvokeConfig.DestinationConfig.OnFailure.Destination`, inv?.DestinationConfig?.OnFailure?.Destination],
-    [`${at}.DeadLetterConfig.TargetArn`, fn.DeadLetterConfig?.TargetArn],
-  ];
-  for (const [p, d] of dests)
-    if (d !== undefined && !isDestinationAddress(d))
-      problems.push({ path: p, message: `"${d}" is not a destination sluice can deliver to` });
-  return {
-    name,
-    arn: functionArn(cfg.region, cfg.accountId, name),
-    runtime: fn.Runtime,
-    settings: runtimeSettings(cfg, fn),
-    timeoutMs: fn.Timeout * 1000,
-    memorySizeMb: fn.MemorySize,
-    environment: fn.Environment?.Variables ?? {},
-    reservedConcurrency: fn.ReservedConcurrentExecutions,
-    async: {
-      configured: inv !== undefined,
-      maximumRetryAttempts: inv?.MaximumRetryAttempts ?? 2,
-      maximumEventAgeMs: (inv?.MaximumEventAgeInSeconds ?? 21600) * 1000,
-      onSuccess: inv?.DestinationConfig?.OnSuccess?.Destination,
-      onFailure: inv?.DestinationConfig?.OnFailure?.Destination,
-      deadLetterTargetArn: fn.DeadLetterConfig?.TargetArn,
-    },
-  };
-}
-
 /** The topic of a kafka://<topic> address; undefined for anything else. */
 const kafkaTopicOf = (address: string | undefined): string | undefined => /^kafka:\/\/(.+)$/.exec(address ?? '')?.[1];
 
@@ -186,6 +110,7 @@ function compileMapping(
   cfg: ParsedConfig,
   m: ParsedMapping,
   i: number,
+  count: number,
   functions: Map<string, CompiledFunction>,
   problems: Problem[],
 ): CompiledMapping | undefined {
@@ -300,11 +225,20 @@ function compileMapping(
   if (problems.slice(before).some((p) => p.severity !== 'warning')) return undefined;
   const address =
     kind === 'kafka' && m.EventSourceArn === undefined ? `kafka://${m.Topics?.[0] ?? ''}` : m.EventSourceArn;
-  const uuid = m.UUID ?? derivedUuid(`${m.FunctionName}|${address ?? ''}|${i}`);
+  const explicitGroup = m.SelfManagedKafkaEventSourceConfig?.ConsumerGroupId;
+  const uuid = m.UUID ?? identityUuid(m.FunctionName, address ?? '', explicitGroup);
+  const legacyUuids = m.UUID === undefined ? positionalUuids(m.FunctionName, address ?? '', i, count) : undefined;
+  const legacyConsumerGroups =
+    explicitGroup === undefined && defaultConsumerGroup(kind, uuid) !== undefined
+      ? legacyUuids?.map((u) => defaultConsumerGroup(kind, u) ?? u)
+      : undefined;
   // Kafka's window defaults to 500 ms; every other source to 0 (spec §1.2).
   const maxBatchingWindowMs = windowS !== undefined ? windowS * 1000 : kind === 'kafka' ? 500 : 0;
   return {
     uuid,
+    explicitUuid: m.UUID !== undefined,
+    legacyUuids,
+    legacyConsumerGroups,
     arn: `arn:aws:lambda:${cfg.region}:${cfg.accountId}:event-source-mapping:${uuid}`,
     functionName: m.FunctionName,
     kind,
@@ -329,7 +263,7 @@ function compileMapping(
     fifo,
     topics: m.Topics ?? (topicOfAddress === undefined ? undefined : [topicOfAddress]),
     bootstrapServers: bootstrap,
-    consumerGroupId: m.SelfManagedKafkaEventSourceConfig?.ConsumerGroupId ?? (kind === 'kafka' ? uuid : undefined),
+    consumerGroupId: explicitGroup ?? defaultConsumerGroup(kind, uuid),
   };
 }
 
@@ -366,17 +300,24 @@ export function compileConfig(
     });
 
   const mappings: CompiledMapping[] = [];
-  const uuids = new Set<string>();
+  const uuids = new Map<string, { at: string; explicit: boolean }>();
   // KAF-5: a ConsumerGroupId is unique among Kafka mappings; two mappings of one config in one group would split
   // the partitions between them. (Several processes running the same config share a group: that is scaling out.)
   const groups = new Map<string, string>();
   cfg.eventSourceMappings.forEach((m, j) => {
     const i = mappingIndexes?.[j] ?? j;
-    const c = compileMapping(cfg, m, i, functions, problems);
+    const c = compileMapping(cfg, m, i, cfg.eventSourceMappings.length, functions, problems);
     if (c === undefined) return;
-    if (uuids.has(c.uuid))
-      problems.push({ path: `eventSourceMappings[${i}].UUID`, message: `duplicate UUID ${c.uuid}` });
-    uuids.add(c.uuid);
+    const same = uuids.get(c.uuid);
+    if (same !== undefined)
+      problems.push({
+        path: `eventSourceMappings[${i}].UUID`,
+        message:
+          c.explicitUuid && same.explicit
+            ? `duplicate UUID ${c.uuid} (also ${same.at})`
+            : `the same function, source and consumer group as ${same.at}, so the same identity ${c.uuid}: give one of them an explicit UUID (positions and consumer groups hang on it)`,
+      });
+    uuids.set(c.uuid, { at: `eventSourceMappings[${i}]`, explicit: c.explicitUuid });
     if (c.kind === 'kafka' && c.consumerGroupId !== undefined) {
       const other = groups.get(c.consumerGroupId);
       if (other !== undefined)

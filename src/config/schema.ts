@@ -137,7 +137,10 @@ const filterCriteria = z.object({ Filters: z.array(z.object({ Pattern: z.string(
 
 export const mappingSchema = z
   .object({
-    UUID: z.uuid().optional().describe('Stable id; default derived from FunctionName and source.'),
+    UUID: z
+      .uuid()
+      .optional()
+      .describe('Stable id; default derived from FunctionName, source and ConsumerGroupId, never from the position.'),
     FunctionName: z.string().min(1),
     EventSourceArn: z
       .string()
