@@ -1,5 +1,7 @@
 // Compiles the `functions` section: runtime settings, async invocation settings and the checks of each function.
-import type { ParsedConfig, ParsedFunction } from './schema.js';
+import { awsClientConfig, awsConnectionProblems } from '../../connectors/_aws/client-config.js';
+import { defaultConnection, destinationConnectionProblem } from './default-connection.js';
+import type { Connection, ParsedConfig, ParsedFunction } from './schema.js';
 import type { Problem } from './problems.js';
 import { isDestinationAddress } from './source-kind.js';
 
@@ -27,18 +29,32 @@ export function functionArn(region: string, accountId: string, name: string): st
   return `arn:aws:lambda:${region}:${accountId}:function:${name}`;
 }
 
+/** The lambda connection of a function: its `Connection`, else the one named "lambda" or the only one. */
+function lambdaConnection(cfg: ParsedConfig, fn: ParsedFunction): Connection | string | undefined {
+  if (fn.Connection !== undefined) {
+    const named = cfg.connections[fn.Connection];
+    return named?.type === 'lambda' ? named : `"${fn.Connection}" is not a connection of type lambda`;
+  }
+  const d = defaultConnection(cfg.connections, 'lambda');
+  return 'problem' in d ? `Runtime lambda needs a connection: ${d.message}` : d.connection;
+}
+
 /** The settings each runtime reads (src/runtimes): Handler/CodeUri, Url, or the remote Lambda's address. */
 function runtimeSettings(cfg: ParsedConfig, fn: ParsedFunction): Record<string, unknown> {
   if (fn.Runtime === 'nodejs') return { Handler: fn.Handler, CodeUri: fn.CodeUri };
   if (fn.Runtime === 'http') return { Url: fn.Url };
-  const conn = fn.Connection === undefined ? undefined : cfg.connections[fn.Connection];
-  const remote = conn?.type === 'lambda' ? conn : undefined;
+  const remote = lambdaConnection(cfg, fn);
+  // Explicit endpoint and credentials: Credentials is left out only for "default-chain" (the SDK's chain).
+  const client =
+    typeof remote === 'object' && awsConnectionProblems(remote).length === 0
+      ? awsClientConfig(remote, cfg.region)
+      : undefined;
   return {
     FunctionName: fn.RemoteFunctionName,
     Qualifier: fn.Qualifier,
-    Endpoint: remote?.endpoint,
-    Region: remote?.region ?? cfg.region,
-    Credentials: remote?.credentials,
+    Endpoint: client?.endpoint,
+    Region: client?.region ?? cfg.region,
+    Credentials: client?.credentials,
   };
 }
 
@@ -54,9 +70,8 @@ export function compileFunction(
   if (fn.Runtime === 'http' && fn.Url === undefined)
     problems.push({ path: `${at}.Url`, message: 'required for Runtime http' });
   if (fn.Runtime === 'lambda') {
-    const conn = fn.Connection === undefined ? undefined : cfg.connections[fn.Connection];
-    if (fn.Connection !== undefined && conn?.type !== 'lambda')
-      problems.push({ path: `${at}.Connection`, message: `"${fn.Connection}" is not a connection of type lambda` });
+    const remote = lambdaConnection(cfg, fn);
+    if (typeof remote === 'string') problems.push({ path: `${at}.Connection`, message: remote });
   }
   const inv = fn.EventInvokeConfig;
   const dests: Array<[string, string | undefined]> = [
@@ -64,9 +79,13 @@ export function compileFunction(
     [`${at}.EventInvokeConfig.DestinationConfig.OnFailure.Destination`, inv?.DestinationConfig?.OnFailure?.Destination],
     [`${at}.DeadLetterConfig.TargetArn`, fn.DeadLetterConfig?.TargetArn],
   ];
-  for (const [p, d] of dests)
-    if (d !== undefined && !isDestinationAddress(d))
+  for (const [p, d] of dests) {
+    if (d === undefined) continue;
+    const noConnection = destinationConnectionProblem(cfg.connections, d);
+    if (!isDestinationAddress(d))
       problems.push({ path: p, message: `"${d}" is not a destination sluice can deliver to` });
+    else if (noConnection !== undefined) problems.push({ path: p, message: noConnection });
+  }
   return {
     name,
     arn: functionArn(cfg.region, cfg.accountId, name),

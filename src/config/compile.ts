@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { Connection, ParsedConfig, ParsedMapping } from './schema.js';
 import { compileFunction, type CompiledFunction } from './compile-function.js';
+import { connectionProblems, defaultConnection, destinationConnectionProblem } from './default-connection.js';
 import { defaultConsumerGroup, identityUuid, positionalUuids } from './mapping-identity.js';
 import { validateFilterCriteria } from '../core/filter/index.js';
 import {
@@ -137,14 +138,27 @@ function compileMapping(
     if (KIND_SPECIFIC.has(key) && !ALLOWED[kind].includes(key) && m[key as keyof ParsedMapping] !== undefined)
       problems.push({ path: `${at}.${key}`, message: `not supported for ${kind} sources` });
 
-  const connection = m.Connection === undefined ? undefined : cfg.connections[m.Connection];
+  const bootstrap = m.SelfManagedEventSource?.Endpoints.KAFKA_BOOTSTRAP_SERVERS;
+  const needs = CONNECTION_TYPE[kind];
+  let connectionName = m.Connection;
+  let connection = m.Connection === undefined ? undefined : cfg.connections[m.Connection];
   if (m.Connection !== undefined && connection === undefined)
     problems.push({ path: `${at}.Connection`, message: `no connection "${m.Connection}" in connections` });
-  else if (connection !== undefined && CONNECTION_TYPE[kind] !== connection.type)
+  else if (connection !== undefined && needs !== connection.type)
     problems.push({
       path: `${at}.Connection`,
-      message: `connection "${m.Connection}" is of type ${connection.type}, the source needs ${CONNECTION_TYPE[kind] ?? 'none'}`,
+      message: `connection "${m.Connection}" is of type ${connection.type}, the source needs ${needs ?? 'none'}`,
     });
+  else if (m.Connection === undefined && needs !== undefined && bootstrap === undefined) {
+    // The same rule as destinations; never an implicit AWS endpoint with the host's credentials.
+    const d = defaultConnection(cfg.connections, needs);
+    if ('problem' in d)
+      problems.push({
+        path: `${at}.Connection`,
+        message: `${kind === 'kafka' ? 'Kafka needs SelfManagedEventSource or a connection' : 'the source needs a connection'}: ${d.message}`,
+      });
+    else ({ name: connectionName, connection } = d);
+  }
 
   const isQueue = QUEUE_KINDS.has(kind);
   const fifo = isQueue && (m.EventSourceArn ?? '').endsWith('.fifo');
@@ -192,6 +206,12 @@ function compileMapping(
       path: `${at}.DestinationConfig.OnFailure.Destination`,
       message: `"${onFailure}" is not a destination`,
     });
+  // A Kafka mapping's kafka:// on-failure topic is in its own cluster (KAF-16); other destinations need a connection.
+  else if (onFailure !== undefined && !(kind === 'kafka' && onFailure.startsWith('kafka://'))) {
+    const noConnection = destinationConnectionProblem(cfg.connections, onFailure);
+    if (noConnection !== undefined)
+      problems.push({ path: `${at}.DestinationConfig.OnFailure.Destination`, message: noConnection });
+  }
   // P-7: Kafka functions time out at 14 minutes at most.
   if (kind === 'kafka' && fn !== undefined && fn.timeoutMs > 840_000)
     problems.push({
@@ -215,12 +235,6 @@ function compileMapping(
       path: `${at}.DestinationConfig.OnFailure.Destination`,
       message: `the on-failure topic ${failureTopic} is a source topic of the mapping (KAF-16)`,
     });
-  const bootstrap = m.SelfManagedEventSource?.Endpoints.KAFKA_BOOTSTRAP_SERVERS;
-  if (kind === 'kafka' && bootstrap === undefined && connection === undefined)
-    problems.push({
-      path: `${at}.SelfManagedEventSource`,
-      message: 'Kafka needs SelfManagedEventSource or a Connection',
-    });
 
   if (problems.slice(before).some((p) => p.severity !== 'warning')) return undefined;
   const address =
@@ -243,7 +257,7 @@ function compileMapping(
     functionName: m.FunctionName,
     kind,
     eventSourceArn: address ?? '',
-    connectionName: m.Connection,
+    connectionName,
     connection,
     enabled: m.Enabled,
     batchSize,
@@ -289,6 +303,7 @@ export function compileConfig(
       problems.push({ path: 'state.connection', message: 'state type redis needs a connection of type redis' });
   }
 
+  problems.push(...connectionProblems(cfg.connections));
   const functions = new Map<string, CompiledFunction>();
   for (const [name, fn] of Object.entries(cfg.functions)) functions.set(name, compileFunction(cfg, name, fn, problems));
   // CON-2: at least 100 must stay unreserved.

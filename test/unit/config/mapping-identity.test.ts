@@ -7,7 +7,11 @@ import { loadConfigText } from '../../../src/config/loader.js';
 const fn = { Handler: 'functions/hello.handler' };
 const kinesis = 'arn:aws:kinesis:us-east-1:000000000000:stream/clicks';
 const sqs = 'arn:aws:sqs:us-east-1:000000000000:orders';
-const kafkaConn = { kafka: { type: 'kafka', brokers: ['127.0.0.1:9092'] } };
+const kafkaConn = {
+  kafka: { type: 'kafka', brokers: ['127.0.0.1:9092'] },
+  sqs: { type: 'sqs', endpoint: 'http://127.0.0.1:9324' },
+  kinesis: { type: 'kinesis', endpoint: 'http://127.0.0.1:4567' },
+};
 const load = (mappings: unknown[]) =>
   loadConfigText(
     JSON.stringify({ connections: kafkaConn, functions: { f: fn, g: fn }, eventSourceMappings: mappings }),
