@@ -1,6 +1,5 @@
 // The DynamoDB Streams connector: stream sources addressed as arn:aws:dynamodb:<r>:<a>:table/<t>/stream/<label>.
 import type { ConnectorDefinition } from '../../src/ports/connector.js';
-import { awsConnection } from '../kinesis/client.js';
 import { isDynamoDbStreamArn, parseDynamoDbStreamArn } from './arn.js';
 import { createDynamoDbStreamsClient } from './client.js';
 import { DynamoDbStreamSource } from './source.js';
@@ -17,7 +16,7 @@ export const dynamoDbStreamsConnector: ConnectorDefinition = {
     const arn = parseDynamoDbStreamArn(address);
     const region = arn.region || ctx.region;
     return new DynamoDbStreamSource({
-      client: createDynamoDbStreamsClient(awsConnection(ctx.connection), region),
+      client: createDynamoDbStreamsClient(ctx.connection, region),
       streamArn: arn.arn,
       region,
     });

@@ -2,7 +2,7 @@
 // { brokers, clientId?, ssl?, sasl?, consumer? } gives the cluster. Partitions are shards, owned through the
 // consumer group (ConsumerGroupId, default the mapping UUID, D-7); positions are group offsets committed
 // through the source's own CheckpointStore (`source.checkpoints` / kafkaCheckpoints(source)).
-import type { ConnectorDefinition } from '../../src/ports/connector.js';
+import type { ConnectorDefinition, StreamSourceOptions } from '../../src/ports/connector.js';
 import type { CheckpointStore } from '../../src/ports/state.js';
 import { createKafka, kafkaConnection, validateKafkaConnection } from './client.js';
 import { KafkaDestination } from './destination.js';
@@ -25,6 +25,14 @@ export function kafkaTopicOf(address: string): string {
 /** The CheckpointStore a Kafka mapping must use (the same object as `source.checkpoints`). */
 export function kafkaCheckpoints(source: KafkaStreamSource): CheckpointStore {
   return source.checkpoints;
+}
+
+/** The one topic a mapping reads: from kafka://<topic>, or Topics with an MSK cluster ARN (KAF-4). */
+function topicOf(address: string, options: StreamSourceOptions): string {
+  const topic = MSK_ARN.test(address) ? options.topics?.[0] : kafkaTopicOf(address);
+  if (topic === undefined || (options.topics?.length ?? 1) !== 1)
+    throw new Error(`a Kafka mapping reads exactly one topic (Topics) from ${address}`);
+  return topic;
 }
 
 type Tuning = Pick<
@@ -70,9 +78,7 @@ export const kafkaConnector: ConnectorDefinition = {
   createStreamSource: (address, options, ctx) => {
     const conn = kafkaConnection(ctx.connection);
     const msk = MSK_ARN.test(address);
-    const topic = msk ? options.topics?.[0] : kafkaTopicOf(address);
-    if (topic === undefined || (options.topics?.length ?? 1) !== 1)
-      throw new Error(`a Kafka mapping reads exactly one topic (Topics) from ${address}`);
+    const topic = topicOf(address, options);
     return new KafkaStreamSource(
       createKafka(conn, ctx.logger),
       conn.brokers.join(','),
@@ -88,6 +94,20 @@ export const kafkaConnector: ConnectorDefinition = {
       ctx.metrics,
       ctx.logger.child({ source: 'kafka', topic }),
     );
+  },
+  findStoredPositions: async (address, options, groupIds, ctx) => {
+    const topic = topicOf(address, options);
+    const admin = createKafka(kafkaConnection(ctx.connection), ctx.logger).admin();
+    await admin.connect();
+    try {
+      for (const groupId of groupIds) {
+        const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+        if ((committed?.partitions ?? []).some((p) => Number(p.offset) >= 0)) return groupId;
+      }
+      return undefined;
+    } finally {
+      await admin.disconnect();
+    }
   },
   createDestination: (address, ctx) =>
     new KafkaDestination(createKafka(kafkaConnection(ctx.connection), ctx.logger), kafkaTopicOf(address)),

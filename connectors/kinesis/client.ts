@@ -2,30 +2,10 @@
 // moto) cannot speak, so an HTTP/1.1 handler is always passed; AWS accepts both.
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { awsClientConfig } from '../_aws/client-config.js';
 
-export interface AwsConnection {
-  endpoint?: string;
-  region?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-}
+export { awsConnection, type AwsConnection } from '../_aws/client-config.js';
 
-export function awsConnection(connection: Record<string, unknown>): AwsConnection {
-  const { endpoint, region, credentials } = connection;
-  return {
-    endpoint: typeof endpoint === 'string' ? endpoint : undefined,
-    region: typeof region === 'string' ? region : undefined,
-    credentials:
-      typeof credentials === 'object' && credentials !== null
-        ? (credentials as AwsConnection['credentials'])
-        : undefined,
-  };
-}
-
-export function createKinesisClient(connection: AwsConnection, region: string): KinesisClient {
-  return new KinesisClient({
-    region: connection.region ?? region,
-    ...(connection.endpoint === undefined ? {} : { endpoint: connection.endpoint }),
-    ...(connection.credentials === undefined ? {} : { credentials: connection.credentials }),
-    requestHandler: new NodeHttpHandler(),
-  });
+export function createKinesisClient(connection: Record<string, unknown>, region: string): KinesisClient {
+  return new KinesisClient({ ...awsClientConfig(connection, region), requestHandler: new NodeHttpHandler() });
 }

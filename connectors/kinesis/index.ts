@@ -1,7 +1,7 @@
 // The Kinesis Data Streams connector: stream sources addressed as arn:aws:kinesis:<region>:<acct>:stream/<name>.
 import type { ConnectorDefinition } from '../../src/ports/connector.js';
 import { isKinesisStreamArn, parseKinesisStreamArn } from './arn.js';
-import { awsConnection, createKinesisClient } from './client.js';
+import { createKinesisClient } from './client.js';
 import { KinesisStreamSource } from './source.js';
 
 export { KinesisStreamSource, shardInfoOf, classifyKinesisError, KINESIS_MAX_RECORDS } from './source.js';
@@ -16,7 +16,7 @@ export const kinesisConnector: ConnectorDefinition = {
     const arn = parseKinesisStreamArn(address);
     const region = arn.region || ctx.region;
     return new KinesisStreamSource({
-      client: createKinesisClient(awsConnection(ctx.connection), region),
+      client: createKinesisClient(ctx.connection, region),
       streamArn: arn.arn,
       streamName: arn.streamName,
       region,

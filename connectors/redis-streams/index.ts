@@ -79,6 +79,29 @@ function keySourceOptions(
   };
 }
 
+/** The listed keys, then the keys matching each pattern (SCAN). */
+async function* streamKeys(redis: Redis, selector: ReturnType<typeof parseKeySelector>): AsyncGenerator<string> {
+  yield* selector.keys;
+  for (const pattern of selector.patterns) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      yield* keys;
+      cursor = next;
+    } while (cursor !== '0');
+  }
+}
+
+/** The consumer groups of a stream key (none when the key is missing or not a stream). */
+async function groupsOf(redis: Redis, key: string): Promise<string[]> {
+  try {
+    const groups = (await redis.xinfo('GROUPS', key)) as unknown[][];
+    return groups.map((g) => String(g[g.indexOf('name') + 1]));
+  } catch {
+    return [];
+  }
+}
+
 export const redisStreamsConnector: ConnectorDefinition = {
   kind: 'redis-streams',
   matches: (address) => ADDRESS.test(address),
@@ -98,6 +121,18 @@ export const redisStreamsConnector: ConnectorDefinition = {
     if (single !== undefined) return sourceFor(single);
     if (selector.keys.length + selector.patterns.length === 0) throw new Error(`no stream key in ${address}`);
     return new RedisKeysSource(address, selector, connect(c), sourceFor, options.leased === true);
+  },
+  findStoredPositions: async (address, _options, groupIds, ctx) => {
+    const redis = connect(ctx.connection);
+    try {
+      const wanted = new Set(groupIds);
+      const found = new Set<string>();
+      for await (const key of streamKeys(redis, parseKeySelector(ADDRESS.exec(address)?.[1] ?? '')))
+        for (const g of await groupsOf(redis, key)) if (wanted.has(g)) found.add(g);
+      return groupIds.find((g) => found.has(g));
+    } finally {
+      redis.disconnect();
+    }
   },
   createDestination: (address, ctx) => new RedisStreamDestination(connect(ctx.connection), redisStreamKeyOf(address)),
 };

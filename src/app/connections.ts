@@ -1,21 +1,16 @@
-// Which named connection reaches a source or destination. A mapping names its connection; an ARN or
-// URI in a destination does not, so it uses the connection named after its type ("sqs", "kafka",
-// "redis"...) or, failing that, the only connection of that type (README: compatibility notes).
+// Which named connection reaches a destination: an ARN or URI names none, so the rule of
+// src/config/default-connection.ts applies (the same one as for sources).
 import type { CompiledConfig } from '../config/compile.js';
 import type { Connection } from '../config/schema.js';
+import { defaultConnection } from '../config/default-connection.js';
 import { CONNECTION_TYPE, sourceKindOf } from '../config/source-kind.js';
 import { SluiceError } from '../ports/errors.js';
 
 export function connectionForType(config: CompiledConfig, type: Connection['type']): Connection | undefined {
-  const named = config.connections[type];
-  if (named?.type === type) return named;
-  const all = Object.values(config.connections).filter((c) => c.type === type);
-  if (all.length > 1)
-    throw new SluiceError(
-      'AmbiguousConnection',
-      `several connections of type ${type}: name one "${type}" to be used for destinations`,
-    );
-  return all[0];
+  const d = defaultConnection(config.connections, type);
+  if (!('problem' in d)) return d.connection;
+  if (d.problem === 'several') throw new SluiceError('AmbiguousConnection', d.message);
+  return undefined;
 }
 
 /** The connection type an address needs, from the same address rules the config compiler uses. */

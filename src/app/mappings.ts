@@ -2,7 +2,7 @@
 // stream mapping over the connector that serves its address.
 import { findConnector } from '../../connectors/index.js';
 import type { MemoryBroker } from '../../connectors/memory/index.js';
-import type { CompiledConfig, CompiledMapping } from '../config/compile.js';
+import type { CompiledConfig, CompiledFunction, CompiledMapping } from '../config/compile.js';
 import { FILTER_KIND, QUEUE_KINDS } from '../config/source-kind.js';
 import { createQueuePoller } from '../core/esm/queue-poller.js';
 import { checkVisibilityTimeout } from '../core/esm/queue-options.js';
@@ -10,13 +10,14 @@ import { createStreamMapping } from '../core/esm/stream-mapping.js';
 import { RecordFilter } from '../core/filter/index.js';
 import type { Invoker } from '../core/invoke/types.js';
 import type { Clock } from '../ports/clock.js';
-import type { ConnectorContext, ConnectorDefinition } from '../ports/connector.js';
+import type { ConnectorContext, ConnectorDefinition, StreamSourceOptions } from '../ports/connector.js';
 import { SluiceError } from '../ports/errors.js';
 import type { Logger } from '../ports/logger.js';
 import type { Metrics } from '../ports/metrics.js';
 import type { Destination, StartPosition, StreamSource } from '../ports/sources.js';
 import type { StateStore } from '../ports/state.js';
 import { allConnectors, type Destinations } from './destinations.js';
+import { adoptLegacyCheckpoints, consumerGroupToUse } from './mapping-identity.js';
 
 export interface RunningMapping {
   uuid: string;
@@ -40,6 +41,14 @@ function startPosition(m: CompiledMapping): StartPosition {
   if (m.startingPosition === 'AT_TIMESTAMP')
     return { type: 'AT_TIMESTAMP', timestampMs: m.startingPositionTimestampMs ?? 0 };
   return { type: m.startingPosition ?? 'LATEST' };
+}
+
+/** D-10: a reserved function runs at most its reservation; the others share what is left of the account's. */
+function concurrencyLimitOf(config: CompiledConfig, fn: CompiledFunction): number {
+  if (fn.reservedConcurrency !== undefined) return fn.reservedConcurrency;
+  let reserved = 0;
+  for (const f of config.functions.values()) reserved += f.reservedConcurrency ?? 0;
+  return config.accountConcurrency - reserved;
 }
 
 function connectorContext(
@@ -95,6 +104,7 @@ async function startOne(config: CompiledConfig, m: CompiledMapping, deps: Mappin
         maxBatchingWindowMs: m.maxBatchingWindowMs,
         reportBatchItemFailures: m.reportBatchItemFailures,
         maximumConcurrency: m.maximumConcurrency,
+        concurrencyLimit: concurrencyLimitOf(config, fn),
         fifo: described?.fifo ?? m.fifo,
         scaling: config.tuning.sqsScaling,
         functionTimeoutMs: fn.timeoutMs,
@@ -117,19 +127,22 @@ async function startOne(config: CompiledConfig, m: CompiledMapping, deps: Mappin
 
   if (connector.createStreamSource === undefined)
     throw new SluiceError('UnsupportedSource', `${connector.kind} has no stream source`);
+  const options: StreamSourceOptions = {
+    mappingId: m.uuid,
+    startingPosition: startPosition(m),
+    consumerGroupId: m.consumerGroupId,
+    functionName: m.functionName,
+    topics: m.topics,
+    leased: deps.sharedState,
+  };
+  options.consumerGroupId = await consumerGroupToUse(m, connector, options, ctx, logger);
+  const source = connector.createStreamSource(m.eventSourceArn, options, ctx);
+  if (source.checkpoints === undefined)
+    await adoptLegacyCheckpoints(m, source, deps.state.checkpoints, [LATEST_START], logger).catch(async (err) => {
+      await source.close();
+      throw err;
+    });
   const onFailure = streamOnFailure(m, connector, ctx, deps);
-  const source = connector.createStreamSource(
-    m.eventSourceArn,
-    {
-      mappingId: m.uuid,
-      startingPosition: startPosition(m),
-      consumerGroupId: m.consumerGroupId,
-      functionName: m.functionName,
-      topics: m.topics,
-      leased: deps.sharedState,
-    },
-    ctx,
-  );
   const mapping = createStreamMapping({
     source,
     invoker: deps.invoker,

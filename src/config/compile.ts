@@ -2,9 +2,11 @@
 // Checks the cross-field rules of spec §1 (P-1, P-2, P-7, P-11, FIFO limits, which fields each source
 // accepts), resolves references (functions, connections), applies per-source defaults and turns every
 // duration into milliseconds.
-import { createHash } from 'node:crypto';
 import path from 'node:path';
-import type { Connection, ParsedConfig, ParsedFunction, ParsedMapping } from './schema.js';
+import type { Connection, ParsedConfig, ParsedMapping } from './schema.js';
+import { compileFunction, type CompiledFunction } from './compile-function.js';
+import { connectionProblems, defaultConnection, destinationConnectionProblem } from './default-connection.js';
+import { defaultConsumerGroup, identityUuid, positionalUuids } from './mapping-identity.js';
 import { validateFilterCriteria } from '../core/filter/index.js';
 import {
   CONNECTION_TYPE,
@@ -17,28 +19,16 @@ import {
 import type { Problem } from './problems.js';
 import { selfDestinationWarnings } from './recursion.js';
 
-export interface CompiledFunction {
-  name: string;
-  arn: string;
-  runtime: 'nodejs' | 'http' | 'lambda';
-  settings: Record<string, unknown>;
-  timeoutMs: number;
-  memorySizeMb: number;
-  environment: Record<string, string>;
-  reservedConcurrency?: number;
-  async: {
-    /** Whether the config file gives an EventInvokeConfig (GetFunctionEventInvokeConfig answers 404 otherwise). */
-    configured: boolean;
-    maximumRetryAttempts: number;
-    maximumEventAgeMs: number;
-    onSuccess?: string;
-    onFailure?: string;
-    deadLetterTargetArn?: string;
-  };
-}
+export { functionArn, type CompiledFunction } from './compile-function.js';
 
 export interface CompiledMapping {
   uuid: string;
+  /** UUID given in the file (else derived from function, source and consumer group). */
+  explicitUuid: boolean;
+  /** Without `UUID`: the position-based UUIDs of older versions, whose stored positions are adopted at start. */
+  legacyUuids?: string[];
+  /** Without `UUID` and ConsumerGroupId: the default consumer groups of those legacy UUIDs (Kafka, Redis). */
+  legacyConsumerGroups?: string[];
   arn: string;
   functionName: string;
   kind: SourceKind;
@@ -115,71 +105,6 @@ const ALLOWED: Record<SourceKind, readonly string[]> = {
   ],
 };
 const KIND_SPECIFIC = new Set([...STREAM_FIELDS, ...ALLOWED.kafka, 'ScalingConfig']);
-export function functionArn(region: string, accountId: string, name: string): string {
-  return `arn:aws:lambda:${region}:${accountId}:function:${name}`;
-}
-
-/** A stable UUID (v4 layout) derived from the mapping's function and source, so restarts keep checkpoints. */
-function derivedUuid(seed: string): string {
-  const h = createHash('sha256').update(seed).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
-/** The settings each runtime reads (src/runtimes): Handler/CodeUri, Url, or the remote Lambda's address. */
-function runtimeSettings(cfg: ParsedConfig, fn: ParsedFunction): Record<string, unknown> {
-  if (fn.Runtime === 'nodejs') return { Handler: fn.Handler, CodeUri: fn.CodeUri };
-  if (fn.Runtime === 'http') return { Url: fn.Url };
-  const conn = fn.Connection === undefined ? undefined : cfg.connections[fn.Connection];
-  const remote = conn?.type === 'lambda' ? conn : undefined;
-  return {
-    FunctionName: fn.RemoteFunctionName,
-    Qualifier: fn.Qualifier,
-    Endpoint: remote?.endpoint,
-    Region: remote?.region ?? cfg.region,
-    Credentials: remote?.credentials,
-  };
-}
-
-function compileFunction(cfg: ParsedConfig, name: string, fn: ParsedFunction, problems: Problem[]): CompiledFunction {
-  const at = `functions.${name}`;
-  if (fn.Runtime === 'nodejs' && fn.Handler === undefined)
-    problems.push({ path: `${at}.Handler`, message: 'required for Runtime nodejs' });
-  if (fn.Runtime === 'http' && fn.Url === undefined)
-    problems.push({ path: `${at}.Url`, message: 'required for Runtime http' });
-  if (fn.Runtime === 'lambda') {
-    const conn = fn.Connection === undefined ? undefined : cfg.connections[fn.Connection];
-    if (fn.Connection !== undefined && conn?.type !== 'lambda')
-      problems.push({ path: `${at}.Connection`, message: `"${fn.Connection}" is not a connection of type lambda` });
-  }
-  const inv = fn.EventInvokeConfig;
-  const dests: Array<[string, string | undefined]> = [
-    [`${at}.EventInvokeConfig.DestinationConfig.OnSuccess.Destination`, inv?.DestinationConfig?.OnSuccess?.Destination],
-    [`${at}.EventInvokeConfig.DestinationConfig.OnFailure.Destination`, inv?.DestinationConfig?.OnFailure?.Destination],
-    [`${at}.DeadLetterConfig.TargetArn`, fn.DeadLetterConfig?.TargetArn],
-  ];
-  for (const [p, d] of dests)
-    if (d !== undefined && !isDestinationAddress(d))
-      problems.push({ path: p, message: `"${d}" is not a destination sluice can deliver to` });
-  return {
-    name,
-    arn: functionArn(cfg.region, cfg.accountId, name),
-    runtime: fn.Runtime,
-    settings: runtimeSettings(cfg, fn),
-    timeoutMs: fn.Timeout * 1000,
-    memorySizeMb: fn.MemorySize,
-    environment: fn.Environment?.Variables ?? {},
-    reservedConcurrency: fn.ReservedConcurrentExecutions,
-    async: {
-      configured: inv !== undefined,
-      maximumRetryAttempts: inv?.MaximumRetryAttempts ?? 2,
-      maximumEventAgeMs: (inv?.MaximumEventAgeInSeconds ?? 21600) * 1000,
-      onSuccess: inv?.DestinationConfig?.OnSuccess?.Destination,
-      onFailure: inv?.DestinationConfig?.OnFailure?.Destination,
-      deadLetterTargetArn: fn.DeadLetterConfig?.TargetArn,
-    },
-  };
-}
-
 /** The topic of a kafka://<topic> address; undefined for anything else. */
 const kafkaTopicOf = (address: string | undefined): string | undefined => /^kafka:\/\/(.+)$/.exec(address ?? '')?.[1];
 
@@ -187,6 +112,7 @@ function compileMapping(
   cfg: ParsedConfig,
   m: ParsedMapping,
   i: number,
+  count: number,
   functions: Map<string, CompiledFunction>,
   problems: Problem[],
 ): CompiledMapping | undefined {
@@ -213,14 +139,27 @@ function compileMapping(
     if (KIND_SPECIFIC.has(key) && !ALLOWED[kind].includes(key) && m[key as keyof ParsedMapping] !== undefined)
       problems.push({ path: `${at}.${key}`, message: `not supported for ${kind} sources` });
 
-  const connection = m.Connection === undefined ? undefined : cfg.connections[m.Connection];
+  const bootstrap = m.SelfManagedEventSource?.Endpoints.KAFKA_BOOTSTRAP_SERVERS;
+  const needs = CONNECTION_TYPE[kind];
+  let connectionName = m.Connection;
+  let connection = m.Connection === undefined ? undefined : cfg.connections[m.Connection];
   if (m.Connection !== undefined && connection === undefined)
     problems.push({ path: `${at}.Connection`, message: `no connection "${m.Connection}" in connections` });
-  else if (connection !== undefined && CONNECTION_TYPE[kind] !== connection.type)
+  else if (connection !== undefined && needs !== connection.type)
     problems.push({
       path: `${at}.Connection`,
-      message: `connection "${m.Connection}" is of type ${connection.type}, the source needs ${CONNECTION_TYPE[kind] ?? 'none'}`,
+      message: `connection "${m.Connection}" is of type ${connection.type}, the source needs ${needs ?? 'none'}`,
     });
+  else if (m.Connection === undefined && needs !== undefined && bootstrap === undefined) {
+    // The same rule as destinations; never an implicit AWS endpoint with the host's credentials.
+    const d = defaultConnection(cfg.connections, needs);
+    if ('problem' in d)
+      problems.push({
+        path: `${at}.Connection`,
+        message: `${kind === 'kafka' ? 'Kafka needs SelfManagedEventSource or a connection' : 'the source needs a connection'}: ${d.message}`,
+      });
+    else ({ name: connectionName, connection } = d);
+  }
 
   const isQueue = QUEUE_KINDS.has(kind);
   const fifo = isQueue && (m.EventSourceArn ?? '').endsWith('.fifo');
@@ -268,6 +207,12 @@ function compileMapping(
       path: `${at}.DestinationConfig.OnFailure.Destination`,
       message: `"${onFailure}" is not a destination`,
     });
+  // A Kafka mapping's kafka:// on-failure topic is in its own cluster (KAF-16); other destinations need a connection.
+  else if (onFailure !== undefined && !(kind === 'kafka' && onFailure.startsWith('kafka://'))) {
+    const noConnection = destinationConnectionProblem(cfg.connections, onFailure);
+    if (noConnection !== undefined)
+      problems.push({ path: `${at}.DestinationConfig.OnFailure.Destination`, message: noConnection });
+  }
   // P-7: Kafka functions time out at 14 minutes at most.
   if (kind === 'kafka' && fn !== undefined && fn.timeoutMs > 840_000)
     problems.push({
@@ -291,26 +236,29 @@ function compileMapping(
       path: `${at}.DestinationConfig.OnFailure.Destination`,
       message: `the on-failure topic ${failureTopic} is a source topic of the mapping (KAF-16)`,
     });
-  const bootstrap = m.SelfManagedEventSource?.Endpoints.KAFKA_BOOTSTRAP_SERVERS;
-  if (kind === 'kafka' && bootstrap === undefined && connection === undefined)
-    problems.push({
-      path: `${at}.SelfManagedEventSource`,
-      message: 'Kafka needs SelfManagedEventSource or a Connection',
-    });
 
   if (problems.slice(before).some((p) => p.severity !== 'warning')) return undefined;
   const address =
     kind === 'kafka' && m.EventSourceArn === undefined ? `kafka://${m.Topics?.[0] ?? ''}` : m.EventSourceArn;
-  const uuid = m.UUID ?? derivedUuid(`${m.FunctionName}|${address ?? ''}|${i}`);
+  const explicitGroup = m.SelfManagedKafkaEventSourceConfig?.ConsumerGroupId;
+  const uuid = m.UUID ?? identityUuid(m.FunctionName, address ?? '', explicitGroup);
+  const legacyUuids = m.UUID === undefined ? positionalUuids(m.FunctionName, address ?? '', i, count) : undefined;
+  const legacyConsumerGroups =
+    explicitGroup === undefined && defaultConsumerGroup(kind, uuid) !== undefined
+      ? legacyUuids?.map((u) => defaultConsumerGroup(kind, u) ?? u)
+      : undefined;
   // Kafka's window defaults to 500 ms; every other source to 0 (spec §1.2).
   const maxBatchingWindowMs = windowS !== undefined ? windowS * 1000 : kind === 'kafka' ? 500 : 0;
   return {
     uuid,
+    explicitUuid: m.UUID !== undefined,
+    legacyUuids,
+    legacyConsumerGroups,
     arn: `arn:aws:lambda:${cfg.region}:${cfg.accountId}:event-source-mapping:${uuid}`,
     functionName: m.FunctionName,
     kind,
     eventSourceArn: address ?? '',
-    connectionName: m.Connection,
+    connectionName,
     connection,
     enabled: m.Enabled,
     batchSize,
@@ -330,7 +278,7 @@ function compileMapping(
     fifo,
     topics: m.Topics ?? (topicOfAddress === undefined ? undefined : [topicOfAddress]),
     bootstrapServers: bootstrap,
-    consumerGroupId: m.SelfManagedKafkaEventSourceConfig?.ConsumerGroupId ?? (kind === 'kafka' ? uuid : undefined),
+    consumerGroupId: explicitGroup ?? defaultConsumerGroup(kind, uuid),
   };
 }
 
@@ -356,6 +304,7 @@ export function compileConfig(
       problems.push({ path: 'state.connection', message: 'state type redis needs a connection of type redis' });
   }
 
+  problems.push(...connectionProblems(cfg.connections));
   const functions = new Map<string, CompiledFunction>();
   for (const [name, fn] of Object.entries(cfg.functions)) functions.set(name, compileFunction(cfg, name, fn, problems));
   problems.push(...selfDestinationWarnings(functions.values()));
@@ -368,17 +317,24 @@ export function compileConfig(
     });
 
   const mappings: CompiledMapping[] = [];
-  const uuids = new Set<string>();
+  const uuids = new Map<string, { at: string; explicit: boolean }>();
   // KAF-5: a ConsumerGroupId is unique among Kafka mappings; two mappings of one config in one group would split
   // the partitions between them. (Several processes running the same config share a group: that is scaling out.)
   const groups = new Map<string, string>();
   cfg.eventSourceMappings.forEach((m, j) => {
     const i = mappingIndexes?.[j] ?? j;
-    const c = compileMapping(cfg, m, i, functions, problems);
+    const c = compileMapping(cfg, m, i, cfg.eventSourceMappings.length, functions, problems);
     if (c === undefined) return;
-    if (uuids.has(c.uuid))
-      problems.push({ path: `eventSourceMappings[${i}].UUID`, message: `duplicate UUID ${c.uuid}` });
-    uuids.add(c.uuid);
+    const same = uuids.get(c.uuid);
+    if (same !== undefined)
+      problems.push({
+        path: `eventSourceMappings[${i}].UUID`,
+        message:
+          c.explicitUuid && same.explicit
+            ? `duplicate UUID ${c.uuid} (also ${same.at})`
+            : `the same function, source and consumer group as ${same.at}, so the same identity ${c.uuid}: give one of them an explicit UUID (positions and consumer groups hang on it)`,
+      });
+    uuids.set(c.uuid, { at: `eventSourceMappings[${i}]`, explicit: c.explicitUuid });
     if (c.kind === 'kafka' && c.consumerGroupId !== undefined) {
       const other = groups.get(c.consumerGroupId);
       if (other !== undefined)

@@ -13,15 +13,25 @@ const credentials = z
     sessionToken: z.string().optional(),
   })
   .strict()
-  .describe('Static credentials; omit to use the AWS default credential chain.');
+  .describe('Static credentials.');
 
 const awsConnection = (type: 'sqs' | 'kinesis' | 'dynamodb' | 'lambda') =>
   z
     .object({
       type: z.literal(type),
-      endpoint: z.url().optional().describe('Endpoint URL, e.g. http://127.0.0.1:9324 for ElasticMQ.'),
+      endpoint: z
+        .union([z.literal('aws'), z.url()], {
+          error: 'required: an endpoint URL (an emulator or a private endpoint), or "aws" for AWS itself',
+        })
+        .describe('An endpoint URL (e.g. http://127.0.0.1:9324 for ElasticMQ), or "aws" for AWS itself.'),
       region: z.string().optional(),
-      credentials: credentials.optional(),
+      credentials: z
+        .union([credentials, z.literal('default-chain')])
+        .optional()
+        .describe(
+          'Static keys, or "default-chain" for the host\'s AWS credentials (environment, profiles, instance metadata). ' +
+            'Required with endpoint "aws"; omitted, requests to an emulator are signed with placeholder keys.',
+        ),
     })
     .strict();
 
@@ -115,7 +125,12 @@ const functionSchema = z
     Handler: z.string().optional().describe('nodejs: "path/to/module.export", relative to CodeUri or the config file.'),
     CodeUri: z.string().optional().describe('nodejs: directory the Handler path is relative to.'),
     Url: z.url().optional().describe('http: the endpoint the event is POSTed to.'),
-    Connection: z.string().optional().describe('lambda: a connection of type lambda (endpoint, region, credentials).'),
+    Connection: z
+      .string()
+      .optional()
+      .describe(
+        'lambda: a connection of type lambda (endpoint, region, credentials); default the one named "lambda", or the only one.',
+      ),
     RemoteFunctionName: z.string().optional().describe('lambda: the remote function name; default the local name.'),
     Qualifier: z.string().optional(),
     Timeout: int().min(1).max(900).default(3).describe('Seconds (ERR-4).'),
@@ -137,13 +152,21 @@ const filterCriteria = z.object({ Filters: z.array(z.object({ Pattern: z.string(
 
 export const mappingSchema = z
   .object({
-    UUID: z.uuid().optional().describe('Stable id; default derived from FunctionName and source.'),
+    UUID: z
+      .uuid()
+      .optional()
+      .describe('Stable id; default derived from FunctionName, source and ConsumerGroupId, never from the position.'),
     FunctionName: z.string().min(1),
     EventSourceArn: z
       .string()
       .optional()
       .describe('ARN (SQS, Kinesis, DynamoDB stream) or URI (memory://queue/x, memory://stream/x, redis://key).'),
-    Connection: z.string().optional().describe('Name of the connection in `connections` used to reach the source.'),
+    Connection: z
+      .string()
+      .optional()
+      .describe(
+        'Name of the connection in `connections` used to reach the source; default the one named after its type, or the only one of that type.',
+      ),
     Enabled: z.boolean().default(true),
     BatchSize: int().min(1).max(10000).optional().describe('Default 10 for SQS, 100 for streams and Kafka.'),
     MaximumBatchingWindowInSeconds: int().min(0).max(300).optional(),

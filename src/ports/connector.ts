@@ -36,5 +36,15 @@ export interface ConnectorDefinition {
   validateConnection?(connection: Record<string, unknown>): Array<[string, string]>;
   createQueueSource?(address: string, ctx: ConnectorContext): QueueSource;
   createStreamSource?(address: string, options: StreamSourceOptions, ctx: ConnectorContext): StreamSource;
+  /**
+   * Sources that keep positions themselves (Kafka offsets, Redis consumer groups): the first of `groupIds` that
+   * already holds positions for this address, if any. Lets a mapping whose identity changed keep its old group.
+   */
+  findStoredPositions?(
+    address: string,
+    options: StreamSourceOptions,
+    groupIds: readonly string[],
+    ctx: ConnectorContext,
+  ): Promise<string | undefined>;
   createDestination?(address: string, ctx: ConnectorContext): Destination;
 }

@@ -25,6 +25,11 @@ export interface QueueMappingOptions {
   reportBatchItemFailures: boolean;
   /** ScalingConfig.MaximumConcurrency 2–1000 (SQS-6). */
   maximumConcurrency?: number;
+  /**
+   * D-10, SQS-5: the most the function can run at once (its ReservedConcurrentExecutions, else the unreserved
+   * account concurrency); more concurrent batches would only be throttled.
+   */
+  concurrencyLimit?: number;
   fifo: boolean;
   scaling?: Partial<QueueScalingOptions>;
   functionTimeoutMs: number;
@@ -40,8 +45,11 @@ export interface QueueMappingOptions {
   backlogIntervalMs?: number;
 }
 
-export type ResolvedQueueOptions = Required<Omit<QueueMappingOptions, 'maximumConcurrency' | 'scaling'>> & {
+export type ResolvedQueueOptions = Required<
+  Omit<QueueMappingOptions, 'maximumConcurrency' | 'concurrencyLimit' | 'scaling'>
+> & {
   maximumConcurrency: number | undefined;
+  concurrencyLimit: number | undefined;
   scaling: QueueScalingOptions;
 };
 
@@ -90,6 +98,7 @@ export function resolveQueueOptions(o: QueueMappingOptions): ResolvedQueueOption
     maxBatchingWindowMs: o.maxBatchingWindowMs,
     reportBatchItemFailures: o.reportBatchItemFailures,
     maximumConcurrency: o.maximumConcurrency,
+    concurrencyLimit: o.concurrencyLimit,
     fifo: o.fifo,
     scaling,
     functionTimeoutMs: o.functionTimeoutMs,

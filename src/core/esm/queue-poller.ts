@@ -99,7 +99,12 @@ class QueuePollerImpl implements QueuePoller {
     this.#filter = deps.filter;
     this.#log = deps.logger.child({ mapping: this.#o.mappingId, function: this.#o.functionName });
     this.#m = new QueueMappingMetrics(deps.metrics, this.#o.mappingId, this.#o.functionName, deps.source.kind);
-    this.#scaler = new QueueScaler(this.#o.scaling, this.#o.maximumConcurrency, () => this.#clock.now());
+    this.#scaler = new QueueScaler(
+      this.#o.scaling,
+      this.#o.maximumConcurrency,
+      () => this.#clock.now(),
+      this.#o.concurrencyLimit,
+    );
     this.#buffer = new QueueBuffer(this.#o.fifo);
   }
 

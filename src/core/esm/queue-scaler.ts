@@ -5,7 +5,7 @@ import type { QueueScalingOptions } from './queue-options.js';
  *
  * - Messages appear: at least `initial` (5) concurrent batches (SQS-2).
  * - A receive came back full (backlog remains) or the backlog gauge is above 0: add up to `addPerMinute` (SQS-3),
- *   never above min(MaximumConcurrency, `max`) (SQS-6, D-10).
+ *   never above min(MaximumConcurrency, the function's or account's concurrency, `max`) (SQS-5, SQS-6, D-10).
  * - A receive came back partly filled (low traffic): shrink back towards `initial`; empty (idle): towards the
  *   floor (`min` = 2, or `initial` capped by MaximumConcurrency when that is set) (SQS-4).
  * - Function error: one fewer, unless ReportBatchItemFailures is on (SQS-13). Throttle: one fewer, down to 1,
@@ -25,8 +25,9 @@ export class QueueScaler {
     private readonly opts: QueueScalingOptions,
     maximumConcurrency: number | undefined,
     private readonly now: () => number,
+    concurrencyLimit?: number,
   ) {
-    this.#cap = Math.max(1, Math.min(maximumConcurrency ?? Infinity, opts.max));
+    this.#cap = Math.max(1, Math.min(maximumConcurrency ?? Infinity, concurrencyLimit ?? Infinity, opts.max));
     this.#floor = maximumConcurrency !== undefined ? Math.min(opts.initial, this.#cap) : Math.min(opts.min, this.#cap);
     this.#intervalMs = 60_000 / opts.addPerMinute;
     this.#target = Math.min(opts.initial, this.#cap);

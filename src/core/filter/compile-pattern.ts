@@ -20,8 +20,19 @@ type FieldMatcher = (o: Obj | undefined, ctx: MatchContext) => boolean;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const ownGet = (o: Obj | undefined, key: string): unknown =>
-  o !== undefined && Object.hasOwn(o, key) ? o[key] : undefined;
+/** The value at `key`; when the object has no such key, event keys with dots ("a.b") count as the nested path. */
+const ownGet = (o: Obj | undefined, key: string): unknown => {
+  if (o === undefined) return undefined;
+  return Object.hasOwn(o, key) ? o[key] : dottedChild(o, key);
+};
+
+/** {"a.b": 1, "a.c.d": 2} seen at "a" is {"b": 1, "c.d": 2}: event-ruler flattens "a.b" and a→b alike. */
+function dottedChild(o: Obj, key: string): Obj | undefined {
+  const prefix = `${key}.`;
+  let child: Obj | undefined;
+  for (const k in o) if (k.startsWith(prefix) && Object.hasOwn(o, k)) (child ??= {})[k.slice(prefix.length)] = o[k];
+  return child;
+}
 
 /** At the Kinesis root, fields of the inner `kinesis` object come first, then the record's own fields. */
 const kinesisRootGet = (o: Obj | undefined, key: string): unknown => {

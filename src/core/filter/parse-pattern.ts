@@ -44,6 +44,15 @@ export function parsePattern(text: string, path: string, kind: SourceKind = 'gen
   return { node: issues.some((i) => i.severity === 'error') ? undefined : node, issues };
 }
 
+/** "a.b.c": v → ["a", {"b": {"c": v}}]; keys with an empty segment ("a..b", ".a") stay as they are. */
+function nestDotted(key: string, value: Json): [string, Json] {
+  const parts = key.split('.');
+  if (parts.length === 1 || parts.some((p) => p === '')) return [key, value];
+  let nested = value;
+  for (let i = parts.length - 1; i > 0; i--) nested = { [parts[i] as string]: nested };
+  return [parts[0] as string, nested];
+}
+
 function error(path: string, message: string): FilterIssue {
   return { path, message, severity: 'error' };
 }
@@ -67,8 +76,9 @@ class PatternParser {
     const node: PatternNode = { fields: [], ors: [] };
     const keys = Object.keys(obj);
     if (keys.length === 0) this.err(path, 'a pattern object must have at least one field');
-    for (const key of keys) {
-      const value = obj[key];
+    for (const dotted of keys) {
+      // A dotted key is the nested path, as in event-ruler: {"a.b": v} is {"a": {"b": v}}.
+      const [key, value] = nestDotted(dotted, obj[dotted] as Json);
       const at = pathKey(path, key);
       // `$or` with an object value is an ordinary field name, as in event-ruler.
       if (key === '$or' && Array.isArray(value)) {
@@ -237,6 +247,8 @@ class PatternParser {
         rule.lower = rule.upper = { value, inclusive: true };
       } else if (op === '>' || op === '>=') {
         if (rule.lower) return this.err(pathIndex(at, i), 'a range has at most one lower bound');
+        // event-ruler reads a range lower bound first: ["<", 10, ">", 0] is an invalid pattern there.
+        if (rule.upper) return this.err(pathIndex(at, i), 'a numeric range gives its lower bound (">" or ">=") first');
         rule.lower = { value, inclusive: op === '>=' };
       } else if (op === '<' || op === '<=') {
         if (rule.upper) return this.err(pathIndex(at, i), 'a range has at most one upper bound');

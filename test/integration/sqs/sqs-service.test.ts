@@ -58,7 +58,8 @@ beforeAll(async () => {
     },
   };
   svc = await startService({
-    connections: sqsConnections(),
+    // The disabled Kinesis mapping never connects, but every source needs a connection of its type.
+    connections: { ...sqsConnections(), kinesis: { type: 'kinesis', endpoint: 'http://127.0.0.1:9' } },
     functions: {
       rec: fixtureFunction('record', out, { Timeout: 1 }),
       thrower: fixtureFunction('thrower', out, { Timeout: 1 }),

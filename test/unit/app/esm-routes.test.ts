@@ -4,7 +4,14 @@ import { loadConfigText } from '../../../src/config/loader.js';
 
 function compiled(mappings: object[]) {
   const r = loadConfigText(
-    JSON.stringify({ functions: { f: { Handler: 'x.handler', Timeout: 5 } }, eventSourceMappings: mappings }),
+    JSON.stringify({
+      connections: {
+        sqs: { type: 'sqs', endpoint: 'http://127.0.0.1:9324' },
+        kinesis: { type: 'kinesis', endpoint: 'http://127.0.0.1:4567' },
+      },
+      functions: { f: { Handler: 'x.handler', Timeout: 5 } },
+      eventSourceMappings: mappings,
+    }),
     'test.json',
     {},
   );

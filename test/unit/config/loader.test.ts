@@ -4,7 +4,16 @@ import { configJsonSchema } from '../../../src/config/json-schema.js';
 import { loadConfigFile, loadConfigText } from '../../../src/config/loader.js';
 
 const fn = { Handler: 'functions/hello.handler' };
-const load = (cfg: unknown, env: NodeJS.ProcessEnv = {}) => loadConfigText(JSON.stringify(cfg), 'test.json', env);
+/** Emulator connections for the sources these tests address: a mapping with no connection of its type is refused. */
+const EMULATORS = {
+  sqs: { type: 'sqs', endpoint: 'http://127.0.0.1:9324' },
+  kinesis: { type: 'kinesis', endpoint: 'http://127.0.0.1:4567' },
+  dynamodb: { type: 'dynamodb', endpoint: 'http://127.0.0.1:8000' },
+};
+const load = (cfg: unknown, env: NodeJS.ProcessEnv = {}) => {
+  const c = cfg as { connections?: object };
+  return loadConfigText(JSON.stringify({ ...c, connections: { ...EMULATORS, ...c.connections } }), 'test.json', env);
+};
 const paths = (cfg: unknown) => load(cfg).problems.map((p) => p.path);
 const sqs = 'arn:aws:sqs:us-east-1:000000000000:orders';
 const kinesis = 'arn:aws:kinesis:us-east-1:000000000000:stream/clicks';

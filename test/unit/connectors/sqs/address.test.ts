@@ -33,9 +33,9 @@ describe('SQS addresses', () => {
     expect(
       sqsConnector.validateConnection?.({ endpoint: 'not a url', credentials: { accessKeyId: 'x' }, maxSockets: 0 }),
     ).toEqual([
-      ['endpoint', 'must be a URL'],
+      ['endpoint', 'must be a URL or "aws"'],
+      ['credentials', 'must be {accessKeyId, secretAccessKey[, sessionToken]} or "default-chain"'],
       ['maxSockets', 'must be a positive integer'],
-      ['credentials.secretAccessKey', 'is required'],
     ]);
   });
 });

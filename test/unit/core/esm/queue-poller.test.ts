@@ -378,6 +378,16 @@ describe('queue poller: scaling', () => {
     expect(Math.max(...metrics.gaugeHistory.filter((g) => g.name === M.concurrency).map((g) => g.value))).toBe(8);
   });
 
+  it("D-10 never runs more batches than the function's concurrency limit", async () => {
+    const { clock, queue, invoker, poller } = setup({ concurrencyLimit: 7, scaling: { addPerMinute: 6000 } });
+    invoker.durationMs = 500;
+    queue.sendMany(2000);
+    poller.start();
+    await runUntil(clock, () => queue.live.length === 0);
+    expect(invoker.maxConcurrent).toBe(7);
+    expect(poller.status().concurrency).toBeLessThanOrEqual(7);
+  });
+
   it('SQS-4 shrinks to 2 pollers when the queue goes idle', async () => {
     const { clock, queue, poller } = setup({ scaling: { addPerMinute: 6000 } });
     queue.sendMany(3000);

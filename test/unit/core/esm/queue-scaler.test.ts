@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { SQS_DEFAULT_SCALING } from '../../../../src/core/esm/queue-options.js';
 import { QueueScaler } from '../../../../src/core/esm/queue-scaler.js';
 
-function scaler(maximumConcurrency?: number, overrides = {}) {
+function scaler(maximumConcurrency?: number, overrides = {}, concurrencyLimit?: number) {
   let now = 0;
-  const s = new QueueScaler({ ...SQS_DEFAULT_SCALING, ...overrides }, maximumConcurrency, () => now);
+  const s = new QueueScaler({ ...SQS_DEFAULT_SCALING, ...overrides }, maximumConcurrency, () => now, concurrencyLimit);
   return { s, advance: (ms: number) => (now += ms) };
 }
 
@@ -36,6 +36,25 @@ describe('QueueScaler', () => {
     }
     expect(s.target).toBe(20);
     expect(scaler(3).s.target).toBe(3);
+  });
+
+  it('D-10 caps growth at the function or account concurrency, and at the smallest of all limits', () => {
+    const grow = (s: QueueScaler, advance: (ms: number) => number) => {
+      for (let i = 0; i < 600; i++) {
+        advance(1000);
+        s.onReceive(10, 10);
+      }
+      return s.target;
+    };
+    const reserved = scaler(undefined, {}, 40);
+    expect(grow(reserved.s, reserved.advance)).toBe(40);
+    expect(reserved.s.cap).toBe(40);
+    const below = scaler(20, {}, 40);
+    expect(grow(below.s, below.advance)).toBe(20);
+    const account = scaler(undefined, {}, 1000);
+    expect(grow(account.s, account.advance)).toBe(1000);
+    expect(scaler(undefined, {}, 3).s.target).toBe(3);
+    expect(scaler(undefined, {}, 0).s.cap).toBe(1);
   });
 
   it('SQS-4 drops back towards 5 at low traffic and to 2 when idle', () => {

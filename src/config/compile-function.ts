@@ -1,0 +1,107 @@
+// Compiles the `functions` section: runtime settings, async invocation settings and the checks of each function.
+import { awsClientConfig, awsConnectionProblems } from '../../connectors/_aws/client-config.js';
+import { defaultConnection, destinationConnectionProblem } from './default-connection.js';
+import type { Connection, ParsedConfig, ParsedFunction } from './schema.js';
+import type { Problem } from './problems.js';
+import { isDestinationAddress } from './source-kind.js';
+
+export interface CompiledFunction {
+  name: string;
+  arn: string;
+  runtime: 'nodejs' | 'http' | 'lambda';
+  settings: Record<string, unknown>;
+  timeoutMs: number;
+  memorySizeMb: number;
+  environment: Record<string, string>;
+  reservedConcurrency?: number;
+  async: {
+    /** Whether the config file gives an EventInvokeConfig (GetFunctionEventInvokeConfig answers 404 otherwise). */
+    configured: boolean;
+    maximumRetryAttempts: number;
+    maximumEventAgeMs: number;
+    onSuccess?: string;
+    onFailure?: string;
+    deadLetterTargetArn?: string;
+  };
+}
+
+export function functionArn(region: string, accountId: string, name: string): string {
+  return `arn:aws:lambda:${region}:${accountId}:function:${name}`;
+}
+
+/** The lambda connection of a function: its `Connection`, else the one named "lambda" or the only one. */
+function lambdaConnection(cfg: ParsedConfig, fn: ParsedFunction): Connection | string | undefined {
+  if (fn.Connection !== undefined) {
+    const named = cfg.connections[fn.Connection];
+    return named?.type === 'lambda' ? named : `"${fn.Connection}" is not a connection of type lambda`;
+  }
+  const d = defaultConnection(cfg.connections, 'lambda');
+  return 'problem' in d ? `Runtime lambda needs a connection: ${d.message}` : d.connection;
+}
+
+/** The settings each runtime reads (src/runtimes): Handler/CodeUri, Url, or the remote Lambda's address. */
+function runtimeSettings(cfg: ParsedConfig, fn: ParsedFunction): Record<string, unknown> {
+  if (fn.Runtime === 'nodejs') return { Handler: fn.Handler, CodeUri: fn.CodeUri };
+  if (fn.Runtime === 'http') return { Url: fn.Url };
+  const remote = lambdaConnection(cfg, fn);
+  // Explicit endpoint and credentials: Credentials is left out only for "default-chain" (the SDK's chain).
+  const client =
+    typeof remote === 'object' && awsConnectionProblems(remote).length === 0
+      ? awsClientConfig(remote, cfg.region)
+      : undefined;
+  return {
+    FunctionName: fn.RemoteFunctionName,
+    Qualifier: fn.Qualifier,
+    Endpoint: client?.endpoint,
+    Region: client?.region ?? cfg.region,
+    Credentials: client?.credentials,
+  };
+}
+
+export function compileFunction(
+  cfg: ParsedConfig,
+  name: string,
+  fn: ParsedFunction,
+  problems: Problem[],
+): CompiledFunction {
+  const at = `functions.${name}`;
+  if (fn.Runtime === 'nodejs' && fn.Handler === undefined)
+    problems.push({ path: `${at}.Handler`, message: 'required for Runtime nodejs' });
+  if (fn.Runtime === 'http' && fn.Url === undefined)
+    problems.push({ path: `${at}.Url`, message: 'required for Runtime http' });
+  if (fn.Runtime === 'lambda') {
+    const remote = lambdaConnection(cfg, fn);
+    if (typeof remote === 'string') problems.push({ path: `${at}.Connection`, message: remote });
+  }
+  const inv = fn.EventInvokeConfig;
+  const dests: Array<[string, string | undefined]> = [
+    [`${at}.EventInvokeConfig.DestinationConfig.OnSuccess.Destination`, inv?.DestinationConfig?.OnSuccess?.Destination],
+    [`${at}.EventInvokeConfig.DestinationConfig.OnFailure.Destination`, inv?.DestinationConfig?.OnFailure?.Destination],
+    [`${at}.DeadLetterConfig.TargetArn`, fn.DeadLetterConfig?.TargetArn],
+  ];
+  for (const [p, d] of dests) {
+    if (d === undefined) continue;
+    const noConnection = destinationConnectionProblem(cfg.connections, d);
+    if (!isDestinationAddress(d))
+      problems.push({ path: p, message: `"${d}" is not a destination sluice can deliver to` });
+    else if (noConnection !== undefined) problems.push({ path: p, message: noConnection });
+  }
+  return {
+    name,
+    arn: functionArn(cfg.region, cfg.accountId, name),
+    runtime: fn.Runtime,
+    settings: runtimeSettings(cfg, fn),
+    timeoutMs: fn.Timeout * 1000,
+    memorySizeMb: fn.MemorySize,
+    environment: fn.Environment?.Variables ?? {},
+    reservedConcurrency: fn.ReservedConcurrentExecutions,
+    async: {
+      configured: inv !== undefined,
+      maximumRetryAttempts: inv?.MaximumRetryAttempts ?? 2,
+      maximumEventAgeMs: (inv?.MaximumEventAgeInSeconds ?? 21600) * 1000,
+      onSuccess: inv?.DestinationConfig?.OnSuccess?.Destination,
+      onFailure: inv?.DestinationConfig?.OnFailure?.Destination,
+      deadLetterTargetArn: fn.DeadLetterConfig?.TargetArn,
+    },
+  };
+}
