@@ -287,9 +287,10 @@ export class ShardWorker {
   private startBatch(lane: Lane, batch: BatchEntry[], hooks?: Partial<BatchHooks>): void {
     lane.busy = true;
     const finished = new Set<BatchEntry>();
-    const onDone = (entries: readonly BatchEntry[]): void => {
+    const onDone = (entries: readonly BatchEntry[], discarded = false): void => {
       for (const e of entries) finished.add(e);
-      if (lane.window) {
+      // Processed records wait for the window's final invoke; given-up ones already left (on-failure record).
+      if (lane.window && !discarded) {
         lane.window.entries.push(...entries);
         return;
       }
@@ -393,16 +394,18 @@ export class ShardWorker {
     lane.busy = true;
     const task = (async () => {
       try {
-        const outcome = await this.runner.run([], {
-          onDone: () => {},
+        // STR-38: the final invoke follows the mapping's retry and age rules for the window's records; given up,
+        // they go to the on-failure destination like any batch's.
+        const outcome = await this.runner.run(w.entries, {
+          onDone: (entries) => {
+            for (const e of entries) this.tracker.markDone(e.ordinal);
+          },
           onStatus: (status) => this.setStatus(lane, status),
           eventExtras: this.windowExtras(w, true),
+          windowFinal: true,
         });
-        if (outcome === 'done') {
-          // STR-34: checkpoint and drop the state once the final invoke succeeded.
-          for (const e of w.entries) this.tracker.markDone(e.ordinal);
-          if (lane.window === w) lane.window = undefined;
-        }
+        // STR-34: the state is dropped once the final invoke succeeded (or its records were given up).
+        if (outcome === 'done' && lane.window === w) lane.window = undefined;
       } catch (err) {
         this.log.error({ err }, 'final window invoke failed unexpectedly; will retry');
         lane.blockedUntil = this.deps.clock.now() + this.deps.options.retryBackoff.maxMs;
