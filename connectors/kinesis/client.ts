@@ -26,6 +26,7 @@ export function createKinesisClient(connection: AwsConnection, region: string): 
     region: connection.region ?? region,
     ...(connection.endpoint === undefined ? {} : { endpoint: connection.endpoint }),
     ...(connection.credentials === undefined ? {} : { credentials: connection.credentials }),
-    requestHandler: new NodeHttpHandler(),
+    // A backstop for calls made without a deadline of their own (ListShards, DescribeStream): none may hang.
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 10_000, requestTimeout: 30_000 }),
   });
 }
