@@ -69,6 +69,8 @@ export class DynamoDbStreamSource implements StreamSource {
   readonly kind = 'dynamodb';
   readonly arn: string;
   readonly batchInfoKey = 'DDBStreamBatchInfo';
+  /** STR-3: 4 times a second per shard. */
+  readonly defaultPollIntervalMs = 250;
 
   constructor(private readonly options: DynamoDbSourceOptions) {
     this.arn = options.streamArn;

@@ -81,6 +81,8 @@ export class KinesisStreamSource implements StreamSource {
   readonly kind = 'kinesis';
   readonly arn: string;
   readonly batchInfoKey = 'KinesisBatchInfo';
+  /** STR-1: once a second per shard. */
+  readonly defaultPollIntervalMs = 1000;
 
   constructor(private readonly options: KinesisSourceOptions) {
     this.arn = options.streamArn;

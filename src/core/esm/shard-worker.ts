@@ -10,7 +10,7 @@ import { CheckpointTracker } from './checkpoint-tracker.js';
 import { laneOf } from './lane-hash.js';
 import { sleepQuietly, Waker } from './sleep.js';
 import { StreamMetric } from './stream-metrics.js';
-import { DEFAULT_MAX_PAYLOAD_BYTES, MAX_WINDOW_STATE_BYTES } from './stream-options.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_POLL_INTERVAL_MS, MAX_WINDOW_STATE_BYTES } from './stream-options.js';
 
 /** The mapping's compiled filter (core/filter's RecordFilter fits): records that do not match are skipped. */
 export interface RecordMatcher {
@@ -140,7 +140,7 @@ export class ShardWorker {
             if (res.endOfShard) this.endOfShard = true;
             now = deps.clock.now();
             // No sleep while behind (DESIGN principle 4); idle cadence once caught up (STR-1, STR-3).
-            nextReadAt = res.records.length === 0 ? now + (deps.source.idlePollMs ?? deps.options.pollIntervalMs) : now;
+            nextReadAt = res.records.length === 0 ? now + this.idlePollMs() : now;
             // Not awaited: a slow checkpoint write (a Kafka commit queued behind a fetch) must not hold up reading.
             void this.flush();
           } catch (err) {
@@ -179,6 +179,12 @@ export class ShardWorker {
     } finally {
       await reader?.close().catch(() => undefined);
     }
+  }
+
+  /** After an empty read: a long-polling source's own wait, else the configured cadence, else the source's (STR-3). */
+  private idlePollMs(): number {
+    const { source, options } = this.deps;
+    return source.idlePollMs ?? options.pollIntervalMs ?? source.defaultPollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   }
 
   private startPosition(): StartPosition {
