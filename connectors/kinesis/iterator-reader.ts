@@ -29,14 +29,12 @@ export interface IteratorApi {
 /** Empty pages in a row a read follows while the shard reports a backlog (Kinesis can return gaps). */
 const EMPTY_PAGES_WHILE_BEHIND = 3;
 
-export function openIteratorReader(
+export async function openIteratorReader(
   api: IteratorApi,
   from: StartPosition,
   maxLimit: number,
   timeoutMs = SOURCE_REQUEST_TIMEOUT_MS,
 ): Promise<ShardReader> {
-  // The first iterator is asked for by the first read, under its signal: a server that never answers
-  // (kinesalite's AT_TIMESTAMP on a quiet shard) must not hold up a stop.
   let iterator: string | null | undefined;
   let opened = false;
   let lastPosition: string | undefined = from.type === 'AFTER' ? from.position : undefined;
@@ -66,8 +64,11 @@ export function openIteratorReader(
     }
   };
 
+  // LATEST means "from when the reader opened", so the first iterator is asked for now, under a deadline only;
+  // when the server has none yet, each read asks again under its own signal.
+  await acquire(from, new AbortController().signal);
   const empty: ReadResult = { records: [], endOfShard: false };
-  return Promise.resolve({
+  return {
     async read(limit: number, signal: AbortSignal): Promise<ReadResult> {
       if (!opened && !(await acquire(from, signal))) return empty;
       if (ended) return { records: [], endOfShard: true, millisBehindLatest: 0 };
@@ -91,5 +92,5 @@ export function openIteratorReader(
       return { records: result.records, endOfShard: ended, millisBehindLatest: result.millisBehindLatest };
     },
     close: () => Promise.resolve(),
-  });
+  };
 }
