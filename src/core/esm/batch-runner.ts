@@ -143,7 +143,7 @@ export class BatchRunner {
         }
         if (parsed.kind === 'partial') {
           // STR-21: rewind to the lowest failed item; everything from it on is retried. STR-19: with bisect on,
-          // this split at the returned item is the bisection. STR-25: it still counts as a failed attempt.
+          // this split at the returned item is the bisection. STR-25: a failed attempt of the batch it leaves.
           hooks.onState?.(parsed.state);
           const succeeded = piece.entries.slice(0, parsed.fromIndex);
           piece.entries = piece.entries.slice(parsed.fromIndex);
@@ -152,7 +152,7 @@ export class BatchRunner {
             // The checkpoint moved: like AWS, the batch that starts there gets a fresh retry count.
             hooks.onDone(succeeded);
             piece.attempts = 0;
-            if (!(await this.backOff(1, hooks))) return 'stopped';
+            await this.backOff(1, hooks);
             continue;
           }
           if (!(await this.afterFailure(pieces, piece, false, hooks))) return 'stopped';
@@ -192,18 +192,18 @@ export class BatchRunner {
       if (ok) pieces.shift();
       return ok;
     }
-    return this.backOff(piece.attempts, hooks);
+    await this.backOff(piece.attempts, hooks);
+    return true;
   }
 
-  /** Waits before re-invoking records that were already tried. Always true (a stop just ends the wait). */
-  private async backOff(attempt: number, hooks: Pick<BatchHooks, 'onStatus'>): Promise<boolean> {
+  /** Waits before re-invoking records that were already tried (a stop ends the wait). */
+  private async backOff(attempt: number, hooks: Pick<BatchHooks, 'onStatus'>): Promise<void> {
     this.retrying(hooks);
     await sleepQuietly(
       this.ctx.clock,
       fullJitterBackoffMs(attempt, this.ctx.options.retryBackoff, this.ctx.rng),
       this.ctx.sleepSignal,
     );
-    return true;
   }
 
   /** Every re-invoke of records that were already tried (function error, partial failure, throttle) counts. */
