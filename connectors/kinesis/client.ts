@@ -26,7 +26,6 @@ export function createKinesisClient(connection: AwsConnection, region: string): 
     region: connection.region ?? region,
     ...(connection.endpoint === undefined ? {} : { endpoint: connection.endpoint }),
     ...(connection.credentials === undefined ? {} : { credentials: connection.credentials }),
-    // A backstop for calls made without a deadline of their own (ListShards, DescribeStream): none may hang.
-    requestHandler: new NodeHttpHandler({ connectionTimeout: 10_000, requestTimeout: 30_000 }),
+    requestHandler: new NodeHttpHandler(),
   });
 }

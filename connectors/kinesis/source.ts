@@ -11,7 +11,12 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { SluiceError } from '../../src/ports/errors.js';
 import type { ShardInfo, ShardReader, StartPosition, StreamRecord, StreamSource } from '../../src/ports/sources.js';
-import { NO_ITERATOR_YET, openIteratorReader, type IteratorPage } from './iterator-reader.js';
+import {
+  NO_ITERATOR_YET,
+  SOURCE_REQUEST_TIMEOUT_MS,
+  openIteratorReader,
+  type IteratorPage,
+} from './iterator-reader.js';
 import { toKinesisStreamRecord, type KinesisRecordContext } from './record.js';
 
 /** GetRecords' own upper bound. */
@@ -95,7 +100,7 @@ export class KinesisStreamSource implements StreamSource {
       // ListShards rejects StreamName together with NextToken.
       const input = nextToken === undefined ? { StreamName: this.options.streamName } : { NextToken: nextToken };
       const out = await this.options.client
-        .send(new ListShardsCommand(input))
+        .send(new ListShardsCommand(input), { abortSignal: AbortSignal.timeout(SOURCE_REQUEST_TIMEOUT_MS) })
         .catch((err: unknown) => Promise.reject(classifyKinesisError(err, 'ListShards')));
       for (const s of out.Shards ?? []) shards.push(shardInfoOf(s));
       nextToken = out.NextToken;
