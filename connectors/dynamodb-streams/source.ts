@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { SluiceError } from '../../src/ports/errors.js';
 import type { ShardInfo, ShardReader, StartPosition, StreamRecord, StreamSource } from '../../src/ports/sources.js';
-import { openIteratorReader, type IteratorPage } from '../kinesis/iterator-reader.js';
+import { SOURCE_REQUEST_TIMEOUT_MS, openIteratorReader, type IteratorPage } from '../kinesis/iterator-reader.js';
 import { toDynamoDbStreamRecord, type DynamoDbRecordContext } from './record.js';
 
 /** GetRecords' own upper bound for DynamoDB Streams. */
@@ -69,6 +69,8 @@ export class DynamoDbStreamSource implements StreamSource {
   readonly kind = 'dynamodb';
   readonly arn: string;
   readonly batchInfoKey = 'DDBStreamBatchInfo';
+  /** STR-3: 4 times a second per shard. */
+  readonly defaultPollIntervalMs = 250;
 
   constructor(private readonly options: DynamoDbSourceOptions) {
     this.arn = options.streamArn;
@@ -79,7 +81,9 @@ export class DynamoDbStreamSource implements StreamSource {
     let start: string | undefined;
     do {
       const out = await this.options.client
-        .send(new DescribeStreamCommand({ StreamArn: this.arn, ExclusiveStartShardId: start }))
+        .send(new DescribeStreamCommand({ StreamArn: this.arn, ExclusiveStartShardId: start }), {
+          abortSignal: AbortSignal.timeout(SOURCE_REQUEST_TIMEOUT_MS),
+        })
         .catch((err: unknown) => Promise.reject(classifyDynamoDbStreamsError(err, 'DescribeStream')));
       for (const s of out.StreamDescription?.Shards ?? []) shards.push(dynamoDbShardInfoOf(s));
       start = out.StreamDescription?.LastEvaluatedShardId;

@@ -11,11 +11,24 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { SluiceError } from '../../src/ports/errors.js';
 import type { ShardInfo, ShardReader, StartPosition, StreamRecord, StreamSource } from '../../src/ports/sources.js';
-import { openIteratorReader, type IteratorPage } from './iterator-reader.js';
+import {
+  NO_ITERATOR_YET,
+  SOURCE_REQUEST_TIMEOUT_MS,
+  openIteratorReader,
+  type IteratorPage,
+} from './iterator-reader.js';
 import { toKinesisStreamRecord, type KinesisRecordContext } from './record.js';
 
 /** GetRecords' own upper bound. */
 export const KINESIS_MAX_RECORDS = 10_000;
+
+/**
+ * How long an AT_TIMESTAMP GetShardIterator may take. kinesalite (3.3.3) never answers one while no record of the
+ * shard is that new, so a LATEST mapping (pinned to its start time) on a quiet stream waits here: the wait ends as
+ * "no iterator yet" (an empty read) and the next read asks again, which finds the first record once there is one.
+ * AWS answers at once.
+ */
+export const AT_TIMESTAMP_WAIT_MS = 2_000;
 
 const THROTTLES = new Set([
   'ProvisionedThroughputExceededException',
@@ -31,6 +44,8 @@ export interface KinesisSourceOptions {
   invokeIdentityArn: string;
   /** Destroy the client on close (false when the caller shares it). */
   ownsClient?: boolean;
+  /** Default AT_TIMESTAMP_WAIT_MS. */
+  atTimestampWaitMs?: number;
 }
 
 export function shardInfoOf(s: Shard): ShardInfo {
@@ -71,6 +86,8 @@ export class KinesisStreamSource implements StreamSource {
   readonly kind = 'kinesis';
   readonly arn: string;
   readonly batchInfoKey = 'KinesisBatchInfo';
+  /** STR-1: once a second per shard. */
+  readonly defaultPollIntervalMs = 1000;
 
   constructor(private readonly options: KinesisSourceOptions) {
     this.arn = options.streamArn;
@@ -83,7 +100,7 @@ export class KinesisStreamSource implements StreamSource {
       // ListShards rejects StreamName together with NextToken.
       const input = nextToken === undefined ? { StreamName: this.options.streamName } : { NextToken: nextToken };
       const out = await this.options.client
-        .send(new ListShardsCommand(input))
+        .send(new ListShardsCommand(input), { abortSignal: AbortSignal.timeout(SOURCE_REQUEST_TIMEOUT_MS) })
         .catch((err: unknown) => Promise.reject(classifyKinesisError(err, 'ListShards')));
       for (const s of out.Shards ?? []) shards.push(shardInfoOf(s));
       nextToken = out.NextToken;
@@ -93,6 +110,7 @@ export class KinesisStreamSource implements StreamSource {
 
   open(shard: ShardInfo, from: StartPosition): Promise<ShardReader> {
     const { client, streamName } = this.options;
+    const atTimestampWaitMs = this.options.atTimestampWaitMs ?? AT_TIMESTAMP_WAIT_MS;
     const ctx: KinesisRecordContext = {
       shardId: shard.id,
       streamArn: this.options.streamArn,
@@ -105,10 +123,17 @@ export class KinesisStreamSource implements StreamSource {
     return openIteratorReader(
       {
         getIterator: async (position, signal) => {
-          const out = await client
-            .send(new GetShardIteratorCommand(iteratorInput(streamName, shard.id, position)), { abortSignal: signal })
-            .catch((err: unknown) => Promise.reject(classifyKinesisError(err, 'GetShardIterator')));
-          return out.ShardIterator;
+          const atTimestamp = position.type === 'AT_TIMESTAMP';
+          const wait = atTimestamp ? AbortSignal.timeout(atTimestampWaitMs) : undefined;
+          try {
+            const out = await client.send(new GetShardIteratorCommand(iteratorInput(streamName, shard.id, position)), {
+              abortSignal: wait ? AbortSignal.any([signal, wait]) : signal,
+            });
+            return out.ShardIterator;
+          } catch (err) {
+            if (wait?.aborted && !signal.aborted) return NO_ITERATOR_YET;
+            throw classifyKinesisError(err, 'GetShardIterator');
+          }
         },
         getRecords: async (iterator, limit, signal): Promise<IteratorPage> => {
           const out = await client

@@ -272,7 +272,10 @@ export const configSchema = z
           .min(1)
           .default(60)
           .describe('How long a crashed process keeps its claimed async events before another process runs them.'),
-        streamPollIntervalMs: int().min(0).default(1000).describe('STR-1/3 idle cadence, D-13.'),
+        streamPollIntervalMs: int()
+          .min(0)
+          .optional()
+          .describe("STR-1/3 idle cadence per shard, D-13 (default: the source's, Kinesis 1000, DynamoDB 250)."),
         streamLeaseTtlSeconds: z
           .number()
           .min(1)

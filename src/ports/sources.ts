@@ -111,6 +111,11 @@ export interface StreamSource {
    */
   readonly checkpoints?: CheckpointStore;
   /**
+   * The idle poll cadence per shard when the config sets none (tuning.streamPollIntervalMs, D-13): AWS polls a
+   * Kinesis shard once a second (STR-1) and a DynamoDB Streams shard 4 times a second (STR-3).
+   */
+  readonly defaultPollIntervalMs?: number;
+  /**
    * How long the engine waits after a read returned nothing, instead of the mapping's pollIntervalMs. Sources
    * whose read already waits for records (Kafka's buffer, Redis' XREADGROUP BLOCK) say 0: sleeping on top of
    * that wait delayed the first record after an idle moment by up to the whole interval.

@@ -45,8 +45,13 @@ export interface RunnerContext {
 }
 
 export interface BatchHooks {
-  /** Entries finished (succeeded or discarded): their positions may be checkpointed. */
-  onDone(entries: readonly BatchEntry[]): void;
+  /** Entries finished (succeeded, or discarded when `discarded`): their positions may be checkpointed. */
+  onDone(entries: readonly BatchEntry[], discarded?: boolean): void;
+  /**
+   * Tumbling windows' final invoke (STR-34, STR-38): the entries are the window's records, held for retry, age and
+   * on-failure accounting, but the event carries no records and is never bisected.
+   */
+  windowFinal?: boolean;
   /** Tumbling windows: fields added to the event for this invoke (STR-33). */
   eventExtras?: () => Record<string, unknown>;
   /** Tumbling windows: a response must carry `state` (STR-32). */
@@ -81,12 +86,14 @@ export class BatchRunner {
     const { options, metrics, labels, clock } = ctx;
     const pieces: Piece[] = [{ entries: [...entries], attempts: 0, invokes: 0, lastResponse: null }];
     let throttles = 0;
+    // A window's records were already invoked; their age only stops a final invoke that failed (STR-38).
+    let tried = !hooks.windowFinal;
     while (pieces.length > 0) {
       if (ctx.isStopping() || ctx.signal.aborted) return 'stopped';
       const piece = pieces[0]!;
 
       // STR-15: expired records are discarded without (re)invoking.
-      if (options.maximumRecordAgeMs >= 0) {
+      if (options.maximumRecordAgeMs >= 0 && tried) {
         const now = clock.now();
         const expired = piece.entries.filter((e) => now - e.record.arrivalMs > options.maximumRecordAgeMs);
         if (expired.length > 0) {
@@ -101,8 +108,9 @@ export class BatchRunner {
 
       const records = piece.entries.map((e) => e.record);
       const requestId = ctx.newId();
-      const result = await this.invoke(records, requestId, hooks);
+      const result = await this.invoke(hooks.windowFinal ? [] : records, requestId, hooks);
       if (result === 'aborted') return 'stopped';
+      tried = true;
 
       if (result.kind === 'throttle' || result.kind === 'system-error') {
         // STR-12: errors before the function runs never use the retry budget; they back off and retry.
@@ -119,12 +127,13 @@ export class BatchRunner {
       piece.lastRequestId = requestId;
 
       if (result.kind === 'success') {
-        const ids = records.map((r) => ctx.source.itemIdentifier(r));
+        const ids = hooks.windowFinal ? [] : records.map((r) => ctx.source.itemIdentifier(r));
         const parsed = parseStreamResponse(result.payload, ids, {
           reportBatchItemFailures: options.reportBatchItemFailures,
           requireState: hooks.requireState ?? false,
         });
-        piece.lastResponse = { statusCode: 200, executedVersion: '$LATEST' };
+        // The function ran without error: a partial or invalid response records functionError null.
+        piece.lastResponse = { statusCode: 200, executedVersion: '$LATEST', functionError: null };
         if (parsed.kind === 'success') {
           hooks.onState?.(parsed.state);
           hooks.onStatus?.('running');
@@ -134,12 +143,18 @@ export class BatchRunner {
         }
         if (parsed.kind === 'partial') {
           // STR-21: rewind to the lowest failed item; everything from it on is retried. STR-19: with bisect on,
-          // this split at the returned item is the bisection. STR-25: it still counts as a failed attempt.
+          // this split at the returned item is the bisection. STR-25: a failed attempt of the batch it leaves.
           hooks.onState?.(parsed.state);
           const succeeded = piece.entries.slice(0, parsed.fromIndex);
-          if (succeeded.length > 0) hooks.onDone(succeeded);
           piece.entries = piece.entries.slice(parsed.fromIndex);
           metrics.inc(StreamMetric.failedInvoke, labels, piece.entries.length);
+          if (succeeded.length > 0) {
+            // The checkpoint moved: like AWS, the batch that starts there gets a fresh retry count.
+            hooks.onDone(succeeded);
+            piece.attempts = 0;
+            await this.backOff(1, hooks);
+            continue;
+          }
           if (!(await this.afterFailure(pieces, piece, false, hooks))) return 'stopped';
           continue;
         }
@@ -157,7 +172,13 @@ export class BatchRunner {
   /** Bisects, or uses one retry and backs off, or discards when the retries are used up. False when stopped. */
   private async afterFailure(pieces: Piece[], piece: Piece, mayBisect: boolean, hooks: BatchHooks): Promise<boolean> {
     const { options } = this.ctx;
-    if (mayBisect && options.bisectBatchOnFunctionError && piece.entries.length > 1) {
+    if (piece.entries.length === 0) {
+      // A final window invoke whose records were all given up already: nothing is held back by dropping it.
+      this.ctx.logger.warn({ shardId: this.ctx.shard.id }, 'final window invoke failed with no records left');
+      pieces.shift();
+      return true;
+    }
+    if (mayBisect && !hooks.windowFinal && options.bisectBatchOnFunctionError && piece.entries.length > 1) {
       // STR-16, D-3: halves inherit attempts and invoke count; the split itself is not a retry.
       const mid = Math.ceil(piece.entries.length / 2);
       const first: Piece = { ...piece, entries: piece.entries.slice(0, mid) };
@@ -171,13 +192,18 @@ export class BatchRunner {
       if (ok) pieces.shift();
       return ok;
     }
+    await this.backOff(piece.attempts, hooks);
+    return true;
+  }
+
+  /** Waits before re-invoking records that were already tried (a stop ends the wait). */
+  private async backOff(attempt: number, hooks: Pick<BatchHooks, 'onStatus'>): Promise<void> {
     this.retrying(hooks);
     await sleepQuietly(
       this.ctx.clock,
-      fullJitterBackoffMs(piece.attempts, options.retryBackoff, this.ctx.rng),
+      fullJitterBackoffMs(attempt, this.ctx.options.retryBackoff, this.ctx.rng),
       this.ctx.sleepSignal,
     );
-    return true;
   }
 
   /** Every re-invoke of records that were already tried (function error, partial failure, throttle) counts. */
@@ -238,7 +264,7 @@ export class BatchRunner {
     );
     if (!destination) {
       ctx.metrics.inc(StreamMetric.dropped, ctx.labels, entries.length);
-      hooks.onDone(entries);
+      hooks.onDone(entries, true);
       return true;
     }
     const record = this.failureRecord(entries, condition, piece);
@@ -256,7 +282,7 @@ export class BatchRunner {
           await destination.send(messages[sent], { functionName: ctx.options.functionName });
         ctx.metrics.inc(StreamMetric.onFailureDelivered, ctx.labels, entries.length);
         hooks.onStatus?.('running');
-        hooks.onDone(entries);
+        hooks.onDone(entries, true);
         return true;
       } catch (err) {
         ctx.metrics.inc(StreamMetric.destinationDeliveryFailures, {
@@ -287,7 +313,8 @@ export class BatchRunner {
       requestId: piece.lastRequestId ?? this.ctx.newId(),
       functionArn: this.ctx.options.functionArn,
       condition,
-      approximateInvokeCount: piece.invokes,
+      // AWS reports 1 for records that expired before any invoke (as recorded); otherwise the invokes (D-3).
+      approximateInvokeCount: condition === 'RecordAgeExceeded' ? Math.max(1, piece.invokes) : piece.invokes,
       // D-4: null when the function never ran for these records; KAF-17: null for an oversized payload.
       responseContext: neverRan || condition === 'MaximumPayloadSizeExceeded' ? null : piece.lastResponse,
       timestampMs: this.ctx.clock.now(),

@@ -3,14 +3,25 @@
 import { ShardLostError } from '../../ports/errors.js';
 import type { ShardInfo, ShardReader, StartPosition, StreamRecord } from '../../ports/sources.js';
 import type { CheckpointStore } from '../../ports/state.js';
-import { isoTime } from '../records/stream-failure-record.js';
 import { fullJitterBackoffMs } from '../retry/backoff.js';
 import { BatchRunner, type BatchEntry, type BatchHooks, type LaneStatus, type RunnerContext } from './batch-runner.js';
 import { CheckpointTracker } from './checkpoint-tracker.js';
+import {
+  batchDeadline,
+  batchReady,
+  envelopeBytes,
+  newLane,
+  takeBatch,
+  type Batch,
+  type BatchLimits,
+  type Lane,
+  worstStatus,
+} from './lane.js';
 import { laneOf } from './lane-hash.js';
 import { sleepQuietly, Waker } from './sleep.js';
 import { StreamMetric } from './stream-metrics.js';
-import { DEFAULT_MAX_PAYLOAD_BYTES, MAX_WINDOW_STATE_BYTES } from './stream-options.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_POLL_INTERVAL_MS } from './stream-options.js';
+import { dispatchWindow, windowClosesAt, type WindowHost } from './tumbling-window.js';
 
 /** The mapping's compiled filter (core/filter's RecordFilter fits): records that do not match are skipped. */
 export interface RecordMatcher {
@@ -26,35 +37,8 @@ export interface ShardWorkerDeps extends Omit<RunnerContext, 'shard' | 'signal' 
   onStatus?(shardId: string, status: LaneStatus): void;
 }
 
-/** Tumbling-window state of one lane (STR-31..39). */
-interface Window {
-  startMs: number;
-  endMs: number;
-  state: unknown;
-  /** Processed records whose checkpoint waits for the final invoke (STR-34). */
-  entries: BatchEntry[];
-  terminatedEarly: boolean;
-}
-
-interface Lane {
-  queue: BatchEntry[];
-  queuedBytes: number;
-  busy: boolean;
-  /** When the queue last went from empty to non-empty. */
-  firstQueuedAt: number;
-  /** P-13: the next batching window starts when the previous invocation finished. */
-  lastDoneAt: number;
-  /** Set after an unexpected error, so the lane does not spin. */
-  blockedUntil: number;
-  window?: Window;
-  status: LaneStatus;
-}
-
-const STATUS_RANK: Record<LaneStatus, number> = { running: 0, retrying: 1, blocked: 2 };
-
 export type ShardWorkerResult = 'finished' | 'stopped';
 
-const DEFAULT_WINDOW_IDLE_CLOSE_MS = 120_000;
 const MAX_READ = 10_000;
 const MAX_TRACKED = 200_000;
 const STOPPED = Symbol('stopped');
@@ -73,7 +57,10 @@ export class ShardWorker {
   private lastRead: string | undefined;
   private endOfShard = false;
   private reportedStatus: LaneStatus = 'running';
+  /** Last measured event envelope (envelopeBytes), for batchReady's estimate. */
+  private envelope = 0;
   private readonly log;
+  private readonly windowHost: WindowHost;
 
   constructor(
     private readonly deps: ShardWorkerDeps,
@@ -81,15 +68,7 @@ export class ShardWorker {
   ) {
     const n = Math.max(1, Math.floor(deps.options.parallelizationFactor));
     const now = deps.clock.now();
-    this.lanes = Array.from({ length: n }, () => ({
-      queue: [],
-      queuedBytes: 0,
-      busy: false,
-      firstQueuedAt: now,
-      lastDoneAt: now,
-      blockedUntil: 0,
-      status: 'running',
-    }));
+    this.lanes = Array.from({ length: n }, () => newLane(now));
     this.log = deps.logger.child({ shardId: shard.id });
     this.runner = new BatchRunner({
       ...deps,
@@ -99,6 +78,21 @@ export class ShardWorker {
       sleepSignal: this.stopRequested.signal,
       isStopping: () => this.stopping,
     });
+    this.windowHost = {
+      options: deps.options,
+      shard,
+      arn: deps.source.arn,
+      runner: this.runner,
+      log: this.log,
+      endOfShard: () => this.endOfShard,
+      batchReady: (lane, now) => this.batchReady(lane, now),
+      takeBatch: (lane, limit, reserved) => this.takeBatch(lane, limit, reserved),
+      startBatch: (lane, batch, hooks) => this.startBatch(lane, batch, hooks),
+      launch: (lane, body, onError) => this.launch(lane, body, onError),
+      markDone: (entries) => this.markDone(entries),
+      setStatus: (lane, status) => this.setStatus(lane, status),
+      now: () => deps.clock.now(),
+    };
   }
 
   /** Graceful: the batches in flight finish (and checkpoint); nothing new starts. */
@@ -140,7 +134,7 @@ export class ShardWorker {
             if (res.endOfShard) this.endOfShard = true;
             now = deps.clock.now();
             // No sleep while behind (DESIGN principle 4); idle cadence once caught up (STR-1, STR-3).
-            nextReadAt = res.records.length === 0 ? now + (deps.source.idlePollMs ?? deps.options.pollIntervalMs) : now;
+            nextReadAt = res.records.length === 0 ? now + this.idlePollMs() : now;
             // Not awaited: a slow checkpoint write (a Kafka commit queued behind a fetch) must not hold up reading.
             void this.flush();
           } catch (err) {
@@ -179,6 +173,12 @@ export class ShardWorker {
     } finally {
       await reader?.close().catch(() => undefined);
     }
+  }
+
+  /** After an empty read: a long-polling source's own wait, else the configured cadence, else the source's (STR-3). */
+  private idlePollMs(): number {
+    const { source, options } = this.deps;
+    return source.idlePollMs ?? options.pollIntervalMs ?? source.defaultPollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   }
 
   private startPosition(): StartPosition {
@@ -245,79 +245,78 @@ export class ShardWorker {
   private dispatch(now: number): void {
     for (const lane of this.lanes) {
       if (lane.busy || now < lane.blockedUntil) continue;
-      if (this.deps.options.tumblingWindowMs > 0 && this.dispatchWindow(lane, now)) continue;
+      if (this.deps.options.tumblingWindowMs > 0) {
+        dispatchWindow(this.windowHost, lane, now);
+        continue;
+      }
       if (lane.queue.length === 0 || !this.batchReady(lane, now)) continue;
       this.startBatch(lane, this.takeBatch(lane, Number.POSITIVE_INFINITY));
     }
   }
 
-  private maxPayload(): number {
-    return this.deps.options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
-  }
-
-  private batchReady(lane: Lane, now: number): boolean {
-    const { options } = this.deps;
-    if (lane.queue.length >= options.batchSize || lane.queuedBytes >= this.maxPayload() || this.endOfShard) return true;
-    return now >= this.batchDeadline(lane);
-  }
-
-  private batchDeadline(lane: Lane): number {
-    return Math.max(lane.firstQueuedAt, lane.lastDoneAt) + this.deps.options.maxBatchingWindowMs;
-  }
-
-  /** Takes records in order up to BatchSize and the payload cap; records of later windows stay queued. */
-  private takeBatch(lane: Lane, windowStartLimit: number, reservedBytes = 0): BatchEntry[] {
-    const { batchSize, tumblingWindowMs } = this.deps.options;
-    const budget = this.maxPayload() - reservedBytes;
-    const batch: BatchEntry[] = [];
-    let bytes = 0;
-    for (const entry of lane.queue) {
-      if (batch.length >= batchSize) break;
-      if (batch.length > 0 && bytes + entry.record.sizeBytes > budget) break;
-      if (tumblingWindowMs > 0 && windowStartOf(entry.record.arrivalMs, tumblingWindowMs) > windowStartLimit) break;
-      batch.push(entry);
-      bytes += entry.record.sizeBytes;
-      if (bytes > this.maxPayload()) break; // a lone oversized record, discarded below
-    }
-    lane.queue.splice(0, batch.length);
-    lane.queuedBytes -= bytes;
-    return batch;
-  }
-
-  private startBatch(lane: Lane, batch: BatchEntry[], hooks?: Partial<BatchHooks>): void {
-    lane.busy = true;
+  private startBatch(lane: Lane, { entries: batch, tooLarge }: Batch, hooks?: Partial<BatchHooks>): void {
     const finished = new Set<BatchEntry>();
-    const onDone = (entries: readonly BatchEntry[]): void => {
+    const onDone = (entries: readonly BatchEntry[], discarded = false): void => {
       for (const e of entries) finished.add(e);
-      if (lane.window) {
+      // Processed records wait for the window's final invoke; given-up ones already left (on-failure record).
+      if (lane.window && !discarded) {
         lane.window.entries.push(...entries);
         return;
       }
-      for (const e of entries) this.tracker.markDone(e.ordinal);
-      // STR-21: records before a rewind are checkpointed while the rest is still retried.
-      void this.flush();
+      this.markDone(entries);
     };
     const onStatus = (status: LaneStatus): void => this.setStatus(lane, status);
-    const first = batch[0];
-    const task = (async () => {
-      try {
-        if (batch.length === 1 && first && first.record.sizeBytes > this.maxPayload()) {
+    this.launch(
+      lane,
+      async () => {
+        if (tooLarge) {
           // P-12, D-4: a record that can never fit an invocation is discarded without invoking.
-          await this.runner.discard(
-            batch,
-            'MaximumPayloadSizeExceeded',
-            { invokes: 0, lastResponse: null },
-            { onDone, onStatus },
-          );
+          const never = { invokes: 0, lastResponse: null };
+          await this.runner.discard(batch, 'MaximumPayloadSizeExceeded', never, { onDone, onStatus });
         } else {
           await this.runner.run(batch, { onDone, onStatus, ...hooks });
         }
-      } catch (err) {
+      },
+      (err) => {
         // A bug or a throwing buildEvent: keep the records (order and checkpoint stay safe) and try again later.
         this.log.error({ err }, 'batch failed unexpectedly; will retry');
         lane.queue.unshift(...batch.filter((e) => !finished.has(e)));
         lane.queuedBytes = lane.queue.reduce((n, e) => n + e.record.sizeBytes, 0);
         lane.blockedUntil = this.deps.clock.now() + fullJitterBackoffMs(1, this.deps.options.retryBackoff, () => 1);
+      },
+    );
+  }
+
+  private markDone(entries: readonly BatchEntry[]): void {
+    for (const e of entries) this.tracker.markDone(e.ordinal);
+    // STR-21: records before a rewind are checkpointed while the rest is still retried.
+    void this.flush();
+  }
+
+  private limits(): BatchLimits {
+    const { options } = this.deps;
+    return { ...options, maxPayloadBytes: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES };
+  }
+
+  private batchReady(lane: Lane, now: number): boolean {
+    return this.endOfShard || batchReady(lane, now, this.limits(), this.envelope);
+  }
+
+  /** P-12: sizes the event from its envelope (measured on the head record) and its records as sent. */
+  private takeBatch(lane: Lane, windowStartLimit: number, reservedBytes = 0): Batch {
+    const head = lane.queue[0];
+    if (head) this.envelope = envelopeBytes(this.deps.source, this.shard, head);
+    return takeBatch(lane, this.limits(), this.envelope + reservedBytes, windowStartLimit);
+  }
+
+  /** Runs `body` as the lane's one task in flight, then checkpoints and dispatches what is ready. */
+  private launch(lane: Lane, body: () => Promise<void>, onError: (err: unknown) => void): void {
+    lane.busy = true;
+    const task = (async () => {
+      try {
+        await body();
+      } catch (err) {
+        onError(err);
       } finally {
         lane.busy = false;
         this.setStatus(lane, 'running');
@@ -335,97 +334,10 @@ export class ShardWorker {
     void task.finally(() => this.inflight.delete(task));
   }
 
-  /**
-   * Tumbling windows (STR-31..39): returns true when it started work on the lane (or the lane must wait).
-   * Batches never mix windows; the final invoke carries the state and releases the window's checkpoint.
-   */
-  private dispatchWindow(lane: Lane, now: number): boolean {
-    const { options } = this.deps;
-    const tw = options.tumblingWindowMs;
-    const head = lane.queue[0];
-    const w = lane.window;
-    if (w) {
-      const headLater = head !== undefined && windowStartOf(head.record.arrivalMs, tw) > w.startMs;
-      const idleOver =
-        head === undefined &&
-        (this.endOfShard || now >= w.endMs + (options.windowIdleCloseMs ?? DEFAULT_WINDOW_IDLE_CLOSE_MS));
-      if (w.terminatedEarly || headLater || idleOver) {
-        this.startFinal(lane, w);
-        return true;
-      }
-      if (!head || !this.batchReady(lane, now)) return true;
-      // The window state travels in the event too, so it counts toward the payload cap.
-      this.startWindowBatch(lane, w, this.takeBatch(lane, w.startMs, jsonBytes(w.state) + 1024));
-      return true;
-    }
-    if (!head || !this.batchReady(lane, now)) return true;
-    const startMs = windowStartOf(head.record.arrivalMs, tw);
-    const opened: Window = { startMs, endMs: startMs + tw, state: {}, entries: [], terminatedEarly: false };
-    lane.window = opened;
-    this.startWindowBatch(lane, opened, this.takeBatch(lane, startMs));
-    return true;
-  }
-
-  private windowExtras(w: Window, final: boolean): () => Record<string, unknown> {
-    return () => ({
-      window: { start: isoTime(w.startMs, true), end: isoTime(w.endMs, true) },
-      state: w.state,
-      shardId: this.shard.id,
-      eventSourceARN: this.deps.source.arn,
-      isFinalInvokeForWindow: final,
-      isWindowTerminatedEarly: final && w.terminatedEarly,
-    });
-  }
-
-  private startWindowBatch(lane: Lane, w: Window, batch: BatchEntry[]): void {
-    this.startBatch(lane, batch, {
-      eventExtras: this.windowExtras(w, false),
-      requireState: true,
-      onState: (state) => {
-        w.state = state ?? {};
-        // STR-35: more than 1 MB of state ends the window early.
-        if (jsonBytes(w.state) > MAX_WINDOW_STATE_BYTES) w.terminatedEarly = true;
-      },
-    });
-  }
-
-  private startFinal(lane: Lane, w: Window): void {
-    lane.busy = true;
-    const task = (async () => {
-      try {
-        const outcome = await this.runner.run([], {
-          onDone: () => {},
-          onStatus: (status) => this.setStatus(lane, status),
-          eventExtras: this.windowExtras(w, true),
-        });
-        if (outcome === 'done') {
-          // STR-34: checkpoint and drop the state once the final invoke succeeded.
-          for (const e of w.entries) this.tracker.markDone(e.ordinal);
-          if (lane.window === w) lane.window = undefined;
-        }
-      } catch (err) {
-        this.log.error({ err }, 'final window invoke failed unexpectedly; will retry');
-        lane.blockedUntil = this.deps.clock.now() + this.deps.options.retryBackoff.maxMs;
-      } finally {
-        lane.busy = false;
-        lane.lastDoneAt = this.deps.clock.now();
-        await this.flush();
-        // Dispatch right here too: the main loop may be parked in a long-polling read (Redis, Kafka).
-        if (!this.stopping) this.dispatch(this.deps.clock.now());
-        this.waker.notify();
-      }
-    })();
-    this.inflight.add(task);
-    void task.finally(() => this.inflight.delete(task));
-  }
-
   /** Reports the shard's status as its worst lane's, only when it changes. */
   private setStatus(lane: Lane, status: LaneStatus): void {
     lane.status = status;
-    const worst = this.lanes.reduce<LaneStatus>(
-      (w, l) => (STATUS_RANK[l.status] > STATUS_RANK[w] ? l.status : w),
-      'running',
-    );
+    const worst = worstStatus(this.lanes);
     if (worst === this.reportedStatus) return;
     this.reportedStatus = worst;
     this.deps.onStatus?.(this.shard.id, worst);
@@ -440,9 +352,8 @@ export class ShardWorker {
     for (const lane of this.lanes) {
       if (lane.busy) continue;
       if (lane.blockedUntil > now) until = Math.min(until, lane.blockedUntil);
-      else if (lane.queue.length > 0) until = Math.min(until, this.batchDeadline(lane));
-      if (lane.window && lane.queue.length === 0)
-        until = Math.min(until, lane.window.endMs + (options.windowIdleCloseMs ?? DEFAULT_WINDOW_IDLE_CLOSE_MS));
+      else if (lane.queue.length > 0) until = Math.min(until, batchDeadline(lane, this.deps.options));
+      if (lane.window && lane.queue.length === 0) until = Math.min(until, windowClosesAt(lane.window, options));
     }
     if (until <= now) return;
     await this.waker.wait(this.deps.clock, until - now, this.abort.signal);
@@ -482,12 +393,4 @@ export class ShardWorker {
       }
     }
   }
-}
-
-export function windowStartOf(arrivalMs: number, windowMs: number): number {
-  return Math.floor(arrivalMs / windowMs) * windowMs;
-}
-
-function jsonBytes(value: unknown): number {
-  return Buffer.byteLength(JSON.stringify(value) ?? '');
 }

@@ -22,8 +22,11 @@ export interface StreamMappingOptions {
   tumblingWindowMs: number;
   onFailure?: Destination;
   startingPosition: StartPosition;
-  /** Idle poll cadence per shard once caught up: Kinesis 1000 ms (STR-1), DynamoDB 250 ms (STR-3); D-13. */
-  pollIntervalMs: number;
+  /**
+   * Idle poll cadence per shard once caught up, when the config sets one (D-13). Unset: the source's own
+   * (`StreamSource.defaultPollIntervalMs`: Kinesis 1000 ms STR-1, DynamoDB 250 ms STR-3), else DEFAULT_POLL_INTERVAL_MS.
+   */
+  pollIntervalMs?: number;
   /** Backoff for function errors, throttles, read errors and destination retries. */
   retryBackoff: BackoffPolicy;
   /** How often shards are listed (default 10 s). */
@@ -42,5 +45,5 @@ export const DEFAULT_MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 /** STR-35: state above this ends the window early. */
 export const MAX_WINDOW_STATE_BYTES = 1024 * 1024;
 
-/** AWS idle poll cadence per shard (D-13 keeps these as defaults): Kinesis once a second, DynamoDB 4 times. */
-export const DEFAULT_POLL_INTERVAL_MS = { kinesis: 1000, dynamodb: 250 } as const;
+/** Idle poll cadence of a source that names none (STR-1's once a second). */
+export const DEFAULT_POLL_INTERVAL_MS = 1000;

@@ -5,7 +5,8 @@ export type StreamFailureCondition = 'RetryAttemptsExhausted' | 'RecordAgeExceed
 export interface StreamResponseContext {
   statusCode: number;
   executedVersion: string;
-  functionError?: 'Handled' | 'Unhandled';
+  /** 'Unhandled' after a function error; null when the function returned normally (a partial or invalid response). */
+  functionError: 'Handled' | 'Unhandled' | null;
 }
 
 export interface StreamBatchInfo {

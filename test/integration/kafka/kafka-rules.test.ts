@@ -272,7 +272,7 @@ describe('KAF rules on a real broker', () => {
       const got = await dest.receive();
       return got.length > 0 ? got : undefined;
     })) as FailureRecord[];
-    expect(rec!.requestContext).toMatchObject({ condition: 'RecordAgeExceeded', approximateInvokeCount: 0 });
+    expect(rec!.requestContext).toMatchObject({ condition: 'RecordAgeExceeded', approximateInvokeCount: 1 });
     expect(rec!.responseContext).toBeNull();
     expect(rec!.KafkaBatchInfo.recordsInfo[p0(topic)]).toMatchObject({ firstRecordOffset: '0', lastRecordOffset: '1' });
   });

@@ -260,7 +260,7 @@ describe('shared stream rules on Redis Streams (real redis-server)', () => {
       const got = await q.receive();
       return got.length > 0 ? got : undefined;
     });
-    expect(rec!.requestContext).toMatchObject({ condition: 'RecordAgeExceeded', approximateInvokeCount: 0 });
+    expect(rec!.requestContext).toMatchObject({ condition: 'RecordAgeExceeded', approximateInvokeCount: 1 });
     expect(rec!.responseContext).toBeNull();
     expect(rec!.RedisStreamBatchInfo).toMatchObject({
       startSequenceNumber: `${old}-0`,

@@ -262,6 +262,8 @@ describe('Kinesis through the built service', () => {
     expect(invocations(fn(k)).map(ids)).toEqual([['b0', 'b1', 'b2']]);
     expect(record).toMatchObject({
       requestContext: { condition: 'RetryAttemptsExhausted', approximateInvokeCount: 1 },
+      // The function returned normally (its response was invalid): functionError is there, null.
+      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: null },
       KinesisBatchInfo: { startSequenceNumber: seqOf(k, 'b0'), endSequenceNumber: seqOf(k, 'b2'), batchSize: 3 },
     });
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  NO_ITERATOR_YET,
   openIteratorReader,
   type IteratorApi,
   type IteratorPage,
@@ -101,5 +102,32 @@ describe('iterator reader', () => {
     const shard = fakeShard(50, { closed: false });
     const reader = await openIteratorReader(shard.api, { type: 'TRIM_HORIZON' }, 10);
     expect((await reader.read(10_000, signal)).records).toHaveLength(10);
+  });
+
+  it('no iterator yet (kinesalite AT_TIMESTAMP on a quiet shard): the read is empty and the next read asks again', async () => {
+    const shard = fakeShard(3, { closed: false });
+    let answers = 0;
+    const api: IteratorApi = {
+      ...shard.api,
+      getIterator: (from, s) => (++answers <= 2 ? Promise.resolve(NO_ITERATOR_YET) : shard.api.getIterator(from, s)),
+    };
+    const from: StartPosition = { type: 'AT_TIMESTAMP', timestampMs: 0 };
+    const reader = await openIteratorReader(api, from, 100);
+    expect(await reader.read(10, signal)).toEqual({ records: [], endOfShard: false });
+    expect((await reader.read(10, signal)).records.map((r) => r.position)).toEqual(['1', '2', '3']);
+    // Asked at open, by the empty read, and by the read that found the records.
+    expect(answers).toBe(3);
+  });
+
+  it('a source request that never answers is abandoned at the deadline (the engine then reopens)', async () => {
+    const shard = fakeShard(3, { closed: false });
+    const hang = (s: AbortSignal) =>
+      new Promise<never>((_resolve, reject) => s.addEventListener('abort', () => reject(new Error('aborted'))));
+    const stuckOpen: IteratorApi = { ...shard.api, getIterator: (_f, s) => hang(s) };
+    await expect(openIteratorReader(stuckOpen, { type: 'LATEST' }, 100, 50)).rejects.toThrow('aborted');
+    const stuckRead: IteratorApi = { ...shard.api, getRecords: (_i, _l, s) => hang(s) };
+    await expect(
+      (await openIteratorReader(stuckRead, { type: 'TRIM_HORIZON' }, 100, 50)).read(1, signal),
+    ).rejects.toThrow('aborted');
   });
 });

@@ -33,25 +33,43 @@ describe('ReportBatchItemFailures for streams', () => {
     await h.stop();
   });
 
-  it('STR-25 a partial failure uses a retry attempt; exhausted, only the rewound records are discarded', async () => {
+  it('STR-21 STR-25 after a rewind the batch at the new checkpoint gets a fresh retry count; functionError is null', async () => {
     const h = harness({ reportBatchItemFailures: true, maximumRetryAttempts: 1, withDestination: true });
     const recs = h.source.put('shard-0', ['a', 'b', 'c']);
     h.invoker.behaviour = (call) =>
       ok({ batchItemFailures: [{ itemIdentifier: seqOf(call, call.data.indexOf('b')) }] });
     await h.mapping.start();
     await h.clock.runUntil(() => h.destination.sent.length === 1);
+    // As AWS: [b, c] starts afresh at the checkpoint after a (first try + 1 retry); only the rewound records go.
     expect(h.invoker.calls.map((c) => c.data)).toEqual([
       ['a', 'b', 'c'],
       ['b', 'c'],
+      ['b', 'c'],
     ]);
     const rec = h.destination.sent[0]!;
-    expect(rec.requestContext).toMatchObject({ condition: 'RetryAttemptsExhausted', approximateInvokeCount: 2 });
-    expect(rec.responseContext).toEqual({ statusCode: 200, executedVersion: '$LATEST' });
+    // D-3: every invocation that included the discarded records.
+    expect(rec.requestContext).toMatchObject({ condition: 'RetryAttemptsExhausted', approximateInvokeCount: 3 });
+    // The function returned normally: functionError is present and null.
+    expect(rec.responseContext).toEqual({ statusCode: 200, executedVersion: '$LATEST', functionError: null });
     expect(rec.KinesisBatchInfo).toMatchObject({
       startSequenceNumber: recs[1]!.position,
       endSequenceNumber: recs[2]!.position,
       batchSize: 2,
     });
+    await h.stop();
+  });
+
+  it('STR-25 a partial failure at the first record (no checkpoint move) uses a retry attempt', async () => {
+    const h = harness({ reportBatchItemFailures: true, maximumRetryAttempts: 1, withDestination: true });
+    h.source.put('shard-0', ['a', 'b']);
+    h.invoker.behaviour = (call) => ok({ batchItemFailures: [{ itemIdentifier: seqOf(call, 0) }] });
+    await h.mapping.start();
+    await h.clock.runUntil(() => h.destination.sent.length === 1);
+    expect(h.invoker.calls.map((c) => c.data)).toEqual([
+      ['a', 'b'],
+      ['a', 'b'],
+    ]);
+    expect(h.destination.sent[0]!.requestContext).toMatchObject({ approximateInvokeCount: 2 });
     await h.stop();
   });
 

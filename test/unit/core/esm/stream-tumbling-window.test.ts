@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { StreamMetric } from '../../../../src/core/esm/stream-metrics.js';
 import { fnError, ok, type InvokeCall } from './helpers/fakes.js';
 import { harness } from './helpers/setup.js';
 
@@ -93,6 +94,83 @@ describe('tumbling windows', () => {
     await h.mapping.start();
     await h.clock.runUntil(() => finals === 3);
     await h.clock.advance(10);
+    expect(await h.checkpoint()).toBe(recs[0]!.position);
+    await h.stop();
+  });
+
+  it('STR-38 a final invoke that keeps failing with finite MaximumRetryAttempts sends the window to the on-failure destination', async () => {
+    const h = harness({
+      tumblingWindowMs: 60_000,
+      windowIdleCloseMs: 0,
+      maximumRetryAttempts: 1,
+      withDestination: true,
+    });
+    const recs = h.source.put('shard-0', ['a', 'b']);
+    let finals = 0;
+    h.invoker.behaviour = (call) => {
+      if ((call.event as WindowEvent).isFinalInvokeForWindow) {
+        finals++;
+        return fnError();
+      }
+      return counting(call);
+    };
+    await h.mapping.start();
+    await h.clock.runUntil(() => h.destination.sent.length === 1);
+    await h.clock.advance(10);
+    // First try + 1 retry of the final invoke, which carries no records and is never bisected.
+    expect(finals).toBe(2);
+    expect(h.invoker.calls.filter((c) => (c.event as WindowEvent).isFinalInvokeForWindow).map((c) => c.data)).toEqual([
+      [],
+      [],
+    ]);
+    const rec = h.destination.sent[0]!;
+    expect(rec.requestContext).toMatchObject({ condition: 'RetryAttemptsExhausted', approximateInvokeCount: 2 });
+    expect(rec.responseContext).toEqual({ statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' });
+    expect(rec.KinesisBatchInfo).toMatchObject({
+      startSequenceNumber: recs[0]!.position,
+      endSequenceNumber: recs[1]!.position,
+      batchSize: 2,
+    });
+    expect(h.metrics.count(StreamMetric.onFailureDelivered)).toBe(2);
+    expect(await h.checkpoint()).toBe(recs[1]!.position);
+    await h.stop();
+  });
+
+  it('STR-38 with only a record-age limit a failing final invoke stops once the window passes the age', async () => {
+    const h = harness({
+      tumblingWindowMs: 60_000,
+      windowIdleCloseMs: 0,
+      maximumRecordAgeMs: 60_000,
+      retryBackoff: { baseMs: 1000, maxMs: 10_000 },
+      withDestination: true,
+    });
+    const recs = h.source.put('shard-0', ['a']);
+    h.invoker.behaviour = (call) => ((call.event as WindowEvent).isFinalInvokeForWindow ? fnError() : counting(call));
+    await h.mapping.start();
+    await h.clock.runUntil(() => h.destination.sent.length === 1);
+    await h.clock.advance(10);
+    const finals = h.invoker.calls.filter((c) => (c.event as WindowEvent).isFinalInvokeForWindow).length;
+    const rec = h.destination.sent[0]!;
+    expect(rec.requestContext).toMatchObject({ condition: 'RecordAgeExceeded', approximateInvokeCount: finals });
+    expect(finals).toBeGreaterThanOrEqual(1);
+    expect(await h.checkpoint()).toBe(recs[0]!.position);
+    await h.stop();
+  });
+
+  it('STR-38 a window longer than MaximumRecordAgeInSeconds still gets its final invoke', async () => {
+    const h = harness({
+      tumblingWindowMs: 300_000,
+      windowIdleCloseMs: 0,
+      maximumRecordAgeMs: 60_000,
+      withDestination: true,
+    });
+    const recs = h.source.put('shard-0', ['a']);
+    h.invoker.behaviour = counting;
+    await h.mapping.start();
+    await h.clock.runUntil(() => h.invoker.calls.length === 2);
+    await h.clock.advance(10);
+    expect((h.invoker.calls[1]!.event as WindowEvent).isFinalInvokeForWindow).toBe(true);
+    expect(h.destination.sent).toHaveLength(0);
     expect(await h.checkpoint()).toBe(recs[0]!.position);
     await h.stop();
   });

@@ -42,6 +42,8 @@ export class FakeStreamSource implements StreamSource {
   failReads = 0;
   /** Long-poll like Redis XREAD BLOCK / Kafka: an empty read waits this long before returning. */
   blockMs = 0;
+  /** sizeBytes = the record's exact JSON size (as the connectors do) instead of a nominal 100 or the one given. */
+  exactSizes = false;
   identifier: (r: StreamRecord) => unknown = (r) => (r.record as unknown as KinesisLike).kinesis.sequenceNumber;
 
   private readonly shardListeners = new Set<() => void>();
@@ -87,6 +89,8 @@ export class FakeStreamSource implements StreamSource {
           kinesis: { sequenceNumber: position, partitionKey: key, data: spec.data },
         },
       };
+      // As every connector does: the record's exact JSON size (P-12).
+      if (this.exactSizes) record.sizeBytes = Buffer.byteLength(JSON.stringify(record.record));
       shard.records.push(record);
       return record;
     });
@@ -150,6 +154,8 @@ export class FakeStreamSource implements StreamSource {
 
 export interface InvokeCall {
   at: number;
+  /** Bytes of the invoke payload as sent. */
+  bytes: number;
   event: { Records: KinesisLike[]; [k: string]: unknown };
   data: string[];
 }
@@ -168,7 +174,12 @@ export class ScriptedInvoker implements Invoker {
 
   async invoke(_fn: string, req: InvokeRequest): Promise<InvokeResult> {
     const event = JSON.parse(req.payload.toString('utf8')) as InvokeCall['event'];
-    const call: InvokeCall = { at: this.clock.now(), event, data: event.Records.map((r) => r.kinesis.data) };
+    const call: InvokeCall = {
+      at: this.clock.now(),
+      bytes: req.payload.length,
+      event,
+      data: event.Records.map((r) => r.kinesis.data),
+    };
     const index = this.calls.push(call) - 1;
     this.inflight++;
     this.maxInflight = Math.max(this.maxInflight, this.inflight);
