@@ -6,14 +6,9 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Connection, ParsedConfig, ParsedFunction, ParsedMapping } from './schema.js';
 import { validateFilterCriteria } from '../core/filter/index.js';
-import {
-  CONNECTION_TYPE,
-  FILTER_KIND,
-  isDestinationAddress,
-  QUEUE_KINDS,
-  sourceKindOf,
-  type SourceKind,
-} from './source-kind.js';
+import { destinationProblem, httpConnectionProblems } from './http-targets.js';
+import { isLoopbackAddress } from './net.js';
+import { CONNECTION_TYPE, FILTER_KIND, QUEUE_KINDS, sourceKindOf, type SourceKind } from './source-kind.js';
 import type { Problem } from './problems.js';
 
 export interface CompiledFunction {
@@ -75,6 +70,7 @@ export interface CompiledConfig {
   /** CON-1 requests-per-second limit per unit of concurrency (0 = off). */
   requestsPerSecondPerConcurrency: number;
   maxFiltersPerMapping: number;
+  memorySources: ParsedConfig['limits']['memorySources'];
   tuning: ParsedConfig['tuning'];
   connections: Record<string, Connection>;
   functions: Map<string, CompiledFunction>;
@@ -156,9 +152,10 @@ function compileFunction(cfg: ParsedConfig, name: string, fn: ParsedFunction, pr
     [`${at}.EventInvokeConfig.DestinationConfig.OnFailure.Destination`, inv?.DestinationConfig?.OnFailure?.Destination],
     [`${at}.DeadLetterConfig.TargetArn`, fn.DeadLetterConfig?.TargetArn],
   ];
-  for (const [p, d] of dests)
-    if (d !== undefined && !isDestinationAddress(d))
-      problems.push({ path: p, message: `"${d}" is not a destination sluice can deliver to` });
+  for (const [p, d] of dests) {
+    const problem = d === undefined ? undefined : destinationProblem(cfg.connections, d);
+    if (problem !== undefined) problems.push({ path: p, message: problem });
+  }
   return {
     name,
     arn: functionArn(cfg.region, cfg.accountId, name),
@@ -262,11 +259,9 @@ function compileMapping(
       path: `${at}.DestinationConfig.OnSuccess`,
       message: 'event source mappings support OnFailure only',
     });
-  if (onFailure !== undefined && !isDestinationAddress(onFailure))
-    problems.push({
-      path: `${at}.DestinationConfig.OnFailure.Destination`,
-      message: `"${onFailure}" is not a destination`,
-    });
+  const failureProblem = onFailure === undefined ? undefined : destinationProblem(cfg.connections, onFailure);
+  if (failureProblem !== undefined)
+    problems.push({ path: `${at}.DestinationConfig.OnFailure.Destination`, message: failureProblem });
   // P-7: Kafka functions time out at 14 minutes at most.
   if (kind === 'kafka' && fn !== undefined && fn.timeoutMs > 840_000)
     problems.push({
@@ -343,12 +338,13 @@ export function compileConfig(
   mappingIndexes?: readonly number[],
 ): { config?: CompiledConfig; problems: Problem[] } {
   const problems: Problem[] = [];
-  const loopback = ['127.0.0.1', 'localhost', '::1'].includes(cfg.server.host) || cfg.server.host.startsWith('127.');
+  const loopback = isLoopbackAddress(cfg.server.host) || cfg.server.host.toLowerCase() === 'localhost';
   if (!loopback && cfg.server.auth === undefined)
     problems.push({
       path: 'server.auth',
       message: `required when server.host (${cfg.server.host}) is not a loopback address: set server.auth.bearerTokens`,
     });
+  problems.push(...httpConnectionProblems(cfg.connections));
   if (cfg.state.type === 'redis') {
     const c = cfg.state.connection === undefined ? undefined : cfg.connections[cfg.state.connection];
     if (c?.type !== 'redis')
@@ -401,6 +397,7 @@ export function compileConfig(
       accountConcurrency: cfg.concurrency.accountLimit,
       requestsPerSecondPerConcurrency: cfg.concurrency.requestsPerSecondPerConcurrency,
       maxFiltersPerMapping: cfg.limits.maxFiltersPerMapping,
+      memorySources: cfg.limits.memorySources,
       tuning: cfg.tuning,
       connections: cfg.connections,
       functions,

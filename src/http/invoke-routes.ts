@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Invoker } from '../core/invoke/types.js';
 import { LambdaApiError } from '../ports/errors.js';
+import { checkJsonBody } from './json-check.js';
 import { readBody, sendError } from './respond.js';
 
 export interface AsyncSubmitter {
@@ -20,7 +21,12 @@ export interface InvokeRouteDeps {
 
 /** Accepts a name, a partial ARN (`123456789012:function:name`) or a full ARN, with an optional qualifier. */
 export function parseFunctionRef(ref: string): { name: string; qualifier?: string } {
-  const decoded = decodeURIComponent(ref);
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(ref);
+  } catch {
+    throw new LambdaApiError('ValidationException', 400, 'Invalid function name: malformed %-encoding');
+  }
   const m = /^(?:arn:[\w-]+:lambda:[^:]*:)?(?:\d{12}:)?(?:function:)?([A-Za-z0-9_-]+)(?::([$\w-]+))?$/.exec(decoded);
   if (m?.[1] === undefined) throw new LambdaApiError('ValidationException', 400, `Invalid function name: ${decoded}`);
   return { name: m[1], qualifier: m[2] };
@@ -38,13 +44,9 @@ function resolveFunction(deps: InvokeRouteDeps, ref: string, query: URLSearchPar
   return name;
 }
 
-function checkJson(body: Buffer): Buffer {
+async function checkJson(body: Buffer): Promise<Buffer> {
   if (body.length === 0) return Buffer.from('{}');
-  try {
-    JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new LambdaApiError('InvalidRequestContentException', 400, 'Could not parse request body into json');
-  }
+  await checkJsonBody(body);
   return body;
 }
 
@@ -67,7 +69,7 @@ export async function handleInvoke(
     }
     if (type !== 'RequestResponse')
       throw new LambdaApiError('InvalidParameterValueException', 400, `Unsupported InvocationType: ${type}`);
-    const payload = checkJson(await readBody(req, deps.maxSyncPayloadBytes));
+    const payload = await checkJson(await readBody(req, deps.maxSyncPayloadBytes));
     const tail = req.headers['x-amz-log-type'] === 'Tail';
     const clientContext = req.headers['x-amz-client-context'];
     const result = await deps.invoker.invoke(
@@ -119,7 +121,7 @@ async function invokeEvent(
   requestId: string,
   status: number,
 ): Promise<void> {
-  const payload = checkJson(await readBody(req, deps.maxAsyncPayloadBytes));
+  const payload = await checkJson(await readBody(req, deps.maxAsyncPayloadBytes));
   if (deps.async === undefined)
     throw new LambdaApiError('ServiceException', 500, 'asynchronous invocation is not configured');
   await deps.async.submit(name, payload, requestId);
@@ -136,7 +138,7 @@ export async function handleInvokeAsync(
   const requestId = randomUUID();
   try {
     const name = resolveFunction(deps, ref, new URLSearchParams());
-    const payload = checkJson(await readBody(req, Math.min(deps.maxAsyncPayloadBytes, 256 * 1024)));
+    const payload = await checkJson(await readBody(req, Math.min(deps.maxAsyncPayloadBytes, 256 * 1024)));
     if (deps.async === undefined)
       throw new LambdaApiError('ServiceException', 500, 'asynchronous invocation is not configured');
     await deps.async.submit(name, payload, requestId);
