@@ -63,16 +63,16 @@ export function useBodyBudget(req: IncomingMessage, res: ServerResponse, budget:
  */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? NaN);
+  const held = budgets.get(req);
   if (Number.isFinite(declared) && declared > limit) {
-    req.resume();
+    dropBody(req, held?.res);
     throw tooLarge(declared, limit);
   }
-  const held = budgets.get(req);
   let reserved = 0;
   const reserve = (bytes: number) => {
     if (held === undefined || bytes <= reserved) return;
     if (!held.budget.tryReserve(bytes - reserved)) {
-      req.resume();
+      dropBody(req, held.res);
       throw busy(held.budget.limit);
     }
     if (reserved === 0) held.res.once('close', () => held.budget.release(reserved));
@@ -84,13 +84,19 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > limit) {
-      req.resume();
+      dropBody(req, held?.res);
       throw tooLarge(size, limit);
     }
     reserve(size); // bodies without Content-Length (chunked) reserve as they arrive
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
+}
+
+/** A refused body is not read on: the connection closes once the answer is out (no draining megabytes). */
+function dropBody(req: IncomingMessage, res: ServerResponse | undefined): void {
+  if (res !== undefined && !res.headersSent) res.setHeader('Connection', 'close');
+  req.resume();
 }
 
 function busy(limit: number): LambdaApiError {

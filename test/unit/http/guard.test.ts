@@ -32,7 +32,11 @@ describe('RequestGuard', () => {
     expect(g.allowedOrigin(req({}))).toBeUndefined();
     expect(g.allowedOrigin(req({ 'sec-fetch-site': 'none' }))).toBeUndefined();
     expect(g.allowedOrigin(req({ origin: 'https://ok.example' }))).toBe('https://ok.example');
-    for (const h of [{ origin: 'https://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }])
-      expect(() => g.allowedOrigin(req(h))).toThrow(/Cross-site request refused/);
+    const hostile: Array<Record<string, string>> = [
+      { origin: 'https://evil.example' },
+      { origin: 'null' },
+      { 'sec-fetch-site': 'cross-site' },
+    ];
+    for (const h of hostile) expect(() => g.allowedOrigin(req(h))).toThrow(/Cross-site request refused/);
   });
 });
