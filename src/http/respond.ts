@@ -65,14 +65,14 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   const declared = Number(req.headers['content-length'] ?? NaN);
   const held = budgets.get(req);
   if (Number.isFinite(declared) && declared > limit) {
-    dropBody(req, held?.res);
+    dropBody(req);
     throw tooLarge(declared, limit);
   }
   let reserved = 0;
   const reserve = (bytes: number) => {
     if (held === undefined || bytes <= reserved) return;
     if (!held.budget.tryReserve(bytes - reserved)) {
-      dropBody(req, held.res);
+      dropBody(req);
       throw busy(held.budget.limit);
     }
     if (reserved === 0) held.res.once('close', () => held.budget.release(reserved));
@@ -84,7 +84,7 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > limit) {
-      dropBody(req, held?.res);
+      dropBody(req);
       throw tooLarge(size, limit);
     }
     reserve(size); // bodies without Content-Length (chunked) reserve as they arrive
@@ -93,9 +93,11 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   return Buffer.concat(chunks);
 }
 
-/** A refused body is not read on: the connection closes once the answer is out (no draining megabytes). */
-function dropBody(req: IncomingMessage, res: ServerResponse | undefined): void {
-  if (res !== undefined && !res.headersSent) res.setHeader('Connection', 'close');
+/**
+ * A refused body is drained without being kept, not cut off: closing the connection mid-upload makes
+ * clients (fetch, the SDKs) fail with EPIPE instead of reading the 413/429 answer.
+ */
+function dropBody(req: IncomingMessage): void {
   req.resume();
 }
 

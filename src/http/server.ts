@@ -89,10 +89,9 @@ export class HttpServer {
     await closed;
   }
 
-  /** Refused requests end here with their answer: the body is never read. */
+  /** Refused requests end here with their answer; the body is drained, never kept. */
   private refuse(req: IncomingMessage, res: ServerResponse, err: LambdaApiError): void {
     req.resume();
-    res.setHeader('Connection', 'close');
     sendError(res, err, randomUUID());
   }
 
