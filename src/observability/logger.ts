@@ -2,6 +2,8 @@ import { pino } from 'pino';
 import type { Logger } from '../ports/logger.js';
 import { redactLogFields, redactUrls } from './redact.js';
 
+const URL_KEYS = ['destination', 'address', 'url', 'endpoint'];
+
 /** pino's error serializer, with the URLs in message and stack redacted (destination URLs may hold secrets). */
 function errSerializer(err: Error): Record<string, unknown> {
   const s = pino.stdSerializers.err(err) as unknown as Record<string, unknown>;
@@ -19,7 +21,11 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
       paths: ['*.password', '*.secretAccessKey', '*.sessionToken', '*.authorization', '*.token'],
       censor: '[redacted]',
     },
-    serializers: { err: errSerializer },
+    serializers: {
+      err: errSerializer,
+      ...Object.fromEntries(URL_KEYS.map((k) => [k, (v: unknown) => (typeof v === 'string' ? redactUrls(v) : v)])),
+    },
+    // Serializers also reach child-logger bindings (logger.child({ destination })), which formatters.log does not.
     formatters: { log: (obj: Record<string, unknown>) => redactLogFields(obj) },
   };
   if (pretty) return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true } } });

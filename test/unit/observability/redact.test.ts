@@ -19,6 +19,8 @@ describe('secrets in URLs never reach the logs', () => {
     const logger = createLogger('info', sink);
     const url = 'https://alice:hunter2@hooks.example.com/x?token=s3cr3t';
     logger.error({ destination: url, err: new Error(`POST ${url} failed`) }, 'destination delivery failed');
+    logger.child({ destination: url }).warn({}, 'child logger bindings');
+    expect(out).toContain('child logger bindings');
     expect(out).toContain('hooks.example.com');
     expect(out).not.toContain('hunter2');
     expect(out).not.toContain('s3cr3t');
