@@ -67,7 +67,7 @@ async function settled(answers: Array<Promise<unknown>>, want: number, timeoutMs
 }
 
 describe('abuse: request bodies', () => {
-  it(`${CLIENTS} clients holding 5 MB bodies: the overflow gets 429 at once, RSS stays bounded, health answers`, async () => {
+  it(`ASY-2 ${CLIENTS} clients holding 5 MB bodies: the overflow gets 429 at once, RSS stays bounded, health answers`, async () => {
     const port = new URL(svc.url).port;
     const clients = Array.from({ length: CLIENTS }, () => open(port, false));
     cleanup = () => clients.forEach((c) => c.req.destroy());
@@ -108,7 +108,7 @@ describe('abuse: request bodies', () => {
     expect(final.every((a) => a.status === 200 || a.status === 429 || a.status === -1)).toBe(true);
   });
 
-  it(`${CLIENTS} clients sending 5 MB JSON bodies at once: /healthz and /metrics keep answering`, async () => {
+  it(`ASY-2 ERR-5 ${CLIENTS} clients sending 5 MB JSON bodies at once: /healthz and /metrics keep answering`, async () => {
     const port = new URL(svc.url).port;
     const probes = [startProbe(`${svc.url}/healthz`), startProbe(`${svc.url}/metrics`)];
     await Promise.all(probes.map((pr) => pr.ready));

@@ -76,7 +76,7 @@ describe('abuse: hostile callers', () => {
     expect(JSON.parse(config.body)).toMatchObject({ DestinationConfig: { OnFailure: {} } });
   });
 
-  it('destination redirects over the API are refused, and no credentialed request leaves for them', async () => {
+  it('ASY-9 destination redirects over the API are refused, and no credentialed request leaves for them', async () => {
     const port = new URL(base).port;
     const redirects = [
       'redis://sluice:checkpoints:x',

@@ -67,7 +67,7 @@ describe('ASY-9 destinations set over the API resolve to configured connections'
     expect(a.body).toContain('allowed:');
   });
 
-  it("accepts a configured function and a URL under an http connection's baseUrl; its headers go there", async () => {
+  it("ASY-9 accepts a configured function and a URL under an http connection's baseUrl; its headers go there", async () => {
     const fnArn = 'arn:aws:lambda:us-east-1:000000000000:function:echo';
     expect((await putConfig(svc, 'echo', onFailure(fnArn))).status).toBe(200);
     expect((await putConfig(svc, 'fail', onFailure(`${hookBase}/hooks/failed`))).status).toBe(200);
@@ -81,7 +81,7 @@ describe('ASY-9 destinations set over the API resolve to configured connections'
     expect(hit.auth).toBe('Bearer hook-secret');
   });
 
-  it('a null or non-object config body is a 400 InvalidRequestContentException, not a 500', async () => {
+  it('ASY-9 ERR-5 a null or non-object config body is a 400 InvalidRequestContentException, not a 500', async () => {
     for (const body of ['null', '[]', '"x"', '{"DestinationConfig": 5}']) {
       const a = await putConfig(svc, 'echo', body);
       expect(a.status).toBe(400);
@@ -89,7 +89,7 @@ describe('ASY-9 destinations set over the API resolve to configured connections'
     }
   });
 
-  it('server.api.readOnly refuses configuration changes with 403 and still answers reads', async () => {
+  it('ASY-9 server.api.readOnly refuses configuration changes with 403 and still answers reads', async () => {
     for (const method of ['PUT', 'POST', 'DELETE']) {
       const a = await rawRequest(readOnly.url, configPath('echo'), { method, body: '{}' });
       expect(a.status).toBe(403);
@@ -109,7 +109,7 @@ describe('bounded resources', () => {
     expect(full.body).toContain('memory sources are full');
   });
 
-  it('a body is admitted against server.maxBufferedBodyBytes before it is read (429 beyond it, freed after)', async () => {
+  it('ASY-2 a body is admitted against its limit and server.maxBufferedBodyBytes before it is read (429 beyond it, freed after)', async () => {
     const held = http.request({
       host: '127.0.0.1',
       port: new URL(svc.url).port,
