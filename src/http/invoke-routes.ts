@@ -46,8 +46,7 @@ function resolveFunction(deps: InvokeRouteDeps, ref: string, query: URLSearchPar
 
 async function checkJson(body: Buffer): Promise<Buffer> {
   if (body.length === 0) return Buffer.from('{}');
-  await checkJsonBody(body);
-  return body;
+  return checkJsonBody(body);
 }
 
 export async function handleInvoke(

@@ -12,8 +12,10 @@ const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const decoder = new TextDecoder();
 parentPort.on('message', ({ id, bytes }) => {
-  try { JSON.parse(decoder.decode(bytes)); parentPort.postMessage({ id, ok: true }); }
-  catch (err) { parentPort.postMessage({ id, ok: false, message: String(err && err.message) }); }
+  let message;
+  try { JSON.parse(decoder.decode(bytes)); } catch (err) { message = String(err && err.message); }
+  // The bytes go back to the caller, moved again rather than copied.
+  parentPort.postMessage({ id, ok: message === undefined, message, bytes }, [bytes.buffer]);
 });`;
 
 function notJson(detail?: string): LambdaApiError {
@@ -28,27 +30,34 @@ function notJson(detail?: string): LambdaApiError {
 class JsonChecker {
   private worker: Worker | undefined;
   private next = 0;
-  private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (b: Buffer) => void; reject: (e: Error) => void }>();
 
-  check(body: Uint8Array): Promise<void> {
+  /**
+   * Parses `body` on the helper thread and resolves with the same bytes. A body that owns its whole
+   * ArrayBuffer is moved there and back (`body` itself is left empty); any other is copied.
+   */
+  check(body: Buffer): Promise<Buffer> {
     const worker = (this.worker ??= this.start());
     const id = this.next++;
-    return new Promise<void>((resolve, reject) => {
+    const movable =
+      body.byteOffset === 0 && body.buffer.byteLength === body.length && !(body.buffer instanceof SharedArrayBuffer);
+    const bytes = new Uint8Array(body.buffer, body.byteOffset, body.length);
+    return new Promise<Buffer>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       if (this.pending.size === 1) worker.ref();
-      worker.postMessage({ id, bytes: body });
+      worker.postMessage({ id, bytes }, movable ? [body.buffer] : []);
     });
   }
 
   private start(): Worker {
     const worker = new Worker(WORKER_SOURCE, { eval: true });
     worker.unref();
-    worker.on('message', (m: { id: number; ok: boolean; message?: string }) => {
+    worker.on('message', (m: { id: number; ok: boolean; message?: string; bytes: Uint8Array }) => {
       const p = this.pending.get(m.id);
       if (p === undefined) return;
       this.pending.delete(m.id);
       if (this.pending.size === 0) worker.unref();
-      if (m.ok) p.resolve();
+      if (m.ok) p.resolve(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength));
       else p.reject(notJson(m.message));
     });
     const fail = (err: Error) => {
@@ -65,11 +74,15 @@ class JsonChecker {
 
 const checker = new JsonChecker();
 
-/** Throws InvalidRequestContentException unless `body` is valid UTF-8 holding one JSON value. */
-export async function checkJsonBody(body: Buffer): Promise<void> {
+/**
+ * Throws InvalidRequestContentException unless `body` is valid UTF-8 holding one JSON value; resolves with
+ * the bytes to use from then on (a large `body` is moved to the helper thread and back, not copied).
+ */
+export async function checkJsonBody(body: Buffer): Promise<Buffer> {
   if (!isUtf8(body)) throw notJson('the body is not valid UTF-8');
   if (body.length > INLINE_BYTES) return checker.check(body);
   parseJsonBody(body);
+  return body;
 }
 
 /** Parses a (small) UTF-8 JSON body; an empty body is `{}`, as Lambda treats it. */

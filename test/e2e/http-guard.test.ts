@@ -131,5 +131,9 @@ describe('auth answers and odd requests', () => {
     expect(errorType(a)).toBe('InvalidRequestContentException');
     const ok = await rawRequest(svc.url, invokePath('echo'), { method: 'POST', body: `[${'1,'.repeat(300_000)}1]` });
     expect(ok.status).toBe(200);
+    // The bytes moved to the helper thread and back reach the function intact.
+    expect((JSON.parse(ok.body) as { event: number[] }).event).toHaveLength(300_001);
+    // The bytes moved to the helper thread and back reach the function intact.
+    expect((JSON.parse(ok.body) as { event: number[] }).event).toHaveLength(300_001);
   });
 });
