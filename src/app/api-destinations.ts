@@ -37,8 +37,10 @@ export function apiDestinationProblem(config: CompiledConfig, address: string): 
   if (connection === undefined) return `has no configured ${type ?? ''} connection`;
   const topic = /^kafka:\/\/(.+)$/.exec(address)?.[1];
   if (topic?.startsWith('__') === true) return 'is a Kafka internal topic';
-  const key = /^redis:\/\/(.+)$/.exec(address)?.[1];
-  if (key !== undefined && key.replace(/^\{/, '').startsWith(config.state.keyPrefix))
-    return `is under sluice's own state key prefix "${config.state.keyPrefix}"`;
+  // State keys are `<prefix>:…` and `{<prefix>:async}…` (src/state).
+  const key = /^redis:\/\/(.+)$/.exec(address)?.[1]?.replace(/^\{/, '');
+  const prefix = config.state.keyPrefix;
+  if (key !== undefined && (key === prefix || key.startsWith(`${prefix}:`) || key.startsWith(`${prefix}}`)))
+    return `is under sluice's own state key prefix "${prefix}"`;
   return undefined;
 }

@@ -70,6 +70,8 @@ describe('ASY-9 destinations set over the API resolve to configured connections'
   it("ASY-9 accepts a configured function and a URL under an http connection's baseUrl; its headers go there", async () => {
     const fnArn = 'arn:aws:lambda:us-east-1:000000000000:function:echo';
     expect((await putConfig(svc, 'echo', onFailure(fnArn))).status).toBe(200);
+    for (const d of ['redis://sluice-events', 'kafka://orders-failed', 'memory://queue/failed'])
+      expect((await putConfig(svc, 'echo', onFailure(d))).status, d).toBe(200);
     expect((await putConfig(svc, 'fail', onFailure(`${hookBase}/hooks/failed`))).status).toBe(200);
     const inv = await rawRequest(svc.url, '/2015-03-31/functions/fail/invocations', {
       method: 'POST',
