@@ -4,10 +4,12 @@
 import type { ConnectorDefinition } from '../../src/ports/connector.js';
 import { bodyOf, type Destination } from '../../src/ports/sources.js';
 import { MemoryQueue } from './queue.js';
+import { MemoryQuota } from './quota.js';
 import { MemoryStream } from './stream.js';
 
 export { MemoryQueue } from './queue.js';
 export { MemoryStream } from './stream.js';
+export { MemoryQuota } from './quota.js';
 
 export interface MemoryBrokerOptions {
   region: string;
@@ -15,13 +17,19 @@ export interface MemoryBrokerOptions {
   visibilityTimeoutMs: number;
   streamShards?: number;
   retentionMs?: number;
+  /** Cap over all queues and streams together (records and bytes); unlimited by default. */
+  maxRecords?: number;
+  maxBytes?: number;
 }
 
 export class MemoryBroker {
   private readonly queues = new Map<string, MemoryQueue>();
   private readonly streams = new Map<string, MemoryStream>();
+  readonly quota: MemoryQuota;
 
-  constructor(private readonly options: MemoryBrokerOptions) {}
+  constructor(private readonly options: MemoryBrokerOptions) {
+    this.quota = new MemoryQuota(options.maxRecords, options.maxBytes);
+  }
 
   queue(name: string): MemoryQueue {
     let q = this.queues.get(name);
@@ -29,6 +37,7 @@ export class MemoryBroker {
       q = new MemoryQueue(name, `memory://queue/${name}`, {
         visibilityTimeoutMs: this.options.visibilityTimeoutMs,
         region: this.options.region,
+        quota: this.quota,
       });
       this.queues.set(name, q);
     }
@@ -42,6 +51,7 @@ export class MemoryBroker {
         shards: this.options.streamShards ?? 1,
         retentionMs: this.options.retentionMs ?? 24 * 3600 * 1000,
         region: this.options.region,
+        quota: this.quota,
       });
       this.streams.set(name, s);
     }

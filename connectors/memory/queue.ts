@@ -3,6 +3,7 @@
 // handlers written for SQS run unchanged.
 import { createHash, randomUUID } from 'node:crypto';
 import type { QueueMessage, QueueSource } from '../../src/ports/sources.js';
+import { MemoryQuota } from './quota.js';
 
 interface Stored {
   id: string;
@@ -20,12 +21,15 @@ export interface MemoryQueueOptions {
   visibilityTimeoutMs: number;
   region: string;
   now?: () => number;
+  /** Shared cap of the broker; unlimited by default. */
+  quota?: MemoryQuota;
 }
 
 export class MemoryQueue {
   private readonly messages = new Map<string, Stored>();
   private waiters = new Set<() => void>();
   private readonly now: () => number;
+  private readonly quota: MemoryQuota;
 
   constructor(
     readonly name: string,
@@ -33,9 +37,11 @@ export class MemoryQueue {
     private readonly options: MemoryQueueOptions,
   ) {
     this.now = options.now ?? Date.now;
+    this.quota = options.quota ?? new MemoryQuota();
   }
 
   send(body: string, opts: { groupId?: string; attributes?: Record<string, string> } = {}): string {
+    this.quota.take(Buffer.byteLength(body));
     const id = randomUUID();
     this.messages.set(id, {
       id,
@@ -132,8 +138,10 @@ export class MemoryQueue {
     const failed: string[] = [];
     for (const msg of msgs) {
       const stored = this.messages.get(msg.id);
-      if (stored !== undefined && stored.receipt === msg.record.receiptHandle) this.messages.delete(msg.id);
-      else if (stored !== undefined) failed.push(msg.id);
+      if (stored !== undefined && stored.receipt === msg.record.receiptHandle) {
+        this.messages.delete(msg.id);
+        this.quota.give(Buffer.byteLength(stored.body));
+      } else if (stored !== undefined) failed.push(msg.id);
     }
     return failed;
   }

@@ -9,6 +9,7 @@ import type {
   StreamRecord,
   StreamSource,
 } from '../../src/ports/sources.js';
+import { MemoryQuota } from './quota.js';
 
 interface Entry {
   seq: string;
@@ -22,6 +23,8 @@ export interface MemoryStreamOptions {
   retentionMs: number;
   region: string;
   now?: () => number;
+  /** Shared cap of the broker; unlimited by default. */
+  quota?: MemoryQuota;
 }
 
 const SEQ_WIDTH = 20;
@@ -30,6 +33,7 @@ export class MemoryStream {
   private readonly shards: Entry[][];
   private counter = 0;
   private readonly now: () => number;
+  private readonly quota: MemoryQuota;
 
   constructor(
     readonly name: string,
@@ -38,6 +42,7 @@ export class MemoryStream {
   ) {
     this.shards = Array.from({ length: Math.max(1, options.shards) }, () => []);
     this.now = options.now ?? Date.now;
+    this.quota = options.quota ?? new MemoryQuota();
   }
 
   shardId(i: number): string {
@@ -47,16 +52,18 @@ export class MemoryStream {
   put(partitionKey: string, data: Buffer): { shardId: string; sequenceNumber: string } {
     const digest = createHash('md5').update(partitionKey).digest();
     const index = digest.readUInt32BE(0) % this.shards.length;
-    const seq = String(++this.counter).padStart(SEQ_WIDTH, '0');
     const shard = this.shards[index] as Entry[];
-    shard.push({ seq, partitionKey, data, arrivalMs: this.now() });
     this.trim(shard);
+    this.quota.take(data.length);
+    const seq = String(++this.counter).padStart(SEQ_WIDTH, '0');
+    shard.push({ seq, partitionKey, data, arrivalMs: this.now() });
     return { shardId: this.shardId(index), sequenceNumber: seq };
   }
 
   private trim(shard: Entry[]): void {
     const oldest = this.now() - this.options.retentionMs;
-    while (shard.length > 0 && (shard[0] as Entry).arrivalMs < oldest) shard.shift();
+    while (shard.length > 0 && (shard[0] as Entry).arrivalMs < oldest)
+      this.quota.give((shard.shift() as Entry).data.length);
   }
 
   private toRecord(shardId: string, e: Entry): StreamRecord {

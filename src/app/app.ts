@@ -44,6 +44,8 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
       region: config.region,
       accountId: config.accountId,
       visibilityTimeoutMs: config.tuning.memoryQueueVisibilitySeconds * 1000,
+      maxRecords: config.memorySources.maxRecords,
+      maxBytes: config.memorySources.maxBytes,
     });
     // Destinations may invoke another function asynchronously, so they reach the engine created below.
     const engineRef: { current?: AsyncEngine } = {};
@@ -78,6 +80,9 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
       host: config.server.host,
       port: config.server.port,
       bearerTokens: config.server.auth?.bearerTokens,
+      allowedHosts: config.server.allowedHosts,
+      allowedOrigins: config.server.allowedOrigins,
+      maxBufferedBodyBytes: config.server.maxBufferedBodyBytes,
       logger,
       metrics,
       ready: () => ready,
@@ -89,7 +94,7 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
         sendToQueue: (q, body, groupId) => broker.queue(q).send(body, { groupId }),
         putToStream: (s, key, data) => broker.stream(s).put(key, data),
       },
-      extraRoutes: [...eventInvokeConfigRoutes(functions), ...eventSourceMappingRoutes(config, mappingStates)],
+      extraRoutes: [...eventInvokeConfigRoutes(functions, config), ...eventSourceMappingRoutes(config, mappingStates)],
     });
     const address = await server.listen();
     stack.push({ name: 'http', stop: () => server.close() });

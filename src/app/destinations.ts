@@ -3,6 +3,7 @@
 import { connectors as registry, findConnector } from '../../connectors/index.js';
 import { memoryConnector, type MemoryBroker } from '../../connectors/memory/index.js';
 import type { CompiledConfig } from '../config/compile.js';
+import { httpConnectionFor } from '../config/http-targets.js';
 import type { AsyncEngine } from '../core/async/index.js';
 import { SluiceError } from '../ports/errors.js';
 import type { ConnectorDefinition } from '../ports/connector.js';
@@ -48,8 +49,8 @@ export function createDestinations(
       };
     }
     if (/^https?:\/\//.test(address)) {
-      const conn = connectionForType(config, 'http');
-      return httpDestination(address, conn?.type === 'http' ? (conn.headers ?? {}) : {});
+      // A connection's headers go only to URLs under its own baseUrl (checked again here, not only at config time).
+      return httpDestination(address, httpConnectionFor(config.connections, address)?.connection.headers ?? {});
     }
     const connector = findConnector(list, address);
     if (connector?.createDestination === undefined)

@@ -2,11 +2,13 @@
 // The file config is the starting state; changes live in this process (not persisted).
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isDestinationAddress } from '../config/source-kind.js';
+import type { CompiledConfig } from '../config/compile.js';
 import { LambdaApiError } from '../ports/errors.js';
 import { asApiError, parseFunctionRef } from '../http/invoke-routes.js';
+import { parseJsonBody } from '../http/json-check.js';
 import { readBody, sendError, sendJson } from '../http/respond.js';
 import type { ExtraRoute } from '../http/server.js';
+import { ALLOWED_API_DESTINATIONS, apiDestinationProblem } from './api-destinations.js';
 import type { EventInvokeConfig, Functions } from './functions.js';
 
 const ROUTE = /^\/2019-09-25\/functions\/([^/]+)\/event-invoke-config\/?$/;
@@ -28,9 +30,11 @@ function intIn(v: unknown, name: string, min: number, max: number): number | und
   return v;
 }
 
-function dest(v: unknown, name: string): string | undefined {
+function dest(config: CompiledConfig, v: unknown, name: string): string | undefined {
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string' || !isDestinationAddress(v)) throw invalid(`${name} is not a valid destination`);
+  if (typeof v !== 'string') throw invalid(`${name} must be a string (${ALLOWED_API_DESTINATIONS})`);
+  const problem = apiDestinationProblem(config, v);
+  if (problem !== undefined) throw invalid(`${name} ${JSON.stringify(v)} ${problem}; ${ALLOWED_API_DESTINATIONS}`);
   return v;
 }
 
@@ -47,7 +51,7 @@ function toResponse(arn: string, c: EventInvokeConfig): Record<string, unknown> 
   };
 }
 
-export function eventInvokeConfigRoutes(functions: Functions): ExtraRoute[] {
+export function eventInvokeConfigRoutes(functions: Functions, config: CompiledConfig): ExtraRoute[] {
   const handler =
     (method: string) =>
     async (req: IncomingMessage, res: ServerResponse, match: RegExpExecArray): Promise<void> => {
@@ -57,6 +61,10 @@ export function eventInvokeConfigRoutes(functions: Functions): ExtraRoute[] {
         const fn = functions.get(name);
         if (fn === undefined) throw new LambdaApiError('ResourceNotFoundException', 404, `Function not found: ${name}`);
         const current = functions.eventInvokeConfig(name);
+        if (method !== 'GET' && config.server.api.readOnly) {
+          req.resume();
+          throw new LambdaApiError('AccessDeniedException', 403, 'configuration changes are off (server.api.readOnly)');
+        }
         if (method === 'GET' || method === 'DELETE') {
           req.resume();
           if (current === undefined)
@@ -71,20 +79,24 @@ export function eventInvokeConfigRoutes(functions: Functions): ExtraRoute[] {
           res.writeHead(204, { 'x-amzn-RequestId': requestId }).end();
           return;
         }
-        const raw = (await readBody(req, 64 * 1024)).toString('utf8');
-        let body: Body;
-        try {
-          body = (raw === '' ? {} : JSON.parse(raw)) as Body;
-        } catch {
-          throw new LambdaApiError('InvalidRequestContentException', 400, 'Could not parse request body into json');
-        }
+        const parsed = parseJsonBody(await readBody(req, 64 * 1024));
+        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+          throw new LambdaApiError('InvalidRequestContentException', 400, 'The request body must be a JSON object');
+        const body = parsed as Body;
+        if (
+          body.DestinationConfig !== undefined &&
+          (typeof body.DestinationConfig !== 'object' || body.DestinationConfig === null)
+        )
+          throw invalid('DestinationConfig must be an object');
         const retries = intIn(body.MaximumRetryAttempts, 'MaximumRetryAttempts', 0, 2);
         const age = intIn(body.MaximumEventAgeInSeconds, 'MaximumEventAgeInSeconds', 60, 21600);
         const onSuccess = dest(
+          config,
           body.DestinationConfig?.OnSuccess?.Destination,
           'DestinationConfig.OnSuccess.Destination',
         );
         const onFailure = dest(
+          config,
           body.DestinationConfig?.OnFailure?.Destination,
           'DestinationConfig.OnFailure.Destination',
         );

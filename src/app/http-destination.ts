@@ -1,5 +1,6 @@
 // An HTTP(S) endpoint as a destination: the record is POSTed as JSON; any non-2xx answer is a failed
 // delivery (the caller retries and counts it).
+import { redactUrl } from '../observability/redact.js';
 import { bodyOf, type Destination } from '../ports/sources.js';
 
 export function httpDestination(url: string, headers: Record<string, string> = {}): Destination {
@@ -13,7 +14,7 @@ export function httpDestination(url: string, headers: Record<string, string> = {
         signal: AbortSignal.timeout(30_000),
       });
       await res.arrayBuffer();
-      if (!res.ok) throw new Error(`destination ${url} answered ${res.status}`);
+      if (!res.ok) throw new Error(`destination ${redactUrl(url)} answered ${res.status}`);
     },
     close: () => Promise.resolve(),
   };

@@ -3,7 +3,7 @@ import { awsClientConfig, awsConnectionProblems } from '../../connectors/_aws/cl
 import { defaultConnection, destinationConnectionProblem } from './default-connection.js';
 import type { Connection, ParsedConfig, ParsedFunction } from './schema.js';
 import type { Problem } from './problems.js';
-import { isDestinationAddress } from './source-kind.js';
+import { destinationProblem } from './http-targets.js';
 
 export interface CompiledFunction {
   name: string;
@@ -81,10 +81,8 @@ export function compileFunction(
   ];
   for (const [p, d] of dests) {
     if (d === undefined) continue;
-    const noConnection = destinationConnectionProblem(cfg.connections, d);
-    if (!isDestinationAddress(d))
-      problems.push({ path: p, message: `"${d}" is not a destination sluice can deliver to` });
-    else if (noConnection !== undefined) problems.push({ path: p, message: noConnection });
+    const problem = destinationProblem(cfg.connections, d) ?? destinationConnectionProblem(cfg.connections, d);
+    if (problem !== undefined) problems.push({ path: p, message: problem });
   }
   return {
     name,

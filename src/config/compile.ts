@@ -8,14 +8,9 @@ import { compileFunction, type CompiledFunction } from './compile-function.js';
 import { connectionProblems, defaultConnection, destinationConnectionProblem } from './default-connection.js';
 import { defaultConsumerGroup, identityUuid, positionalUuids } from './mapping-identity.js';
 import { validateFilterCriteria } from '../core/filter/index.js';
-import {
-  CONNECTION_TYPE,
-  FILTER_KIND,
-  isDestinationAddress,
-  QUEUE_KINDS,
-  sourceKindOf,
-  type SourceKind,
-} from './source-kind.js';
+import { destinationProblem, httpConnectionProblems } from './http-targets.js';
+import { isLoopbackAddress } from './net.js';
+import { CONNECTION_TYPE, FILTER_KIND, QUEUE_KINDS, sourceKindOf, type SourceKind } from './source-kind.js';
 import type { Problem } from './problems.js';
 import { selfDestinationWarnings } from './recursion.js';
 
@@ -66,6 +61,7 @@ export interface CompiledConfig {
   /** CON-1 requests-per-second limit per unit of concurrency (0 = off). */
   requestsPerSecondPerConcurrency: number;
   maxFiltersPerMapping: number;
+  memorySources: ParsedConfig['limits']['memorySources'];
   tuning: ParsedConfig['tuning'];
   connections: Record<string, Connection>;
   functions: Map<string, CompiledFunction>;
@@ -202,11 +198,9 @@ function compileMapping(
       path: `${at}.DestinationConfig.OnSuccess`,
       message: 'event source mappings support OnFailure only',
     });
-  if (onFailure !== undefined && !isDestinationAddress(onFailure))
-    problems.push({
-      path: `${at}.DestinationConfig.OnFailure.Destination`,
-      message: `"${onFailure}" is not a destination`,
-    });
+  const failureProblem = onFailure === undefined ? undefined : destinationProblem(cfg.connections, onFailure);
+  if (failureProblem !== undefined)
+    problems.push({ path: `${at}.DestinationConfig.OnFailure.Destination`, message: failureProblem });
   // A Kafka mapping's kafka:// on-failure topic is in its own cluster (KAF-16); other destinations need a connection.
   else if (onFailure !== undefined && !(kind === 'kafka' && onFailure.startsWith('kafka://'))) {
     const noConnection = destinationConnectionProblem(cfg.connections, onFailure);
@@ -292,12 +286,13 @@ export function compileConfig(
   mappingIndexes?: readonly number[],
 ): { config?: CompiledConfig; problems: Problem[] } {
   const problems: Problem[] = [];
-  const loopback = ['127.0.0.1', 'localhost', '::1'].includes(cfg.server.host) || cfg.server.host.startsWith('127.');
+  const loopback = isLoopbackAddress(cfg.server.host) || cfg.server.host.toLowerCase() === 'localhost';
   if (!loopback && cfg.server.auth === undefined)
     problems.push({
       path: 'server.auth',
       message: `required when server.host (${cfg.server.host}) is not a loopback address: set server.auth.bearerTokens`,
     });
+  problems.push(...httpConnectionProblems(cfg.connections));
   if (cfg.state.type === 'redis') {
     const c = cfg.state.connection === undefined ? undefined : cfg.connections[cfg.state.connection];
     if (c?.type !== 'redis')
@@ -359,6 +354,7 @@ export function compileConfig(
       accountConcurrency: cfg.concurrency.accountLimit,
       requestsPerSecondPerConcurrency: cfg.concurrency.requestsPerSecondPerConcurrency,
       maxFiltersPerMapping: cfg.limits.maxFiltersPerMapping,
+      memorySources: cfg.limits.memorySources,
       tuning: cfg.tuning,
       connections: cfg.connections,
       functions,

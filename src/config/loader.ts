@@ -12,12 +12,32 @@ export interface LoadResult {
   warnings: Problem[];
 }
 
+/** Deeper than any real config; the later stages recurse, and a deeper value would overflow the stack. */
+export const MAX_CONFIG_DEPTH = 64;
+
+/** The path of the first value nested deeper than `max`, found without recursion. */
+function tooDeep(value: unknown, max: number): PropertyKey[] | undefined {
+  const stack: Array<{ v: unknown; at: PropertyKey[] }> = [{ v: value, at: [] }];
+  while (stack.length > 0) {
+    const { v, at } = stack.pop() as { v: unknown; at: PropertyKey[] };
+    if (v === null || typeof v !== 'object') continue;
+    if (at.length >= max) return at;
+    for (const [k, child] of Object.entries(v)) stack.push({ v: child, at: [...at, Array.isArray(v) ? Number(k) : k] });
+  }
+  return undefined;
+}
+
 function parseJson(text: string): { value?: unknown; problem?: Problem } {
+  let value: unknown;
   try {
-    return { value: JSON.parse(text) as unknown };
+    value = JSON.parse(text) as unknown;
   } catch (err) {
     return { problem: { path: '(root)', message: `not valid JSON: ${(err as Error).message}` } };
   }
+  const deep = tooDeep(value, MAX_CONFIG_DEPTH);
+  if (deep !== undefined)
+    return { problem: { path: formatPath(deep), message: `nested deeper than ${MAX_CONFIG_DEPTH} levels` } };
+  return { value };
 }
 
 const PLACEHOLDER_FUNCTION = { Handler: 'placeholder.handler' };

@@ -6,6 +6,11 @@ import { z } from 'zod';
 
 const int = () => z.number().int();
 
+/** Node timers overflow past 2^31-1 ms (they fire after 1 ms instead): every duration stays below it. */
+export const MAX_TIMER_MS = 2_147_483_647;
+const MAX_TIMER_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
+const seconds = () => z.number().min(0).max(MAX_TIMER_SECONDS);
+
 const credentials = z
   .object({
     accessKeyId: z.string().min(1),
@@ -35,7 +40,7 @@ const awsConnection = (type: 'sqs' | 'kinesis' | 'dynamodb' | 'lambda') =>
     })
     .strict();
 
-const ms = (description: string) => z.number().int().min(0).optional().describe(description);
+const ms = (description: string) => z.number().int().min(0).max(MAX_TIMER_MS).optional().describe(description);
 
 const kafkaConnection = z
   .object({
@@ -86,9 +91,16 @@ const redisConnection = z
   })
   .strict();
 
+const httpUrl = () => z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+
 const httpConnection = z
   .object({
     type: z.literal('http'),
+    baseUrl: httpUrl()
+      .optional()
+      .describe(
+        'HTTP destinations under this URL use this connection; its headers go nowhere else. Required with headers.',
+      ),
     headers: z.record(z.string(), z.string()).optional(),
   })
   .strict();
@@ -124,7 +136,7 @@ const functionSchema = z
       .describe('nodejs: in-process worker threads; http: POST to Url; lambda: a Lambda-API endpoint.'),
     Handler: z.string().optional().describe('nodejs: "path/to/module.export", relative to CodeUri or the config file.'),
     CodeUri: z.string().optional().describe('nodejs: directory the Handler path is relative to.'),
-    Url: z.url().optional().describe('http: the endpoint the event is POSTed to.'),
+    Url: httpUrl().optional().describe('http: the endpoint the event is POSTed to.'),
     Connection: z
       .string()
       .optional()
@@ -228,7 +240,30 @@ export const configSchema = z
           .min(1)
           .default(1024 * 1024)
           .describe('D-9.'),
-        shutdownGraceSeconds: z.number().min(0).default(30),
+        shutdownGraceSeconds: seconds().default(30),
+        allowedHosts: z
+          .array(z.string().regex(/^[A-Za-z0-9.*-]+$/, 'a host name; * matches any run of name characters'))
+          .default([])
+          .describe(
+            'Host names accepted in the Host header besides loopback names and the bound address (DNS rebinding); * matches any run of name characters (sluice.*.svc).',
+          ),
+        allowedOrigins: z
+          .array(z.string().regex(/^https?:\/\/[^/]+$/, 'an origin: scheme://host[:port]'))
+          .default([])
+          .describe('Browser origins allowed to call the API (Origin header); none by default.'),
+        api: z
+          .object({
+            readOnly: z
+              .boolean()
+              .default(false)
+              .describe('Refuse API calls that change configuration (event-invoke-config PUT/POST/DELETE).'),
+          })
+          .strict()
+          .prefault({}),
+        maxBufferedBodyBytes: int()
+          .min(1024 * 1024)
+          .default(64 * 1024 * 1024)
+          .describe('Request body bytes buffered at once across all requests; beyond it 429 TooManyRequestsException.'),
       })
       .strict()
       .prefault({}),
@@ -256,28 +291,39 @@ export const configSchema = z
       .strict()
       .prefault({}),
     limits: z
-      .object({ maxFiltersPerMapping: int().min(1).max(10).default(5).describe('P-11.') })
+      .object({
+        maxFiltersPerMapping: int().min(1).max(10).default(5).describe('P-11.'),
+        memorySources: z
+          .object({
+            maxRecords: int().min(1).default(100_000),
+            maxBytes: int()
+              .min(1024)
+              .default(64 * 1024 * 1024),
+          })
+          .strict()
+          .prefault({})
+          .describe('Cap over all memory:// queues and streams together; a full broker answers 429.'),
+      })
       .strict()
       .prefault({}),
     tuning: z
       .object({
-        asyncRetryDelaysSeconds: z.array(z.number().min(0)).length(2).default([60, 120]).describe('ASY-5, D-13.'),
+        asyncRetryDelaysSeconds: z.array(seconds()).length(2).default([60, 120]).describe('ASY-5, D-13.'),
         throttleBackoffSeconds: z
-          .object({ base: z.number().min(0).default(1), max: z.number().min(0).default(300) })
+          .object({ base: seconds().default(1), max: seconds().default(300) })
           .strict()
           .prefault({})
           .describe('ASY-6, STR-12.'),
-        asyncClaimTtlSeconds: z
-          .number()
+        asyncClaimTtlSeconds: seconds()
           .min(1)
           .default(60)
           .describe('How long a crashed process keeps its claimed async events before another process runs them.'),
         streamPollIntervalMs: int()
           .min(0)
+          .max(MAX_TIMER_MS)
           .optional()
           .describe("STR-1/3 idle cadence per shard, D-13 (default: the source's, Kinesis 1000, DynamoDB 250)."),
-        streamLeaseTtlSeconds: z
-          .number()
+        streamLeaseTtlSeconds: seconds()
           .min(1)
           .default(30)
           .describe(
@@ -292,7 +338,7 @@ export const configSchema = z
           .strict()
           .prefault({})
           .describe('D-10.'),
-        memoryQueueVisibilitySeconds: int().min(0).default(30),
+        memoryQueueVisibilitySeconds: int().min(0).max(MAX_TIMER_SECONDS).default(30),
       })
       .strict()
       .prefault({}),

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Invoker } from '../core/invoke/types.js';
 import { LambdaApiError } from '../ports/errors.js';
+import { checkJsonBody } from './json-check.js';
 import { readBody, sendError } from './respond.js';
 
 export interface AsyncSubmitter {
@@ -26,7 +27,12 @@ export interface InvokeRouteDeps {
 
 /** Accepts a name, a partial ARN (`123456789012:function:name`) or a full ARN, with an optional qualifier. */
 export function parseFunctionRef(ref: string): { name: string; qualifier?: string } {
-  const decoded = decodeURIComponent(ref);
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(ref);
+  } catch {
+    throw new LambdaApiError('ValidationException', 400, 'Invalid function name: malformed %-encoding');
+  }
   const m = /^(?:arn:[\w-]+:lambda:[^:]*:)?(?:\d{12}:)?(?:function:)?([A-Za-z0-9_-]+)(?::([$\w-]+))?$/.exec(decoded);
   if (m?.[1] === undefined) throw new LambdaApiError('ValidationException', 400, `Invalid function name: ${decoded}`);
   return { name: m[1], qualifier: m[2] };
@@ -44,14 +50,9 @@ function resolveFunction(deps: InvokeRouteDeps, ref: string, query: URLSearchPar
   return name;
 }
 
-function checkJson(body: Buffer): Buffer {
+async function checkJson(body: Buffer): Promise<Buffer> {
   if (body.length === 0) return Buffer.from('{}');
-  try {
-    JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new LambdaApiError('InvalidRequestContentException', 400, 'Could not parse request body into json');
-  }
-  return body;
+  return checkJsonBody(body);
 }
 
 export async function handleInvoke(
@@ -73,7 +74,7 @@ export async function handleInvoke(
     }
     if (type !== 'RequestResponse')
       throw new LambdaApiError('InvalidParameterValueException', 400, `Unsupported InvocationType: ${type}`);
-    const payload = checkJson(await readBody(req, deps.maxSyncPayloadBytes));
+    const payload = await checkJson(await readBody(req, deps.maxSyncPayloadBytes));
     const tail = req.headers['x-amz-log-type'] === 'Tail';
     const clientContext = req.headers['x-amz-client-context'];
     const result = await deps.invoker.invoke(
@@ -125,7 +126,7 @@ async function invokeEvent(
   requestId: string,
   status: number,
 ): Promise<void> {
-  const payload = checkJson(await readBody(req, deps.maxAsyncPayloadBytes));
+  const payload = await checkJson(await readBody(req, deps.maxAsyncPayloadBytes));
   if (deps.async === undefined)
     throw new LambdaApiError('ServiceException', 500, 'asynchronous invocation is not configured');
   // REC-1: the trace header's Lineage counts how often this chain invoked each function (ERR-6 guard).
@@ -144,7 +145,7 @@ export async function handleInvokeAsync(
   const requestId = randomUUID();
   try {
     const name = resolveFunction(deps, ref, new URLSearchParams());
-    const payload = checkJson(await readBody(req, Math.min(deps.maxAsyncPayloadBytes, 256 * 1024)));
+    const payload = await checkJson(await readBody(req, Math.min(deps.maxAsyncPayloadBytes, 256 * 1024)));
     if (deps.async === undefined)
       throw new LambdaApiError('ServiceException', 500, 'asynchronous invocation is not configured');
     await deps.async.submit(name, payload, requestId);

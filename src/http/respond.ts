@@ -25,24 +25,89 @@ export function sendError(res: ServerResponse, err: LambdaApiError, requestId: s
   sendJson(res, err.statusCode, { Type: err.type, message: err.message, Message: err.message, ...extra }, headers);
 }
 
-/** Reads a request body up to `limit` bytes; beyond it answers 413 RequestTooLargeException (ASY-2). */
+/**
+ * The bytes of request bodies buffered at once, over all requests. A body is admitted (its declared
+ * Content-Length reserved) before any of it is read, and its bytes stay reserved until its response is
+ * done, since the handler holds the buffer until then.
+ */
+export class BodyBudget {
+  #used = 0;
+
+  constructor(readonly limit: number) {}
+
+  get used(): number {
+    return this.#used;
+  }
+
+  tryReserve(bytes: number): boolean {
+    if (this.#used + bytes > this.limit) return false;
+    this.#used += bytes;
+    return true;
+  }
+
+  release(bytes: number): void {
+    this.#used = Math.max(0, this.#used - bytes);
+  }
+}
+
+const budgets = new WeakMap<IncomingMessage, { budget: BodyBudget; res: ServerResponse }>();
+
+/** Makes every readBody of `req` count against `budget` until `res` closes. */
+export function useBodyBudget(req: IncomingMessage, res: ServerResponse, budget: BodyBudget): void {
+  budgets.set(req, { budget, res });
+}
+
+/**
+ * Reads a request body up to `limit` bytes; beyond it answers 413 RequestTooLargeException (ASY-2). Checks
+ * the declared Content-Length against the limit and the shared budget before reading anything.
+ */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? NaN);
+  const held = budgets.get(req);
   if (Number.isFinite(declared) && declared > limit) {
-    req.resume();
+    dropBody(req);
     throw tooLarge(declared, limit);
   }
+  let reserved = 0;
+  const reserve = (bytes: number) => {
+    if (held === undefined || bytes <= reserved) return;
+    if (!held.budget.tryReserve(bytes - reserved)) {
+      dropBody(req);
+      throw busy(held.budget.limit);
+    }
+    if (reserved === 0) held.res.once('close', () => held.budget.release(reserved));
+    reserved = bytes;
+  };
+  reserve(Number.isFinite(declared) ? declared : 0);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > limit) {
-      req.resume();
+      dropBody(req);
       throw tooLarge(size, limit);
     }
+    reserve(size); // bodies without Content-Length (chunked) reserve as they arrive
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * A refused body is drained without being kept, not cut off: closing the connection mid-upload makes
+ * clients (fetch, the SDKs) fail with EPIPE instead of reading the 413/429 answer.
+ */
+function dropBody(req: IncomingMessage): void {
+  req.resume();
+}
+
+function busy(limit: number): LambdaApiError {
+  return new LambdaApiError(
+    'TooManyRequestsException',
+    429,
+    `Too many request bytes in flight (server.maxBufferedBodyBytes ${limit}); retry later`,
+    { extra: { Reason: 'CallerRateLimitExceeded', retryAfterSeconds: 1 } },
+  );
 }
 
 function tooLarge(size: number, limit: number): LambdaApiError {

@@ -1,18 +1,17 @@
 // The HTTP surface: Lambda Invoke API, health, readiness, Prometheus metrics, and the routes that put
 // records into in-memory sources. Bound to 127.0.0.1 by default; elsewhere bearer auth is mandatory
-// (enforced at config compile time).
+// (enforced at config compile time). Every request passes the browser guard (Host, Origin) first.
 import { randomUUID, timingSafeEqual, createHash } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LambdaApiError } from '../ports/errors.js';
 import type { Logger } from '../ports/logger.js';
+import { RequestGuard } from './guard.js';
 import { asApiError, handleInvoke, handleInvokeAsync, type InvokeRouteDeps } from './invoke-routes.js';
-import { readBody, sendError, sendJson } from './respond.js';
+import { MEMORY_QUEUE, MEMORY_STREAM, memoryQueue, memoryStream, type MemorySources } from './memory-routes.js';
+import { BodyBudget, sendError, sendJson, useBodyBudget } from './respond.js';
 
-export interface MemorySources {
-  sendToQueue(queue: string, body: string, groupId?: string): string;
-  putToStream(stream: string, partitionKey: string, data: Buffer): { shardId: string; sequenceNumber: string };
-}
+export type { MemorySources } from './memory-routes.js';
 
 export interface ExtraRoute {
   method: string;
@@ -24,6 +23,12 @@ export interface HttpServerDeps extends InvokeRouteDeps {
   host: string;
   port: number;
   bearerTokens?: string[];
+  /** Host names besides loopback names and the bound address (DNS rebinding guard). */
+  allowedHosts?: readonly string[];
+  /** Browser origins allowed to call the API; none by default. */
+  allowedOrigins?: readonly string[];
+  /** Request body bytes buffered at once over all requests (default 64 MB). */
+  maxBufferedBodyBytes?: number;
   logger: Logger;
   metrics: { text(): Promise<string>; contentType: string };
   ready(): boolean;
@@ -33,8 +38,6 @@ export interface HttpServerDeps extends InvokeRouteDeps {
 
 const INVOKE = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
 const INVOKE_ASYNC = /^\/2014-11-13\/functions\/([^/]+)\/invoke-async\/?$/;
-const MEMORY_QUEUE = /^\/sluice\/memory\/queues\/([A-Za-z0-9_.-]+)\/messages$/;
-const MEMORY_STREAM = /^\/sluice\/memory\/streams\/([A-Za-z0-9_.-]+)\/records$/;
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -51,9 +54,13 @@ function authorized(req: IncomingMessage, tokens: readonly Buffer[]): boolean {
 export class HttpServer {
   private readonly server: http.Server;
   private readonly tokens: Buffer[] | undefined;
+  private readonly guard: RequestGuard;
+  readonly bodyBudget: BodyBudget;
 
   constructor(private readonly deps: HttpServerDeps) {
     this.tokens = deps.bearerTokens?.map(digest);
+    this.guard = new RequestGuard(deps);
+    this.bodyBudget = new BodyBudget(deps.maxBufferedBodyBytes ?? 64 * 1024 * 1024);
     this.server = http.createServer((req, res) => {
       this.route(req, res).catch((err: unknown) => {
         deps.logger.error({ err }, 'unhandled error in HTTP route');
@@ -82,27 +89,54 @@ export class HttpServer {
     await closed;
   }
 
+  /** Refused requests end here with their answer; the body is drained, never kept. */
+  private refuse(req: IncomingMessage, res: ServerResponse, err: LambdaApiError): void {
+    req.resume();
+    sendError(res, err, randomUUID());
+  }
+
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://sluice');
+    let origin: string | undefined;
+    try {
+      origin = this.guard.check(req);
+    } catch (err) {
+      return this.refuse(req, res, asApiError(err));
+    }
+    if (origin !== undefined) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Vary', 'Origin');
+      if (req.method === 'OPTIONS') return preflight(req, res);
+    }
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://sluice');
+    } catch {
+      return this.refuse(req, res, new LambdaApiError('InvalidRequestContentException', 400, 'malformed request URL'));
+    }
     const p = url.pathname;
     if (req.method === 'GET' && p === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (req.method === 'GET' && p === '/readyz')
       return sendJson(res, this.deps.ready() ? 200 : 503, { ready: this.deps.ready() });
-    if (this.tokens !== undefined && !authorized(req, this.tokens)) {
-      req.resume();
-      return sendJson(res, 401, { Type: 'User', message: 'missing or invalid bearer token' });
-    }
+    if (this.tokens !== undefined && !authorized(req, this.tokens))
+      return this.refuse(
+        req,
+        res,
+        new LambdaApiError('UnrecognizedClientException', 401, 'missing or invalid bearer token'),
+      );
     if (req.method === 'GET' && p === '/metrics') {
       const text = await this.deps.metrics.text();
       res.writeHead(200, { 'Content-Type': this.deps.metrics.contentType }).end(text);
       return;
     }
+    useBodyBudget(req, res, this.bodyBudget);
     let m: RegExpExecArray | null;
     if (req.method === 'POST' && (m = INVOKE.exec(p)))
       return handleInvoke(this.deps, req, res, m[1] ?? '', url.searchParams);
     if (req.method === 'POST' && (m = INVOKE_ASYNC.exec(p))) return handleInvokeAsync(this.deps, req, res, m[1] ?? '');
-    if (req.method === 'POST' && (m = MEMORY_QUEUE.exec(p))) return this.memoryQueue(req, res, m[1] ?? '', url);
-    if (req.method === 'POST' && (m = MEMORY_STREAM.exec(p))) return this.memoryStream(req, res, m[1] ?? '', url);
+    if (req.method === 'POST' && (m = MEMORY_QUEUE.exec(p)))
+      return memoryQueue(this.deps.memory, req, res, m[1] ?? '', url.searchParams);
+    if (req.method === 'POST' && (m = MEMORY_STREAM.exec(p)))
+      return memoryStream(this.deps.memory, req, res, m[1] ?? '', url.searchParams);
     for (const r of this.deps.extraRoutes ?? []) {
       const mm = req.method === r.method ? r.pattern.exec(p) : null;
       if (mm) return r.handle(req, res, mm, url.searchParams);
@@ -114,36 +148,15 @@ export class HttpServer {
       randomUUID(),
     );
   }
+}
 
-  private memorySources(): MemorySources {
-    if (this.deps.memory === undefined) throw new LambdaApiError('ResourceNotFoundException', 404, 'no memory sources');
-    return this.deps.memory;
-  }
-
-  /** Body is the message body as is; `?groupId=` for FIFO-style groups. */
-  private async memoryQueue(req: IncomingMessage, res: ServerResponse, queue: string, url: URL): Promise<void> {
-    try {
-      const body = await readBody(req, 256 * 1024);
-      const id = this.memorySources().sendToQueue(
-        queue,
-        body.toString('utf8'),
-        url.searchParams.get('groupId') ?? undefined,
-      );
-      sendJson(res, 200, { MessageId: id });
-    } catch (err) {
-      sendError(res, asApiError(err), randomUUID());
-    }
-  }
-
-  /** Body is the record data as is; `?partitionKey=` chooses the shard. */
-  private async memoryStream(req: IncomingMessage, res: ServerResponse, stream: string, url: URL): Promise<void> {
-    try {
-      const data = await readBody(req, 1024 * 1024);
-      const key = url.searchParams.get('partitionKey') ?? randomUUID();
-      const put = this.memorySources().putToStream(stream, key, data);
-      sendJson(res, 200, { ShardId: put.shardId, SequenceNumber: put.sequenceNumber });
-    } catch (err) {
-      sendError(res, asApiError(err), randomUUID());
-    }
-  }
+/** CORS preflight of an allowed origin: any method of the API, the headers the browser asks for. */
+function preflight(req: IncomingMessage, res: ServerResponse): void {
+  req.resume();
+  res.writeHead(204, {
+    'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE',
+    'Access-Control-Allow-Headers': req.headers['access-control-request-headers'] ?? '',
+    'Access-Control-Max-Age': '600',
+  });
+  res.end();
 }

@@ -1,5 +1,15 @@
 import { pino } from 'pino';
 import type { Logger } from '../ports/logger.js';
+import { redactLogFields, redactUrls } from './redact.js';
+
+const URL_KEYS = ['destination', 'address', 'url', 'endpoint'];
+
+/** pino's error serializer, with the URLs in message and stack redacted (destination URLs may hold secrets). */
+function errSerializer(err: Error): Record<string, unknown> {
+  const s = pino.stdSerializers.err(err) as unknown as Record<string, unknown>;
+  for (const key of ['message', 'stack']) if (typeof s[key] === 'string') s[key] = redactUrls(s[key]);
+  return s;
+}
 
 /** JSON logs; pretty when stdout is a terminal. Secrets and payloads are never logged by default. */
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
@@ -11,6 +21,12 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
       paths: ['*.password', '*.secretAccessKey', '*.sessionToken', '*.authorization', '*.token'],
       censor: '[redacted]',
     },
+    serializers: {
+      err: errSerializer,
+      ...Object.fromEntries(URL_KEYS.map((k) => [k, (v: unknown) => (typeof v === 'string' ? redactUrls(v) : v)])),
+    },
+    // Serializers also reach child-logger bindings (logger.child({ destination })), which formatters.log does not.
+    formatters: { log: (obj: Record<string, unknown>) => redactLogFields(obj) },
   };
   if (pretty) return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true } } });
   return destination === undefined ? pino(options) : pino(options, destination);

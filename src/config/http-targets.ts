@@ -1,0 +1,66 @@
+// Which http connection an http(s) destination uses. A connection's headers (tokens) go only to URLs
+// under its own baseUrl: same scheme, host and port, and a path at or below the base path.
+import type { Connection } from './schema.js';
+import { isDestinationAddress } from './source-kind.js';
+
+type HttpConnection = Extract<Connection, { type: 'http' }>;
+
+function parse(url: string): URL | undefined {
+  try {
+    return new URL(url);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `url` is `base` or below it; `..` and `%2e%2e` segments are resolved by URL parsing first. */
+export function isUnderBaseUrl(url: string, base: string): boolean {
+  const u = parse(url);
+  const b = parse(base);
+  if (u === undefined || b === undefined) return false;
+  if (u.protocol !== b.protocol || u.host !== b.host || u.username !== '' || u.password !== '') return false;
+  const basePath = b.pathname.endsWith('/') ? b.pathname : `${b.pathname}/`;
+  return u.pathname === b.pathname || u.pathname.startsWith(basePath);
+}
+
+/** The http connection whose baseUrl covers `url` (the longest baseUrl wins), with its name. */
+export function httpConnectionFor(
+  connections: Record<string, Connection>,
+  url: string,
+): { name: string; connection: HttpConnection } | undefined {
+  let best: { name: string; connection: HttpConnection } | undefined;
+  for (const [name, c] of Object.entries(connections)) {
+    if (c.type !== 'http' || c.baseUrl === undefined || !isUnderBaseUrl(url, c.baseUrl)) continue;
+    if (best === undefined || (best.connection.baseUrl ?? '').length < c.baseUrl.length) best = { name, connection: c };
+  }
+  return best;
+}
+
+/**
+ * Config-file checks: an http connection with headers names its baseUrl, and an http(s) destination in a
+ * config that has header-carrying http connections must fall under one of their baseUrls.
+ */
+export function httpConnectionProblems(
+  connections: Record<string, Connection>,
+): Array<{ path: string; message: string }> {
+  const out: Array<{ path: string; message: string }> = [];
+  for (const [name, c] of Object.entries(connections))
+    if (c.type === 'http' && c.headers !== undefined && c.baseUrl === undefined)
+      out.push({
+        path: `connections.${name}.baseUrl`,
+        message: 'required with headers: the headers are sent only to URLs under this base URL',
+      });
+  return out;
+}
+
+/** Why a config-file destination address is refused, or undefined when it is fine. */
+export function destinationProblem(connections: Record<string, Connection>, url: string): string | undefined {
+  if (!isDestinationAddress(url)) return `"${url}" is not a destination sluice can deliver to`;
+  if (!/^https?:\/\//.test(url)) return undefined;
+  if (httpConnectionFor(connections, url) !== undefined) return undefined;
+  const withHeaders = Object.entries(connections).filter(([, c]) => c.type === 'http' && c.headers !== undefined);
+  if (withHeaders.length === 0) return undefined;
+  return `"${url}" is not under the baseUrl of http connection ${withHeaders
+    .map(([n]) => `"${n}"`)
+    .join(', ')}; its headers go only to URLs under its baseUrl (add an http connection with this URL's baseUrl)`;
+}
