@@ -76,6 +76,8 @@ export interface CompiledConfig {
   requestsPerSecondPerConcurrency: number;
   maxFiltersPerMapping: number;
   tuning: ParsedConfig['tuning'];
+  /** Execution-environment settings per runtime kind (isolation, bounds). */
+  runtimes?: ParsedConfig['runtimes'];
   connections: Record<string, Connection>;
   functions: Map<string, CompiledFunction>;
   mappings: CompiledMapping[];
@@ -126,7 +128,7 @@ function derivedUuid(seed: string): string {
 
 /** The settings each runtime reads (src/runtimes): Handler/CodeUri, Url, or the remote Lambda's address. */
 function runtimeSettings(cfg: ParsedConfig, fn: ParsedFunction): Record<string, unknown> {
-  if (fn.Runtime === 'nodejs') return { Handler: fn.Handler, CodeUri: fn.CodeUri };
+  if (fn.Runtime === 'nodejs') return { Handler: fn.Handler, CodeUri: fn.CodeUri, Isolation: fn.Isolation };
   if (fn.Runtime === 'http') return { Url: fn.Url };
   const conn = fn.Connection === undefined ? undefined : cfg.connections[fn.Connection];
   const remote = conn?.type === 'lambda' ? conn : undefined;
@@ -402,6 +404,7 @@ export function compileConfig(
       requestsPerSecondPerConcurrency: cfg.concurrency.requestsPerSecondPerConcurrency,
       maxFiltersPerMapping: cfg.limits.maxFiltersPerMapping,
       tuning: cfg.tuning,
+      runtimes: cfg.runtimes,
       connections: cfg.connections,
       functions,
       mappings,

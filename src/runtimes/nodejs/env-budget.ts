@@ -120,7 +120,7 @@ export class EnvironmentBudget {
   pump(): void {
     if (this.pumping) return;
     this.guarded(() => {
-      for (let i = 0; i < this.waiters.length; ) {
+      for (let i = 0; i < this.waiters.length;) {
         const w = this.waiters[i]!;
         const grant = this.tryGrant(w.member);
         if (grant === undefined) {

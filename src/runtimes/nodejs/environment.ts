@@ -125,7 +125,10 @@ export class Environment {
     const exit = this.exit ?? { code: 1, outOfMemory: false };
     const prefix = `RequestId: ${this.requestId ?? 'unknown'} Error: `;
     if (exit.outOfMemory) {
-      const error = { errorType: 'Runtime.OutOfMemory', errorMessage: `${prefix}Runtime exited with error: signal: killed` };
+      const error = {
+        errorType: 'Runtime.OutOfMemory',
+        errorMessage: `${prefix}Runtime exited with error: signal: killed`,
+      };
       return { type: 'error', error, fatal: true };
     }
     if (this.crashError) return { type: 'error', error: this.crashError, fatal: true };

@@ -1,0 +1,88 @@
+// Issue #14 item 4: execution environments are bounded per function and in total (shared memory budget),
+// an invocation waits briefly for a free one, then is throttled (CON-5); idle ones make room.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FunctionSpec, InvokeRequest } from '../../../../src/ports/function-runtime.js';
+import { EnvironmentBudget, type BudgetOptions } from '../../../../src/runtimes/nodejs/env-budget.js';
+import { NodejsRuntime } from '../../../../src/runtimes/nodejs/nodejs-runtime.js';
+
+const runtimes: NodejsRuntime[] = [];
+const never = new AbortController().signal;
+
+function runtime(name: string, budget: EnvironmentBudget | BudgetOptions, spec: Partial<FunctionSpec> = {}) {
+  const rt = new NodejsRuntime(
+    {
+      name,
+      arn: `arn:aws:lambda:eu-west-1:123456789012:function:${name}`,
+      timeoutMs: 10_000,
+      memorySizeMb: 128,
+      environment: {},
+      ...spec,
+      settings: { Handler: 'handlers.sleep', CodeUri: 'test/fixtures/functions' },
+    },
+    { onLog: () => {}, budget },
+  );
+  runtimes.push(rt);
+  return rt;
+}
+
+let seq = 0;
+const sleep = (ms: number): InvokeRequest => ({
+  requestId: `b-${++seq}`,
+  payload: Buffer.from(JSON.stringify({ ms })),
+});
+
+afterEach(async () => {
+  await Promise.all(runtimes.splice(0).map((rt) => rt.close()));
+});
+
+describe('environment budget', () => {
+  it('CON-5 an invocation waits for a busy environment of its function, then runs warm in it', async () => {
+    const rt = runtime('queued', { perFunction: 1, queueTimeoutMs: 10_000 });
+    const first = rt.invoke(sleep(300), never);
+    const second = await rt.invoke(sleep(1), never);
+    expect(await first).toMatchObject({ kind: 'success', coldStart: true });
+    expect(second).toMatchObject({ kind: 'success', coldStart: false });
+    expect(rt.environmentCount).toBe(1);
+  });
+
+  it('CON-5 past the queue timeout the answer is a throttle with ConcurrentInvocationLimitExceeded', async () => {
+    const rt = runtime('full', { perFunction: 1, queueTimeoutMs: 100 });
+    const first = rt.invoke(sleep(2000), never);
+    expect(await rt.invoke(sleep(1), never)).toMatchObject({
+      kind: 'throttle',
+      reason: 'ConcurrentInvocationLimitExceeded',
+    });
+    expect(await first).toMatchObject({ kind: 'success' });
+  });
+
+  it('bounds the sum of MemorySize over every function sharing the budget', async () => {
+    const budget = new EnvironmentBudget({ memoryMb: 256, perFunction: 8, queueTimeoutMs: 0 });
+    const a = runtime('a', budget);
+    const b = runtime('b', budget);
+    const running = [a.invoke(sleep(1500), never), a.invoke(sleep(1500), never)];
+    await expect.poll(() => budget.used).toBe(256);
+    expect(await b.invoke(sleep(1), never)).toMatchObject({ kind: 'throttle' });
+    expect(await Promise.all(running)).toMatchObject([{ kind: 'success' }, { kind: 'success' }]);
+    expect(budget.used).toBe(256); // both environments of a now idle
+    // A full budget reaps another function's oldest idle environment to make room.
+    expect(await b.invoke(sleep(1), never)).toMatchObject({ kind: 'success', coldStart: true });
+    expect([a.environmentCount, b.environmentCount, budget.used]).toEqual([1, 1, 256]);
+  });
+
+  it('a MemorySize larger than the whole budget is throttled, never started', async () => {
+    const rt = runtime('huge', { memoryMb: 256, queueTimeoutMs: 0 }, { memorySizeMb: 512 });
+    expect(await rt.invoke(sleep(1), never)).toMatchObject({ kind: 'throttle' });
+    expect(rt.environmentCount).toBe(0);
+  });
+
+  it('reaps idle environments at once under memory pressure, long before the idle timeout', async () => {
+    let available = Number.MAX_SAFE_INTEGER;
+    const budget = new EnvironmentBudget({ pressureFreeMb: 256, pressureCheckMs: 20, availableBytes: () => available });
+    const rt = runtime('pressed', budget);
+    await Promise.all([rt.invoke(sleep(1), never), rt.invoke(sleep(1), never)]);
+    expect(rt.environmentCount).toBe(2);
+    available = 100 * 1024 * 1024;
+    await expect.poll(() => rt.environmentCount).toBe(0);
+    expect(budget.used).toBe(0);
+  });
+});
