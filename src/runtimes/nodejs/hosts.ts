@@ -1,7 +1,7 @@
 // What runs an execution environment: a child process (default, isolated) or a worker thread (opt-in,
 // faster, shares the service's process). The environment sees both through the same small interface.
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EnvironmentData, InvokeMessage, WorkerMessage } from './protocol.js';
@@ -40,6 +40,9 @@ export function createHost(isolation: Isolation, options: HostOptions): Environm
   return isolation === 'worker' ? new WorkerHost(options) : new ProcessHost(options);
 }
 
+/** util-linux setpriv (Linux), to tie each environment's life to the service's. */
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((file) => existsSync(file));
+
 /** How often a child's resident memory is compared with its MemorySize. */
 const MEMORY_CHECK_MS = 50;
 
@@ -52,12 +55,17 @@ class ProcessHost implements EnvironmentHost {
 
   constructor(options: HostOptions) {
     this.limitBytes = options.memorySizeMb * 1024 * 1024;
+    // The heap limit ends runaway JS early; the resident-memory check below covers Buffers and native memory.
+    const heap = `--max-old-space-size=${options.memorySizeMb}`;
     this.child = fork(fileURLToPath(options.entry), [JSON.stringify(options.data)], {
       // Only Lambda's variables and the function's own: nothing of the service's environment.
       env: options.env,
       cwd: options.data.taskRoot,
-      // The heap limit ends runaway JS early; the resident-memory check below covers Buffers and native memory.
-      execArgv: [`--max-old-space-size=${options.memorySizeMb}`],
+      // Through setpriv, the kernel kills the environment if the service dies (SIGKILL included): a handler
+      // stuck in a loop would never notice the IPC channel closing.
+      ...(SETPRIV
+        ? { execPath: SETPRIV, execArgv: ['--pdeathsig', 'KILL', process.execPath, heap] }
+        : { execArgv: [heap] }),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
     });

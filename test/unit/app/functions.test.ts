@@ -1,6 +1,7 @@
 // The config's runtimes.nodejs settings reach every nodejs function, and one environment budget bounds them all.
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../../../src/app/clock.js';
 import { buildFunctions, type Functions } from '../../../src/app/functions.js';
 import { loadConfigText } from '../../../src/config/loader.js';
 import { noopMetrics } from '../../../src/ports/metrics.js';
@@ -13,7 +14,7 @@ afterEach(async () => {
 function functions(config: object): Functions {
   const r = loadConfigText(JSON.stringify(config), path.resolve('test/fixtures/functions/sluice.json'), {});
   if (r.config === undefined) throw new Error(JSON.stringify(r.problems));
-  const f = buildFunctions(r.config, noopMetrics, { now: () => Date.now() });
+  const f = buildFunctions(r.config, noopMetrics, systemClock);
   built.push(f);
   return f;
 }
