@@ -101,11 +101,8 @@ export class EnvironmentBudget {
    * the queue timeout; undefined means throttle.
    */
   acquire<E>(member: BudgetMember<E>): Promise<Grant<E> | undefined> {
-    // A newcomer does not overtake the queue, except to an idle environment of its own function.
     const idle = member.takeIdle();
     if (idle !== undefined) return Promise.resolve({ env: idle, cold: false });
-    const now = this.waiters.length === 0 ? this.guarded(() => this.tryGrant(member)) : undefined;
-    if (now !== undefined || this.queueTimeoutMs <= 0) return Promise.resolve(now);
     return new Promise((resolve) => {
       const waiter: Waiter = {
         member,
@@ -113,6 +110,9 @@ export class EnvironmentBudget {
         timer: setTimeout(() => this.drop(waiter), this.queueTimeoutMs),
       };
       this.waiters.push(waiter);
+      // Served at once if it can be; earlier waiters go first, a newcomer never overtakes one that fits.
+      this.pump();
+      if (this.waiters.includes(waiter) && this.queueTimeoutMs <= 0) this.drop(waiter);
     });
   }
 

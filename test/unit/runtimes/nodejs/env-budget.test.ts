@@ -69,6 +69,20 @@ describe('environment budget', () => {
     expect([a.environmentCount, b.environmentCount, budget.used]).toEqual([1, 1, 256]);
   });
 
+  it('an invocation queued behind its own per-function cap does not hold up another function', async () => {
+    const budget = new EnvironmentBudget({ perFunction: 1, queueTimeoutMs: 10_000 });
+    const a = runtime('capped', budget);
+    const b = runtime('free', budget);
+    const first = a.invoke(sleep(4000), never);
+    const queued = a.invoke(sleep(1), never); // waits for a's only environment
+    const other = b.invoke(sleep(1), never);
+    const winner = await Promise.race([other.then(() => 'b'), first.then(() => 'a')]);
+    expect(winner).toBe('b');
+    expect(await other).toMatchObject({ kind: 'success', coldStart: true });
+    expect(await first).toMatchObject({ kind: 'success' });
+    expect(await queued).toMatchObject({ kind: 'success', coldStart: false });
+  });
+
   it('a MemorySize larger than the whole budget is throttled, never started', async () => {
     const rt = runtime('huge', { memoryMb: 256, queueTimeoutMs: 0 }, { memorySizeMb: 512 });
     expect(await rt.invoke(sleep(1), never)).toMatchObject({ kind: 'throttle' });
