@@ -74,8 +74,17 @@ class ProcessHost implements EnvironmentHost {
       stream?.setEncoding('utf8');
       stream?.on('data', (text: string) => options.onOutput(text));
     }
-    // Spawn failures (EAGAIN, ENOMEM) surface as an error event and then, possibly, no exit event.
-    this.child.on('error', () => this.child.kill('SIGKILL'));
+    // A failed spawn (EAGAIN, ENOMEM) has no pid and no exit event: report it as the exit.
+    this.child.on('error', (error) => {
+      if (this.child.pid !== undefined) {
+        this.child.kill('SIGKILL');
+        return;
+      }
+      if (this.exited) return;
+      this.exited = true;
+      clearInterval(this.timer);
+      options.onExit({ code: 1, outOfMemory: false, error });
+    });
     this.child.on('exit', (code, signal) => {
       this.exited = true;
       clearInterval(this.timer);
