@@ -123,6 +123,7 @@ export class EnvironmentBudget {
       for (let i = 0; i < this.waiters.length;) {
         const w = this.waiters[i]!;
         const grant = this.tryGrant(w.member);
+        if (grant === 'full') break; // nothing idle anywhere and no memory left: nobody behind can start either
         if (grant === undefined) {
           i++;
           continue;
@@ -151,12 +152,13 @@ export class EnvironmentBudget {
     }
   }
 
-  private tryGrant<E>(member: BudgetMember<E>): Grant<E> | undefined {
+  // undefined: this function is at its own cap; 'full': the budget is, with nothing idle to reap.
+  private tryGrant<E>(member: BudgetMember<E>): Grant<E> | 'full' | undefined {
     const idle = member.takeIdle();
     if (idle !== undefined) return { env: idle, cold: false };
     if (member.size >= this.perFunction || member.memorySizeMb > this.memoryMb) return undefined;
     while (this.usedMb + member.memorySizeMb > this.memoryMb) {
-      if (!this.reapOldestIdle()) return undefined;
+      if (!this.reapOldestIdle()) return 'full';
     }
     this.usedMb += member.memorySizeMb;
     return { env: member.spawn(), cold: true };
