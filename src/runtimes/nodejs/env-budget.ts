@@ -100,15 +100,21 @@ export class EnvironmentBudget {
    * An environment for one invocation of `member`: an idle one, a new one, or one that frees up within
    * the queue timeout; undefined means throttle.
    */
-  acquire<E>(member: BudgetMember<E>): Promise<Grant<E> | undefined> {
+  acquire<E>(member: BudgetMember<E>, signal?: AbortSignal): Promise<Grant<E> | undefined> {
     const idle = member.takeIdle();
     if (idle !== undefined) return Promise.resolve({ env: idle, cold: false });
     return new Promise((resolve) => {
+      // An aborted caller leaves the queue at once (its invocation answers as aborted).
+      const onAbort = (): void => this.drop(waiter);
       const waiter: Waiter = {
         member,
-        grant: resolve as (g: Grant<unknown> | undefined) => void,
+        grant: (g) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(g as Grant<E> | undefined);
+        },
         timer: setTimeout(() => this.drop(waiter), this.queueTimeoutMs),
       };
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.waiters.push(waiter);
       // Served at once if it can be; earlier waiters go first, a newcomer never overtakes one that fits.
       this.pump();

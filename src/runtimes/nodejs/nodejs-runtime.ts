@@ -90,8 +90,8 @@ export class NodejsRuntime implements FunctionRuntime, BudgetMember<Environment>
 
   async invoke(req: InvokeRequest, signal: AbortSignal): Promise<InvokeResult> {
     if (this.closed || signal.aborted) return aborted(this.spec.name);
-    const grant = await this.budget.acquire(this);
-    if (this.closed) {
+    const grant = await this.budget.acquire(this, signal);
+    if (this.closed || (!grant && signal.aborted)) {
       if (grant) void this.discard(grant.env);
       return aborted(this.spec.name);
     }

@@ -45,6 +45,18 @@ describe('environment budget', () => {
     expect(rt.environmentCount).toBe(1);
   });
 
+  it('an invocation aborted while it waits leaves the queue at once, as aborted (system error)', async () => {
+    const rt = runtime('left', { perFunction: 1, queueTimeoutMs: 60_000 });
+    const first = rt.invoke(sleep(1000), never);
+    const controller = new AbortController();
+    const waiting = rt.invoke(sleep(1), controller.signal);
+    controller.abort();
+    const winner = await Promise.race([waiting.then(() => 'aborted'), first.then(() => 'first')]);
+    expect(winner).toBe('aborted');
+    expect(await waiting).toMatchObject({ kind: 'system-error' });
+    expect(await first).toMatchObject({ kind: 'success' });
+  });
+
   it('CON-5 past the queue timeout the answer is a throttle with ConcurrentInvocationLimitExceeded', async () => {
     const rt = runtime('full', { perFunction: 1, queueTimeoutMs: 100 });
     const first = rt.invoke(sleep(2000), never);
