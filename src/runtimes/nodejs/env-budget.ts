@@ -23,6 +23,8 @@ export interface BudgetOptions {
 export interface BudgetMember<E> {
   /** Environments alive (busy, idle or starting). */
   readonly size: number;
+  /** Environments still in their init phase (cold start). */
+  readonly starting: number;
   readonly memorySizeMb: number;
   /** Takes the newest idle environment, if any. */
   takeIdle(): E | undefined;
@@ -44,7 +46,12 @@ interface Waiter {
   member: BudgetMember<unknown>;
   grant: (g: Grant<unknown> | undefined) => void;
   timer: NodeJS.Timeout;
+  /** Past this (epoch ms), starting environments no longer extend the wait. */
+  latest: number;
 }
+
+/** Lambda's init-phase limit: how long a waiter may wait on its function's cold starts. */
+const COLD_START_WAIT_MS = 10_000;
 
 export const DEFAULT_MEMORY_MB = 768;
 export const DEFAULT_PER_FUNCTION = 8;
@@ -112,7 +119,8 @@ export class EnvironmentBudget {
           signal?.removeEventListener('abort', onAbort);
           resolve(g as Grant<E> | undefined);
         },
-        timer: setTimeout(() => this.drop(waiter), this.queueTimeoutMs),
+        timer: setTimeout(() => this.expire(waiter), this.queueTimeoutMs),
+        latest: Date.now() + this.queueTimeoutMs + COLD_START_WAIT_MS,
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.waiters.push(waiter);
@@ -187,6 +195,16 @@ export class EnvironmentBudget {
       while (this.reapOldestIdle());
     });
     this.pump();
+  }
+
+  // The queue timeout counts from when the function's environments are all up: while some are still
+  // starting, one of them will soon be free, so a cold burst is served rather than throttled.
+  private expire(w: Waiter): void {
+    if (w.member.starting > 0 && Date.now() < w.latest) {
+      w.timer = setTimeout(() => this.expire(w), this.queueTimeoutMs);
+      return;
+    }
+    this.drop(w);
   }
 
   private drop(w: Waiter): void {

@@ -40,6 +40,7 @@ export class NodejsRuntime implements FunctionRuntime, BudgetMember<Environment>
   private readonly budget: EnvironmentBudget;
   private readonly onLog: (text: string, functionName: string) => void;
   private closed = false;
+  private startingCount = 0;
 
   constructor(
     private readonly spec: FunctionSpec,
@@ -73,6 +74,10 @@ export class NodejsRuntime implements FunctionRuntime, BudgetMember<Environment>
   // BudgetMember: the budget calls these synchronously while it hands out environments.
   get size(): number {
     return this.all.size;
+  }
+
+  get starting(): number {
+    return this.startingCount;
   }
 
   get memorySizeMb(): number {
@@ -120,7 +125,9 @@ export class NodejsRuntime implements FunctionRuntime, BudgetMember<Environment>
     let initMs = 0;
     if (!warm) {
       const initStart = performance.now();
+      this.startingCount++;
       const init = await this.timed(env.init(req.requestId), this.initTimeoutMs, signal);
+      this.startingCount--;
       initMs = performance.now() - initStart;
       if (init.type !== 'ok') {
         return this.finish(env, init, req, logs, { durationMs: initMs, initMs, coldStart: true }, this.initTimeoutMs);

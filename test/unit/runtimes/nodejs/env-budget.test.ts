@@ -17,7 +17,7 @@ function runtime(name: string, budget: EnvironmentBudget | BudgetOptions, spec: 
       memorySizeMb: 128,
       environment: {},
       ...spec,
-      settings: { Handler: 'handlers.sleep', CodeUri: 'test/fixtures/functions' },
+      settings: { Handler: 'handlers.sleep', CodeUri: 'test/fixtures/functions', ...spec.settings },
     },
     { onLog: () => {}, budget },
   );
@@ -55,6 +55,20 @@ describe('environment budget', () => {
     expect(winner).toBe('aborted');
     expect(await waiting).toMatchObject({ kind: 'system-error' });
     expect(await first).toMatchObject({ kind: 'success' });
+  });
+
+  it('CON-5 a cold start in progress extends the wait: a burst on a cold function is served, not throttled', async () => {
+    const rt = runtime(
+      'slow-init',
+      { perFunction: 1, queueTimeoutMs: 200 },
+      { environment: { INIT_MS: '1500' }, settings: { Handler: 'sluggish-init.handler' } },
+    );
+    const results = await Promise.all([1, 2, 3].map(() => rt.invoke(sleep(1), never)));
+    expect(results).toMatchObject([
+      { kind: 'success', coldStart: true },
+      { kind: 'success', coldStart: false },
+      { kind: 'success', coldStart: false },
+    ]);
   });
 
   it('CON-5 past the queue timeout the answer is a throttle with ConcurrentInvocationLimitExceeded', async () => {
