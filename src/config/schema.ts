@@ -263,7 +263,10 @@ export const configSchema = z
             queueTimeoutMs: int()
               .min(0)
               .default(1000)
-              .describe('How long an invocation waits for a free environment before a 429 (CON-5).'),
+              .describe(
+                'How long an invocation waits for a free environment before a 429 (CON-5), counted once the ' +
+                  "function's starting environments are up.",
+              ),
             idleTimeoutSeconds: int().min(1).default(300).describe('Idle environments are reaped after this long.'),
             pressureFreeMb: int()
               .min(0)
