@@ -126,7 +126,7 @@ export class EnvironmentBudget {
       this.waiters.push(waiter);
       // Served at once if it can be; earlier waiters go first, a newcomer never overtakes one that fits.
       this.pump();
-      if (this.waiters.includes(waiter) && this.queueTimeoutMs <= 0) this.drop(waiter);
+      if (this.queueTimeoutMs <= 0 && this.waiters.includes(waiter)) this.drop(waiter);
     });
   }
 
@@ -134,11 +134,14 @@ export class EnvironmentBudget {
   pump(): void {
     if (this.pumping) return;
     this.guarded(() => {
+      // Once a size did not fit (nothing idle left to reap), waiters needing as much are skipped cheaply;
+      // a smaller function behind them may still fit.
+      let noRoomFor = Number.POSITIVE_INFINITY;
       for (let i = 0; i < this.waiters.length;) {
         const w = this.waiters[i]!;
-        const grant = this.tryGrant(w.member);
-        if (grant === 'full') break; // nothing idle anywhere and no memory left: nobody behind can start either
-        if (grant === undefined) {
+        const grant = w.member.memorySizeMb >= noRoomFor ? undefined : this.tryGrant(w.member);
+        if (grant === 'full') noRoomFor = w.member.memorySizeMb;
+        if (grant === undefined || grant === 'full') {
           i++;
           continue;
         }

@@ -109,6 +109,24 @@ describe('environment budget', () => {
     expect(await queued).toMatchObject({ kind: 'success', coldStart: false });
   });
 
+  it('a waiter too big for the memory left does not hold up a smaller function behind it', async () => {
+    const budget = new EnvironmentBudget({ memoryMb: 384, queueTimeoutMs: 10_000 });
+    const a = runtime('small-busy', budget);
+    const big = runtime('big', budget, { memorySizeMb: 256 });
+    const small = runtime('small', budget);
+    const first = [a.invoke(sleep(4000), never), a.invoke(sleep(4000), never)]; // 256 of 384 MB, busy
+    const bigWaits = big.invoke(sleep(1), never); // needs 256: waits for a
+    const smallFits = small.invoke(sleep(1), never); // needs 128: fits now
+    const winner = await Promise.race([smallFits.then(() => 'small'), Promise.all(first).then(() => 'a')]);
+    expect(winner).toBe('small');
+    expect(await Promise.all([...first, bigWaits, smallFits])).toMatchObject([
+      { kind: 'success' },
+      { kind: 'success' },
+      { kind: 'success' },
+      { kind: 'success' },
+    ]);
+  });
+
   it('a MemorySize larger than the whole budget is throttled, never started', async () => {
     const rt = runtime('huge', { memoryMb: 256, queueTimeoutMs: 0 }, { memorySizeMb: 512 });
     expect(await rt.invoke(sleep(1), never)).toMatchObject({ kind: 'throttle' });
