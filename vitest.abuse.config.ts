@@ -9,6 +9,6 @@ export default defineConfig({
     include: ['test/abuse/**/*.test.ts'],
     fileParallelism: false,
     testTimeout: 120_000,
-    hookTimeout: 60_000,
+    hookTimeout: 120_000,
   },
 });

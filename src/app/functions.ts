@@ -8,7 +8,7 @@ import type { AsyncFunctionConfig } from '../core/async/index.js';
 import type { Clock } from '../ports/clock.js';
 import type { FunctionRuntime, FunctionSpec } from '../ports/function-runtime.js';
 import type { Metrics } from '../ports/metrics.js';
-import { createRuntime } from '../runtimes/index.js';
+import { createRuntime, EnvironmentBudget, type RuntimeOptions } from '../runtimes/index.js';
 
 export interface EventInvokeConfig {
   maximumRetryAttempts: number;
@@ -39,14 +39,33 @@ export function functionSpec(config: CompiledConfig, fn: CompiledFunction): Func
   };
 }
 
+/** One environment budget for every nodejs function of the service (it bounds them together). */
+function runtimeOptionsOf(config: CompiledConfig): RuntimeOptions {
+  const nodejs = config.runtimes?.nodejs;
+  if (!nodejs) return {};
+  return {
+    nodejs: {
+      isolation: nodejs.isolation,
+      idleTimeoutMs: nodejs.idleTimeoutSeconds * 1000,
+      budget: new EnvironmentBudget({
+        memoryMb: nodejs.memoryBudgetMb,
+        perFunction: nodejs.maxEnvironmentsPerFunction,
+        queueTimeoutMs: nodejs.queueTimeoutMs,
+        pressureFreeMb: nodejs.pressureFreeMb,
+      }),
+    },
+  };
+}
+
 export function buildFunctions(config: CompiledConfig, metrics: Metrics, clock: Clock): Functions {
   const runtimes = new Map<string, { spec: FunctionSpec; runtime: FunctionRuntime; reservedConcurrency?: number }>();
   const eventConfigs = new Map<string, EventInvokeConfig | undefined>();
+  const runtimeOptions = runtimeOptionsOf(config);
   for (const fn of config.functions.values()) {
     const spec = functionSpec(config, fn);
     runtimes.set(fn.name, {
       spec,
-      runtime: createRuntime(spec, fn.runtime),
+      runtime: createRuntime(spec, fn.runtime, runtimeOptions),
       reservedConcurrency: fn.reservedConcurrency,
     });
     // Like Lambda, a function without an EventInvokeConfig has none to Get (defaults still apply).

@@ -41,7 +41,7 @@ function lambdaConnection(cfg: ParsedConfig, fn: ParsedFunction): Connection | s
 
 /** The settings each runtime reads (src/runtimes): Handler/CodeUri, Url, or the remote Lambda's address. */
 function runtimeSettings(cfg: ParsedConfig, fn: ParsedFunction): Record<string, unknown> {
-  if (fn.Runtime === 'nodejs') return { Handler: fn.Handler, CodeUri: fn.CodeUri };
+  if (fn.Runtime === 'nodejs') return { Handler: fn.Handler, CodeUri: fn.CodeUri, Isolation: fn.Isolation };
   if (fn.Runtime === 'http') return { Url: fn.Url };
   const remote = lambdaConnection(cfg, fn);
   // Explicit endpoint and credentials: Credentials is left out only for "default-chain" (the SDK's chain).

@@ -63,6 +63,8 @@ export interface CompiledConfig {
   maxFiltersPerMapping: number;
   memorySources: ParsedConfig['limits']['memorySources'];
   tuning: ParsedConfig['tuning'];
+  /** Execution-environment settings per runtime kind (isolation, bounds). */
+  runtimes?: ParsedConfig['runtimes'];
   connections: Record<string, Connection>;
   functions: Map<string, CompiledFunction>;
   mappings: CompiledMapping[];
@@ -356,6 +358,7 @@ export function compileConfig(
       maxFiltersPerMapping: cfg.limits.maxFiltersPerMapping,
       memorySources: cfg.limits.memorySources,
       tuning: cfg.tuning,
+      runtimes: cfg.runtimes,
       connections: cfg.connections,
       functions,
       mappings,

@@ -133,7 +133,16 @@ const functionSchema = z
     Runtime: z
       .enum(['nodejs', 'http', 'lambda'])
       .default('nodejs')
-      .describe('nodejs: in-process worker threads; http: POST to Url; lambda: a Lambda-API endpoint.'),
+      .describe(
+        'nodejs: a child process (or worker thread) per environment; http: POST to Url; lambda: a Lambda-API endpoint.',
+      ),
+    Isolation: z
+      .enum(['process', 'worker'])
+      .optional()
+      .describe(
+        'nodejs: "process" runs each environment in a child process; "worker" in a worker thread of the service ' +
+          '(faster, but it shares the service process: see the README). Default runtimes.nodejs.isolation.',
+      ),
     Handler: z.string().optional().describe('nodejs: "path/to/module.export", relative to CodeUri or the config file.'),
     CodeUri: z.string().optional().describe('nodejs: directory the Handler path is relative to.'),
     Url: httpUrl().optional().describe('http: the endpoint the event is POSTed to.'),
@@ -146,7 +155,11 @@ const functionSchema = z
     RemoteFunctionName: z.string().optional().describe('lambda: the remote function name; default the local name.'),
     Qualifier: z.string().optional(),
     Timeout: int().min(1).max(900).default(3).describe('Seconds (ERR-4).'),
-    MemorySize: int().min(128).max(10240).default(128).describe('MB; maps to worker heap limits.'),
+    MemorySize: int()
+      .min(128)
+      .max(10240)
+      .default(128)
+      .describe('MB; nodejs: the heap limit, and the resident memory at which a child-process environment is killed.'),
     Environment: z
       .object({ Variables: z.record(z.string(), z.string()).default({}) })
       .strict()
@@ -287,6 +300,39 @@ export const configSchema = z
           .min(0)
           .default(10)
           .describe('CON-1: invocations per second = this × concurrency (account, and reserved functions); 0 = off.'),
+      })
+      .strict()
+      .prefault({}),
+    runtimes: z
+      .object({
+        nodejs: z
+          .object({
+            isolation: z
+              .enum(['process', 'worker'])
+              .default('process')
+              .describe('Default Isolation of nodejs functions.'),
+            memoryBudgetMb: int()
+              .min(128)
+              .default(768)
+              .describe(
+                'Sum of MemorySize of all live nodejs environments (default fits a 1 GB container with the service).',
+              ),
+            maxEnvironmentsPerFunction: int().min(1).default(8).describe('Execution environments per function.'),
+            queueTimeoutMs: int()
+              .min(0)
+              .default(1000)
+              .describe(
+                'How long an invocation waits for a free environment before a 429 (CON-5), counted once the ' +
+                  "function's starting environments are up.",
+              ),
+            idleTimeoutSeconds: int().min(1).default(300).describe('Idle environments are reaped after this long.'),
+            pressureFreeMb: int()
+              .min(0)
+              .default(256)
+              .describe('Below this much available host memory, idle environments are reaped at once.'),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

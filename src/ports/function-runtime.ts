@@ -1,4 +1,4 @@
-// The contract every function runtime (nodejs worker threads, http, lambda) implements.
+// The contract every function runtime (nodejs execution environments, http, lambda) implements.
 // Runtimes know nothing of concurrency limits: the invoker in core/invoke enforces those.
 
 export interface FunctionSpec {

@@ -26,4 +26,5 @@ export function createRuntime(spec: FunctionSpec, kind: RuntimeKind, options: Ru
 }
 
 export { HttpRuntime, LambdaRuntime, NodejsRuntime };
+export { EnvironmentBudget } from './nodejs/env-budget.js';
 export type { LambdaRuntimeOptions, NodejsRuntimeOptions };

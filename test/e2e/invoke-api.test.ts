@@ -4,26 +4,28 @@ import { FIXTURES, startService, type Service } from './service.js';
 let svc: Service;
 const fn = (handler: string, extra: object = {}) => ({ Handler: `functions.${handler}`, CodeUri: FIXTURES, ...extra });
 
-beforeAll(async () => {
-  svc = await startService({
-    server: { port: 0, maxSyncPayloadBytes: 1024 * 1024 },
-    functions: {
-      echo: fn('echo'),
-      fail: fn('fail'),
-      slow: fn('slow', { Timeout: 1 }),
-      big: fn('big'),
-      off: fn('echo', { ReservedConcurrentExecutions: 0 }),
-    },
-  });
-});
-afterAll(async () => {
-  expect(await svc.stop()).toBe(0);
-});
-
 const invoke = (name: string, body: string, headers: Record<string, string> = {}) =>
   fetch(`${svc.url}/2015-03-31/functions/${name}/invocations`, { method: 'POST', body, headers });
 
-describe('Invoke API over HTTP (ASY-1, ERR-1..5)', () => {
+// The same answers whether nodejs functions run in child processes (default) or worker threads.
+describe.each(['process', 'worker'])('Invoke API over HTTP (ASY-1, ERR-1..5), isolation %s', (isolation) => {
+  beforeAll(async () => {
+    svc = await startService({
+      server: { port: 0, maxSyncPayloadBytes: 1024 * 1024 },
+      runtimes: { nodejs: { isolation } },
+      functions: {
+        echo: fn('echo'),
+        fail: fn('fail'),
+        slow: fn('slow', { Timeout: 1 }),
+        big: fn('big'),
+        off: fn('echo', { ReservedConcurrentExecutions: 0 }),
+      },
+    });
+  });
+  afterAll(async () => {
+    expect(await svc.stop()).toBe(0);
+  });
+
   it('ASY-1 RequestResponse returns 200 with the function result and X-Amz-Executed-Version', async () => {
     const res = await invoke('echo', '{"a":1}');
     expect(res.status).toBe(200);

@@ -1,5 +1,5 @@
-// When sluice runs from TypeScript sources (vitest, tsx), there is no compiled worker-bootstrap.js.
-// Loading the .ts bootstrap through tsx in every worker costs about a second per cold start, so the
+// When sluice runs from TypeScript sources (vitest, tsx), there is no compiled bootstrap.js.
+// Loading the .ts bootstrap through tsx in every environment costs about a second per cold start, so the
 // bootstrap and the local modules it imports are transpiled once into a temp folder named by a hash
 // of the output (reused by later runs, never half-written: it is built aside and renamed in place).
 import { createHash } from 'node:crypto';

@@ -1,9 +1,10 @@
-// One execution environment seen from the main thread: a worker thread that has loaded the handler.
-// It runs one invocation at a time; a crash, exit or termination makes it dead for good.
-import { Worker } from 'node:worker_threads';
-import { toErrorBody, type ErrorBody } from '../shared/error-body.js';
+// One execution environment seen from the service: a child process (or worker thread) that has loaded the
+// handler. It runs one invocation at a time; a crash, exit or termination makes it dead for good.
 import { transpiledBootstrap } from './dev-bootstrap.js';
+import { createHost, type EnvironmentHost, type HostExit, type Isolation } from './hosts.js';
 import type { EnvironmentData, InvokeMessage, WorkerMessage } from './protocol.js';
+import type { ErrorBody } from '../shared/error-body.js';
+import { toErrorBody } from '../shared/error-body.js';
 
 export type RunOutcome =
   | { type: 'ok'; payload: string }
@@ -14,36 +15,41 @@ export interface EnvironmentOptions {
   data: EnvironmentData;
   env: Record<string, string>;
   memorySizeMb: number;
+  isolation: Isolation;
 }
 
 type Waiter = (outcome: RunOutcome) => void;
 
 export class Environment {
   readonly logStreamName: string;
+  readonly memorySizeMb: number;
   onLog: (text: string) => void = () => {};
-  /** Called once when the worker has exited, for whatever reason. */
+  /** Called once when the environment has exited, for whatever reason. */
   onExit: () => void = () => {};
   idleTimer: NodeJS.Timeout | undefined;
-  private readonly worker: Worker;
+  /** When it last went idle (performance-free wall clock, for reaping the oldest first). */
+  idleSince = 0;
+  private readonly host: EnvironmentHost;
   private waiter: Waiter | undefined;
   private requestId: string | undefined;
   private crashError: ErrorBody | undefined;
-  private workerError: unknown;
+  private exit: HostExit | undefined;
   private dead = false;
   private readonly ready: Promise<RunOutcome>;
 
   constructor(options: EnvironmentOptions) {
     this.logStreamName = options.data.logStreamName;
-    this.worker = new Worker(bootstrapEntry(), {
-      env: options.env,
-      workerData: options.data,
-      // Lambda's MemorySize bounds the heap; running out ends this environment, not the service.
-      resourceLimits: { maxOldGenerationSizeMb: Math.max(16, options.memorySizeMb) },
-    });
+    this.memorySizeMb = options.memorySizeMb;
     this.ready = new Promise<RunOutcome>((resolve) => (this.waiter = resolve));
-    this.worker.on('message', (msg: WorkerMessage) => this.onMessage(msg));
-    this.worker.on('error', (err) => (this.workerError = err));
-    this.worker.on('exit', (code) => this.exited(code));
+    this.host = createHost(options.isolation, {
+      entry: bootstrapEntry(),
+      data: options.data,
+      env: options.env,
+      memorySizeMb: options.memorySizeMb,
+      onMessage: (msg) => this.onMessage(msg),
+      onOutput: (text) => this.onLog(text),
+      onExit: (exit) => this.exited(exit),
+    });
   }
 
   get alive(): boolean {
@@ -57,11 +63,11 @@ export class Environment {
   }
 
   run(msg: InvokeMessage): Promise<RunOutcome> {
-    if (this.dead) return Promise.resolve(this.exitOutcome(1));
+    if (this.dead) return Promise.resolve(this.exitOutcome());
     this.requestId = msg.requestId;
     return new Promise<RunOutcome>((resolve) => {
       this.waiter = resolve;
-      this.worker.postMessage(msg);
+      this.host.send(msg);
     });
   }
 
@@ -69,7 +75,7 @@ export class Environment {
   async terminate(): Promise<void> {
     this.dead = true;
     clearTimeout(this.idleTimer);
-    await this.worker.terminate();
+    await this.host.terminate();
   }
 
   private settle(outcome: RunOutcome): void {
@@ -90,10 +96,13 @@ export class Environment {
       case 'init-error':
         this.dead = true;
         this.settle({ type: 'error', error: msg.error, fatal: true });
-        void this.worker.terminate();
+        void this.host.terminate();
         return;
       case 'result':
         if (msg.requestId !== this.requestId) return;
+        // A result from an environment over its MemorySize is not delivered: it dies of OOM instead,
+        // and its exit settles the invocation.
+        if (this.host.enforceMemory()) return;
         this.requestId = undefined;
         this.settle(msg.ok ? { type: 'ok', payload: msg.payload } : { type: 'error', error: msg.error, fatal: false });
         return;
@@ -103,27 +112,33 @@ export class Environment {
     }
   }
 
-  private exited(code: number): void {
+  private exited(exit: HostExit): void {
     this.dead = true;
+    this.exit = exit;
     clearTimeout(this.idleTimer);
-    this.settle(this.exitOutcome(code));
+    this.settle(this.exitOutcome());
     this.onExit();
   }
 
   // ERR-3: how Lambda reports an environment that died during an invocation.
-  private exitOutcome(code: number): RunOutcome {
+  private exitOutcome(): RunOutcome {
+    const exit = this.exit ?? { code: 1, outOfMemory: false };
     const prefix = `RequestId: ${this.requestId ?? 'unknown'} Error: `;
-    if (this.crashError) return { type: 'error', error: this.crashError, fatal: true };
-    if ((this.workerError as { code?: string } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    if (exit.outOfMemory) {
       const error = {
         errorType: 'Runtime.OutOfMemory',
         errorMessage: `${prefix}Runtime exited with error: signal: killed`,
       };
       return { type: 'error', error, fatal: true };
     }
-    if (this.workerError !== undefined) return { type: 'error', error: toErrorBody(this.workerError), fatal: true };
+    if (this.crashError) return { type: 'error', error: this.crashError, fatal: true };
+    if (exit.error !== undefined) return { type: 'error', error: toErrorBody(exit.error), fatal: true };
     const reason =
-      code === 0 ? 'Runtime exited without providing a reason' : `Runtime exited with error: exit status ${code}`;
+      exit.signal !== undefined
+        ? `Runtime exited with error: signal: ${exit.signal}`
+        : exit.code === 0
+          ? 'Runtime exited without providing a reason'
+          : `Runtime exited with error: exit status ${exit.code}`;
     return { type: 'error', error: { errorType: 'Runtime.ExitError', errorMessage: prefix + reason }, fatal: true };
   }
 }
@@ -131,6 +146,6 @@ export class Environment {
 /** Production runs the compiled bootstrap next to this file; from TypeScript sources, a transpiled copy. */
 function bootstrapEntry(): URL {
   const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new URL('./worker-bootstrap.js', here);
-  return transpiledBootstrap(new URL('./worker-bootstrap.ts', here));
+  if (!here.endsWith('.ts')) return new URL('./bootstrap.js', here);
+  return transpiledBootstrap(new URL('./bootstrap.ts', here));
 }

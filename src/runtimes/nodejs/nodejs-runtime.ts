@@ -1,39 +1,46 @@
-// The nodejs runtime: Lambda handlers in reusable worker-thread execution environments.
-// The pool grows on demand (the invoker bounds concurrency) and idle environments are reaped.
+// The nodejs runtime: Lambda handlers in reusable execution environments, each a child process (default)
+// or, as an opt-in for speed, a worker thread. Environments start on demand within the shared budget
+// (env-budget.ts) and idle ones are reaped.
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { FunctionRuntime, FunctionSpec, InvokeRequest, InvokeResult } from '../../ports/function-runtime.js';
 import { errorPayload, timeoutBody, type ErrorBody } from '../shared/error-body.js';
+import { EnvironmentBudget, type BudgetMember, type BudgetOptions } from './env-budget.js';
 import { Environment, type RunOutcome } from './environment.js';
+import type { Isolation } from './hosts.js';
 import { FUNCTION_VERSION, functionEnv, logGroupName, newLogStreamName } from './lambda-environment.js';
 import { LogTail } from './log-tail.js';
 
 export interface NodejsRuntimeOptions {
+  /** 'process' (default): a child process per environment; 'worker': a worker thread in the service. */
+  isolation?: Isolation;
   /** Idle environments are discarded after this long (Lambda keeps them for minutes). */
   idleTimeoutMs?: number;
   /** Limit for a cold start's init phase (Lambda: 10 s), separate from the function timeout. */
   initTimeoutMs?: number;
   /**
-   * Most environments (worker threads) alive at once; past it an invocation is throttled. The
-   * invoker's concurrency limits normally bind first; this protects the host when they are large.
+   * The bound on environments, shared by every nodejs function of the service; options make a budget
+   * of this function's own. The invoker's concurrency limits come first; this protects the host.
    */
-  maxEnvironments?: number;
+  budget?: EnvironmentBudget | BudgetOptions;
   /** Where function output goes besides the log tail; default the service's stdout. */
   onLog?: (text: string, functionName: string) => void;
 }
 
 type Timed = RunOutcome | { type: 'timeout' } | { type: 'aborted' };
 
-export class NodejsRuntime implements FunctionRuntime {
+export class NodejsRuntime implements FunctionRuntime, BudgetMember<Environment> {
   private readonly idle: Environment[] = [];
   private readonly all = new Set<Environment>();
   private readonly handler: string;
   private readonly taskRoot: string;
+  private readonly isolation: Isolation;
   private readonly idleTimeoutMs: number;
   private readonly initTimeoutMs: number;
-  private readonly maxEnvironments: number;
+  private readonly budget: EnvironmentBudget;
   private readonly onLog: (text: string, functionName: string) => void;
   private closed = false;
+  private startingCount = 0;
 
   constructor(
     private readonly spec: FunctionSpec,
@@ -46,9 +53,16 @@ export class NodejsRuntime implements FunctionRuntime {
     this.handler = handler;
     const codeUri = spec.settings.CodeUri;
     this.taskRoot = path.resolve(typeof codeUri === 'string' ? codeUri : '.');
+    const isolation: unknown = spec.settings.Isolation ?? options.isolation ?? 'process';
+    if (isolation !== 'process' && isolation !== 'worker') {
+      throw new Error(`function ${spec.name}: settings.Isolation must be "process" or "worker"`);
+    }
+    this.isolation = isolation;
     this.idleTimeoutMs = options.idleTimeoutMs ?? 300_000;
     this.initTimeoutMs = options.initTimeoutMs ?? 10_000;
-    this.maxEnvironments = options.maxEnvironments ?? Number.POSITIVE_INFINITY;
+    this.budget =
+      options.budget instanceof EnvironmentBudget ? options.budget : new EnvironmentBudget(options.budget ?? {});
+    this.budget.join(this);
     this.onLog = options.onLog ?? ((text) => void process.stdout.write(text));
   }
 
@@ -57,17 +71,50 @@ export class NodejsRuntime implements FunctionRuntime {
     return this.all.size;
   }
 
+  // BudgetMember: the budget calls these synchronously while it hands out environments.
+  get size(): number {
+    return this.all.size;
+  }
+
+  get starting(): number {
+    return this.startingCount;
+  }
+
+  get memorySizeMb(): number {
+    return this.spec.memorySizeMb;
+  }
+
+  oldestIdle(): number | undefined {
+    return this.idle[0]?.idleSince;
+  }
+
+  reapOldestIdle(): void {
+    const env = this.idle[0];
+    if (env) void this.discard(env);
+  }
+
   async invoke(req: InvokeRequest, signal: AbortSignal): Promise<InvokeResult> {
     if (this.closed || signal.aborted) return aborted(this.spec.name);
-    const warm = this.takeIdle();
-    if (!warm && this.all.size >= this.maxEnvironments) {
+    const grant = await this.budget.acquire(this, signal);
+    if (this.closed || (!grant && signal.aborted)) {
+      if (grant) void this.discard(grant.env);
+      return aborted(this.spec.name);
+    }
+    if (!grant) {
+      // CON-5: the host's bound acts as the account's concurrency limit.
       return {
         kind: 'throttle',
         reason: 'ConcurrentInvocationLimitExceeded',
-        message: `Rate Exceeded. (${this.spec.name}: all ${this.maxEnvironments} execution environments busy)`,
+        message: `Rate Exceeded. (${this.spec.name}: no execution environment free within ${this.budget.queueTimeoutMs} ms)`,
       };
     }
-    const env = warm ?? this.spawn();
+    const env = grant.env;
+    const warm = !grant.cold;
+    if (signal.aborted) {
+      if (grant.cold) void this.discard(env);
+      else this.release(env);
+      return aborted(this.spec.name);
+    }
     clearTimeout(env.idleTimer);
     const logs = new LogTail();
     env.onLog = (text) => {
@@ -78,7 +125,9 @@ export class NodejsRuntime implements FunctionRuntime {
     let initMs = 0;
     if (!warm) {
       const initStart = performance.now();
+      this.startingCount++;
       const init = await this.timed(env.init(req.requestId), this.initTimeoutMs, signal);
+      this.startingCount--;
       initMs = performance.now() - initStart;
       if (init.type !== 'ok') {
         return this.finish(env, init, req, logs, { durationMs: initMs, initMs, coldStart: true }, this.initTimeoutMs);
@@ -103,13 +152,13 @@ export class NodejsRuntime implements FunctionRuntime {
 
   async close(): Promise<void> {
     this.closed = true;
-    this.idle.length = 0;
+    this.budget.leave(this);
     await Promise.all([...this.all].map((env) => this.discard(env)));
   }
 
   // Newest first, so older environments go idle long enough to be reaped. An environment that died
   // while idle (a late timer threw, say) is dropped rather than handed out.
-  private takeIdle(): Environment | undefined {
+  takeIdle(): Environment | undefined {
     for (let env = this.idle.pop(); env; env = this.idle.pop()) {
       if (env.alive) return env;
       void this.discard(env);
@@ -117,7 +166,7 @@ export class NodejsRuntime implements FunctionRuntime {
     return undefined;
   }
 
-  private spawn(): Environment {
+  spawn(): Environment {
     const logStreamName = newLogStreamName();
     const env = new Environment({
       data: {
@@ -132,12 +181,9 @@ export class NodejsRuntime implements FunctionRuntime {
       },
       env: functionEnv(this.spec, this.handler, this.taskRoot, logStreamName),
       memorySizeMb: this.spec.memorySizeMb,
+      isolation: this.isolation,
     });
-    env.onExit = () => {
-      this.all.delete(env);
-      const i = this.idle.indexOf(env);
-      if (i >= 0) this.idle.splice(i, 1);
-    };
+    env.onExit = () => this.forget(env);
     this.all.add(env);
     return env;
   }
@@ -220,14 +266,21 @@ export class NodejsRuntime implements FunctionRuntime {
     env.onLog = (text) => this.onLog(text, this.spec.name);
     env.idleTimer = setTimeout(() => void this.discard(env), this.idleTimeoutMs);
     env.idleTimer.unref();
+    env.idleSince = performance.now();
     this.idle.push(env);
+    this.budget.pump();
   }
 
   private async discard(env: Environment): Promise<void> {
-    this.all.delete(env);
+    this.forget(env);
+    await env.terminate();
+  }
+
+  // Once per environment, however it ended: its memory goes back to the budget.
+  private forget(env: Environment): void {
     const i = this.idle.indexOf(env);
     if (i >= 0) this.idle.splice(i, 1);
-    await env.terminate();
+    if (this.all.delete(env)) this.budget.release(env.memorySizeMb);
   }
 }
 

@@ -1,7 +1,7 @@
-// Messages between the nodejs runtime (main thread) and one execution environment (worker thread).
+// Messages between the nodejs runtime (the service) and one execution environment (child process or worker thread).
 import type { ErrorBody } from '../shared/error-body.js';
 
-/** Fixed per environment, passed as workerData. */
+/** Fixed per environment: workerData of a worker thread, the first argument of a child process. */
 export interface EnvironmentData {
   handler: string;
   taskRoot: string;

@@ -1,13 +1,16 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FunctionSpec, InvokeRequest, InvokeResult } from '../../../../src/ports/function-runtime.js';
+import type { Isolation } from '../../../../src/runtimes/nodejs/hosts.js';
 import { NodejsRuntime, type NodejsRuntimeOptions } from '../../../../src/runtimes/nodejs/nodejs-runtime.js';
 
 const FIXTURES = 'test/fixtures/functions';
 const runtimes: NodejsRuntime[] = [];
 const never = new AbortController().signal;
+// Every behaviour below holds in both isolation modes: child processes (default) and worker threads.
+let mode: Isolation = 'process';
 
 function runtime(handler: string, spec: Partial<FunctionSpec> = {}, options: NodejsRuntimeOptions = {}): NodejsRuntime {
   const name = spec.name ?? 'fn';
@@ -21,7 +24,7 @@ function runtime(handler: string, spec: Partial<FunctionSpec> = {}, options: Nod
       ...spec,
       settings: { Handler: handler, CodeUri: FIXTURES, ...spec.settings },
     },
-    { onLog: () => {}, ...options },
+    { onLog: () => {}, isolation: mode, ...options },
   );
   runtimes.push(rt);
   return rt;
@@ -41,7 +44,11 @@ afterEach(async () => {
   await Promise.all(runtimes.splice(0).map((rt) => rt.close()));
 });
 
-describe('nodejs runtime', () => {
+describe.each<Isolation>(['process', 'worker'])('nodejs runtime (%s)', (isolation) => {
+  beforeAll(() => {
+    mode = isolation;
+  });
+
   it('runs an async handler and serialises its result (undefined → null)', async () => {
     const rt = runtime('handlers.echo');
     const result = await rt.invoke(request({ a: [1, 'two'] }), never);
@@ -73,8 +80,8 @@ describe('nodejs runtime', () => {
     expect(rt.environmentCount).toBe(2);
   });
 
-  it('throttles instead of starting more than maxEnvironments environments', async () => {
-    const rt = runtime('handlers.sleep', {}, { maxEnvironments: 1 });
+  it('CON-5 throttles instead of starting more environments than the per-function bound', async () => {
+    const rt = runtime('handlers.sleep', {}, { budget: { perFunction: 1, queueTimeoutMs: 0 } });
     const first = rt.invoke(request({ ms: 300 }), never);
     expect(await rt.invoke(request({ ms: 1 }), never)).toMatchObject({
       kind: 'throttle',
@@ -262,7 +269,7 @@ describe('nodejs runtime', () => {
   });
 
   it('ERR-3 running out of memory under a small MemorySize → Runtime.OutOfMemory, service unharmed', async () => {
-    const rt = runtime('handlers.oom', { memorySizeMb: 32, timeoutMs: 20_000 });
+    const rt = runtime('handlers.oom', { memorySizeMb: 128, timeoutMs: 20_000 });
     const result = await rt.invoke(request(), never);
     expect(result).toMatchObject({ kind: 'function-error', errorType: 'Runtime.OutOfMemory' });
     const echo = runtime('handlers.echo');

@@ -1,5 +1,6 @@
-// Entry of one execution environment (a worker thread): loads the handler once (init), then runs one
-// invocation at a time with a Lambda-shaped `context`, capturing console output for the log tail.
+// Entry of one execution environment (a child process by default, or a worker thread): loads the handler
+// once (init), then runs one invocation at a time with a Lambda-shaped `context`, capturing console output
+// for the log tail.
 import { parentPort, workerData } from 'node:worker_threads';
 import { format } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -10,10 +11,15 @@ import type { EnvironmentData, InvokeMessage, WorkerMessage } from './protocol.j
 type Handler = (event: unknown, context: unknown, callback: (err?: unknown, result?: unknown) => void) => unknown;
 type Outcome = { ok: true; value: unknown; waitForLoop: boolean } | { ok: false; error: unknown };
 
-const port = parentPort;
-if (!port) throw new Error('worker-bootstrap must run in a worker thread');
-const data = workerData as EnvironmentData;
-const send = (msg: WorkerMessage): void => port.postMessage(msg);
+interface Channel {
+  data: EnvironmentData;
+  send(msg: WorkerMessage, then?: () => void): void;
+  onMessage(listener: (msg: InvokeMessage) => void): void;
+}
+
+const channel = openChannel();
+const data = channel.data;
+const send = (msg: WorkerMessage): void => channel.send(msg);
 let currentRequestId: string | undefined;
 
 captureOutput();
@@ -28,7 +34,7 @@ process.on('unhandledRejection', (reason) => {
 
 const handler = await init();
 if (handler) {
-  port.on('message', (msg: InvokeMessage) => void invoke(handler, msg));
+  channel.onMessage((msg) => void invoke(handler, msg));
   send({ type: 'ready' });
 }
 
@@ -182,8 +188,35 @@ async function waitForEmptyLoop(baseline: Map<string, number>): Promise<void> {
 }
 
 function crash(error: ErrorBody, code: number): void {
-  send({ type: 'crash', error });
-  process.exit(code);
+  // Over IPC the message is only queued: exit once it is written (or soon, should the parent be gone).
+  const exit = (): never => process.exit(code);
+  setTimeout(exit, 1000).unref();
+  channel.send({ type: 'crash', error }, exit);
+}
+
+// A worker thread talks through its parent port; a child process through the IPC channel of fork(),
+// with its fixed data as the first argument, and exits when the service goes away.
+function openChannel(): Channel {
+  const port = parentPort;
+  if (port) {
+    return {
+      data: workerData as EnvironmentData,
+      send: (msg, then) => {
+        port.postMessage(msg);
+        then?.();
+      },
+      onMessage: (listener) => void port.on('message', listener),
+    };
+  }
+  const ipc = process.send?.bind(process);
+  const arg = process.argv[2];
+  if (!ipc || arg === undefined) throw new Error('bootstrap must run in a worker thread or a forked process');
+  process.on('disconnect', () => process.exit(0));
+  return {
+    data: JSON.parse(arg) as EnvironmentData,
+    send: (msg, then) => void ipc(msg, undefined, undefined, () => then?.()),
+    onMessage: (listener) => void process.on('message', listener),
+  };
 }
 
 function describe(reason: unknown): string {
