@@ -13,7 +13,8 @@ import { PrometheusMetrics } from '../observability/prometheus.js';
 import { systemClock } from './clock.js';
 import { createDestinations } from './destinations.js';
 import { buildFunctions, type Functions } from './functions.js';
-import { startMappings, type RunningMapping } from './mappings.js';
+import { MappingSupervisor } from './mapping-supervisor.js';
+import { readinessProbe } from './readiness.js';
 import { openState } from './state.js';
 import { eventInvokeConfigRoutes } from './event-invoke-config.js';
 import { eventSourceMappingRoutes, MappingStateBoard } from './esm-routes.js';
@@ -74,13 +75,28 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
 
     const mappingStates = new MappingStateBoard();
     for (const m of config.mappings) mappingStates.set(m.uuid, m.enabled ? 'Creating' : 'Disabled');
+    const supervisor = new MappingSupervisor(
+      config,
+      {
+        broker,
+        invoker: functions.invoker,
+        state: state.store,
+        sharedState: state.shared,
+        destinations,
+        metrics,
+        clock,
+        logger,
+        instanceId,
+      },
+      mappingStates,
+    );
     const server = new HttpServer({
       host: config.server.host,
       port: config.server.port,
       bearerTokens: config.server.auth?.bearerTokens,
       logger,
       metrics,
-      ready: () => ready,
+      readiness: readinessProbe({ started: () => ready, store: state.store, mappings: () => supervisor.statuses() }),
       invoker: functions.invoker,
       async: engine,
       maxSyncPayloadBytes: config.server.maxSyncPayloadBytes,
@@ -95,26 +111,15 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
     stack.push({ name: 'http', stop: () => server.close() });
     logger.info({ host: address.address, port: address.port }, 'Invoke API listening');
 
-    const mappings: RunningMapping[] = await startMappings(config, {
-      broker,
-      invoker: functions.invoker,
-      state: state.store,
-      sharedState: state.shared,
-      destinations,
-      metrics,
-      clock,
-      logger,
-      instanceId,
-    });
-    for (const m of mappings) mappingStates.set(m.uuid, 'Enabled');
-    const stopMapping = async (m: RunningMapping) => {
-      mappingStates.set(m.uuid, 'Disabling');
-      await m.stop(graceMs);
-      mappingStates.set(m.uuid, 'Disabled');
-    };
-    stack.push({ name: 'mappings', stop: async () => void (await Promise.all(mappings.map(stopMapping))) });
+    // Mappings whose source cannot be reached yet keep retrying in the background (see MappingSupervisor).
+    stack.push({ name: 'mappings', stop: () => supervisor.stop(graceMs) });
+    await supervisor.start();
     ready = true;
-    logger.info({ functions: config.functions.size, mappings: mappings.length }, 'sluice started');
+    const running = supervisor.statuses().filter((m) => m.state === 'running').length;
+    logger.info(
+      { functions: config.functions.size, mappings: running, notRunning: config.mappings.length - running },
+      'sluice started',
+    );
 
     let stopping: Promise<void> | undefined;
     return {

@@ -26,7 +26,8 @@ export interface HttpServerDeps extends InvokeRouteDeps {
   bearerTokens?: string[];
   logger: Logger;
   metrics: { text(): Promise<string>; contentType: string };
-  ready(): boolean;
+  /** /readyz: 200 when `ready`, else 503; the report is the JSON body. */
+  readiness(): Promise<{ ready: boolean }>;
   memory?: MemorySources;
   extraRoutes?: ExtraRoute[];
 }
@@ -86,8 +87,10 @@ export class HttpServer {
     const url = new URL(req.url ?? '/', 'http://sluice');
     const p = url.pathname;
     if (req.method === 'GET' && p === '/healthz') return sendJson(res, 200, { status: 'ok' });
-    if (req.method === 'GET' && p === '/readyz')
-      return sendJson(res, this.deps.ready() ? 200 : 503, { ready: this.deps.ready() });
+    if (req.method === 'GET' && p === '/readyz') {
+      const report = await this.deps.readiness();
+      return sendJson(res, report.ready ? 200 : 503, report);
+    }
     if (this.tokens !== undefined && !authorized(req, this.tokens)) {
       req.resume();
       return sendJson(res, 401, { Type: 'User', message: 'missing or invalid bearer token' });

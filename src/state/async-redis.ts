@@ -16,6 +16,7 @@
 // Redis persistence (appendonly yes, appendfsync everysec/always) — a deployment setting.
 import { Redis } from 'ioredis';
 import type { AsyncAttemptState, AsyncEvent, AsyncQueue, ClaimedAsyncEvent } from '../ports/async-queue.js';
+import { STATE_COMMAND_TIMEOUT_MS } from './redis.js';
 import { CLAIM, COMPLETE, ENQUEUE, EXTEND, RECOVER, RESCHEDULE } from './async-redis-scripts.js';
 
 export interface RedisAsyncQueueOptions {
@@ -25,6 +26,8 @@ export interface RedisAsyncQueueOptions {
   client?: Redis;
   /** Key prefix; wrapped in a hash tag. Default `sluice:async`. */
   prefix?: string;
+  /** Default STATE_COMMAND_TIMEOUT_MS. */
+  commandTimeoutMs?: number;
 }
 
 type ImmutablePart = Pick<AsyncEvent, 'id' | 'functionName' | 'qualifier' | 'payload' | 'enqueuedAtMs'>;
@@ -38,9 +41,13 @@ function stateJson(s: AsyncAttemptState): string {
 
 export function createRedisAsyncQueue(options: RedisAsyncQueueOptions): AsyncQueue {
   const owned = options.client === undefined;
-  // ioredis' default per-command retry limit: while Redis is down, enqueue fails (the API answers 5xx)
-  // and the engine loop logs and backs off, instead of both hanging.
-  const redis = options.client ?? new Redis(options.url ?? 'redis://127.0.0.1:6379');
+  // ioredis' default per-command retry limit and a command timeout: while Redis is down or does not answer,
+  // enqueue fails (the API answers 5xx) and the engine loop logs and backs off, instead of both hanging.
+  const redis =
+    options.client ??
+    new Redis(options.url ?? 'redis://127.0.0.1:6379', {
+      commandTimeout: options.commandTimeoutMs ?? STATE_COMMAND_TIMEOUT_MS,
+    });
   const tag = `{${options.prefix ?? 'sluice:async'}}`;
   const keys = ['events', 'state', 'due', 'claims', 'owners', 'enq'].map((k) => `${tag}:${k}`);
   const scripts = { ENQUEUE, CLAIM, EXTEND, COMPLETE, RESCHEDULE, RECOVER };

@@ -33,6 +33,8 @@ export interface StreamMapping {
   start(): Promise<void>;
   /** Lets batches in flight finish for up to `graceMs`, then abandons them (unacknowledged, so replayed later). */
   stop(graceMs: number): Promise<void>;
+  /** Why the last shard discovery failed (source unreachable); undefined once one succeeds. For readiness. */
+  discoveryError(): string | undefined;
 }
 
 interface RunningShard {
@@ -54,6 +56,7 @@ export function createStreamMapping(deps: StreamMappingDeps): StreamMapping {
 }
 
 class StreamMappingImpl implements StreamMapping {
+  private lastError: string | undefined;
   private readonly running = new Map<string, RunningShard>();
   private readonly finished = new Set<string>();
   private readonly pending = new Map<string, number>();
@@ -76,6 +79,10 @@ class StreamMappingImpl implements StreamMapping {
     this.owner = options.instanceId ?? randomUUID();
     this.ttl = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
     this.log = deps.logger.child({ mapping: options.mappingId });
+  }
+
+  discoveryError(): string | undefined {
+    return this.lastError;
   }
 
   start(): Promise<void> {
@@ -112,7 +119,9 @@ class StreamMappingImpl implements StreamMapping {
     while (!this.stopSignal.signal.aborted) {
       try {
         await this.tick();
+        this.lastError = undefined;
       } catch (err) {
+        this.lastError = err instanceof Error ? err.message : String(err);
         this.log.warn({ err }, 'shard discovery or lease tick failed');
       }
       this.dropUnrenewedLeases();
