@@ -8,6 +8,7 @@ import type { ShardInfo, ShardReader, StartPosition, StreamRecord, StreamSource 
 import type { CheckpointStore } from '../../src/ports/state.js';
 import { buildRedisEvent } from './event.js';
 import type { RedisStreamSource } from './source.js';
+import { closeRedis } from './close.js';
 
 /** Literal keys and glob patterns (characters `*`, `?`, `[`) of a mapping address. */
 export interface KeySelector {
@@ -75,7 +76,7 @@ export class RedisKeysSource implements StreamSource {
 
   async close(): Promise<void> {
     await Promise.all([...this.sources.values()].map((s) => s.close()));
-    await this.scanner.quit().catch(() => undefined);
+    await closeRedis(this.scanner);
   }
 
   private source(key: string): RedisStreamSource {

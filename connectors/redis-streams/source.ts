@@ -16,6 +16,7 @@ import type {
 } from '../../src/ports/sources.js';
 import type { CheckpointStore } from '../../src/ports/state.js';
 import { buildRedisEvent, entriesOfRead, toRedisRecord, toStreamRecord, type RawEntry } from './event.js';
+import { closeRedis } from './close.js';
 
 export interface RedisSourceOptions {
   streamKey: string;
@@ -203,7 +204,7 @@ export class RedisStreamSource implements StreamSource {
     this.closed = true;
     if (this.keepalive !== undefined) clearInterval(this.keepalive);
     this.blocking.disconnect();
-    await this.cmd.quit().catch(() => undefined);
+    await closeRedis(this.cmd);
   }
 }
 

@@ -12,6 +12,7 @@ import { HttpServer } from '../http/server.js';
 import { PrometheusMetrics } from '../observability/prometheus.js';
 import { systemClock } from './clock.js';
 import { createDestinations } from './destinations.js';
+import { settledWithin } from './deadline.js';
 import { buildFunctions, type Functions } from './functions.js';
 import { MappingSupervisor } from './mapping-supervisor.js';
 import { readinessProbe } from './readiness.js';
@@ -125,7 +126,8 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
     return {
       metrics,
       address: () => address,
-      stop: (reason) => (stopping ??= unwind(stack, logger, reason, () => (ready = false))),
+      stop: (reason) =>
+        (stopping ??= unwind(stack, logger, reason, () => (ready = false), Date.now() + graceMs + CLOSE_MARGIN_MS)),
     };
   } catch (err) {
     await unwind(stack, logger, 'start failed', () => (ready = false));
@@ -133,20 +135,27 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
   }
 }
 
+/**
+ * After the grace period, closing what is left may take this long; past it, a part that has not stopped (a
+ * client waiting on a broker or state store that is down) is abandoned so that SIGTERM always ends the process.
+ */
+const CLOSE_MARGIN_MS = 3_000;
+/** Even past the deadline, each remaining part gets this long (closing what still answers is quick). */
+const LATE_PART_MS = 500;
+
 async function unwind(
   stack: Array<{ name: string; stop: () => Promise<void> }>,
   logger: Logger,
   reason: string,
   notReady: () => void,
+  deadlineMs = Number.POSITIVE_INFINITY,
 ): Promise<void> {
   notReady();
   logger.info({ reason }, 'sluice stopping');
   for (const part of [...stack].reverse()) {
-    try {
-      await part.stop();
-    } catch (err) {
-      logger.error({ err, part: part.name }, 'error while stopping');
-    }
+    const stopped = part.stop().catch((err: unknown) => logger.error({ err, part: part.name }, 'error while stopping'));
+    if (!(await settledWithin(stopped, Math.max(LATE_PART_MS, deadlineMs - Date.now()))))
+      logger.error({ part: part.name }, 'did not stop before the shutdown deadline; abandoned');
   }
   logger.info({}, 'sluice stopped');
 }

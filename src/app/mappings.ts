@@ -16,6 +16,7 @@ import type { Logger } from '../ports/logger.js';
 import type { Metrics } from '../ports/metrics.js';
 import type { Destination, StartPosition, StreamSource } from '../ports/sources.js';
 import type { StateStore } from '../ports/state.js';
+import { settledWithin } from './deadline.js';
 import { allConnectors, type Destinations } from './destinations.js';
 
 export interface RunningMapping {
@@ -190,8 +191,12 @@ export async function startOne(config: CompiledConfig, m: CompiledMapping, deps:
     uuid: m.uuid,
     problem: () => mapping.discoveryError(),
     stop: async (graceMs) => {
-      await mapping.stop(graceMs);
+      const stopped = mapping.stop(graceMs);
+      // A source that is down can hold a checkpoint write (XACK, commit) forever: closing the source fails that
+      // write, which ends its worker. Checkpoints already written stay.
+      await settledWithin(stopped, graceMs + 1_000);
       await source.close();
+      await settledWithin(stopped, 1_000);
       await onFailure?.close();
     },
   };

@@ -1,6 +1,7 @@
 // /readyz: ready once started, while not stopping, while the state store answers and every enabled mapping runs.
 // The body names what is not ready (state store, mappings with their last error) so an operator need not grep logs.
 import type { StateStore } from '../ports/state.js';
+import { withTimeout } from './deadline.js';
 import { redact, type MappingStatus } from './mapping-supervisor.js';
 
 export interface ReadinessReport {
@@ -41,12 +42,4 @@ export function readinessProbe(o: {
     if (storeError !== undefined) report.stateStoreError = storeError;
     return report;
   };
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }

@@ -16,7 +16,7 @@
 // Redis persistence (appendonly yes, appendfsync everysec/always) — a deployment setting.
 import { Redis } from 'ioredis';
 import type { AsyncAttemptState, AsyncEvent, AsyncQueue, ClaimedAsyncEvent } from '../ports/async-queue.js';
-import { STATE_COMMAND_TIMEOUT_MS } from './redis.js';
+import { closeRedis, STATE_COMMAND_TIMEOUT_MS } from './redis.js';
 import { CLAIM, COMPLETE, ENQUEUE, EXTEND, RECOVER, RESCHEDULE } from './async-redis-scripts.js';
 
 export interface RedisAsyncQueueOptions {
@@ -48,6 +48,7 @@ export function createRedisAsyncQueue(options: RedisAsyncQueueOptions): AsyncQue
     new Redis(options.url ?? 'redis://127.0.0.1:6379', {
       commandTimeout: options.commandTimeoutMs ?? STATE_COMMAND_TIMEOUT_MS,
     });
+  if (owned) redis.on('error', () => undefined);
   const tag = `{${options.prefix ?? 'sluice:async'}}`;
   const keys = ['events', 'state', 'due', 'claims', 'owners', 'enq'].map((k) => `${tag}:${k}`);
   const scripts = { ENQUEUE, CLAIM, EXTEND, COMPLETE, RESCHEDULE, RECOVER };
@@ -125,7 +126,7 @@ export function createRedisAsyncQueue(options: RedisAsyncQueueOptions): AsyncQue
     },
 
     async close() {
-      if (owned) await redis.quit();
+      if (owned) await closeRedis(redis);
     },
   };
 }

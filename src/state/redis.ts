@@ -133,6 +133,8 @@ export class RedisStateStore implements StateStore {
         protocol: 2,
         commandTimeout: options.commandTimeoutMs ?? STATE_COMMAND_TIMEOUT_MS,
       });
+    // Reconnect errors repeat while Redis is down; failing commands report them (and /readyz shows it).
+    if (this.owned) this.redis.on('error', () => undefined);
     const prefix = options.keyPrefix ?? 'sluice';
     this.checkpoints = new RedisCheckpointStore(this.redis, prefix);
     this.leases = new RedisLeaseStore(this.redis, prefix);
@@ -143,9 +145,22 @@ export class RedisStateStore implements StateStore {
   }
 
   async close(): Promise<void> {
-    if (this.owned) await this.redis.quit().catch(() => undefined);
+    if (this.owned) await closeRedis(this.redis);
   }
 }
+
+/**
+ * QUIT lets replies in flight arrive, but a Redis that is down or hung would hold it (and the process) forever:
+ * after QUIT_WAIT_MS the connection is dropped, which also fails any command still waiting.
+ */
+export async function closeRedis(redis: Redis): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([redis.quit().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, QUIT_WAIT_MS)))]);
+  clearTimeout(timer);
+  redis.disconnect();
+}
+
+const QUIT_WAIT_MS = 1_000;
 
 function ttl(ms: number): string {
   return String(Math.max(1, Math.ceil(ms)));
