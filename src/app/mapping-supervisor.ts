@@ -46,6 +46,8 @@ export class MappingSupervisor {
     private readonly deps: MappingDeps,
     private readonly board: MappingStateBoard,
     private readonly backoff: BackoffPolicy = START_BACKOFF,
+    /** Starts one mapping (tests give a fake). */
+    private readonly startMapping: typeof startOne = startOne,
   ) {
     this.entries = config.mappings.filter((m) => m.enabled).map((m) => ({ m, state: 'starting', attempts: 0 }));
     for (const e of this.entries) this.publish(e);
@@ -103,7 +105,7 @@ export class MappingSupervisor {
 
   private async tryStart(e: Entry, first: boolean): Promise<void> {
     e.attempts++;
-    const attempt = startOne(this.config, e.m, this.deps).then(
+    const attempt = this.startMapping(this.config, e.m, this.deps).then(
       async (running) => {
         // stop() came while this attempt was connecting: it waits for us, so stop what just started.
         if (this.stopped) return running.stop(0);
