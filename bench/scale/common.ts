@@ -108,7 +108,7 @@ export function startMapping(
   // Stopping also closes the source (its connections), as the app does.
   return {
     start: () => mapping.start(),
-    discoveryError: () => mapping.discoveryError(),
+    discovery: () => mapping.discovery(),
     stop: async (graceMs) => {
       await mapping.stop(graceMs);
       await source.close();

@@ -68,12 +68,15 @@ export class MappingSupervisor {
     }
   }
 
-  /** Enabled mappings and their state; a running stream mapping whose source fails discovery counts as retrying. */
+  /**
+   * Enabled mappings and their state. A started stream mapping counts as starting until it has listed its shards
+   * (a Kafka group joined), and as retrying while its source fails (brokers down).
+   */
   statuses(): MappingStatus[] {
     return this.entries.map((e) => {
       const problem = e.state === 'running' ? e.running?.problem?.() : undefined;
-      const state = problem !== undefined ? 'retrying' : e.state;
-      const error = problem ?? (e.state === 'running' ? undefined : e.error);
+      const state = problem?.state ?? e.state;
+      const error = problem !== undefined ? problem.error : e.state === 'running' ? undefined : e.error;
       const out: MappingStatus = {
         uuid: e.m.uuid,
         functionName: e.m.functionName,

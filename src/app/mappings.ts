@@ -22,8 +22,8 @@ import { allConnectors, type Destinations } from './destinations.js';
 export interface RunningMapping {
   uuid: string;
   stop(graceMs: number): Promise<void>;
-  /** Why the running mapping cannot reach its source now (stream discovery failing), if it cannot. */
-  problem?(): string | undefined;
+  /** A started stream mapping that has not listed its shards yet, or whose source fails now. */
+  problem?(): { state: 'starting' | 'retrying'; error?: string } | undefined;
 }
 
 export interface MappingDeps {
@@ -189,7 +189,11 @@ export async function startOne(config: CompiledConfig, m: CompiledMapping, deps:
   await mapping.start();
   return {
     uuid: m.uuid,
-    problem: () => mapping.discoveryError(),
+    problem: () => {
+      const d = mapping.discovery();
+      if (d.error !== undefined) return { state: 'retrying', error: d.error };
+      return d.listed ? undefined : { state: 'starting' };
+    },
     stop: async (graceMs) => {
       const stopped = mapping.stop(graceMs);
       // A source that is down can hold a checkpoint write (XACK, commit) forever: closing the source fails that

@@ -33,8 +33,8 @@ export interface StreamMapping {
   start(): Promise<void>;
   /** Lets batches in flight finish for up to `graceMs`, then abandons them (unacknowledged, so replayed later). */
   stop(graceMs: number): Promise<void>;
-  /** Why the last shard discovery failed (source unreachable); undefined once one succeeds. For readiness. */
-  discoveryError(): string | undefined;
+  /** For readiness: whether a shard discovery has succeeded yet, and why the last one failed (if it did). */
+  discovery(): { listed: boolean; error?: string };
 }
 
 interface RunningShard {
@@ -57,6 +57,7 @@ export function createStreamMapping(deps: StreamMappingDeps): StreamMapping {
 
 class StreamMappingImpl implements StreamMapping {
   private lastError: string | undefined;
+  private listed = false;
   private readonly running = new Map<string, RunningShard>();
   private readonly finished = new Set<string>();
   private readonly pending = new Map<string, number>();
@@ -81,8 +82,8 @@ class StreamMappingImpl implements StreamMapping {
     this.log = deps.logger.child({ mapping: options.mappingId });
   }
 
-  discoveryError(): string | undefined {
-    return this.lastError;
+  discovery(): { listed: boolean; error?: string } {
+    return this.lastError === undefined ? { listed: this.listed } : { listed: this.listed, error: this.lastError };
   }
 
   start(): Promise<void> {
@@ -119,6 +120,7 @@ class StreamMappingImpl implements StreamMapping {
     while (!this.stopSignal.signal.aborted) {
       try {
         await this.tick();
+        this.listed = true;
         this.lastError = undefined;
       } catch (err) {
         this.lastError = err instanceof Error ? err.message : String(err);

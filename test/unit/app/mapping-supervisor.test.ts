@@ -103,6 +103,23 @@ describe('MappingSupervisor', () => {
     expect(t.supervisor.statuses().map((s) => s.state)).toEqual(['stopped', 'stopped']);
   });
 
+  it('a started stream mapping is starting until it lists its shards, retrying while its source fails', async () => {
+    const cfg = config();
+    let discovery: { state: 'starting' | 'retrying'; error?: string } | undefined = { state: 'starting' };
+    const deps = { metrics: new Gauges(), logger: quiet } as unknown as MappingDeps;
+    const supervisor = new MappingSupervisor(cfg, deps, new MappingStateBoard(), { baseMs: 5, maxMs: 20 }, (_c, m) =>
+      Promise.resolve({ uuid: m.uuid, stop: () => Promise.resolve(), problem: () => discovery }),
+    );
+    await supervisor.start();
+    expect(supervisor.statuses()[0]).toMatchObject({ state: 'starting' });
+    discovery = { state: 'retrying', error: 'Connection error: connect ECONNREFUSED' };
+    expect(supervisor.statuses()[0]).toMatchObject({ state: 'retrying', error: discovery.error });
+    discovery = undefined;
+    expect(supervisor.statuses()[0]).toEqual(expect.objectContaining({ state: 'running' }));
+    expect(supervisor.statuses()[0]!.error).toBeUndefined();
+    await supervisor.stop(0);
+  });
+
   it('redacts URL credentials in errors', () => {
     expect(redact('connect to redis://user:secret@host:6379 failed')).toBe('connect to redis://***@host:6379 failed');
   });
