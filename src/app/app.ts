@@ -116,9 +116,9 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
     stack.push({ name: 'mappings', stop: () => supervisor.stop(graceMs) });
     await supervisor.start();
     ready = true;
-    const running = supervisor.statuses().filter((m) => m.state === 'running').length;
+    const retrying = supervisor.statuses().filter((m) => m.state === 'retrying').length;
     logger.info(
-      { functions: config.functions.size, mappings: running, notRunning: config.mappings.length - running },
+      { functions: config.functions.size, mappings: supervisor.statuses().length - retrying, retrying },
       'sluice started',
     );
 
