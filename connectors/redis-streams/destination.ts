@@ -2,7 +2,7 @@
 // function name and any delivery attributes as fields.
 import type { Redis } from 'ioredis';
 import type { DeliveryContext, Destination } from '../../src/ports/sources.js';
-import { closeRedis } from './close.js';
+import { closeRedis } from './redis-health.js';
 
 export class RedisStreamDestination implements Destination {
   readonly arn: string;

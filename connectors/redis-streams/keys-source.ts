@@ -8,7 +8,7 @@ import type { ShardInfo, ShardReader, StartPosition, StreamRecord, StreamSource 
 import type { CheckpointStore } from '../../src/ports/state.js';
 import { buildRedisEvent } from './event.js';
 import type { RedisStreamSource } from './source.js';
-import { closeRedis } from './close.js';
+import { closeRedis, pingWithin } from './redis-health.js';
 
 /** Literal keys and glob patterns (characters `*`, `?`, `[`) of a mapping address. */
 export interface KeySelector {
@@ -54,6 +54,7 @@ export class RedisKeysSource implements StreamSource {
   }
 
   async listShards(): Promise<ShardInfo[]> {
+    await pingWithin(this.scanner);
     const keys = new Set(this.selector.keys);
     for (const pattern of this.selector.patterns) for (const key of await this.scan(pattern)) keys.add(key);
     this.initial ??= new Set(keys);

@@ -1,6 +1,6 @@
 // Scenario l: Redis down or hung, without a restart of sluice.
-// l1: a Redis Streams source whose (private) Redis is SIGKILLed: SIGTERM must still end sluice within
-//     server.shutdownGraceSeconds (it used to run on for minutes), and what was acknowledged before stays so.
+// l1: a Redis Streams source whose (private) Redis is SIGKILLed: /readyz names the mapping; SIGTERM must still
+//     end sluice within server.shutdownGraceSeconds (it used to run on for minutes); what was acknowledged stays so.
 // l2: the state store's Redis is SIGSTOPped (hung, connections open): /readyz must turn 503 naming the state
 //     store, Invoke (Event) must answer a 5xx Lambda error in bounded time instead of hanging, both recover on
 //     SIGCONT, and SIGTERM while it is hung is bounded too.
@@ -71,6 +71,18 @@ it('l1. SIGTERM while the Redis of a Redis Streams source is down ends within sh
 
   await redis.crash();
   const faultAtMs = Date.now();
+  // Its next shard discovery (every 10 s) finds Redis gone: /readyz names the mapping with the error.
+  const notReady = await until(
+    async () => {
+      const res = await fetch(`${sluice.url}/readyz`);
+      const body = (await res.json()) as { mappingsNotRunning: Array<{ uuid: string; state: string; error?: string }> };
+      return res.status === 503 && body.mappingsNotRunning.length > 0 ? body.mappingsNotRunning : undefined;
+    },
+    30_000,
+    '/readyz names the mapping',
+  );
+  expect(notReady).toEqual([expect.objectContaining({ uuid: config.eventSourceMappings[0]!.UUID, state: 'retrying' })]);
+  expect(notReady[0]!.error).toMatch(/PING/);
   const { code, ms } = await timedStop(sluice);
   expect(code).toBe(0);
   expect(ms).toBeLessThan(STOP_BOUND_MS);
