@@ -108,6 +108,7 @@ export function startMapping(
   // Stopping also closes the source (its connections), as the app does.
   return {
     start: () => mapping.start(),
+    discovery: () => mapping.discovery(),
     stop: async (graceMs) => {
       await mapping.stop(graceMs);
       await source.close();

@@ -8,7 +8,8 @@ export interface KafkaMessageLike {
   value: Buffer | null;
   timestamp: string;
   offset: string;
-  headers?: Record<string, Buffer | string | (Buffer | string)[] | undefined>;
+  /** kafkajs gives `null` for a header whose value is null (length -1 on the wire). */
+  headers?: Record<string, Buffer | string | null | (Buffer | string | null)[] | undefined>;
   /** kafkajs attaches the record batch context; timestampType 1 = LOG_APPEND_TIME. */
   batchContext?: { timestampType?: number };
 }
@@ -42,7 +43,10 @@ export function shardIdOf(topic: string, partition: number): string {
   return `${topic}-${partition}`;
 }
 
-function bytes(v: Buffer | string): number[] {
+// KAF-3: a null header value becomes an empty byte array (Lambda's events carry no null there); it used to throw
+// inside eachBatch and crash the consumer in a loop.
+function bytes(v: Buffer | string | null): number[] {
+  if (v === null) return [];
   return [...(typeof v === 'string' ? Buffer.from(v) : v)];
 }
 

@@ -7,14 +7,7 @@ import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { ShardLostError, SluiceError } from '../../src/ports/errors.js';
 import type { Logger } from '../../src/ports/logger.js';
 import type { Labels, Metrics } from '../../src/ports/metrics.js';
-import type {
-  ReadResult,
-  ShardInfo,
-  ShardReader,
-  StartPosition,
-  StreamRecord,
-  StreamSource,
-} from '../../src/ports/sources.js';
+import type { ShardInfo, ShardReader, StartPosition, StreamRecord, StreamSource } from '../../src/ports/sources.js';
 import type { CheckpointStore } from '../../src/ports/state.js';
 import {
   buildKafkaEvent,
@@ -25,7 +18,9 @@ import {
   toKafkaRecord,
   toStreamRecord,
 } from './event.js';
+import { OffsetCommitter, offsetLag } from './offset-committer.js';
 import { PartitionState } from './partition-state.js';
+import { KafkaShardReader, kafkaCheckpointsOf } from './shard-reader.js';
 
 export interface KafkaSourceOptions {
   topic: string;
@@ -67,9 +62,9 @@ export class KafkaStreamSource implements StreamSource {
   private rebalancing = false;
   private closed = false;
   private lagTimer: NodeJS.Timeout | undefined;
-  /** Commits asked for while one is in flight; sent together in the next OffsetCommit request. */
-  private readonly pendingCommits = new Map<PartitionState, { offset: number; waiters: Waiter[] }>();
-  private committing: Promise<void> | undefined;
+  private readonly committer: OffsetCommitter;
+  /** Starting positions being placed (and LATEST pinned): close() lets them land. */
+  private readonly placing = new Set<Promise<void>>();
   private readonly labels: Labels;
   private readonly capacity: number;
 
@@ -84,6 +79,10 @@ export class KafkaStreamSource implements StreamSource {
     this.capacity = Math.max(1, options.bufferRecords ?? DEFAULT_BUFFER);
     this.labels = { mapping: options.mappingId, function: options.functionName ?? '', source: 'kafka' };
     this.checkpoints = kafkaCheckpointsOf(this);
+    this.committer = new OffsetCommitter(options.topic, (st, offset) => {
+      const from = st.committed ?? st.baseline ?? offset;
+      if (offset > from) this.metrics.inc('sluice_committed_events_total', this.labels, offset - from);
+    });
     this.idlePollMs = (options.readWaitMs ?? DEFAULT_READ_WAIT_MS) > 0 ? 0 : undefined;
   }
 
@@ -141,8 +140,8 @@ export class KafkaStreamSource implements StreamSource {
     consumer.on(consumer.events.STOP, () => this.loseAll());
     this.admin = this.kafka.admin();
     await Promise.all([consumer.connect(), this.admin.connect()]);
-    // KAF-5/6: a committed group offset wins; otherwise TRIM_HORIZON reads from the start, LATEST from the end.
-    // AT_TIMESTAMP starts from the beginning and seeks per partition once it is known to have no committed offset.
+    // KAF-5/6: a committed group offset wins; otherwise TRIM_HORIZON reads from the start. LATEST and AT_TIMESTAMP
+    // seek per partition once it is known to have no committed offset (placeWithoutCommit).
     await consumer.subscribe({ topics: [options.topic], fromBeginning: options.startingPosition.type !== 'LATEST' });
     await consumer.run({
       autoCommit: false,
@@ -150,6 +149,8 @@ export class KafkaStreamSource implements StreamSource {
       partitionsConsumedConcurrently: 1,
       eachBatch: (payload) => Promise.resolve(this.onBatch(payload)),
     });
+    // The first assignment's starting positions are placed (LATEST pinned) before the source counts as started.
+    await Promise.all(this.placing);
     const lagMs = options.lagIntervalMs ?? DEFAULT_LAG_MS;
     if (lagMs > 0) {
       this.lagTimer = setInterval(() => void this.updateLag(), lagMs);
@@ -173,9 +174,12 @@ export class KafkaStreamSource implements StreamSource {
       const st = new PartitionState(p, shardIdOf(this.options.topic, p));
       this.partitions.set(p, st);
       changed = true;
-      if (this.options.startingPosition.type === 'AT_TIMESTAMP') {
+      const start = this.options.startingPosition;
+      if (start.type === 'AT_TIMESTAMP' || start.type === 'LATEST') {
         st.gated = true;
-        void this.seekToTimestamp(st, this.options.startingPosition.timestampMs);
+        const placed = this.placeWithoutCommit(st, start.type === 'AT_TIMESTAMP' ? start.timestampMs : undefined);
+        this.placing.add(placed);
+        void placed.finally(() => this.placing.delete(placed));
       }
     }
     // Pauses survive a rejoin in kafkajs, but re-apply them so a lost-and-regained partition is not left paused.
@@ -184,32 +188,46 @@ export class KafkaStreamSource implements StreamSource {
     if (changed) for (const l of this.listeners) l();
   }
 
-  /** AT_TIMESTAMP applies only when the group has no committed offset for the partition (KAF-5). */
-  private async seekToTimestamp(st: PartitionState, timestampMs: number): Promise<void> {
+  /**
+   * StartingPosition applies only when the group has no committed offset for the partition (KAF-5). AT_TIMESTAMP
+   * seeks by time. LATEST seeks to the end and commits that offset at once: the group then holds where the first
+   * run began, so a restart before the first real commit does not skip what was produced meanwhile.
+   */
+  private async placeWithoutCommit(st: PartitionState, timestampMs: number | undefined): Promise<void> {
     const { topic, groupId } = this.options;
     try {
       const admin = this.admin!;
       const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
       const mine = committed?.partitions.find((x) => x.partition === st.partition);
       if (mine === undefined || Number(mine.offset) < 0) {
-        const byTime = await admin.fetchTopicOffsetsByTimestamp(topic, timestampMs);
-        const target = byTime.find((x) => x.partition === st.partition)?.offset;
-        if (target !== undefined && Number(target) >= 0) {
-          this.consumer?.seek({ topic, partition: st.partition, offset: target });
-          st.nextExpected = Number(target);
-        } else {
-          // No record at or after the timestamp: start at the end.
+        const byTime = timestampMs === undefined ? [] : await admin.fetchTopicOffsetsByTimestamp(topic, timestampMs);
+        let target = byTime.find((x) => x.partition === st.partition)?.offset;
+        // LATEST, or no record at or after the timestamp: start at the end.
+        if (target === undefined || Number(target) < 0) {
           const ends = await admin.fetchTopicOffsets(topic);
-          const end = ends.find((x) => x.partition === st.partition)?.high ?? '0';
-          this.consumer?.seek({ topic, partition: st.partition, offset: end });
-          st.nextExpected = Number(end);
+          target = ends.find((x) => x.partition === st.partition)?.high ?? '0';
         }
+        this.consumer?.seek({ topic, partition: st.partition, offset: target });
+        st.nextExpected = Number(target);
+        if (timestampMs === undefined) await this.pin(st, Number(target));
       }
     } catch (err) {
-      this.logger.warn({ err, partition: st.partition }, 'AT_TIMESTAMP seek failed; reading from the group position');
+      this.logger.warn(
+        { err, partition: st.partition },
+        'starting position not placed; reading from the group position',
+      );
     }
     st.gated = false;
     this.applyPause(st);
+  }
+
+  /** Commits the LATEST start of a partition that has no committed offset yet (see placeWithoutCommit). */
+  private async pin(st: PartitionState, offset: number): Promise<void> {
+    const consumer = this.consumer;
+    if (consumer === undefined || st.lost) return;
+    await consumer.commitOffsets([{ topic: this.options.topic, partition: st.partition, offset: String(offset) }]);
+    st.committed = Math.max(st.committed ?? 0, offset);
+    st.baseline ??= offset;
   }
 
   /**
@@ -283,7 +301,7 @@ export class KafkaStreamSource implements StreamSource {
       st.nextExpected = Math.max(st.nextExpected, after + 1);
       this.applyPause(st);
     }
-    return new KafkaShardReader(this, st, this.options.readWaitMs ?? DEFAULT_READ_WAIT_MS);
+    return new KafkaShardReader(st, this.options.readWaitMs ?? DEFAULT_READ_WAIT_MS, (taken) => this.afterTake(taken));
   }
 
   /**
@@ -337,51 +355,7 @@ export class KafkaStreamSource implements StreamSource {
     const offset = Number(position) + 1;
     if (st.committed !== undefined && offset <= st.committed) return;
     if (this.rebalancing) throw new SluiceError('KafkaRebalancing', 'group is rebalancing', { retryable: true });
-    return new Promise<void>((resolve, reject) => {
-      const pending = this.pendingCommits.get(st);
-      if (pending === undefined) this.pendingCommits.set(st, { offset, waiters: [{ resolve, reject }] });
-      else {
-        pending.offset = Math.max(pending.offset, offset);
-        pending.waiters.push({ resolve, reject });
-      }
-      this.kickCommits(consumer);
-    });
-  }
-
-  private kickCommits(consumer: Consumer): void {
-    if (this.committing !== undefined) return;
-    this.committing = this.sendCommits(consumer).finally(() => {
-      this.committing = undefined;
-      // A set() may have queued between the loop's last check and here.
-      if (this.pendingCommits.size > 0) this.kickCommits(consumer);
-    });
-  }
-
-  /** One OffsetCommit request at a time for every partition with a new position (commits coalesce under load). */
-  private async sendCommits(consumer: Consumer): Promise<void> {
-    // Let set() calls made in the same tick join this request.
-    await Promise.resolve();
-    while (this.pendingCommits.size > 0) {
-      const batch = [...this.pendingCommits];
-      this.pendingCommits.clear();
-      const offsets = batch.map(([st, p]) => ({
-        topic: this.options.topic,
-        partition: st.partition,
-        offset: String(p.offset),
-      }));
-      try {
-        await consumer.commitOffsets(offsets);
-      } catch (err) {
-        for (const [, p] of batch) for (const w of p.waiters) w.reject(err);
-        continue;
-      }
-      for (const [st, p] of batch) {
-        const from = st.committed ?? st.baseline ?? p.offset;
-        if (p.offset > from) this.metrics.inc('sluice_committed_events_total', this.labels, p.offset - from);
-        st.committed = Math.max(st.committed ?? 0, p.offset);
-        for (const w of p.waiters) w.resolve();
-      }
-    }
+    return this.committer.add(consumer, st, offset);
   }
 
   /** KAF-19: topic-level lag = latest offset minus the group's committed offset, summed and maxed over partitions. */
@@ -389,20 +363,7 @@ export class KafkaStreamSource implements StreamSource {
     const admin = this.admin;
     if (admin === undefined || this.closed) return undefined;
     try {
-      const { topic, groupId } = this.options;
-      const [ends, committed] = await Promise.all([
-        admin.fetchTopicOffsets(topic),
-        admin.fetchOffsets({ groupId, topics: [topic] }),
-      ]);
-      const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-      let sum = 0;
-      let max = 0;
-      for (const p of ends) {
-        const c = done.get(p.partition) ?? -1;
-        const lag = Math.max(0, Number(p.high) - (c >= 0 ? c : Number(p.low)));
-        sum += lag;
-        max = Math.max(max, lag);
-      }
+      const { sum, max } = await offsetLag(admin, this.options.topic, this.options.groupId);
       this.metrics.set('sluice_offset_lag', this.labels, sum);
       this.metrics.set('sluice_offset_lag_max', this.labels, max);
       return { sum, max };
@@ -416,54 +377,11 @@ export class KafkaStreamSource implements StreamSource {
     this.closed = true;
     if (this.lagTimer !== undefined) clearInterval(this.lagTimer);
     await this.started?.catch(() => undefined);
+    await Promise.all(this.placing);
     // Commits in flight land before the consumer leaves the group (kafkajs drops commits once stopped).
-    await this.committing?.catch(() => undefined);
+    await this.committer.idle();
     await this.consumer?.disconnect().catch(() => undefined);
     await this.admin?.disconnect().catch(() => undefined);
     this.loseAll();
   }
-}
-
-interface Waiter {
-  resolve: () => void;
-  reject: (err: unknown) => void;
-}
-
-class KafkaShardReader implements ShardReader {
-  private closed = false;
-
-  constructor(
-    private readonly source: KafkaStreamSource,
-    private readonly st: PartitionState,
-    private readonly waitMs: number,
-  ) {}
-
-  async read(limit: number, signal: AbortSignal): Promise<ReadResult> {
-    if (this.st.lost || this.closed) throw new ShardLostError(this.st.shardId);
-    if (this.st.size === 0) await this.st.waitForRecords(this.waitMs, signal);
-    // Records already buffered: still let I/O run first. With a fast function the engine would otherwise work
-    // through the whole buffer in one run of microtasks, and kafkajs could neither send its next fetch nor a
-    // heartbeat until the buffer was empty (the engine then waits for that fetch with nothing to do).
-    else await new Promise((resolve) => setImmediate(resolve));
-    if (this.st.lost) throw new ShardLostError(this.st.shardId);
-    const records = this.st.take(limit);
-    this.source.afterTake(this.st);
-    return { records, endOfShard: false };
-  }
-
-  close(): Promise<void> {
-    this.closed = true;
-    return Promise.resolve();
-  }
-}
-
-/** The CheckpointStore a Kafka mapping must use: set() commits group offsets; get() defers to the group (KAF-5). */
-export function kafkaCheckpointsOf(source: KafkaStreamSource): CheckpointStore {
-  return {
-    get: () => Promise.resolve(undefined),
-    set: (_mappingId, shardId, position) => source.commit(shardId, position),
-    // Partitions never close.
-    markFinished: () => Promise.resolve(),
-    isFinished: () => Promise.resolve(false),
-  };
 }

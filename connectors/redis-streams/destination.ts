@@ -2,6 +2,7 @@
 // function name and any delivery attributes as fields.
 import type { Redis } from 'ioredis';
 import type { DeliveryContext, Destination } from '../../src/ports/sources.js';
+import { closeRedis } from './redis-health.js';
 
 export class RedisStreamDestination implements Destination {
   readonly arn: string;
@@ -29,6 +30,6 @@ export class RedisStreamDestination implements Destination {
   }
 
   async close(): Promise<void> {
-    await this.redis.quit().catch(() => undefined);
+    await closeRedis(this.redis);
   }
 }

@@ -48,7 +48,10 @@ function connect(c: Record<string, unknown>): Redis {
   const problems = validateRedisConnection(c);
   if (problems.length > 0)
     throw new Error(`invalid Redis connection: ${problems.map(([p, m]) => `${p} ${m}`).join('; ')}`);
-  return new Redis(c.url as string, { protocol: 2, maxRetriesPerRequest: null });
+  const redis = new Redis(c.url as string, { protocol: 2, maxRetriesPerRequest: null });
+  // Connection errors repeat on every reconnect attempt while Redis is down; the commands that fail report them.
+  redis.on('error', () => undefined);
+  return redis;
 }
 
 function num(c: Record<string, unknown>, k: (typeof NUMBERS)[number]): number | undefined {

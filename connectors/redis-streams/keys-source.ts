@@ -8,6 +8,7 @@ import type { ShardInfo, ShardReader, StartPosition, StreamRecord, StreamSource 
 import type { CheckpointStore } from '../../src/ports/state.js';
 import { buildRedisEvent } from './event.js';
 import type { RedisStreamSource } from './source.js';
+import { closeRedis, pingWithin } from './redis-health.js';
 
 /** Literal keys and glob patterns (characters `*`, `?`, `[`) of a mapping address. */
 export interface KeySelector {
@@ -53,6 +54,7 @@ export class RedisKeysSource implements StreamSource {
   }
 
   async listShards(): Promise<ShardInfo[]> {
+    await pingWithin(this.scanner);
     const keys = new Set(this.selector.keys);
     for (const pattern of this.selector.patterns) for (const key of await this.scan(pattern)) keys.add(key);
     this.initial ??= new Set(keys);
@@ -75,7 +77,7 @@ export class RedisKeysSource implements StreamSource {
 
   async close(): Promise<void> {
     await Promise.all([...this.sources.values()].map((s) => s.close()));
-    await this.scanner.quit().catch(() => undefined);
+    await closeRedis(this.scanner);
   }
 
   private source(key: string): RedisStreamSource {

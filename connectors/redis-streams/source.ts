@@ -16,6 +16,7 @@ import type {
 } from '../../src/ports/sources.js';
 import type { CheckpointStore } from '../../src/ports/state.js';
 import { buildRedisEvent, entriesOfRead, toRedisRecord, toStreamRecord, type RawEntry } from './event.js';
+import { closeRedis, pingWithin } from './redis-health.js';
 
 export interface RedisSourceOptions {
   streamKey: string;
@@ -98,8 +99,10 @@ export class RedisStreamSource implements StreamSource {
     return this.delivered.size;
   }
 
-  listShards(): Promise<ShardInfo[]> {
-    return Promise.resolve([{ id: this.options.streamKey, parentIds: [] }]);
+  /** One shard, the key; a Redis that does not answer fails the listing, so the mapping reports it (readiness). */
+  async listShards(): Promise<ShardInfo[]> {
+    await pingWithin(this.cmd);
+    return [{ id: this.options.streamKey, parentIds: [] }];
   }
 
   /** XGROUP CREATE ... MKSTREAM; an existing group keeps its position (like a Kafka group offset). */
@@ -203,7 +206,7 @@ export class RedisStreamSource implements StreamSource {
     this.closed = true;
     if (this.keepalive !== undefined) clearInterval(this.keepalive);
     this.blocking.disconnect();
-    await this.cmd.quit().catch(() => undefined);
+    await closeRedis(this.cmd);
   }
 }
 

@@ -12,8 +12,10 @@ import { HttpServer } from '../http/server.js';
 import { PrometheusMetrics } from '../observability/prometheus.js';
 import { systemClock } from './clock.js';
 import { createDestinations } from './destinations.js';
+import { settledWithin } from './deadline.js';
 import { buildFunctions, type Functions } from './functions.js';
-import { startMappings, type RunningMapping } from './mappings.js';
+import { MappingSupervisor } from './mapping-supervisor.js';
+import { readinessProbe } from './readiness.js';
 import { openState } from './state.js';
 import { eventInvokeConfigRoutes } from './event-invoke-config.js';
 import { eventSourceMappingRoutes, MappingStateBoard } from './esm-routes.js';
@@ -76,6 +78,21 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
 
     const mappingStates = new MappingStateBoard();
     for (const m of config.mappings) mappingStates.set(m.uuid, m.enabled ? 'Creating' : 'Disabled');
+    const supervisor = new MappingSupervisor(
+      config,
+      {
+        broker,
+        invoker: functions.invoker,
+        state: state.store,
+        sharedState: state.shared,
+        destinations,
+        metrics,
+        clock,
+        logger,
+        instanceId,
+      },
+      mappingStates,
+    );
     const server = new HttpServer({
       host: config.server.host,
       port: config.server.port,
@@ -85,7 +102,7 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
       maxBufferedBodyBytes: config.server.maxBufferedBodyBytes,
       logger,
       metrics,
-      ready: () => ready,
+      readiness: readinessProbe({ started: () => ready, store: state.store, mappings: () => supervisor.statuses() }),
       invoker: functions.invoker,
       async: engine,
       maxSyncPayloadBytes: config.server.maxSyncPayloadBytes,
@@ -100,32 +117,22 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
     stack.push({ name: 'http', stop: () => server.close() });
     logger.info({ host: address.address, port: address.port }, 'Invoke API listening');
 
-    const mappings: RunningMapping[] = await startMappings(config, {
-      broker,
-      invoker: functions.invoker,
-      state: state.store,
-      sharedState: state.shared,
-      destinations,
-      metrics,
-      clock,
-      logger,
-      instanceId,
-    });
-    for (const m of mappings) mappingStates.set(m.uuid, 'Enabled');
-    const stopMapping = async (m: RunningMapping) => {
-      mappingStates.set(m.uuid, 'Disabling');
-      await m.stop(graceMs);
-      mappingStates.set(m.uuid, 'Disabled');
-    };
-    stack.push({ name: 'mappings', stop: async () => void (await Promise.all(mappings.map(stopMapping))) });
+    // Mappings whose source cannot be reached yet keep retrying in the background (see MappingSupervisor).
+    stack.push({ name: 'mappings', stop: () => supervisor.stop(graceMs) });
+    await supervisor.start();
     ready = true;
-    logger.info({ functions: config.functions.size, mappings: mappings.length }, 'sluice started');
+    const retrying = supervisor.statuses().filter((m) => m.state === 'retrying').length;
+    logger.info(
+      { functions: config.functions.size, mappings: supervisor.statuses().length - retrying, retrying },
+      'sluice started',
+    );
 
     let stopping: Promise<void> | undefined;
     return {
       metrics,
       address: () => address,
-      stop: (reason) => (stopping ??= unwind(stack, logger, reason, () => (ready = false))),
+      stop: (reason) =>
+        (stopping ??= unwind(stack, logger, reason, () => (ready = false), Date.now() + graceMs + CLOSE_MARGIN_MS)),
     };
   } catch (err) {
     await unwind(stack, logger, 'start failed', () => (ready = false));
@@ -133,20 +140,27 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
   }
 }
 
+/**
+ * After the grace period, closing what is left may take this long; past it, a part that has not stopped (a
+ * client waiting on a broker or state store that is down) is abandoned so that SIGTERM always ends the process.
+ */
+const CLOSE_MARGIN_MS = 3_000;
+/** Even past the deadline, each remaining part gets this long (closing what still answers is quick). */
+const LATE_PART_MS = 500;
+
 async function unwind(
   stack: Array<{ name: string; stop: () => Promise<void> }>,
   logger: Logger,
   reason: string,
   notReady: () => void,
+  deadlineMs = Number.POSITIVE_INFINITY,
 ): Promise<void> {
   notReady();
   logger.info({ reason }, 'sluice stopping');
   for (const part of [...stack].reverse()) {
-    try {
-      await part.stop();
-    } catch (err) {
-      logger.error({ err, part: part.name }, 'error while stopping');
-    }
+    const stopped = part.stop().catch((err: unknown) => logger.error({ err, part: part.name }, 'error while stopping'));
+    if (!(await settledWithin(stopped, Math.max(LATE_PART_MS, deadlineMs - Date.now()))))
+      logger.error({ part: part.name }, 'did not stop before the shutdown deadline; abandoned');
   }
   logger.info({}, 'sluice stopped');
 }

@@ -16,12 +16,15 @@ import type { Logger } from '../ports/logger.js';
 import type { Metrics } from '../ports/metrics.js';
 import type { Destination, StartPosition, StreamSource } from '../ports/sources.js';
 import type { StateStore } from '../ports/state.js';
+import { settledWithin } from './deadline.js';
 import { allConnectors, type Destinations } from './destinations.js';
 import { adoptLegacyCheckpoints, consumerGroupToUse } from './mapping-identity.js';
 
 export interface RunningMapping {
   uuid: string;
   stop(graceMs: number): Promise<void>;
+  /** A started stream mapping that has not listed its shards yet, or whose source fails now. */
+  problem?(): { state: 'starting' | 'retrying'; error?: string } | undefined;
 }
 
 export interface MappingDeps {
@@ -63,7 +66,8 @@ function connectorContext(
   return { connection, region: config.region, accountId: config.accountId, logger, metrics: deps.metrics };
 }
 
-async function startOne(config: CompiledConfig, m: CompiledMapping, deps: MappingDeps): Promise<RunningMapping> {
+/** Starts one enabled mapping; throws when its source cannot be reached or the config is refused (P-6). */
+export async function startOne(config: CompiledConfig, m: CompiledMapping, deps: MappingDeps): Promise<RunningMapping> {
   const logger = deps.logger.child({ mapping: m.uuid, function: m.functionName, source: m.eventSourceArn });
   const fn = config.functions.get(m.functionName);
   if (fn === undefined) throw new SluiceError('InvalidConfig', `mapping ${m.uuid}: no function ${m.functionName}`);
@@ -81,7 +85,11 @@ async function startOne(config: CompiledConfig, m: CompiledMapping, deps: Mappin
     if (connector.createQueueSource === undefined)
       throw new SluiceError('UnsupportedSource', `${connector.kind} has no queue source`);
     const source = connector.createQueueSource(m.eventSourceArn, ctx);
-    const described = await source.describe?.();
+    // An unreachable queue fails this attempt; the supervisor retries it with a new source.
+    const described = await source.describe?.().catch(async (err: unknown) => {
+      await source.close();
+      throw err;
+    });
     const visibilityTimeoutMs = described?.visibilityTimeoutMs ?? config.tuning.memoryQueueVisibilitySeconds * 1000;
     // P-6: Lambda refuses a mapping whose function can outlive the queue's visibility timeout.
     try {
@@ -143,6 +151,15 @@ async function startOne(config: CompiledConfig, m: CompiledMapping, deps: Mappin
       throw err;
     });
   const onFailure = streamOnFailure(m, connector, ctx, deps);
+  let startingPosition: StartPosition;
+  try {
+    startingPosition = await durableStart(m, source, deps);
+  } catch (err) {
+    // The state store did not answer: this attempt fails and the supervisor retries with a new source.
+    await source.close();
+    await onFailure?.close();
+    throw err;
+  }
   const mapping = createStreamMapping({
     source,
     invoker: deps.invoker,
@@ -168,7 +185,7 @@ async function startOne(config: CompiledConfig, m: CompiledMapping, deps: Mappin
       reportBatchItemFailures: m.reportBatchItemFailures,
       tumblingWindowMs: m.tumblingWindowMs,
       onFailure: onFailure?.destination,
-      startingPosition: await durableStart(m, source, deps),
+      startingPosition,
       pollIntervalMs: config.tuning.streamPollIntervalMs,
       retryBackoff: {
         baseMs: config.tuning.throttleBackoffSeconds.base * 1000,
@@ -185,9 +202,18 @@ async function startOne(config: CompiledConfig, m: CompiledMapping, deps: Mappin
   await mapping.start();
   return {
     uuid: m.uuid,
+    problem: () => {
+      const d = mapping.discovery();
+      if (d.error !== undefined) return { state: 'retrying', error: d.error };
+      return d.listed ? undefined : { state: 'starting' };
+    },
     stop: async (graceMs) => {
-      await mapping.stop(graceMs);
+      const stopped = mapping.stop(graceMs);
+      // A source that is down can hold a checkpoint write (XACK, commit) forever: closing the source fails that
+      // write, which ends its worker. Checkpoints already written stay.
+      await settledWithin(stopped, graceMs + 1_000);
       await source.close();
+      await settledWithin(stopped, 1_000);
       await onFailure?.close();
     },
   };
@@ -227,21 +253,4 @@ async function durableStart(m: CompiledMapping, source: StreamSource, deps: Mapp
   const timestampMs = saved === undefined ? deps.clock.now() : Number(saved);
   if (saved === undefined) await deps.state.checkpoints.set(m.uuid, LATEST_START, String(timestampMs));
   return { type: 'AT_TIMESTAMP', timestampMs };
-}
-
-export async function startMappings(config: CompiledConfig, deps: MappingDeps): Promise<RunningMapping[]> {
-  const running: RunningMapping[] = [];
-  try {
-    for (const m of config.mappings) {
-      if (!m.enabled) {
-        deps.logger.info({ mapping: m.uuid }, 'mapping disabled (Enabled: false)');
-        continue;
-      }
-      running.push(await startOne(config, m, deps));
-    }
-  } catch (err) {
-    await Promise.all(running.map((r) => r.stop(0)));
-    throw err;
-  }
-  return running;
 }

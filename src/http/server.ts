@@ -31,7 +31,8 @@ export interface HttpServerDeps extends InvokeRouteDeps {
   maxBufferedBodyBytes?: number;
   logger: Logger;
   metrics: { text(): Promise<string>; contentType: string };
-  ready(): boolean;
+  /** /readyz: 200 when `ready`, else 503; the report is the JSON body. */
+  readiness(): Promise<{ ready: boolean }>;
   memory?: MemorySources;
   extraRoutes?: ExtraRoute[];
 }
@@ -115,8 +116,10 @@ export class HttpServer {
     }
     const p = url.pathname;
     if (req.method === 'GET' && p === '/healthz') return sendJson(res, 200, { status: 'ok' });
-    if (req.method === 'GET' && p === '/readyz')
-      return sendJson(res, this.deps.ready() ? 200 : 503, { ready: this.deps.ready() });
+    if (req.method === 'GET' && p === '/readyz') {
+      const report = await this.deps.readiness();
+      return sendJson(res, report.ready ? 200 : 503, report);
+    }
     if (this.tokens !== undefined && !authorized(req, this.tokens))
       return this.refuse(
         req,

@@ -72,6 +72,11 @@ export const CATALOGUE: Record<string, MetricDef> = {
     help: 'Owned shards by state: running, retrying (backing off after a failure), blocked (on-failure destination down).',
     labels: [...esm, 'state'],
   },
+  sluice_mapping_state: {
+    type: 'gauge',
+    help: 'Enabled mappings by state (1 = current): starting, running, retrying (source unreachable; backing off), stopping, stopped.',
+    labels: [...esm, 'state'],
+  },
   // Async invocation.
   sluice_async_events_received_total: { type: 'counter', help: 'Async events queued.', labels: fn },
   sluice_async_event_age_milliseconds: {

@@ -23,5 +23,7 @@ export interface LeaseStore {
 export interface StateStore {
   readonly checkpoints: CheckpointStore;
   readonly leases: LeaseStore;
+  /** Resolves when the store answers; rejects when it does not (within its command timeout). For /readyz. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

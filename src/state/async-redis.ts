@@ -16,6 +16,7 @@
 // Redis persistence (appendonly yes, appendfsync everysec/always) — a deployment setting.
 import { Redis } from 'ioredis';
 import type { AsyncAttemptState, AsyncEvent, AsyncQueue, ClaimedAsyncEvent } from '../ports/async-queue.js';
+import { closeRedis, STATE_COMMAND_TIMEOUT_MS } from './redis.js';
 import { CLAIM, COMPLETE, ENQUEUE, EXTEND, RECOVER, RESCHEDULE } from './async-redis-scripts.js';
 
 export interface RedisAsyncQueueOptions {
@@ -25,6 +26,8 @@ export interface RedisAsyncQueueOptions {
   client?: Redis;
   /** Key prefix; wrapped in a hash tag. Default `sluice:async`. */
   prefix?: string;
+  /** Default STATE_COMMAND_TIMEOUT_MS. */
+  commandTimeoutMs?: number;
 }
 
 type ImmutablePart = Pick<AsyncEvent, 'id' | 'functionName' | 'qualifier' | 'payload' | 'enqueuedAtMs' | 'traceHeader'>;
@@ -38,9 +41,14 @@ function stateJson(s: AsyncAttemptState): string {
 
 export function createRedisAsyncQueue(options: RedisAsyncQueueOptions): AsyncQueue {
   const owned = options.client === undefined;
-  // ioredis' default per-command retry limit: while Redis is down, enqueue fails (the API answers 5xx)
-  // and the engine loop logs and backs off, instead of both hanging.
-  const redis = options.client ?? new Redis(options.url ?? 'redis://127.0.0.1:6379');
+  // ioredis' default per-command retry limit and a command timeout: while Redis is down or does not answer,
+  // enqueue fails (the API answers 5xx) and the engine loop logs and backs off, instead of both hanging.
+  const redis =
+    options.client ??
+    new Redis(options.url ?? 'redis://127.0.0.1:6379', {
+      commandTimeout: options.commandTimeoutMs ?? STATE_COMMAND_TIMEOUT_MS,
+    });
+  if (owned) redis.on('error', () => undefined);
   const tag = `{${options.prefix ?? 'sluice:async'}}`;
   const keys = ['events', 'state', 'due', 'claims', 'owners', 'enq'].map((k) => `${tag}:${k}`);
   const scripts = { ENQUEUE, CLAIM, EXTEND, COMPLETE, RESCHEDULE, RECOVER };
@@ -120,7 +128,7 @@ export function createRedisAsyncQueue(options: RedisAsyncQueueOptions): AsyncQue
     },
 
     async close() {
-      if (owned) await redis.quit();
+      if (owned) await closeRedis(redis);
     },
   };
 }

@@ -86,6 +86,10 @@ export class MemoryStateStore implements StateStore {
     this.leases = new MemoryLeaseStore(clock ? () => clock.now() : Date.now);
   }
 
+  ping(): Promise<void> {
+    return Promise.resolve();
+  }
+
   close(): Promise<void> {
     return Promise.resolve();
   }

@@ -31,6 +31,12 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0`;
 
+/**
+ * Every state-store command gives up after this long: a Redis that stops answering (SIGSTOP, a partition that
+ * keeps the TCP connection open) then turns into errors (Invoke answers 5xx, /readyz 503) instead of hangs.
+ */
+export const STATE_COMMAND_TIMEOUT_MS = 5_000;
+
 export interface RedisStateStoreOptions {
   /** redis:// URL; ignored when `client` is given. */
   url?: string;
@@ -38,6 +44,8 @@ export interface RedisStateStoreOptions {
   client?: Redis;
   /** Namespace of every key (default "sluice"). */
   keyPrefix?: string;
+  /** Default STATE_COMMAND_TIMEOUT_MS. */
+  commandTimeoutMs?: number;
 }
 
 export class RedisCheckpointStore implements CheckpointStore {
@@ -119,16 +127,40 @@ export class RedisStateStore implements StateStore {
 
   constructor(options: RedisStateStoreOptions) {
     this.owned = options.client === undefined;
-    this.redis = options.client ?? new Redis(options.url ?? 'redis://127.0.0.1:6379', { protocol: 2 });
+    this.redis =
+      options.client ??
+      new Redis(options.url ?? 'redis://127.0.0.1:6379', {
+        protocol: 2,
+        commandTimeout: options.commandTimeoutMs ?? STATE_COMMAND_TIMEOUT_MS,
+      });
+    // Reconnect errors repeat while Redis is down; failing commands report them (and /readyz shows it).
+    if (this.owned) this.redis.on('error', () => undefined);
     const prefix = options.keyPrefix ?? 'sluice';
     this.checkpoints = new RedisCheckpointStore(this.redis, prefix);
     this.leases = new RedisLeaseStore(this.redis, prefix);
   }
 
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
   async close(): Promise<void> {
-    if (this.owned) await this.redis.quit().catch(() => undefined);
+    if (this.owned) await closeRedis(this.redis);
   }
 }
+
+/**
+ * QUIT lets replies in flight arrive, but a Redis that is down or hung would hold it (and the process) forever:
+ * after QUIT_WAIT_MS the connection is dropped, which also fails any command still waiting.
+ */
+export async function closeRedis(redis: Redis): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([redis.quit().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, QUIT_WAIT_MS)))]);
+  clearTimeout(timer);
+  redis.disconnect();
+}
+
+const QUIT_WAIT_MS = 1_000;
 
 function ttl(ms: number): string {
   return String(Math.max(1, Math.ceil(ms)));

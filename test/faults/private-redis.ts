@@ -76,9 +76,19 @@ export class PrivateRedis {
     this.proc = undefined;
   }
 
+  /** SIGSTOP: a hung Redis. Connections stay open and every command waits for an answer that does not come. */
+  pause(): void {
+    this.proc?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.proc?.kill('SIGCONT');
+  }
+
   async stop(): Promise<void> {
     const p = this.proc;
     if (p === undefined || p.exitCode !== null) return;
+    p.kill('SIGCONT'); // a paused redis-server would not act on SIGTERM
     const exited = new Promise((r) => p.once('exit', r));
     p.kill('SIGTERM');
     await exited;

@@ -33,6 +33,8 @@ export interface StreamMapping {
   start(): Promise<void>;
   /** Lets batches in flight finish for up to `graceMs`, then abandons them (unacknowledged, so replayed later). */
   stop(graceMs: number): Promise<void>;
+  /** For readiness: whether a shard discovery has succeeded yet, and why the last one failed (if it did). */
+  discovery(): { listed: boolean; error?: string };
 }
 
 interface RunningShard {
@@ -54,6 +56,8 @@ export function createStreamMapping(deps: StreamMappingDeps): StreamMapping {
 }
 
 class StreamMappingImpl implements StreamMapping {
+  private lastError: string | undefined;
+  private listed = false;
   private readonly running = new Map<string, RunningShard>();
   private readonly finished = new Set<string>();
   private readonly pending = new Map<string, number>();
@@ -76,6 +80,10 @@ class StreamMappingImpl implements StreamMapping {
     this.owner = options.instanceId ?? randomUUID();
     this.ttl = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
     this.log = deps.logger.child({ mapping: options.mappingId });
+  }
+
+  discovery(): { listed: boolean; error?: string } {
+    return this.lastError === undefined ? { listed: this.listed } : { listed: this.listed, error: this.lastError };
   }
 
   start(): Promise<void> {
@@ -112,7 +120,10 @@ class StreamMappingImpl implements StreamMapping {
     while (!this.stopSignal.signal.aborted) {
       try {
         await this.tick();
+        this.listed = true;
+        this.lastError = undefined;
       } catch (err) {
+        this.lastError = err instanceof Error ? err.message : String(err);
         this.log.warn({ err }, 'shard discovery or lease tick failed');
       }
       this.dropUnrenewedLeases();
