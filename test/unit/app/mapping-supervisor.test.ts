@@ -26,7 +26,11 @@ class Gauges implements Metrics {
 function config() {
   const mapping = (q: string) => ({ FunctionName: 'f', EventSourceArn: `arn:aws:sqs:us-east-1:000000000000:${q}` });
   const r = loadConfigText(
-    JSON.stringify({ functions: { f: { Handler: 'x.handler' } }, eventSourceMappings: [mapping('a'), mapping('b')] }),
+    JSON.stringify({
+      connections: { sqs: { type: 'sqs', endpoint: 'http://127.0.0.1:1' } },
+      functions: { f: { Handler: 'x.handler' } },
+      eventSourceMappings: [mapping('a'), mapping('b')],
+    }),
     'test.json',
     {},
   );
