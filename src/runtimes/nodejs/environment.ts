@@ -42,7 +42,7 @@ export class Environment {
     });
     this.ready = new Promise<RunOutcome>((resolve) => (this.waiter = resolve));
     this.worker.on('message', (msg: WorkerMessage) => this.onMessage(msg));
-    this.worker.on('error', (err) => (this.workerError = err));
+    this.worker.on('error', (err: Error) => (this.workerError = err));
     this.worker.on('exit', (code) => this.exited(code));
   }
 
