@@ -46,7 +46,7 @@ const KAFKA_3: KafkaRelease = {
         'log4j.appender.stdout.layout=org.apache.log4j.PatternLayout',
         'log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n',
         ...QUIET.map((l) => `log4j.logger.${l}=WARN`),
-        // Start/stop lines stay visible under WARN (the fault scenarios read them in the broker log).
+        // Start/stop lines stay visible under WARN, so a restarted private broker's log shows when it was up.
         'log4j.logger.kafka.server.KafkaServer=INFO',
         'log4j.logger.kafka.server.BrokerServer=INFO',
         '',
