@@ -21,8 +21,6 @@ import { kinesisScenario } from './scenarios/kinesis.js';
 import { redisScenario } from './scenarios/redis.js';
 import { sqsScenario } from './scenarios/sqs.js';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const ALL: Scenario[] = [
   sqsScenario,
   kinesisScenario,

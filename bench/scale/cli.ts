@@ -5,7 +5,6 @@ import { loadavg } from 'node:os';
 import type { BenchRow } from '../lib/types.js';
 import { scaleScenarios } from './index.js';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const json = argv.includes('--json');

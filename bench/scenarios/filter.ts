@@ -41,7 +41,7 @@ async function rate(n: number, fn: () => number): Promise<{ perSecond: number; m
   const { value, cost } = await withCost(() => {
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
-    let matched = 0;
+    let matched: number;
     do {
       matched = fn();
       passes++;

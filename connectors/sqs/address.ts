@@ -20,12 +20,8 @@ export function parseSqsAddress(address: string): SqsAddress | undefined {
     const [, region, account, name] = arn as unknown as [string, string, string, string];
     return { name, account, region: region || undefined, fifo: name.endsWith('.fifo') };
   }
-  let url: URL;
-  try {
-    url = new URL(address);
-  } catch {
-    return undefined;
-  }
+  const url = URL.parse(address);
+  if (!url) return undefined;
   const host = URL_HOST.exec(url.hostname);
   const parts = url.pathname.split('/').filter(Boolean);
   if (!host || (url.protocol !== 'https:' && url.protocol !== 'http:') || parts.length !== 2) return undefined;

@@ -36,8 +36,6 @@ it('ASY-8/ASY-9 SIGKILL mid-invocation, restart: every accepted event reaches On
   );
 
   const produced: string[] = [];
-  let faultAtMs = 0;
-  let killedPid = 0;
   const load = steadyLoad(20, 100, async (i) => {
     const id = `e${i}`;
     // Accepted (202) means sluice owns it; while sluice is down the producer retries the same id.
@@ -45,8 +43,8 @@ it('ASY-8/ASY-9 SIGKILL mid-invocation, restart: every accepted event reaches On
     produced.push(id);
   });
   await until(() => (readRecords(log).length >= 15 ? true : undefined), 30_000, 'first events handled');
-  killedPid = sluice.pid;
-  faultAtMs = Date.now();
+  const killedPid = sluice.pid;
+  const faultAtMs = Date.now();
   await sluice.kill();
   await sluice.restart();
   await load;

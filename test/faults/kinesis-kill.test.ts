@@ -57,8 +57,6 @@ async function killDuringLoad(startingPosition: 'TRIM_HORIZON' | 'LATEST') {
     ],
   });
   const produced: string[] = [];
-  let faultAtMs = 0;
-  let killedPid = 0;
   const load = steadyLoad(30, 150, async (i) => {
     const out = await kinesis.send(
       new PutRecordCommand({ StreamName: streamName, PartitionKey: `k${i}`, Data: Buffer.from(JSON.stringify({ i })) }),
@@ -66,8 +64,8 @@ async function killDuringLoad(startingPosition: 'TRIM_HORIZON' | 'LATEST') {
     produced.push(out.SequenceNumber!);
   });
   await until(() => (readRecords(log).length >= 40 ? true : undefined), 30_000, 'first records handled');
-  killedPid = sluice.pid;
-  faultAtMs = Date.now();
+  const killedPid = sluice.pid;
+  const faultAtMs = Date.now();
   await sluice.kill();
   await sluice.restart();
   await load;

@@ -2,24 +2,20 @@
 // instance per scenario on fixed free loopback ports, so it can be stopped and started again at the same address,
 // with its data on disk where the broker can persist it (ElasticMQ H2 storage, DynamoDB Local -dbPath, kinesalite
 // on leveldown, Kafka log dirs). The jars come from the installers in test/services/servers (cached in .cache/).
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { jvmClassCache } from '../services/jvm-cds.js';
 import { ensureMavenLib, FAST_JVM_FLAGS } from '../services/maven.js';
 import { groupAlive, spawnServer, stopProcessGroup, type ServerProcess } from '../services/proc.js';
 import { dynamodb } from '../services/servers/dynamodb.js';
 import { elasticmq } from '../services/servers/elasticmq.js';
-import { kafka } from '../services/servers/kafka.js';
+import { formatKafkaStorage, kafka, kafkaRelease, kafkaServerProperties } from '../services/servers/kafka.js';
 import { kinesis } from '../services/servers/kinesis.js';
 import { waitReady } from '../services/wait.js';
 import { freePort } from './harness.js';
 
-const execFileP = promisify(execFile);
 const KINESALITE_MAIN = fileURLToPath(new URL('../fixtures/faults/kinesalite-persistent.mjs', import.meta.url));
 
 /** The class-data archive of the shared servers when it exists (starts twice as fast); never writes one. */
@@ -118,70 +114,26 @@ const KINESALITE: Kind = {
   },
 };
 
-const kafkaProperties = (dir: string, port: number, controllerPort: number) => `process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:${controllerPort}
-listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}
-advertised.listeners=PLAINTEXT://127.0.0.1:${port}
-controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-log.dirs=${path.join(dir, 'kraft')}
-num.partitions=1
-auto.create.topics.enable=true
-offsets.topic.replication.factor=1
-offsets.topic.num.partitions=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-group.initial.rebalance.delay.ms=0
-`;
-
-const KAFKA_LOG4J = `log4j.rootLogger=WARN, stdout
-log4j.appender.stdout=org.apache.log4j.ConsoleAppender
-log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
-log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
-log4j.logger.kafka.server.KafkaServer=INFO
-log4j.logger.kafka.server.BrokerServer=INFO
-`;
-
 const KAFKA: Kind = {
   ports: 2,
   address: ([p]) => `127.0.0.1:${p}`,
   probe: (broker) => kafka.probe({ brokers: [broker] }),
   async spawn(dir, [port, controllerPort], first) {
-    const lib = await ensureMavenLib('kafka-3.9.1', [
-      'org.apache.kafka:kafka_2.13:3.9.1',
-      'org.slf4j:slf4j-reload4j:1.7.36',
-      'ch.qos.reload4j:reload4j:1.2.25',
-    ]);
-    const cp = path.join(lib, '*');
+    // The release the shared `kafka` server runs (SLUICE_KAFKA_VERSION), with the same single-node KRaft settings.
+    const release = kafkaRelease();
+    const cp = path.join(await ensureMavenLib(release.mavenName, release.dependencies), '*');
     const props = path.join(dir, 'server.properties');
-    const log4j = path.join(dir, 'log4j.properties');
-    const logFlag = `-Dlog4j.configuration=file:${log4j}`;
+    const logFlag = release.logConfig(dir, 'WARN');
     if (first) {
-      writeFileSync(props, kafkaProperties(dir, port!, controllerPort!));
-      writeFileSync(log4j, KAFKA_LOG4J);
-      const clusterId = randomBytes(16).toString('base64url');
-      await execFileP('java', [
-        ...FAST_JVM_FLAGS,
-        '-Xmx128m',
-        logFlag,
-        '-cp',
-        cp,
-        'kafka.tools.StorageTool',
-        'format',
-        '-t',
-        clusterId,
-        '-c',
-        props,
-      ]);
+      writeFileSync(props, kafkaServerProperties(dir, port!, controllerPort!));
+      await formatKafkaStorage(release, props, logFlag);
     }
     return spawnServer({
       name: 'kafka',
       command: 'java',
       args: [
         ...FAST_JVM_FLAGS,
-        ...cds('kafka-3.9.1', dir),
+        ...cds(release.mavenName, dir),
         '-Xms128m',
         '-Xmx384m',
         logFlag,

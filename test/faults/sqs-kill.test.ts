@@ -53,8 +53,6 @@ it('SQS-10/SQS-16 SIGKILL under load, restart: every message processed or filter
   const produced: string[] = [];
   const skipped: string[] = [];
   const total = 240;
-  let faultAtMs = 0;
-  let killedPid = 0;
   const load = steadyLoad(40, total, async (i) => {
     const id = `m${i}`;
     const kind = i % 10 === 9 ? 'skip' : 'work';
@@ -64,8 +62,8 @@ it('SQS-10/SQS-16 SIGKILL under load, restart: every message processed or filter
   });
   // Kill once the service is busy, restart at once; the producer keeps going meanwhile.
   await until(() => (readRecords(log).length >= 60 ? true : undefined), 30_000, 'first records handled');
-  killedPid = sluice.pid;
-  faultAtMs = Date.now();
+  const killedPid = sluice.pid;
+  const faultAtMs = Date.now();
   await sluice.kill();
   await sluice.restart();
   await load;

@@ -3,6 +3,7 @@ import { mkdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { say, seconds, timed } from './log.js';
 import { SERVERS } from './servers/index.js';
+import { otherKafkaInstalls } from './servers/kafka.js';
 import type { ServerDef } from './servers/server.js';
 import { startServers } from './orchestrate.js';
 import { cacheDir, servicesDir, servicesFile } from './paths.js';
@@ -100,6 +101,11 @@ async function install(): Promise<void> {
     const def = SERVERS[name] as ServerDef;
     const { ms } = await timed(() => def.install());
     say(`${def.title.padEnd(34)} install ${seconds(ms).padStart(6)}  (cache: ${cacheDir()})`);
+  }
+  const extra = names.includes('kafka') ? otherKafkaInstalls : [];
+  for (const other of extra) {
+    const { ms } = await timed(other.install);
+    say(`${other.title.padEnd(34)} install ${seconds(ms).padStart(6)}  (optional)`);
   }
 }
 

@@ -11,8 +11,6 @@ import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
 import { CREDENTIALS, REGION } from './types.js';
 
-// The SDK versions are pinned for Node 20 (see package.json); its "Node >= 22 from 2027" warning is noise in tests.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // kafkajs 2 warns once per producer about its v2 default partitioner; irrelevant to tests.
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 

@@ -49,6 +49,7 @@ export async function ensureMavenLib(name: string, dependencies: string[]): Prom
       const err = e as { stdout?: string; stderr?: string };
       throw new Error(
         `Maven could not fetch ${dependencies.join(', ')}:\n${(err.stdout ?? '') + (err.stderr ?? '')}`.trimEnd(),
+        { cause: e },
       );
     }
     writeFileSync(marker, hash);

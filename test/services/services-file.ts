@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { say } from './log.js';
 import { servicesFile } from './paths.js';
 import { SERVERS } from './servers/index.js';
+import { isSelectedKafka } from './servers/kafka.js';
 import type { ServerDef } from './servers/server.js';
 import type { ServerName, ServersInfo } from './types.js';
 
@@ -24,6 +25,10 @@ export async function answeringServers(file: ServicesFile, names: ServerName[]):
     names.map(async (name) => {
       const info = file.servers[name];
       if (!info) return;
+      if (name === 'kafka' && !isSelectedKafka(info as { version?: string })) {
+        say(`kafka from ${servicesFile} is not the release SLUICE_KAFKA_VERSION selects; starting a new one`);
+        return;
+      }
       try {
         await (SERVERS[name] as ServerDef).probe(info);
         (out as Record<string, unknown>)[name] = info;

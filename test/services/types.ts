@@ -3,7 +3,8 @@ export const SERVER_NAMES = ['kafka', 'sqs', 'dynamodb', 'kinesis', 'redis'] as 
 export type ServerName = (typeof SERVER_NAMES)[number];
 
 export interface ServersInfo {
-  kafka?: { brokers: string[] };
+  /** `version`: the Kafka release; files of `services:up` from before SLUICE_KAFKA_VERSION lack it (3.9.1). */
+  kafka?: { brokers: string[]; version?: string };
   sqs?: { endpoint: string };
   dynamodb?: { endpoint: string };
   kinesis?: { endpoint: string };

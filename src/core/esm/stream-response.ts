@@ -1,6 +1,6 @@
 // Reading a successful invocation's response for a stream batch: ReportBatchItemFailures (STR-21..26, D-1)
 // and the tumbling-window state (STR-32).
-import { deepEqual } from './deep-equal.js';
+import { isDeepStrictEqual } from 'node:util';
 
 export type StreamResponseOutcome =
   | { kind: 'success'; state?: unknown }
@@ -46,7 +46,8 @@ export function parseStreamResponse(
       return { kind: 'invalid', reason: 'malformed batchItemFailures entry' };
     const id = (entry as Record<string, unknown>).itemIdentifier;
     if (id === undefined || id === null || id === '') return { kind: 'invalid', reason: 'empty itemIdentifier' };
-    const index = identifiers.findIndex((candidate) => deepEqual(candidate, id));
+    // Identifiers are strings (Kinesis, DynamoDB) or objects (Kafka's {partition, offset}, KAF-15).
+    const index = identifiers.findIndex((candidate) => isDeepStrictEqual(candidate, id));
     // D-1: an identifier that is not in the batch fails the whole batch.
     if (index < 0) return { kind: 'invalid', reason: 'itemIdentifier not in the batch' };
     lowest = Math.min(lowest, index);

@@ -1,6 +1,6 @@
 // Compile a leaf rule array into one predicate over the value found at its path. Exact values go into sets
 // (OR within a value list, FLT-2); numbers compare by numeric value (D-6); `exists` looks at leaves only (FLT-7).
-import { cidrContains, parseCidr, parseIp } from './cidr.js';
+import { cidrMatches, parseCidr } from './cidr.js';
 import type { Rule, Scalar } from './types.js';
 import { matchWildcard, parseWildcard } from './wildcard.js';
 
@@ -87,10 +87,7 @@ export function compileScalarRules(rules: readonly Rule[]): ScalarPredicate {
       case 'cidr': {
         const range = parseCidr(r.value);
         if (typeof range === 'string') throw new Error(`unvalidated cidr: ${range}`);
-        stringPreds.push((s) => {
-          const ip = parseIp(s);
-          return ip !== undefined && cidrContains(range, ip);
-        });
+        stringPreds.push((s) => cidrMatches(range, s));
         break;
       }
       case 'numeric':

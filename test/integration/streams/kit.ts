@@ -98,7 +98,7 @@ export function serviceConfig(parts: {
 }
 
 export function invocations(fn: string): Invocation[] {
-  let text = '';
+  let text: string;
   try {
     text = readFileSync(outFile(fn), 'utf8');
   } catch {

@@ -39,7 +39,13 @@ describe('deploy/Dockerfile', () => {
   it('is multi-stage: npm ci + npm run build, then a runtime stage with production dependencies only', () => {
     expect(stages).toBeGreaterThanOrEqual(2);
     const nodeImage = instructions.find((i) => i.keyword === 'ARG' && i.args.startsWith('NODE_IMAGE='));
-    expect(nodeImage?.args).toMatch(/^NODE_IMAGE=node:20[-.\w]*slim$/);
+    // An exact Node 24 release, the one CI installs (.ci/node24), so image and tests run the same runtime.
+    const ciNode = /^NODE_VERSION=(\S+)$/m.exec(readText('.ci/node24'))?.[1];
+    expect(ciNode).toMatch(/^24\.\d+\.\d+$/);
+    expect(nodeImage?.args).toBe(`NODE_IMAGE=node:${ciNode}-bookworm-slim`);
+    const engines = (readJson('package.json') as { engines: { node: string } }).engines.node;
+    expect(engines).toMatch(/^>=24\.\d+$/);
+    expect(Number(ciNode?.split('.')[1])).toBeGreaterThanOrEqual(Number(engines.split('.')[1]));
     const runs = (n: number) => inStage(n, 'RUN').map((i) => i.args);
     expect(runs(1).join('\n')).toMatch(/npm ci\b/);
     expect(runs(1).join('\n')).toMatch(/npm run build/);

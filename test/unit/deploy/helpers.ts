@@ -1,6 +1,6 @@
 // Shared readers for the deployment-file tests: YAML documents, the Dockerfile, and a small PromQL scanner that
 // finds the metric and label names an expression uses, so they can be checked against the metric catalogue.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parser as promqlParser } from '@prometheus-io/lezer-promql';
 import { parseAllDocuments } from 'yaml';
@@ -15,11 +15,9 @@ export const readJson = (rel: string): unknown => JSON.parse(readText(rel)) as u
 
 /** Every file under a folder of the repository, as repository-relative paths with forward slashes. */
 export function filesUnder(rel: string): string[] {
-  // String entries rather than Dirent.parentPath, which needs Node 20.12 (engines allow 20.11).
-  const dir = path.join(ROOT, rel);
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => statSync(path.join(dir, f)).isFile())
-    .map((f) => path.join(rel, f).split(path.sep).join('/'))
+  return readdirSync(path.join(ROOT, rel), { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => path.relative(ROOT, path.join(d.parentPath, d.name)).split(path.sep).join('/'))
     .sort();
 }
 

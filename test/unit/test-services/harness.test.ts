@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { connectionsBlock, serverEnv } from '../../services/connections.js';
 import { uniqueFifoName, uniqueName } from '../../services/inject.js';
 import { parseSelection } from '../../services/selection.js';
+import { KAFKA_RELEASES, kafkaRelease } from '../../services/servers/kafka.js';
 
 describe('test-server harness', () => {
   it('selects all servers by default, none on opt-out, and a subset in canonical order', () => {
@@ -11,6 +12,14 @@ describe('test-server harness', () => {
     expect(parseSelection(' NONE ')).toMatchObject({ names: [], none: true });
     expect(parseSelection('redis, sqs').names).toEqual(['sqs', 'redis']);
     expect(() => parseSelection('redis,sns')).toThrow(/unknown server\(s\) sns/);
+  });
+
+  it('SLUICE_KAFKA_VERSION picks Kafka 3.9 (default) or 4.x; anything else is refused', () => {
+    expect(kafkaRelease(undefined).version).toBe('3.9.1');
+    expect(kafkaRelease(' 3 ')).toBe(KAFKA_RELEASES['3']);
+    expect(kafkaRelease('4').version).toMatch(/^4\.\d+\.\d+$/);
+    expect(kafkaRelease('4').dependencies).toContain(`org.apache.kafka:kafka_2.13:${kafkaRelease('4').version}`);
+    expect(() => kafkaRelease('3.9')).toThrow(/use 3 .* or 4/);
   });
 
   it('prints a sluice connections block with region and letters-only dummy credentials', () => {

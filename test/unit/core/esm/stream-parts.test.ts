@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { destinationType } from '../../../../src/core/esm/batch-runner.js';
 import { CheckpointTracker } from '../../../../src/core/esm/checkpoint-tracker.js';
-import { deepEqual } from '../../../../src/core/esm/deep-equal.js';
 import { laneOf } from '../../../../src/core/esm/lane-hash.js';
+import { parseStreamResponse } from '../../../../src/core/esm/stream-response.js';
 import { buildStreamBatchInfo, buildStreamFailureRecord } from '../../../../src/core/records/stream-failure-record.js';
 
 describe('stream engine parts', () => {
@@ -27,11 +27,21 @@ describe('stream engine parts', () => {
     expect(used.size).toBe(4);
   });
 
-  it('deepEqual compares JSON values structurally', () => {
-    expect(deepEqual({ a: [1, { b: 'x' }] }, { a: [1, { b: 'x' }] })).toBe(true);
-    expect(deepEqual({ a: 1 }, { a: 1, b: undefined })).toBe(false);
-    expect(deepEqual([1], { 0: 1 })).toBe(false);
-    expect(deepEqual('100', 100)).toBe(false);
+  it('KAF-15/D-1 batchItemFailures identifiers match the batch structurally: any key order, no extra keys, no coercion', () => {
+    const ids = ['100', { partition: 0, offset: 7 }];
+    const on = { reportBatchItemFailures: true, requireState: false };
+    const reply = (...items: unknown[]) =>
+      parseStreamResponse(
+        Buffer.from(JSON.stringify({ batchItemFailures: items.map((i) => ({ itemIdentifier: i })) })),
+        ids,
+        on,
+      );
+    expect(reply({ offset: 7, partition: 0 })).toMatchObject({ kind: 'partial', fromIndex: 1 });
+    expect(reply('100', { partition: 0, offset: 7 })).toMatchObject({ kind: 'partial', fromIndex: 0, listed: 2 });
+    expect(reply(100).kind).toBe('invalid');
+    expect(reply({ partition: 0, offset: '7' }).kind).toBe('invalid');
+    expect(reply({ partition: 0, offset: 7, extra: null }).kind).toBe('invalid');
+    expect(reply([0, 7]).kind).toBe('invalid');
   });
 
   it('STR-29 failure record: version 1.0, ISO timestamp, batch info merged under its key', () => {

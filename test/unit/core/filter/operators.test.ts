@@ -276,6 +276,9 @@ describe('cidr', () => {
   it('does not match other families, non-addresses or non-strings', () => {
     expect(c('10.0.0.0/8', '::ffff:10.0.0.1')).toBe(false);
     expect(c('::/0', '10.0.0.1')).toBe(false);
+    expect(c('::ffff:0:0/96', '10.0.0.1')).toBe(false);
+    expect(c('fe80::/10', 'fe80::1%eth0')).toBe(false);
+    expect(c('10.0.0.0/8', '010.0.0.1')).toBe(false);
     expect(c('10.0.0.0/8', 'hello')).toBe(false);
     expect(c('10.0.0.0/8', '10.0.0.256')).toBe(false);
     expect(c('10.0.0.0/8', 167772161)).toBe(false);
