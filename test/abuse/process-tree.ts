@@ -28,7 +28,7 @@ function descendants(pid: number): number[] {
   const out: number[] = [];
   const pending = [pid];
   for (let p = pending.pop(); p !== undefined; p = pending.pop()) {
-    let tasks: string[] = [];
+    let tasks: string[];
     try {
       tasks = readdirSync(`/proc/${p}/task`);
     } catch {

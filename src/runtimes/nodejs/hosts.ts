@@ -134,7 +134,9 @@ class WorkerHost implements EnvironmentHost {
       resourceLimits: { maxOldGenerationSizeMb: Math.max(16, options.memorySizeMb) },
     });
     this.worker.on('message', (msg: WorkerMessage) => options.onMessage(msg));
-    this.worker.on('error', (err) => (this.error = err));
+    this.worker.on('error', (err: Error) => {
+      this.error = err;
+    });
     this.worker.on('exit', (code) => {
       const outOfMemory = (this.error as { code?: string } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
       options.onExit({
