@@ -126,6 +126,9 @@ beforeAll(async () => {
   svc = await startService({
     ...serviceConfig({ functions, mappings }),
     server: { port: 0, shutdownGraceSeconds: 5 },
+    // STR-8 needs 6 environments of one function while other cases hold theirs: lift the default execution
+    // environment budget (768 MB = 6 × 128 MB over all functions) so the rule, not the budget, sets concurrency.
+    runtimes: { nodejs: { memoryBudgetMb: 4096 } },
   });
 }, 120_000);
 
