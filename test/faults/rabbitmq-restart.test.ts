@@ -39,6 +39,10 @@ it("private RabbitMQ: SIGKILL + restart on the same port and data dir keeps a du
   await rabbit.up();
   const restartMs = Math.round(performance.now() - t0);
 
+  // rabbitmqctl reaches the node through its own cookie and epmd (the private node is not the system's).
+  const listed = await rabbit.ctl('list_queues', '--quiet', '--no-table-headers', 'name', 'durable', 'messages');
+  expect(listed.split('\n').map((l) => l.trim().split(/\s+/))).toContainEqual([queue, 'true', '50']);
+
   const after = await (await connect(rabbit.url)).createChannel();
   const got: GetMessage[] = [];
   for (let m = await after.get(queue, { noAck: true }); m; m = await after.get(queue, { noAck: true })) got.push(m);

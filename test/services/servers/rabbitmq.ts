@@ -14,6 +14,8 @@ import type { ServerDef } from './server.js';
 const RABBITMQ_HOME = '/usr/lib/rabbitmq';
 /** The script itself, not /usr/sbin/rabbitmq-server: that wrapper switches to the `rabbitmq` user and /var/lib. */
 const RABBITMQ_SERVER = `${RABBITMQ_HOME}/bin/rabbitmq-server`;
+/** CLI of a node started here: needs the node's HOME (cookie) and epmd port, see rabbitmqctlEnv(). */
+export const RABBITMQCTL = `${RABBITMQ_HOME}/bin/rabbitmqctl`;
 
 export interface RabbitmqPorts {
   amqp: number;
@@ -46,6 +48,12 @@ done
 exec "$0"
 `;
 
+/** What rabbitmqctl needs to reach a node spawned here (run it as `rabbitmqctl -n <nodeName> ...`). */
+export const rabbitmqctlEnv = (dataDir: string, ports: RabbitmqPorts) => ({
+  HOME: dataDir, // erl creates its cookie in $HOME/.erlang.cookie: a fresh random one per data dir
+  ERL_EPMD_PORT: String(ports.epmd),
+});
+
 /**
  * Spawns a RabbitMQ node with everything under `dataDir` (restart it with the same dir, node name and ports and it
  * recovers its durable queues). Logs go to `<dataDir>/rabbitmq.log`.
@@ -67,8 +75,7 @@ export function spawnRabbitmq(opts: {
     dataDir,
     background: opts.background,
     env: {
-      HOME: dataDir, // erl creates its cookie in $HOME/.erlang.cookie: a fresh random one per data dir
-      ERL_EPMD_PORT: String(ports.epmd),
+      ...rabbitmqctlEnv(dataDir, ports),
       ERL_EPMD_ADDRESS: '127.0.0.1',
       RABBITMQ_NODENAME: opts.nodeName,
       RABBITMQ_NODE_IP_ADDRESS: '127.0.0.1',
