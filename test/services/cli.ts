@@ -19,11 +19,14 @@ async function up(): Promise<void> {
   const existing = readServicesFile();
   if (existing) {
     const answering = await answeringServers(existing, names);
-    if (names.every((n) => n in answering)) {
+    const missing = names.filter((n) => !(n in answering));
+    if (!missing.length) {
       say(`already running (${servicesFile}); 'npm run services:down' stops them`);
       process.stdout.write(`${connectionsBlock(existing.servers)}\n`);
       return;
     }
+    // A server the file never had (e.g. one added to the harness since) joins the running ones; no restart.
+    if (missing.every((n) => !(n in existing.servers))) return addServers(existing, missing);
     say('a previous services:up is (partly) down; stopping it and starting fresh');
     await down();
   }
@@ -47,6 +50,21 @@ async function up(): Promise<void> {
       .join(' ')}`,
   );
   process.stdout.write(`${connectionsBlock(started.info)}\n`);
+}
+
+async function addServers(file: ServicesFile, names: ServerName[]): Promise<void> {
+  say(`adding ${names.join(', ')} to the servers of ${servicesFile}`);
+  const started = await startServers(names, { rootDir: file.rootDir, background: true });
+  const merged: ServicesFile = {
+    rootDir: file.rootDir,
+    servers: { ...file.servers, ...started.info },
+    processes: {
+      ...file.processes,
+      ...Object.fromEntries(Object.entries(started.procs).map(([n, p]) => [n, { pid: p.pid, logFile: p.logFile }])),
+    },
+  };
+  writeFileSync(servicesFile, `${JSON.stringify(merged, null, 2)}\n`);
+  process.stdout.write(`${connectionsBlock(merged.servers)}\n`);
 }
 
 async function down(): Promise<void> {

@@ -7,6 +7,8 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Kafka, logLevel } from 'kafkajs';
 import type { KafkaConfig } from 'kafkajs';
+import { connect as amqpConnect } from 'amqplib';
+import type { SocketOptions } from 'amqplib';
 import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
 import { CREDENTIALS, REGION } from './types.js';
@@ -40,3 +42,6 @@ export const makeKafka = (brokers: string[], config: Partial<KafkaConfig> = {}) 
   new Kafka({ clientId: 'sluice-test', brokers, logLevel: logLevel.WARN, ...config });
 
 export const makeRedis = (url: string, options: RedisOptions = {}) => new Redis(url, options);
+
+/** amqplib (AMQP 0-9-1) connection; close it (or its channels) when done. */
+export const makeAmqp = (url: string, options: SocketOptions = {}) => amqpConnect(url, options);

@@ -3,7 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import type { KafkaConfig } from 'kafkajs';
 import type { RedisOptions } from 'ioredis';
+import type { SocketOptions } from 'amqplib';
 import {
+  makeAmqp,
   makeDynamoClient,
   makeKafka,
   makeKinesisClient,
@@ -50,7 +52,7 @@ export function server<N extends ServerName>(name: N): Servers[N] {
   return servers()[name];
 }
 
-/** A name valid for SQS queues, Kinesis streams, DynamoDB tables, Kafka topics and Redis keys; unique per call. */
+/** A name valid for SQS queues, Kinesis streams, DynamoDB tables, Kafka topics, Redis keys and RabbitMQ queues; unique per call. */
 export function uniqueName(prefix = 'test'): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
 }
@@ -82,3 +84,6 @@ export const streamsClient = () => track(makeStreamsClient(servers().dynamodb.en
 export const kafka = (config: Partial<KafkaConfig> = {}) => makeKafka(servers().kafka.brokers, config);
 export const redis = (options: RedisOptions = {}) =>
   track(makeRedis(servers().redis.url, options), (c) => c.disconnect());
+/** amqplib connection to the RabbitMQ test server (closed by closeClients); open channels on it. */
+export const amqp = async (options: SocketOptions = {}) =>
+  track(await makeAmqp(servers().rabbitmq.url, options), (c) => c.close().catch(() => undefined));

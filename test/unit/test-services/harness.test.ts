@@ -4,13 +4,15 @@ import { connectionsBlock, serverEnv } from '../../services/connections.js';
 import { uniqueFifoName, uniqueName } from '../../services/inject.js';
 import { parseSelection } from '../../services/selection.js';
 import { KAFKA_RELEASES, kafkaRelease } from '../../services/servers/kafka.js';
+import { rabbitmqNodeName, rabbitmqUrl } from '../../services/servers/rabbitmq.js';
 
 describe('test-server harness', () => {
   it('selects all servers by default, none on opt-out, and a subset in canonical order', () => {
-    expect(parseSelection('').names).toEqual(['kafka', 'sqs', 'dynamodb', 'kinesis', 'redis']);
+    expect(parseSelection('').names).toEqual(['kafka', 'sqs', 'dynamodb', 'kinesis', 'redis', 'rabbitmq']);
     expect(parseSelection('all').none).toBe(false);
     expect(parseSelection(' NONE ')).toMatchObject({ names: [], none: true });
     expect(parseSelection('redis, sqs').names).toEqual(['sqs', 'redis']);
+    expect(parseSelection('rabbitmq').names).toEqual(['rabbitmq']);
     expect(() => parseSelection('redis,sns')).toThrow(/unknown server\(s\) sns/);
   });
 
@@ -40,11 +42,23 @@ describe('test-server harness', () => {
 
   it('exports the addresses as SLUICE_* variables for suites that read the environment', () => {
     expect(
-      serverEnv({ kafka: { brokers: ['127.0.0.1:1', '127.0.0.1:2'] }, redis: { url: 'redis://127.0.0.1:3' } }),
+      serverEnv({
+        kafka: { brokers: ['127.0.0.1:1', '127.0.0.1:2'] },
+        redis: { url: 'redis://127.0.0.1:3' },
+        rabbitmq: { url: 'amqp://guest:guest@127.0.0.1:4' },
+      }),
     ).toEqual({
       SLUICE_KAFKA_BROKERS: '127.0.0.1:1,127.0.0.1:2',
       SLUICE_REDIS_URL: 'redis://127.0.0.1:3',
+      SLUICE_RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:4',
     });
+  });
+
+  it('gives each RabbitMQ node its own short node name and a loopback guest URL', () => {
+    const a = rabbitmqNodeName();
+    expect(a).toMatch(/^sluice-[0-9a-f]{8}@localhost$/);
+    expect(a).not.toBe(rabbitmqNodeName());
+    expect(rabbitmqUrl(5673)).toBe('amqp://guest:guest@127.0.0.1:5673');
   });
 
   it('makes unique names valid for queues, streams, tables and topics', () => {
