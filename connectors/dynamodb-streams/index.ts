@@ -1,5 +1,7 @@
 // The DynamoDB Streams connector: stream sources addressed as arn:aws:dynamodb:<r>:<a>:table/<t>/stream/<label>.
 import type { ConnectorDefinition } from '../../src/ports/connector.js';
+import { awsConnectionProblems } from '../_aws/client-config.js';
+import { awsConnectionExample, awsConnectionSchema } from '../_aws/connection-schema.js';
 import { isDynamoDbStreamArn, parseDynamoDbStreamArn } from './arn.js';
 import { createDynamoDbStreamsClient } from './client.js';
 import { DynamoDbStreamSource } from './source.js';
@@ -11,6 +13,9 @@ export { parseDynamoDbStreamArn, isDynamoDbStreamArn } from './arn.js';
 
 export const dynamoDbStreamsConnector: ConnectorDefinition = {
   kind: 'dynamodb',
+  connectionSchema: awsConnectionSchema,
+  connectionProblems: awsConnectionProblems,
+  connectionExample: awsConnectionExample('dynamodb'),
   matches: isDynamoDbStreamArn,
   createStreamSource: (address, _options, ctx) => {
     const arn = parseDynamoDbStreamArn(address);

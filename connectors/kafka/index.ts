@@ -4,12 +4,14 @@
 // through the source's own CheckpointStore (`source.checkpoints` / kafkaCheckpoints(source)).
 import type { ConnectorDefinition, StreamSourceOptions } from '../../src/ports/connector.js';
 import type { CheckpointStore } from '../../src/ports/state.js';
-import { createKafka, kafkaConnection, validateKafkaConnection } from './client.js';
+import { createKafka } from './client.js';
+import { kafkaConnection, kafkaConnectionSchema } from './connection.js';
 import { KafkaDestination } from './destination.js';
-import { KafkaStreamSource, type KafkaSourceOptions } from './source.js';
+import { KafkaStreamSource } from './source.js';
 
 export { KafkaStreamSource, type KafkaSourceOptions } from './source.js';
 export { KafkaDestination } from './destination.js';
+export { kafkaConnection, kafkaConnectionSchema, type KafkaConnection } from './connection.js';
 export { buildKafkaEvent, toKafkaRecord, kafkaItemIdentifier, type KafkaEvent, type KafkaRecord } from './event.js';
 
 const ADDRESS = /^kafka:\/\/([A-Za-z0-9._-]{1,249})$/;
@@ -35,46 +37,11 @@ function topicOf(address: string, options: StreamSourceOptions): string {
   return topic;
 }
 
-type Tuning = Pick<
-  KafkaSourceOptions,
-  'bufferRecords' | 'readWaitMs' | 'lagIntervalMs' | 'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'maxWaitTimeMs'
->;
-const TUNING: ReadonlyArray<keyof Tuning> = [
-  'bufferRecords',
-  'readWaitMs',
-  'lagIntervalMs',
-  'sessionTimeoutMs',
-  'heartbeatIntervalMs',
-  'maxWaitTimeMs',
-];
-
-function tuningOf(connection: Record<string, unknown>): Tuning {
-  const raw = connection.consumer;
-  const out: Tuning = {};
-  if (raw === null || typeof raw !== 'object') return out;
-  for (const k of TUNING) {
-    const v = (raw as Record<string, unknown>)[k];
-    if (typeof v === 'number' && Number.isFinite(v) && v >= 0) out[k] = v;
-  }
-  return out;
-}
-
 export const kafkaConnector: ConnectorDefinition = {
   kind: 'kafka',
   matches: (address) => ADDRESS.test(address) || MSK_ARN.test(address),
-  validateConnection: (connection) => {
-    const problems = validateKafkaConnection(connection);
-    const consumer = connection.consumer;
-    if (consumer !== undefined) {
-      if (consumer === null || typeof consumer !== 'object') problems.push(['consumer', 'must be an object']);
-      else
-        for (const [k, v] of Object.entries(consumer)) {
-          if (!(TUNING as readonly string[]).includes(k)) problems.push([`consumer.${k}`, 'unknown setting']);
-          else if (typeof v !== 'number' || !(v >= 0)) problems.push([`consumer.${k}`, 'must be a number >= 0']);
-        }
-    }
-    return problems;
-  },
+  connectionSchema: kafkaConnectionSchema,
+  connectionExample: '{"type": "kafka", "brokers": ["host:9092"]}',
   createStreamSource: (address, options, ctx) => {
     const conn = kafkaConnection(ctx.connection);
     const msk = MSK_ARN.test(address);
@@ -89,7 +56,7 @@ export const kafkaConnector: ConnectorDefinition = {
         mappingId: options.mappingId,
         functionName: options.functionName,
         startingPosition: options.startingPosition,
-        ...tuningOf(ctx.connection),
+        ...conn.consumer,
       },
       ctx.metrics,
       ctx.logger.child({ source: 'kafka', topic }),

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { Destination, QueueSource, StreamSource, StartPosition } from './sources.js';
@@ -32,8 +33,15 @@ export interface ConnectorDefinition {
   kind: string;
   /** Whether this connector serves an address (ARN or URI). */
   matches(address: string): boolean;
-  /** Validates a connection's settings; returns problems as [path, message] pairs. */
-  validateConnection?(connection: Record<string, unknown>): Array<[string, string]>;
+  /**
+   * The settings of a connection of type `kind`, without `type` (the config adds it and refuses unknown keys): the
+   * single truth for the config schema, its generated JSON Schema and what the connector reads.
+   */
+  connectionSchema?: z.ZodObject;
+  /** Rules the schema cannot say (`"endpoint": "aws"` needs credentials), as [path, message] pairs. */
+  connectionProblems?(connection: Record<string, unknown>): Array<[string, string]>;
+  /** One connection of this kind, for the message of a config that has none. */
+  connectionExample?: string;
   createQueueSource?(address: string, ctx: ConnectorContext): QueueSource;
   createStreamSource?(address: string, options: StreamSourceOptions, ctx: ConnectorContext): StreamSource;
   /**
@@ -47,4 +55,17 @@ export interface ConnectorDefinition {
     ctx: ConnectorContext,
   ): Promise<string | undefined>;
   createDestination?(address: string, ctx: ConnectorContext): Destination;
+}
+
+/** A connection's settings as its connector's schema reads them (`type` aside); throws with every problem. */
+export function parseConnection<S extends z.ZodObject>(
+  schema: S,
+  kind: string,
+  connection: Record<string, unknown>,
+): z.output<S> {
+  const { type: _type, ...settings } = connection;
+  const parsed = schema.safeParse(settings);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`.trim());
+  throw new Error(`invalid ${kind} connection: ${problems.join('; ')}`);
 }
