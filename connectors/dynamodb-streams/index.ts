@@ -1,5 +1,5 @@
 // The DynamoDB Streams connector: stream sources addressed as arn:aws:dynamodb:<r>:<a>:table/<t>/stream/<label>.
-import type { ConnectorDefinition } from '../../src/ports/connector.js';
+import { STREAM_SOURCE, type ConnectorDefinition } from '../../src/ports/connector.js';
 import { awsConnectionProblems } from '../_aws/client-config.js';
 import { awsConnectionExample, awsConnectionSchema } from '../_aws/connection-schema.js';
 import { isDynamoDbStreamArn, parseDynamoDbStreamArn } from './arn.js';
@@ -17,6 +17,7 @@ export const dynamoDbStreamsConnector: ConnectorDefinition = {
   connectionProblems: awsConnectionProblems,
   connectionExample: awsConnectionExample('dynamodb'),
   matches: isDynamoDbStreamArn,
+  sourceAt: (a) => (isDynamoDbStreamArn(a) ? { ...STREAM_SOURCE, filter: 'dynamodb' } : undefined),
   createStreamSource: (address, _options, ctx) => {
     const arn = parseDynamoDbStreamArn(address);
     const region = arn.region || ctx.region;

@@ -2,7 +2,7 @@
 // { brokers, clientId?, ssl?, sasl?, consumer? } gives the cluster. Partitions are shards, owned through the
 // consumer group (ConsumerGroupId, default the mapping UUID, D-7); positions are group offsets committed
 // through the source's own CheckpointStore (`source.checkpoints` / kafkaCheckpoints(source)).
-import type { ConnectorDefinition, StreamSourceOptions } from '../../src/ports/connector.js';
+import type { ConnectorDefinition, SourceRules, StreamSourceOptions } from '../../src/ports/connector.js';
 import type { CheckpointStore } from '../../src/ports/state.js';
 import { createKafka } from './client.js';
 import { kafkaConnection, kafkaConnectionSchema } from './connection.js';
@@ -37,9 +37,35 @@ function topicOf(address: string, options: StreamSourceOptions): string {
   return topic;
 }
 
+/** Kafka mappings: BatchSize 100, a 500 ms window, offsets in a consumer group named after the mapping (spec 1.2, D-7). */
+const KAFKA_SOURCE: SourceRules = {
+  shape: 'stream',
+  fields: [
+    'StartingPosition',
+    'StartingPositionTimestamp',
+    'BisectBatchOnFunctionError',
+    'MaximumRetryAttempts',
+    'MaximumRecordAgeInSeconds',
+    'DestinationConfig',
+    'Topics',
+    'SelfManagedEventSource',
+    'SelfManagedKafkaEventSourceConfig',
+  ],
+  defaults: { batchSize: 100, maxBatchingWindowMs: 500 },
+  filter: 'kafka',
+  needsConnection: true,
+  defaultConsumerGroup: (mappingId) => mappingId,
+};
+
+const isKafkaAddress = (address: string): boolean =>
+  /^arn:[\w-]+:kafka:/.test(address) || address.startsWith('kafka://');
+
 export const kafkaConnector: ConnectorDefinition = {
   kind: 'kafka',
   matches: (address) => ADDRESS.test(address) || MSK_ARN.test(address),
+  // Any kafka:// or MSK address is Kafka's: a malformed one gets Kafka's own messages (Topics), not "unsupported".
+  sourceAt: (address) => (isKafkaAddress(address) ? KAFKA_SOURCE : undefined),
+  isDestination: (address) => /^kafka:\/\/[^/]+/.test(address),
   connectionSchema: kafkaConnectionSchema,
   connectionExample: '{"type": "kafka", "brokers": ["host:9092"]}',
   createStreamSource: (address, options, ctx) => {

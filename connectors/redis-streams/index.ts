@@ -4,7 +4,12 @@
 // `sluice-<mappingId>`), acknowledged through the source's own CheckpointStore (`source.checkpoints`).
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
-import type { ConnectorContext, ConnectorDefinition, StreamSourceOptions } from '../../src/ports/connector.js';
+import {
+  STREAM_SOURCE,
+  type ConnectorContext,
+  type ConnectorDefinition,
+  type StreamSourceOptions,
+} from '../../src/ports/connector.js';
 import type { CheckpointStore } from '../../src/ports/state.js';
 import { redisConnection, redisConnectionSchema } from './connection.js';
 import { RedisStreamDestination } from './destination.js';
@@ -89,6 +94,12 @@ async function groupsOf(redis: Redis, key: string): Promise<string[]> {
 export const redisStreamsConnector: ConnectorDefinition = {
   kind: 'redis',
   matches: (address) => ADDRESS.test(address),
+  sourceAt: (address) =>
+    ADDRESS.test(address)
+      ? { ...STREAM_SOURCE, filter: 'generic', defaultConsumerGroup: (mappingId) => `sluice-${mappingId}` }
+      : undefined,
+  // One key: a list or a pattern is a source only.
+  isDestination: (address) => /^redis:\/\/[^,*?[]+$/.test(address),
   connectionSchema: redisConnectionSchema,
   connectionExample: '{"type": "redis", "url": "redis://host:6379"}',
   createStreamSource: (address, options, ctx) => {

@@ -1,4 +1,4 @@
-import type { ConnectorContext, ConnectorDefinition } from '../../src/ports/connector.js';
+import { QUEUE_SOURCE, type ConnectorContext, type ConnectorDefinition } from '../../src/ports/connector.js';
 import type { QueueDescription } from '../../src/ports/sources.js';
 import { parseSqsAddress, queueArn, type SqsAddress } from './address.js';
 import { awsConnectionProblems } from '../_aws/client-config.js';
@@ -13,6 +13,8 @@ export { sqsConnectionSchema, type SqsConnection } from './connection.js';
 export { parseSqsAddress } from './address.js';
 export { toQueueMessage } from './record.js';
 
+const isQueueArn = (a: string): boolean => a.startsWith('arn:') && parseSqsAddress(a) !== undefined;
+
 function address(a: string): SqsAddress {
   const parsed = parseSqsAddress(a);
   if (!parsed) throw new Error(`not an SQS queue ARN or URL: ${a}`);
@@ -23,6 +25,9 @@ function address(a: string): SqsAddress {
 export const sqsConnector: ConnectorDefinition = {
   kind: 'sqs',
   matches: (a) => parseSqsAddress(a) !== undefined,
+  // Mappings and destinations name queues by ARN; a queue URL is an address of the connector's own API only.
+  sourceAt: (a) => (isQueueArn(a) ? { ...QUEUE_SOURCE, filter: 'sqs' } : undefined),
+  isDestination: isQueueArn,
   connectionSchema: sqsConnectionSchema,
   connectionProblems: awsConnectionProblems,
   connectionExample: awsConnectionExample('sqs'),

@@ -3,7 +3,6 @@
 import { findConnector } from '../../connectors/index.js';
 import type { MemoryBroker } from '../../connectors/memory/index.js';
 import type { CompiledConfig, CompiledFunction, CompiledMapping } from '../config/compile.js';
-import { FILTER_KIND, QUEUE_KINDS } from '../config/source-kind.js';
 import { createQueuePoller } from '../core/esm/queue-poller.js';
 import { checkVisibilityTimeout } from '../core/esm/queue-options.js';
 import { createStreamMapping } from '../core/esm/stream-mapping.js';
@@ -77,11 +76,11 @@ export async function startOne(config: CompiledConfig, m: CompiledMapping, deps:
   const filter =
     m.filterPatterns.length === 0
       ? undefined
-      : RecordFilter.compile({ Filters: m.filterPatterns.map((Pattern) => ({ Pattern })) }, FILTER_KIND[m.kind], {
+      : RecordFilter.compile({ Filters: m.filterPatterns.map((Pattern) => ({ Pattern })) }, m.filter, {
           maxFilters: config.maxFiltersPerMapping,
         });
 
-  if (QUEUE_KINDS.has(m.kind)) {
+  if (m.shape === 'queue') {
     if (connector.createQueueSource === undefined)
       throw new SluiceError('UnsupportedSource', `${connector.kind} has no queue source`);
     const source = connector.createQueueSource(m.eventSourceArn, ctx);

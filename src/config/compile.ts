@@ -6,11 +6,12 @@ import path from 'node:path';
 import type { Connection, ParsedConfig, ParsedMapping } from './schema.js';
 import { compileFunction, type CompiledFunction } from './compile-function.js';
 import { connectionProblems, defaultConnection, destinationConnectionProblem } from './default-connection.js';
-import { defaultConsumerGroup, identityUuid, positionalUuids } from './mapping-identity.js';
+import { identityUuid, positionalUuids } from './mapping-identity.js';
 import { validateFilterCriteria } from '../core/filter/index.js';
 import { destinationProblem, httpConnectionProblems } from './http-targets.js';
 import { isLoopbackAddress } from './net.js';
-import { CONNECTION_TYPE, FILTER_KIND, QUEUE_KINDS, sourceKindOf, type SourceKind } from './source-kind.js';
+import { sourceAt } from './addresses.js';
+import type { FilterDialect } from '../ports/connector.js';
 import type { Problem } from './problems.js';
 import { selfDestinationWarnings } from './recursion.js';
 
@@ -26,7 +27,11 @@ export interface CompiledMapping {
   legacyConsumerGroups?: string[];
   arn: string;
   functionName: string;
-  kind: SourceKind;
+  /** The kind of the connector that reads the source. */
+  kind: string;
+  shape: 'queue' | 'stream';
+  /** How filter patterns reach the records' data. */
+  filter: FilterDialect;
   /** The source address: ARN or URI; for Kafka `kafka://<topic>`. */
   eventSourceArn: string;
   connectionName?: string;
@@ -72,37 +77,18 @@ export interface CompiledConfig {
   baseDir: string;
 }
 
-/** Fields each source kind accepts beyond the common ones; anything else is rejected with its path. */
-const STREAM_FIELDS = [
-  'StartingPosition',
-  'StartingPositionTimestamp',
-  'BisectBatchOnFunctionError',
-  'MaximumRetryAttempts',
-  'MaximumRecordAgeInSeconds',
-  'ParallelizationFactor',
-  'TumblingWindowInSeconds',
-  'DestinationConfig',
-] as const;
-const ALLOWED: Record<SourceKind, readonly string[]> = {
-  sqs: ['ScalingConfig'],
-  'memory-queue': ['ScalingConfig'],
-  kinesis: STREAM_FIELDS,
-  dynamodb: STREAM_FIELDS,
-  'memory-stream': STREAM_FIELDS,
-  redis: STREAM_FIELDS,
-  kafka: [
-    'StartingPosition',
-    'StartingPositionTimestamp',
-    'BisectBatchOnFunctionError',
-    'MaximumRetryAttempts',
-    'MaximumRecordAgeInSeconds',
-    'DestinationConfig',
-    'Topics',
-    'SelfManagedEventSource',
-    'SelfManagedKafkaEventSourceConfig',
-  ],
-};
-const KIND_SPECIFIC = new Set([...STREAM_FIELDS, ...ALLOWED.kafka, 'ScalingConfig']);
+/** Fields every source accepts; any other must be among its source's `fields`. */
+const COMMON = new Set([
+  'UUID',
+  'FunctionName',
+  'EventSourceArn',
+  'Connection',
+  'Enabled',
+  'BatchSize',
+  'MaximumBatchingWindowInSeconds',
+  'FilterCriteria',
+  'FunctionResponseTypes',
+]);
 /** The topic of a kafka://<topic> address; undefined for anything else. */
 const kafkaTopicOf = (address: string | undefined): string | undefined => /^kafka:\/\/(.+)$/.exec(address ?? '')?.[1];
 
@@ -121,8 +107,9 @@ function compileMapping(
     problems.push({ path: `${at}.FunctionName`, message: `no function "${m.FunctionName}" in functions` });
 
   const hasKafka = m.Topics !== undefined || m.SelfManagedEventSource !== undefined;
-  const kind = sourceKindOf(m.EventSourceArn, hasKafka);
-  if (kind === undefined) {
+  // Without EventSourceArn, Lambda's Kafka fields name the source (self-managed Kafka).
+  const source = sourceAt(m.EventSourceArn ?? (hasKafka ? 'kafka://' : ''));
+  if (source === undefined) {
     problems.push({
       path: `${at}.EventSourceArn`,
       message:
@@ -133,12 +120,13 @@ function compileMapping(
     return undefined;
   }
 
+  const { kind, rules } = source;
   for (const key of Object.keys(m))
-    if (KIND_SPECIFIC.has(key) && !ALLOWED[kind].includes(key) && m[key as keyof ParsedMapping] !== undefined)
+    if (!COMMON.has(key) && !rules.fields.includes(key) && m[key as keyof ParsedMapping] !== undefined)
       problems.push({ path: `${at}.${key}`, message: `not supported for ${kind} sources` });
 
   const bootstrap = m.SelfManagedEventSource?.Endpoints.KAFKA_BOOTSTRAP_SERVERS;
-  const needs = CONNECTION_TYPE[kind];
+  const needs = rules.needsConnection ? kind : undefined;
   let connectionName = m.Connection;
   let connection = m.Connection === undefined ? undefined : cfg.connections[m.Connection];
   if (m.Connection !== undefined && connection === undefined)
@@ -159,9 +147,9 @@ function compileMapping(
     else ({ name: connectionName, connection } = d);
   }
 
-  const isQueue = QUEUE_KINDS.has(kind);
+  const isQueue = rules.shape === 'queue';
   const fifo = isQueue && (m.EventSourceArn ?? '').endsWith('.fifo');
-  const batchSize = m.BatchSize ?? (isQueue ? 10 : 100);
+  const batchSize = m.BatchSize ?? rules.defaults.batchSize;
   const windowS = m.MaximumBatchingWindowInSeconds;
   if (fifo && batchSize > 10) problems.push({ path: `${at}.BatchSize`, message: 'FIFO queues accept BatchSize 1-10' });
   if (fifo && windowS !== undefined)
@@ -191,7 +179,7 @@ function compileMapping(
   if (m.FilterCriteria !== undefined)
     for (const issue of validateFilterCriteria(m.FilterCriteria, {
       maxFilters: cfg.limits.maxFiltersPerMapping,
-      sourceKind: FILTER_KIND[kind],
+      sourceKind: rules.filter,
     }))
       problems.push({ path: `${at}.${issue.path}`, message: issue.message, severity: issue.severity });
   const onFailure = m.DestinationConfig?.OnFailure?.Destination;
@@ -239,12 +227,10 @@ function compileMapping(
   const explicitGroup = m.SelfManagedKafkaEventSourceConfig?.ConsumerGroupId;
   const uuid = m.UUID ?? identityUuid(m.FunctionName, address ?? '', explicitGroup);
   const legacyUuids = m.UUID === undefined ? positionalUuids(m.FunctionName, address ?? '', i, count) : undefined;
+  const defaultGroup = rules.defaultConsumerGroup;
   const legacyConsumerGroups =
-    explicitGroup === undefined && defaultConsumerGroup(kind, uuid) !== undefined
-      ? legacyUuids?.map((u) => defaultConsumerGroup(kind, u) ?? u)
-      : undefined;
-  // Kafka's window defaults to 500 ms; every other source to 0 (spec §1.2).
-  const maxBatchingWindowMs = windowS !== undefined ? windowS * 1000 : kind === 'kafka' ? 500 : 0;
+    explicitGroup === undefined && defaultGroup !== undefined ? legacyUuids?.map(defaultGroup) : undefined;
+  const maxBatchingWindowMs = windowS !== undefined ? windowS * 1000 : rules.defaults.maxBatchingWindowMs;
   return {
     uuid,
     explicitUuid: m.UUID !== undefined,
@@ -253,6 +239,8 @@ function compileMapping(
     arn: `arn:aws:lambda:${cfg.region}:${cfg.accountId}:event-source-mapping:${uuid}`,
     functionName: m.FunctionName,
     kind,
+    shape: rules.shape,
+    filter: rules.filter,
     eventSourceArn: address ?? '',
     connectionName,
     connection,
@@ -274,7 +262,7 @@ function compileMapping(
     fifo,
     topics: m.Topics ?? (topicOfAddress === undefined ? undefined : [topicOfAddress]),
     bootstrapServers: bootstrap,
-    consumerGroupId: explicitGroup ?? defaultConsumerGroup(kind, uuid),
+    consumerGroupId: explicitGroup ?? defaultGroup?.(uuid),
   };
 }
 

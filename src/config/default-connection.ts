@@ -6,7 +6,7 @@ import { awsConnectionExample } from '../../connectors/_aws/connection-schema.js
 import { connectors } from '../../connectors/index.js';
 import type { Problem } from './problems.js';
 import type { Connection } from './schema.js';
-import { CONNECTION_TYPE, sourceKindOf } from './source-kind.js';
+import { connectionTypeOf } from './addresses.js';
 
 export function defaultConnection(
   connections: Record<string, Connection>,
@@ -51,8 +51,7 @@ export function destinationConnectionProblem(
   connections: Record<string, Connection>,
   address: string,
 ): string | undefined {
-  const kind = sourceKindOf(address, false);
-  const type = kind === undefined ? undefined : CONNECTION_TYPE[kind];
+  const type = connectionTypeOf(address);
   if (type === undefined) return undefined;
   const d = defaultConnection(connections, type);
   return 'problem' in d ? `the destination needs a connection: ${d.message}` : undefined;

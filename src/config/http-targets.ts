@@ -1,7 +1,7 @@
 // Which http connection an http(s) destination uses. A connection's headers (tokens) go only to URLs
 // under its own baseUrl: same scheme, host and port, and a path at or below the base path.
 import { isHttpConnection, type Connection, type HttpConnection } from './schema.js';
-import { isDestinationAddress } from './source-kind.js';
+import { isDestinationAddress } from './addresses.js';
 
 function parse(url: string): URL | undefined {
   try {

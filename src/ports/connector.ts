@@ -25,6 +25,52 @@ export interface StreamSourceOptions {
   topics?: string[];
 }
 
+/** How filter patterns reach a record's data field (FLT-8..10): the dialects the filter engine knows. */
+export type FilterDialect = 'sqs' | 'kinesis' | 'dynamodb' | 'kafka' | 'generic';
+
+/** What the config and the engine learn of a source address from the connector that owns it. */
+export interface SourceRules {
+  /** queue: messages deleted one by one (SQS-like); stream: shards read in order from positions. */
+  shape: 'queue' | 'stream';
+  /** CreateEventSourceMapping fields this source accepts beyond the common ones; any other is refused. */
+  fields: readonly string[];
+  /** Lambda's defaults for this source (spec 1.2). */
+  defaults: { batchSize: number; maxBatchingWindowMs: number };
+  filter: FilterDialect;
+  /** Whether it is reached through a named connection of type `kind` (memory needs none). */
+  needsConnection: boolean;
+  /** Sources that keep positions in a consumer group: the group of a mapping that names none (D-7). */
+  defaultConsumerGroup?: (mappingId: string) => string;
+}
+
+/** The fields of Lambda's stream sources (Kinesis, DynamoDB Streams; Redis and memory streams alike). */
+export const STREAM_MAPPING_FIELDS = [
+  'StartingPosition',
+  'StartingPositionTimestamp',
+  'BisectBatchOnFunctionError',
+  'MaximumRetryAttempts',
+  'MaximumRecordAgeInSeconds',
+  'ParallelizationFactor',
+  'TumblingWindowInSeconds',
+  'DestinationConfig',
+] as const;
+
+/** SQS-like queues: BatchSize 10, no window (spec 1.2). */
+export const QUEUE_SOURCE: Omit<SourceRules, 'filter'> = {
+  shape: 'queue',
+  fields: ['ScalingConfig'],
+  defaults: { batchSize: 10, maxBatchingWindowMs: 0 },
+  needsConnection: true,
+};
+
+/** Kinesis-like streams: BatchSize 100, no window (spec 1.2). */
+export const STREAM_SOURCE: Omit<SourceRules, 'filter'> = {
+  shape: 'stream',
+  fields: STREAM_MAPPING_FIELDS,
+  defaults: { batchSize: 100, maxBatchingWindowMs: 0 },
+  needsConnection: true,
+};
+
 /**
  * One definition per external system, listed in connectors/index.ts. Addresses are ARNs where the system
  * has them (arn:aws:sqs:...) and documented URIs otherwise (kafka://topic, redis://key, memory://name).
@@ -33,6 +79,10 @@ export interface ConnectorDefinition {
   kind: string;
   /** Whether this connector serves an address (ARN or URI). */
   matches(address: string): boolean;
+  /** The rules of the source at an address this connector owns; undefined when it reads none there. */
+  sourceAt?(address: string): SourceRules | undefined;
+  /** Whether it can deliver to an address (async destinations, DLQs, stream on-failure). */
+  isDestination?(address: string): boolean;
   /**
    * The settings of a connection of type `kind`, without `type` (the config adds it and refuses unknown keys): the
    * single truth for the config schema, its generated JSON Schema and what the connector reads.
