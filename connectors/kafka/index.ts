@@ -2,7 +2,12 @@
 // { brokers, clientId?, ssl?, sasl?, consumer? } gives the cluster. Partitions are shards, owned through the
 // consumer group (ConsumerGroupId, default the mapping UUID, D-7); positions are group offsets committed
 // through the source's own CheckpointStore (`source.checkpoints` / kafkaCheckpoints(source)).
-import type { ConnectorDefinition, SourceRules, StreamSourceOptions } from '../../src/ports/connector.js';
+import type {
+  ConnectorDefinition,
+  MappingFields,
+  SourceRules,
+  StreamSourceOptions,
+} from '../../src/ports/connector.js';
 import type { CheckpointStore } from '../../src/ports/state.js';
 import { createKafka } from './client.js';
 import { kafkaConnection, kafkaConnectionSchema } from './connection.js';
@@ -37,6 +42,33 @@ function topicOf(address: string, options: StreamSourceOptions): string {
   return topic;
 }
 
+const topicOfUri = (address: string | undefined): string | undefined => /^kafka:\/\/(.+)$/.exec(address ?? '')?.[1];
+
+/** Lambda's Kafka rules: P-7, exactly one topic, KAF-16. */
+function checkMapping(m: MappingFields): Array<[string, string]> {
+  const problems: Array<[string, string]> = [];
+  if (m.functionTimeoutMs !== undefined && m.functionTimeoutMs > 840_000)
+    problems.push(['FunctionName', 'Kafka mappings need a function Timeout of at most 840 s (P-7)']);
+  // kafka://<topic> names the topic itself; Topics, when also given, must agree with it.
+  const topicOfAddress = topicOfUri(m.EventSourceArn);
+  if (m.Topics === undefined && topicOfAddress === undefined)
+    problems.push(['Topics', 'required for Kafka (exactly one topic)']);
+  if (
+    topicOfAddress !== undefined &&
+    m.Topics !== undefined &&
+    (m.Topics.length !== 1 || m.Topics[0] !== topicOfAddress)
+  )
+    problems.push(['Topics', `must be ["${topicOfAddress}"], the topic of ${m.EventSourceArn}`]);
+  // KAF-16: a kafka:// on-failure topic must not be one of the mapping's source topics (Lambda blocks that loop).
+  const failureTopic = topicOfUri(m.onFailure);
+  if (failureTopic !== undefined && (m.Topics ?? [topicOfAddress]).includes(failureTopic))
+    problems.push([
+      'DestinationConfig.OnFailure.Destination',
+      `the on-failure topic ${failureTopic} is a source topic of the mapping (KAF-16)`,
+    ]);
+  return problems;
+}
+
 /** Kafka mappings: BatchSize 100, a 500 ms window, offsets in a consumer group named after the mapping (spec 1.2, D-7). */
 const KAFKA_SOURCE: SourceRules = {
   shape: 'stream',
@@ -55,6 +87,9 @@ const KAFKA_SOURCE: SourceRules = {
   filter: 'kafka',
   needsConnection: true,
   defaultConsumerGroup: (mappingId) => mappingId,
+  check: checkMapping,
+  // A kafka:// on-failure topic is in the mapping's own cluster (KAF-16).
+  ownsDestination: (address) => address.startsWith('kafka://'),
 };
 
 const isKafkaAddress = (address: string): boolean =>

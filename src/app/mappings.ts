@@ -219,8 +219,8 @@ export async function startOne(config: CompiledConfig, m: CompiledMapping, deps:
 }
 
 /**
- * KAF-16: a Kafka mapping's kafka:// on-failure topic lives in the mapping's own cluster (its connection or
- * SelfManagedEventSource). The compiler already refused a source topic as the destination.
+ * An on-failure destination the source reaches itself goes through the mapping's own connection (KAF-16: a Kafka
+ * topic of the mapping's cluster, its connection or SelfManagedEventSource); any other is a shared destination.
  */
 function streamOnFailure(
   m: CompiledMapping,
@@ -229,7 +229,8 @@ function streamOnFailure(
   deps: MappingDeps,
 ): { destination: Destination; close(): Promise<void> } | undefined {
   if (m.onFailure === undefined) return undefined;
-  if (m.kind !== 'kafka' || !m.onFailure.startsWith('kafka://') || connector.createDestination === undefined)
+  const own = connector.sourceAt?.(m.eventSourceArn)?.ownsDestination?.(m.onFailure) === true;
+  if (!own || connector.createDestination === undefined)
     return { destination: deps.destinations.get(m.onFailure), close: () => Promise.resolve() };
   const destination = connector.createDestination(m.onFailure, ctx);
   return { destination, close: () => destination.close() };

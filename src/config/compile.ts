@@ -162,8 +162,6 @@ function compileMapping(
     });
   if (!isQueue && m.StartingPosition === undefined)
     problems.push({ path: `${at}.StartingPosition`, message: `required for ${kind} sources` });
-  if (kind === 'dynamodb' && m.StartingPosition === 'AT_TIMESTAMP')
-    problems.push({ path: `${at}.StartingPosition`, message: 'DynamoDB Streams accept TRIM_HORIZON or LATEST' });
   if (m.StartingPosition === 'AT_TIMESTAMP' && m.StartingPositionTimestamp === undefined)
     problems.push({ path: `${at}.StartingPositionTimestamp`, message: 'required with AT_TIMESTAMP' });
   if (m.StartingPosition !== 'AT_TIMESTAMP' && m.StartingPositionTimestamp !== undefined)
@@ -191,39 +189,25 @@ function compileMapping(
   const failureProblem = onFailure === undefined ? undefined : destinationProblem(cfg.connections, onFailure);
   if (failureProblem !== undefined)
     problems.push({ path: `${at}.DestinationConfig.OnFailure.Destination`, message: failureProblem });
-  // A Kafka mapping's kafka:// on-failure topic is in its own cluster (KAF-16); other destinations need a connection.
-  else if (onFailure !== undefined && !(kind === 'kafka' && onFailure.startsWith('kafka://'))) {
+  // A destination the source reaches itself (a topic of its Kafka cluster) needs no connection of its own.
+  else if (onFailure !== undefined && rules.ownsDestination?.(onFailure) !== true) {
     const noConnection = destinationConnectionProblem(cfg.connections, onFailure);
     if (noConnection !== undefined)
       problems.push({ path: `${at}.DestinationConfig.OnFailure.Destination`, message: noConnection });
   }
-  // P-7: Kafka functions time out at 14 minutes at most.
-  if (kind === 'kafka' && fn !== undefined && fn.timeoutMs > 840_000)
-    problems.push({
-      path: `${at}.FunctionName`,
-      message: 'Kafka mappings need a function Timeout of at most 840 s (P-7)',
-    });
-  // kafka://<topic> names the topic itself; Topics, when also given, must agree with it.
-  const topicOfAddress = kafkaTopicOf(m.EventSourceArn);
-  if (kind === 'kafka' && m.Topics === undefined && topicOfAddress === undefined)
-    problems.push({ path: `${at}.Topics`, message: 'required for Kafka (exactly one topic)' });
-  if (
-    topicOfAddress !== undefined &&
-    m.Topics !== undefined &&
-    (m.Topics.length !== 1 || m.Topics[0] !== topicOfAddress)
-  )
-    problems.push({ path: `${at}.Topics`, message: `must be ["${topicOfAddress}"], the topic of ${m.EventSourceArn}` });
-  // KAF-16: a kafka:// on-failure topic must not be one of the mapping's source topics (Lambda blocks that loop).
-  const failureTopic = kind === 'kafka' ? kafkaTopicOf(onFailure) : undefined;
-  if (failureTopic !== undefined && (m.Topics ?? [topicOfAddress]).includes(failureTopic))
-    problems.push({
-      path: `${at}.DestinationConfig.OnFailure.Destination`,
-      message: `the on-failure topic ${failureTopic} is a source topic of the mapping (KAF-16)`,
-    });
+  const own = rules.check?.({
+    EventSourceArn: m.EventSourceArn,
+    StartingPosition: m.StartingPosition,
+    Topics: m.Topics,
+    onFailure,
+    functionTimeoutMs: fn?.timeoutMs,
+  });
+  for (const [field, message] of own ?? []) problems.push({ path: `${at}.${field}`, message });
 
   if (problems.slice(before).some((p) => p.severity !== 'warning')) return undefined;
   const address =
     kind === 'kafka' && m.EventSourceArn === undefined ? `kafka://${m.Topics?.[0] ?? ''}` : m.EventSourceArn;
+  const topicOfAddress = kafkaTopicOf(m.EventSourceArn);
   const explicitGroup = m.SelfManagedKafkaEventSourceConfig?.ConsumerGroupId;
   const uuid = m.UUID ?? identityUuid(m.FunctionName, address ?? '', explicitGroup);
   const legacyUuids = m.UUID === undefined ? positionalUuids(m.FunctionName, address ?? '', i, count) : undefined;

@@ -28,6 +28,17 @@ export interface StreamSourceOptions {
 /** How filter patterns reach a record's data field (FLT-8..10): the dialects the filter engine knows. */
 export type FilterDialect = 'sqs' | 'kinesis' | 'dynamodb' | 'kafka' | 'generic';
 
+/** The CreateEventSourceMapping fields a source's own rules read, and its function's timeout. */
+export interface MappingFields {
+  EventSourceArn?: string;
+  StartingPosition?: string;
+  Topics?: readonly string[];
+  /** The on-failure destination's address. */
+  onFailure?: string;
+  /** Undefined when the function is not (yet) known. */
+  functionTimeoutMs?: number;
+}
+
 /** What the config and the engine learn of a source address from the connector that owns it. */
 export interface SourceRules {
   /** queue: messages deleted one by one (SQS-like); stream: shards read in order from positions. */
@@ -41,6 +52,10 @@ export interface SourceRules {
   needsConnection: boolean;
   /** Sources that keep positions in a consumer group: the group of a mapping that names none (D-7). */
   defaultConsumerGroup?: (mappingId: string) => string;
+  /** Lambda's rules of this source for a mapping's fields, as [field path, message] pairs. */
+  check?: (m: MappingFields) => Array<[string, string]>;
+  /** An on-failure destination this source reaches through its own connection (a topic of its Kafka cluster). */
+  ownsDestination?: (address: string) => boolean;
 }
 
 /** The fields of Lambda's stream sources (Kinesis, DynamoDB Streams; Redis and memory streams alike). */
