@@ -326,9 +326,6 @@ export type ParsedConfig = z.output<typeof configSchema>;
 export type ParsedFunction = z.output<typeof functionSchema>;
 export type ParsedMapping = z.output<typeof mappingSchema>;
 export type HttpConnection = z.output<typeof httpConnection>;
-export type LambdaConnection = z.output<typeof lambdaConnection>;
 /** A named connection: `type` is a connector's kind (its settings are that connector's schema's), lambda or http. */
 export type Connection = { type: string } & Record<string, unknown>;
 export const isHttpConnection = (c: Connection | undefined): c is Connection & HttpConnection => c?.type === 'http';
-export const isLambdaConnection = (c: Connection | undefined): c is Connection & LambdaConnection =>
-  c?.type === 'lambda';
