@@ -88,6 +88,11 @@ const KAFKA_SOURCE: SourceRules = {
   needsConnection: true,
   defaultConsumerGroup: (mappingId) => mappingId,
   check: checkMapping,
+  connectionOf: (m) => {
+    const brokers = m.SelfManagedEventSource?.Endpoints.KAFKA_BOOTSTRAP_SERVERS;
+    return brokers === undefined ? undefined : { brokers };
+  },
+  connectionHint: 'Kafka needs SelfManagedEventSource or a connection',
   // A kafka:// on-failure topic is in the mapping's own cluster (KAF-16).
   ownsDestination: (address) => address.startsWith('kafka://'),
 };

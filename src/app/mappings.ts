@@ -59,9 +59,7 @@ function connectorContext(
   deps: MappingDeps,
   logger: Logger,
 ): ConnectorContext {
-  const connection: Record<string, unknown> = { ...(m.connection ?? {}) };
-  if (m.kind === 'kafka' && m.bootstrapServers !== undefined && connection.brokers === undefined)
-    connection.brokers = m.bootstrapServers;
+  const connection: Record<string, unknown> = { ...m.ownConnection, ...m.connection };
   return { connection, region: config.region, accountId: config.accountId, logger, metrics: deps.metrics };
 }
 

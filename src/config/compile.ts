@@ -36,6 +36,8 @@ export interface CompiledMapping {
   eventSourceArn: string;
   connectionName?: string;
   connection?: Connection;
+  /** Settings the mapping gives itself (SelfManagedEventSource); the named connection's win. */
+  ownConnection?: Record<string, unknown>;
   enabled: boolean;
   batchSize: number;
   maxBatchingWindowMs: number;
@@ -126,6 +128,7 @@ function compileMapping(
       problems.push({ path: `${at}.${key}`, message: `not supported for ${kind} sources` });
 
   const bootstrap = m.SelfManagedEventSource?.Endpoints.KAFKA_BOOTSTRAP_SERVERS;
+  const ownConnection = rules.connectionOf?.(m);
   const needs = rules.needsConnection ? kind : undefined;
   let connectionName = m.Connection;
   let connection = m.Connection === undefined ? undefined : cfg.connections[m.Connection];
@@ -136,13 +139,13 @@ function compileMapping(
       path: `${at}.Connection`,
       message: `connection "${m.Connection}" is of type ${connection.type}, the source needs ${needs ?? 'none'}`,
     });
-  else if (m.Connection === undefined && needs !== undefined && bootstrap === undefined) {
+  else if (m.Connection === undefined && needs !== undefined && ownConnection === undefined) {
     // The same rule as destinations; never an implicit AWS endpoint with the host's credentials.
     const d = defaultConnection(cfg.connections, needs);
     if ('problem' in d)
       problems.push({
         path: `${at}.Connection`,
-        message: `${kind === 'kafka' ? 'Kafka needs SelfManagedEventSource or a connection' : 'the source needs a connection'}: ${d.message}`,
+        message: `${rules.connectionHint ?? 'the source needs a connection'}: ${d.message}`,
       });
     else ({ name: connectionName, connection } = d);
   }
@@ -228,6 +231,7 @@ function compileMapping(
     eventSourceArn: address ?? '',
     connectionName,
     connection,
+    ownConnection,
     enabled: m.Enabled,
     batchSize,
     maxBatchingWindowMs,

@@ -33,6 +33,7 @@ export interface MappingFields {
   EventSourceArn?: string;
   StartingPosition?: string;
   Topics?: readonly string[];
+  SelfManagedEventSource?: { Endpoints: { KAFKA_BOOTSTRAP_SERVERS: readonly string[] } };
   /** The on-failure destination's address. */
   onFailure?: string;
   /** Undefined when the function is not (yet) known. */
@@ -52,6 +53,13 @@ export interface SourceRules {
   needsConnection: boolean;
   /** Sources that keep positions in a consumer group: the group of a mapping that names none (D-7). */
   defaultConsumerGroup?: (mappingId: string) => string;
+  /**
+   * Connection settings a mapping gives itself (self-managed Kafka's bootstrap servers): it then needs no named
+   * connection, and a named one's settings win over these.
+   */
+  connectionOf?: (m: MappingFields) => Record<string, unknown> | undefined;
+  /** The problem of a mapping that names no way to reach the source (default "the source needs a connection"). */
+  connectionHint?: string;
   /** Lambda's rules of this source for a mapping's fields, as [field path, message] pairs. */
   check?: (m: MappingFields) => Array<[string, string]>;
   /** An on-failure destination this source reaches through its own connection (a topic of its Kafka cluster). */
