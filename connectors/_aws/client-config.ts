@@ -72,6 +72,7 @@ export function awsClientConfig(
   return {
     region: c.region ?? defaultRegion,
     ...(c.endpoint === AWS_ENDPOINT ? {} : { endpoint: c.endpoint }),
-    ...(c.credentials === 'default-chain' ? {} : { credentials: c.credentials ?? PLACEHOLDER_CREDENTIALS }),
+    // A copy: the SDK marks the credentials object it is given ($source), which must not reach the config's.
+    ...(c.credentials === 'default-chain' ? {} : { credentials: { ...(c.credentials ?? PLACEHOLDER_CREDENTIALS) } }),
   };
 }

@@ -1,5 +1,7 @@
 // The DynamoDB Streams connector: stream sources addressed as arn:aws:dynamodb:<r>:<a>:table/<t>/stream/<label>.
-import type { ConnectorDefinition } from '../../src/ports/connector.js';
+import { STREAM_SOURCE, type ConnectorDefinition, type MappingFields } from '../../src/ports/connector.js';
+import { awsConnectionProblems } from '../_aws/client-config.js';
+import { awsConnectionExample, awsConnectionSchema } from '../_aws/connection-schema.js';
 import { isDynamoDbStreamArn, parseDynamoDbStreamArn } from './arn.js';
 import { createDynamoDbStreamsClient } from './client.js';
 import { DynamoDbStreamSource } from './source.js';
@@ -9,9 +11,16 @@ export { toDynamoDbStreamRecord, attributeToJson, keysPartitionKey } from './rec
 export { createDynamoDbStreamsClient } from './client.js';
 export { parseDynamoDbStreamArn, isDynamoDbStreamArn } from './arn.js';
 
+const check = (m: MappingFields): Array<[string, string]> =>
+  m.StartingPosition === 'AT_TIMESTAMP' ? [['StartingPosition', 'DynamoDB Streams accept TRIM_HORIZON or LATEST']] : [];
+
 export const dynamoDbStreamsConnector: ConnectorDefinition = {
   kind: 'dynamodb',
+  connectionSchema: awsConnectionSchema,
+  connectionProblems: awsConnectionProblems,
+  connectionExample: awsConnectionExample('dynamodb'),
   matches: isDynamoDbStreamArn,
+  sourceAt: (a) => (isDynamoDbStreamArn(a) ? { ...STREAM_SOURCE, filter: 'dynamodb', check } : undefined),
   createStreamSource: (address, _options, ctx) => {
     const arn = parseDynamoDbStreamArn(address);
     const region = arn.region || ctx.region;

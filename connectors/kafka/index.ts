@@ -2,14 +2,21 @@
 // { brokers, clientId?, ssl?, sasl?, consumer? } gives the cluster. Partitions are shards, owned through the
 // consumer group (ConsumerGroupId, default the mapping UUID, D-7); positions are group offsets committed
 // through the source's own CheckpointStore (`source.checkpoints` / kafkaCheckpoints(source)).
-import type { ConnectorDefinition, StreamSourceOptions } from '../../src/ports/connector.js';
+import type {
+  ConnectorDefinition,
+  MappingFields,
+  SourceRules,
+  StreamSourceOptions,
+} from '../../src/ports/connector.js';
 import type { CheckpointStore } from '../../src/ports/state.js';
-import { createKafka, kafkaConnection, validateKafkaConnection } from './client.js';
+import { createKafka } from './client.js';
+import { kafkaConnection, kafkaConnectionSchema } from './connection.js';
 import { KafkaDestination } from './destination.js';
-import { KafkaStreamSource, type KafkaSourceOptions } from './source.js';
+import { KafkaStreamSource } from './source.js';
 
 export { KafkaStreamSource, type KafkaSourceOptions } from './source.js';
 export { KafkaDestination } from './destination.js';
+export { kafkaConnection, kafkaConnectionSchema, type KafkaConnection } from './connection.js';
 export { buildKafkaEvent, toKafkaRecord, kafkaItemIdentifier, type KafkaEvent, type KafkaRecord } from './event.js';
 
 const ADDRESS = /^kafka:\/\/([A-Za-z0-9._-]{1,249})$/;
@@ -35,46 +42,72 @@ function topicOf(address: string, options: StreamSourceOptions): string {
   return topic;
 }
 
-type Tuning = Pick<
-  KafkaSourceOptions,
-  'bufferRecords' | 'readWaitMs' | 'lagIntervalMs' | 'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'maxWaitTimeMs'
->;
-const TUNING: ReadonlyArray<keyof Tuning> = [
-  'bufferRecords',
-  'readWaitMs',
-  'lagIntervalMs',
-  'sessionTimeoutMs',
-  'heartbeatIntervalMs',
-  'maxWaitTimeMs',
-];
+const topicOfUri = (address: string | undefined): string | undefined => /^kafka:\/\/(.+)$/.exec(address ?? '')?.[1];
 
-function tuningOf(connection: Record<string, unknown>): Tuning {
-  const raw = connection.consumer;
-  const out: Tuning = {};
-  if (raw === null || typeof raw !== 'object') return out;
-  for (const k of TUNING) {
-    const v = (raw as Record<string, unknown>)[k];
-    if (typeof v === 'number' && Number.isFinite(v) && v >= 0) out[k] = v;
-  }
-  return out;
+/** Lambda's Kafka rules: P-7, exactly one topic, KAF-16. */
+function checkMapping(m: MappingFields): Array<[string, string]> {
+  const problems: Array<[string, string]> = [];
+  if (m.functionTimeoutMs !== undefined && m.functionTimeoutMs > 840_000)
+    problems.push(['FunctionName', 'Kafka mappings need a function Timeout of at most 840 s (P-7)']);
+  // kafka://<topic> names the topic itself; Topics, when also given, must agree with it.
+  const topicOfAddress = topicOfUri(m.EventSourceArn);
+  if (m.Topics === undefined && topicOfAddress === undefined)
+    problems.push(['Topics', 'required for Kafka (exactly one topic)']);
+  if (
+    topicOfAddress !== undefined &&
+    m.Topics !== undefined &&
+    (m.Topics.length !== 1 || m.Topics[0] !== topicOfAddress)
+  )
+    problems.push(['Topics', `must be ["${topicOfAddress}"], the topic of ${m.EventSourceArn}`]);
+  // KAF-16: a kafka:// on-failure topic must not be one of the mapping's source topics (Lambda blocks that loop).
+  const failureTopic = topicOfUri(m.onFailure);
+  if (failureTopic !== undefined && (m.Topics ?? [topicOfAddress]).includes(failureTopic))
+    problems.push([
+      'DestinationConfig.OnFailure.Destination',
+      `the on-failure topic ${failureTopic} is a source topic of the mapping (KAF-16)`,
+    ]);
+  return problems;
 }
+
+/** Kafka mappings: BatchSize 100, a 500 ms window, offsets in a consumer group named after the mapping (spec 1.2, D-7). */
+const KAFKA_SOURCE: SourceRules = {
+  shape: 'stream',
+  fields: [
+    'StartingPosition',
+    'StartingPositionTimestamp',
+    'BisectBatchOnFunctionError',
+    'MaximumRetryAttempts',
+    'MaximumRecordAgeInSeconds',
+    'DestinationConfig',
+    'Topics',
+    'SelfManagedEventSource',
+    'SelfManagedKafkaEventSourceConfig',
+  ],
+  defaults: { batchSize: 100, maxBatchingWindowMs: 500 },
+  filter: 'kafka',
+  needsConnection: true,
+  defaultConsumerGroup: (mappingId) => mappingId,
+  check: checkMapping,
+  connectionOf: (m) => {
+    const brokers = m.SelfManagedEventSource?.Endpoints.KAFKA_BOOTSTRAP_SERVERS;
+    return brokers === undefined ? undefined : { brokers };
+  },
+  connectionHint: 'Kafka needs SelfManagedEventSource or a connection',
+  // A kafka:// on-failure topic is in the mapping's own cluster (KAF-16).
+  ownsDestination: (address) => address.startsWith('kafka://'),
+};
+
+const isKafkaAddress = (address: string): boolean =>
+  /^arn:[\w-]+:kafka:/.test(address) || address.startsWith('kafka://');
 
 export const kafkaConnector: ConnectorDefinition = {
   kind: 'kafka',
   matches: (address) => ADDRESS.test(address) || MSK_ARN.test(address),
-  validateConnection: (connection) => {
-    const problems = validateKafkaConnection(connection);
-    const consumer = connection.consumer;
-    if (consumer !== undefined) {
-      if (consumer === null || typeof consumer !== 'object') problems.push(['consumer', 'must be an object']);
-      else
-        for (const [k, v] of Object.entries(consumer)) {
-          if (!(TUNING as readonly string[]).includes(k)) problems.push([`consumer.${k}`, 'unknown setting']);
-          else if (typeof v !== 'number' || !(v >= 0)) problems.push([`consumer.${k}`, 'must be a number >= 0']);
-        }
-    }
-    return problems;
-  },
+  // Any kafka:// or MSK address is Kafka's: a malformed one gets Kafka's own messages (Topics), not "unsupported".
+  sourceAt: (address) => (isKafkaAddress(address) ? KAFKA_SOURCE : undefined),
+  isDestination: (address) => /^kafka:\/\/[^/]+/.test(address),
+  connectionSchema: kafkaConnectionSchema,
+  connectionExample: '{"type": "kafka", "brokers": ["host:9092"]}',
   createStreamSource: (address, options, ctx) => {
     const conn = kafkaConnection(ctx.connection);
     const msk = MSK_ARN.test(address);
@@ -89,7 +122,7 @@ export const kafkaConnector: ConnectorDefinition = {
         mappingId: options.mappingId,
         functionName: options.functionName,
         startingPosition: options.startingPosition,
-        ...tuningOf(ctx.connection),
+        ...conn.consumer,
       },
       ctx.metrics,
       ctx.logger.child({ source: 'kafka', topic }),

@@ -1,5 +1,7 @@
 // The Kinesis Data Streams connector: stream sources addressed as arn:aws:kinesis:<region>:<acct>:stream/<name>.
-import type { ConnectorDefinition } from '../../src/ports/connector.js';
+import { STREAM_SOURCE, type ConnectorDefinition } from '../../src/ports/connector.js';
+import { awsConnectionProblems } from '../_aws/client-config.js';
+import { awsConnectionExample, awsConnectionSchema } from '../_aws/connection-schema.js';
 import { isKinesisStreamArn, parseKinesisStreamArn } from './arn.js';
 import { createKinesisClient } from './client.js';
 import { KinesisStreamSource } from './source.js';
@@ -11,7 +13,11 @@ export { parseKinesisStreamArn, isKinesisStreamArn } from './arn.js';
 
 export const kinesisConnector: ConnectorDefinition = {
   kind: 'kinesis',
+  connectionSchema: awsConnectionSchema,
+  connectionProblems: awsConnectionProblems,
+  connectionExample: awsConnectionExample('kinesis'),
   matches: isKinesisStreamArn,
+  sourceAt: (a) => (isKinesisStreamArn(a) ? { ...STREAM_SOURCE, filter: 'kinesis' } : undefined),
   createStreamSource: (address, _options, ctx) => {
     const arn = parseKinesisStreamArn(address);
     const region = arn.region || ctx.region;

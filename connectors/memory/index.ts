@@ -1,7 +1,7 @@
 // The memory connector: named in-process queues and streams, addressed as memory://queue/<name> and
 // memory://stream/<name>. One broker per process is shared by the mappings, the destinations and the
 // HTTP route that puts records (POST /sluice/memory/...).
-import type { ConnectorDefinition } from '../../src/ports/connector.js';
+import { QUEUE_SOURCE, STREAM_SOURCE, type ConnectorDefinition } from '../../src/ports/connector.js';
 import { bodyOf, type Destination } from '../../src/ports/sources.js';
 import { MemoryQueue } from './queue.js';
 import { MemoryQuota } from './quota.js';
@@ -70,10 +70,23 @@ export class MemoryBroker {
 const QUEUE = /^memory:\/\/queue\/([A-Za-z0-9_.-]+)$/;
 const STREAM = /^memory:\/\/stream\/([A-Za-z0-9_.-]+)$/;
 
+/** The memory connector's addresses and rules, without a broker (the config's view; memory needs no connection). */
+export const memoryDefinition: ConnectorDefinition = {
+  kind: 'memory',
+  matches: (address) => QUEUE.test(address) || STREAM.test(address),
+  // Memory queues and streams mimic SQS and Kinesis, filters included.
+  sourceAt: (address) =>
+    address.startsWith('memory://queue/')
+      ? { ...QUEUE_SOURCE, filter: 'sqs', needsConnection: false }
+      : address.startsWith('memory://stream/')
+        ? { ...STREAM_SOURCE, filter: 'kinesis', needsConnection: false }
+        : undefined,
+  isDestination: (address) => /^memory:\/\/.+/.test(address),
+};
+
 export function memoryConnector(broker: MemoryBroker): ConnectorDefinition {
   return {
-    kind: 'memory',
-    matches: (address) => QUEUE.test(address) || STREAM.test(address),
+    ...memoryDefinition,
     createQueueSource: (address) => {
       const name = QUEUE.exec(address)?.[1];
       if (name === undefined) throw new Error(`not a memory queue address: ${address}`);

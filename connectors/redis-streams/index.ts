@@ -4,19 +4,25 @@
 // `sluice-<mappingId>`), acknowledged through the source's own CheckpointStore (`source.checkpoints`).
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
-import type { ConnectorContext, ConnectorDefinition, StreamSourceOptions } from '../../src/ports/connector.js';
+import {
+  STREAM_SOURCE,
+  type ConnectorContext,
+  type ConnectorDefinition,
+  type StreamSourceOptions,
+} from '../../src/ports/connector.js';
 import type { CheckpointStore } from '../../src/ports/state.js';
+import { redisConnection, redisConnectionSchema } from './connection.js';
 import { RedisStreamDestination } from './destination.js';
 import { parseKeySelector, RedisKeysSource } from './keys-source.js';
 import { RedisStreamSource } from './source.js';
 
 export { RedisStreamSource, type RedisSourceOptions } from './source.js';
 export { RedisStreamDestination } from './destination.js';
+export { redisConnection, redisConnectionSchema, type RedisConnection } from './connection.js';
 export { RedisKeysSource, parseKeySelector } from './keys-source.js';
 export { buildRedisEvent, toRedisRecord, type RedisStreamRecord } from './event.js';
 
 const ADDRESS = /^redis:\/\/(\S+)$/;
-const NUMBERS = ['blockMs', 'claimIdleMs', 'claimIntervalMs'] as const;
 
 /** The one stream key of an address (destinations, single-key mappings); lists and patterns are refused. */
 export function redisStreamKeyOf(address: string): string {
@@ -32,30 +38,11 @@ export function redisStreamCheckpoints(source: RedisStreamSource): CheckpointSto
   return source.checkpoints;
 }
 
-export function validateRedisConnection(c: Record<string, unknown>): Array<[string, string]> {
-  const problems: Array<[string, string]> = [];
-  if (typeof c.url !== 'string' || !/^rediss?:\/\//.test(c.url))
-    problems.push(['url', 'must be a redis:// or rediss:// URL']);
-  for (const k of ['consumerName', 'partitionKeyField'] as const)
-    if (c[k] !== undefined && (typeof c[k] !== 'string' || c[k] === ''))
-      problems.push([k, 'must be a non-empty string']);
-  for (const k of NUMBERS)
-    if (c[k] !== undefined && (typeof c[k] !== 'number' || !(c[k] >= 0))) problems.push([k, 'must be a number >= 0']);
-  return problems;
-}
-
 function connect(c: Record<string, unknown>): Redis {
-  const problems = validateRedisConnection(c);
-  if (problems.length > 0)
-    throw new Error(`invalid Redis connection: ${problems.map(([p, m]) => `${p} ${m}`).join('; ')}`);
-  const redis = new Redis(c.url as string, { protocol: 2, maxRetriesPerRequest: null });
+  const redis = new Redis(redisConnection(c).url, { protocol: 2, maxRetriesPerRequest: null });
   // Connection errors repeat on every reconnect attempt while Redis is down; the commands that fail report them.
   redis.on('error', () => undefined);
   return redis;
-}
-
-function num(c: Record<string, unknown>, k: (typeof NUMBERS)[number]): number | undefined {
-  return typeof c[k] === 'number' ? c[k] : undefined;
 }
 
 function keySourceOptions(
@@ -63,21 +50,20 @@ function keySourceOptions(
   options: StreamSourceOptions,
   ctx: ConnectorContext,
 ): ConstructorParameters<typeof RedisStreamSource>[2] {
-  const c = ctx.connection;
-  const named = typeof c.consumerName === 'string' ? c.consumerName : undefined;
+  const c = redisConnection(ctx.connection);
   return {
     streamKey: key,
     group: options.consumerGroupId ?? `sluice-${options.mappingId}`,
     // Leased keys have one reader at a time, and sharing one consumer name lets the next owner re-read what the
     // last one held (XREADGROUP … 0) first, in order. Unleased, each process is its own consumer, stable across
     // restarts of the same host so a restarted process re-reads its own pending entries.
-    consumer: named ?? (options.leased === true ? 'sluice' : `sluice-${hostname()}`),
+    consumer: c.consumerName ?? (options.leased === true ? 'sluice' : `sluice-${hostname()}`),
     region: ctx.region,
     startingPosition: options.startingPosition,
-    partitionKeyField: typeof c.partitionKeyField === 'string' ? c.partitionKeyField : undefined,
-    blockMs: num(c, 'blockMs'),
-    claimIdleMs: num(c, 'claimIdleMs'),
-    claimIntervalMs: num(c, 'claimIntervalMs'),
+    partitionKeyField: c.partitionKeyField,
+    blockMs: c.blockMs,
+    claimIdleMs: c.claimIdleMs,
+    claimIntervalMs: c.claimIntervalMs,
     leased: options.leased === true,
   };
 }
@@ -106,9 +92,16 @@ async function groupsOf(redis: Redis, key: string): Promise<string[]> {
 }
 
 export const redisStreamsConnector: ConnectorDefinition = {
-  kind: 'redis-streams',
+  kind: 'redis',
   matches: (address) => ADDRESS.test(address),
-  validateConnection: validateRedisConnection,
+  sourceAt: (address) =>
+    ADDRESS.test(address)
+      ? { ...STREAM_SOURCE, filter: 'generic', defaultConsumerGroup: (mappingId) => `sluice-${mappingId}` }
+      : undefined,
+  // One key: a list or a pattern is a source only.
+  isDestination: (address) => /^redis:\/\/[^,*?[]+$/.test(address),
+  connectionSchema: redisConnectionSchema,
+  connectionExample: '{"type": "redis", "url": "redis://host:6379"}',
   createStreamSource: (address, options, ctx) => {
     const c = ctx.connection;
     const spec = ADDRESS.exec(address)?.[1] ?? '';

@@ -1,25 +1,23 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { parseConnection } from '../../src/ports/connector.js';
 
-import { awsClientConfig, awsConnectionProblems, type AwsConnection } from '../_aws/client-config.js';
+import { z } from 'zod';
+import { awsClientConfig } from '../_aws/client-config.js';
+import { awsConnectionSchema } from '../_aws/connection-schema.js';
 
 /** The `connection` settings an SQS mapping or destination refers to. */
-export interface SqsConnection extends AwsConnection {
-  /** Sockets per client: each concurrent batch holds one for its long poll (default 2000). */
-  maxSockets?: number;
-}
-
-export function validateSqsConnection(c: Record<string, unknown>): Array<[string, string]> {
-  const problems = awsConnectionProblems(c);
-  if (c['region'] !== undefined && (typeof c['region'] !== 'string' || c['region'] === ''))
-    problems.push(['region', 'must be a non-empty string']);
-  if (c['maxSockets'] !== undefined && !(Number.isInteger(c['maxSockets']) && (c['maxSockets'] as number) > 0)) {
-    problems.push(['maxSockets', 'must be a positive integer']);
-  }
-  return problems;
-}
+export const sqsConnectionSchema = awsConnectionSchema.extend({
+  maxSockets: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('Sockets per client: each concurrent batch holds one for its long poll (default 2000).'),
+});
+export type SqsConnection = z.output<typeof sqsConnectionSchema>;
 
 export function createSqsClient(connection: Record<string, unknown>, region: string): SQSClient {
-  const maxSockets = (connection as SqsConnection).maxSockets ?? 2000;
+  const maxSockets = parseConnection(sqsConnectionSchema, 'sqs', connection).maxSockets ?? 2000;
   return new SQSClient({
     ...awsClientConfig(connection, region),
     // The default pool of 50 sockets would starve concurrent 20 s long polls.

@@ -1,15 +1,19 @@
-import type { ConnectorContext, ConnectorDefinition } from '../../src/ports/connector.js';
+import { QUEUE_SOURCE, type ConnectorContext, type ConnectorDefinition } from '../../src/ports/connector.js';
 import type { QueueDescription } from '../../src/ports/sources.js';
 import { parseSqsAddress, queueArn, type SqsAddress } from './address.js';
-import { createSqsClient, sharedSqsClient, validateSqsConnection } from './connection.js';
+import { awsConnectionProblems } from '../_aws/client-config.js';
+import { awsConnectionExample } from '../_aws/connection-schema.js';
+import { createSqsClient, sharedSqsClient, sqsConnectionSchema } from './connection.js';
 import { SqsDestination } from './destination.js';
 import { SqsQueueSource } from './queue-source.js';
 import { readQueueSettings } from './queue-settings.js';
 import { queueUrlResolver } from './queue-url.js';
 
-export type { SqsConnection } from './connection.js';
+export { sqsConnectionSchema, type SqsConnection } from './connection.js';
 export { parseSqsAddress } from './address.js';
 export { toQueueMessage } from './record.js';
+
+const isQueueArn = (a: string): boolean => a.startsWith('arn:') && parseSqsAddress(a) !== undefined;
 
 function address(a: string): SqsAddress {
   const parsed = parseSqsAddress(a);
@@ -21,7 +25,12 @@ function address(a: string): SqsAddress {
 export const sqsConnector: ConnectorDefinition = {
   kind: 'sqs',
   matches: (a) => parseSqsAddress(a) !== undefined,
-  validateConnection: validateSqsConnection,
+  // Mappings and destinations name queues by ARN; a queue URL is an address of the connector's own API only.
+  sourceAt: (a) => (isQueueArn(a) ? { ...QUEUE_SOURCE, filter: 'sqs' } : undefined),
+  isDestination: isQueueArn,
+  connectionSchema: sqsConnectionSchema,
+  connectionProblems: awsConnectionProblems,
+  connectionExample: awsConnectionExample('sqs'),
   createQueueSource(a: string, ctx: ConnectorContext) {
     const addr = address(a);
     const { client, release } = sharedSqsClient(ctx.connection, addr.region ?? ctx.region);

@@ -3,8 +3,8 @@
 // at targets of its choosing, nor at sluice's own state keys or Kafka's internal topics.
 import type { CompiledConfig } from '../config/compile.js';
 import { httpConnectionFor } from '../config/http-targets.js';
-import { isDestinationAddress } from '../config/source-kind.js';
-import { connectionForType, connectionTypeOf } from './connections.js';
+import { connectionTypeOf, isDestinationAddress } from '../config/addresses.js';
+import { connectionForType } from './connections.js';
 
 export const ALLOWED_API_DESTINATIONS =
   'allowed: a configured function (arn:aws:lambda:<region>:<account>:function:<name>), an SQS queue ARN with an sqs ' +

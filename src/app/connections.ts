@@ -3,18 +3,11 @@
 import type { CompiledConfig } from '../config/compile.js';
 import type { Connection } from '../config/schema.js';
 import { defaultConnection } from '../config/default-connection.js';
-import { CONNECTION_TYPE, sourceKindOf } from '../config/source-kind.js';
 import { SluiceError } from '../ports/errors.js';
 
-export function connectionForType(config: CompiledConfig, type: Connection['type']): Connection | undefined {
+export function connectionForType(config: CompiledConfig, type: string): Connection | undefined {
   const d = defaultConnection(config.connections, type);
   if (!('problem' in d)) return d.connection;
   if (d.problem === 'several') throw new SluiceError('AmbiguousConnection', d.message);
   return undefined;
-}
-
-/** The connection type an address needs, from the same address rules the config compiler uses. */
-export function connectionTypeOf(address: string): Connection['type'] | undefined {
-  const kind = sourceKindOf(address, false);
-  return kind === undefined ? undefined : CONNECTION_TYPE[kind];
 }

@@ -11,7 +11,8 @@ import type { Logger } from '../ports/logger.js';
 import type { Metrics } from '../ports/metrics.js';
 import { bodyOf, type Destination } from '../ports/sources.js';
 import { randomUUID } from 'node:crypto';
-import { connectionForType, connectionTypeOf } from './connections.js';
+import { connectionTypeOf } from '../config/addresses.js';
+import { connectionForType } from './connections.js';
 import { httpDestination } from './http-destination.js';
 
 export interface Destinations {

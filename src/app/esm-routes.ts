@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CompiledConfig, CompiledMapping } from '../config/compile.js';
-import { QUEUE_KINDS } from '../config/source-kind.js';
 import { LambdaApiError } from '../ports/errors.js';
 import { asApiError, parseFunctionRef } from '../http/invoke-routes.js';
 import { sendError, sendJson } from '../http/respond.js';
@@ -56,7 +55,7 @@ export function toMappingConfiguration(
     EventSourceMappingArn: m.arn,
   };
   if (m.filterPatterns.length > 0) out.FilterCriteria = { Filters: m.filterPatterns.map((Pattern) => ({ Pattern })) };
-  if (QUEUE_KINDS.has(m.kind)) {
+  if (m.shape === 'queue') {
     if (m.maximumConcurrency !== undefined) out.ScalingConfig = { MaximumConcurrency: m.maximumConcurrency };
     return out;
   }

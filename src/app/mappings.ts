@@ -3,7 +3,6 @@
 import { findConnector } from '../../connectors/index.js';
 import type { MemoryBroker } from '../../connectors/memory/index.js';
 import type { CompiledConfig, CompiledFunction, CompiledMapping } from '../config/compile.js';
-import { FILTER_KIND, QUEUE_KINDS } from '../config/source-kind.js';
 import { createQueuePoller } from '../core/esm/queue-poller.js';
 import { checkVisibilityTimeout } from '../core/esm/queue-options.js';
 import { createStreamMapping } from '../core/esm/stream-mapping.js';
@@ -60,9 +59,7 @@ function connectorContext(
   deps: MappingDeps,
   logger: Logger,
 ): ConnectorContext {
-  const connection: Record<string, unknown> = { ...(m.connection ?? {}) };
-  if (m.kind === 'kafka' && m.bootstrapServers !== undefined && connection.brokers === undefined)
-    connection.brokers = m.bootstrapServers;
+  const connection: Record<string, unknown> = { ...m.ownConnection, ...m.connection };
   return { connection, region: config.region, accountId: config.accountId, logger, metrics: deps.metrics };
 }
 
@@ -77,11 +74,11 @@ export async function startOne(config: CompiledConfig, m: CompiledMapping, deps:
   const filter =
     m.filterPatterns.length === 0
       ? undefined
-      : RecordFilter.compile({ Filters: m.filterPatterns.map((Pattern) => ({ Pattern })) }, FILTER_KIND[m.kind], {
+      : RecordFilter.compile({ Filters: m.filterPatterns.map((Pattern) => ({ Pattern })) }, m.filter, {
           maxFilters: config.maxFiltersPerMapping,
         });
 
-  if (QUEUE_KINDS.has(m.kind)) {
+  if (m.shape === 'queue') {
     if (connector.createQueueSource === undefined)
       throw new SluiceError('UnsupportedSource', `${connector.kind} has no queue source`);
     const source = connector.createQueueSource(m.eventSourceArn, ctx);
@@ -220,8 +217,8 @@ export async function startOne(config: CompiledConfig, m: CompiledMapping, deps:
 }
 
 /**
- * KAF-16: a Kafka mapping's kafka:// on-failure topic lives in the mapping's own cluster (its connection or
- * SelfManagedEventSource). The compiler already refused a source topic as the destination.
+ * An on-failure destination the source reaches itself goes through the mapping's own connection (KAF-16: a Kafka
+ * topic of the mapping's cluster, its connection or SelfManagedEventSource); any other is a shared destination.
  */
 function streamOnFailure(
   m: CompiledMapping,
@@ -230,7 +227,8 @@ function streamOnFailure(
   deps: MappingDeps,
 ): { destination: Destination; close(): Promise<void> } | undefined {
   if (m.onFailure === undefined) return undefined;
-  if (m.kind !== 'kafka' || !m.onFailure.startsWith('kafka://') || connector.createDestination === undefined)
+  const own = connector.sourceAt?.(m.eventSourceArn)?.ownsDestination?.(m.onFailure) === true;
+  if (!own || connector.createDestination === undefined)
     return { destination: deps.destinations.get(m.onFailure), close: () => Promise.resolve() };
   const destination = connector.createDestination(m.onFailure, ctx);
   return { destination, close: () => destination.close() };

@@ -20,7 +20,8 @@ export function openState(config: CompiledConfig): OpenState {
     return { store: createMemoryStateStore(), asyncQueue: createMemoryAsyncQueue(), shared: false };
   }
   const conn = config.state.connection === undefined ? undefined : config.connections[config.state.connection];
-  if (conn?.type !== 'redis') throw new Error('state type redis needs a connection of type redis');
+  if (conn?.type !== 'redis' || typeof conn.url !== 'string')
+    throw new Error('state type redis needs a connection of type redis');
   return {
     store: new RedisStateStore({ url: conn.url, keyPrefix: config.state.keyPrefix }),
     asyncQueue: createRedisAsyncQueue({ url: conn.url, prefix: `${config.state.keyPrefix}:async` }),

@@ -6,11 +6,12 @@ import path from 'node:path';
 import type { Connection, ParsedConfig, ParsedMapping } from './schema.js';
 import { compileFunction, type CompiledFunction } from './compile-function.js';
 import { connectionProblems, defaultConnection, destinationConnectionProblem } from './default-connection.js';
-import { defaultConsumerGroup, identityUuid, positionalUuids } from './mapping-identity.js';
+import { identityUuid, positionalUuids } from './mapping-identity.js';
 import { validateFilterCriteria } from '../core/filter/index.js';
 import { destinationProblem, httpConnectionProblems } from './http-targets.js';
 import { isLoopbackAddress } from './net.js';
-import { CONNECTION_TYPE, FILTER_KIND, QUEUE_KINDS, sourceKindOf, type SourceKind } from './source-kind.js';
+import { sourceAt } from './addresses.js';
+import type { FilterDialect } from '../ports/connector.js';
 import type { Problem } from './problems.js';
 import { selfDestinationWarnings } from './recursion.js';
 
@@ -26,11 +27,17 @@ export interface CompiledMapping {
   legacyConsumerGroups?: string[];
   arn: string;
   functionName: string;
-  kind: SourceKind;
+  /** The kind of the connector that reads the source. */
+  kind: string;
+  shape: 'queue' | 'stream';
+  /** How filter patterns reach the records' data. */
+  filter: FilterDialect;
   /** The source address: ARN or URI; for Kafka `kafka://<topic>`. */
   eventSourceArn: string;
   connectionName?: string;
   connection?: Connection;
+  /** Settings the mapping gives itself (SelfManagedEventSource); the named connection's win. */
+  ownConnection?: Record<string, unknown>;
   enabled: boolean;
   batchSize: number;
   maxBatchingWindowMs: number;
@@ -72,37 +79,18 @@ export interface CompiledConfig {
   baseDir: string;
 }
 
-/** Fields each source kind accepts beyond the common ones; anything else is rejected with its path. */
-const STREAM_FIELDS = [
-  'StartingPosition',
-  'StartingPositionTimestamp',
-  'BisectBatchOnFunctionError',
-  'MaximumRetryAttempts',
-  'MaximumRecordAgeInSeconds',
-  'ParallelizationFactor',
-  'TumblingWindowInSeconds',
-  'DestinationConfig',
-] as const;
-const ALLOWED: Record<SourceKind, readonly string[]> = {
-  sqs: ['ScalingConfig'],
-  'memory-queue': ['ScalingConfig'],
-  kinesis: STREAM_FIELDS,
-  dynamodb: STREAM_FIELDS,
-  'memory-stream': STREAM_FIELDS,
-  redis: STREAM_FIELDS,
-  kafka: [
-    'StartingPosition',
-    'StartingPositionTimestamp',
-    'BisectBatchOnFunctionError',
-    'MaximumRetryAttempts',
-    'MaximumRecordAgeInSeconds',
-    'DestinationConfig',
-    'Topics',
-    'SelfManagedEventSource',
-    'SelfManagedKafkaEventSourceConfig',
-  ],
-};
-const KIND_SPECIFIC = new Set([...STREAM_FIELDS, ...ALLOWED.kafka, 'ScalingConfig']);
+/** Fields every source accepts; any other must be among its source's `fields`. */
+const COMMON = new Set([
+  'UUID',
+  'FunctionName',
+  'EventSourceArn',
+  'Connection',
+  'Enabled',
+  'BatchSize',
+  'MaximumBatchingWindowInSeconds',
+  'FilterCriteria',
+  'FunctionResponseTypes',
+]);
 /** The topic of a kafka://<topic> address; undefined for anything else. */
 const kafkaTopicOf = (address: string | undefined): string | undefined => /^kafka:\/\/(.+)$/.exec(address ?? '')?.[1];
 
@@ -121,8 +109,9 @@ function compileMapping(
     problems.push({ path: `${at}.FunctionName`, message: `no function "${m.FunctionName}" in functions` });
 
   const hasKafka = m.Topics !== undefined || m.SelfManagedEventSource !== undefined;
-  const kind = sourceKindOf(m.EventSourceArn, hasKafka);
-  if (kind === undefined) {
+  // Without EventSourceArn, Lambda's Kafka fields name the source (self-managed Kafka).
+  const source = sourceAt(m.EventSourceArn ?? (hasKafka ? 'kafka://' : ''));
+  if (source === undefined) {
     problems.push({
       path: `${at}.EventSourceArn`,
       message:
@@ -133,12 +122,14 @@ function compileMapping(
     return undefined;
   }
 
+  const { kind, rules } = source;
   for (const key of Object.keys(m))
-    if (KIND_SPECIFIC.has(key) && !ALLOWED[kind].includes(key) && m[key as keyof ParsedMapping] !== undefined)
+    if (!COMMON.has(key) && !rules.fields.includes(key) && m[key as keyof ParsedMapping] !== undefined)
       problems.push({ path: `${at}.${key}`, message: `not supported for ${kind} sources` });
 
   const bootstrap = m.SelfManagedEventSource?.Endpoints.KAFKA_BOOTSTRAP_SERVERS;
-  const needs = CONNECTION_TYPE[kind];
+  const ownConnection = rules.connectionOf?.(m);
+  const needs = rules.needsConnection ? kind : undefined;
   let connectionName = m.Connection;
   let connection = m.Connection === undefined ? undefined : cfg.connections[m.Connection];
   if (m.Connection !== undefined && connection === undefined)
@@ -148,20 +139,20 @@ function compileMapping(
       path: `${at}.Connection`,
       message: `connection "${m.Connection}" is of type ${connection.type}, the source needs ${needs ?? 'none'}`,
     });
-  else if (m.Connection === undefined && needs !== undefined && bootstrap === undefined) {
+  else if (m.Connection === undefined && needs !== undefined && ownConnection === undefined) {
     // The same rule as destinations; never an implicit AWS endpoint with the host's credentials.
     const d = defaultConnection(cfg.connections, needs);
     if ('problem' in d)
       problems.push({
         path: `${at}.Connection`,
-        message: `${kind === 'kafka' ? 'Kafka needs SelfManagedEventSource or a connection' : 'the source needs a connection'}: ${d.message}`,
+        message: `${rules.connectionHint ?? 'the source needs a connection'}: ${d.message}`,
       });
     else ({ name: connectionName, connection } = d);
   }
 
-  const isQueue = QUEUE_KINDS.has(kind);
+  const isQueue = rules.shape === 'queue';
   const fifo = isQueue && (m.EventSourceArn ?? '').endsWith('.fifo');
-  const batchSize = m.BatchSize ?? (isQueue ? 10 : 100);
+  const batchSize = m.BatchSize ?? rules.defaults.batchSize;
   const windowS = m.MaximumBatchingWindowInSeconds;
   if (fifo && batchSize > 10) problems.push({ path: `${at}.BatchSize`, message: 'FIFO queues accept BatchSize 1-10' });
   if (fifo && windowS !== undefined)
@@ -174,8 +165,6 @@ function compileMapping(
     });
   if (!isQueue && m.StartingPosition === undefined)
     problems.push({ path: `${at}.StartingPosition`, message: `required for ${kind} sources` });
-  if (kind === 'dynamodb' && m.StartingPosition === 'AT_TIMESTAMP')
-    problems.push({ path: `${at}.StartingPosition`, message: 'DynamoDB Streams accept TRIM_HORIZON or LATEST' });
   if (m.StartingPosition === 'AT_TIMESTAMP' && m.StartingPositionTimestamp === undefined)
     problems.push({ path: `${at}.StartingPositionTimestamp`, message: 'required with AT_TIMESTAMP' });
   if (m.StartingPosition !== 'AT_TIMESTAMP' && m.StartingPositionTimestamp !== undefined)
@@ -191,7 +180,7 @@ function compileMapping(
   if (m.FilterCriteria !== undefined)
     for (const issue of validateFilterCriteria(m.FilterCriteria, {
       maxFilters: cfg.limits.maxFiltersPerMapping,
-      sourceKind: FILTER_KIND[kind],
+      sourceKind: rules.filter,
     }))
       problems.push({ path: `${at}.${issue.path}`, message: issue.message, severity: issue.severity });
   const onFailure = m.DestinationConfig?.OnFailure?.Destination;
@@ -203,48 +192,32 @@ function compileMapping(
   const failureProblem = onFailure === undefined ? undefined : destinationProblem(cfg.connections, onFailure);
   if (failureProblem !== undefined)
     problems.push({ path: `${at}.DestinationConfig.OnFailure.Destination`, message: failureProblem });
-  // A Kafka mapping's kafka:// on-failure topic is in its own cluster (KAF-16); other destinations need a connection.
-  else if (onFailure !== undefined && !(kind === 'kafka' && onFailure.startsWith('kafka://'))) {
+  // A destination the source reaches itself (a topic of its Kafka cluster) needs no connection of its own.
+  else if (onFailure !== undefined && rules.ownsDestination?.(onFailure) !== true) {
     const noConnection = destinationConnectionProblem(cfg.connections, onFailure);
     if (noConnection !== undefined)
       problems.push({ path: `${at}.DestinationConfig.OnFailure.Destination`, message: noConnection });
   }
-  // P-7: Kafka functions time out at 14 minutes at most.
-  if (kind === 'kafka' && fn !== undefined && fn.timeoutMs > 840_000)
-    problems.push({
-      path: `${at}.FunctionName`,
-      message: 'Kafka mappings need a function Timeout of at most 840 s (P-7)',
-    });
-  // kafka://<topic> names the topic itself; Topics, when also given, must agree with it.
-  const topicOfAddress = kafkaTopicOf(m.EventSourceArn);
-  if (kind === 'kafka' && m.Topics === undefined && topicOfAddress === undefined)
-    problems.push({ path: `${at}.Topics`, message: 'required for Kafka (exactly one topic)' });
-  if (
-    topicOfAddress !== undefined &&
-    m.Topics !== undefined &&
-    (m.Topics.length !== 1 || m.Topics[0] !== topicOfAddress)
-  )
-    problems.push({ path: `${at}.Topics`, message: `must be ["${topicOfAddress}"], the topic of ${m.EventSourceArn}` });
-  // KAF-16: a kafka:// on-failure topic must not be one of the mapping's source topics (Lambda blocks that loop).
-  const failureTopic = kind === 'kafka' ? kafkaTopicOf(onFailure) : undefined;
-  if (failureTopic !== undefined && (m.Topics ?? [topicOfAddress]).includes(failureTopic))
-    problems.push({
-      path: `${at}.DestinationConfig.OnFailure.Destination`,
-      message: `the on-failure topic ${failureTopic} is a source topic of the mapping (KAF-16)`,
-    });
+  const own = rules.check?.({
+    EventSourceArn: m.EventSourceArn,
+    StartingPosition: m.StartingPosition,
+    Topics: m.Topics,
+    onFailure,
+    functionTimeoutMs: fn?.timeoutMs,
+  });
+  for (const [field, message] of own ?? []) problems.push({ path: `${at}.${field}`, message });
 
   if (problems.slice(before).some((p) => p.severity !== 'warning')) return undefined;
   const address =
     kind === 'kafka' && m.EventSourceArn === undefined ? `kafka://${m.Topics?.[0] ?? ''}` : m.EventSourceArn;
+  const topicOfAddress = kafkaTopicOf(m.EventSourceArn);
   const explicitGroup = m.SelfManagedKafkaEventSourceConfig?.ConsumerGroupId;
   const uuid = m.UUID ?? identityUuid(m.FunctionName, address ?? '', explicitGroup);
   const legacyUuids = m.UUID === undefined ? positionalUuids(m.FunctionName, address ?? '', i, count) : undefined;
+  const defaultGroup = rules.defaultConsumerGroup;
   const legacyConsumerGroups =
-    explicitGroup === undefined && defaultConsumerGroup(kind, uuid) !== undefined
-      ? legacyUuids?.map((u) => defaultConsumerGroup(kind, u) ?? u)
-      : undefined;
-  // Kafka's window defaults to 500 ms; every other source to 0 (spec §1.2).
-  const maxBatchingWindowMs = windowS !== undefined ? windowS * 1000 : kind === 'kafka' ? 500 : 0;
+    explicitGroup === undefined && defaultGroup !== undefined ? legacyUuids?.map(defaultGroup) : undefined;
+  const maxBatchingWindowMs = windowS !== undefined ? windowS * 1000 : rules.defaults.maxBatchingWindowMs;
   return {
     uuid,
     explicitUuid: m.UUID !== undefined,
@@ -253,9 +226,12 @@ function compileMapping(
     arn: `arn:aws:lambda:${cfg.region}:${cfg.accountId}:event-source-mapping:${uuid}`,
     functionName: m.FunctionName,
     kind,
+    shape: rules.shape,
+    filter: rules.filter,
     eventSourceArn: address ?? '',
     connectionName,
     connection,
+    ownConnection,
     enabled: m.Enabled,
     batchSize,
     maxBatchingWindowMs,
@@ -274,7 +250,7 @@ function compileMapping(
     fifo,
     topics: m.Topics ?? (topicOfAddress === undefined ? undefined : [topicOfAddress]),
     bootstrapServers: bootstrap,
-    consumerGroupId: explicitGroup ?? defaultConsumerGroup(kind, uuid),
+    consumerGroupId: explicitGroup ?? defaultGroup?.(uuid),
   };
 }
 

@@ -2,9 +2,11 @@
 // after its type ("sqs", "kafka", "redis"...), or failing that the only connection of that type. Never an implicit
 // default endpoint: with no connection of the type there is none (README: compatibility notes).
 import { awsConnectionProblems } from '../../connectors/_aws/client-config.js';
+import { awsConnectionExample } from '../../connectors/_aws/connection-schema.js';
+import { connectors } from '../../connectors/index.js';
 import type { Problem } from './problems.js';
 import type { Connection } from './schema.js';
-import { CONNECTION_TYPE, sourceKindOf } from './source-kind.js';
+import { connectionTypeOf } from './addresses.js';
 
 export function defaultConnection(
   connections: Record<string, Connection>,
@@ -21,29 +23,26 @@ export function defaultConnection(
     };
   return {
     problem: 'none',
-    message: `no connection of type ${type} in connections: add one (${EXAMPLE[type]})`,
+    message: `no connection of type ${type} in connections: add one (${exampleOf(type)})`,
   };
 }
 
-const AWS_EXAMPLE = (type: string) =>
-  `{"type": "${type}", "endpoint": "http://…"} for an emulator, {"type": "${type}", "endpoint": "aws", "credentials": …} for AWS`;
-const EXAMPLE: Record<Connection['type'], string> = {
-  sqs: AWS_EXAMPLE('sqs'),
-  kinesis: AWS_EXAMPLE('kinesis'),
-  dynamodb: AWS_EXAMPLE('dynamodb'),
-  lambda: AWS_EXAMPLE('lambda'),
-  kafka: '{"type": "kafka", "brokers": ["host:9092"]}',
-  redis: '{"type": "redis", "url": "redis://host:6379"}',
-  http: '{"type": "http"}',
-};
+/** An example of a connection of each type, from its connector (lambda and http are the config's own). */
+function exampleOf(type: string): string {
+  const own: Record<string, string> = { lambda: awsConnectionExample('lambda'), http: '{"type": "http"}' };
+  return own[type] ?? connectors.find((c) => c.kind === type)?.connectionExample ?? `{"type": "${type}", …}`;
+}
 
-/** Rules the schema cannot say: an AWS connection with `"endpoint": "aws"` needs credentials (static or "default-chain"). */
+/** Rules the schemas cannot say, from each connection's connector (lambda: the AWS rules, as sqs and the others). */
 export function connectionProblems(connections: Record<string, Connection>): Problem[] {
   const problems: Problem[] = [];
-  for (const [name, c] of Object.entries(connections))
-    if (c.type === 'sqs' || c.type === 'kinesis' || c.type === 'dynamodb' || c.type === 'lambda')
-      for (const [key, message] of awsConnectionProblems(c))
-        problems.push({ path: `connections.${name}.${key}`, message });
+  for (const [name, c] of Object.entries(connections)) {
+    const found =
+      c.type === 'lambda'
+        ? awsConnectionProblems(c)
+        : connectors.find((d) => d.kind === c.type)?.connectionProblems?.(c);
+    for (const [key, message] of found ?? []) problems.push({ path: `connections.${name}.${key}`, message });
+  }
   return problems;
 }
 
@@ -52,8 +51,7 @@ export function destinationConnectionProblem(
   connections: Record<string, Connection>,
   address: string,
 ): string | undefined {
-  const kind = sourceKindOf(address, false);
-  const type = kind === undefined ? undefined : CONNECTION_TYPE[kind];
+  const type = connectionTypeOf(address);
   if (type === undefined) return undefined;
   const d = defaultConnection(connections, type);
   return 'problem' in d ? `the destination needs a connection: ${d.message}` : undefined;

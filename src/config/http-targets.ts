@@ -1,9 +1,7 @@
 // Which http connection an http(s) destination uses. A connection's headers (tokens) go only to URLs
 // under its own baseUrl: same scheme, host and port, and a path at or below the base path.
-import type { Connection } from './schema.js';
-import { isDestinationAddress } from './source-kind.js';
-
-type HttpConnection = Extract<Connection, { type: 'http' }>;
+import { isHttpConnection, type Connection, type HttpConnection } from './schema.js';
+import { isDestinationAddress } from './addresses.js';
 
 function parse(url: string): URL | undefined {
   try {
@@ -30,7 +28,7 @@ export function httpConnectionFor(
 ): { name: string; connection: HttpConnection } | undefined {
   let best: { name: string; connection: HttpConnection } | undefined;
   for (const [name, c] of Object.entries(connections)) {
-    if (c.type !== 'http' || c.baseUrl === undefined || !isUnderBaseUrl(url, c.baseUrl)) continue;
+    if (!isHttpConnection(c) || c.baseUrl === undefined || !isUnderBaseUrl(url, c.baseUrl)) continue;
     if (best === undefined || (best.connection.baseUrl ?? '').length < c.baseUrl.length) best = { name, connection: c };
   }
   return best;
@@ -45,7 +43,7 @@ export function httpConnectionProblems(
 ): Array<{ path: string; message: string }> {
   const out: Array<{ path: string; message: string }> = [];
   for (const [name, c] of Object.entries(connections))
-    if (c.type === 'http' && c.headers !== undefined && c.baseUrl === undefined)
+    if (isHttpConnection(c) && c.headers !== undefined && c.baseUrl === undefined)
       out.push({
         path: `connections.${name}.baseUrl`,
         message: 'required with headers: the headers are sent only to URLs under this base URL',
@@ -58,7 +56,7 @@ export function destinationProblem(connections: Record<string, Connection>, url:
   if (!isDestinationAddress(url)) return `"${url}" is not a destination sluice can deliver to`;
   if (!/^https?:\/\//.test(url)) return undefined;
   if (httpConnectionFor(connections, url) !== undefined) return undefined;
-  const withHeaders = Object.entries(connections).filter(([, c]) => c.type === 'http' && c.headers !== undefined);
+  const withHeaders = Object.entries(connections).filter(([, c]) => isHttpConnection(c) && c.headers !== undefined);
   if (withHeaders.length === 0) return undefined;
   return `"${url}" is not under the baseUrl of http connection ${withHeaders
     .map(([n]) => `"${n}"`)

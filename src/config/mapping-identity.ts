@@ -3,7 +3,6 @@
 // plane). Earlier versions mixed the position in; those positional UUIDs are listed so that positions stored under
 // them are adopted at start (src/app/mapping-identity.ts).
 import { createHash } from 'node:crypto';
-import type { SourceKind } from './source-kind.js';
 
 /** A stable UUID (v4 layout) from a seed. */
 export function derivedUuid(seed: string): string {
@@ -27,11 +26,4 @@ export function positionalUuids(functionName: string, address: string, index: nu
   const indexes = [index];
   for (let k = 0; k < count + EXTRA_POSITIONS; k++) if (k !== index) indexes.push(k);
   return indexes.map((k) => derivedUuid(`${functionName}|${address}|${k}`));
-}
-
-/** The consumer group a Kafka (D-7) or Redis Streams mapping uses when it sets none. */
-export function defaultConsumerGroup(kind: SourceKind, uuid: string): string | undefined {
-  if (kind === 'kafka') return uuid;
-  if (kind === 'redis') return `sluice-${uuid}`;
-  return undefined;
 }

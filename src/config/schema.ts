@@ -3,93 +3,23 @@
 // defaults of Lambda's CreateEventSourceMapping; function async settings use PutFunctionEventInvokeConfig's.
 // Defaults that depend on the source kind (BatchSize, batching window) are applied in compile.ts.
 import { z } from 'zod';
+import { awsConnectionSchema } from '../../connectors/_aws/connection-schema.js';
+import { connectors } from '../../connectors/index.js';
+import { MAX_TIMER_MS } from '../ports/clock.js';
+
+export { MAX_TIMER_MS } from '../ports/clock.js';
 
 const int = () => z.number().int();
-
-/** Node timers overflow past 2^31-1 ms (they fire after 1 ms instead): every duration stays below it. */
-export const MAX_TIMER_MS = 2_147_483_647;
 const MAX_TIMER_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
 const seconds = () => z.number().min(0).max(MAX_TIMER_SECONDS);
 
-const credentials = z
-  .object({
-    accessKeyId: z.string().min(1),
-    secretAccessKey: z.string().min(1),
-    sessionToken: z.string().optional(),
-  })
-  .strict()
-  .describe('Static credentials.');
+// The connection of each connector comes from its definition; lambda (functions) and http (destinations) are not
+// connectors and are the config's own.
+const brokerConnections = connectors.flatMap((c) =>
+  c.connectionSchema === undefined ? [] : [z.object({ type: z.literal(c.kind), ...c.connectionSchema.shape }).strict()],
+);
 
-const awsConnection = (type: 'sqs' | 'kinesis' | 'dynamodb' | 'lambda') =>
-  z
-    .object({
-      type: z.literal(type),
-      endpoint: z
-        .union([z.literal('aws'), z.url()], {
-          error: 'required: an endpoint URL (an emulator or a private endpoint), or "aws" for AWS itself',
-        })
-        .describe('An endpoint URL (e.g. http://127.0.0.1:9324 for ElasticMQ), or "aws" for AWS itself.'),
-      region: z.string().optional(),
-      credentials: z
-        .union([credentials, z.literal('default-chain')])
-        .optional()
-        .describe(
-          'Static keys, or "default-chain" for the host\'s AWS credentials (environment, profiles, instance metadata). ' +
-            'Required with endpoint "aws"; omitted, requests to an emulator are signed with placeholder keys.',
-        ),
-    })
-    .strict();
-
-const ms = (description: string) => z.number().int().min(0).max(MAX_TIMER_MS).optional().describe(description);
-
-const kafkaConnection = z
-  .object({
-    type: z.literal('kafka'),
-    brokers: z.array(z.string().min(1)).min(1).describe('Bootstrap servers, host:port.'),
-    clientId: z.string().optional(),
-    ssl: z.boolean().optional(),
-    sasl: z
-      .object({
-        mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
-        username: z.string(),
-        password: z.string(),
-      })
-      .strict()
-      .optional(),
-    consumer: z
-      .object({
-        bufferRecords: ms('Records buffered per partition before the partition is paused (default 5000).'),
-        readWaitMs: ms('How long an empty read waits for records (default 100).'),
-        lagIntervalMs: ms('Period of the OffsetLag gauges, 0 = off (default 30000).'),
-        sessionTimeoutMs: ms('Consumer group session timeout (kafkajs default 30000).'),
-        heartbeatIntervalMs: ms('Consumer group heartbeat interval (kafkajs default 3000).'),
-        maxWaitTimeMs: ms('Fetch long-poll of the consumer (default 100).'),
-      })
-      .strict()
-      .optional()
-      .describe('Consumer tuning for Kafka mappings on this connection.'),
-  })
-  .strict();
-
-const redisConnection = z
-  .object({
-    type: z.literal('redis'),
-    url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
-    consumerName: z
-      .string()
-      .min(1)
-      .optional()
-      .describe('Redis Streams consumer name of this process (default sluice-<hostname>-<pid>).'),
-    partitionKeyField: z
-      .string()
-      .min(1)
-      .optional()
-      .describe('Entry field used as the partition key (lanes with ParallelizationFactor > 1).'),
-    blockMs: ms('XREADGROUP BLOCK time of an idle stream.'),
-    claimIdleMs: ms("Idle time after which a dead consumer's pending entries are taken over (XAUTOCLAIM)."),
-    claimIntervalMs: ms('How often pending entries of dead consumers are looked for.'),
-  })
-  .strict();
+const lambdaConnection = z.object({ type: z.literal('lambda'), ...awsConnectionSchema.shape }).strict();
 
 const httpUrl = () => z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
 
@@ -105,15 +35,12 @@ const httpConnection = z
   })
   .strict();
 
-export const connectionSchema = z.discriminatedUnion('type', [
-  awsConnection('sqs'),
-  awsConnection('kinesis'),
-  awsConnection('dynamodb'),
-  awsConnection('lambda'),
-  kafkaConnection,
-  redisConnection,
-  httpConnection,
-]);
+const connectionOptions = [...brokerConnections, lambdaConnection, httpConnection];
+// Each option is a strict object with a literal `type`, which is what `Connection` says.
+export const connectionSchema = z.discriminatedUnion(
+  'type',
+  connectionOptions as [(typeof connectionOptions)[number], ...typeof connectionOptions],
+) as unknown as z.ZodType<Connection>;
 
 const destination = z.object({ Destination: z.string().min(1).max(350).optional() }).strict();
 
@@ -398,4 +325,7 @@ export type RawConfig = z.input<typeof configSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;
 export type ParsedFunction = z.output<typeof functionSchema>;
 export type ParsedMapping = z.output<typeof mappingSchema>;
-export type Connection = z.output<typeof connectionSchema>;
+export type HttpConnection = z.output<typeof httpConnection>;
+/** A named connection: `type` is a connector's kind (its settings are that connector's schema's), lambda or http. */
+export type Connection = { type: string } & Record<string, unknown>;
+export const isHttpConnection = (c: Connection | undefined): c is Connection & HttpConnection => c?.type === 'http';

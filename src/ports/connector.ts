@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { Destination, QueueSource, StreamSource, StartPosition } from './sources.js';
@@ -24,6 +25,75 @@ export interface StreamSourceOptions {
   topics?: string[];
 }
 
+/** How filter patterns reach a record's data field (FLT-8..10): the dialects the filter engine knows. */
+export type FilterDialect = 'sqs' | 'kinesis' | 'dynamodb' | 'kafka' | 'generic';
+
+/** The CreateEventSourceMapping fields a source's own rules read, and its function's timeout. */
+export interface MappingFields {
+  EventSourceArn?: string;
+  StartingPosition?: string;
+  Topics?: readonly string[];
+  SelfManagedEventSource?: { Endpoints: { KAFKA_BOOTSTRAP_SERVERS: readonly string[] } };
+  /** The on-failure destination's address. */
+  onFailure?: string;
+  /** Undefined when the function is not (yet) known. */
+  functionTimeoutMs?: number;
+}
+
+/** What the config and the engine learn of a source address from the connector that owns it. */
+export interface SourceRules {
+  /** queue: messages deleted one by one (SQS-like); stream: shards read in order from positions. */
+  shape: 'queue' | 'stream';
+  /** CreateEventSourceMapping fields this source accepts beyond the common ones; any other is refused. */
+  fields: readonly string[];
+  /** Lambda's defaults for this source (spec 1.2). */
+  defaults: { batchSize: number; maxBatchingWindowMs: number };
+  filter: FilterDialect;
+  /** Whether it is reached through a named connection of type `kind` (memory needs none). */
+  needsConnection: boolean;
+  /** Sources that keep positions in a consumer group: the group of a mapping that names none (D-7). */
+  defaultConsumerGroup?: (mappingId: string) => string;
+  /**
+   * Connection settings a mapping gives itself (self-managed Kafka's bootstrap servers): it then needs no named
+   * connection, and a named one's settings win over these.
+   */
+  connectionOf?: (m: MappingFields) => Record<string, unknown> | undefined;
+  /** The problem of a mapping that names no way to reach the source (default "the source needs a connection"). */
+  connectionHint?: string;
+  /** Lambda's rules of this source for a mapping's fields, as [field path, message] pairs. */
+  check?: (m: MappingFields) => Array<[string, string]>;
+  /** An on-failure destination this source reaches through its own connection (a topic of its Kafka cluster). */
+  ownsDestination?: (address: string) => boolean;
+}
+
+/** The fields of Lambda's stream sources (Kinesis, DynamoDB Streams; Redis and memory streams alike). */
+export const STREAM_MAPPING_FIELDS = [
+  'StartingPosition',
+  'StartingPositionTimestamp',
+  'BisectBatchOnFunctionError',
+  'MaximumRetryAttempts',
+  'MaximumRecordAgeInSeconds',
+  'ParallelizationFactor',
+  'TumblingWindowInSeconds',
+  'DestinationConfig',
+] as const;
+
+/** SQS-like queues: BatchSize 10, no window (spec 1.2). */
+export const QUEUE_SOURCE: Omit<SourceRules, 'filter'> = {
+  shape: 'queue',
+  fields: ['ScalingConfig'],
+  defaults: { batchSize: 10, maxBatchingWindowMs: 0 },
+  needsConnection: true,
+};
+
+/** Kinesis-like streams: BatchSize 100, no window (spec 1.2). */
+export const STREAM_SOURCE: Omit<SourceRules, 'filter'> = {
+  shape: 'stream',
+  fields: STREAM_MAPPING_FIELDS,
+  defaults: { batchSize: 100, maxBatchingWindowMs: 0 },
+  needsConnection: true,
+};
+
 /**
  * One definition per external system, listed in connectors/index.ts. Addresses are ARNs where the system
  * has them (arn:aws:sqs:...) and documented URIs otherwise (kafka://topic, redis://key, memory://name).
@@ -32,8 +102,19 @@ export interface ConnectorDefinition {
   kind: string;
   /** Whether this connector serves an address (ARN or URI). */
   matches(address: string): boolean;
-  /** Validates a connection's settings; returns problems as [path, message] pairs. */
-  validateConnection?(connection: Record<string, unknown>): Array<[string, string]>;
+  /** The rules of the source at an address this connector owns; undefined when it reads none there. */
+  sourceAt?(address: string): SourceRules | undefined;
+  /** Whether it can deliver to an address (async destinations, DLQs, stream on-failure). */
+  isDestination?(address: string): boolean;
+  /**
+   * The settings of a connection of type `kind`, without `type` (the config adds it and refuses unknown keys): the
+   * single truth for the config schema, its generated JSON Schema and what the connector reads.
+   */
+  connectionSchema?: z.ZodObject;
+  /** Rules the schema cannot say (`"endpoint": "aws"` needs credentials), as [path, message] pairs. */
+  connectionProblems?(connection: Record<string, unknown>): Array<[string, string]>;
+  /** One connection of this kind, for the message of a config that has none. */
+  connectionExample?: string;
   createQueueSource?(address: string, ctx: ConnectorContext): QueueSource;
   createStreamSource?(address: string, options: StreamSourceOptions, ctx: ConnectorContext): StreamSource;
   /**
@@ -47,4 +128,17 @@ export interface ConnectorDefinition {
     ctx: ConnectorContext,
   ): Promise<string | undefined>;
   createDestination?(address: string, ctx: ConnectorContext): Destination;
+}
+
+/** A connection's settings as its connector's schema reads them (`type` aside); throws with every problem. */
+export function parseConnection<S extends z.ZodObject>(
+  schema: S,
+  kind: string,
+  connection: Record<string, unknown>,
+): z.output<S> {
+  const { type: _type, ...settings } = connection;
+  const parsed = schema.safeParse(settings);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`.trim());
+  throw new Error(`invalid ${kind} connection: ${problems.join('; ')}`);
 }

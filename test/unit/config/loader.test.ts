@@ -24,7 +24,10 @@ describe('config loader', () => {
     const r = await loadConfigFile('config/sluice.json');
     expect(r.problems).toEqual([]);
     expect(r.config?.functions.get('hello')?.timeoutMs).toBe(10_000);
-    expect(r.config?.mappings.map((m) => m.kind)).toEqual(['memory-queue', 'memory-stream']);
+    expect(r.config?.mappings.map((m) => [m.kind, m.shape])).toEqual([
+      ['memory', 'queue'],
+      ['memory', 'stream'],
+    ]);
   });
 
   it('config/sluice.schema.json is up to date (run `npm run schema` to regenerate)', async () => {

@@ -141,10 +141,10 @@ describe('deploy/docker-compose.sluice.yml', () => {
     expect(r.config?.state.type).toBe('redis');
     const hosts = Object.values(r.config?.connections ?? {}).flatMap((c) =>
       c.type === 'kafka'
-        ? c.brokers.map((b) => b.split(':')[0])
-        : 'url' in c
+        ? (c.brokers as string[]).map((b) => b.split(':')[0])
+        : typeof c.url === 'string'
           ? [new URL(c.url).hostname]
-          : 'endpoint' in c && c.endpoint
+          : typeof c.endpoint === 'string' && c.endpoint !== ''
             ? [new URL(c.endpoint).hostname]
             : [],
     );

@@ -51,4 +51,17 @@ describe('awsClientConfig', () => {
       chain.destroy();
     }
   });
+
+  it('hands the SDK copies of the credentials, so a connection read by several clients stays as configured', async () => {
+    const connection = { endpoint: 'http://127.0.0.1:9324', credentials: { accessKeyId: 'k', secretAccessKey: 's' } };
+    const first = createSqsClient(connection, 'us-east-1');
+    try {
+      await first.config.credentials();
+      expect(connection.credentials).toEqual({ accessKeyId: 'k', secretAccessKey: 's' });
+      // A second client of the same connection reads it through the connector's strict schema.
+      createSqsClient(connection, 'us-east-1').destroy();
+    } finally {
+      first.destroy();
+    }
+  });
 });

@@ -29,13 +29,15 @@ describe('SQS addresses', () => {
   });
 
   it('validates connection settings with JSON paths', () => {
-    expect(sqsConnector.validateConnection?.({ endpoint: 'http://127.0.0.1:9324', region: 'us-east-1' })).toEqual([]);
-    expect(
-      sqsConnector.validateConnection?.({ endpoint: 'not a url', credentials: { accessKeyId: 'x' }, maxSockets: 0 }),
-    ).toEqual([
-      ['endpoint', 'must be a URL or "aws"'],
-      ['credentials', 'must be {accessKeyId, secretAccessKey[, sessionToken]} or "default-chain"'],
-      ['maxSockets', 'must be a positive integer'],
+    const problems = (c: unknown) =>
+      sqsConnector.connectionSchema?.safeParse(c).error?.issues.map((i) => [i.path.join('.'), i.message]);
+    expect(problems({ endpoint: 'http://127.0.0.1:9324', region: 'us-east-1', maxSockets: 100 })).toBeUndefined();
+    expect(problems({ endpoint: 'not a url', credentials: { accessKeyId: 'x' }, maxSockets: 0 })).toEqual([
+      ['endpoint', 'Invalid URL'],
+      ['credentials', 'Invalid input'],
+      ['maxSockets', expect.stringContaining('>=1')],
     ]);
+    // Rules the schema cannot say: AWS itself needs credentials.
+    expect(sqsConnector.connectionProblems?.({ endpoint: 'aws' })).toEqual([['credentials', expect.any(String)]]);
   });
 });
