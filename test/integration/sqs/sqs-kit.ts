@@ -24,9 +24,12 @@ import { sqsEndpoint } from './env.js';
 
 export const REGION = 'us-east-1';
 export const ACCOUNT = '000000000000';
-const credentials = { accessKeyId: 'x', secretAccessKey: 'x' };
+// A fresh object each time: the AWS SDK marks the credentials object it is given (`$source`), and a connection
+// must not carry that mark into the connector's strict schema.
+const credentials = () => ({ accessKeyId: 'x', secretAccessKey: 'x' });
 
-export const admin = (): SQSClient => new SQSClient({ region: REGION, endpoint: sqsEndpoint(), credentials });
+export const admin = (): SQSClient =>
+  new SQSClient({ region: REGION, endpoint: sqsEndpoint(), credentials: credentials() });
 
 export const silentLogger: Logger = {
   debug() {},
@@ -67,7 +70,7 @@ export class CountingMetrics implements Metrics {
 
 export function connectorContext(): ConnectorContext {
   return {
-    connection: { endpoint: sqsEndpoint(), region: REGION, credentials },
+    connection: { endpoint: sqsEndpoint(), region: REGION, credentials: credentials() },
     region: REGION,
     accountId: ACCOUNT,
     logger: silentLogger,
