@@ -268,13 +268,20 @@ describe.each<Isolation>(['process', 'worker'])('nodejs runtime (%s)', (isolatio
     expect(noExport).toMatchObject({ kind: 'function-error', errorType: 'Runtime.HandlerNotFound' });
   });
 
-  it('ERR-3 running out of memory under a small MemorySize → Runtime.OutOfMemory, service unharmed', async () => {
-    const rt = runtime('handlers.oom', { memorySizeMb: 128, timeoutMs: 20_000 });
-    const result = await rt.invoke(request(), never);
-    expect(result).toMatchObject({ kind: 'function-error', errorType: 'Runtime.OutOfMemory' });
-    const echo = runtime('handlers.echo');
-    expect(await echo.invoke(request({ still: 'alive' }), never)).toMatchObject({ kind: 'success' });
-  }, 30_000);
+  // Process isolation only: on Node 24 a worker thread that reaches its heap limit can take V8 down with it (a fatal
+  // out-of-memory abort of the whole process, seen in CI), which is why the README says worker mode does not
+  // isolate memory. In a child process the same handler ends only its environment.
+  (isolation === 'process' ? it : it.skip)(
+    'ERR-3 running out of memory under a small MemorySize → Runtime.OutOfMemory, service unharmed',
+    async () => {
+      const rt = runtime('handlers.oom', { memorySizeMb: 128, timeoutMs: 20_000 });
+      const result = await rt.invoke(request(), never);
+      expect(result).toMatchObject({ kind: 'function-error', errorType: 'Runtime.OutOfMemory' });
+      const echo = runtime('handlers.echo');
+      expect(await echo.invoke(request({ still: 'alive' }), never)).toMatchObject({ kind: 'success' });
+    },
+    30_000,
+  );
 
   it('limits the init phase separately from the function timeout', async () => {
     const rt = runtime('sluggish-init.handler', { environment: { INIT_MS: '2000' } }, { initTimeoutMs: 200 });
