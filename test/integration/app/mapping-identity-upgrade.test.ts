@@ -43,6 +43,16 @@ async function waitHandled(log: string, ids: string[]): Promise<void> {
     .toBe(true);
 }
 
+/** Starts sluice on `config`, waits until `ids` are handled, and stops it (also when the wait fails). */
+async function runUntilHandled(config: object, log: string, ids: string[]): Promise<void> {
+  const app = await start(config);
+  try {
+    await waitHandled(log, ids);
+  } finally {
+    await app.stop('test');
+  }
+}
+
 it('Kinesis with the Redis state store: checkpoints under the former positional UUID are adopted, no replay', async () => {
   const kinesis = kinesisClient();
   const stream = uniqueName('upgrade');
@@ -72,22 +82,18 @@ it('Kinesis with the Redis state store: checkpoints under the former positional 
   const old = positionalUuid(`rec|${arn}|0`);
   for (let i = 0; i < 5; i++) await put(`a${i}`);
 
-  const before = await start({ ...base, eventSourceMappings: [{ ...mapping, UUID: old }] });
-  try {
-    await waitHandled(log, ['a0', 'a1', 'a2', 'a3', 'a4']);
-  } finally {
-    await before.stop('test');
-  }
+  await runUntilHandled({ ...base, eventSourceMappings: [{ ...mapping, UUID: old }] }, log, [
+    'a0',
+    'a1',
+    'a2',
+    'a3',
+    'a4',
+  ]);
   const admin = redis();
   expect(await admin.hlen(`${prefix}:checkpoints:${old}`)).toBeGreaterThan(0);
 
   for (let i = 0; i < 3; i++) await put(`b${i}`);
-  const after = await start({ ...base, eventSourceMappings: [inserted, mapping] });
-  try {
-    await waitHandled(log, ['b0', 'b1', 'b2']);
-  } finally {
-    await after.stop('test');
-  }
+  await runUntilHandled({ ...base, eventSourceMappings: [inserted, mapping] }, log, ['b0', 'b1', 'b2']);
   // Each record once: the a-records were not replayed under the new identity.
   expect(handledIds(log).sort()).toEqual(['a0', 'a1', 'a2', 'a3', 'a4', 'b0', 'b1', 'b2']);
   const keys = await admin.keys(`${prefix}:*`);
@@ -117,20 +123,16 @@ it('KAF-5 Kafka: the default consumer group of the former positional UUID keeps 
     // D-7: the old default consumer group was the old UUID.
     const old = positionalUuid(`rec|kafka://${topic}|0`);
     await send(['a0', 'a1', 'a2', 'a3', 'a4']);
-    const before = await start({ ...base, eventSourceMappings: [{ ...mapping, UUID: old }] });
-    try {
-      await waitHandled(log, ['a0', 'a1', 'a2', 'a3', 'a4']);
-    } finally {
-      await before.stop('test');
-    }
+    await runUntilHandled({ ...base, eventSourceMappings: [{ ...mapping, UUID: old }] }, log, [
+      'a0',
+      'a1',
+      'a2',
+      'a3',
+      'a4',
+    ]);
 
     await send(['b0', 'b1', 'b2']);
-    const after = await start({ ...base, eventSourceMappings: [inserted, mapping] });
-    try {
-      await waitHandled(log, ['b0', 'b1', 'b2']);
-    } finally {
-      await after.stop('test');
-    }
+    await runUntilHandled({ ...base, eventSourceMappings: [inserted, mapping] }, log, ['b0', 'b1', 'b2']);
     await producer.disconnect();
     expect(handledIds(log).sort()).toEqual(['a0', 'a1', 'a2', 'a3', 'a4', 'b0', 'b1', 'b2']);
     const [committed] = await admin.fetchOffsets({ groupId: old, topics: [topic] });
@@ -160,19 +162,15 @@ it('Redis Streams: the consumer group sluice-<former positional UUID> keeps bein
   };
   const old = positionalUuid(`rec|${address}|0`);
   await add(['a0', 'a1', 'a2', 'a3', 'a4']);
-  const before = await start({ ...base, eventSourceMappings: [{ ...mapping, UUID: old }] });
-  try {
-    await waitHandled(log, ['a0', 'a1', 'a2', 'a3', 'a4']);
-  } finally {
-    await before.stop('test');
-  }
+  await runUntilHandled({ ...base, eventSourceMappings: [{ ...mapping, UUID: old }] }, log, [
+    'a0',
+    'a1',
+    'a2',
+    'a3',
+    'a4',
+  ]);
   await add(['b0', 'b1', 'b2']);
-  const after = await start({ ...base, eventSourceMappings: [inserted, mapping] });
-  try {
-    await waitHandled(log, ['b0', 'b1', 'b2']);
-  } finally {
-    await after.stop('test');
-  }
+  await runUntilHandled({ ...base, eventSourceMappings: [inserted, mapping] }, log, ['b0', 'b1', 'b2']);
   expect(handledIds(log).sort()).toEqual(['a0', 'a1', 'a2', 'a3', 'a4', 'b0', 'b1', 'b2']);
   const groups = (await admin.xinfo('GROUPS', key)) as unknown[][];
   expect(groups.map((g) => g[g.indexOf('name') + 1])).toEqual([`sluice-${old}`]);
