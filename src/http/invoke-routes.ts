@@ -2,21 +2,14 @@
 // InvokeAsync route. Works with @aws-sdk/client-lambda pointed at sluice.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AsyncEngine } from '../core/async/types.js';
 import type { Invoker } from '../core/invoke/types.js';
 import { LambdaApiError } from '../ports/errors.js';
 import { checkJsonBody } from './json-check.js';
 import { readBody, sendError } from './respond.js';
 
-export interface AsyncSubmitter {
-  /** Resolves once the event is stored durably. `traceHeader` (X-Amzn-Trace-Id) carries the recursion Lineage. */
-  submit(
-    functionName: string,
-    payload: Buffer,
-    requestId: string,
-    qualifier?: string,
-    traceHeader?: string,
-  ): Promise<void>;
-}
+/** What the Event route needs of the async engine: `submit`, which resolves once the event is stored durably. */
+export type AsyncSubmitter = Pick<AsyncEngine, 'submit'>;
 
 export interface InvokeRouteDeps {
   invoker: Invoker;
