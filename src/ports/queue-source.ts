@@ -1,0 +1,75 @@
+// Contract v2 of queue sources (SQS, RabbitMQ, memory queues): competing consumers, a message held by the consumer
+// until it is acknowledged. The engine batches, filters and invokes; the connector owns the wire: its event envelope,
+// how a message is acknowledged, handed back or kept longer. Nothing here is particular to one broker.
+//
+// Not yet used by the engine: src/ports/sources.ts still has the v1 `QueueSource` that this replaces.
+
+/** A message as the engine holds it. `handle` is the connector's own (SQS receipt handle, AMQP delivery tag). */
+export interface QueueMessageV2<H = unknown> {
+  /** Unique among the messages held at one time (SQS MessageId; RabbitMQ: channel + delivery tag). */
+  id: string;
+  /** Ordered message group, when the queue has one (SQS FIFO, SQS-21..25): one batch of a group at a time. */
+  groupId?: string;
+  /** Bytes this message adds to the event as the function receives it (P-12, RMQ-7: after base64). */
+  sizeBytes: number;
+  /** 1 on first delivery; more (or 2 when the broker only says "redelivered") after that. */
+  receiveCount: number;
+  /** What filters match and what the connector's `events.event` puts in the function's event. */
+  record: Record<string, unknown>;
+  /** Opaque to the engine; only the connector that made it reads it. */
+  handle: H;
+}
+
+/** How a queue source's messages reach the function. */
+export interface QueueEvents<M extends QueueMessageV2 = QueueMessageV2> {
+  /** The event of one batch: SQS `{Records: [...]}`, RabbitMQ `{eventSource, eventSourceArn, rmqMessagesByQueue}`. */
+  event(msgs: readonly M[]): unknown;
+  /** Bytes of the event around its messages (the 6 MB cap counts them). */
+  readonly envelopeBytes: number;
+  /**
+   * What `batchItemFailures[].itemIdentifier` names for a message (SQS: messageId). Absent when the source has no
+   * partial batch responses (RabbitMQ, RMQ-17: a failure retries the whole batch).
+   */
+  itemIdentifier?(msg: M): string;
+}
+
+export interface QueueDescriptionV2 {
+  /** How long a received message stays hidden from other consumers (SQS visibility timeout). */
+  visibilityTimeoutMs: number;
+  /** Messages carry groups and a group's messages must be processed in order. */
+  fifo: boolean;
+  /** Redrive target and limit when the queue has a DLQ (SQS-15: redrive stays the queue's job). */
+  deadLetterTargetArn?: string;
+  maxReceiveCount?: number;
+}
+
+export interface QueueSourceV2<M extends QueueMessageV2 = QueueMessageV2> {
+  readonly kind: string;
+  /** The address in the event and in logs (queue ARN, broker ARN). */
+  readonly arn: string;
+  /**
+   * What happens to a message nobody acknowledges:
+   * - `visibility-timeout`: it comes back by itself after the timeout (SQS); `nack` only makes it come back sooner.
+   * - `on-nack`: it stays with this consumer until acked or nacked, or until the connection closes (RabbitMQ).
+   */
+  readonly redelivery: 'visibility-timeout' | 'on-nack';
+  readonly events: QueueEvents<M>;
+  /** Up to `max` messages, waiting up to `waitMs` for the first; [] when none came. */
+  receive(max: number, waitMs: number, signal: AbortSignal): Promise<M[]>;
+  /** Done with these messages (success, filtered out): remove them for good. Resolves with the ids it could not ack. */
+  ack(msgs: readonly M[]): Promise<string[]>;
+  /** Hand messages back for redelivery after `redeliverAfterMs` (0 = now): a failed batch, or one sluice lets go of. */
+  nack(msgs: readonly M[], redeliverAfterMs: number): Promise<void>;
+  /** Keep messages hidden for `visibleForMs` more (SQS-12). Only sources with `redelivery: 'visibility-timeout'`. */
+  extend?(msgs: readonly M[], visibleForMs: number): Promise<void>;
+  /**
+   * Give up a message without redelivery, to the broker's own dead-lettering if it has one (RMQ-19/DA-3: a message
+   * that alone exceeds the 6 MB payload). Sources without it keep such a message and log it.
+   */
+  reject?(msgs: readonly M[]): Promise<void>;
+  /** Approximate number of waiting messages, for the backlog gauge. */
+  backlog?(): Promise<number>;
+  /** The queue's own settings, read once at start (P-6, FIFO mode). */
+  describe?(): Promise<QueueDescriptionV2>;
+  close(): Promise<void>;
+}
