@@ -65,7 +65,8 @@ class SqsBench {
     this.client = new SQSClient({
       region: AWS_REGION,
       endpoint,
-      credentials: AWS_CREDENTIALS,
+      // a copy: the SDK marks the object it is given ($source), which the connector's strict schema then refuses
+      credentials: { ...AWS_CREDENTIALS },
       requestHandler: { httpAgent: { keepAlive: true, maxSockets: 2000 } },
     });
   }
