@@ -17,8 +17,8 @@ import { buildFunctions, type Functions } from './functions.js';
 import { MappingSupervisor } from './mapping-supervisor.js';
 import { readinessProbe } from './readiness.js';
 import { openState } from './state.js';
-import { eventInvokeConfigRoutes } from './event-invoke-config.js';
-import { eventSourceMappingRoutes, MappingStateBoard } from './esm-routes.js';
+import { eventInvokeConfigRoutes } from '../http/routes/event-invoke-config.js';
+import { eventSourceMappingRoutes, MappingStateBoard } from '../http/routes/event-source-mappings.js';
 
 export interface App {
   address(): AddressInfo;

@@ -7,11 +7,11 @@ import type { AddressInfo } from 'node:net';
 import { LambdaApiError } from '../ports/errors.js';
 import type { Logger } from '../ports/logger.js';
 import { RequestGuard } from './guard.js';
-import { asApiError, handleInvoke, handleInvokeAsync, type InvokeRouteDeps } from './invoke-routes.js';
-import { MEMORY_QUEUE, MEMORY_STREAM, memoryQueue, memoryStream, type MemorySources } from './memory-routes.js';
+import { asApiError, handleInvoke, handleInvokeAsync, type InvokeRouteDeps } from './routes/invoke.js';
+import { MEMORY_QUEUE, MEMORY_STREAM, memoryQueue, memoryStream, type MemorySources } from './routes/memory.js';
 import { BodyBudget, sendError, sendJson, useBodyBudget } from './respond.js';
 
-export type { MemorySources } from './memory-routes.js';
+export type { MemorySources } from './routes/memory.js';
 
 export interface ExtraRoute {
   method: string;

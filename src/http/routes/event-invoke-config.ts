@@ -2,14 +2,14 @@
 // The file config is the starting state; changes live in this process (not persisted).
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CompiledConfig } from '../config/compile.js';
-import { LambdaApiError } from '../ports/errors.js';
-import { asApiError, parseFunctionRef } from '../http/invoke-routes.js';
-import { parseJsonBody } from '../http/json-check.js';
-import { readBody, sendError, sendJson } from '../http/respond.js';
-import type { ExtraRoute } from '../http/server.js';
-import { ALLOWED_API_DESTINATIONS, apiDestinationProblem } from './api-destinations.js';
-import type { EventInvokeConfig, Functions } from './functions.js';
+import type { CompiledConfig } from '../../config/compile.js';
+import { LambdaApiError } from '../../ports/errors.js';
+import { asApiError, parseFunctionRef } from './invoke.js';
+import { parseJsonBody } from '../json-check.js';
+import { readBody, sendError, sendJson } from '../respond.js';
+import type { ExtraRoute } from '../server.js';
+import { ALLOWED_API_DESTINATIONS, apiDestinationProblem } from '../../app/api-destinations.js';
+import type { EventInvokeConfig, Functions } from '../../app/functions.js';
 
 const ROUTE = /^\/2019-09-25\/functions\/([^/]+)\/event-invoke-config\/?$/;
 

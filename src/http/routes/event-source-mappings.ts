@@ -4,11 +4,11 @@
 // mapping's settings and State. Mappings come from the config file; create/update/delete are not offered.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CompiledConfig, CompiledMapping } from '../config/compile.js';
-import { LambdaApiError } from '../ports/errors.js';
-import { asApiError, parseFunctionRef } from '../http/invoke-routes.js';
-import { sendError, sendJson } from '../http/respond.js';
-import type { ExtraRoute } from '../http/server.js';
+import type { CompiledConfig, CompiledMapping } from '../../config/compile.js';
+import { LambdaApiError } from '../../ports/errors.js';
+import { asApiError, parseFunctionRef } from './invoke.js';
+import { sendError, sendJson } from '../respond.js';
+import type { ExtraRoute } from '../server.js';
 
 const ONE = /^\/2015-03-31\/event-source-mappings\/([^/]+)\/?$/;
 const LIST = /^\/2015-03-31\/event-source-mappings\/?$/;
