@@ -10,6 +10,7 @@ import { createAsyncEngine, type AsyncEngine } from '../core/async/index.js';
 import type { Logger } from '../ports/logger.js';
 import { HttpServer } from '../http/server.js';
 import { PrometheusMetrics } from '../observability/prometheus.js';
+import { ALLOWED_API_DESTINATIONS, apiDestinationProblem } from './api-destinations.js';
 import { systemClock } from './clock.js';
 import { createDestinations } from './destinations.js';
 import { settledWithin } from './deadline.js';
@@ -111,7 +112,15 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
         sendToQueue: (q, body, groupId) => broker.queue(q).send(body, { groupId }),
         putToStream: (s, key, data) => broker.stream(s).put(key, data),
       },
-      extraRoutes: [...eventInvokeConfigRoutes(functions, config), ...eventSourceMappingRoutes(config, mappingStates)],
+      extraRoutes: [
+        ...eventInvokeConfigRoutes({
+          functions,
+          readOnly: config.server.api.readOnly,
+          destinationProblem: (address) => apiDestinationProblem(config, address),
+          allowedDestinations: ALLOWED_API_DESTINATIONS,
+        }),
+        ...eventSourceMappingRoutes(config, mappingStates),
+      ],
     });
     const address = await server.listen();
     stack.push({ name: 'http', stop: () => server.close() });
