@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { MemoryBroker } from '../../connectors/memory/index.js';
 import type { CompiledConfig } from '../config/compile.js';
 import { createAsyncEngine, type AsyncEngine } from '../core/async/index.js';
+import { SluiceError } from '../ports/errors.js';
 import type { Logger } from '../ports/logger.js';
 import { HttpServer } from '../http/server.js';
 import { PrometheusMetrics } from '../observability/prometheus.js';
@@ -50,9 +51,21 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
       maxRecords: config.memorySources.maxRecords,
       maxBytes: config.memorySources.maxBytes,
     });
+    const instances = { memory: broker };
     // Destinations may invoke another function asynchronously, so they reach the engine created below.
     const engineRef: { current?: AsyncEngine } = {};
-    const destinations = createDestinations(config, broker, metrics, logger, () => engineRef.current);
+    const destinations = createDestinations(config, {
+      instances,
+      functions: {
+        has: (name) => config.functions.has(name),
+        invokeAsync: async (name, payload, traceHeader) => {
+          if (engineRef.current === undefined) throw new SluiceError('NotReady', 'async engine not started');
+          await engineRef.current.submit(name, payload, randomUUID(), undefined, traceHeader);
+        },
+      },
+      metrics,
+      logger,
+    });
     stack.push({ name: 'destinations', stop: () => destinations.close() });
 
     const engine = createAsyncEngine({
@@ -82,7 +95,7 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
     const supervisor = new MappingSupervisor(
       config,
       {
-        broker,
+        instances,
         invoker: functions.invoker,
         state: state.store,
         sharedState: state.shared,
