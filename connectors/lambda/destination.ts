@@ -30,16 +30,25 @@ export function lambdaDestination(arn: string, fn: FunctionArn, ctx: ConnectorCo
   });
   return {
     arn,
-    async send(record) {
-      const out = await client.send(
-        new InvokeCommand({
-          FunctionName: fn.name,
-          Qualifier: fn.qualifier,
-          InvocationType: 'Event',
-          Payload: Buffer.from(bodyOf(record)),
-        }),
-        { abortSignal: AbortSignal.timeout(30_000) },
-      );
+    async send(record, dctx) {
+      const command = new InvokeCommand({
+        FunctionName: fn.name,
+        Qualifier: fn.qualifier,
+        InvocationType: 'Event',
+        Payload: Buffer.from(bodyOf(record)),
+      });
+      // The chain's Lineage goes on to the remote function too (ERR-6): another sluice counts it there.
+      const trace = dctx.traceHeader;
+      if (trace !== undefined)
+        command.middlewareStack.add(
+          (next) => (args) => {
+            const request = args.request as { headers?: Record<string, string> };
+            if (request.headers !== undefined) request.headers['X-Amzn-Trace-Id'] = trace;
+            return next(args);
+          },
+          { step: 'build', name: 'sluiceTraceHeader' },
+        );
+      const out = await client.send(command, { abortSignal: AbortSignal.timeout(30_000) });
       if (out.StatusCode !== 202)
         throw new Error(`Lambda function ${fn.name} answered ${out.StatusCode ?? 'no status'}`);
     },

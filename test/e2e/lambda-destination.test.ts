@@ -7,9 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, FIXTURES, startService, type Service } from './service.js';
 
 let hooks: http.Server;
-const received: Array<{ url: string; body: string }> = [];
+const received: Array<{ url: string; body: string; trace?: string }> = [];
 let backend: Service;
 let front: Service;
+/** A sluice whose lambda connection points at the hooks server, which answers as the Lambda Invoke API. */
+let tracer: Service;
 const echo = { Handler: 'functions.echo', CodeUri: FIXTURES };
 const onSuccess = (Destination: string) => ({
   EventInvokeConfig: { DestinationConfig: { OnSuccess: { Destination } } },
@@ -21,8 +23,10 @@ beforeAll(async () => {
     let body = '';
     req.on('data', (d: Buffer) => (body += d.toString()));
     req.on('end', () => {
-      received.push({ url: req.url ?? '', body });
-      res.writeHead(200).end();
+      const trace = req.headers['x-amzn-trace-id'];
+      received.push({ url: req.url ?? '', body, trace: typeof trace === 'string' ? trace : undefined });
+      // An Invoke of InvocationType Event answers 202, as Lambda does.
+      res.writeHead(req.url?.includes('/invocations') === true ? 202 : 200).end();
     });
   });
   await new Promise<void>((r) => hooks.listen(0, '127.0.0.1', r));
@@ -43,9 +47,13 @@ beforeAll(async () => {
       next: { ...echo, ...onSuccess(`${hookBase}/next`) },
     },
   });
+  tracer = await startService({
+    connections: { lambda: { type: 'lambda', endpoint: hookBase, region: 'us-east-1' } },
+    functions: { traced: { ...echo, ...onSuccess(arn('elsewhere')) } },
+  });
 });
 afterAll(async () => {
-  await Promise.all([front?.stop(), backend?.stop()]);
+  await Promise.all([front?.stop(), backend?.stop(), tracer?.stop()]);
   await new Promise((r) => hooks?.close(r));
 });
 
@@ -76,5 +84,17 @@ describe('Lambda function destinations (ASY-11)', () => {
     expect((await invokeEvent('local', { marker: 'to-local' })).status).toBe(202);
     const record = JSON.parse((await hit('/next', 'to-local')).body) as { requestContext: { functionArn: string } };
     expect(record.requestContext.functionArn).toContain(':function:next');
+  });
+
+  it("ERR-6 the remote invoke carries the chain's X-Amzn-Trace-Id with its Lineage", async () => {
+    const res = await fetch(`${tracer.url}/2015-03-31/functions/traced/invocations`, {
+      method: 'POST',
+      headers: { 'X-Amz-Invocation-Type': 'Event', 'X-Amzn-Trace-Id': 'Root=1-5759e988-bd862e3fe1be46a994272793' },
+      body: JSON.stringify({ marker: 'traced' }),
+    });
+    expect(res.status).toBe(202);
+    const invoke = await hit('/2015-03-31/functions/elsewhere/invocations', 'traced');
+    expect(invoke.trace).toContain('Root=1-5759e988-bd862e3fe1be46a994272793');
+    expect(invoke.trace).toMatch(/Lineage=[0-9a-f]+:1/);
   });
 });
