@@ -18,6 +18,7 @@ export const httpConnector: ConnectorDefinition = {
   connectionSchema: httpConnectionSchema,
   connectionProblems: httpConnectionProblems,
   connectionExample: '{"type": "http"}',
+  destinationHint: "an http(s) URL under an http connection's baseUrl",
   destinationConnection: (url, connections) => httpConnectionFor(connections.all, url)?.connection,
   configDestinationProblem: (url, connections) => configDestinationProblem(connections.all, url),
   apiDestinationProblem: (url, ctx) =>

@@ -15,6 +15,7 @@ export const lambdaConnector: ConnectorDefinition = {
   connectionSchema: awsConnectionSchema,
   connectionProblems: awsConnectionProblems,
   connectionExample: awsConnectionExample('lambda'),
+  destinationHint: 'a configured function (arn:aws:lambda:<region>:<account>:function:<name>)',
   // Only a function that is not this sluice's uses it; without one, the event goes to the async engine.
   destinationConnection: (_address, connections) => connections.defaultOf('lambda'),
   apiDestinationProblem(address, ctx) {

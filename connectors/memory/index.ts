@@ -88,11 +88,13 @@ export const memoryConnector: ConnectorDefinition = {
   // Memory queues and streams mimic SQS and Kinesis, filters included.
   sourceAt: (address) =>
     address.startsWith('memory://queue/')
-      ? { ...QUEUE_SOURCE, filter: 'sqs', needsConnection: false }
+      ? { ...QUEUE_SOURCE, filter: 'sqs', needsConnection: false, fifo: address.endsWith('.fifo') }
       : address.startsWith('memory://stream/')
         ? { ...STREAM_SOURCE, filter: 'kinesis', needsConnection: false }
         : undefined,
   isDestination: (address) => /^memory:\/\/.+/.test(address),
+  sourceHint: 'memory://queue/<name>, memory://stream/<name>',
+  destinationHint: 'memory://queue/<name>, memory://stream/<name>',
   createQueueSource: (address, ctx) => {
     const name = QUEUE.exec(address)?.[1];
     if (name === undefined) throw new Error(`not a memory queue address: ${address}`);

@@ -41,7 +41,7 @@ export function connectionProblems(connections: Record<string, Connection>): Pro
   return problems;
 }
 
-/** Why a destination address (SQS, Kafka, Redis) has no connection to reach it, if so. */
+/** Why a destination address served by a connector has no connection to reach it, if so. */
 export function destinationConnectionProblem(
   connections: Record<string, Connection>,
   address: string,
