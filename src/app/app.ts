@@ -20,7 +20,8 @@ import { MappingSupervisor } from './mapping-supervisor.js';
 import { readinessProbe } from './readiness.js';
 import { openState } from './state.js';
 import { eventInvokeConfigRoutes } from '../http/routes/event-invoke-config.js';
-import { eventSourceMappingRoutes, MappingStateBoard } from '../http/routes/event-source-mappings.js';
+import { eventSourceMappingRoutes } from '../http/routes/event-source-mappings.js';
+import { mappingEntries, MappingStateBoard } from './mapping-view.js';
 
 export interface App {
   address(): AddressInfo;
@@ -132,7 +133,7 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
           destinationProblem: (address) => apiDestinationProblem(config, address),
           allowedDestinations: ALLOWED_API_DESTINATIONS,
         }),
-        ...eventSourceMappingRoutes(config, mappingStates),
+        ...eventSourceMappingRoutes(mappingEntries(config, mappingStates)),
       ],
     });
     const address = await server.listen();

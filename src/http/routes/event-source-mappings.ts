@@ -1,11 +1,10 @@
 // API-2 (read-only part): GetEventSourceMapping `GET /2015-03-31/event-source-mappings/{UUID}` and
 // ListEventSourceMappings `GET /2015-03-31/event-source-mappings/`, answering Lambda's
 // EventSourceMappingConfiguration shape so @aws-sdk/client-lambda (and dashboards built on it) can read each
-// mapping's settings and State. Mappings come from the config file; create/update/delete are not offered.
+// mapping's settings and State. Mappings come from the config file; create/update/delete are not offered. The app
+// provides the mappings and renders each one (src/app/mapping-view.ts).
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { renderOwnFields, sourceAt } from '../../config/addresses.js';
-import type { CompiledConfig, CompiledMapping } from '../../config/compile.js';
 import { LambdaApiError } from '../../ports/errors.js';
 import { asApiError, parseFunctionRef } from './invoke.js';
 import { sendError, sendJson } from '../respond.js';
@@ -14,63 +13,12 @@ import type { ExtraRoute } from '../server.js';
 const ONE = /^\/2015-03-31\/event-source-mappings\/([^/]+)\/?$/;
 const LIST = /^\/2015-03-31\/event-source-mappings\/?$/;
 
-/** API-5 states a file-configured mapping passes through. */
-export type MappingState = 'Creating' | 'Enabled' | 'Disabling' | 'Disabled';
-
-export interface MappingStates {
-  get(uuid: string): { state: MappingState; reason: string } | undefined;
-}
-
-/** Holds each mapping's State; the app moves it as mappings start and stop. */
-export class MappingStateBoard implements MappingStates {
-  readonly #states = new Map<string, { state: MappingState; reason: string }>();
-
-  set(uuid: string, state: MappingState, reason = 'USER_INITIATED'): void {
-    this.#states.set(uuid, { state, reason });
-  }
-
-  get(uuid: string): { state: MappingState; reason: string } | undefined {
-    return this.#states.get(uuid);
-  }
-}
-
-/** One mapping as Lambda's GetEventSourceMapping answers it; only the fields its source kind has. */
-export function toMappingConfiguration(
-  config: CompiledConfig,
-  m: CompiledMapping,
-  states: MappingStates,
-  lastModifiedMs: number,
-): Record<string, unknown> {
-  const fn = config.functions.get(m.functionName);
-  const s = states.get(m.uuid) ?? { state: m.enabled ? 'Creating' : 'Disabled', reason: 'USER_INITIATED' };
-  const out: Record<string, unknown> = {
-    UUID: m.uuid,
-    BatchSize: m.batchSize,
-    MaximumBatchingWindowInSeconds: Math.round(m.maxBatchingWindowMs / 1000),
-    EventSourceArn: m.eventSourceArn,
-    FunctionArn: fn?.arn ?? `arn:aws:lambda:${config.region}:${config.accountId}:function:${m.functionName}`,
-    LastModified: lastModifiedMs / 1000,
-    State: s.state,
-    StateTransitionReason: s.reason,
-    FunctionResponseTypes: m.reportBatchItemFailures ? ['ReportBatchItemFailures'] : [],
-    EventSourceMappingArn: m.arn,
-  };
-  if (m.filterPatterns.length > 0) out.FilterCriteria = { Filters: m.filterPatterns.map((Pattern) => ({ Pattern })) };
-  if (m.shape === 'queue') {
-    if (m.maximumConcurrency !== undefined) out.ScalingConfig = { MaximumConcurrency: m.maximumConcurrency };
-    return out;
-  }
-  out.StartingPosition = m.startingPosition;
-  if (m.startingPositionTimestampMs !== undefined) out.StartingPositionTimestamp = m.startingPositionTimestampMs / 1000;
-  // D-11: -1 stands for infinite retries / record age.
-  out.MaximumRetryAttempts = m.maximumRetryAttempts;
-  out.MaximumRecordAgeInSeconds = m.maximumRecordAgeMs === -1 ? -1 : Math.round(m.maximumRecordAgeMs / 1000);
-  out.BisectBatchOnFunctionError = m.bisectBatchOnFunctionError;
-  out.DestinationConfig = { OnFailure: m.onFailure === undefined ? {} : { Destination: m.onFailure } };
-  const fields = sourceAt(m.eventSourceArn)?.rules.fields ?? [];
-  if (fields.includes('ParallelizationFactor')) out.ParallelizationFactor = m.parallelizationFactor;
-  if (fields.includes('TumblingWindowInSeconds')) out.TumblingWindowInSeconds = Math.round(m.tumblingWindowMs / 1000);
-  return { ...out, ...renderOwnFields(m.kind, m.settings, m.consumerGroupId) };
+/** One mapping as the list filters it, and its EventSourceMappingConfiguration (the app renders it). */
+export interface MappingEntry {
+  uuid: string;
+  functionName: string;
+  eventSourceArn: string;
+  view(): Record<string, unknown>;
 }
 
 function notFound(): LambdaApiError {
@@ -85,16 +33,15 @@ function maxItems(raw: string | null): number {
   return n;
 }
 
-export function eventSourceMappingRoutes(config: CompiledConfig, states: MappingStates): ExtraRoute[] {
-  const lastModifiedMs = Date.now();
-  const view = (m: CompiledMapping) => toMappingConfiguration(config, m, states, lastModifiedMs);
+export function eventSourceMappingRoutes(mappings: readonly MappingEntry[]): ExtraRoute[] {
+  const view = (m: MappingEntry) => m.view();
 
   const get = (req: IncomingMessage, res: ServerResponse, match: RegExpExecArray): void => {
     const requestId = randomUUID();
     req.resume();
     try {
       const uuid = decodeURIComponent(match[1] ?? '');
-      const m = config.mappings.find((x) => x.uuid === uuid);
+      const m = mappings.find((x) => x.uuid === uuid);
       if (m === undefined) throw notFound();
       sendJson(res, 200, view(m), { 'x-amzn-RequestId': requestId });
     } catch (err) {
@@ -109,7 +56,7 @@ export function eventSourceMappingRoutes(config: CompiledConfig, states: Mapping
       const fnRef = query.get('FunctionName');
       const fnName = fnRef === null ? undefined : parseFunctionRef(fnRef).name;
       const source = query.get('EventSourceArn');
-      const all = config.mappings.filter(
+      const all = mappings.filter(
         (m) => (fnName === undefined || m.functionName === fnName) && (source === null || m.eventSourceArn === source),
       );
       // Marker: the index of the next mapping, as an opaque string.
