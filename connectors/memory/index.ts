@@ -111,13 +111,15 @@ export const memoryConnector: ConnectorDefinition = {
     const s = STREAM.exec(address)?.[1];
     return {
       arn: address,
-      send: (record) => {
-        const body = bodyOf(record);
-        if (q !== undefined) broker.queue(q).send(body);
-        else if (s !== undefined) broker.stream(s).put('destination', Buffer.from(body));
-        else return Promise.reject(new Error(`not a memory address: ${address}`));
-        return Promise.resolve();
-      },
+      // A full broker's throw becomes a rejection, as every destination reports a failed send.
+      send: (record) =>
+        new Promise<void>((resolve) => {
+          const body = bodyOf(record);
+          if (q !== undefined) broker.queue(q).send(body);
+          else if (s !== undefined) broker.stream(s).put('destination', Buffer.from(body));
+          else throw new Error(`not a memory address: ${address}`);
+          resolve();
+        }),
       close: () => Promise.resolve(),
     };
   },
