@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { SluiceError } from '../../src/ports/errors.js';
 import type { ShardInfo, ShardReader, StartPosition, StreamRecord, StreamSource } from '../../src/ports/sources.js';
-import { SOURCE_REQUEST_TIMEOUT_MS, openIteratorReader, type IteratorPage } from '../kinesis/iterator-reader.js';
+import { SOURCE_REQUEST_TIMEOUT_MS, openIteratorReader, type IteratorPage } from '../_aws/iterator-reader.js';
 import { toDynamoDbStreamRecord, type DynamoDbRecordContext } from './record.js';
 
 /** GetRecords' own upper bound for DynamoDB Streams. */

@@ -16,7 +16,7 @@ import {
   SOURCE_REQUEST_TIMEOUT_MS,
   openIteratorReader,
   type IteratorPage,
-} from './iterator-reader.js';
+} from '../_aws/iterator-reader.js';
 import { toKinesisStreamRecord, type KinesisRecordContext } from './record.js';
 
 /** GetRecords' own upper bound. */

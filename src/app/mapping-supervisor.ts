@@ -6,7 +6,7 @@
 import type { CompiledConfig, CompiledMapping } from '../config/compile.js';
 import { exponentialCeilingMs, type BackoffPolicy } from '../core/retry/backoff.js';
 import { SluiceError } from '../ports/errors.js';
-import type { MappingStateBoard } from './esm-routes.js';
+import type { MappingStateBoard } from './mapping-view.js';
 import { startOne, type MappingDeps, type RunningMapping } from './mappings.js';
 
 export type MappingRunState = 'starting' | 'running' | 'retrying' | 'stopping' | 'stopped';

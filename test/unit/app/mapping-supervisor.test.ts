@@ -2,7 +2,7 @@
 // retried with backoff while the others run, its state and error are reported, a config error at the first
 // attempt still refuses to start, and stop() ends retries and running mappings.
 import { describe, expect, it } from 'vitest';
-import { MappingStateBoard } from '../../../src/app/esm-routes.js';
+import { MappingStateBoard } from '../../../src/app/mapping-view.js';
 import { MappingSupervisor, redact } from '../../../src/app/mapping-supervisor.js';
 import type { MappingDeps, RunningMapping } from '../../../src/app/mappings.js';
 import { readinessProbe } from '../../../src/app/readiness.js';
