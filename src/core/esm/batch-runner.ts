@@ -14,7 +14,7 @@ import {
   type StreamResponseContext,
 } from '../records/stream-failure-record.js';
 import { fullJitterBackoffMs, type Rng } from '../retry/backoff.js';
-import { sleepQuietly } from './sleep.js';
+import { sleepQuietly } from '../wait/wait.js';
 import { StreamMetric } from './stream-metrics.js';
 import type { StreamMappingOptions } from './stream-options.js';
 import { parseStreamResponse } from './stream-response.js';

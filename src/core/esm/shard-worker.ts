@@ -18,7 +18,7 @@ import {
   worstStatus,
 } from './lane.js';
 import { laneOf } from './lane-hash.js';
-import { sleepQuietly, Waker } from './sleep.js';
+import { sleepQuietly, Waker } from '../wait/wait.js';
 import { StreamMetric } from './stream-metrics.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_POLL_INTERVAL_MS } from './stream-options.js';
 import { dispatchWindow, windowClosesAt, type WindowHost } from './tumbling-window.js';

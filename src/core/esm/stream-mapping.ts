@@ -8,9 +8,9 @@ import type { ShardInfo, StreamSource } from '../../ports/sources.js';
 import type { CheckpointStore, LeaseStore } from '../../ports/state.js';
 import type { Invoker } from '../invoke/types.js';
 import type { Rng } from '../retry/backoff.js';
+import { settleWithin, Waker } from '../wait/wait.js';
 import type { LaneStatus } from './batch-runner.js';
 import { ShardWorker, type RecordMatcher, type ShardWorkerResult } from './shard-worker.js';
-import { Waker } from './sleep.js';
 import { StreamMetric } from './stream-metrics.js';
 import type { StreamMappingOptions } from './stream-options.js';
 
@@ -103,7 +103,9 @@ class StreamMappingImpl implements StreamMapping {
     await this.loopDone;
     const all = [...this.running.values()];
     for (const r of all) r.worker.requestStop();
-    await this.within(Promise.all(all.map((r) => r.done)), graceMs, () => all.forEach((r) => r.worker.abortNow()));
+    await settleWithin(this.deps.clock, Promise.all(all.map((r) => r.done)), graceMs, () =>
+      all.forEach((r) => r.worker.abortNow()),
+    );
     await Promise.all(all.map((r) => r.done));
     if (this.deps.leases) await this.deps.leases.release(this.instanceKey(), this.owner).catch(() => undefined);
     this.deps.metrics.set(StreamMetric.backlog, this.labels, 0);
@@ -224,7 +226,7 @@ class StreamMappingImpl implements StreamMapping {
 
   private async shed(r: RunningShard): Promise<void> {
     r.worker.requestStop();
-    await this.within(r.done, this.ttl / 3, () => r.worker.abortNow());
+    await settleWithin(this.deps.clock, r.done, this.ttl / 3, () => r.worker.abortNow());
   }
 
   private startWorker(shard: ShardInfo): void {
@@ -322,21 +324,5 @@ class StreamMappingImpl implements StreamMapping {
 
   private shardKey(id: string): string {
     return `${this.deps.options.mappingId}/shard/${id}`;
-  }
-
-  /** Waits for `p` up to `ms`; calls `onTimeout` if it is still pending then. */
-  private async within(p: Promise<unknown>, ms: number, onTimeout: () => void): Promise<void> {
-    const ctl = new AbortController();
-    let finished = false;
-    const timer = this.deps.clock.sleep(Math.max(0, ms), ctl.signal).then(
-      () => {
-        if (!finished) onTimeout();
-      },
-      () => undefined,
-    );
-    await p;
-    finished = true;
-    ctl.abort();
-    await timer;
   }
 }

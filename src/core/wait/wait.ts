@@ -1,3 +1,5 @@
+// The core's one way to wait: sleep on the injected clock until a deadline, a wake-up or an abort, without a
+// rejected promise to catch at every call site.
 import type { Clock } from '../../ports/clock.js';
 
 /** Sleeps on the injected clock; an abort ends the sleep early instead of throwing. */
@@ -20,6 +22,11 @@ export class Waker {
   notify(): void {
     this.pending = true;
     this.wake?.();
+  }
+
+  /** Forgets a notify that arrived before the next wait (the caller wants the whole wait, e.g. an error backoff). */
+  clear(): void {
+    this.pending = false;
   }
 
   /** Resolves after `ms` (Infinity = only on notify or abort), on notify, or on abort. */
@@ -46,4 +53,22 @@ export class Waker {
       signal?.removeEventListener('abort', onAbort);
     }
   }
+}
+
+/** Waits for `work` to settle; if it is still running after `ms`, calls `onTimeout` (which should end it). */
+export async function settleWithin(
+  clock: Clock,
+  work: Promise<unknown>,
+  ms: number,
+  onTimeout: () => void,
+): Promise<void> {
+  const ctl = new AbortController();
+  let settled = false;
+  const timer = sleepQuietly(clock, ms, ctl.signal).then(() => {
+    if (!settled) onTimeout();
+  });
+  await work.catch(() => undefined);
+  settled = true;
+  ctl.abort(WOKEN);
+  await timer;
 }
