@@ -6,6 +6,7 @@ import type { InvokeResult } from '../../ports/function-runtime.js';
 import type { Logger } from '../../ports/logger.js';
 import type { Labels, Metrics } from '../../ports/metrics.js';
 import type { ShardInfo, StreamRecord, StreamSource } from '../../ports/sources.js';
+import { sendUntilDelivered, type DestinationSender } from '../delivery/destination-sender.js';
 import type { Invoker } from '../invoke/types.js';
 import {
   buildStreamBatchInfo,
@@ -36,6 +37,8 @@ export interface RunnerContext {
   logger: Logger;
   rng: Rng;
   newId: () => string;
+  /** The mapping's sender to its on-failure destination (shared by its shards, so an outage is logged once). */
+  delivery: DestinationSender;
   /** Aborted when a stop's grace period is over: in-flight invokes are abandoned. */
   signal: AbortSignal;
   /** Aborted as soon as a stop is requested: backoff sleeps end at once (nothing is in flight during them). */
@@ -275,26 +278,30 @@ export class BatchRunner {
       record,
     ) ?? [record];
     // Messages already delivered are not sent again when a later one fails and is retried.
-    let sent = 0;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        for (; sent < messages.length; sent++)
-          await destination.send(messages[sent], { functionName: ctx.options.functionName });
-        ctx.metrics.inc(StreamMetric.onFailureDelivered, ctx.labels, entries.length);
-        hooks.onStatus?.('running');
-        hooks.onDone(entries, true);
-        return true;
-      } catch (err) {
-        ctx.metrics.inc(StreamMetric.destinationDeliveryFailures, {
-          function: ctx.options.functionName,
-          destination_type: destinationType(destination.arn),
-        });
-        hooks.onStatus?.('blocked');
-        ctx.logger.warn({ err, shardId: ctx.shard.id, attempt }, 'on-failure destination delivery failed; retrying');
-        if (ctx.isStopping() || ctx.signal.aborted) return false;
-        await sleepQuietly(ctx.clock, fullJitterBackoffMs(attempt, ctx.options.retryBackoff, ctx.rng), ctx.sleepSignal);
-      }
-    }
+    const delivered = await sendUntilDelivered(
+      ctx.delivery,
+      {
+        functionName: ctx.options.functionName,
+        kind: 'destination',
+        address: destination.arn,
+        destination: () => destination,
+        messages,
+        ctx: { functionName: ctx.options.functionName },
+        log: { shardId: ctx.shard.id, condition, records: entries.length },
+      },
+      {
+        clock: ctx.clock,
+        delayMs: (failures) => fullJitterBackoffMs(failures, ctx.options.retryBackoff, ctx.rng),
+        signal: ctx.sleepSignal,
+        stopped: () => ctx.isStopping() || ctx.signal.aborted,
+        onFailure: () => hooks.onStatus?.('blocked'),
+      },
+    );
+    if (!delivered) return false;
+    ctx.metrics.inc(StreamMetric.onFailureDelivered, ctx.labels, entries.length);
+    hooks.onStatus?.('running');
+    hooks.onDone(entries, true);
+    return true;
   }
 
   private failureRecord(
@@ -321,12 +328,4 @@ export class BatchRunner {
       batchInfo,
     });
   }
-}
-
-/** `sqs`, `sns`, `s3`, `kafka`... from an ARN (arn:aws:sqs:...) or a URI (kafka://topic). */
-export function destinationType(address: string): string {
-  const arn = /^arn:[^:]+:([^:]+):/.exec(address);
-  if (arn?.[1]) return arn[1];
-  const uri = /^([a-z][a-z0-9+.-]*):\/\//i.exec(address);
-  return uri?.[1]?.toLowerCase() ?? 'unknown';
 }

@@ -6,6 +6,7 @@ import type { Logger } from '../../ports/logger.js';
 import type { Labels, Metrics } from '../../ports/metrics.js';
 import type { ShardInfo, StreamSource } from '../../ports/sources.js';
 import type { CheckpointStore, LeaseStore } from '../../ports/state.js';
+import { DestinationSender } from '../delivery/destination-sender.js';
 import type { Invoker } from '../invoke/types.js';
 import type { Rng } from '../retry/backoff.js';
 import { settleWithin, Waker } from '../wait/wait.js';
@@ -73,6 +74,7 @@ class StreamMappingImpl implements StreamMapping {
   private readonly owner: string;
   private readonly ttl: number;
   private readonly log: Logger;
+  private readonly delivery: DestinationSender;
 
   constructor(private readonly deps: StreamMappingDeps) {
     const { options } = deps;
@@ -80,6 +82,7 @@ class StreamMappingImpl implements StreamMapping {
     this.owner = options.instanceId ?? randomUUID();
     this.ttl = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
     this.log = deps.logger.child({ mapping: options.mappingId });
+    this.delivery = new DestinationSender({ metrics: deps.metrics, logger: this.log, clock: deps.clock });
   }
 
   discovery(): { listed: boolean; error?: string } {
@@ -250,6 +253,7 @@ class StreamMappingImpl implements StreamMapping {
         logger: this.log,
         rng: deps.random ?? Math.random,
         newId: deps.newId ?? randomUUID,
+        delivery: this.delivery,
         checkpoints: deps.checkpoints,
         filter: deps.filter,
         onPending: (id, n) => this.setPending(id, n),
