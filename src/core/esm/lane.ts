@@ -1,18 +1,7 @@
 // A shard lane's queue and how batches are formed from it: BatchSize, batching window, the 6 MB cap counted on the
-// event as sent (P-12, P-13), and tumbling-window bounds and fields (STR-31..33).
+// event as sent (P-12, P-13), and the tumbling-window bound a batch never crosses (STR-31).
 import type { ShardInfo, StreamSource } from '../../ports/sources.js';
-import { isoTime } from '../records/stream-failure-record.js';
 import type { BatchEntry, LaneStatus } from './batch-runner.js';
-
-/** Tumbling-window state of one lane (STR-31..39). */
-export interface Window {
-  startMs: number;
-  endMs: number;
-  state: unknown;
-  /** Processed records whose checkpoint waits for the final invoke (STR-34). */
-  entries: BatchEntry[];
-  terminatedEarly: boolean;
-}
 
 export interface Batch {
   entries: BatchEntry[];
@@ -31,7 +20,6 @@ export interface Lane {
   lastDoneAt: number;
   /** Set after an unexpected error, so the lane does not spin. */
   blockedUntil: number;
-  window?: Window;
   status: LaneStatus;
 }
 
@@ -108,18 +96,6 @@ export function takeBatch(lane: Lane, limits: BatchLimits, overheadBytes: number
 
 export function windowStartOf(arrivalMs: number, windowMs: number): number {
   return Math.floor(arrivalMs / windowMs) * windowMs;
-}
-
-/** STR-33: the fields a window adds to the event. */
-export function windowFields(w: Window, shardId: string, arn: string, final: boolean): Record<string, unknown> {
-  return {
-    window: { start: isoTime(w.startMs, true), end: isoTime(w.endMs, true) },
-    state: w.state,
-    shardId,
-    eventSourceARN: arn,
-    isFinalInvokeForWindow: final,
-    isWindowTerminatedEarly: final && w.terminatedEarly,
-  };
 }
 
 export function jsonBytes(value: unknown): number {

@@ -21,7 +21,7 @@ import { laneOf } from './lane-hash.js';
 import { sleepQuietly, Waker } from '../wait/wait.js';
 import { StreamMetric } from './stream-metrics.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_POLL_INTERVAL_MS } from './stream-options.js';
-import { dispatchWindow, windowClosesAt, type WindowHost } from './tumbling-window.js';
+import { TumblingWindows } from './tumbling-window.js';
 
 /** The mapping's compiled filter (core/filter's RecordFilter fits): records that do not match are skipped. */
 export interface RecordMatcher {
@@ -60,7 +60,7 @@ export class ShardWorker {
   /** Last measured event envelope (envelopeBytes), for batchReady's estimate. */
   private envelope = 0;
   private readonly log;
-  private readonly windowHost: WindowHost;
+  private readonly windows: TumblingWindows;
 
   constructor(
     private readonly deps: ShardWorkerDeps,
@@ -78,7 +78,7 @@ export class ShardWorker {
       sleepSignal: this.stopRequested.signal,
       isStopping: () => this.stopping,
     });
-    this.windowHost = {
+    this.windows = new TumblingWindows({
       options: deps.options,
       shard,
       arn: deps.source.arn,
@@ -92,7 +92,7 @@ export class ShardWorker {
       markDone: (entries) => this.markDone(entries),
       setStatus: (lane, status) => this.setStatus(lane, status),
       now: () => deps.clock.now(),
-    };
+    });
   }
 
   /** Graceful: the batches in flight finish (and checkpoint); nothing new starts. */
@@ -238,7 +238,7 @@ export class ShardWorker {
   }
 
   private idle(): boolean {
-    return this.lanes.every((l) => !l.busy && l.queue.length === 0 && !l.window);
+    return this.lanes.every((l) => !l.busy && l.queue.length === 0 && !this.windows.isOpen(l));
   }
 
   /** Starts a batch on every free lane whose batch is ready. */
@@ -246,7 +246,7 @@ export class ShardWorker {
     for (const lane of this.lanes) {
       if (lane.busy || now < lane.blockedUntil) continue;
       if (this.deps.options.tumblingWindowMs > 0) {
-        dispatchWindow(this.windowHost, lane, now);
+        this.windows.dispatch(lane, now);
         continue;
       }
       if (lane.queue.length === 0 || !this.batchReady(lane, now)) continue;
@@ -259,10 +259,7 @@ export class ShardWorker {
     const onDone = (entries: readonly BatchEntry[], discarded = false): void => {
       for (const e of entries) finished.add(e);
       // Processed records wait for the window's final invoke; given-up ones already left (on-failure record).
-      if (lane.window && !discarded) {
-        lane.window.entries.push(...entries);
-        return;
-      }
+      if (!discarded && this.windows.hold(lane, entries)) return;
       this.markDone(entries);
     };
     const onStatus = (status: LaneStatus): void => this.setStatus(lane, status);
@@ -345,7 +342,6 @@ export class ShardWorker {
 
   /** Sleeps until the next read, batching deadline or window close, or until a batch finishes. */
   private async waitForWork(now: number, nextReadAt: number, room: number): Promise<void> {
-    const { options } = this.deps;
     let until = Number.POSITIVE_INFINITY;
     if (!this.endOfShard && room > 0) until = Math.min(until, nextReadAt);
     if (!this.endOfShard && room <= 0 && this.room() > 0) until = now;
@@ -353,7 +349,8 @@ export class ShardWorker {
       if (lane.busy) continue;
       if (lane.blockedUntil > now) until = Math.min(until, lane.blockedUntil);
       else if (lane.queue.length > 0) until = Math.min(until, batchDeadline(lane, this.deps.options));
-      if (lane.window && lane.queue.length === 0) until = Math.min(until, windowClosesAt(lane.window, options));
+      const closesAt = lane.queue.length === 0 ? this.windows.closesAt(lane) : undefined;
+      if (closesAt !== undefined) until = Math.min(until, closesAt);
     }
     if (until <= now) return;
     await this.waker.wait(this.deps.clock, until - now, this.abort.signal);
