@@ -7,7 +7,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { Logger } from '../../ports/logger.js';
 import type { Metrics } from '../../ports/metrics.js';
 import type { DeliveryContext, Destination } from '../../ports/sources.js';
-import { sleepQuietly } from '../wait/wait.js';
+import { sleepQuietly, type RetryLoop } from '../wait/wait.js';
 import { destinationType } from './destination-type.js';
 
 export const DeliveryMetric = {
@@ -88,19 +88,13 @@ export class DestinationSender {
   }
 }
 
-export interface InProcessRetry {
-  clock: Clock;
-  /** Wait before the round after `failures` failed ones. */
-  delayMs(failures: number): number;
-  /** Ends a backoff wait early (a stop was requested). */
-  signal: AbortSignal;
-  /** A stop interrupts the retries: the records stay unacknowledged. */
-  stopped(): boolean;
+export interface InProcessRetry extends RetryLoop {
   /** Called after each failed round (a stream lane reports itself blocked). */
   onFailure?(): void;
 }
 
-/** Retries rounds with backoff until every message is sent (true) or a stop interrupts (false). */
+/** Retries rounds with backoff until every message is sent (true) or a stop interrupts (false: the records stay
+ * unacknowledged). */
 export async function sendUntilDelivered(
   sender: DestinationSender,
   d: Delivery,

@@ -5,7 +5,6 @@ import type { ShardInfo, ShardReader, StartPosition, StreamRecord } from '../../
 import type { CheckpointStore } from '../../ports/state.js';
 import { fullJitterBackoffMs } from '../retry/backoff.js';
 import { BatchRunner, type BatchEntry, type BatchHooks, type LaneStatus, type RunnerContext } from './batch-runner.js';
-import { CheckpointTracker } from './checkpoint-tracker.js';
 import {
   batchDeadline,
   batchReady,
@@ -18,7 +17,8 @@ import {
   worstStatus,
 } from './lane.js';
 import { laneOf } from './lane-hash.js';
-import { sleepQuietly, Waker } from '../wait/wait.js';
+import { ShardCheckpoints, STOPPED } from './shard-checkpoints.js';
+import { Waker } from '../wait/wait.js';
 import { StreamMetric } from './stream-metrics.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_POLL_INTERVAL_MS } from './stream-options.js';
 import { TumblingWindows } from './tumbling-window.js';
@@ -41,19 +41,16 @@ export type ShardWorkerResult = 'finished' | 'stopped';
 
 const MAX_READ = 10_000;
 const MAX_TRACKED = 200_000;
-const STOPPED = Symbol('stopped');
 
 export class ShardWorker {
   private stopping = false;
   private readonly abort = new AbortController();
   private readonly stopRequested = new AbortController();
   private readonly waker = new Waker();
-  private readonly tracker = new CheckpointTracker();
+  private readonly positions: ShardCheckpoints;
   private readonly lanes: Lane[];
   private readonly runner: BatchRunner;
   private readonly inflight = new Set<Promise<void>>();
-  private flushChain: Promise<void> = Promise.resolve();
-  private unsaved: string | undefined;
   private lastRead: string | undefined;
   private endOfShard = false;
   private reportedStatus: LaneStatus = 'running';
@@ -70,6 +67,19 @@ export class ShardWorker {
     const now = deps.clock.now();
     this.lanes = Array.from({ length: n }, () => newLane(now));
     this.log = deps.logger.child({ shardId: shard.id });
+    this.positions = new ShardCheckpoints({
+      store: deps.checkpoints,
+      mappingId: deps.options.mappingId,
+      shardId: shard.id,
+      log: this.log,
+      retry: {
+        clock: deps.clock,
+        delayMs: (attempt) => fullJitterBackoffMs(attempt, deps.options.retryBackoff, deps.rng),
+        signal: this.stopRequested.signal,
+        stopped: () => this.stopping,
+      },
+      onPending: (n) => deps.onPending?.(shard.id, n),
+    });
     this.runner = new BatchRunner({
       ...deps,
       logger: this.log,
@@ -112,9 +122,7 @@ export class ShardWorker {
 
   async run(): Promise<ShardWorkerResult> {
     const { deps } = this;
-    const checkpoint = await this.retry('checkpoint read', () =>
-      deps.checkpoints.get(deps.options.mappingId, this.shard.id),
-    );
+    const checkpoint = await this.positions.load();
     if (checkpoint === STOPPED) return 'stopped';
     this.lastRead = checkpoint;
     let reader: ShardReader | undefined;
@@ -136,7 +144,7 @@ export class ShardWorker {
             // No sleep while behind (DESIGN principle 4); idle cadence once caught up (STR-1, STR-3).
             nextReadAt = res.records.length === 0 ? now + this.idlePollMs() : now;
             // Not awaited: a slow checkpoint write (a Kafka commit queued behind a fetch) must not hold up reading.
-            void this.flush();
+            void this.positions.flush();
           } catch (err) {
             if (this.abort.signal.aborted) break;
             // Expired iterator, connection loss...: reopen after the last position read.
@@ -156,11 +164,9 @@ export class ShardWorker {
           }
         }
         this.dispatch(now);
-        if (this.endOfShard && this.tracker.pending === 0 && this.idle()) {
-          await this.flush();
-          const done = await this.retry('mark finished', () =>
-            deps.checkpoints.markFinished(deps.options.mappingId, this.shard.id),
-          );
+        if (this.endOfShard && this.positions.pending === 0 && this.idle()) {
+          await this.positions.flush();
+          const done = await this.positions.finish();
           if (done === STOPPED) break;
           this.log.info({}, 'shard finished');
           return 'finished';
@@ -168,7 +174,7 @@ export class ShardWorker {
         await this.waitForWork(now, nextReadAt, room);
       }
       await Promise.all([...this.inflight]);
-      await this.flush();
+      await this.positions.flush();
       return 'stopped';
     } finally {
       await reader?.close().catch(() => undefined);
@@ -193,8 +199,8 @@ export class ShardWorker {
    * half the read-ahead is free: topping up a few records at a time costs one GetRecords per batch.
    */
   private room(): number {
-    const room = Math.min(this.readAhead() - this.tracker.unfinished, MAX_TRACKED - this.tracker.pending);
-    return this.tracker.unfinished === 0 || room >= this.readAhead() / 2 ? room : 0;
+    const room = Math.min(this.readAhead() - this.positions.unfinished, MAX_TRACKED - this.positions.pending);
+    return this.positions.unfinished === 0 || room >= this.readAhead() / 2 ? room : 0;
   }
 
   /** Records read ahead of the batches: ten batches per lane (at least), at most 20 000. */
@@ -210,11 +216,11 @@ export class ShardWorker {
     let filtered = 0;
     const now = deps.clock.now();
     for (const record of records) {
-      const ordinal = this.tracker.add(record.position);
+      const ordinal = this.positions.add(record.position);
       this.lastRead = record.position;
       if (!this.passes(record)) {
         // STR-42: skipped records are done; the checkpoint moves past them.
-        this.tracker.markDone(ordinal);
+        this.positions.markDone(ordinal);
         filtered++;
         continue;
       }
@@ -285,9 +291,9 @@ export class ShardWorker {
   }
 
   private markDone(entries: readonly BatchEntry[]): void {
-    for (const e of entries) this.tracker.markDone(e.ordinal);
+    for (const e of entries) this.positions.markDone(e.ordinal);
     // STR-21: records before a rewind are checkpointed while the rest is still retried.
-    void this.flush();
+    void this.positions.flush();
   }
 
   private limits(): BatchLimits {
@@ -321,7 +327,7 @@ export class ShardWorker {
         lane.firstQueuedAt = lane.lastDoneAt;
         // Not awaited: the next batch need not wait for this one's checkpoint write (writes are serialized and
         // coalesced in flush, and only ever name records that are done).
-        void this.flush();
+        void this.positions.flush();
         // Dispatch right here too: the main loop may be parked in a long-polling read (Redis, Kafka).
         if (!this.stopping) this.dispatch(this.deps.clock.now());
         this.waker.notify();
@@ -354,40 +360,5 @@ export class ShardWorker {
     }
     if (until <= now) return;
     await this.waker.wait(this.deps.clock, until - now, this.abort.signal);
-  }
-
-  /** Writes the checkpoint of the done prefix; writes are serialized so they never go backwards. */
-  private flush(): Promise<void> {
-    const position = this.tracker.advance() ?? this.unsaved;
-    this.deps.onPending?.(this.shard.id, this.tracker.pending);
-    if (position === undefined) return this.flushChain;
-    this.unsaved = position;
-    this.flushChain = this.flushChain.then(async () => {
-      if (this.unsaved !== position) return; // a later position superseded this one
-      try {
-        await this.deps.checkpoints.set(this.deps.options.mappingId, this.shard.id, position);
-        if (this.unsaved === position) this.unsaved = undefined;
-      } catch (err) {
-        this.log.warn({ err }, 'checkpoint write failed; will retry');
-      }
-    });
-    return this.flushChain;
-  }
-
-  /** Retries a state-store call with backoff until it works or the worker stops. */
-  private async retry<T>(what: string, fn: () => Promise<T>): Promise<T | typeof STOPPED> {
-    for (let attempt = 1; ; attempt++) {
-      if (this.stopping) return STOPPED;
-      try {
-        return await fn();
-      } catch (err) {
-        this.log.warn({ err, attempt }, `${what} failed; retrying`);
-        await sleepQuietly(
-          this.deps.clock,
-          fullJitterBackoffMs(attempt, this.deps.options.retryBackoff, this.deps.rng),
-          this.stopRequested.signal,
-        );
-      }
-    }
   }
 }

@@ -12,6 +12,17 @@ export async function sleepQuietly(clock: Clock, ms: number, signal?: AbortSigna
   }
 }
 
+/** How a loop in the core retries in process: backoff on the injected clock, ended early by a stop. */
+export interface RetryLoop {
+  clock: Clock;
+  /** Wait before the next try after `failures` failed ones. */
+  delayMs(failures: number): number;
+  /** Ends a backoff wait early (a stop was requested). */
+  signal: AbortSignal;
+  /** A stop ends the retries. */
+  stopped(): boolean;
+}
+
 const WOKEN = Symbol('woken');
 
 /** A wake-up flag with a timed wait; a notify before the wait is not lost. */
