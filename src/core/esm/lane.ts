@@ -1,7 +1,7 @@
 // A shard lane's queue and how batches are formed from it: BatchSize, batching window, the 6 MB cap counted on the
 // event as sent (P-12, P-13), and the tumbling-window bound a batch never crosses (STR-31).
 import type { ShardInfo, StreamSource } from '../../ports/sources.js';
-import type { BatchEntry, LaneStatus } from './batch-runner.js';
+import type { BatchEntry, LaneStatus } from './batch-types.js';
 
 export interface Batch {
   entries: BatchEntry[];

@@ -4,7 +4,8 @@ import { ShardLostError } from '../../ports/errors.js';
 import type { ShardInfo, ShardReader, StartPosition, StreamRecord } from '../../ports/sources.js';
 import type { CheckpointStore } from '../../ports/state.js';
 import { fullJitterBackoffMs } from '../retry/backoff.js';
-import { BatchRunner, type BatchEntry, type BatchHooks, type LaneStatus, type RunnerContext } from './batch-runner.js';
+import { BatchRunner } from './batch-runner.js';
+import type { BatchEntry, BatchHooks, LaneStatus, RunnerContext } from './batch-types.js';
 import {
   batchDeadline,
   batchReady,

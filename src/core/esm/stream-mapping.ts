@@ -10,7 +10,7 @@ import { DestinationSender } from '../delivery/destination-sender.js';
 import type { Invoker } from '../invoke/types.js';
 import type { Rng } from '../retry/backoff.js';
 import { settleWithin, Waker } from '../wait/wait.js';
-import type { LaneStatus } from './batch-runner.js';
+import type { LaneStatus } from './batch-types.js';
 import { ShardLeases } from './shard-leases.js';
 import { ShardWorker, type RecordMatcher, type ShardWorkerResult } from './shard-worker.js';
 import { StreamMetric } from './stream-metrics.js';

@@ -4,7 +4,8 @@
 import type { Logger } from '../../ports/logger.js';
 import type { ShardInfo } from '../../ports/sources.js';
 import { isoTime } from '../records/stream-failure-record.js';
-import type { BatchEntry, BatchHooks, BatchRunner, LaneStatus } from './batch-runner.js';
+import type { BatchRunner } from './batch-runner.js';
+import type { BatchEntry, BatchHooks, LaneStatus } from './batch-types.js';
 import { jsonBytes, windowStartOf, type Batch, type Lane } from './lane.js';
 import { MAX_WINDOW_STATE_BYTES, type StreamMappingOptions } from './stream-options.js';
 
