@@ -6,20 +6,10 @@ import type { CheckpointStore } from '../../ports/state.js';
 import { fullJitterBackoffMs } from '../retry/backoff.js';
 import { BatchRunner } from './batch-runner.js';
 import type { BatchEntry, BatchHooks, LaneStatus, RunnerContext } from './batch-types.js';
-import {
-  batchDeadline,
-  batchReady,
-  envelopeBytes,
-  newLane,
-  takeBatch,
-  type Batch,
-  type BatchLimits,
-  type Lane,
-  worstStatus,
-} from './lane.js';
+import { Waker } from '../wait/wait.js';
+import { envelopeBytes, newLane, windowStartOf, worstStatus, type Batch, type Lane } from './lane.js';
 import { laneOf } from './lane-hash.js';
 import { ShardCheckpoints, STOPPED } from './shard-checkpoints.js';
-import { Waker } from '../wait/wait.js';
 import { StreamMetric } from './stream-metrics.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_POLL_INTERVAL_MS } from './stream-options.js';
 import { TumblingWindows } from './tumbling-window.js';
@@ -66,7 +56,9 @@ export class ShardWorker {
   ) {
     const n = Math.max(1, Math.floor(deps.options.parallelizationFactor));
     const now = deps.clock.now();
-    this.lanes = Array.from({ length: n }, () => newLane(now));
+    const { batchSize, maxBatchingWindowMs, maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES } = deps.options;
+    const limits = { batchSize, maxBatchingWindowMs, maxPayloadBytes };
+    this.lanes = Array.from({ length: n }, () => newLane(limits, now));
     this.log = deps.logger.child({ shardId: shard.id });
     this.positions = new ShardCheckpoints({
       store: deps.checkpoints,
@@ -226,9 +218,7 @@ export class ShardWorker {
         continue;
       }
       const lane = this.lanes[laneOf(record.partitionKey, this.lanes.length)]!;
-      if (lane.queue.length === 0) lane.firstQueuedAt = now;
-      lane.queue.push({ ordinal, record });
-      lane.queuedBytes += record.sizeBytes;
+      lane.waiting.push({ ordinal, record }, now);
     }
     if (filtered > 0) deps.metrics.inc(StreamMetric.filteredOut, deps.labels, filtered);
   }
@@ -245,7 +235,7 @@ export class ShardWorker {
   }
 
   private idle(): boolean {
-    return this.lanes.every((l) => !l.busy && l.queue.length === 0 && !this.windows.isOpen(l));
+    return this.lanes.every((l) => !l.busy && l.waiting.length === 0 && !this.windows.isOpen(l));
   }
 
   /** Starts a batch on every free lane whose batch is ready. */
@@ -256,12 +246,12 @@ export class ShardWorker {
         this.windows.dispatch(lane, now);
         continue;
       }
-      if (lane.queue.length === 0 || !this.batchReady(lane, now)) continue;
+      if (lane.waiting.length === 0 || !this.batchReady(lane, now)) continue;
       this.startBatch(lane, this.takeBatch(lane, Number.POSITIVE_INFINITY));
     }
   }
 
-  private startBatch(lane: Lane, { entries: batch, tooLarge }: Batch, hooks?: Partial<BatchHooks>): void {
+  private startBatch(lane: Lane, { items: batch, tooLarge }: Batch, hooks?: Partial<BatchHooks>): void {
     const finished = new Set<BatchEntry>();
     const onDone = (entries: readonly BatchEntry[], discarded = false): void => {
       for (const e of entries) finished.add(e);
@@ -284,8 +274,7 @@ export class ShardWorker {
       (err) => {
         // A bug or a throwing buildEvent: keep the records (order and checkpoint stay safe) and try again later.
         this.log.error({ err }, 'batch failed unexpectedly; will retry');
-        lane.queue.unshift(...batch.filter((e) => !finished.has(e)));
-        lane.queuedBytes = lane.queue.reduce((n, e) => n + e.record.sizeBytes, 0);
+        lane.waiting.requeue(batch.filter((e) => !finished.has(e)));
         lane.blockedUntil = this.deps.clock.now() + fullJitterBackoffMs(1, this.deps.options.retryBackoff, () => 1);
       },
     );
@@ -297,20 +286,19 @@ export class ShardWorker {
     void this.positions.flush();
   }
 
-  private limits(): BatchLimits {
-    const { options } = this.deps;
-    return { ...options, maxPayloadBytes: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES };
-  }
-
   private batchReady(lane: Lane, now: number): boolean {
-    return this.endOfShard || batchReady(lane, now, this.limits(), this.envelope);
+    return this.endOfShard || lane.waiting.ready(now, this.envelope);
   }
 
   /** P-12: sizes the event from its envelope (measured on the head record) and its records as sent. */
   private takeBatch(lane: Lane, windowStartLimit: number, reservedBytes = 0): Batch {
-    const head = lane.queue[0];
+    const head = lane.waiting.head();
     if (head) this.envelope = envelopeBytes(this.deps.source, this.shard, head);
-    return takeBatch(lane, this.limits(), this.envelope + reservedBytes, windowStartLimit);
+    const tw = this.deps.options.tumblingWindowMs;
+    // STR-31: a batch never mixes windows; records of later windows stay queued.
+    const laterWindow =
+      tw > 0 ? (e: BatchEntry) => windowStartOf(e.record.arrivalMs, tw) > windowStartLimit : undefined;
+    return lane.waiting.take(this.envelope + reservedBytes, laterWindow);
   }
 
   /** Runs `body` as the lane's one task in flight, then checkpoints and dispatches what is ready. */
@@ -324,8 +312,7 @@ export class ShardWorker {
       } finally {
         lane.busy = false;
         this.setStatus(lane, 'running');
-        lane.lastDoneAt = this.deps.clock.now();
-        lane.firstQueuedAt = lane.lastDoneAt;
+        lane.waiting.batchDone(this.deps.clock.now());
         // Not awaited: the next batch need not wait for this one's checkpoint write (writes are serialized and
         // coalesced in flush, and only ever name records that are done).
         void this.positions.flush();
@@ -355,8 +342,8 @@ export class ShardWorker {
     for (const lane of this.lanes) {
       if (lane.busy) continue;
       if (lane.blockedUntil > now) until = Math.min(until, lane.blockedUntil);
-      else if (lane.queue.length > 0) until = Math.min(until, batchDeadline(lane, this.deps.options));
-      const closesAt = lane.queue.length === 0 ? this.windows.closesAt(lane) : undefined;
+      else if (lane.waiting.length > 0) until = Math.min(until, lane.waiting.deadline());
+      const closesAt = lane.waiting.length === 0 ? this.windows.closesAt(lane) : undefined;
       if (closesAt !== undefined) until = Math.min(until, closesAt);
     }
     if (until <= now) return;

@@ -89,7 +89,7 @@ export class TumblingWindows {
   dispatch(lane: Lane, now: number): void {
     const { host } = this;
     const tw = host.options.tumblingWindowMs;
-    const head = lane.queue[0];
+    const head = lane.waiting.head();
     const w = this.open.get(lane);
     if (w) {
       const headLater = head !== undefined && windowStartOf(head.record.arrivalMs, tw) > w.startMs;
