@@ -1,7 +1,6 @@
 // One worker per owned shard: reads in order, filters (STR-42), splits records into lanes (D-2), forms batches
 // (size, window, 6 MB — P-12), runs at most one batch per lane, and checkpoints only the done prefix (STR-9).
-import { ShardLostError } from '../../ports/errors.js';
-import type { ShardInfo, ShardReader, StartPosition, StreamRecord } from '../../ports/sources.js';
+import type { ShardInfo, StreamRecord } from '../../ports/sources.js';
 import type { CheckpointStore } from '../../ports/state.js';
 import { fullJitterBackoffMs } from '../retry/backoff.js';
 import { BatchRunner } from './batch-runner.js';
@@ -10,8 +9,9 @@ import { Waker } from '../wait/wait.js';
 import { envelopeBytes, newLane, windowStartOf, worstStatus, type Batch, type Lane } from './lane.js';
 import { laneOf } from './lane-hash.js';
 import { ShardCheckpoints, STOPPED } from './shard-checkpoints.js';
+import { ShardCursor } from './shard-cursor.js';
 import { StreamMetric } from './stream-metrics.js';
-import { DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_POLL_INTERVAL_MS } from './stream-options.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES } from './stream-options.js';
 import { TumblingWindows } from './tumbling-window.js';
 
 /** The mapping's compiled filter (core/filter's RecordFilter fits): records that do not match are skipped. */
@@ -42,8 +42,8 @@ export class ShardWorker {
   private readonly lanes: Lane[];
   private readonly runner: BatchRunner;
   private readonly inflight = new Set<Promise<void>>();
-  private lastRead: string | undefined;
-  private endOfShard = false;
+  /** Set once the checkpoint is read. */
+  private cursor: ShardCursor | undefined;
   private reportedStatus: LaneStatus = 'running';
   /** Last measured event envelope (envelopeBytes), for batchReady's estimate. */
   private envelope = 0;
@@ -87,7 +87,7 @@ export class ShardWorker {
       arn: deps.source.arn,
       runner: this.runner,
       log: this.log,
-      endOfShard: () => this.endOfShard,
+      endOfShard: () => this.endOfShard(),
       batchReady: (lane, now) => this.batchReady(lane, now),
       takeBatch: (lane, limit, reserved) => this.takeBatch(lane, limit, reserved),
       startBatch: (lane, batch, hooks) => this.startBatch(lane, batch, hooks),
@@ -117,73 +117,42 @@ export class ShardWorker {
     const { deps } = this;
     const checkpoint = await this.positions.load();
     if (checkpoint === STOPPED) return 'stopped';
-    this.lastRead = checkpoint;
-    let reader: ShardReader | undefined;
-    let nextReadAt = 0;
-    let readErrors = 0;
+    const cursor = new ShardCursor({ ...deps, shard: this.shard, log: this.log }, checkpoint);
+    this.cursor = cursor;
     try {
       while (!this.stopping) {
         let now = deps.clock.now();
         const room = this.room();
-        if (!this.endOfShard && room > 0 && now >= nextReadAt) {
+        if (room > 0 && cursor.due(now)) {
+          let records: readonly StreamRecord[] | undefined;
           try {
-            // Never re-apply StartingPosition once something is checkpointed or read: resume after it.
-            reader ??= await deps.source.open(this.shard, this.startPosition());
-            const res = await reader.read(Math.min(room, MAX_READ), this.abort.signal);
-            readErrors = 0;
-            this.ingest(res.records);
-            if (res.endOfShard) this.endOfShard = true;
+            records = await cursor.read(Math.min(room, MAX_READ), this.abort.signal);
+          } catch {
+            break; // aborted
+          }
+          if (records) {
+            this.ingest(records);
             now = deps.clock.now();
-            // No sleep while behind (DESIGN principle 4); idle cadence once caught up (STR-1, STR-3).
-            nextReadAt = res.records.length === 0 ? now + this.idlePollMs() : now;
             // Not awaited: a slow checkpoint write (a Kafka commit queued behind a fetch) must not hold up reading.
             void this.positions.flush();
-          } catch (err) {
-            if (this.abort.signal.aborted) break;
-            // Expired iterator, connection loss...: reopen after the last position read.
-            readErrors++;
-            if (err instanceof ShardLostError) {
-              // A rebalance took the partition: not an error. The mapping stops this worker when the new
-              // assignment is listed; until then a reopen gets it back if it returns here.
-              this.log.info({ attempt: readErrors }, 'shard no longer assigned here; waiting for the rebalance');
-            } else {
-              deps.metrics.inc(StreamMetric.pollingErrors, deps.labels);
-              this.log.warn({ err, attempt: readErrors }, 'shard read failed; reopening');
-            }
-            const old = reader;
-            reader = undefined;
-            await old?.close().catch(() => undefined);
-            nextReadAt = deps.clock.now() + fullJitterBackoffMs(readErrors, deps.options.retryBackoff, deps.rng);
           }
         }
         this.dispatch(now);
-        if (this.endOfShard && this.positions.pending === 0 && this.idle()) {
+        if (this.endOfShard() && this.positions.pending === 0 && this.idle()) {
           await this.positions.flush();
           const done = await this.positions.finish();
           if (done === STOPPED) break;
           this.log.info({}, 'shard finished');
           return 'finished';
         }
-        await this.waitForWork(now, nextReadAt, room);
+        await this.waitForWork(now, cursor.nextReadAt, room);
       }
       await Promise.all([...this.inflight]);
       await this.positions.flush();
       return 'stopped';
     } finally {
-      await reader?.close().catch(() => undefined);
+      await cursor.close();
     }
-  }
-
-  /** After an empty read: a long-polling source's own wait, else the configured cadence, else the source's (STR-3). */
-  private idlePollMs(): number {
-    const { source, options } = this.deps;
-    return source.idlePollMs ?? options.pollIntervalMs ?? source.defaultPollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
-  }
-
-  private startPosition(): StartPosition {
-    return this.lastRead !== undefined
-      ? { type: 'AFTER', position: this.lastRead }
-      : this.deps.options.startingPosition;
   }
 
   /**
@@ -210,7 +179,6 @@ export class ShardWorker {
     const now = deps.clock.now();
     for (const record of records) {
       const ordinal = this.positions.add(record.position);
-      this.lastRead = record.position;
       if (!this.passes(record)) {
         // STR-42: skipped records are done; the checkpoint moves past them.
         this.positions.markDone(ordinal);
@@ -286,8 +254,12 @@ export class ShardWorker {
     void this.positions.flush();
   }
 
+  private endOfShard(): boolean {
+    return this.cursor?.endOfShard ?? false;
+  }
+
   private batchReady(lane: Lane, now: number): boolean {
-    return this.endOfShard || lane.waiting.ready(now, this.envelope);
+    return this.endOfShard() || lane.waiting.ready(now, this.envelope);
   }
 
   /** P-12: sizes the event from its envelope (measured on the head record) and its records as sent. */
@@ -337,8 +309,8 @@ export class ShardWorker {
   /** Sleeps until the next read, batching deadline or window close, or until a batch finishes. */
   private async waitForWork(now: number, nextReadAt: number, room: number): Promise<void> {
     let until = Number.POSITIVE_INFINITY;
-    if (!this.endOfShard && room > 0) until = Math.min(until, nextReadAt);
-    if (!this.endOfShard && room <= 0 && this.room() > 0) until = now;
+    if (!this.endOfShard() && room > 0) until = Math.min(until, nextReadAt);
+    if (!this.endOfShard() && room <= 0 && this.room() > 0) until = now;
     for (const lane of this.lanes) {
       if (lane.busy) continue;
       if (lane.blockedUntil > now) until = Math.min(until, lane.blockedUntil);
