@@ -2,19 +2,58 @@
 // can deliver to it, and the type of connection that reaches it. Lambda functions and http(s) URLs are no
 // connectors' (async invocation and the http destination are sluice's own).
 import { connectors } from '../../connectors/index.js';
-import type { ConnectorDefinition, SourceRules } from '../ports/connector.js';
+import type { ConnectorDefinition, MappingFieldsDefinition, SourceRules } from '../ports/connector.js';
 
 export interface SourceAt {
   kind: string;
   rules: SourceRules;
+  /** The connector's own mapping fields, if it has any. */
+  fields?: MappingFieldsDefinition;
 }
 
 export function sourceAt(address: string): SourceAt | undefined {
   for (const c of connectors) {
     const rules = c.sourceAt?.(address);
-    if (rules !== undefined) return { kind: c.kind, rules };
+    if (rules !== undefined) return { kind: c.kind, rules, fields: c.mappingFields };
   }
   return undefined;
+}
+
+/** A connector's own fields picked out of a mapping (all of them undefined when it sets none). */
+export function ownFieldsOf(fields: MappingFieldsDefinition, mapping: Readonly<Record<string, unknown>>) {
+  return Object.fromEntries(Object.keys(fields.shape).map((k) => [k, mapping[k]]));
+}
+
+/** Without EventSourceArn: the source a mapping names through a connector's own fields (self-managed Kafka). */
+export function addressNamedBy(mapping: Readonly<Record<string, unknown>>): string | undefined {
+  for (const c of connectors) {
+    const f = c.mappingFields;
+    const address = f?.addressOf?.(ownFieldsOf(f, mapping));
+    if (address !== undefined) return address;
+  }
+  return undefined;
+}
+
+/** How a mapping without EventSourceArn can name its source (the connectors whose fields can). */
+export const addressHints = (): string[] => connectors.flatMap((c) => c.mappingFields?.addressHint ?? []);
+
+/** The source addresses the connectors read, for the message of one that none reads. */
+export const sourceHints = (): string[] => connectors.flatMap((c) => c.sourceHint ?? []);
+
+/** The destination addresses of the connectors, for the message of a refused API-set destination. */
+export const destinationHints = (): string[] => connectors.flatMap((c) => c.destinationHint ?? []);
+
+/** The own mapping fields of the connector of `kind`, if it has any. */
+export const mappingFieldsOf = (kind: string): MappingFieldsDefinition | undefined =>
+  connectors.find((c) => c.kind === kind)?.mappingFields;
+
+/** The connector's own fields of a compiled mapping as GetEventSourceMapping answers them. */
+export function renderOwnFields(
+  kind: string,
+  settings: unknown,
+  consumerGroupId: string | undefined,
+): Record<string, unknown> {
+  return mappingFieldsOf(kind)?.render(settings, consumerGroupId) ?? {};
 }
 
 const LAMBDA_FUNCTION = /^arn:[\w-]+:lambda:[^:]*:[^:]*:function:[^:]+(:[^:]+)?$/;
@@ -26,6 +65,11 @@ const destinationConnector = (address: string): ConnectorDefinition | undefined 
 /** Destination address forms sluice can deliver to (async destinations, DLQs, stream on-failure). */
 export function isDestinationAddress(address: string): boolean {
   return LAMBDA_FUNCTION.test(address) || HTTP.test(address) || destinationConnector(address) !== undefined;
+}
+
+/** Why an API caller may not set a destination its connector serves (internal topics, sluice's state keys). */
+export function apiDestinationRefusal(address: string, stateKeyPrefix: string): string | undefined {
+  return destinationConnector(address)?.apiDestinationProblem?.(address, stateKeyPrefix);
 }
 
 /** The type of connection a source or destination address is reached through, if any. */

@@ -10,7 +10,7 @@ import { identityUuid, positionalUuids } from './mapping-identity.js';
 import { validateFilterCriteria } from '../core/filter/index.js';
 import { destinationProblem, httpConnectionProblems } from './http-targets.js';
 import { isLoopbackAddress } from './net.js';
-import { sourceAt } from './addresses.js';
+import { addressHints, addressNamedBy, mappingFieldsOf, ownFieldsOf, sourceAt, sourceHints } from './addresses.js';
 import type { FilterDialect } from '../ports/connector.js';
 import type { Problem } from './problems.js';
 import { selfDestinationWarnings } from './recursion.js';
@@ -23,7 +23,7 @@ export interface CompiledMapping {
   explicitUuid: boolean;
   /** Without `UUID`: the position-based UUIDs of older versions, whose stored positions are adopted at start. */
   legacyUuids?: string[];
-  /** Without `UUID` and ConsumerGroupId: the default consumer groups of those legacy UUIDs (Kafka, Redis). */
+  /** Without `UUID` nor a consumer group of its own: the default consumer groups of those legacy UUIDs. */
   legacyConsumerGroups?: string[];
   arn: string;
   functionName: string;
@@ -32,7 +32,7 @@ export interface CompiledMapping {
   shape: 'queue' | 'stream';
   /** How filter patterns reach the records' data. */
   filter: FilterDialect;
-  /** The source address: ARN or URI; for Kafka `kafka://<topic>`. */
+  /** The source address: ARN or URI; without EventSourceArn, the one its connector's own fields name. */
   eventSourceArn: string;
   connectionName?: string;
   connection?: Connection;
@@ -53,9 +53,10 @@ export interface CompiledMapping {
   onFailure?: string;
   maximumConcurrency?: number;
   fifo: boolean;
-  topics?: string[];
-  bootstrapServers?: string[];
+  /** The consumer group the source reads with (D-7): the mapping's own (KAF-5), else its source's default. */
   consumerGroupId?: string;
+  /** What the connector made of the mapping's own fields (`mappingFields.settings`); the engine passes it on. */
+  settings?: unknown;
 }
 
 export interface CompiledConfig {
@@ -91,8 +92,6 @@ const COMMON = new Set([
   'FilterCriteria',
   'FunctionResponseTypes',
 ]);
-/** The topic of a kafka://<topic> address; undefined for anything else. */
-const kafkaTopicOf = (address: string | undefined): string | undefined => /^kafka:\/\/(.+)$/.exec(address ?? '')?.[1];
 
 function compileMapping(
   cfg: ParsedConfig,
@@ -108,27 +107,30 @@ function compileMapping(
   if (fn === undefined && cfg.functions[m.FunctionName] === undefined)
     problems.push({ path: `${at}.FunctionName`, message: `no function "${m.FunctionName}" in functions` });
 
-  const hasKafka = m.Topics !== undefined || m.SelfManagedEventSource !== undefined;
-  // Without EventSourceArn, Lambda's Kafka fields name the source (self-managed Kafka).
-  const source = sourceAt(m.EventSourceArn ?? (hasKafka ? 'kafka://' : ''));
-  if (source === undefined) {
+  // Without EventSourceArn, a connector's own fields may name the source (self-managed Kafka).
+  const address = m.EventSourceArn ?? addressNamedBy(m);
+  const source = address === undefined ? undefined : sourceAt(address);
+  if (address === undefined || source === undefined) {
     problems.push({
       path: `${at}.EventSourceArn`,
       message:
         m.EventSourceArn === undefined
-          ? 'required (or Topics and SelfManagedEventSource for Kafka)'
-          : `"${m.EventSourceArn}" is not a supported source (SQS, Kinesis or DynamoDB stream ARN, kafka://, redis://, memory://queue/, memory://stream/)`,
+          ? `required${addressHints()
+              .map((h) => ` (or ${h})`)
+              .join('')}`
+          : `"${m.EventSourceArn}" is not a supported source (${sourceHints().join(', ')})`,
     });
     return undefined;
   }
 
-  const { kind, rules } = source;
+  const { kind, rules, fields: own } = source;
   for (const key of Object.keys(m))
-    if (!COMMON.has(key) && !rules.fields.includes(key) && m[key as keyof ParsedMapping] !== undefined)
+    if (!COMMON.has(key) && !rules.fields.includes(key) && !(key in (own?.shape ?? {})) && m[key] !== undefined)
       problems.push({ path: `${at}.${key}`, message: `not supported for ${kind} sources` });
 
-  const bootstrap = m.SelfManagedEventSource?.Endpoints.KAFKA_BOOTSTRAP_SERVERS;
-  const ownConnection = rules.connectionOf?.(m);
+  const ownFields = own === undefined ? {} : ownFieldsOf(own, m);
+  const settings = own?.settings(ownFields, address);
+  const ownConnection = own?.connectionOf?.(settings);
   const needs = rules.needsConnection ? kind : undefined;
   let connectionName = m.Connection;
   let connection = m.Connection === undefined ? undefined : cfg.connections[m.Connection];
@@ -151,13 +153,13 @@ function compileMapping(
   }
 
   const isQueue = rules.shape === 'queue';
-  const fifo = isQueue && (m.EventSourceArn ?? '').endsWith('.fifo');
+  const fifo = isQueue && rules.fifo === true;
   const batchSize = m.BatchSize ?? rules.defaults.batchSize;
   const windowS = m.MaximumBatchingWindowInSeconds;
   if (fifo && batchSize > 10) problems.push({ path: `${at}.BatchSize`, message: 'FIFO queues accept BatchSize 1-10' });
   if (fifo && windowS !== undefined)
     problems.push({ path: `${at}.MaximumBatchingWindowInSeconds`, message: 'not supported for FIFO queues' });
-  // P-1 / D-12: SQS only.
+  // P-1 / D-12: queues other than FIFO.
   if (isQueue && !fifo && batchSize > 10 && (windowS ?? 0) < 1)
     problems.push({
       path: `${at}.MaximumBatchingWindowInSeconds`,
@@ -192,28 +194,25 @@ function compileMapping(
   const failureProblem = onFailure === undefined ? undefined : destinationProblem(cfg.connections, onFailure);
   if (failureProblem !== undefined)
     problems.push({ path: `${at}.DestinationConfig.OnFailure.Destination`, message: failureProblem });
-  // A destination the source reaches itself (a topic of its Kafka cluster) needs no connection of its own.
+  // A destination the source reaches itself (e.g. a topic of its own cluster) needs no connection of its own.
   else if (onFailure !== undefined && rules.ownsDestination?.(onFailure) !== true) {
     const noConnection = destinationConnectionProblem(cfg.connections, onFailure);
     if (noConnection !== undefined)
       problems.push({ path: `${at}.DestinationConfig.OnFailure.Destination`, message: noConnection });
   }
-  const own = rules.check?.({
+  const common = {
     EventSourceArn: m.EventSourceArn,
     StartingPosition: m.StartingPosition,
-    Topics: m.Topics,
     onFailure,
     functionTimeoutMs: fn?.timeoutMs,
-  });
-  for (const [field, message] of own ?? []) problems.push({ path: `${at}.${field}`, message });
+  };
+  const sourceProblems = [...(rules.check?.(common) ?? []), ...(own?.check?.(ownFields, common) ?? [])];
+  for (const [field, message] of sourceProblems) problems.push({ path: `${at}.${field}`, message });
 
   if (problems.slice(before).some((p) => p.severity !== 'warning')) return undefined;
-  const address =
-    kind === 'kafka' && m.EventSourceArn === undefined ? `kafka://${m.Topics?.[0] ?? ''}` : m.EventSourceArn;
-  const topicOfAddress = kafkaTopicOf(m.EventSourceArn);
-  const explicitGroup = m.SelfManagedKafkaEventSourceConfig?.ConsumerGroupId;
-  const uuid = m.UUID ?? identityUuid(m.FunctionName, address ?? '', explicitGroup);
-  const legacyUuids = m.UUID === undefined ? positionalUuids(m.FunctionName, address ?? '', i, count) : undefined;
+  const explicitGroup = own?.consumerGroupOf?.(ownFields);
+  const uuid = m.UUID ?? identityUuid(m.FunctionName, address, explicitGroup);
+  const legacyUuids = m.UUID === undefined ? positionalUuids(m.FunctionName, address, i, count) : undefined;
   const defaultGroup = rules.defaultConsumerGroup;
   const legacyConsumerGroups =
     explicitGroup === undefined && defaultGroup !== undefined ? legacyUuids?.map(defaultGroup) : undefined;
@@ -228,7 +227,7 @@ function compileMapping(
     kind,
     shape: rules.shape,
     filter: rules.filter,
-    eventSourceArn: address ?? '',
+    eventSourceArn: address,
     connectionName,
     connection,
     ownConnection,
@@ -248,10 +247,26 @@ function compileMapping(
     onFailure,
     maximumConcurrency: m.ScalingConfig?.MaximumConcurrency,
     fifo,
-    topics: m.Topics ?? (topicOfAddress === undefined ? undefined : [topicOfAddress]),
-    bootstrapServers: bootstrap,
     consumerGroupId: explicitGroup ?? defaultGroup?.(uuid),
+    settings,
   };
+}
+
+/** Each connector's rules across all its mappings (KAF-5: one consumer group per Kafka mapping). */
+function acrossMappings(mappings: readonly CompiledMapping[], places: ReadonlyMap<CompiledMapping, string>): Problem[] {
+  const problems: Problem[] = [];
+  for (const kind of new Set(mappings.map((m) => m.kind))) {
+    const fields = mappingFieldsOf(kind);
+    const own = mappings.filter((m) => m.kind === kind);
+    const seen = own.map((m) => ({
+      at: places.get(m) ?? '',
+      address: m.eventSourceArn,
+      consumerGroupId: m.consumerGroupId,
+      settings: m.settings,
+    }));
+    for (const [path, message] of fields?.checkAll?.(seen) ?? []) problems.push({ path, message });
+  }
+  return problems;
 }
 
 /**
@@ -291,9 +306,7 @@ export function compileConfig(
 
   const mappings: CompiledMapping[] = [];
   const uuids = new Map<string, { at: string; explicit: boolean }>();
-  // KAF-5: a ConsumerGroupId is unique among Kafka mappings; two mappings of one config in one group would split
-  // the partitions between them. (Several processes running the same config share a group: that is scaling out.)
-  const groups = new Map<string, string>();
+  const places = new Map<CompiledMapping, string>();
   cfg.eventSourceMappings.forEach((m, j) => {
     const i = mappingIndexes?.[j] ?? j;
     const c = compileMapping(cfg, m, i, cfg.eventSourceMappings.length, functions, problems);
@@ -308,17 +321,10 @@ export function compileConfig(
             : `the same function, source and consumer group as ${same.at}, so the same identity ${c.uuid}: give one of them an explicit UUID (positions and consumer groups hang on it)`,
       });
     uuids.set(c.uuid, { at: `eventSourceMappings[${i}]`, explicit: c.explicitUuid });
-    if (c.kind === 'kafka' && c.consumerGroupId !== undefined) {
-      const other = groups.get(c.consumerGroupId);
-      if (other !== undefined)
-        problems.push({
-          path: `eventSourceMappings[${i}].SelfManagedKafkaEventSourceConfig.ConsumerGroupId`,
-          message: `the same ConsumerGroupId "${c.consumerGroupId}" as ${other} (KAF-5: unique per Kafka mapping)`,
-        });
-      groups.set(c.consumerGroupId, `eventSourceMappings[${i}]`);
-    }
+    places.set(c, `eventSourceMappings[${i}]`);
     mappings.push(c);
   });
+  problems.push(...acrossMappings(mappings, places));
 
   if (problems.some((p) => p.severity !== 'warning')) return { problems };
   return {
