@@ -66,6 +66,19 @@ export class Waker {
   }
 }
 
+/** Whether `work` settles within `ms` on the clock; it keeps running either way. */
+export async function settledWithin(clock: Clock, work: Promise<unknown>, ms: number): Promise<boolean> {
+  const ctl = new AbortController();
+  let settled = false;
+  const done = work.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  await Promise.race([done, sleepQuietly(clock, ms, ctl.signal)]);
+  ctl.abort(WOKEN);
+  return settled;
+}
+
 /** Waits for `work` to settle; if it is still running after `ms`, calls `onTimeout` (which should end it). */
 export async function settleWithin(
   clock: Clock,
@@ -73,13 +86,7 @@ export async function settleWithin(
   ms: number,
   onTimeout: () => void,
 ): Promise<void> {
-  const ctl = new AbortController();
-  let settled = false;
-  const timer = sleepQuietly(clock, ms, ctl.signal).then(() => {
-    if (!settled) onTimeout();
-  });
+  if (await settledWithin(clock, work, ms)) return;
+  onTimeout();
   await work.catch(() => undefined);
-  settled = true;
-  ctl.abort(WOKEN);
-  await timer;
 }

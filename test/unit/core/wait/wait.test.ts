@@ -1,6 +1,6 @@
 // The core's one wait/wake helper, shared by the stream mapping, the shard workers and the async engine.
 import { describe, expect, it } from 'vitest';
-import { settleWithin, sleepQuietly, Waker } from '../../../../src/core/wait/wait.js';
+import { settledWithin, settleWithin, sleepQuietly, Waker } from '../../../../src/core/wait/wait.js';
 import { SimClock } from '../esm/helpers/sim-clock.js';
 
 describe('wait helper', () => {
@@ -46,5 +46,16 @@ describe('wait helper', () => {
     expect(timeouts).toBe(0);
     expect(stop.signal.aborted).toBe(true);
     expect(clock.now()).toBe(start + 1_000);
+  });
+
+  it('settledWithin tells whether the work ended in time, without waiting for it after', async () => {
+    const clock = new SimClock();
+    const start = clock.now();
+    expect(await clock.drive(settledWithin(clock, Promise.reject(new Error('x')), 1_000))).toBe(true);
+    const stop = new AbortController();
+    const work = sleepQuietly(clock, 60_000, stop.signal);
+    expect(await clock.drive(settledWithin(clock, work, 1_000))).toBe(false);
+    expect(clock.now()).toBe(start + 1_000);
+    stop.abort();
   });
 });
