@@ -1,11 +1,12 @@
-// One worker per owned shard: reads in order, filters (STR-42), splits records into lanes (D-2), forms batches
-// (size, window, 6 MB — P-12), runs at most one batch per lane, and checkpoints only the done prefix (STR-9).
+// One worker per owned shard: reads in order (ShardCursor), filters (STR-42), splits records into lanes (D-2) whose
+// Batcher cuts batches (size, window, 6 MB — P-12), runs at most one batch per lane (BatchRunner; TumblingWindows
+// when windows are on), and checkpoints only the done prefix (ShardCheckpoints, STR-9).
 import type { ShardInfo, StreamRecord } from '../../ports/sources.js';
 import type { CheckpointStore } from '../../ports/state.js';
 import { fullJitterBackoffMs } from '../retry/backoff.js';
+import { Waker } from '../wait/wait.js';
 import { BatchRunner } from './batch-runner.js';
 import type { BatchEntry, BatchHooks, LaneStatus, RunnerContext } from './batch-types.js';
-import { Waker } from '../wait/wait.js';
 import { envelopeBytes, newLane, windowStartOf, worstStatus, type Batch, type Lane } from './lane.js';
 import { laneOf } from './lane-hash.js';
 import { ShardCheckpoints, STOPPED } from './shard-checkpoints.js';
