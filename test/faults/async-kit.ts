@@ -83,8 +83,9 @@ export function deliveries(sqs: SQSClient, onSuccess: Queue, onFailure: Queue) {
     ok,
     failed,
     async poll(): Promise<void> {
-      for (const b of await drainQueue(sqs, onSuccess)) ok.add(idOf(b));
-      for (const b of await drainQueue(sqs, onFailure)) failed.add(idOf(b));
+      // Recorded as received: a drain cut short by a broker crash keeps what it already deleted.
+      await drainQueue(sqs, onSuccess, (b) => ok.add(idOf(b)));
+      await drainQueue(sqs, onFailure, (b) => failed.add(idOf(b)));
     },
     has: (id: string) => ok.has(id) || failed.has(id),
   };

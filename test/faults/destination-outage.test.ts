@@ -37,7 +37,7 @@ function keepDraining(sqs: SQSClient, onSuccess: Queue, onFailure: Queue, dlq: Q
     while (running) {
       try {
         await delivered.poll();
-        for (const b of await drainQueue(sqs, dlq)) dead.add((JSON.parse(b) as { id: string }).id);
+        await drainQueue(sqs, dlq, (b) => dead.add((JSON.parse(b) as { id: string }).id));
       } catch {
         // the broker is down
       }

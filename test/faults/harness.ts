@@ -154,7 +154,11 @@ export async function queueDepth(sqs: SQSClient, q: Queue): Promise<number> {
 }
 
 /** Receives and deletes everything currently visible; returns the bodies. */
-export async function drainQueue(sqs: SQSClient, q: Queue): Promise<string[]> {
+/**
+ * Receives and deletes until the queue is empty. `onBody` sees each body as it is received, before its delete:
+ * a drain that fails half-way (the broker crashed) must not forget what it already took off the queue.
+ */
+export async function drainQueue(sqs: SQSClient, q: Queue, onBody?: (body: string) => void): Promise<string[]> {
   const bodies: string[] = [];
   for (;;) {
     const r = await sqs.send(
@@ -162,7 +166,10 @@ export async function drainQueue(sqs: SQSClient, q: Queue): Promise<string[]> {
     );
     const msgs = r.Messages ?? [];
     if (msgs.length === 0) return bodies;
-    for (const m of msgs) bodies.push(m.Body ?? '');
+    for (const m of msgs) {
+      bodies.push(m.Body ?? '');
+      onBody?.(m.Body ?? '');
+    }
     await sqs.send(
       new DeleteMessageBatchCommand({
         QueueUrl: q.url,
