@@ -119,11 +119,6 @@ export default tseslint.config(
   // lives in core/filter. TODO: once filterData replaces FilterDialect, move the pure pattern parser and validator to
   // a leaf module that config, cli and core share, and drop this block.
   { files: ['src/config/compile.ts'], rules: restrictedPaths(zonesExcept('./src/config', ['./filter/index.ts'])) },
-  // TODO(#16 item 4): the iterator reader DynamoDB Streams shares with Kinesis moves to connectors/_aws; then drop this.
-  {
-    files: ['connectors/dynamodb-streams/source.ts'],
-    rules: restrictedPaths(zonesExcept('./connectors/dynamodb-streams', ['./iterator-reader.ts'])),
-  },
   restrictedImports(['src/core/**'], [{ group: [...sdks, ...adapters], message: 'core uses ports, never an SDK' }]),
   restrictedImports(
     ['src/runtimes/**', 'src/state/**'],

@@ -33,9 +33,9 @@ describe('layer rules (lint)', { timeout: 60_000 }, () => {
     await refused('connectors/_aws/probe.ts', "import { x } from '../kinesis/arn.js';", /never another connector/);
   });
 
-  it('the DynamoDB Streams source keeps exactly one exception: the Kinesis iterator reader (TODO #16 item 4)', async () => {
+  it('DynamoDB Streams shares the iterator reader with Kinesis through connectors/_aws, no exception left', async () => {
     const file = 'connectors/dynamodb-streams/source.ts';
-    await allowed(file, "import { openIteratorReader } from '../kinesis/iterator-reader.js';");
+    await allowed(file, "import { openIteratorReader } from '../_aws/iterator-reader.js';");
     await refused(file, "import { shardInfoOf } from '../kinesis/source.js';", /never another connector/);
   });
 
