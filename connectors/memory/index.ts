@@ -7,6 +7,7 @@ import {
   type ConnectorContext,
   type ConnectorDefinition,
 } from '../../src/ports/connector.js';
+import type { FilterSource } from '../../src/ports/filter-source.js';
 import { bodyOf, type Destination } from '../../src/ports/sources.js';
 import { MemoryQueue } from './queue.js';
 import { MemoryQuota } from './quota.js';
@@ -75,6 +76,16 @@ export class MemoryBroker {
 const QUEUE = /^memory:\/\/queue\/([A-Za-z0-9_.-]+)$/;
 const STREAM = /^memory:\/\/stream\/([A-Za-z0-9_.-]+)$/;
 
+/** Queue records carry an SQS-like `body`, stream records a Kinesis-like base64 `kinesis.data`. */
+const QUEUE_FILTER: FilterSource = {
+  label: 'memory queue',
+  data: { path: ['body'], encoding: 'text', form: 'text', mismatch: 'fail' },
+};
+const STREAM_FILTER: FilterSource = {
+  label: 'memory stream',
+  data: { path: ['kinesis', 'data'], encoding: 'base64', form: 'json', mismatch: 'fail' },
+};
+
 /** The broker the app made for this process (ConnectorContext.instance): mappings, destinations and routes share it. */
 function brokerOf(ctx: ConnectorContext): MemoryBroker {
   if (!(ctx.instance instanceof MemoryBroker)) throw new Error('the memory connector needs the broker of this sluice');
@@ -88,9 +99,9 @@ export const memoryConnector: ConnectorDefinition = {
   // Memory queues and streams mimic SQS and Kinesis, filters included.
   sourceAt: (address) =>
     address.startsWith('memory://queue/')
-      ? { ...QUEUE_SOURCE, filter: 'sqs', needsConnection: false, fifo: address.endsWith('.fifo') }
+      ? { ...QUEUE_SOURCE, filter: QUEUE_FILTER, needsConnection: false, fifo: address.endsWith('.fifo') }
       : address.startsWith('memory://stream/')
-        ? { ...STREAM_SOURCE, filter: 'kinesis', needsConnection: false }
+        ? { ...STREAM_SOURCE, filter: STREAM_FILTER, needsConnection: false }
         : undefined,
   isDestination: (address) => /^memory:\/\/.+/.test(address),
   sourceHint: 'memory://queue/<name>, memory://stream/<name>',
