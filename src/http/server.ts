@@ -7,7 +7,14 @@ import type { AddressInfo } from 'node:net';
 import { LambdaApiError } from '../ports/errors.js';
 import type { Logger } from '../ports/logger.js';
 import { RequestGuard } from './guard.js';
-import { asApiError, handleInvoke, handleInvokeAsync, type InvokeRouteDeps } from './routes/invoke.js';
+import {
+  asApiError,
+  handleInvoke,
+  handleInvokeAsync,
+  INVOKE,
+  INVOKE_ASYNC,
+  type InvokeRouteDeps,
+} from './routes/invoke.js';
 import { MEMORY_QUEUE, MEMORY_STREAM, memoryQueue, memoryStream, type MemorySources } from './routes/memory.js';
 import { healthz, metrics, readyz, type ProbeDeps } from './routes/probes.js';
 import { BodyBudget, sendError, useBodyBudget } from './respond.js';
@@ -34,9 +41,6 @@ export interface HttpServerDeps extends InvokeRouteDeps, ProbeDeps {
   memory?: MemorySources;
   extraRoutes?: ExtraRoute[];
 }
-
-const INVOKE = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
-const INVOKE_ASYNC = /^\/2014-11-13\/functions\/([^/]+)\/invoke-async\/?$/;
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 

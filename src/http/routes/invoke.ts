@@ -8,6 +8,9 @@ import { LambdaApiError } from '../../ports/errors.js';
 import { checkJsonBody } from '../json-check.js';
 import { readBody, sendError } from '../respond.js';
 
+export const INVOKE = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
+export const INVOKE_ASYNC = /^\/2014-11-13\/functions\/([^/]+)\/invoke-async\/?$/;
+
 /** What the Event route needs of the async engine: `submit`, which resolves once the event is stored durably. */
 export type AsyncSubmitter = Pick<AsyncEngine, 'submit'>;
 
