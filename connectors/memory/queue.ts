@@ -2,7 +2,7 @@
 // receipt. Used by the embedded default and by engine tests; records look like SQS records (§5.1) so
 // handlers written for SQS run unchanged.
 import { createHash, randomUUID } from 'node:crypto';
-import type { QueueMessage, QueueSource } from '../../src/ports/sources.js';
+import type { QueueEvents, QueueMessage, QueueSource } from '../../src/ports/queue-source.js';
 import { MemoryQuota } from './quota.js';
 
 interface Stored {
@@ -16,6 +16,16 @@ interface Stored {
   groupId?: string;
   attributes: Record<string, string>;
 }
+
+/** A received message; its handle is the receipt of this receive (a later receive makes it stale). */
+export type MemoryQueueMessage = QueueMessage<string>;
+
+/** The same event as SQS's (spec §5.1), so handlers written for SQS run unchanged. */
+const memoryQueueEvents: QueueEvents<MemoryQueueMessage> = {
+  event: (msgs) => ({ Records: msgs.map((m) => m.record) }),
+  envelopeBytes: Buffer.byteLength('{"Records":[]}'),
+  itemIdentifier: (m) => m.id,
+};
 
 export interface MemoryQueueOptions {
   visibilityTimeoutMs: number;
@@ -52,9 +62,7 @@ export class MemoryQueue {
       groupId: opts.groupId,
       attributes: opts.attributes ?? {},
     });
-    const waiters = this.waiters;
-    this.waiters = new Set();
-    for (const w of waiters) w();
+    this.wake();
     return id;
   }
 
@@ -69,22 +77,23 @@ export class MemoryQueue {
     return this.messages.size;
   }
 
-  private take(max: number): QueueMessage[] {
+  private take(max: number): MemoryQueueMessage[] {
     const now = this.now();
-    const out: QueueMessage[] = [];
+    const out: MemoryQueueMessage[] = [];
     for (const m of this.messages.values()) {
       if (out.length >= max) break;
       if (m.visibleAtMs > now) continue;
       m.receiveCount++;
       m.firstReceiveMs ??= now;
       m.visibleAtMs = now + this.options.visibilityTimeoutMs;
-      m.receipt = randomUUID();
-      out.push(this.toMessage(m));
+      const receipt = randomUUID();
+      m.receipt = receipt;
+      out.push(this.toMessage({ ...m, receipt }));
     }
     return out;
   }
 
-  private toMessage(m: Stored): QueueMessage {
+  private toMessage(m: Stored & { receipt: string }): MemoryQueueMessage {
     const record = {
       messageId: m.id,
       receiptHandle: m.receipt,
@@ -106,14 +115,15 @@ export class MemoryQueue {
     return {
       id: m.id,
       groupId: m.groupId,
-      sizeBytes: Buffer.byteLength(JSON.stringify(record)),
-      sentAtMs: m.sentAtMs,
+      // JSON bytes plus the comma between records (P-12).
+      sizeBytes: Buffer.byteLength(JSON.stringify(record)) + 1,
       receiveCount: m.receiveCount,
       record,
+      handle: m.receipt,
     };
   }
 
-  async receive(max: number, waitMs: number, signal: AbortSignal): Promise<QueueMessage[]> {
+  async receive(max: number, waitMs: number, signal: AbortSignal): Promise<MemoryQueueMessage[]> {
     const got = this.take(max);
     if (got.length > 0 || waitMs <= 0 || signal.aborted) return got;
     // Long poll: wake on a send, on the next visibility expiry, on the wait limit or on abort.
@@ -134,11 +144,11 @@ export class MemoryQueue {
   }
 
   /** Deletes by receipt handle; a stale receipt (message received again since) is not deleted. */
-  delete(msgs: readonly QueueMessage[]): string[] {
+  delete(msgs: readonly MemoryQueueMessage[]): string[] {
     const failed: string[] = [];
     for (const msg of msgs) {
       const stored = this.messages.get(msg.id);
-      if (stored !== undefined && stored.receipt === msg.record.receiptHandle) {
+      if (stored !== undefined && stored.receipt === msg.handle) {
         this.messages.delete(msg.id);
         this.quota.give(Buffer.byteLength(stored.body));
       } else if (stored !== undefined) failed.push(msg.id);
@@ -146,20 +156,31 @@ export class MemoryQueue {
     return failed;
   }
 
-  release(msgs: readonly QueueMessage[], delaySeconds: number): void {
+  /** Hidden for `ms` from now (0 = visible at once); a stale receipt changes nothing. */
+  setVisibility(msgs: readonly MemoryQueueMessage[], ms: number): void {
     for (const msg of msgs) {
       const stored = this.messages.get(msg.id);
-      if (stored !== undefined) stored.visibleAtMs = this.now() + delaySeconds * 1000;
+      if (stored !== undefined && stored.receipt === msg.handle) stored.visibleAtMs = this.now() + ms;
     }
+    if (ms <= 0) this.wake();
   }
 
-  source(): QueueSource {
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = new Set();
+    for (const w of waiters) w();
+  }
+
+  source(): QueueSource<MemoryQueueMessage> {
     return {
       kind: 'memory-queue',
       arn: this.arn,
+      redelivery: 'visibility-timeout',
+      events: memoryQueueEvents,
       receive: (max, waitMs, signal) => this.receive(max, waitMs, signal),
-      delete: (msgs) => Promise.resolve(this.delete(msgs)),
-      release: (msgs, delay) => Promise.resolve(this.release(msgs, delay)),
+      ack: (msgs) => Promise.resolve(this.delete(msgs)),
+      nack: (msgs, afterMs) => Promise.resolve(this.setVisibility(msgs, afterMs)),
+      extend: (msgs, ms) => Promise.resolve(this.setVisibility(msgs, ms)),
       backlog: () => Promise.resolve(this.visibleCount),
       close: () => Promise.resolve(),
     };

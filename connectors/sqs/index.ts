@@ -1,5 +1,5 @@
 import { QUEUE_SOURCE, type ConnectorContext, type ConnectorDefinition } from '../../src/ports/connector.js';
-import type { QueueDescription } from '../../src/ports/sources.js';
+import type { QueueDescription } from '../../src/ports/queue-source.js';
 import { parseSqsAddress, queueArn, type SqsAddress } from './address.js';
 import { awsConnectionProblems } from '../_aws/client-config.js';
 import { awsConnectionExample } from '../_aws/connection-schema.js';
@@ -11,7 +11,7 @@ import { queueUrlResolver } from './queue-url.js';
 
 export { sqsConnectionSchema, type SqsConnection } from './connection.js';
 export { parseSqsAddress } from './address.js';
-export { toQueueMessage } from './record.js';
+export { sqsEvents, toQueueMessage, type SqsMessage } from './record.js';
 
 const isQueueArn = (a: string): boolean => a.startsWith('arn:') && parseSqsAddress(a) !== undefined;
 

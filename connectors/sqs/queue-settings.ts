@@ -1,5 +1,5 @@
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { QueueDescription } from '../../src/ports/sources.js';
+import type { QueueDescription } from '../../src/ports/queue-source.js';
 
 /** VisibilityTimeout, FifoQueue and RedrivePolicy of a queue, so the app can check P-6 at start. */
 export async function readQueueSettings(client: SQSClient, queueUrl: string): Promise<QueueDescription> {

@@ -6,9 +6,9 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Logger } from '../../src/ports/logger.js';
-import type { QueueDescription, QueueMessage, QueueSource } from '../../src/ports/sources.js';
+import type { QueueDescription, QueueSource } from '../../src/ports/queue-source.js';
 import { readQueueSettings } from './queue-settings.js';
-import { toQueueMessage } from './record.js';
+import { sqsEvents, toQueueMessage, type SqsMessage } from './record.js';
 
 /** SQS batch APIs take at most 10 entries. */
 function chunks<T>(items: readonly T[], size = 10): T[][] {
@@ -17,10 +17,13 @@ function chunks<T>(items: readonly T[], size = 10): T[][] {
   return out;
 }
 
-const receiptHandle = (m: QueueMessage) => String(m.record['receiptHandle']);
+/** ChangeMessageVisibility takes whole seconds, at most 12 hours. */
+const visibilitySeconds = (ms: number) => Math.max(0, Math.min(43_200, Math.ceil(ms / 1000)));
 
-export class SqsQueueSource implements QueueSource {
+export class SqsQueueSource implements QueueSource<SqsMessage> {
   readonly kind = 'sqs';
+  readonly redelivery = 'visibility-timeout';
+  readonly events = sqsEvents;
 
   constructor(
     readonly arn: string,
@@ -32,7 +35,7 @@ export class SqsQueueSource implements QueueSource {
     private readonly releaseClient: () => void = () => client.destroy(),
   ) {}
 
-  async receive(max: number, waitMs: number, signal: AbortSignal): Promise<QueueMessage[]> {
+  async receive(max: number, waitMs: number, signal: AbortSignal): Promise<SqsMessage[]> {
     const r = await this.client.send(
       new ReceiveMessageCommand({
         QueueUrl: await this.queueUrl(),
@@ -48,7 +51,7 @@ export class SqsQueueSource implements QueueSource {
   }
 
   /** DeleteMessageBatch in chunks of 10; resolves with the ids SQS did not delete (the poller retries them). */
-  async delete(msgs: readonly QueueMessage[]): Promise<string[]> {
+  async ack(msgs: readonly SqsMessage[]): Promise<string[]> {
     const url = await this.queueUrl();
     const failed = await Promise.all(
       chunks(msgs).map(async (chunk) => {
@@ -56,7 +59,7 @@ export class SqsQueueSource implements QueueSource {
           const r = await this.client.send(
             new DeleteMessageBatchCommand({
               QueueUrl: url,
-              Entries: chunk.map((m, i) => ({ Id: String(i), ReceiptHandle: receiptHandle(m) })),
+              Entries: chunk.map((m, i) => ({ Id: String(i), ReceiptHandle: m.handle })),
             }),
           );
           const ids = (r.Failed ?? []).map((f) => chunk[Number(f.Id)]?.id ?? '');
@@ -73,8 +76,17 @@ export class SqsQueueSource implements QueueSource {
     return failed.flat();
   }
 
-  /** ChangeMessageVisibility: used when sluice gives messages back early (stop, FIFO groups behind a failure). */
-  async release(msgs: readonly QueueMessage[], delaySeconds: number): Promise<void> {
+  /** ChangeMessageVisibility to the delay: sluice gives messages back early (stop, FIFO groups behind a failure). */
+  nack(msgs: readonly SqsMessage[], redeliverAfterMs: number): Promise<void> {
+    return this.#changeVisibility(msgs, visibilitySeconds(redeliverAfterMs));
+  }
+
+  /** ChangeMessageVisibility from now on (SQS-12). */
+  extend(msgs: readonly SqsMessage[], visibleForMs: number): Promise<void> {
+    return this.#changeVisibility(msgs, visibilitySeconds(visibleForMs));
+  }
+
+  async #changeVisibility(msgs: readonly SqsMessage[], seconds: number): Promise<void> {
     const url = await this.queueUrl();
     await Promise.all(
       chunks(msgs).map(async (chunk) => {
@@ -83,8 +95,8 @@ export class SqsQueueSource implements QueueSource {
             QueueUrl: url,
             Entries: chunk.map((m, i) => ({
               Id: String(i),
-              ReceiptHandle: receiptHandle(m),
-              VisibilityTimeout: delaySeconds,
+              ReceiptHandle: m.handle,
+              VisibilityTimeout: seconds,
             })),
           }),
         );

@@ -1,5 +1,5 @@
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
-import type { QueueMessage } from '../../src/ports/sources.js';
+import type { QueueEvents, QueueMessage } from '../../src/ports/queue-source.js';
 
 // Lambda's order for the system attributes (spec §5.1); only these appear in the event.
 const SYSTEM_ATTRIBUTES = [
@@ -26,8 +26,18 @@ function messageAttribute(v: MessageAttributeValue): Record<string, unknown> {
   };
 }
 
+/** An SQS message as the engine holds it; its handle is the receipt handle of this receive. */
+export type SqsMessage = QueueMessage<string>;
+
+/** Lambda's SQS event (spec §5.1): `{"Records": [...]}`; the function names failed messages by messageId (SQS-17). */
+export const sqsEvents: QueueEvents<SqsMessage> = {
+  event: (msgs) => ({ Records: msgs.map((m) => m.record) }),
+  envelopeBytes: Buffer.byteLength('{"Records":[]}'),
+  itemIdentifier: (m) => m.id,
+};
+
 /** Builds the SQSRecord Lambda puts in `Records` (spec §5.1) and what the poller needs to batch it. */
-export function toQueueMessage(m: Message, eventSourceARN: string, awsRegion: string): QueueMessage {
+export function toQueueMessage(m: Message, eventSourceARN: string, awsRegion: string): SqsMessage {
   const system = (m.Attributes ?? {}) as Record<string, string | undefined>;
   const attributes: Record<string, string> = {};
   for (const name of SYSTEM_ATTRIBUTES) {
@@ -53,8 +63,8 @@ export function toQueueMessage(m: Message, eventSourceARN: string, awsRegion: st
     groupId: attributes['MessageGroupId'],
     // JSON bytes plus the comma between records (P-12).
     sizeBytes: Buffer.byteLength(JSON.stringify(record)) + 1,
-    sentAtMs: Number(attributes['SentTimestamp'] ?? 0),
     receiveCount: Number(attributes['ApproximateReceiveCount'] ?? 1),
     record,
+    handle: record.receiptHandle,
   };
 }

@@ -90,7 +90,7 @@ export async function startOne(config: CompiledConfig, m: CompiledMapping, deps:
     const visibilityTimeoutMs = described?.visibilityTimeoutMs ?? config.tuning.memoryQueueVisibilitySeconds * 1000;
     // P-6: Lambda refuses a mapping whose function can outlive the queue's visibility timeout.
     try {
-      checkVisibilityTimeout(fn.timeoutMs, visibilityTimeoutMs);
+      if (source.redelivery === 'visibility-timeout') checkVisibilityTimeout(fn.timeoutMs, visibilityTimeoutMs);
     } catch (err) {
       await source.close();
       const reason = err instanceof Error ? err.message : String(err);
@@ -99,6 +99,7 @@ export async function startOne(config: CompiledConfig, m: CompiledMapping, deps:
         `mapping ${m.uuid} (function ${m.functionName}, source ${m.eventSourceArn}): ${reason}; raise the queue's VisibilityTimeout or lower the function's Timeout`,
       );
     }
+    const concurrency = connector.sourceAt?.(m.eventSourceArn)?.concurrency;
     const poller = createQueuePoller({
       source,
       invoker: deps.invoker,
@@ -112,6 +113,7 @@ export async function startOne(config: CompiledConfig, m: CompiledMapping, deps:
         concurrencyLimit: concurrencyLimitOf(config, fn),
         fifo: described?.fifo ?? m.fifo,
         scaling: config.tuning.sqsScaling,
+        fixedConcurrency: typeof concurrency === 'object' ? concurrency.fixed : undefined,
         functionTimeoutMs: fn.timeoutMs,
         visibilityTimeoutMs,
       },

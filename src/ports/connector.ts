@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
-import type { Destination, QueueSource, StreamSource, StartPosition } from './sources.js';
+import type { QueueSource } from './queue-source.js';
+import type { Destination, StreamSource, StartPosition } from './sources.js';
 
 export interface ConnectorContext {
   /** The named connection's settings, already validated by `connectionSchema` (endpoint, credentials, brokers...). */
@@ -64,6 +65,11 @@ export interface SourceRules {
   check?: (m: MappingFields) => Array<[string, string]>;
   /** An on-failure destination this source reaches through its own connection (a topic of its Kafka cluster). */
   ownsDestination?: (address: string) => boolean;
+  /**
+   * Queue sources: how many batches run at once. `scaled` (default): SQS's scaling (SQS-2..7); `fixed`: exactly that
+   * many, never more or fewer (RMQ-15: one batch at a time).
+   */
+  concurrency?: 'scaled' | { fixed: number };
 }
 
 /** The fields of Lambda's stream sources (Kinesis, DynamoDB Streams; Redis and memory streams alike). */

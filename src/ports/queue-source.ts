@@ -1,11 +1,9 @@
 // Contract v2 of queue sources (SQS, RabbitMQ, memory queues): competing consumers, a message held by the consumer
 // until it is acknowledged. The engine batches, filters and invokes; the connector owns the wire: its event envelope,
 // how a message is acknowledged, handed back or kept longer. Nothing here is particular to one broker.
-//
-// Not yet used by the engine: src/ports/sources.ts still has the v1 `QueueSource` that this replaces.
 
 /** A message as the engine holds it. `handle` is the connector's own (SQS receipt handle, AMQP delivery tag). */
-export interface QueueMessageV2<H = unknown> {
+export interface QueueMessage<H = unknown> {
   /** Unique among the messages held at one time (SQS MessageId; RabbitMQ: channel + delivery tag). */
   id: string;
   /** Ordered message group, when the queue has one (SQS FIFO, SQS-21..25): one batch of a group at a time. */
@@ -21,7 +19,7 @@ export interface QueueMessageV2<H = unknown> {
 }
 
 /** How a queue source's messages reach the function. */
-export interface QueueEvents<M extends QueueMessageV2 = QueueMessageV2> {
+export interface QueueEvents<M extends QueueMessage = QueueMessage> {
   /** The event of one batch: SQS `{Records: [...]}`, RabbitMQ `{eventSource, eventSourceArn, rmqMessagesByQueue}`. */
   event(msgs: readonly M[]): unknown;
   /** Bytes of the event around its messages (the 6 MB cap counts them). */
@@ -33,7 +31,7 @@ export interface QueueEvents<M extends QueueMessageV2 = QueueMessageV2> {
   itemIdentifier?(msg: M): string;
 }
 
-export interface QueueDescriptionV2 {
+export interface QueueDescription {
   /** How long a received message stays hidden from other consumers (SQS visibility timeout). */
   visibilityTimeoutMs: number;
   /** Messages carry groups and a group's messages must be processed in order. */
@@ -43,7 +41,7 @@ export interface QueueDescriptionV2 {
   maxReceiveCount?: number;
 }
 
-export interface QueueSourceV2<M extends QueueMessageV2 = QueueMessageV2> {
+export interface QueueSource<M extends QueueMessage = QueueMessage> {
   readonly kind: string;
   /** The address in the event and in logs (queue ARN, broker ARN). */
   readonly arn: string;
@@ -70,6 +68,13 @@ export interface QueueSourceV2<M extends QueueMessageV2 = QueueMessageV2> {
   /** Approximate number of waiting messages, for the backlog gauge. */
   backlog?(): Promise<number>;
   /** The queue's own settings, read once at start (P-6, FIFO mode). */
-  describe?(): Promise<QueueDescriptionV2>;
+  describe?(): Promise<QueueDescription>;
   close(): Promise<void>;
 }
+
+/** @deprecated Names of the contract while v1 existed; removed once the connectors written against them moved. */
+export type QueueSourceV2<M extends QueueMessage = QueueMessage> = QueueSource<M>;
+/** @deprecated See QueueSourceV2. */
+export type QueueMessageV2<H = unknown> = QueueMessage<H>;
+/** @deprecated See QueueSourceV2. */
+export type QueueDescriptionV2 = QueueDescription;

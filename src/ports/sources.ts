@@ -1,44 +1,8 @@
-// Contracts of event sources. Connectors build the Lambda-shaped record themselves (they know the
-// wire format); the engine batches, filters, invokes and acknowledges without knowing the broker.
+// Contracts of stream sources and destinations (queue sources: queue-source.ts). Connectors build the
+// Lambda-shaped record themselves (they know the wire format); the engine batches, filters, invokes and
+// acknowledges without knowing the broker.
 
 import type { CheckpointStore } from './state.js';
-
-/** A message from a queue-like source (SQS): competing consumers, per-message ack, visibility. */
-export interface QueueMessage {
-  id: string;
-  /** FIFO message group, when the queue has one (SQS-21..25). */
-  groupId?: string;
-  /** Bytes this record adds to the event (P-12, the 6 MB cap). */
-  sizeBytes: number;
-  sentAtMs: number;
-  receiveCount: number;
-  /** The record exactly as it appears in the Lambda event's `Records` array (spec §5.1). */
-  record: Record<string, unknown>;
-}
-
-export interface QueueSource {
-  readonly kind: string;
-  readonly arn: string;
-  receive(max: number, waitMs: number, signal: AbortSignal): Promise<QueueMessage[]>;
-  /** Delete (acknowledge) messages; resolves with the ids that could not be deleted. */
-  delete(msgs: readonly QueueMessage[]): Promise<string[]>;
-  /** Make messages visible again after `delaySeconds` (0 = now). Optional: SQS uses the visibility timeout. */
-  release?(msgs: readonly QueueMessage[], delaySeconds: number): Promise<void>;
-  /** Approximate number of visible messages, for the backlog gauge. */
-  backlog?(): Promise<number>;
-  /** The queue's own settings, so the app can check P-6 and pick FIFO mode at start. */
-  describe?(): Promise<QueueDescription>;
-  close(): Promise<void>;
-}
-
-export interface QueueDescription {
-  /** The queue's default visibility timeout. */
-  visibilityTimeoutMs: number;
-  fifo: boolean;
-  /** Redrive target and limit when the queue has a DLQ (SQS-15: redrive stays the queue's job). */
-  deadLetterTargetArn?: string;
-  maxReceiveCount?: number;
-}
 
 export interface ShardInfo {
   id: string;

@@ -1,8 +1,11 @@
-import type { QueueMessage } from '../../ports/sources.js';
+import type { QueueMessage } from '../../ports/queue-source.js';
 
 export interface HeldMessage {
   msg: QueueMessage;
-  /** When its visibility timeout runs out (counted from when this poller received it). */
+  /**
+   * When the source takes it back by itself (its visibility timeout, counted from when this poller received it);
+   * Infinity when only a nack or a closed connection does (`redelivery: 'on-nack'`).
+   */
   visibleUntil: number;
 }
 
@@ -10,12 +13,9 @@ export interface HeldMessage {
 export interface OpenBatch {
   readonly owner: symbol;
   readonly items: HeldMessage[];
-  /** JSON bytes of `{"Records":[...]}` so far (P-12). */
+  /** JSON bytes of the event so far: the source's envelope and its messages (P-12). */
   bytes: number;
 }
-
-/** Bytes of `{"Records":[` + `]}` around the records. */
-export const EVENT_ENVELOPE_BYTES = Buffer.byteLength('{"Records":[]}');
 
 export interface TakeLimits {
   batchSize: number;

@@ -39,17 +39,23 @@ export interface QueueMappingOptions {
   longPollMs?: number;
   /** P-12: 6 MB synchronous payload cap. */
   maxPayloadBytes?: number;
-  /** Backoff between invoke attempts after a throttle or system error (SQS-14). */
+  /** Exactly this many batches at once, no scaling (RMQ-15); scaling and MaximumConcurrency do not apply then. */
+  fixedConcurrency?: number;
+  /**
+   * Backoff between invoke attempts after a throttle or system error (SQS-14); for sources that take messages back
+   * only on a nack, also the delay before a failed batch is handed back (RMQ-17).
+   */
   retryBackoff?: { initialMs: number; maxMs: number };
   /** How often `backlog()` is sampled for the gauge and the scaler. 0 turns sampling off. */
   backlogIntervalMs?: number;
 }
 
 export type ResolvedQueueOptions = Required<
-  Omit<QueueMappingOptions, 'maximumConcurrency' | 'concurrencyLimit' | 'scaling'>
+  Omit<QueueMappingOptions, 'maximumConcurrency' | 'concurrencyLimit' | 'scaling' | 'fixedConcurrency'>
 > & {
   maximumConcurrency: number | undefined;
   concurrencyLimit: number | undefined;
+  fixedConcurrency: number | undefined;
   scaling: QueueScalingOptions;
 };
 
@@ -67,8 +73,14 @@ function invalid(message: string): LambdaApiError {
   return new LambdaApiError('InvalidParameterValueException', 400, message);
 }
 
-/** Applies defaults and the ranges of §1.2 (P-1/D-12, P-6, SQS-25); throws InvalidParameterValueException. */
-export function resolveQueueOptions(o: QueueMappingOptions): ResolvedQueueOptions {
+/**
+ * Applies defaults and the ranges of §1.2 (P-1/D-12, P-6, SQS-25); throws InvalidParameterValueException. P-6 applies
+ * only to sources whose messages come back after a visibility timeout.
+ */
+export function resolveQueueOptions(
+  o: QueueMappingOptions,
+  redelivery: 'visibility-timeout' | 'on-nack' = 'visibility-timeout',
+): ResolvedQueueOptions {
   const scaling = { ...SQS_DEFAULT_SCALING, ...o.scaling };
   const maxBatch = o.fifo ? 10 : 10_000;
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1 || o.batchSize > maxBatch) {
@@ -87,7 +99,9 @@ export function resolveQueueOptions(o: QueueMappingOptions): ResolvedQueueOption
     throw invalid('ScalingConfig.MaximumConcurrency must be between 2 and 1000');
   }
   const visibilityTimeoutMs = o.visibilityTimeoutMs ?? 30_000;
-  checkVisibilityTimeout(o.functionTimeoutMs, visibilityTimeoutMs);
+  if (redelivery === 'visibility-timeout') checkVisibilityTimeout(o.functionTimeoutMs, visibilityTimeoutMs);
+  const fixed = o.fixedConcurrency;
+  if (fixed !== undefined && (!Number.isInteger(fixed) || fixed < 1)) throw invalid('fixed concurrency must be >= 1');
   if (scaling.initial < 1 || scaling.max < 1 || scaling.min < 1 || scaling.addPerMinute <= 0) {
     throw invalid('scaling rates must be positive');
   }
@@ -99,6 +113,7 @@ export function resolveQueueOptions(o: QueueMappingOptions): ResolvedQueueOption
     reportBatchItemFailures: o.reportBatchItemFailures,
     maximumConcurrency: o.maximumConcurrency,
     concurrencyLimit: o.concurrencyLimit,
+    fixedConcurrency: fixed,
     fifo: o.fifo,
     scaling,
     functionTimeoutMs: o.functionTimeoutMs,

@@ -10,6 +10,7 @@ import type { QueueScalingOptions } from './queue-options.js';
  *   floor (`min` = 2, or `initial` capped by MaximumConcurrency when that is set) (SQS-4).
  * - Function error: one fewer, unless ReportBatchItemFailures is on (SQS-13). Throttle: one fewer, down to 1,
  *   since function/account concurrency is the real limit (SQS-5, SQS-14). Both pause growth for `cooldownMs`.
+ * - A source with fixed concurrency (RMQ-15) never scales: see `QueueScaler.fixed`.
  */
 export class QueueScaler {
   #target: number;
@@ -20,6 +21,14 @@ export class QueueScaler {
   readonly #cap: number;
   readonly #floor: number;
   readonly #intervalMs: number;
+  #fixed = false;
+
+  /** Exactly `n` concurrent batches whatever happens (RMQ-15). */
+  static fixed(n: number, now: () => number): QueueScaler {
+    const s = new QueueScaler({ initial: n, min: n, max: n, addPerMinute: 1, cooldownMs: 0 }, undefined, now);
+    s.#fixed = true;
+    return s;
+  }
 
   constructor(
     private readonly opts: QueueScalingOptions,
@@ -43,6 +52,7 @@ export class QueueScaler {
 
   /** A receive returned `got` of the `asked` messages. */
   onReceive(got: number, asked: number): void {
+    if (this.#fixed) return;
     if (got === 0) {
       this.#lastGrowAt = undefined;
       if (this.#target > this.#floor) {
@@ -61,6 +71,7 @@ export class QueueScaler {
 
   /** Messages remain in the queue: grow at the configured rate. */
   onBacklog(): void {
+    if (this.#fixed) return;
     const now = this.now();
     if (now < this.#holdUntil || this.#target >= this.#cap) {
       this.#lastGrowAt = undefined;
@@ -77,12 +88,13 @@ export class QueueScaler {
   }
 
   onFunctionError(reportBatchItemFailures: boolean): void {
-    if (reportBatchItemFailures) return;
+    if (reportBatchItemFailures || this.#fixed) return;
     this.#hold();
     if (this.#target > this.#floor) this.#target--;
   }
 
   onThrottle(): void {
+    if (this.#fixed) return;
     this.#hold();
     if (this.#target > 1) this.#target--;
   }

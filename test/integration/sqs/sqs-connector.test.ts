@@ -21,7 +21,7 @@ describe('SQS connector', () => {
     expect((await readSqsQueueSettings(fifo.arn, connectorContext())).fifo).toBe(true);
   });
 
-  it('reads the backlog, deletes in batches and reports messages it could not delete', async () => {
+  it('reads the backlog, acks (deletes) in batches and reports messages it could not delete', async () => {
     const q = await bed.createQueue('source');
     await bed.send(
       q,
@@ -33,9 +33,9 @@ describe('SQS connector', () => {
     const signal = new AbortController().signal;
     const got = [...(await source.receive(10, 1000, signal)), ...(await source.receive(10, 1000, signal))];
     expect(got).toHaveLength(20);
-    const stale = { ...got[0]!, record: { ...got[0]!.record, receiptHandle: 'not-a-receipt-handle' } };
-    expect(await source.delete([...got.slice(1), stale])).toEqual([got[0]!.id]);
-    await source.release!([got[0]!], 0);
+    const stale = { ...got[0]!, handle: 'not-a-receipt-handle' };
+    expect(await source.ack([...got.slice(1), stale])).toEqual([got[0]!.id]);
+    await source.nack([got[0]!], 0);
     const again = await source.receive(10, 1000, signal);
     expect(again.map((m) => m.id)).toContain(got[0]!.id);
     expect(again.find((m) => m.id === got[0]!.id)?.receiveCount).toBe(2);

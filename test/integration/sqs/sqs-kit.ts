@@ -19,7 +19,7 @@ import type { ConnectorContext } from '../../../src/ports/connector.js';
 import type { InvokeResult } from '../../../src/ports/function-runtime.js';
 import type { Logger } from '../../../src/ports/logger.js';
 import type { Labels, Metrics } from '../../../src/ports/metrics.js';
-import type { QueueSource } from '../../../src/ports/sources.js';
+import type { QueueSource } from '../../../src/ports/queue-source.js';
 import { sqsEndpoint } from './env.js';
 
 export const REGION = 'us-east-1';

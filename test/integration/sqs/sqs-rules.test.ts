@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createInvoker } from '../../../src/core/invoke/invoker.js';
 import type { Invoker } from '../../../src/core/invoke/types.js';
 import type { QueuePoller } from '../../../src/core/esm/queue-poller.js';
-import type { QueueSource } from '../../../src/ports/sources.js';
+import type { QueueSource } from '../../../src/ports/queue-source.js';
 import { SqsTestBed, jsInvoker, waitFor, type CountingMetrics, type LambdaHandler } from './sqs-kit.js';
 
 type Rec = Record<string, unknown> & { messageId: string; body: string; attributes: Record<string, string> };

@@ -21,7 +21,7 @@ describe('memory sources are bounded (limits.memorySources)', () => {
     // A deleted queue message frees its place.
     const source = broker.queue('a').source();
     const got = await source.receive(10, 0, new AbortController().signal);
-    await source.delete(got);
+    await source.ack(got);
     expect(() => broker.queue('c').send('4')).not.toThrow();
     expect(broker.quota.records).toBe(3);
   });

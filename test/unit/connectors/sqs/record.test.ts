@@ -40,7 +40,7 @@ describe('SQS record (spec §5.1)', () => {
         awsRegion: 'us-east-2',
       }),
     );
-    expect(m).toMatchObject({ id: '059f36b4-87a3-44ab-83d2-661975830a7d', sentAtMs: 1545082649183, receiveCount: 1 });
+    expect(m).toMatchObject({ id: '059f36b4-87a3-44ab-83d2-661975830a7d', handle: 'AQEB...', receiveCount: 1 });
     expect(m.groupId).toBeUndefined();
     expect(m.sizeBytes).toBe(Buffer.byteLength(JSON.stringify(m.record)) + 1);
   });

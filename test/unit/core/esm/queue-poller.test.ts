@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createQueuePoller, type QueuePoller, type RecordFilter } from '../../../../src/core/esm/queue-poller.js';
 import type { QueueMappingOptions } from '../../../../src/core/esm/queue-options.js';
+import { FakeQueue } from './queue-fake.js';
 import {
   FakeInvoker,
-  FakeQueue,
   RecordingMetrics,
   VirtualClock,
   fnError,
@@ -284,7 +284,7 @@ describe('queue poller: batching', () => {
     queue.sendMany(3);
     poller.start();
     await runUntil(clock, () => queue.live.length === 0);
-    expect(queue.releaseCalls[0]).toEqual({ ids: ['m-1', 'm-2', 'm-3'], delaySeconds: 65, at: start });
+    expect(queue.extendCalls[0]).toEqual({ ids: ['m-1', 'm-2', 'm-3'], visibleForMs: 65_000, at: start });
     // filled for 20 s, ran for 14 s: past the 30 s visibility timeout, yet delivered once and deleted
     expect(invoker.batches).toHaveLength(1);
     expect(invoker.batches[0]!.records.map((r) => r.attributes.ApproximateReceiveCount)).toEqual(['1', '1', '1']);
