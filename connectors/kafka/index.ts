@@ -12,10 +12,12 @@ import type { CheckpointStore } from '../../src/ports/state.js';
 import { createKafka } from './client.js';
 import { kafkaConnection, kafkaConnectionSchema } from './connection.js';
 import { KafkaDestination } from './destination.js';
+import { kafkaMappingFields, kafkaSettingsOf } from './mapping.js';
 import { KafkaStreamSource } from './source.js';
 
 export { KafkaStreamSource, type KafkaSourceOptions } from './source.js';
 export { KafkaDestination } from './destination.js';
+export { kafkaMappingFields, type KafkaMappingSettings } from './mapping.js';
 export { kafkaConnection, kafkaConnectionSchema, type KafkaConnection } from './connection.js';
 export { buildKafkaEvent, toKafkaRecord, kafkaItemIdentifier, type KafkaEvent, type KafkaRecord } from './event.js';
 
@@ -36,37 +38,18 @@ export function kafkaCheckpoints(source: KafkaStreamSource): CheckpointStore {
 
 /** The one topic a mapping reads: from kafka://<topic>, or Topics with an MSK cluster ARN (KAF-4). */
 function topicOf(address: string, options: StreamSourceOptions): string {
-  const topic = MSK_ARN.test(address) ? options.topics?.[0] : kafkaTopicOf(address);
-  if (topic === undefined || (options.topics?.length ?? 1) !== 1)
+  const { topics } = kafkaSettingsOf(options);
+  const topic = MSK_ARN.test(address) ? topics?.[0] : kafkaTopicOf(address);
+  if (topic === undefined || (topics?.length ?? 1) !== 1)
     throw new Error(`a Kafka mapping reads exactly one topic (Topics) from ${address}`);
   return topic;
 }
 
-const topicOfUri = (address: string | undefined): string | undefined => /^kafka:\/\/(.+)$/.exec(address ?? '')?.[1];
-
-/** Lambda's Kafka rules: P-7, exactly one topic, KAF-16. */
+/** Lambda's Kafka rule of the function (P-7); those of its own fields are in mapping.ts. */
 function checkMapping(m: MappingFields): Array<[string, string]> {
-  const problems: Array<[string, string]> = [];
-  if (m.functionTimeoutMs !== undefined && m.functionTimeoutMs > 840_000)
-    problems.push(['FunctionName', 'Kafka mappings need a function Timeout of at most 840 s (P-7)']);
-  // kafka://<topic> names the topic itself; Topics, when also given, must agree with it.
-  const topicOfAddress = topicOfUri(m.EventSourceArn);
-  if (m.Topics === undefined && topicOfAddress === undefined)
-    problems.push(['Topics', 'required for Kafka (exactly one topic)']);
-  if (
-    topicOfAddress !== undefined &&
-    m.Topics !== undefined &&
-    (m.Topics.length !== 1 || m.Topics[0] !== topicOfAddress)
-  )
-    problems.push(['Topics', `must be ["${topicOfAddress}"], the topic of ${m.EventSourceArn}`]);
-  // KAF-16: a kafka:// on-failure topic must not be one of the mapping's source topics (Lambda blocks that loop).
-  const failureTopic = topicOfUri(m.onFailure);
-  if (failureTopic !== undefined && (m.Topics ?? [topicOfAddress]).includes(failureTopic))
-    problems.push([
-      'DestinationConfig.OnFailure.Destination',
-      `the on-failure topic ${failureTopic} is a source topic of the mapping (KAF-16)`,
-    ]);
-  return problems;
+  return m.functionTimeoutMs !== undefined && m.functionTimeoutMs > 840_000
+    ? [['FunctionName', 'Kafka mappings need a function Timeout of at most 840 s (P-7)']]
+    : [];
 }
 
 /** Kafka mappings: BatchSize 100, a 500 ms window, offsets in a consumer group named after the mapping (spec 1.2, D-7). */
@@ -79,19 +62,12 @@ const KAFKA_SOURCE: SourceRules = {
     'MaximumRetryAttempts',
     'MaximumRecordAgeInSeconds',
     'DestinationConfig',
-    'Topics',
-    'SelfManagedEventSource',
-    'SelfManagedKafkaEventSourceConfig',
   ],
   defaults: { batchSize: 100, maxBatchingWindowMs: 500 },
   filter: 'kafka',
   needsConnection: true,
   defaultConsumerGroup: (mappingId) => mappingId,
   check: checkMapping,
-  connectionOf: (m) => {
-    const brokers = m.SelfManagedEventSource?.Endpoints.KAFKA_BOOTSTRAP_SERVERS;
-    return brokers === undefined ? undefined : { brokers };
-  },
   connectionHint: 'Kafka needs SelfManagedEventSource or a connection',
   // A kafka:// on-failure topic is in the mapping's own cluster (KAF-16).
   ownsDestination: (address) => address.startsWith('kafka://'),
@@ -108,6 +84,7 @@ export const kafkaConnector: ConnectorDefinition = {
   isDestination: (address) => /^kafka:\/\/[^/]+/.test(address),
   connectionSchema: kafkaConnectionSchema,
   connectionExample: '{"type": "kafka", "brokers": ["host:9092"]}',
+  mappingFields: kafkaMappingFields,
   createStreamSource: (address, options, ctx) => {
     const conn = kafkaConnection(ctx.connection);
     const msk = MSK_ARN.test(address);

@@ -4,6 +4,7 @@
 // mapping's settings and State. Mappings come from the config file; create/update/delete are not offered.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { renderOwnFields, sourceAt } from '../config/addresses.js';
 import type { CompiledConfig, CompiledMapping } from '../config/compile.js';
 import { LambdaApiError } from '../ports/errors.js';
 import { asApiError, parseFunctionRef } from '../http/invoke-routes.js';
@@ -66,16 +67,10 @@ export function toMappingConfiguration(
   out.MaximumRecordAgeInSeconds = m.maximumRecordAgeMs === -1 ? -1 : Math.round(m.maximumRecordAgeMs / 1000);
   out.BisectBatchOnFunctionError = m.bisectBatchOnFunctionError;
   out.DestinationConfig = { OnFailure: m.onFailure === undefined ? {} : { Destination: m.onFailure } };
-  if (m.kind === 'kafka') {
-    out.Topics = m.topics;
-    if (m.bootstrapServers !== undefined)
-      out.SelfManagedEventSource = { Endpoints: { KAFKA_BOOTSTRAP_SERVERS: m.bootstrapServers } };
-    out.SelfManagedKafkaEventSourceConfig = { ConsumerGroupId: m.consumerGroupId };
-  } else {
-    out.ParallelizationFactor = m.parallelizationFactor;
-    out.TumblingWindowInSeconds = Math.round(m.tumblingWindowMs / 1000);
-  }
-  return out;
+  const fields = sourceAt(m.eventSourceArn)?.rules.fields ?? [];
+  if (fields.includes('ParallelizationFactor')) out.ParallelizationFactor = m.parallelizationFactor;
+  if (fields.includes('TumblingWindowInSeconds')) out.TumblingWindowInSeconds = Math.round(m.tumblingWindowMs / 1000);
+  return { ...out, ...renderOwnFields(m.kind, m.settings, m.consumerGroupId) };
 }
 
 function notFound(): LambdaApiError {

@@ -139,7 +139,7 @@ export async function startOne(config: CompiledConfig, m: CompiledMapping, deps:
     startingPosition: startPosition(m),
     consumerGroupId: m.consumerGroupId,
     functionName: m.functionName,
-    topics: m.topics,
+    settings: m.settings,
     leased: deps.sharedState,
   };
   options.consumerGroupId = await consumerGroupToUse(m, connector, options, ctx, logger);

@@ -2,19 +2,48 @@
 // can deliver to it, and the type of connection that reaches it. Lambda functions and http(s) URLs are no
 // connectors' (async invocation and the http destination are sluice's own).
 import { connectors } from '../../connectors/index.js';
-import type { ConnectorDefinition, SourceRules } from '../ports/connector.js';
+import type { ConnectorDefinition, MappingFieldsDefinition, SourceRules } from '../ports/connector.js';
 
 export interface SourceAt {
   kind: string;
   rules: SourceRules;
+  /** The connector's own mapping fields, if it has any. */
+  fields?: MappingFieldsDefinition;
 }
 
 export function sourceAt(address: string): SourceAt | undefined {
   for (const c of connectors) {
     const rules = c.sourceAt?.(address);
-    if (rules !== undefined) return { kind: c.kind, rules };
+    if (rules !== undefined) return { kind: c.kind, rules, fields: c.mappingFields };
   }
   return undefined;
+}
+
+/** A connector's own fields picked out of a mapping (all of them undefined when it sets none). */
+export function ownFieldsOf(fields: MappingFieldsDefinition, mapping: Readonly<Record<string, unknown>>) {
+  return Object.fromEntries(Object.keys(fields.shape).map((k) => [k, mapping[k]]));
+}
+
+/** Without EventSourceArn: the source a mapping names through a connector's own fields (self-managed Kafka). */
+export function addressNamedBy(mapping: Readonly<Record<string, unknown>>): string | undefined {
+  for (const c of connectors) {
+    const f = c.mappingFields;
+    const address = f?.addressOf?.(ownFieldsOf(f, mapping));
+    if (address !== undefined) return address;
+  }
+  return undefined;
+}
+
+/** How a mapping without EventSourceArn can name its source (the connectors whose fields can). */
+export const addressHints = (): string[] => connectors.flatMap((c) => c.mappingFields?.addressHint ?? []);
+
+/** The connector's own fields of a compiled mapping as GetEventSourceMapping answers them. */
+export function renderOwnFields(
+  kind: string,
+  settings: unknown,
+  consumerGroupId: string | undefined,
+): Record<string, unknown> {
+  return connectors.find((c) => c.kind === kind)?.mappingFields?.render(settings, consumerGroupId) ?? {};
 }
 
 const LAMBDA_FUNCTION = /^arn:[\w-]+:lambda:[^:]*:[^:]*:function:[^:]+(:[^:]+)?$/;

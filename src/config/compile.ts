@@ -10,7 +10,7 @@ import { identityUuid, positionalUuids } from './mapping-identity.js';
 import { validateFilterCriteria } from '../core/filter/index.js';
 import { destinationProblem, httpConnectionProblems } from './http-targets.js';
 import { isLoopbackAddress } from './net.js';
-import { sourceAt } from './addresses.js';
+import { addressHints, addressNamedBy, ownFieldsOf, sourceAt } from './addresses.js';
 import type { FilterDialect } from '../ports/connector.js';
 import type { Problem } from './problems.js';
 import { selfDestinationWarnings } from './recursion.js';
@@ -53,9 +53,10 @@ export interface CompiledMapping {
   onFailure?: string;
   maximumConcurrency?: number;
   fifo: boolean;
-  topics?: string[];
-  bootstrapServers?: string[];
+  /** The consumer group the source reads with (D-7): the mapping's own (KAF-5), else its source's default. */
   consumerGroupId?: string;
+  /** What the connector made of the mapping's own fields (`mappingFields.settings`); the engine passes it on. */
+  settings?: unknown;
 }
 
 export interface CompiledConfig {
@@ -91,8 +92,6 @@ const COMMON = new Set([
   'FilterCriteria',
   'FunctionResponseTypes',
 ]);
-/** The topic of a kafka://<topic> address; undefined for anything else. */
-const kafkaTopicOf = (address: string | undefined): string | undefined => /^kafka:\/\/(.+)$/.exec(address ?? '')?.[1];
 
 function compileMapping(
   cfg: ParsedConfig,
@@ -108,27 +107,30 @@ function compileMapping(
   if (fn === undefined && cfg.functions[m.FunctionName] === undefined)
     problems.push({ path: `${at}.FunctionName`, message: `no function "${m.FunctionName}" in functions` });
 
-  const hasKafka = m.Topics !== undefined || m.SelfManagedEventSource !== undefined;
-  // Without EventSourceArn, Lambda's Kafka fields name the source (self-managed Kafka).
-  const source = sourceAt(m.EventSourceArn ?? (hasKafka ? 'kafka://' : ''));
-  if (source === undefined) {
+  // Without EventSourceArn, a connector's own fields may name the source (self-managed Kafka).
+  const address = m.EventSourceArn ?? addressNamedBy(m);
+  const source = address === undefined ? undefined : sourceAt(address);
+  if (address === undefined || source === undefined) {
     problems.push({
       path: `${at}.EventSourceArn`,
       message:
         m.EventSourceArn === undefined
-          ? 'required (or Topics and SelfManagedEventSource for Kafka)'
+          ? `required${addressHints()
+              .map((h) => ` (or ${h})`)
+              .join('')}`
           : `"${m.EventSourceArn}" is not a supported source (SQS, Kinesis or DynamoDB stream ARN, kafka://, redis://, memory://queue/, memory://stream/)`,
     });
     return undefined;
   }
 
-  const { kind, rules } = source;
+  const { kind, rules, fields: own } = source;
   for (const key of Object.keys(m))
-    if (!COMMON.has(key) && !rules.fields.includes(key) && m[key as keyof ParsedMapping] !== undefined)
+    if (!COMMON.has(key) && !rules.fields.includes(key) && !(key in (own?.shape ?? {})) && m[key] !== undefined)
       problems.push({ path: `${at}.${key}`, message: `not supported for ${kind} sources` });
 
-  const bootstrap = m.SelfManagedEventSource?.Endpoints.KAFKA_BOOTSTRAP_SERVERS;
-  const ownConnection = rules.connectionOf?.(m);
+  const ownFields = own === undefined ? {} : ownFieldsOf(own, m);
+  const settings = own?.settings(ownFields, address);
+  const ownConnection = own?.connectionOf?.(settings);
   const needs = rules.needsConnection ? kind : undefined;
   let connectionName = m.Connection;
   let connection = m.Connection === undefined ? undefined : cfg.connections[m.Connection];
@@ -198,22 +200,19 @@ function compileMapping(
     if (noConnection !== undefined)
       problems.push({ path: `${at}.DestinationConfig.OnFailure.Destination`, message: noConnection });
   }
-  const own = rules.check?.({
+  const common = {
     EventSourceArn: m.EventSourceArn,
     StartingPosition: m.StartingPosition,
-    Topics: m.Topics,
     onFailure,
     functionTimeoutMs: fn?.timeoutMs,
-  });
-  for (const [field, message] of own ?? []) problems.push({ path: `${at}.${field}`, message });
+  };
+  const sourceProblems = [...(rules.check?.(common) ?? []), ...(own?.check?.(ownFields, common) ?? [])];
+  for (const [field, message] of sourceProblems) problems.push({ path: `${at}.${field}`, message });
 
   if (problems.slice(before).some((p) => p.severity !== 'warning')) return undefined;
-  const address =
-    kind === 'kafka' && m.EventSourceArn === undefined ? `kafka://${m.Topics?.[0] ?? ''}` : m.EventSourceArn;
-  const topicOfAddress = kafkaTopicOf(m.EventSourceArn);
-  const explicitGroup = m.SelfManagedKafkaEventSourceConfig?.ConsumerGroupId;
-  const uuid = m.UUID ?? identityUuid(m.FunctionName, address ?? '', explicitGroup);
-  const legacyUuids = m.UUID === undefined ? positionalUuids(m.FunctionName, address ?? '', i, count) : undefined;
+  const explicitGroup = own?.consumerGroupOf?.(ownFields);
+  const uuid = m.UUID ?? identityUuid(m.FunctionName, address, explicitGroup);
+  const legacyUuids = m.UUID === undefined ? positionalUuids(m.FunctionName, address, i, count) : undefined;
   const defaultGroup = rules.defaultConsumerGroup;
   const legacyConsumerGroups =
     explicitGroup === undefined && defaultGroup !== undefined ? legacyUuids?.map(defaultGroup) : undefined;
@@ -228,7 +227,7 @@ function compileMapping(
     kind,
     shape: rules.shape,
     filter: rules.filter,
-    eventSourceArn: address ?? '',
+    eventSourceArn: address,
     connectionName,
     connection,
     ownConnection,
@@ -248,9 +247,8 @@ function compileMapping(
     onFailure,
     maximumConcurrency: m.ScalingConfig?.MaximumConcurrency,
     fifo,
-    topics: m.Topics ?? (topicOfAddress === undefined ? undefined : [topicOfAddress]),
-    bootstrapServers: bootstrap,
     consumerGroupId: explicitGroup ?? defaultGroup?.(uuid),
+    settings,
   };
 }
 

@@ -102,59 +102,58 @@ const functionSchema = z
 
 const filterCriteria = z.object({ Filters: z.array(z.object({ Pattern: z.string() }).strict()).default([]) }).strict();
 
-export const mappingSchema = z
-  .object({
-    UUID: z
-      .uuid()
-      .optional()
-      .describe('Stable id; default derived from FunctionName, source and ConsumerGroupId, never from the position.'),
-    FunctionName: z.string().min(1),
-    EventSourceArn: z
-      .string()
-      .optional()
-      .describe('ARN (SQS, Kinesis, DynamoDB stream) or URI (memory://queue/x, memory://stream/x, redis://key).'),
-    Connection: z
-      .string()
-      .optional()
-      .describe(
-        'Name of the connection in `connections` used to reach the source; default the one named after its type, or the only one of that type.',
-      ),
-    Enabled: z.boolean().default(true),
-    BatchSize: int().min(1).max(10000).optional().describe('Default 10 for SQS, 100 for streams and Kafka.'),
-    MaximumBatchingWindowInSeconds: int().min(0).max(300).optional(),
-    StartingPosition: z.enum(['TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP']).optional(),
-    StartingPositionTimestamp: z.number().optional().describe('Unix seconds, with AT_TIMESTAMP.'),
-    FilterCriteria: filterCriteria.optional(),
-    FunctionResponseTypes: z.array(z.literal('ReportBatchItemFailures')).max(1).optional(),
-    BisectBatchOnFunctionError: z.boolean().optional(),
-    MaximumRetryAttempts: int().min(-1).max(10000).optional(),
-    MaximumRecordAgeInSeconds: int().min(-1).max(604800).optional(),
-    ParallelizationFactor: int().min(1).max(10).optional(),
-    TumblingWindowInSeconds: int().min(0).max(900).optional(),
-    DestinationConfig: z
-      .object({ OnFailure: destination.optional(), OnSuccess: destination.optional() })
-      .strict()
-      .optional(),
-    ScalingConfig: z
-      .object({ MaximumConcurrency: int().min(2).max(1000).optional() })
-      .strict()
-      .optional(),
-    Topics: z
-      .array(z.string().regex(/^[^.]([a-zA-Z0-9\-_.]+)$/))
-      .length(1)
-      .optional(),
-    SelfManagedEventSource: z
-      .object({
-        Endpoints: z.object({ KAFKA_BOOTSTRAP_SERVERS: z.array(z.string().min(1)).min(1) }).strict(),
-      })
-      .strict()
-      .optional(),
-    SelfManagedKafkaEventSourceConfig: z
-      .object({ ConsumerGroupId: z.string().min(1).max(200).optional() })
-      .strict()
-      .optional(),
-  })
-  .strict();
+/** Fields every mapping may have; each connector adds its own (`mappingFields`). */
+const commonMappingShape = {
+  UUID: z
+    .uuid()
+    .optional()
+    .describe('Stable id; default derived from FunctionName, source and ConsumerGroupId, never from the position.'),
+  FunctionName: z.string().min(1),
+  EventSourceArn: z
+    .string()
+    .optional()
+    .describe('ARN (SQS, Kinesis, DynamoDB stream) or URI (memory://queue/x, memory://stream/x, redis://key).'),
+  Connection: z
+    .string()
+    .optional()
+    .describe(
+      'Name of the connection in `connections` used to reach the source; default the one named after its type, or the only one of that type.',
+    ),
+  Enabled: z.boolean().default(true),
+  BatchSize: int().min(1).max(10000).optional().describe('Default 10 for SQS, 100 for streams and Kafka.'),
+  MaximumBatchingWindowInSeconds: int().min(0).max(300).optional(),
+  StartingPosition: z.enum(['TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP']).optional(),
+  StartingPositionTimestamp: z.number().optional().describe('Unix seconds, with AT_TIMESTAMP.'),
+  FilterCriteria: filterCriteria.optional(),
+  FunctionResponseTypes: z.array(z.literal('ReportBatchItemFailures')).max(1).optional(),
+  BisectBatchOnFunctionError: z.boolean().optional(),
+  MaximumRetryAttempts: int().min(-1).max(10000).optional(),
+  MaximumRecordAgeInSeconds: int().min(-1).max(604800).optional(),
+  ParallelizationFactor: int().min(1).max(10).optional(),
+  TumblingWindowInSeconds: int().min(0).max(900).optional(),
+  DestinationConfig: z
+    .object({ OnFailure: destination.optional(), OnSuccess: destination.optional() })
+    .strict()
+    .optional(),
+  ScalingConfig: z
+    .object({ MaximumConcurrency: int().min(2).max(1000).optional() })
+    .strict()
+    .optional(),
+};
+
+/** Every connector's own mapping fields, after the common ones; a field has one home (one connector's schema). */
+function connectorMappingShape(): z.ZodRawShape {
+  const shape: Record<string, z.core.$ZodType> = {};
+  for (const c of connectors)
+    for (const [key, field] of Object.entries(c.mappingFields?.shape ?? {})) {
+      if (key in commonMappingShape || (key in shape && shape[key] !== field))
+        throw new Error(`mapping field ${key} of connector ${c.kind} is declared elsewhere too`);
+      shape[key] = field;
+    }
+  return shape;
+}
+
+export const mappingSchema = z.object({ ...commonMappingShape, ...connectorMappingShape() }).strict();
 
 export const configSchema = z
   .object({
@@ -324,7 +323,8 @@ export const configSchema = z
 export type RawConfig = z.input<typeof configSchema>;
 export type ParsedConfig = z.output<typeof configSchema>;
 export type ParsedFunction = z.output<typeof functionSchema>;
-export type ParsedMapping = z.output<typeof mappingSchema>;
+/** A mapping's common fields, typed, and its connector's own (`mappingFields`), which only the connector reads. */
+export type ParsedMapping = z.output<typeof mappingSchema> & { readonly [field: string]: unknown };
 export type HttpConnection = z.output<typeof httpConnection>;
 /** A named connection: `type` is a connector's kind (its settings are that connector's schema's), lambda or http. */
 export type Connection = { type: string } & Record<string, unknown>;

@@ -18,23 +18,22 @@ export interface StreamSourceOptions {
   /** For metric labels only (sluice_offset_lag...). */
   functionName?: string;
   startingPosition: StartPosition;
-  /** Kafka: consumer group; Redis: consumer group name. */
+  /** Sources that keep positions in a consumer group (D-7): the group to read with. */
   consumerGroupId?: string;
   /** Several processes share this mapping's shards through the engine's leases (`state.type: redis`). */
   leased?: boolean;
-  /** Kafka addressed by a cluster ARN (MSK, KAF-4): the mapping's `Topics` (exactly one). */
-  topics?: string[];
+  /** What the connector's `mappingFields.settings` made of the mapping's own fields; the engine passes it through. */
+  settings?: unknown;
 }
 
 /** How filter patterns reach a record's data field (FLT-8..10): the dialects the filter engine knows. */
 export type FilterDialect = 'sqs' | 'kinesis' | 'dynamodb' | 'kafka' | 'generic';
 
-/** The CreateEventSourceMapping fields a source's own rules read, and its function's timeout. */
+/** The common CreateEventSourceMapping fields a source's own rules read, and its function's timeout. */
 export interface MappingFields {
+  /** As given: undefined when the connector's own fields name the source (`MappingFieldsDefinition.addressOf`). */
   EventSourceArn?: string;
   StartingPosition?: string;
-  Topics?: readonly string[];
-  SelfManagedEventSource?: { Endpoints: { KAFKA_BOOTSTRAP_SERVERS: readonly string[] } };
   /** The on-failure destination's address. */
   onFailure?: string;
   /** Undefined when the function is not (yet) known. */
@@ -45,7 +44,10 @@ export interface MappingFields {
 export interface SourceRules {
   /** queue: messages deleted one by one (SQS-like); stream: shards read in order from positions. */
   shape: 'queue' | 'stream';
-  /** CreateEventSourceMapping fields this source accepts beyond the common ones; any other is refused. */
+  /**
+   * CreateEventSourceMapping fields this source accepts beyond the common ones and its connector's `mappingFields`;
+   * any other is refused.
+   */
   fields: readonly string[];
   /** Lambda's defaults for this source (spec 1.2). */
   defaults: { batchSize: number; maxBatchingWindowMs: number };
@@ -54,11 +56,6 @@ export interface SourceRules {
   needsConnection: boolean;
   /** Sources that keep positions in a consumer group: the group of a mapping that names none (D-7). */
   defaultConsumerGroup?: (mappingId: string) => string;
-  /**
-   * Connection settings a mapping gives itself (self-managed Kafka's bootstrap servers): it then needs no named
-   * connection, and a named one's settings win over these.
-   */
-  connectionOf?: (m: MappingFields) => Record<string, unknown> | undefined;
   /** The problem of a mapping that names no way to reach the source (default "the source needs a connection"). */
   connectionHint?: string;
   /** Lambda's rules of this source for a mapping's fields, as [field path, message] pairs. */
@@ -100,6 +97,46 @@ export const STREAM_SOURCE: Omit<SourceRules, 'filter'> = {
   needsConnection: true,
 };
 
+/** The values a mapping gives to a connector's own fields (every one optional: a field may be left out). */
+export type MappingFieldValues<Shape extends z.ZodRawShape> = Partial<z.output<z.ZodObject<Shape>>>;
+
+/**
+ * CreateEventSourceMapping fields of a connector's own (Kafka: Topics, SelfManagedEventSource...): their schema, which
+ * the config adds to the common fields, and what they mean for the connector. `S` is the connector's own settings,
+ * which the engine passes through untouched to `createStreamSource` / `createQueueSource` (options.settings).
+ */
+export interface MappingFieldsDefinition<Shape extends z.ZodRawShape = z.ZodRawShape, S = unknown> {
+  /** The fields, each optional; any of them on a mapping of another connector's source is refused. */
+  shape: Shape;
+  /** Without EventSourceArn: the address these fields name (self-managed Kafka's Topics), if they name one. */
+  addressOf?(fields: MappingFieldValues<Shape>): string | undefined;
+  /** How a mapping names the source through these fields, for the message of a mapping that names none. */
+  addressHint?: string;
+  /** Lambda's rules for these fields, as [field path, message] pairs (`m` has the common fields). */
+  check?(fields: MappingFieldValues<Shape>, m: MappingFields): Array<[string, string]>;
+  /** The consumer group the fields name: part of the mapping's identity; else the source's `defaultConsumerGroup`. */
+  consumerGroupOf?(fields: MappingFieldValues<Shape>): string | undefined;
+  /** The connector's settings of a mapping (checked first) at `address`. */
+  settings(fields: MappingFieldValues<Shape>, address: string): S;
+  /**
+   * Connection settings a mapping gives itself (self-managed Kafka's bootstrap servers): it then needs no named
+   * connection, and a named one's settings win over these.
+   */
+  connectionOf?(settings: S): Record<string, unknown> | undefined;
+  /** The fields as Lambda's GetEventSourceMapping answers them, with the consumer group the mapping reads with. */
+  render(settings: S, consumerGroupId: string | undefined): Record<string, unknown>;
+}
+
+/**
+ * A connector's typed fields as the registry holds them (its methods take the erased types). Sound because the config
+ * parses a mapping with `shape` before it calls the others, and the engine hands back only what `settings` returned.
+ */
+export function mappingFields<Shape extends z.ZodRawShape, S>(
+  def: MappingFieldsDefinition<Shape, S>,
+): MappingFieldsDefinition {
+  return def;
+}
+
 /**
  * One definition per external system, listed in connectors/index.ts. Addresses are ARNs where the system
  * has them (arn:aws:sqs:...) and documented URIs otherwise (kafka://topic, redis://key, memory://name).
@@ -121,6 +158,8 @@ export interface ConnectorDefinition {
   connectionProblems?(connection: Record<string, unknown>): Array<[string, string]>;
   /** One connection of this kind, for the message of a config that has none. */
   connectionExample?: string;
+  /** CreateEventSourceMapping fields of this connector's own, beyond the common ones its sources' `fields` list. */
+  mappingFields?: MappingFieldsDefinition;
   createQueueSource?(address: string, ctx: ConnectorContext): QueueSource;
   createStreamSource?(address: string, options: StreamSourceOptions, ctx: ConnectorContext): StreamSource;
   /**

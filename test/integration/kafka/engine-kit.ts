@@ -128,7 +128,7 @@ export async function runMapping(o: RunOptions): Promise<Running> {
   const metrics = o.metrics ?? noopMetrics;
   const source = kafkaConnector.createStreamSource!(
     o.address ?? `kafka://${o.topic}`,
-    { mappingId: group, consumerGroupId: group, startingPosition, functionName: 'fn', topics: [o.topic] },
+    { mappingId: group, consumerGroupId: group, startingPosition, functionName: 'fn', settings: { topics: [o.topic] } },
     {
       connection: {
         brokers: kafkaBrokers(),

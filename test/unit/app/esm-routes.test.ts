@@ -61,4 +61,31 @@ describe('EventSourceMappingConfiguration view', () => {
     const view = toMappingConfiguration(config, config.mappings[0]!, new MappingStateBoard(), 0);
     expect(view).toMatchObject({ State: 'Disabled', MaximumRetryAttempts: -1, MaximumRecordAgeInSeconds: -1 });
   });
+
+  it("API-2/KAF-1 a self-managed Kafka mapping shows Lambda's Kafka fields and its consumer group, no stream-only fields", () => {
+    const config = compiled([
+      {
+        FunctionName: 'f',
+        Topics: ['orders'],
+        StartingPosition: 'TRIM_HORIZON',
+        SelfManagedEventSource: { Endpoints: { KAFKA_BOOTSTRAP_SERVERS: ['10.0.0.1:9092'] } },
+      },
+      {
+        FunctionName: 'f',
+        EventSourceArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/s',
+        StartingPosition: 'LATEST',
+      },
+    ]);
+    const [kafka, kinesis] = config.mappings.map((m) => toMappingConfiguration(config, m, new MappingStateBoard(), 0));
+    expect(kafka).toMatchObject({
+      EventSourceArn: 'kafka://orders',
+      Topics: ['orders'],
+      SelfManagedEventSource: { Endpoints: { KAFKA_BOOTSTRAP_SERVERS: ['10.0.0.1:9092'] } },
+      SelfManagedKafkaEventSourceConfig: { ConsumerGroupId: config.mappings[0]!.uuid },
+    });
+    expect(kafka).not.toHaveProperty('ParallelizationFactor');
+    expect(kafka).not.toHaveProperty('TumblingWindowInSeconds');
+    expect(kinesis).toMatchObject({ ParallelizationFactor: 1, TumblingWindowInSeconds: 0 });
+    expect(kinesis).not.toHaveProperty('Topics');
+  });
 });

@@ -69,7 +69,7 @@ describe('config/examples', () => {
 
   it("kafka.json uses both of Lambda's forms: Topics + SelfManagedEventSource, and Topics + a named connection", () => {
     const mappings = load('kafka.json').config?.mappings ?? [];
-    expect(mappings.map((m) => [m.eventSourceArn, m.bootstrapServers !== undefined, m.connectionName])).toEqual([
+    expect(mappings.map((m) => [m.eventSourceArn, m.ownConnection !== undefined, m.connectionName])).toEqual([
       ['kafka://orders', true, undefined],
       ['kafka://payments', false, 'secure-kafka'],
     ]);

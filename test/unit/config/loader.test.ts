@@ -220,7 +220,7 @@ describe('config loader', () => {
     });
     const ok = load(mapping({}));
     expect(ok.problems).toEqual([]);
-    expect(ok.config?.mappings[0]?.topics).toEqual(['orders']);
+    expect(ok.config?.mappings[0]?.settings).toMatchObject({ topics: ['orders'] });
     expect(paths(mapping({ Topics: ['other'] }))).toEqual(['eventSourceMappings[0].Topics']);
     expect(load(mapping({ Topics: ['orders'] })).problems).toEqual([]);
   });

@@ -125,7 +125,7 @@ describe('Kafka connector definition', () => {
     };
     const opts = { mappingId: 'm', startingPosition: { type: 'LATEST' as const } };
     expect(() => kafkaConnector.createStreamSource!(arn, opts, ctx)).toThrow(/exactly one topic/);
-    const source = kafkaConnector.createStreamSource!(arn, { ...opts, topics: ['orders'] }, ctx);
+    const source = kafkaConnector.createStreamSource!(arn, { ...opts, settings: { topics: ['orders'] } }, ctx);
     expect(source.arn).toBe(arn);
     const recs = [toStreamRecord(toKafkaRecord('orders', 0, msg))];
     expect(source.buildEvent({ id: 'orders-0', parentIds: [] }, recs)).toMatchObject({
