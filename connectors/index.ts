@@ -5,6 +5,7 @@ import { dynamoDbStreamsConnector } from './dynamodb-streams/index.js';
 import { kafkaConnector } from './kafka/index.js';
 import { kinesisConnector } from './kinesis/index.js';
 import { memoryDefinition } from './memory/index.js';
+import { rabbitmqConnector } from './rabbitmq/index.js';
 import { redisStreamsConnector } from './redis-streams/index.js';
 import { sqsConnector } from './sqs/index.js';
 
@@ -15,6 +16,7 @@ export const connectors: readonly ConnectorDefinition[] = [
   dynamoDbStreamsConnector,
   kafkaConnector,
   redisStreamsConnector,
+  rabbitmqConnector,
 ];
 
 export function findConnector(list: readonly ConnectorDefinition[], address: string): ConnectorDefinition | undefined {

@@ -1,11 +1,13 @@
 // Lambda's RabbitMQ fields of CreateEventSourceMapping: `Queues` (exactly one, RMQ-8) and SourceAccessConfigurations
 // (VIRTUAL_HOST, RMQ-9), with the rules of RMQ-8, RMQ-12/DA-5 and RMQ-13, and what they compile to.
 import { z } from 'zod';
+import { mappingFields, type QueueSourceOptions } from '../../src/ports/connector.js';
 import { isBrokerArn, queueOfUri } from './address.js';
 
-/** What a RabbitMQ mapping reads: one queue on one virtual host (undefined: the connection's, else "/"). */
+/** What a RabbitMQ mapping reads: one queue (undefined only before the checks) on one virtual host. */
 export interface RabbitmqMappingSettings {
-  queue: string;
+  queue?: string;
+  /** Undefined: the connection's `vhost`, else "/". */
   vhost?: string;
 }
 
@@ -62,16 +64,25 @@ export function checkRabbitmqMapping(f: RabbitmqFieldValues, m: RabbitmqCommonFi
   return problems;
 }
 
-/** The queue and virtual host of a mapping (checked first). */
+/** The queue and virtual host of a mapping: its Queues, else the queue of its rabbitmq:// address. */
 export function rabbitmqSettings(f: RabbitmqFieldValues, address: string): RabbitmqMappingSettings {
   const queue = f.Queues?.[0] ?? queueOfUri(address);
-  if (queue === undefined) throw new Error(`a RabbitMQ mapping reads exactly one queue (Queues) from ${address}`);
   const vhost = f.SourceAccessConfigurations?.find((c) => c.Type === 'VIRTUAL_HOST')?.URI;
-  return vhost === undefined ? { queue } : { queue, vhost };
+  return { ...(queue === undefined ? {} : { queue }), ...(vhost === undefined ? {} : { vhost }) };
 }
+
+/** The settings the engine passed back from `rabbitmqMappingFields.settings`. */
+export const rabbitmqSettingsOf = (options: QueueSourceOptions): RabbitmqMappingSettings => options.settings ?? {};
 
 /** The fields as GetEventSourceMapping shows them. */
 export const renderRabbitmqFields = (s: RabbitmqMappingSettings): Record<string, unknown> => ({
-  Queues: [s.queue],
+  ...(s.queue === undefined ? {} : { Queues: [s.queue] }),
   ...(s.vhost === undefined ? {} : { SourceAccessConfigurations: [{ Type: 'VIRTUAL_HOST', URI: s.vhost }] }),
+});
+
+export const rabbitmqMappingFields = mappingFields({
+  shape: rabbitmqMappingShape,
+  check: (f, m) => checkRabbitmqMapping(f, m),
+  settings: rabbitmqSettings,
+  render: renderRabbitmqFields,
 });

@@ -1,10 +1,10 @@
-// A RabbitMQ queue as a QueueSourceV2 (DA-2): one manual-ack consumer with prefetch = BatchSize and consumer tag
+// A RabbitMQ queue as a QueueSource (DA-2): one manual-ack consumer with prefetch = BatchSize and consumer tag
 // sluice-<ESM UUID>. Success acks, failure nacks with requeue (the broker then counts the delivery, applies TTLs,
 // delivery-limit and dead-letter exchanges, RMQ-18), an oversized message is rejected without requeue (DA-3).
 // Messages not acked when the channel goes are the broker's again: it redelivers them with `redelivered: true`.
 import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import type { Logger } from '../../src/ports/logger.js';
-import type { QueueEvents, QueueMessageV2, QueueSourceV2 } from '../../src/ports/queue-source.js';
+import type { QueueDescription, QueueEvents, QueueMessage, QueueSource } from '../../src/ports/queue-source.js';
 import { connectOptions, type RabbitmqConnection } from './connection.js';
 import { buildRmqEvent, queueKey, rmqEnvelopeBytes, rmqMessageBytes, toRmqMessage, type RmqMessage } from './event.js';
 
@@ -13,7 +13,7 @@ export interface RmqHandle {
   gen: number;
   msg: ConsumeMessage;
 }
-export type RmqQueueMessage = QueueMessageV2<RmqHandle> & { record: RmqMessage & Record<string, unknown> };
+export type RmqQueueMessage = QueueMessage<RmqHandle> & { record: RmqMessage & Record<string, unknown> };
 
 export interface RabbitmqSourceOptions {
   /** The address in the event (broker ARN or rabbitmq:// URI). */
@@ -36,7 +36,7 @@ interface Live {
   consumerTag: string;
 }
 
-export class RabbitmqQueueSource implements QueueSourceV2<RmqQueueMessage> {
+export class RabbitmqQueueSource implements QueueSource<RmqQueueMessage> {
   readonly kind = 'rabbitmq';
   readonly redelivery = 'on-nack';
   readonly events: QueueEvents<RmqQueueMessage>;
@@ -115,6 +115,15 @@ export class RabbitmqQueueSource implements QueueSourceV2<RmqQueueMessage> {
     }
     this.settle(msgs, (ch, m) => ch.reject(m, false), false);
     return Promise.resolve();
+  }
+
+  /**
+   * Connects and starts consuming, so a broker or queue that cannot be reached fails the mapping's start (the
+   * supervisor retries it). A delivered message stays with this consumer until settled or the channel closes.
+   */
+  async describe(): Promise<QueueDescription> {
+    await this.ensure(this.opts.prefetch ?? 1, new AbortController().signal);
+    return { visibilityTimeoutMs: Number.POSITIVE_INFINITY, fifo: false };
   }
 
   async backlog(): Promise<number> {
