@@ -32,7 +32,8 @@ export default defineConfig({
             {
               test: {
                 name: 'integration',
-                include: ['test/integration/**/*.test.ts'],
+                // Conformance suites run each connector on its real server, so they live with the integration tests.
+                include: ['test/integration/**/*.test.ts', 'test/conformance/**/*.test.ts'],
                 // Starts the real servers once per run (see test/services/README.md).
                 globalSetup: ['test/services/global-setup.ts'],
                 testTimeout: 60_000,

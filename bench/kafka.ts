@@ -1,5 +1,5 @@
 // npm run bench:kafka [-- records [partitions [valueBytes]]] [--quick]: sluice (engine + Kafka connector + no-op
-// handler) against a raw kafkajs eachBatch consumer; see bench/scenarios/kafka.ts for what each side does.
+// handler) against a raw kafkajs eachBatch consumer and a raw @platformatic/kafka one; see bench/scenarios/kafka.ts.
 // Broker: SLUICE_KAFKA_BROKERS, else .services/servers.json.
 import { runKafkaBench } from './scenarios/kafka.js';
 import { printRows } from './lib/print-rows.js';

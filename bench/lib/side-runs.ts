@@ -73,23 +73,30 @@ export async function measureLatency(
   return quantiles(samples);
 }
 
-export interface Compared {
-  best: Record<'raw' | 'sluice', ThroughputRun>;
-  rounds: Record<'raw' | 'sluice', ThroughputRun[]>;
+/** The sides of a comparison: a raw client loop and sluice, and for Kafka a second raw client. */
+export type SideName = 'raw' | 'sluice' | 'rawPlatformatic';
+
+export interface Compared<S extends SideName = 'raw' | 'sluice'> {
+  best: Record<S, ThroughputRun>;
+  rounds: Record<S, ThroughputRun[]>;
 }
 
 /** Alternates the sides for `rounds` rounds so warm-up and noise favour neither; the best round of each counts. */
-export async function compareThroughput(
-  sides: Record<'raw' | 'sluice', StartSide>,
+export async function compareThroughput<S extends SideName = 'raw' | 'sluice'>(
+  sides: Record<S, StartSide>,
   total: number,
   rounds: number,
   progress: (message: string) => void,
-  only?: ReadonlyArray<'raw' | 'sluice'>,
-): Promise<Compared> {
+  only?: readonly S[],
+): Promise<Compared<S>> {
   const none: ThroughputRun = { rate: 0, cost: { cpuPercent: 0, rssMb: 0 }, cpuUsPerRecord: 0 };
-  const out: Compared = { best: { raw: none, sluice: none }, rounds: { raw: [], sluice: [] } };
+  const names = Object.keys(sides) as S[];
+  const out = {
+    best: Object.fromEntries(names.map((n) => [n, none])),
+    rounds: Object.fromEntries(names.map((n) => [n, []])),
+  } as unknown as Compared<S>;
   for (let round = 0; round < rounds; round++) {
-    for (const name of ['raw', 'sluice'] as const) {
+    for (const name of names) {
       if (only && !only.includes(name)) continue;
       progress(`throughput round ${round + 1}/${rounds}, ${name}`);
       const r = await profiled(`${name}-${round + 1}`, () => measureThroughput(sides[name], total));
@@ -101,7 +108,7 @@ export async function compareThroughput(
 }
 
 /** Per-round figures for the row's params. */
-export function roundParams(c: Compared): Record<string, string> {
+export function roundParams(c: Compared<'raw' | 'sluice'>): Record<string, string> {
   const rates = (rs: ThroughputRun[]) => rs.map((r) => Math.round(r.rate)).join(' ');
   const cpu = (rs: ThroughputRun[]) => rs.map((r) => r.cpuUsPerRecord.toFixed(1)).join(' ');
   return {

@@ -1,4 +1,5 @@
-// Kafka: sluice against a raw kafkajs consumer on the same broker, same topic, same client settings.
+// Kafka: sluice against a raw kafkajs consumer and a raw @platformatic/kafka consumer on the same broker, same topic,
+// same client settings.
 //   sluice: the stream engine (createStreamMapping) over the Kafka connector's StreamSource (its consumer group,
 //     buffering and pause/resume), BatchSize records per invocation of a no-op in-process function, one batch in
 //     flight per partition, offsets committed through the source's CheckpointStore after each batch, exactly as
@@ -7,6 +8,7 @@
 //   raw: a kafkajs consumer (eachBatch, one partition at a time — kafkajs' default, as sluice's consumer) that
 //     hands each fetched batch to the same no-op handler BatchSize messages at a time, then commits the batch's
 //     offsets before the next fetch is processed (autoCommit off, one OffsetCommit per fetched batch).
+//   rawPlatformatic: the same over @platformatic/kafka 2.x (kafka-raw-platformatic.ts): a second row shows it.
 // Counting costs neither side anything (the raw side takes the array length, sluice the number of records the
 // engine built the event from); only the latency phase parses (producer timestamps).
 //   1. throughput: N records preloaded over P partitions, a fresh consumer group reads them from the start until
@@ -18,6 +20,7 @@ import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { kafkaConnector } from '../../connectors/kafka/index.js';
 import { noopMetrics } from '../../src/ports/metrics.js';
 import type { StreamSource } from '../../src/ports/sources.js';
+import { rawPlatformaticSide } from './kafka-raw-platformatic.js';
 import { countAtBuild, noopInvoker, quiet, startNoopMapping } from '../lib/noop-stream-mapping.js';
 import { kafkaBrokers } from '../lib/servers.js';
 import {
@@ -43,13 +46,15 @@ export interface KafkaBenchParams {
   rate: number;
   seconds: number;
   /** Only these sides (profiling one side); default both. */
-  sides?: Array<'raw' | 'sluice'>;
+  sides?: Array<'raw' | 'sluice' | 'rawPlatformatic'>;
   /** A second, sparse latency run (records/s, seconds): what the first record after an idle moment waits. */
   sparseRate?: number;
   sparseSeconds?: number;
   /** sluice's idle poll after an empty read (default: the service's tuning.streamPollIntervalMs, 1000). */
   pollIntervalMs?: number;
 }
+
+type KafkaSide = 'raw' | 'sluice' | 'rawPlatformatic';
 
 const FULL: KafkaBenchParams = {
   records: 100_000,
@@ -180,8 +185,9 @@ async function sluiceSide(
 export async function runKafkaBench(ctx: BenchContext, p: KafkaBenchParams): Promise<BenchRow[]> {
   const brokers = kafkaBrokers();
   const kafka = kafkaOf(brokers);
-  const sidesOn = (topic: string): Record<'raw' | 'sluice', StartSide> => ({
+  const sidesOn = (topic: string): Record<KafkaSide, StartSide> => ({
     raw: (on, timed) => rawSide(kafka, topic, p.batchSize, on, timed),
+    rawPlatformatic: (on, timed) => rawPlatformaticSide(brokers, topic, p.batchSize, MAX_WAIT_MS, on, timed),
     sluice: (on, timed) => sluiceSide(brokers, topic, p.batchSize, p.pollIntervalMs ?? DEFAULT_POLL_MS, on, timed),
   });
   const progress = (m: string) => ctx.progress(`kafka: ${m}`);
@@ -195,6 +201,7 @@ export async function runKafkaBench(ctx: BenchContext, p: KafkaBenchParams): Pro
     const lat = {
       raw: await latency(kafka, 'raw', sidesOn, p, progress, p.rate, p.seconds),
       sluice: await latency(kafka, 'sluice', sidesOn, p, progress, p.rate, p.seconds),
+      rawPlatformatic: await latency(kafka, 'rawPlatformatic', sidesOn, p, progress, p.rate, p.seconds),
       rawSparse: await latency(
         kafka,
         'raw',
@@ -214,10 +221,12 @@ export async function runKafkaBench(ctx: BenchContext, p: KafkaBenchParams): Pro
         p.sparseSeconds ?? SPARSE_SECONDS,
       ),
     };
+    const name = `${p.partitions} partitions, BatchSize ${p.batchSize}, ${p.valueBytes} B values`;
+    const rates = (name: KafkaSide) => tp.rounds[name].map((r) => Math.round(r.rate)).join(' ');
     return [
       {
         group: 'kafka',
-        name: `${p.partitions} partitions, BatchSize ${p.batchSize}, ${p.valueBytes} B values`,
+        name,
         unit: 'records/s',
         sluice: { throughput: tp.best.sluice.rate, latency: lat.sluice, cost: tp.best.sluice.cost },
         raw: { throughput: tp.best.raw.rate, latency: lat.raw, cost: tp.best.raw.cost },
@@ -237,6 +246,26 @@ export async function runKafkaBench(ctx: BenchContext, p: KafkaBenchParams): Pro
           'raw = kafkajs eachBatch, handler per BatchSize chunk, one commit per fetched batch. Best of rounds; ' +
           'latency = producer timestamp to handler.',
       },
+      {
+        group: 'kafka',
+        name: `${name}, raw = @platformatic/kafka`,
+        unit: 'records/s',
+        sluice: { throughput: tp.best.sluice.rate, latency: lat.sluice, cost: tp.best.sluice.cost },
+        raw: {
+          throughput: tp.best.rawPlatformatic.rate,
+          latency: lat.rawPlatformatic,
+          cost: tp.best.rawPlatformatic.cost,
+        },
+        params: {
+          records: p.records,
+          partitions: p.partitions,
+          rawRates: rates('rawPlatformatic'),
+          sluiceRates: rates('sluice'),
+        },
+        notes:
+          'the same sluice run as the row above; raw = @platformatic/kafka 2.x consume stream, handler per BatchSize ' +
+          'chunk per partition, coalesced commits (one OffsetCommit in flight).',
+      },
     ];
   } finally {
     await deleteTopics(kafka, [topic]);
@@ -246,8 +275,8 @@ export async function runKafkaBench(ctx: BenchContext, p: KafkaBenchParams): Pro
 /** A fresh topic per side, so each starts at its (empty) beginning and sees only the steady-rate records. */
 async function latency(
   kafka: Kafka,
-  name: 'raw' | 'sluice',
-  sidesOn: (topic: string) => Record<'raw' | 'sluice', StartSide>,
+  name: KafkaSide,
+  sidesOn: (topic: string) => Record<KafkaSide, StartSide>,
   p: KafkaBenchParams,
   progress: (m: string) => void,
   rate: number,
@@ -286,6 +315,6 @@ async function latency(
 
 export const kafkaScenario: Scenario = {
   id: 'kafka',
-  title: 'Kafka: sluice vs raw kafkajs eachBatch',
+  title: 'Kafka: sluice vs raw kafkajs eachBatch and raw @platformatic/kafka',
   run: (ctx) => runKafkaBench(ctx, ctx.quick ? QUICK : FULL),
 };

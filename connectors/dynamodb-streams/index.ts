@@ -20,6 +20,7 @@ export const dynamoDbStreamsConnector: ConnectorDefinition = {
   connectionProblems: awsConnectionProblems,
   connectionExample: awsConnectionExample('dynamodb'),
   matches: isDynamoDbStreamArn,
+  sourceHint: 'a DynamoDB stream ARN',
   sourceAt: (a) => (isDynamoDbStreamArn(a) ? { ...STREAM_SOURCE, filter: 'dynamodb', check } : undefined),
   createStreamSource: (address, _options, ctx) => {
     const arn = parseDynamoDbStreamArn(address);

@@ -69,6 +69,8 @@ const KAFKA_SOURCE: SourceRules = {
   defaultConsumerGroup: (mappingId) => mappingId,
   check: checkMapping,
   connectionHint: 'Kafka needs SelfManagedEventSource or a connection',
+  // KAF-14: infinite retries by default, but at most 10 when a destination is set.
+  retryAttemptsWithOnFailure: 10,
   // A kafka:// on-failure topic is in the mapping's own cluster (KAF-16).
   ownsDestination: (address) => address.startsWith('kafka://'),
 };
@@ -85,6 +87,9 @@ export const kafkaConnector: ConnectorDefinition = {
   connectionSchema: kafkaConnectionSchema,
   connectionExample: '{"type": "kafka", "brokers": ["host:9092"]}',
   mappingFields: kafkaMappingFields,
+  sourceHint: 'kafka://<topic> or an MSK cluster ARN',
+  destinationHint: 'kafka://<topic> with a kafka connection (not __ internal topics)',
+  apiDestinationProblem: (address) => (address.startsWith('kafka://__') ? 'is a Kafka internal topic' : undefined),
   createStreamSource: (address, options, ctx) => {
     const conn = kafkaConnection(ctx.connection);
     const msk = MSK_ARN.test(address);

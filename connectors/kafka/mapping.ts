@@ -71,6 +71,23 @@ export const kafkaMappingFields = mappingFields({
     };
   },
   connectionOf: (s) => (s.bootstrapServers === undefined ? undefined : { brokers: s.bootstrapServers }),
+  // KAF-5: two mappings of one config in one group would split the partitions between them. (Several processes
+  // running the same config share a group: that is scaling out.)
+  checkAll: (mappings) => {
+    const problems: Array<[string, string]> = [];
+    const groups = new Map<string, string>();
+    for (const m of mappings) {
+      if (m.consumerGroupId === undefined) continue;
+      const other = groups.get(m.consumerGroupId);
+      if (other !== undefined)
+        problems.push([
+          `${m.at}.SelfManagedKafkaEventSourceConfig.ConsumerGroupId`,
+          `the same ConsumerGroupId "${m.consumerGroupId}" as ${other} (KAF-5: unique per Kafka mapping)`,
+        ]);
+      groups.set(m.consumerGroupId, m.at);
+    }
+    return problems;
+  },
   render: (s, consumerGroupId) => ({
     Topics: s.topics,
     ...(s.bootstrapServers === undefined

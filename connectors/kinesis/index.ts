@@ -17,6 +17,7 @@ export const kinesisConnector: ConnectorDefinition = {
   connectionProblems: awsConnectionProblems,
   connectionExample: awsConnectionExample('kinesis'),
   matches: isKinesisStreamArn,
+  sourceHint: 'a Kinesis stream ARN',
   sourceAt: (a) => (isKinesisStreamArn(a) ? { ...STREAM_SOURCE, filter: 'kinesis' } : undefined),
   createStreamSource: (address, _options, ctx) => {
     const arn = parseKinesisStreamArn(address);

@@ -77,11 +77,13 @@ export const memoryDefinition: ConnectorDefinition = {
   // Memory queues and streams mimic SQS and Kinesis, filters included.
   sourceAt: (address) =>
     address.startsWith('memory://queue/')
-      ? { ...QUEUE_SOURCE, filter: 'sqs', needsConnection: false }
+      ? { ...QUEUE_SOURCE, filter: 'sqs', needsConnection: false, fifo: address.endsWith('.fifo') }
       : address.startsWith('memory://stream/')
         ? { ...STREAM_SOURCE, filter: 'kinesis', needsConnection: false }
         : undefined,
   isDestination: (address) => /^memory:\/\/.+/.test(address),
+  sourceHint: 'memory://queue/<name>, memory://stream/<name>',
+  destinationHint: 'memory://queue/<name>, memory://stream/<name>',
 };
 
 export function memoryConnector(broker: MemoryBroker): ConnectorDefinition {

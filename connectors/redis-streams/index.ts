@@ -96,10 +96,24 @@ export const redisStreamsConnector: ConnectorDefinition = {
   matches: (address) => ADDRESS.test(address),
   sourceAt: (address) =>
     ADDRESS.test(address)
-      ? { ...STREAM_SOURCE, filter: 'generic', defaultConsumerGroup: (mappingId) => `sluice-${mappingId}` }
+      ? {
+          ...STREAM_SOURCE,
+          filter: 'generic',
+          defaultConsumerGroup: (mappingId) => `sluice-${mappingId}`,
+          pinsLatestStart: false,
+        }
       : undefined,
   // One key: a list or a pattern is a source only.
   isDestination: (address) => /^redis:\/\/[^,*?[]+$/.test(address),
+  sourceHint: 'redis://<key>[,<key>...] (or a key pattern)',
+  destinationHint: 'redis://<stream-key> with a redis connection (not under the state keyPrefix)',
+  // The state store's keys are `<prefix>:…` and `{<prefix>:async}…` (src/state).
+  apiDestinationProblem: (address, prefix) => {
+    const key = /^redis:\/\/(.+)$/.exec(address)?.[1]?.replace(/^\{/, '');
+    return key !== undefined && (key === prefix || key.startsWith(`${prefix}:`) || key.startsWith(`${prefix}}`))
+      ? `is under sluice's own state key prefix "${prefix}"`
+      : undefined;
+  },
   connectionSchema: redisConnectionSchema,
   connectionExample: '{"type": "redis", "url": "redis://host:6379"}',
   createStreamSource: (address, options, ctx) => {

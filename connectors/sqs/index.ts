@@ -26,8 +26,10 @@ export const sqsConnector: ConnectorDefinition = {
   kind: 'sqs',
   matches: (a) => parseSqsAddress(a) !== undefined,
   // Mappings and destinations name queues by ARN; a queue URL is an address of the connector's own API only.
-  sourceAt: (a) => (isQueueArn(a) ? { ...QUEUE_SOURCE, filter: 'sqs' } : undefined),
+  sourceAt: (a) => (isQueueArn(a) ? { ...QUEUE_SOURCE, filter: 'sqs', fifo: a.endsWith('.fifo') } : undefined),
   isDestination: isQueueArn,
+  sourceHint: 'an SQS queue ARN',
+  destinationHint: 'an SQS queue ARN with an sqs connection',
   connectionSchema: sqsConnectionSchema,
   connectionProblems: awsConnectionProblems,
   connectionExample: awsConnectionExample('sqs'),

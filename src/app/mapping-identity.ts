@@ -8,7 +8,7 @@ import type { StreamSource } from '../ports/sources.js';
 import type { CheckpointStore } from '../ports/state.js';
 
 /**
- * Kafka, Redis Streams: the consumer group to read with. The mapping's own unless that holds no positions and the
+ * Sources with consumer groups (e.g. Kafka, Redis Streams): the consumer group to read with. The mapping's own unless that holds no positions and the
  * default group of a former UUID does: then that one, for good (the positions live in it).
  */
 export async function consumerGroupToUse(
@@ -31,7 +31,7 @@ export async function consumerGroupToUse(
 }
 
 /**
- * Kinesis, DynamoDB Streams, memory streams: with no checkpoint under the mapping's UUID, copy those a former
+ * Sources whose positions live in the state store: with no checkpoint under the mapping's UUID, copy those a former
  * positional UUID left (shard checkpoints, finished shards and `extraKeys` such as the LATEST start time).
  */
 export async function adoptLegacyCheckpoints(

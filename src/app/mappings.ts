@@ -153,10 +153,11 @@ export async function startOne(config: CompiledConfig, m: CompiledMapping, deps:
       await source.close();
       throw err;
     });
+  const rules = connector.sourceAt?.(m.eventSourceArn);
   const onFailure = streamOnFailure(m, connector, ctx, deps);
   let startingPosition: StartPosition;
   try {
-    startingPosition = await durableStart(m, source, deps);
+    startingPosition = await durableStart(m, source, rules?.pinsLatestStart === true, deps);
   } catch (err) {
     // The state store did not answer: this attempt fails and the supervisor retries with a new source.
     await source.close();
@@ -166,8 +167,8 @@ export async function startOne(config: CompiledConfig, m: CompiledMapping, deps:
   const mapping = createStreamMapping({
     source,
     invoker: deps.invoker,
-    // Kafka and Redis streams bring their own checkpoints (commits, XACK); Kafka also its ownership (the consumer
-    // group). Kinesis, DynamoDB and Redis stream keys are leased when several processes share the state store.
+    // Sources that keep positions bring their own checkpoints (Kafka commits, Redis XACK), some also their ownership
+    // (Kafka's consumer group); other shards are leased when several processes share the state store.
     checkpoints: source.checkpoints ?? deps.state.checkpoints,
     leases:
       deps.sharedState && (source.checkpoints === undefined || source.leasedShards === true)
@@ -181,9 +182,11 @@ export async function startOne(config: CompiledConfig, m: CompiledMapping, deps:
       maxBatchingWindowMs: m.maxBatchingWindowMs,
       parallelizationFactor: m.parallelizationFactor,
       bisectBatchOnFunctionError: m.bisectBatchOnFunctionError,
-      // KAF-14: Kafka retries infinitely by default, but at most 10 times when a destination is set.
+      // KAF-14: a source may retry fewer times by default when a destination is set.
       maximumRetryAttempts:
-        m.kind === 'kafka' && m.maximumRetryAttempts === -1 && m.onFailure !== undefined ? 10 : m.maximumRetryAttempts,
+        m.maximumRetryAttempts === -1 && m.onFailure !== undefined
+          ? (rules?.retryAttemptsWithOnFailure ?? -1)
+          : m.maximumRetryAttempts,
       maximumRecordAgeMs: m.maximumRecordAgeMs,
       reportBatchItemFailures: m.reportBatchItemFailures,
       tumblingWindowMs: m.tumblingWindowMs,
@@ -223,8 +226,8 @@ export async function startOne(config: CompiledConfig, m: CompiledMapping, deps:
 }
 
 /**
- * An on-failure destination the source reaches itself goes through the mapping's own connection (KAF-16: a Kafka
- * topic of the mapping's cluster, its connection or SelfManagedEventSource); any other is a shared destination.
+ * An on-failure destination the source reaches itself goes through the mapping's own connection (e.g. KAF-16: a
+ * topic of the mapping's Kafka cluster); any other is a shared destination.
  */
 function streamOnFailure(
   m: CompiledMapping,
@@ -240,8 +243,6 @@ function streamOnFailure(
   return { destination, close: () => destination.close() };
 }
 
-/** Sources whose shards can be opened AT_TIMESTAMP (DynamoDB's emulated), so a LATEST start can be pinned. */
-const TIMESTAMP_KINDS = new Set(['kinesis', 'dynamodb', 'memory-stream']);
 const LATEST_START = '$latest-start';
 
 /**
@@ -249,10 +250,14 @@ const LATEST_START = '$latest-start';
  * that had no checkpoint yet when sluice crashed would otherwise skip what arrived while it was down. So the
  * first start time is kept in the state store and shards without a checkpoint open AT_TIMESTAMP of it.
  */
-async function durableStart(m: CompiledMapping, source: StreamSource, deps: MappingDeps): Promise<StartPosition> {
+async function durableStart(
+  m: CompiledMapping,
+  source: StreamSource,
+  pinsLatestStart: boolean,
+  deps: MappingDeps,
+): Promise<StartPosition> {
   const configured = startPosition(m);
-  if (configured.type !== 'LATEST' || source.checkpoints !== undefined || !TIMESTAMP_KINDS.has(source.kind))
-    return configured;
+  if (configured.type !== 'LATEST' || source.checkpoints !== undefined || !pinsLatestStart) return configured;
   const saved = await deps.state.checkpoints.get(m.uuid, LATEST_START);
   const timestampMs = saved === undefined ? deps.clock.now() : Number(saved);
   if (saved === undefined) await deps.state.checkpoints.set(m.uuid, LATEST_START, String(timestampMs));

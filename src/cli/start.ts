@@ -2,6 +2,7 @@ import { startApp } from '../app/app.js';
 import { loadConfigFile } from '../config/loader.js';
 import { formatProblems } from '../config/problems.js';
 import { createLogger } from '../observability/logger.js';
+import { logProcessWarnings } from '../observability/process-warnings.js';
 import { parseCommandArgs } from './args.js';
 import { EXIT, START_HELP } from './help.js';
 import type { CliIo } from './io.js';
@@ -16,6 +17,7 @@ export async function runStart(argv: string[], io: CliIo): Promise<number> {
     return EXIT.usage;
   }
   const logger = createLogger(result.config.logLevel);
+  logProcessWarnings(logger);
   for (const w of result.warnings) logger.warn({ path: w.path }, w.message);
   let app;
   try {

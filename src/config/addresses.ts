@@ -37,13 +37,23 @@ export function addressNamedBy(mapping: Readonly<Record<string, unknown>>): stri
 /** How a mapping without EventSourceArn can name its source (the connectors whose fields can). */
 export const addressHints = (): string[] => connectors.flatMap((c) => c.mappingFields?.addressHint ?? []);
 
+/** The source addresses the connectors read, for the message of one that none reads. */
+export const sourceHints = (): string[] => connectors.flatMap((c) => c.sourceHint ?? []);
+
+/** The destination addresses of the connectors, for the message of a refused API-set destination. */
+export const destinationHints = (): string[] => connectors.flatMap((c) => c.destinationHint ?? []);
+
+/** The own mapping fields of the connector of `kind`, if it has any. */
+export const mappingFieldsOf = (kind: string): MappingFieldsDefinition | undefined =>
+  connectors.find((c) => c.kind === kind)?.mappingFields;
+
 /** The connector's own fields of a compiled mapping as GetEventSourceMapping answers them. */
 export function renderOwnFields(
   kind: string,
   settings: unknown,
   consumerGroupId: string | undefined,
 ): Record<string, unknown> {
-  return connectors.find((c) => c.kind === kind)?.mappingFields?.render(settings, consumerGroupId) ?? {};
+  return mappingFieldsOf(kind)?.render(settings, consumerGroupId) ?? {};
 }
 
 const LAMBDA_FUNCTION = /^arn:[\w-]+:lambda:[^:]*:[^:]*:function:[^:]+(:[^:]+)?$/;
@@ -55,6 +65,11 @@ const destinationConnector = (address: string): ConnectorDefinition | undefined 
 /** Destination address forms sluice can deliver to (async destinations, DLQs, stream on-failure). */
 export function isDestinationAddress(address: string): boolean {
   return LAMBDA_FUNCTION.test(address) || HTTP.test(address) || destinationConnector(address) !== undefined;
+}
+
+/** Why an API caller may not set a destination its connector serves (internal topics, sluice's state keys). */
+export function apiDestinationRefusal(address: string, stateKeyPrefix: string): string | undefined {
+  return destinationConnector(address)?.apiDestinationProblem?.(address, stateKeyPrefix);
 }
 
 /** The type of connection a source or destination address is reached through, if any. */

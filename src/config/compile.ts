@@ -10,7 +10,7 @@ import { identityUuid, positionalUuids } from './mapping-identity.js';
 import { validateFilterCriteria } from '../core/filter/index.js';
 import { destinationProblem, httpConnectionProblems } from './http-targets.js';
 import { isLoopbackAddress } from './net.js';
-import { addressHints, addressNamedBy, ownFieldsOf, sourceAt } from './addresses.js';
+import { addressHints, addressNamedBy, mappingFieldsOf, ownFieldsOf, sourceAt, sourceHints } from './addresses.js';
 import type { FilterDialect } from '../ports/connector.js';
 import type { Problem } from './problems.js';
 import { selfDestinationWarnings } from './recursion.js';
@@ -23,7 +23,7 @@ export interface CompiledMapping {
   explicitUuid: boolean;
   /** Without `UUID`: the position-based UUIDs of older versions, whose stored positions are adopted at start. */
   legacyUuids?: string[];
-  /** Without `UUID` and ConsumerGroupId: the default consumer groups of those legacy UUIDs (Kafka, Redis). */
+  /** Without `UUID` nor a consumer group of its own: the default consumer groups of those legacy UUIDs. */
   legacyConsumerGroups?: string[];
   arn: string;
   functionName: string;
@@ -32,7 +32,7 @@ export interface CompiledMapping {
   shape: 'queue' | 'stream';
   /** How filter patterns reach the records' data. */
   filter: FilterDialect;
-  /** The source address: ARN or URI; for Kafka `kafka://<topic>`. */
+  /** The source address: ARN or URI; without EventSourceArn, the one its connector's own fields name. */
   eventSourceArn: string;
   connectionName?: string;
   connection?: Connection;
@@ -118,7 +118,7 @@ function compileMapping(
           ? `required${addressHints()
               .map((h) => ` (or ${h})`)
               .join('')}`
-          : `"${m.EventSourceArn}" is not a supported source (SQS, Kinesis or DynamoDB stream ARN, kafka://, redis://, memory://queue/, memory://stream/)`,
+          : `"${m.EventSourceArn}" is not a supported source (${sourceHints().join(', ')})`,
     });
     return undefined;
   }
@@ -153,7 +153,7 @@ function compileMapping(
   }
 
   const isQueue = rules.shape === 'queue';
-  const fifo = isQueue && (m.EventSourceArn ?? '').endsWith('.fifo');
+  const fifo = isQueue && rules.fifo === true;
   const batchSize = m.BatchSize ?? rules.defaults.batchSize;
   const windowS = m.MaximumBatchingWindowInSeconds;
   if (fifo && batchSize > 10) problems.push({ path: `${at}.BatchSize`, message: 'FIFO queues accept BatchSize 1-10' });
@@ -188,7 +188,7 @@ function compileMapping(
   const failureProblem = onFailure === undefined ? undefined : destinationProblem(cfg.connections, onFailure);
   if (failureProblem !== undefined)
     problems.push({ path: `${at}.DestinationConfig.OnFailure.Destination`, message: failureProblem });
-  // A destination the source reaches itself (a topic of its Kafka cluster) needs no connection of its own.
+  // A destination the source reaches itself (e.g. a topic of its own cluster) needs no connection of its own.
   else if (onFailure !== undefined && rules.ownsDestination?.(onFailure) !== true) {
     const noConnection = destinationConnectionProblem(cfg.connections, onFailure);
     if (noConnection !== undefined)
@@ -249,6 +249,23 @@ function compileMapping(
   };
 }
 
+/** Each connector's rules across all its mappings (KAF-5: one consumer group per Kafka mapping). */
+function acrossMappings(mappings: readonly CompiledMapping[], places: ReadonlyMap<CompiledMapping, string>): Problem[] {
+  const problems: Problem[] = [];
+  for (const kind of new Set(mappings.map((m) => m.kind))) {
+    const fields = mappingFieldsOf(kind);
+    const own = mappings.filter((m) => m.kind === kind);
+    const seen = own.map((m) => ({
+      at: places.get(m) ?? '',
+      address: m.eventSourceArn,
+      consumerGroupId: m.consumerGroupId,
+      settings: m.settings,
+    }));
+    for (const [path, message] of fields?.checkAll?.(seen) ?? []) problems.push({ path, message });
+  }
+  return problems;
+}
+
 /**
  * `mappingIndexes` maps each mapping to its position in the file when some were left out (the loader
  * compiles the valid rest of a config that failed schema checks, so every problem shows at once).
@@ -286,9 +303,7 @@ export function compileConfig(
 
   const mappings: CompiledMapping[] = [];
   const uuids = new Map<string, { at: string; explicit: boolean }>();
-  // KAF-5: a ConsumerGroupId is unique among Kafka mappings; two mappings of one config in one group would split
-  // the partitions between them. (Several processes running the same config share a group: that is scaling out.)
-  const groups = new Map<string, string>();
+  const places = new Map<CompiledMapping, string>();
   cfg.eventSourceMappings.forEach((m, j) => {
     const i = mappingIndexes?.[j] ?? j;
     const c = compileMapping(cfg, m, i, cfg.eventSourceMappings.length, functions, problems);
@@ -303,17 +318,10 @@ export function compileConfig(
             : `the same function, source and consumer group as ${same.at}, so the same identity ${c.uuid}: give one of them an explicit UUID (positions and consumer groups hang on it)`,
       });
     uuids.set(c.uuid, { at: `eventSourceMappings[${i}]`, explicit: c.explicitUuid });
-    if (c.kind === 'kafka' && c.consumerGroupId !== undefined) {
-      const other = groups.get(c.consumerGroupId);
-      if (other !== undefined)
-        problems.push({
-          path: `eventSourceMappings[${i}].SelfManagedKafkaEventSourceConfig.ConsumerGroupId`,
-          message: `the same ConsumerGroupId "${c.consumerGroupId}" as ${other} (KAF-5: unique per Kafka mapping)`,
-        });
-      groups.set(c.consumerGroupId, `eventSourceMappings[${i}]`);
-    }
+    places.set(c, `eventSourceMappings[${i}]`);
     mappings.push(c);
   });
+  problems.push(...acrossMappings(mappings, places));
 
   if (problems.some((p) => p.severity !== 'warning')) return { problems };
   return {

@@ -33,7 +33,7 @@ function exampleOf(type: string): string {
   return own[type] ?? connectors.find((c) => c.kind === type)?.connectionExample ?? `{"type": "${type}", …}`;
 }
 
-/** Rules the schemas cannot say, from each connection's connector (lambda: the AWS rules, as sqs and the others). */
+/** Rules the schemas cannot say, from each connection's connector (lambda connections: the AWS rules). */
 export function connectionProblems(connections: Record<string, Connection>): Problem[] {
   const problems: Problem[] = [];
   for (const [name, c] of Object.entries(connections)) {
@@ -46,7 +46,7 @@ export function connectionProblems(connections: Record<string, Connection>): Pro
   return problems;
 }
 
-/** Why a destination address (SQS, Kafka, Redis) has no connection to reach it, if so. */
+/** Why a destination address served by a connector has no connection to reach it, if so. */
 export function destinationConnectionProblem(
   connections: Record<string, Connection>,
   address: string,

@@ -10,7 +10,10 @@ export function derivedUuid(seed: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** What a mapping is: its function, its source (for Kafka `kafka://<topic>`) and its consumer group when one is set. */
+/**
+ * What a mapping is: its function, its source address (when a connector's own fields name the source, the address
+ * they name) and the consumer group its fields set, if any.
+ */
 export function identityUuid(functionName: string, address: string, consumerGroupId: string | undefined): string {
   return derivedUuid(['sluice-mapping-v2', functionName, address, consumerGroupId ?? ''].join('|'));
 }

@@ -68,6 +68,18 @@ export interface SourceRules {
   needsConnection: boolean;
   /** Sources that keep positions in a consumer group: the group of a mapping that names none (D-7). */
   defaultConsumerGroup?: (mappingId: string) => string;
+  /** A FIFO queue (SQS-25: BatchSize 1-10, no batching window; one batch per message group at a time). */
+  fifo?: boolean;
+  /**
+   * MaximumRetryAttempts of a mapping that sets none but has an on-failure destination (KAF-14: Kafka retries
+   * forever by default, 10 times with a destination); else -1, infinite.
+   */
+  retryAttemptsWithOnFailure?: number;
+  /**
+   * Shards open AT_TIMESTAMP (DynamoDB's emulated) and positions live in the state store: a LATEST start is pinned to
+   * the mapping's first start, so records that arrive while sluice is down are not skipped.
+   */
+  pinsLatestStart?: boolean;
   /** The problem of a mapping that names no way to reach the source (default "the source needs a connection"). */
   connectionHint?: string;
   /** Lambda's rules of this source for a mapping's fields, as [field path, message] pairs. */
@@ -121,6 +133,7 @@ export const STREAM_SOURCE: Omit<SourceRules, 'filter'> = {
   fields: STREAM_MAPPING_FIELDS,
   defaults: { batchSize: 100, maxBatchingWindowMs: 0 },
   needsConnection: true,
+  pinsLatestStart: true,
 };
 
 /** The values a mapping gives to a connector's own fields (every one optional: a field may be left out). */
@@ -151,6 +164,17 @@ export interface MappingFieldsDefinition<Shape extends z.ZodRawShape = z.ZodRawS
   connectionOf?(settings: S): Record<string, unknown> | undefined;
   /** The fields as Lambda's GetEventSourceMapping answers them, with the consumer group the mapping reads with. */
   render(settings: S, consumerGroupId: string | undefined): Record<string, unknown>;
+  /** Rules across all the config's mappings of this connector (KAF-5: one consumer group each), as [path, message]. */
+  checkAll?(mappings: ReadonlyArray<CompiledMappingOf<S>>): Array<[string, string]>;
+}
+
+/** One compiled mapping of a connector, as its `checkAll` sees it. */
+export interface CompiledMappingOf<S> {
+  /** Its place in the file (`eventSourceMappings[3]`), which problem paths start with. */
+  at: string;
+  address: string;
+  consumerGroupId?: string;
+  settings: S;
 }
 
 /**
@@ -184,6 +208,15 @@ export interface ConnectorDefinition {
   connectionProblems?(connection: Record<string, unknown>): Array<[string, string]>;
   /** One connection of this kind, for the message of a config that has none. */
   connectionExample?: string;
+  /** The source addresses it reads, for the message of a mapping whose source no connector reads. */
+  sourceHint?: string;
+  /** The destinations it delivers to, for the message of a refused API-set destination. */
+  destinationHint?: string;
+  /**
+   * Why an API caller may not set `address` (one of this connector's) as a destination: a broker's internal
+   * addresses (Kafka's `__` topics) or sluice's own state (keys under the state `keyPrefix`).
+   */
+  apiDestinationProblem?(address: string, stateKeyPrefix: string): string | undefined;
   /** CreateEventSourceMapping fields of this connector's own, beyond the common ones its sources' `fields` list. */
   mappingFields?: MappingFieldsDefinition;
   /** `options` is what the app knows of the mapping; SQS and memory queues need none of it. */

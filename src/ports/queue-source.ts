@@ -56,7 +56,11 @@ export interface QueueSource<M extends QueueMessage = QueueMessage> {
   receive(max: number, waitMs: number, signal: AbortSignal): Promise<M[]>;
   /** Done with these messages (success, filtered out): remove them for good. Resolves with the ids it could not ack. */
   ack(msgs: readonly M[]): Promise<string[]>;
-  /** Hand messages back for redelivery after `redeliverAfterMs` (0 = now): a failed batch, or one sluice lets go of. */
+  /**
+   * Hand messages back for redelivery after `redeliverAfterMs` (0 = now): a failed batch (on-nack sources get the
+   * engine's backoff here, RMQ-17), or messages sluice lets go of (stop: 0). A broker that cannot delay redelivery
+   * keeps them until the delay is over, or until `close`, and hands them back then. Resolves once that is arranged.
+   */
   nack(msgs: readonly M[], redeliverAfterMs: number): Promise<void>;
   /** Keep messages hidden for `visibleForMs` more (SQS-12). Only sources with `redelivery: 'visibility-timeout'`. */
   extend?(msgs: readonly M[], visibleForMs: number): Promise<void>;

@@ -59,7 +59,8 @@ export type ResolvedQueueOptions = Required<
   scaling: QueueScalingOptions;
 };
 
-export const SQS_DEFAULT_SCALING: QueueScalingOptions = {
+/** Lambda's scaling of a standard queue mapping (SQS-2..4, SQS-13), unless the config tunes it. */
+export const QUEUE_DEFAULT_SCALING: QueueScalingOptions = {
   initial: 5,
   addPerMinute: 300,
   max: 1250,
@@ -81,7 +82,7 @@ export function resolveQueueOptions(
   o: QueueMappingOptions,
   redelivery: 'visibility-timeout' | 'on-nack' = 'visibility-timeout',
 ): ResolvedQueueOptions {
-  const scaling = { ...SQS_DEFAULT_SCALING, ...o.scaling };
+  const scaling = { ...QUEUE_DEFAULT_SCALING, ...o.scaling };
   const maxBatch = o.fifo ? 10 : 10_000;
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1 || o.batchSize > maxBatch) {
     throw invalid(`BatchSize must be between 1 and ${maxBatch}${o.fifo ? ' for FIFO queues' : ''}`);

@@ -54,12 +54,12 @@ export function createQueuePoller(deps: QueuePollerDeps): QueuePoller {
  * (BatchSize, batching window from the batch's first message, 6 MB), filter, invoke, then ack what succeeded.
  *
  * Decisions, by how the source takes messages back (`redelivery`):
- * - `visibility-timeout` (SQS): on function error nothing is acked and nothing is handed back early (SQS-11); the
+ * - `visibility-timeout`: on function error nothing is acked and nothing is handed back early (SQS-11); the
  *   visibility timeout brings messages back and the queue's redrive policy moves them to its DLQ (SQS-15).
  *   Throttle / system error: the same batch is invoked again with backoff (honouring Retry-After) until its
  *   visibility timeout would run out, then left to reappear on its own (SQS-14): the function has no capacity, so
  *   handing it to another poller at once would only add throttles.
- * - `on-nack` (RabbitMQ): the source never takes messages back by itself, so a failed batch is nacked whole after a
+ * - `on-nack`: the source never takes messages back by itself, so a failed batch is nacked whole after a
  *   backoff that grows per consecutive failure (RMQ-17); throttles and system errors retry until stop; a message
  *   that alone exceeds the payload cap is rejected (RMQ-19).
  * - `nack(0)` is used when sluice itself lets go of messages: on stop, and for FIFO messages queued behind a failed

@@ -32,4 +32,12 @@ describe('Kafka mapping through the service', () => {
     for (let i = 0; i < 10; i++)
       await svc.waitForLog(new RegExp(`KAFKA SelfManagedKafka ${topic}-\\d m${i}\\b`), 60_000);
   });
+
+  // Issue #15: whichever Kafka client sluice uses, it must not leave a socket or timer that only main.ts's
+  // fallback exit (5 s after the command finished, with a "still running" line) gets rid of.
+  it('SIGTERM with the Kafka consumer running: sluice exits 0 on its own, without the fallback exit', async () => {
+    expect(svc).toBeDefined();
+    expect(await svc!.stop()).toBe(0);
+    expect(svc!.logs.filter((l) => l.includes('after the command finished'))).toEqual([]);
+  });
 });

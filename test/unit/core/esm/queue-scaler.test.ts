@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { SQS_DEFAULT_SCALING } from '../../../../src/core/esm/queue-options.js';
+import { QUEUE_DEFAULT_SCALING } from '../../../../src/core/esm/queue-options.js';
 import { QueueScaler } from '../../../../src/core/esm/queue-scaler.js';
 
 function scaler(maximumConcurrency?: number, overrides = {}, concurrencyLimit?: number) {
   let now = 0;
-  const s = new QueueScaler({ ...SQS_DEFAULT_SCALING, ...overrides }, maximumConcurrency, () => now, concurrencyLimit);
+  const s = new QueueScaler(
+    { ...QUEUE_DEFAULT_SCALING, ...overrides },
+    maximumConcurrency,
+    () => now,
+    concurrencyLimit,
+  );
   return { s, advance: (ms: number) => (now += ms) };
 }
 
