@@ -51,7 +51,8 @@ export class RabbitmqQueueSource implements QueueSource<RmqQueueMessage> {
   private buffer: ConsumeMessage[] = [];
   /** Delivery tags handed out and not yet settled, on the current channel. */
   private readonly held = new Set<number>();
-  private wake: (() => void) | undefined;
+  /** Receives waiting for a delivery (the engine may run several at once while it fills a batch). */
+  private readonly waiting = new Set<() => void>();
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
@@ -142,7 +143,7 @@ export class RabbitmqQueueSource implements QueueSource<RmqQueueMessage> {
   /** Cancels the consumer, hands back what was never given out, and closes once the broker has every ack. */
   async close(): Promise<void> {
     this.closed = true;
-    this.wake?.();
+    this.wakeAll();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     const live = this.live ?? (await this.connecting?.catch(() => undefined));
@@ -187,17 +188,21 @@ export class RabbitmqQueueSource implements QueueSource<RmqQueueMessage> {
     return stale;
   }
 
+  private wakeAll(): void {
+    for (const wake of [...this.waiting]) wake();
+  }
+
   private waitForDelivery(waitMs: number, signal: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
         signal.removeEventListener('abort', done);
-        if (this.wake === done) this.wake = undefined;
+        this.waiting.delete(done);
         resolve();
       };
       const timer = setTimeout(done, waitMs);
       signal.addEventListener('abort', done, { once: true });
-      this.wake = done;
+      this.waiting.add(done);
     });
   }
 
@@ -247,7 +252,7 @@ export class RabbitmqQueueSource implements QueueSource<RmqQueueMessage> {
   private deliver(live: Live, msg: ConsumeMessage): void {
     if (live.gen !== this.gen) return;
     this.buffer.push(msg);
-    this.wake?.();
+    this.wakeAll();
   }
 
   /** The channel or connection went: forget its deliveries (the broker requeues them) and reconnect on next receive. */
@@ -258,7 +263,7 @@ export class RabbitmqQueueSource implements QueueSource<RmqQueueMessage> {
     this.held.clear();
     if (!this.closed) this.logger.warn({ err, queue: this.opts.queue }, `RabbitMQ ${why}; reconnecting`);
     live.conn.close().catch(() => undefined);
-    this.wake?.();
+    this.wakeAll();
   }
 }
 
