@@ -1,6 +1,5 @@
 // The typical patterns of the filter benchmark, each built for any source kind.
-import type { SourceKind } from '../../src/index.js';
-import type { Payload } from './filter-records.js';
+import type { Payload, SourceKind } from './filter-records.js';
 
 /** A rule on one payload field, placed where each source keeps it. */
 function field(kind: SourceKind, name: keyof Payload, rules: unknown[]): Record<string, unknown> {

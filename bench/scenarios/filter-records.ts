@@ -1,5 +1,7 @@
 // Synthetic records of each source kind for the filter benchmark: one payload, placed where each source keeps it.
-import type { SourceKind } from '../../src/index.js';
+
+/** The record shapes the benchmark builds: a connector's kind, or generic records matched as they are. */
+export type SourceKind = 'sqs' | 'kinesis' | 'dynamodb' | 'kafka' | 'generic';
 
 export interface Payload {
   type: string;

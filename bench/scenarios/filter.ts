@@ -3,13 +3,21 @@
 // (none for DynamoDB and Redis Streams, whose fields are not encoded). A naive reference that parses, validates
 // and compiles the pattern again for every record is kept in params.naivePerSec.
 import { isUtf8 } from 'node:buffer';
-import { RecordFilter, type FilterCriteria, type SourceKind } from '../../src/index.js';
+import { filterSources } from '../../src/config/addresses.js';
+import { PLAIN_RECORDS, RecordFilter, type FilterCriteria, type FilterSource } from '../../src/index.js';
 import { withCost } from '../lib/measure.js';
 import type { BenchContext, BenchRow, ProcessCost, Scenario, Side } from '../lib/types.js';
-import { record } from './filter-records.js';
+import { record, type SourceKind } from './filter-records.js';
 import { PATTERNS } from './filter-patterns.js';
 
 const KINDS: SourceKind[] = ['sqs', 'kinesis', 'dynamodb', 'kafka', 'generic'];
+
+/** How the connector of a kind has its records filtered (generic: as they are). */
+function filterSource(kind: SourceKind): FilterSource {
+  const source = kind === 'generic' ? PLAIN_RECORDS : filterSources().get(kind);
+  if (source === undefined) throw new Error(`no connector ${kind} with a filter`);
+  return source;
+}
 
 interface Config {
   records: number;
@@ -82,7 +90,8 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
       // Measured right before each pattern, not once per kind, so the pair sees the same machine load.
       const floor = await decodeOnly(kind, records);
       const c = criteria(build(kind));
-      const filter = RecordFilter.compile(c, kind);
+      const source = filterSource(kind);
+      const filter = RecordFilter.compile(c, source);
       const compiled = await rate(records.length, () => {
         let m = 0;
         for (const r of records) if (filter.matches(r)) m++;
@@ -91,7 +100,7 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
       const slice = records.slice(0, cfg.naiveRecords);
       const naive = await rate(slice.length, () => {
         let m = 0;
-        for (const r of slice) if (RecordFilter.compile(c, kind).matches(r)) m++;
+        for (const r of slice) if (RecordFilter.compile(c, source).matches(r)) m++;
         return m;
       });
       rows.push({

@@ -21,7 +21,9 @@ export const dynamoDbStreamsConnector: ConnectorDefinition = {
   connectionExample: awsConnectionExample('dynamodb'),
   matches: isDynamoDbStreamArn,
   sourceHint: 'a DynamoDB stream ARN',
-  sourceAt: (a) => (isDynamoDbStreamArn(a) ? { ...STREAM_SOURCE, filter: 'dynamodb', check } : undefined),
+  sourceAt: (a) => (isDynamoDbStreamArn(a) ? { ...STREAM_SOURCE, check } : undefined),
+  // No data field: patterns address the record (dynamodb.NewImage...), whose numbers are strings.
+  filter: { label: 'DynamoDB', numbersAsStrings: 'N' },
   createStreamSource: (address, _options, ctx) => {
     const arn = parseDynamoDbStreamArn(address);
     const region = arn.region || ctx.region;

@@ -64,7 +64,6 @@ const KAFKA_SOURCE: SourceRules = {
     'DestinationConfig',
   ],
   defaults: { batchSize: 100, maxBatchingWindowMs: 500 },
-  filter: 'kafka',
   needsConnection: true,
   defaultConsumerGroup: (mappingId) => mappingId,
   check: checkMapping,
@@ -87,6 +86,8 @@ export const kafkaConnector: ConnectorDefinition = {
   connectionSchema: kafkaConnectionSchema,
   connectionExample: '{"type": "kafka", "brokers": ["host:9092"]}',
   mappingFields: kafkaMappingFields,
+  // FLT-10: base64 value, JSON or UTF-8 text; a pattern of the other form is ignored.
+  filter: { label: 'Kafka', data: { path: ['value'], encoding: 'base64', form: 'text', mismatch: 'ignore' } },
   sourceHint: 'kafka://<topic> or an MSK cluster ARN',
   destinationHint: 'kafka://<topic> with a kafka connection (not __ internal topics)',
   apiDestinationProblem: (address) => (address.startsWith('kafka://__') ? 'is a Kafka internal topic' : undefined),

@@ -18,7 +18,9 @@ export const kinesisConnector: ConnectorDefinition = {
   connectionExample: awsConnectionExample('kinesis'),
   matches: isKinesisStreamArn,
   sourceHint: 'a Kinesis stream ARN',
-  sourceAt: (a) => (isKinesisStreamArn(a) ? { ...STREAM_SOURCE, filter: 'kinesis' } : undefined),
+  sourceAt: (a) => (isKinesisStreamArn(a) ? STREAM_SOURCE : undefined),
+  // FLT-9: base64 data that only counts as JSON.
+  filter: { label: 'Kinesis', data: { path: ['kinesis', 'data'], encoding: 'base64', form: 'json', mismatch: 'fail' } },
   createStreamSource: (address, _options, ctx) => {
     const arn = parseKinesisStreamArn(address);
     const region = arn.region || ctx.region;

@@ -2,6 +2,7 @@
 // memory://stream/<name>. One broker per process is shared by the mappings, the destinations and the
 // HTTP route that puts records (POST /sluice/memory/...).
 import { QUEUE_SOURCE, STREAM_SOURCE, type ConnectorDefinition } from '../../src/ports/connector.js';
+import type { FilterSource } from '../../src/ports/filter-source.js';
 import { bodyOf, type Destination } from '../../src/ports/sources.js';
 import { MemoryQueue } from './queue.js';
 import { MemoryQuota } from './quota.js';
@@ -70,6 +71,16 @@ export class MemoryBroker {
 const QUEUE = /^memory:\/\/queue\/([A-Za-z0-9_.-]+)$/;
 const STREAM = /^memory:\/\/stream\/([A-Za-z0-9_.-]+)$/;
 
+/** Queue records carry an SQS-like `body`, stream records a Kinesis-like base64 `kinesis.data`. */
+const QUEUE_FILTER: FilterSource = {
+  label: 'memory queue',
+  data: { path: ['body'], encoding: 'text', form: 'text', mismatch: 'fail' },
+};
+const STREAM_FILTER: FilterSource = {
+  label: 'memory stream',
+  data: { path: ['kinesis', 'data'], encoding: 'base64', form: 'json', mismatch: 'fail' },
+};
+
 /** The memory connector's addresses and rules, without a broker (the config's view; memory needs no connection). */
 export const memoryDefinition: ConnectorDefinition = {
   kind: 'memory',
@@ -77,9 +88,9 @@ export const memoryDefinition: ConnectorDefinition = {
   // Memory queues and streams mimic SQS and Kinesis, filters included.
   sourceAt: (address) =>
     address.startsWith('memory://queue/')
-      ? { ...QUEUE_SOURCE, filter: 'sqs', needsConnection: false, fifo: address.endsWith('.fifo') }
+      ? { ...QUEUE_SOURCE, filter: QUEUE_FILTER, needsConnection: false, fifo: address.endsWith('.fifo') }
       : address.startsWith('memory://stream/')
-        ? { ...STREAM_SOURCE, filter: 'kinesis', needsConnection: false }
+        ? { ...STREAM_SOURCE, filter: STREAM_FILTER, needsConnection: false }
         : undefined,
   isDestination: (address) => /^memory:\/\/.+/.test(address),
   sourceHint: 'memory://queue/<name>, memory://stream/<name>',

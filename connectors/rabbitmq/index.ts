@@ -18,7 +18,6 @@ const RABBITMQ_SOURCE: SourceRules = {
   shape: 'queue',
   fields: [],
   defaults: { batchSize: 100, maxBatchingWindowMs: 500 },
-  filter: 'generic',
   needsConnection: true,
   concurrency: { fixed: 1 },
 };
@@ -29,6 +28,9 @@ export const rabbitmqConnector: ConnectorDefinition = {
   sourceAt: (a) => (isRabbitmqAddress(a) ? RABBITMQ_SOURCE : undefined),
   connectionSchema: rabbitmqConnectionSchema,
   connectionExample: '{"type": "rabbitmq", "url": "amqps://user:pass@host:5671"}',
+  // RMQ-21: `data` is the body in base64; JSON meets object patterns, text rule arrays, a mismatch skips the rule.
+  filter: { label: 'RabbitMQ', data: { path: ['data'], encoding: 'base64', form: 'text', mismatch: 'ignore' } },
+  sourceHint: 'an Amazon MQ broker ARN with Queues, or rabbitmq://<queue>',
   mappingFields: rabbitmqMappingFields,
   createQueueSource: (address, ctx, options) => {
     if (options === undefined) throw new Error('a RabbitMQ source needs its mapping (BatchSize, Queues)');

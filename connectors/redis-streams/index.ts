@@ -98,7 +98,6 @@ export const redisStreamsConnector: ConnectorDefinition = {
     ADDRESS.test(address)
       ? {
           ...STREAM_SOURCE,
-          filter: 'generic',
           defaultConsumerGroup: (mappingId) => `sluice-${mappingId}`,
           pinsLatestStart: false,
         }

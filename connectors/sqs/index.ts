@@ -26,7 +26,9 @@ export const sqsConnector: ConnectorDefinition = {
   kind: 'sqs',
   matches: (a) => parseSqsAddress(a) !== undefined,
   // Mappings and destinations name queues by ARN; a queue URL is an address of the connector's own API only.
-  sourceAt: (a) => (isQueueArn(a) ? { ...QUEUE_SOURCE, filter: 'sqs', fifo: a.endsWith('.fifo') } : undefined),
+  sourceAt: (a) => (isQueueArn(a) ? { ...QUEUE_SOURCE, fifo: a.endsWith('.fifo') } : undefined),
+  // FLT-8: the body as it is, JSON when it holds an object or an array.
+  filter: { label: 'SQS', data: { path: ['body'], encoding: 'text', form: 'text', mismatch: 'fail' } },
   isDestination: isQueueArn,
   sourceHint: 'an SQS queue ARN',
   destinationHint: 'an SQS queue ARN with an sqs connection',

@@ -1,12 +1,7 @@
 // `sluice test-pattern`: check filter patterns against records or a whole event, as a mapping would.
 import { parseArgs } from 'node:util';
-import {
-  RecordFilter,
-  SOURCE_KINDS,
-  validateFilterCriteria,
-  type FilterCriteria,
-  type SourceKind,
-} from '../core/filter/index.js';
+import { filterSources } from '../config/addresses.js';
+import { PLAIN_RECORDS, RecordFilter, validateFilterCriteria, type FilterCriteria } from '../core/filter/index.js';
 
 export interface TestPatternIo {
   stdout: (s: string) => void;
@@ -22,7 +17,7 @@ Checks Lambda event filter patterns against records, with the same decoding a ma
   --pattern '<json>'    a filter pattern; repeat it for several filters (a record matches if any does)
   --pattern-file F      a file with one pattern, a FilterCriteria {"Filters":[{"Pattern":"..."}]},
                         or a mapping that has a "FilterCriteria"
-  --source KIND         sqs | kinesis | dynamodb | kafka | generic (Redis streams, memory)
+  --source KIND         ${[...filterSources().keys(), 'generic'].join(' | ')} (generic: records as they are)
   --record '<json>'     one record as it appears in the event's Records array; may be repeated
   --record-file F       a file with one record or a JSON array of records
   --event-file F        a whole event: each record of "Records" (or Kafka "records") is tested
@@ -78,11 +73,12 @@ async function run(argv: string[], io: TestPatternIo): Promise<number> {
     return 0;
   }
 
-  const source = values.source;
-  if (source === undefined) throw new UsageError(`--source is required (${SOURCE_KINDS.join(', ')})`);
-  if (!(SOURCE_KINDS as readonly string[]).includes(source)) {
-    throw new UsageError(`unknown --source "${source}"; use one of ${SOURCE_KINDS.join(', ')}`);
-  }
+  // A connector's kind, or generic for records matched as they are (Redis streams).
+  const sources = new Map([...filterSources(), ['generic', PLAIN_RECORDS]]);
+  const kinds = [...sources.keys()].join(', ');
+  if (values.source === undefined) throw new UsageError(`--source is required (${kinds})`);
+  const source = sources.get(values.source);
+  if (source === undefined) throw new UsageError(`unknown --source "${values.source}"; use one of ${kinds}`);
   let maxFilters: number | undefined;
   if (values['max-filters'] !== undefined) {
     maxFilters = Number(values['max-filters']);
@@ -94,10 +90,10 @@ async function run(argv: string[], io: TestPatternIo): Promise<number> {
   const criteria = await loadCriteria(values.pattern, values['pattern-file'], io);
   const records = await loadRecords(values.record, values['record-file'], values['event-file'], io);
 
-  const issues = validateFilterCriteria(criteria, { sourceKind: source as SourceKind, maxFilters });
+  const issues = validateFilterCriteria(criteria, { source, maxFilters });
   for (const i of issues) io.stderr(`${i.severity}: ${i.path}: ${i.message}\n`);
   if (issues.some((i) => i.severity === 'error')) return 2;
-  const filter = RecordFilter.compile(criteria, source as SourceKind, { maxFilters });
+  const filter = RecordFilter.compile(criteria, source, { maxFilters });
 
   let allMatch = true;
   for (const { label, record } of records) {

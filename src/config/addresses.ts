@@ -3,21 +3,29 @@
 // connectors' (async invocation and the http destination are sluice's own).
 import { connectors } from '../../connectors/index.js';
 import type { ConnectorDefinition, MappingFieldsDefinition, SourceRules } from '../ports/connector.js';
+import { PLAIN_RECORDS, type FilterSource } from '../ports/filter-source.js';
 
 export interface SourceAt {
   kind: string;
   rules: SourceRules;
   /** The connector's own mapping fields, if it has any. */
   fields?: MappingFieldsDefinition;
+  /** How filter patterns reach the records' data. */
+  filter: FilterSource;
 }
 
 export function sourceAt(address: string): SourceAt | undefined {
   for (const c of connectors) {
     const rules = c.sourceAt?.(address);
-    if (rules !== undefined) return { kind: c.kind, rules, fields: c.mappingFields };
+    if (rules !== undefined)
+      return { kind: c.kind, rules, fields: c.mappingFields, filter: rules.filter ?? c.filter ?? PLAIN_RECORDS };
   }
   return undefined;
 }
+
+/** How filter patterns reach the records of each connector that has its own way (for `sluice test-pattern`). */
+export const filterSources = (): ReadonlyMap<string, FilterSource> =>
+  new Map(connectors.flatMap((c) => (c.filter === undefined ? [] : [[c.kind, c.filter] as const])));
 
 /** A connector's own fields picked out of a mapping (all of them undefined when it sets none). */
 export function ownFieldsOf(fields: MappingFieldsDefinition, mapping: Readonly<Record<string, unknown>>) {

@@ -11,7 +11,7 @@ import { validateFilterCriteria } from '../core/filter/index.js';
 import { destinationProblem, httpConnectionProblems } from './http-targets.js';
 import { isLoopbackAddress } from './net.js';
 import { addressHints, addressNamedBy, mappingFieldsOf, ownFieldsOf, sourceAt, sourceHints } from './addresses.js';
-import type { FilterDialect } from '../ports/connector.js';
+import type { FilterSource } from '../ports/filter-source.js';
 import type { Problem } from './problems.js';
 import { selfDestinationWarnings } from './recursion.js';
 
@@ -31,7 +31,7 @@ export interface CompiledMapping {
   kind: string;
   shape: 'queue' | 'stream';
   /** How filter patterns reach the records' data. */
-  filter: FilterDialect;
+  filter: FilterSource;
   /** The source address: ARN or URI; without EventSourceArn, the one its connector's own fields name. */
   eventSourceArn: string;
   connectionName?: string;
@@ -123,7 +123,7 @@ function compileMapping(
     return undefined;
   }
 
-  const { kind, rules, fields: own } = source;
+  const { kind, rules, fields: own, filter } = source;
   for (const key of Object.keys(m))
     if (!COMMON.has(key) && !rules.fields.includes(key) && !(key in (own?.shape ?? {})) && m[key] !== undefined)
       problems.push({ path: `${at}.${key}`, message: `not supported for ${kind} sources` });
@@ -176,7 +176,7 @@ function compileMapping(
   if (m.FilterCriteria !== undefined)
     for (const issue of validateFilterCriteria(m.FilterCriteria, {
       maxFilters: cfg.limits.maxFiltersPerMapping,
-      sourceKind: rules.filter,
+      source: filter,
     }))
       problems.push({ path: `${at}.${issue.path}`, message: issue.message, severity: issue.severity });
   const onFailure = m.DestinationConfig?.OnFailure?.Destination;
@@ -223,7 +223,7 @@ function compileMapping(
     functionName: m.FunctionName,
     kind,
     shape: rules.shape,
-    filter: rules.filter,
+    filter,
     eventSourceArn: address,
     connectionName,
     connection,

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import type { FilterSource } from './filter-source.js';
 import type { QueueSource } from './queue-source.js';
 import type { Destination, StreamSource, StartPosition } from './sources.js';
 
@@ -35,9 +36,6 @@ export interface QueueSourceOptions {
   settings?: unknown;
 }
 
-/** How filter patterns reach a record's data field (FLT-8..10): the dialects the filter engine knows. */
-export type FilterDialect = 'sqs' | 'kinesis' | 'dynamodb' | 'kafka' | 'generic';
-
 /** The common CreateEventSourceMapping fields a source's own rules read, and its function's timeout. */
 export interface MappingFields {
   /** As given: undefined when the connector's own fields name the source (`MappingFieldsDefinition.addressOf`). */
@@ -63,7 +61,8 @@ export interface SourceRules {
   fields: readonly string[];
   /** Lambda's defaults for this source (spec 1.2). */
   defaults: { batchSize: number; maxBatchingWindowMs: number };
-  filter: FilterDialect;
+  /** How filter patterns reach these records' data, when not the connector's own `filter` (memory's). */
+  filter?: FilterSource;
   /** Whether it is reached through a named connection of type `kind` (memory needs none). */
   needsConnection: boolean;
   /** Sources that keep positions in a consumer group: the group of a mapping that names none (D-7). */
@@ -119,7 +118,7 @@ function largeBatchNeedsWindow(m: MappingFields): Array<[string, string]> {
 }
 
 /** SQS-like queues: BatchSize 10, no window (spec 1.2). */
-export const QUEUE_SOURCE: Omit<SourceRules, 'filter'> = {
+export const QUEUE_SOURCE: SourceRules = {
   shape: 'queue',
   fields: ['ScalingConfig'],
   defaults: { batchSize: 10, maxBatchingWindowMs: 0 },
@@ -128,7 +127,7 @@ export const QUEUE_SOURCE: Omit<SourceRules, 'filter'> = {
 };
 
 /** Kinesis-like streams: BatchSize 100, no window (spec 1.2). */
-export const STREAM_SOURCE: Omit<SourceRules, 'filter'> = {
+export const STREAM_SOURCE: SourceRules = {
   shape: 'stream',
   fields: STREAM_MAPPING_FIELDS,
   defaults: { batchSize: 100, maxBatchingWindowMs: 0 },
@@ -197,6 +196,8 @@ export interface ConnectorDefinition {
   matches(address: string): boolean;
   /** The rules of the source at an address this connector owns; undefined when it reads none there. */
   sourceAt?(address: string): SourceRules | undefined;
+  /** How filter patterns reach its records' data (FLT-8..10); none: records are matched as they are. */
+  filter?: FilterSource;
   /** Whether it can deliver to an address (async destinations, DLQs, stream on-failure). */
   isDestination?(address: string): boolean;
   /**

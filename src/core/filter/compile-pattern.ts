@@ -1,9 +1,9 @@
 // Compile a validated PatternNode into closures, once per mapping. Fields are ANDed, `$or` branches ORed;
 // a nested pattern over an array must match within one element (array-consistent, as event-ruler).
 import { compileRules, type LeafMatcher } from './compile-rules.js';
-import { childContext, isDataField, type PatternContext } from './data-field.js';
+import { childContext, containerKey, isDataField, type PatternContext } from './data-field.js';
 import { decodeData, type Decoded } from './decode.js';
-import type { PatternNode, Rule, SourceKind } from './types.js';
+import type { FilterData, FilterSource, PatternNode, Rule } from './types.js';
 
 type Obj = Record<string, unknown>;
 
@@ -34,18 +34,20 @@ function dottedChild(o: Obj, key: string): Obj | undefined {
   return child;
 }
 
-/** At the Kinesis root, fields of the inner `kinesis` object come first, then the record's own fields. */
-const kinesisRootGet = (o: Obj | undefined, key: string): unknown => {
-  const inner = ownGet(o, 'kinesis');
-  return isObj(inner) && Object.hasOwn(inner, key) ? inner[key] : ownGet(o, key);
-};
+/** At the root, fields of the object that holds the data field (Kinesis' `kinesis`) come first, then the record's. */
+const containerRootGet =
+  (container: string) =>
+  (o: Obj | undefined, key: string): unknown => {
+    const inner = ownGet(o, container);
+    return isObj(inner) && Object.hasOwn(inner, key) ? inner[key] : ownGet(o, key);
+  };
 
-export function compilePattern(node: PatternNode, kind: SourceKind): BodyMatcher {
+export function compilePattern(node: PatternNode, kind: FilterSource): BodyMatcher {
   return compileBody(node, kind, 'root');
 }
 
 /** True when the pattern addresses the source's data field anywhere (so records need decoding). */
-export function usesDataField(node: PatternNode, kind: SourceKind, ctx: PatternContext = 'root'): boolean {
+export function usesDataField(node: PatternNode, kind: FilterSource, ctx: PatternContext = 'root'): boolean {
   return (
     node.fields.some(
       (f) =>
@@ -55,10 +57,11 @@ export function usesDataField(node: PatternNode, kind: SourceKind, ctx: PatternC
   );
 }
 
-function compileBody(node: PatternNode, kind: SourceKind, pctx: PatternContext): BodyMatcher {
-  const get = kind === 'kinesis' && pctx === 'root' ? kinesisRootGet : ownGet;
+function compileBody(node: PatternNode, kind: FilterSource, pctx: PatternContext): BodyMatcher {
+  const container = containerKey(kind);
+  const get = container !== undefined && pctx === 'root' ? containerRootGet(container) : ownGet;
   const fields: FieldMatcher[] = node.fields.map(({ key, value }) => {
-    if (isDataField(kind, pctx, key)) return compileDataField(kind, value);
+    if (kind.data !== undefined && isDataField(kind, pctx, key)) return compileDataField(kind, kind.data, value);
     if (Array.isArray(value)) {
       const leaf = compileRules(value);
       return (o) => leaf(get(o, key));
@@ -76,7 +79,7 @@ function compileBody(node: PatternNode, kind: SourceKind, pctx: PatternContext):
   };
 }
 
-function compileNested(node: PatternNode, kind: SourceKind, pctx: PatternContext): ValueMatcher {
+function compileNested(node: PatternNode, kind: FilterSource, pctx: PatternContext): ValueMatcher {
   const body = compileBody(node, kind, pctx);
   const anyElement = (arr: readonly unknown[], ctx: MatchContext): boolean => {
     for (const el of arr) {
@@ -94,9 +97,9 @@ function compileNested(node: PatternNode, kind: SourceKind, pctx: PatternContext
  * The data field: the drop table of FLT-8 (SQS), FLT-9 (Kinesis) and FLT-10 (Kafka). A mismatch between the
  * form of the data and the form of its pattern fails this pattern (SQS, Kinesis) or ignores the data rule (Kafka).
  */
-function compileDataField(kind: SourceKind, value: PatternNode | Rule[]): FieldMatcher {
-  const decoded = (ctx: MatchContext): Decoded => (ctx.decoded ??= decodeData(kind, ctx.record));
-  const ignoreMismatch = kind === 'kafka';
+function compileDataField(kind: FilterSource, data: FilterData, value: PatternNode | Rule[]): FieldMatcher {
+  const decoded = (ctx: MatchContext): Decoded => (ctx.decoded ??= decodeData(data, ctx.record));
+  const ignoreMismatch = data.mismatch === 'ignore';
   if (Array.isArray(value)) {
     const leaf: LeafMatcher = compileRules(value);
     return (_o, ctx) => {

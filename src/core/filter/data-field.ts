@@ -1,24 +1,22 @@
-// Where each source keeps its data field in the record, as seen from a pattern (FLT-4, FLT-8..10).
-// Kinesis patterns address the inner `kinesis` object's fields (`data`, `partitionKey`) at the top level, as
-// Lambda documents; `kinesis.data` is accepted too.
-import type { SourceKind } from './types.js';
+// Where a source keeps its data field in the record, as seen from a pattern (FLT-4, FLT-8..10). A data field two
+// keys deep (`kinesis.data`) is also addressed at the root with the other fields of the object it is in, as Lambda
+// documents for Kinesis (`data`, `partitionKey`).
+import type { FilterSource } from './types.js';
 
-/** Where a pattern object sits: the record root, the Kinesis inner object, or anywhere else. */
-export type PatternContext = 'root' | 'kinesis' | 'other';
+/** Where a pattern object sits: the record root, the object that holds the data field, or anywhere else. */
+export type PatternContext = 'root' | 'container' | 'other';
 
-export function isDataField(kind: SourceKind, ctx: PatternContext, key: string): boolean {
-  switch (kind) {
-    case 'sqs':
-      return ctx === 'root' && key === 'body';
-    case 'kinesis':
-      return (ctx === 'root' || ctx === 'kinesis') && key === 'data';
-    case 'kafka':
-      return ctx === 'root' && key === 'value';
-    default:
-      return false;
-  }
+export function isDataField(source: FilterSource, ctx: PatternContext, key: string): boolean {
+  const path = source.data?.path;
+  if (path === undefined || key !== path[path.length - 1]) return false;
+  return ctx === 'root' || (ctx === 'container' && path.length === 2);
 }
 
-export function childContext(kind: SourceKind, ctx: PatternContext, key: string): PatternContext {
-  return kind === 'kinesis' && ctx === 'root' && key === 'kinesis' ? 'kinesis' : 'other';
+export function childContext(source: FilterSource, ctx: PatternContext, key: string): PatternContext {
+  const path = source.data?.path;
+  return ctx === 'root' && path?.length === 2 && key === path[0] ? 'container' : 'other';
 }
+
+/** The key of the object that holds the data field when its fields are addressed at the root too. */
+export const containerKey = (source: FilterSource): string | undefined =>
+  source.data?.path.length === 2 ? source.data.path[0] : undefined;

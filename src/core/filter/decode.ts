@@ -1,12 +1,12 @@
 // Decode a record's data field once, for the patterns that address it (FLT-8..10). Only objects and arrays
 // count as JSON: a body such as `42` or `"x"` stays a plain string that rule arrays can match.
 import { isUtf8 } from 'node:buffer';
-import type { SourceKind } from './types.js';
+import type { FilterData } from './types.js';
 
 export type Decoded =
   | { form: 'json'; value: unknown }
   | { form: 'plain'; value: unknown }
-  /** Not decodable: Kinesis data that is not JSON, Kafka bytes that are not UTF-8. */
+  /** Not decodable: data that must be JSON and is not, base64 bytes that are not UTF-8. */
   | { form: 'invalid' }
   /** No data at all (a Kafka tombstone): rules see the raw value (null or missing). */
   | { form: 'absent'; value: unknown };
@@ -15,17 +15,10 @@ const own = (o: unknown, key: string): unknown =>
   typeof o === 'object' && o !== null && Object.hasOwn(o, key) ? (o as Record<string, unknown>)[key] : undefined;
 
 /** The raw data field of a record. */
-export function rawData(kind: SourceKind, record: Record<string, unknown>): unknown {
-  switch (kind) {
-    case 'sqs':
-      return own(record, 'body');
-    case 'kinesis':
-      return own(own(record, 'kinesis'), 'data');
-    case 'kafka':
-      return own(record, 'value');
-    default:
-      return undefined;
-  }
+export function rawData(data: FilterData, record: Record<string, unknown>): unknown {
+  let at: unknown = record;
+  for (const key of data.path) at = own(at, key);
+  return at;
 }
 
 /** Parse text that is a JSON object or array; undefined for anything else. */
@@ -47,26 +40,14 @@ function base64Text(data: string): string | undefined {
   return isUtf8(bytes) ? bytes.toString('utf8') : undefined;
 }
 
-export function decodeData(kind: SourceKind, record: Record<string, unknown>): Decoded {
-  const raw = rawData(kind, record);
-  switch (kind) {
-    case 'sqs': {
-      const json = typeof raw === 'string' ? parseStructured(raw) : undefined;
-      return json !== undefined ? { form: 'json', value: json } : { form: 'plain', value: raw };
-    }
-    case 'kinesis': {
-      const text = typeof raw === 'string' ? base64Text(raw) : undefined;
-      const json = text !== undefined ? parseStructured(text) : undefined;
-      return json !== undefined ? { form: 'json', value: json } : { form: 'invalid' };
-    }
-    case 'kafka': {
-      if (raw === undefined || raw === null) return { form: 'absent', value: raw };
-      const text = typeof raw === 'string' ? base64Text(raw) : undefined;
-      if (text === undefined) return { form: 'invalid' };
-      const json = parseStructured(text);
-      return json !== undefined ? { form: 'json', value: json } : { form: 'plain', value: text };
-    }
-    default:
-      return { form: 'absent', value: raw };
-  }
+export function decodeData(data: FilterData, record: Record<string, unknown>): Decoded {
+  const raw = rawData(data, record);
+  if (raw === undefined || raw === null) return { form: 'absent', value: raw };
+  // Text data that is not a string (a number body) is matched as it is; base64 data must be a string.
+  const text = typeof raw !== 'string' ? undefined : data.encoding === 'base64' ? base64Text(raw) : raw;
+  if (text === undefined)
+    return data.encoding === 'text' && data.form === 'text' ? { form: 'plain', value: raw } : { form: 'invalid' };
+  const json = parseStructured(text);
+  if (json !== undefined) return { form: 'json', value: json };
+  return data.form === 'text' ? { form: 'plain', value: text } : { form: 'invalid' };
 }

@@ -6,10 +6,10 @@
 // leaves only. `anything-but` never matches a missing field. Portability warnings, not errors, for operators
 // Lambda may reject.
 //
-// Decoding (FLT-8..10): SQS `body` and Kafka `value` (base64, UTF-8) count as JSON when they hold an object or
-// an array; Kinesis patterns address the inner `kinesis` fields (`data`, `partitionKey`) and the record's own;
-// DynamoDB and 'generic' records are matched as they are. The data field is decoded at most once per record and
-// only when some pattern addresses it.
+// Decoding (FLT-8..10): each source says where its data field is and how it is encoded (FilterSource, from its
+// connector): text or base64, JSON only or plain text too, and whether a pattern of the wrong form fails or is
+// ignored. Sources without a data field are matched as they are. The data field is decoded at most once per record
+// and only when some pattern addresses it.
 export { createRecordFilter, RecordFilter, type RecordFilterOptions } from './record-filter.js';
 export { InvalidFilterPatternError } from './filter-error.js';
 export {
@@ -20,4 +20,4 @@ export {
 } from './validate-criteria.js';
 export { MAX_PATTERN_LENGTH } from './parse-pattern.js';
 export { MAX_WILDCARDS } from './wildcard.js';
-export { SOURCE_KINDS, type FilterCriteria, type FilterIssue, type SourceKind } from './types.js';
+export { PLAIN_RECORDS, type FilterCriteria, type FilterData, type FilterIssue, type FilterSource } from './types.js';

@@ -3,7 +3,14 @@
 import { parseCidr } from './cidr.js';
 import { childContext, isDataField, type PatternContext } from './data-field.js';
 import { pathIndex, pathKey } from './pattern-path.js';
-import type { FieldNode, FilterIssue, PatternNode, Rule, SourceKind } from './types.js';
+import {
+  PLAIN_RECORDS,
+  type FieldNode,
+  type FilterIssue,
+  type FilterSource,
+  type PatternNode,
+  type Rule,
+} from './types.js';
 import { parseWildcard } from './wildcard.js';
 
 export const MAX_PATTERN_LENGTH = 4096;
@@ -22,7 +29,7 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 const isObject = (v: unknown): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Parse and validate a pattern string; `node` is set only when there is no error. */
-export function parsePattern(text: string, path: string, kind: SourceKind = 'generic'): ParsedPattern {
+export function parsePattern(text: string, path: string, kind: FilterSource = PLAIN_RECORDS): ParsedPattern {
   const issues: FilterIssue[] = [];
   if (text.length > MAX_PATTERN_LENGTH) {
     issues.push(error(path, `pattern is ${text.length} characters; the limit is ${MAX_PATTERN_LENGTH}`));
@@ -59,7 +66,7 @@ function error(path: string, message: string): FilterIssue {
 
 class PatternParser {
   constructor(
-    private readonly kind: SourceKind,
+    private readonly kind: FilterSource,
     private readonly issues: FilterIssue[],
   ) {}
 
@@ -85,16 +92,20 @@ class PatternParser {
         const branches = this.or(value, at, ctx);
         if (branches) node.ors.push(branches);
       } else if (Array.isArray(value)) {
-        if (isDataField(this.kind, ctx, key) && this.kind === 'kinesis') {
-          this.err(at, 'Kinesis data is matched as JSON: its pattern must be an object, not a rule array (FLT-9)');
+        if (isDataField(this.kind, ctx, key) && this.kind.data?.form === 'json') {
+          this.err(
+            at,
+            `${this.kind.label} data is matched as JSON: its pattern must be an object, not a rule array (FLT-9)`,
+          );
           continue;
         }
         const rules = this.rules(value, at);
         if (rules) node.fields.push({ key, value: rules } satisfies FieldNode);
-        if (rules && this.kind === 'dynamodb' && key === 'N' && rules.some((r) => r.type === 'numeric')) {
+        const asStrings = this.kind.numbersAsStrings;
+        if (rules && key === asStrings && rules.some((r) => r.type === 'numeric')) {
           this.warn(
             at,
-            'DynamoDB numbers arrive as strings ({"N": "123"}), so "numeric" never matches them; use ["123"]',
+            `${this.kind.label} numbers arrive as strings ({"${asStrings}": "123"}), so "numeric" never matches them; use ["123"]`,
           );
         }
       } else if (isObject(value)) {

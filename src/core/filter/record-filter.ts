@@ -1,8 +1,7 @@
 // The compiled filter of one mapping: built once, then `matches` per record (FLT-2, FLT-3).
 import { compilePattern, usesDataField, type BodyMatcher, type MatchContext } from './compile-pattern.js';
 import { InvalidFilterPatternError } from './filter-error.js';
-import type { FilterCriteria, SourceKind } from './types.js';
-import { SOURCE_KINDS } from './types.js';
+import { checkFilterSource, type FilterCriteria, type FilterSource } from './types.js';
 import { analyzeCriteria, type ValidateOptions } from './validate-criteria.js';
 
 export interface RecordFilterOptions {
@@ -15,7 +14,7 @@ export class RecordFilter {
   readonly matchesEverything: boolean;
 
   private constructor(
-    readonly sourceKind: SourceKind,
+    readonly source: FilterSource,
     private readonly patterns: readonly BodyMatcher[],
     private readonly decodes: boolean,
   ) {
@@ -25,21 +24,19 @@ export class RecordFilter {
   /** Validate and compile; throws InvalidFilterPatternError naming the filter and path of the first error. */
   static compile(
     criteria: FilterCriteria | null | undefined,
-    sourceKind: SourceKind,
+    source: FilterSource,
     options: RecordFilterOptions = {},
   ): RecordFilter {
-    if (!SOURCE_KINDS.includes(sourceKind)) {
-      throw new TypeError(`unknown source kind "${String(sourceKind)}"; use one of ${SOURCE_KINDS.join(', ')}`);
-    }
-    const validateOptions: ValidateOptions = { sourceKind };
+    checkFilterSource(source);
+    const validateOptions: ValidateOptions = { source };
     if (options.maxFilters !== undefined) validateOptions.maxFilters = options.maxFilters;
     const { issues, patterns } = analyzeCriteria(criteria, validateOptions);
     const errors = issues.filter((i) => i.severity === 'error');
     if (errors[0]) throw new InvalidFilterPatternError(errors[0], errors);
-    const decodes = patterns.some((p) => usesDataField(p, sourceKind));
+    const decodes = patterns.some((p) => usesDataField(p, source));
     return new RecordFilter(
-      sourceKind,
-      patterns.map((p) => compilePattern(p, sourceKind)),
+      source,
+      patterns.map((p) => compilePattern(p, source)),
       decodes,
     );
   }
@@ -59,14 +56,14 @@ export class RecordFilter {
 const NO_DECODE: MatchContext = Object.freeze({ record: {}, decoded: undefined });
 
 /**
- * Compile a mapping's FilterCriteria for a source kind. No criteria or no filters match everything.
+ * Compile a mapping's FilterCriteria for a source. No criteria or no filters match everything.
  * Throws InvalidFilterPatternError for an invalid pattern.
  */
 export function createRecordFilter(
   filterCriteria: FilterCriteria | null | undefined,
-  sourceKind: SourceKind,
+  source: FilterSource,
   options: RecordFilterOptions = {},
 ): (record: unknown) => boolean {
-  const filter = RecordFilter.compile(filterCriteria, sourceKind, options);
+  const filter = RecordFilter.compile(filterCriteria, source, options);
   return (record) => filter.matches(record);
 }

@@ -1,14 +1,27 @@
-// Shapes of the filter language: the Lambda `FilterCriteria`, the sources whose data field is decoded, and
+// Shapes of the filter language: the Lambda `FilterCriteria`, how a source's data field is reached, and
 // the validated pattern tree the compiler works from.
+import type { FilterSource } from '../../ports/filter-source.js';
+
+export type { FilterData, FilterSource } from '../../ports/filter-source.js';
+export { PLAIN_RECORDS } from '../../ports/filter-source.js';
 
 /** `FilterCriteria` as in CreateEventSourceMapping (FLT-1). */
 export interface FilterCriteria {
   Filters?: Array<{ Pattern?: string }> | null;
 }
 
-/** How a source's data field is decoded before matching (FLT-8..10). Redis streams and memory use 'generic'. */
-export type SourceKind = 'sqs' | 'kinesis' | 'dynamodb' | 'kafka' | 'generic';
-export const SOURCE_KINDS: readonly SourceKind[] = ['sqs', 'kinesis', 'dynamodb', 'kafka', 'generic'];
+/** Throws a TypeError for a FilterSource the engine cannot read (a bad path, encoding or mode). */
+export function checkFilterSource(source: FilterSource): void {
+  const d = source.data;
+  if (d === undefined) return;
+  const ok =
+    (d.path.length === 1 || d.path.length === 2) &&
+    d.path.every((k) => typeof k === 'string' && k !== '') &&
+    (d.encoding === 'text' || d.encoding === 'base64') &&
+    (d.form === 'json' || d.form === 'text') &&
+    (d.mismatch === 'fail' || d.mismatch === 'ignore');
+  if (!ok) throw new TypeError(`unusable filter data of source ${source.label}: ${JSON.stringify(d)}`);
+}
 
 export interface FilterIssue {
   /** JSON path, e.g. `FilterCriteria.Filters[2].Pattern.body.price[0].numeric`. */

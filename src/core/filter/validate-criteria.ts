@@ -2,7 +2,7 @@
 // config loader can show next to its own.
 import { parsePattern } from './parse-pattern.js';
 import { pathIndex, pathKey } from './pattern-path.js';
-import type { FilterIssue, PatternNode, SourceKind } from './types.js';
+import type { FilterIssue, FilterSource, PatternNode } from './types.js';
 
 export const DEFAULT_MAX_FILTERS = 5;
 /** AWS raises the quota to at most 10 filters per mapping. */
@@ -12,7 +12,7 @@ export interface ValidateOptions {
   /** Filters allowed per mapping: 5 by default, at most 10. */
   maxFilters?: number;
   /** Adds the source's decoding rules (a Kinesis `data` pattern must be an object, FLT-9). */
-  sourceKind?: SourceKind;
+  source?: FilterSource;
 }
 
 export interface AnalyzedCriteria {
@@ -65,7 +65,7 @@ export function analyzeCriteria(criteria: unknown, options: ValidateOptions = {}
       err(patternPath, 'must be a string holding a JSON pattern');
       return;
     }
-    const parsed = parsePattern(pattern, patternPath, options.sourceKind);
+    const parsed = parsePattern(pattern, patternPath, options.source);
     issues.push(...parsed.issues);
     if (parsed.node) patterns.push(parsed.node);
   });

@@ -143,7 +143,7 @@ export async function runMapping(o: RunOptions): Promise<Running> {
   const filter =
     o.filterPatterns === undefined
       ? undefined
-      : RecordFilter.compile({ Filters: o.filterPatterns.map((Pattern) => ({ Pattern })) }, 'kafka');
+      : RecordFilter.compile({ Filters: o.filterPatterns.map((Pattern) => ({ Pattern })) }, kafkaConnector.filter!);
   const mapping = createStreamMapping({
     source,
     invoker: scriptedInvoker(calls, o.script),

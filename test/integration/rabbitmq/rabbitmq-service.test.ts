@@ -201,4 +201,17 @@ describe('RabbitMQ mappings through the service', () => {
     const dead = await ch.get(dlq.big, { noAck: true });
     expect(dead && dead.content.length).toBe(5 * 1024 * 1024);
   });
+
+  it('RMQ-21 filters on data (base64 JSON; a plain body skips the rule, FLT-10); filtered-out messages are acked at once', async () => {
+    ch.sendToQueue(q.filter, Buffer.from(JSON.stringify({ kind: 'skip', n: 1 })));
+    ch.sendToQueue(q.filter, Buffer.from(JSON.stringify({ kind: 'work', n: 2 })));
+    ch.sendToQueue(q.filter, Buffer.from('plain text'));
+    await until(() => invocations('filter').length > 0);
+    await eventually(async () => ((await depth(ch, q.filter)) === 0 ? true : undefined));
+    await until(() => invocations('filter').flatMap(bodies).length >= 2);
+    expect(invocations('filter').flatMap(bodies).sort()).toEqual([
+      'plain text',
+      JSON.stringify({ kind: 'work', n: 2 }),
+    ]);
+  });
 });

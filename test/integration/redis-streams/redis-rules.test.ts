@@ -9,7 +9,7 @@ import { sqsConnector } from '../../../connectors/sqs/index.js';
 import { systemClock } from '../../../src/app/clock.js';
 import { createStreamMapping } from '../../../src/core/esm/stream-mapping.js';
 import type { StreamMappingOptions } from '../../../src/core/esm/stream-options.js';
-import { RecordFilter } from '../../../src/core/filter/index.js';
+import { PLAIN_RECORDS, RecordFilter } from '../../../src/core/filter/index.js';
 import type { Invoker } from '../../../src/core/invoke/types.js';
 import type { InvokeResult } from '../../../src/ports/function-runtime.js';
 import type { Logger } from '../../../src/ports/logger.js';
@@ -101,7 +101,7 @@ async function run(
   const filter =
     extra.filterPatterns === undefined
       ? undefined
-      : RecordFilter.compile({ Filters: extra.filterPatterns.map((Pattern) => ({ Pattern })) }, 'generic');
+      : RecordFilter.compile({ Filters: extra.filterPatterns.map((Pattern) => ({ Pattern })) }, PLAIN_RECORDS);
   const mapping = createStreamMapping({
     source,
     invoker: invoker(calls, script),

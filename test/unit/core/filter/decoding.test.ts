@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createRecordFilter } from '../../../../src/index.js';
-import { b64, errorsOf, matches, warningsOf } from './helpers.js';
+import { b64, errorsOf, matches, sourceOf, warningsOf } from './helpers.js';
 
 const sqsRecord = (body: string) => ({
   messageId: 'm-1',
@@ -92,7 +92,7 @@ describe('FLT-8 SQS body', () => {
     expect(matches(p, { ...sqsRecord('{"a":1}'), attributes: { ApproximateReceiveCount: '2' } }, 'sqs')).toBe(false);
     const f = createRecordFilter(
       { Filters: [{ Pattern: '{"body":{"a":[1]}}' }, { Pattern: '{"body":["x"]}' }] },
-      'sqs',
+      sourceOf('sqs'),
     );
     expect(f(sqsRecord('{"a":1}'))).toBe(true);
     expect(f(sqsRecord('x'))).toBe(true);
@@ -140,7 +140,9 @@ describe('FLT-9 Kinesis data', () => {
   it('FLT-9 a non-JSON (rule array) data pattern is rejected at create/update', () => {
     expect(errorsOf({ data: ['x'] }, 'kinesis')[0]?.path).toBe('FilterCriteria.Filters[0].Pattern.data');
     expect(errorsOf({ kinesis: { data: [{ prefix: 'x' }] } }, 'kinesis')).toHaveLength(1);
-    expect(() => createRecordFilter({ Filters: [{ Pattern: '{"data":["x"]}' }] }, 'kinesis')).toThrow(/FLT-9/);
+    expect(() => createRecordFilter({ Filters: [{ Pattern: '{"data":["x"]}' }] }, sourceOf('kinesis'))).toThrow(
+      /FLT-9/,
+    );
     expect(errorsOf({ data: ['x'] }, 'generic')).toEqual([]);
   });
 });
@@ -256,7 +258,7 @@ describe('decode once per record, only when needed (FLT-3)', () => {
           { Pattern: '{"$or":[{"body":{"c":[2]}},{"body":{"a":[1]}}]}' },
         ],
       },
-      'sqs',
+      sourceOf('sqs'),
     );
     const c = counting('{"a":1}');
     expect(f(c.record)).toBe(true);
@@ -264,14 +266,14 @@ describe('decode once per record, only when needed (FLT-3)', () => {
   });
 
   it('FLT-3 no decoding when no pattern addresses the data field', () => {
-    const f = createRecordFilter({ Filters: [{ Pattern: '{"messageId":["m"]}' }] }, 'sqs');
+    const f = createRecordFilter({ Filters: [{ Pattern: '{"messageId":["m"]}' }] }, sourceOf('sqs'));
     const c = counting('{"a":1}');
     expect(f(c.record)).toBe(true);
     expect(c.reads()).toBe(0);
   });
 
   it('FLT-3 each record gets its own decoding', () => {
-    const f = createRecordFilter({ Filters: [{ Pattern: '{"body":{"a":[1]}}' }] }, 'sqs');
+    const f = createRecordFilter({ Filters: [{ Pattern: '{"body":{"a":[1]}}' }] }, sourceOf('sqs'));
     expect(f(sqsRecord('{"a":1}'))).toBe(true);
     expect(f(sqsRecord('{"a":2}'))).toBe(false);
     expect(f(sqsRecord('{"a":1}'))).toBe(true);
@@ -280,7 +282,7 @@ describe('decode once per record, only when needed (FLT-3)', () => {
 
 describe('compiled once per mapping (DESIGN: never recompile per record)', () => {
   it('FLT-3 matching parses no JSON when no pattern addresses the data field', () => {
-    const f = createRecordFilter({ Filters: [{ Pattern: '{"a":[{"numeric":[">",1]}]}' }] }, 'generic');
+    const f = createRecordFilter({ Filters: [{ Pattern: '{"a":[{"numeric":[">",1]}]}' }] }, sourceOf('generic'));
     const parse = vi.spyOn(JSON, 'parse');
     try {
       for (let i = 0; i < 100; i++) f({ a: i });
@@ -293,7 +295,7 @@ describe('compiled once per mapping (DESIGN: never recompile per record)', () =>
   it('FLT-3 matching parses each SQS body once and never the pattern again', () => {
     const f = createRecordFilter(
       { Filters: [{ Pattern: '{"body":{"a":[1]}}' }, { Pattern: '{"body":{"b":[1]}}' }] },
-      'sqs',
+      sourceOf('sqs'),
     );
     const parse = vi.spyOn(JSON, 'parse');
     try {
@@ -302,5 +304,22 @@ describe('compiled once per mapping (DESIGN: never recompile per record)', () =>
     } finally {
       parse.mockRestore();
     }
+  });
+});
+
+describe("a connector's own data field (FilterSource)", () => {
+  it('FLT-8..10 a source the engine does not name (data, base64) is decoded and matched from its description alone', () => {
+    const source = {
+      label: 'a broker',
+      data: { path: ['data'], encoding: 'base64', form: 'text', mismatch: 'fail' },
+    } as const;
+    const f = createRecordFilter({ Filters: [{ Pattern: '{"data":{"kind":["a"]}}' }] }, source);
+    expect(f({ data: b64('{"kind":"a"}') })).toBe(true);
+    expect(f({ data: b64('{"kind":"b"}') })).toBe(false);
+    // Plain text is data too with form text; a JSON pattern on it fails (mismatch: fail).
+    expect(f({ data: b64('kind a') })).toBe(false);
+    expect(createRecordFilter({ Filters: [{ Pattern: '{"data":["kind a"]}' }] }, source)({ data: b64('kind a') })).toBe(
+      true,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matches } from './helpers.js';
+import { matches, sourceOf } from './helpers.js';
 
 describe('exact values (FLT-5, D-6)', () => {
   it('FLT-5 strings match byte for byte, without case folding or normalisation', () => {
@@ -320,7 +320,7 @@ describe('several filters (FLT-2)', () => {
     const { createRecordFilter } = await import('../../../../src/index.js');
     const f = createRecordFilter(
       { Filters: [{ Pattern: '{"a":["x"]}' }, { Pattern: '{"b":[{"numeric":[">",5]}]}' }] },
-      'generic',
+      sourceOf('generic'),
     );
     expect(f({ a: 'x' })).toBe(true);
     expect(f({ b: 6 })).toBe(true);
@@ -330,6 +330,6 @@ describe('several filters (FLT-2)', () => {
   it('FLT-1 no criteria, an empty object or an empty Filters list match everything', async () => {
     const { createRecordFilter } = await import('../../../../src/index.js');
     for (const c of [undefined, null, {}, { Filters: [] }])
-      expect(createRecordFilter(c, 'sqs')({ body: 'x' })).toBe(true);
+      expect(createRecordFilter(c, sourceOf('sqs'))({ body: 'x' })).toBe(true);
   });
 });

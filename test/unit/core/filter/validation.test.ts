@@ -5,7 +5,7 @@ import {
   LambdaApiErrorCheck,
   validateFilterCriteria,
 } from './validation-imports.js';
-import { anyString, errorsOf, like, warningsOf } from './helpers.js';
+import { anyString, errorsOf, like, sourceOf, warningsOf } from './helpers.js';
 
 const P = 'FilterCriteria.Filters[0].Pattern';
 
@@ -158,7 +158,10 @@ describe('FLT-12 InvalidFilterPatternError from the API', () => {
   it('FLT-12 createRecordFilter throws InvalidFilterPatternError with the reason, filter index and path', () => {
     let caught: unknown;
     try {
-      createRecordFilter({ Filters: [{ Pattern: '{"a":["x"]}' }, { Pattern: '{"b":[{"cidr":"nope"}]}' }] }, 'sqs');
+      createRecordFilter(
+        { Filters: [{ Pattern: '{"a":["x"]}' }, { Pattern: '{"b":[{"cidr":"nope"}]}' }] },
+        sourceOf('sqs'),
+      );
     } catch (e) {
       caught = e;
     }
@@ -173,7 +176,7 @@ describe('FLT-12 InvalidFilterPatternError from the API', () => {
 
   it('FLT-12 the error maps to InvalidParameterValueException 400 and is a SluiceError', () => {
     try {
-      createRecordFilter({ Filters: [{ Pattern: 'nope' }] }, 'generic');
+      createRecordFilter({ Filters: [{ Pattern: 'nope' }] }, sourceOf('generic'));
       expect.unreachable();
     } catch (e) {
       expect(LambdaApiErrorCheck(e)).toEqual({ code: 'InvalidParameterValueException', statusCode: 400, sluice: true });
@@ -182,12 +185,13 @@ describe('FLT-12 InvalidFilterPatternError from the API', () => {
 
   it('FLT-12 too many filters throws too', () => {
     const filters = Array.from({ length: 6 }, () => ({ Pattern: '{"a":[1]}' }));
-    expect(() => createRecordFilter({ Filters: filters }, 'generic')).toThrow(InvalidFilterPatternError);
-    expect(createRecordFilter({ Filters: filters }, 'generic', { maxFilters: 6 })({ a: 1 })).toBe(true);
+    expect(() => createRecordFilter({ Filters: filters }, sourceOf('generic'))).toThrow(InvalidFilterPatternError);
+    expect(createRecordFilter({ Filters: filters }, sourceOf('generic'), { maxFilters: 6 })({ a: 1 })).toBe(true);
   });
 
-  it('rejects an unknown source kind', () => {
-    expect(() => createRecordFilter({}, 'mq' as 'sqs')).toThrow(TypeError);
+  it('rejects a source whose data field it cannot read', () => {
+    const data = { path: [], encoding: 'text', form: 'text', mismatch: 'fail' } as const;
+    expect(() => createRecordFilter({}, { label: 'mq', data })).toThrow(TypeError);
   });
 });
 
