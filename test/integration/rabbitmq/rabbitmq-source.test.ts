@@ -98,13 +98,15 @@ describe('RabbitMQ queue source', () => {
     await s.ack(got);
   });
 
-  it('RMQ-16 / DA-2 acks a batch: the queue is empty afterwards, also after the source closes', async () => {
+  it('RMQ-16 / DA-2 acks a batch with consumer tag sluice-<UUID>: the queue is empty afterwards, also after close', async () => {
     const ch = await channel();
     const q = await queue(ch);
     for (let i = 0; i < 20; i++) ch.sendToQueue(q, Buffer.from(`m${i}`));
-    const s = open(q, 20);
+    const s = open(q, 20, 'b5d1c7a2-0000-4000-8000-000000000016');
     const got = await receiveN(s, 20);
     expect(got.map(body)).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`));
+    // DA-2: the consumer tag names the mapping.
+    expect(got[0]!.handle.msg.fields.consumerTag).toBe('sluice-b5d1c7a2-0000-4000-8000-000000000016');
     expect(await s.ack(got)).toEqual([]);
     await s.close();
     expect(await depth(ch, q)).toBe(0);
