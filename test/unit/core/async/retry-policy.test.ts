@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { destinationType } from '../../../../src/core/async/delivery.js';
+import { destinationType } from '../../../../src/core/delivery/destination-type.js';
 import { functionErrorDelayMs, retryStartsInTime, throttleDelayMs } from '../../../../src/core/async/retry-policy.js';
 
 describe('async retry policy', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { destinationType } from '../../../../src/core/esm/batch-runner.js';
+import { destinationType } from '../../../../src/core/delivery/destination-type.js';
 import { CheckpointTracker } from '../../../../src/core/esm/checkpoint-tracker.js';
 import { laneOf } from '../../../../src/core/esm/lane-hash.js';
 import { parseStreamResponse } from '../../../../src/core/esm/stream-response.js';
