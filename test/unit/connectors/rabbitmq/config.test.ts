@@ -1,5 +1,6 @@
 // A RabbitMQ mapping through the config loader: Lambda's fields, defaults and refusals (RMQ-8..13, DA-5).
 import { describe, expect, it } from 'vitest';
+import { MappingStateBoard, toMappingConfiguration } from '../../../../src/app/mapping-view.js';
 import { loadConfigText } from '../../../../src/config/loader.js';
 
 const ARN = 'arn:aws:mq:us-east-1:111122223333:broker:orders:b-9bcfa592-423a-4942-879d-eb284b418fc8';
@@ -27,6 +28,23 @@ describe('RabbitMQ mappings in the config', () => {
     expect(m).toMatchObject({ kind: 'rabbitmq', shape: 'queue', batchSize: 100, maxBatchingWindowMs: 500 });
     expect(m.settings).toEqual({ queue: 'orders', vhost: 'prod' });
     expect(load({ EventSourceArn: 'rabbitmq://audit', BatchSize: 10_000 }).problems).toEqual([]);
+  });
+
+  it('RMQ-8 / RMQ-9 GetEventSourceMapping shows Queues and the VIRTUAL_HOST, and no stream fields', () => {
+    const config = load({
+      EventSourceArn: ARN,
+      Queues: ['orders'],
+      SourceAccessConfigurations: [{ Type: 'VIRTUAL_HOST', URI: 'prod' }],
+    }).config!;
+    const m = config.mappings[0]!;
+    const view = toMappingConfiguration(config, m, new MappingStateBoard(), 0);
+    expect(view).toMatchObject({
+      EventSourceArn: ARN,
+      BatchSize: 100,
+      Queues: ['orders'],
+      SourceAccessConfigurations: [{ Type: 'VIRTUAL_HOST', URI: 'prod' }],
+    });
+    expect(view).not.toHaveProperty('StartingPosition');
   });
 
   it('RMQ-8 / DA-5 a broker ARN without Queues is refused; Queues holds exactly one queue', () => {
