@@ -55,12 +55,3 @@ export const body = (m: RmqQueueMessage): string => Buffer.from(m.record.data, '
 export async function depth(ch: Channel, q: string): Promise<number> {
   return (await ch.checkQueue(q)).messageCount;
 }
-
-/** Polls until `check` holds (20 s at most). */
-export async function eventually(check: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

@@ -2,7 +2,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeClients } from '../../services/inject.js';
 import type { RabbitmqQueueSource } from '../../../connectors/rabbitmq/source.js';
-import { BROKER_ARN, body, channel, depth, eventually, queue, receiveN, source } from './kit.js';
+import { eventually } from '../../e2e/service.js';
+import { BROKER_ARN, body, channel, depth, queue, receiveN, source } from './kit.js';
 
 const sources: RabbitmqQueueSource[] = [];
 const open = (...args: Parameters<typeof source>) => {
@@ -147,7 +148,7 @@ describe('RabbitMQ queue source', () => {
     const s = open(q);
     const [m] = await receiveN(s, 1);
     await s.reject([m!]);
-    await eventually(async () => (await depth(ch, dlq)) === 1);
+    await eventually(async () => ((await depth(ch, dlq)) === 1 ? true : undefined));
     expect(await depth(ch, q)).toBe(0);
   });
 
