@@ -7,6 +7,7 @@ import {
   sendUntilDelivered,
 } from '../../../../src/core/delivery/destination-sender.js';
 import type { Delivery } from '../../../../src/core/delivery/destination-sender.js';
+import { destinationType } from '../../../../src/core/delivery/destination-type.js';
 import { RecordingDestinations, RecordingLogger, RecordingMetrics, VirtualClock } from '../async/helpers.js';
 
 const Q = 'arn:aws:sqs:us-east-1:123456789012:failures';
@@ -89,5 +90,18 @@ describe('DestinationSender (STR-30, ASY-10, ASY-13; nothing lost)', () => {
     t.destinations.failing.add(Q);
     stop.abort();
     expect(await sendUntilDelivered(t.sender, t.delivery(['y']), retry)).toBe(false);
+  });
+});
+
+describe('destinationType', () => {
+  it('labels destinations by ARN service or URI scheme for the delivery-failure metric (streams and async alike)', () => {
+    expect(destinationType('arn:aws:sqs:us-east-1:1:q')).toBe('sqs');
+    expect(destinationType('arn:aws:sns:us-east-1:1:t')).toBe('sns');
+    expect(destinationType('arn:aws:lambda:us-east-1:1:function:f')).toBe('lambda');
+    expect(destinationType('arn:aws:events:us-east-1:1:event-bus/b')).toBe('events');
+    expect(destinationType('arn:aws:s3:::bucket')).toBe('s3');
+    expect(destinationType('kafka://failures')).toBe('kafka');
+    expect(destinationType('nonsense')).toBe('unknown');
+    expect(destinationType('weird')).toBe('unknown');
   });
 });
