@@ -22,7 +22,15 @@ describe('RabbitMQ queue source', () => {
     const q = await queue(ch);
     ch.sendToQueue(q, Buffer.from('{"orderId":"42","qty":1}'), {
       contentType: 'application/json',
-      headers: { tenant: 'acme', attempt: 3, flag: true, nested: { café: 'é' }, list: [1, 'a'] },
+      headers: {
+        tenant: 'acme',
+        attempt: 3,
+        flag: true,
+        nested: { café: 'é' },
+        list: [1, 'a'],
+        sentAt: { '!': 'timestamp', value: 2021 },
+        raw: Buffer.from([1, 255]),
+      },
       deliveryMode: 2,
       priority: 4,
       expiration: '60000',
@@ -55,6 +63,8 @@ describe('RabbitMQ queue source', () => {
           flag: true,
           nested: { café: { bytes: [-61, -87] } },
           list: [1, { bytes: [97] }],
+          sentAt: 'Jan 1, 1970, 12:33:41 AM',
+          raw: [1, -1],
         },
         deliveryMode: 2,
         priority: 4,
