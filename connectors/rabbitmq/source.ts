@@ -3,6 +3,7 @@
 // delivery-limit and dead-letter exchanges, RMQ-18), an oversized message is rejected without requeue (DA-3).
 // Messages not acked when the channel goes are the broker's again: it redelivers them with `redelivered: true`.
 import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import { SluiceError } from '../../src/ports/errors.js';
 import type { Logger } from '../../src/ports/logger.js';
 import type { QueueDescription, QueueEvents, QueueMessage, QueueSource } from '../../src/ports/queue-source.js';
 import { connectOptions, type RabbitmqConnection } from './connection.js';
@@ -245,7 +246,7 @@ export class RabbitmqQueueSource implements QueueSource<RmqQueueMessage> {
       await conn?.close().catch(() => undefined);
       this.failures++;
       this.lastFailureAt = Date.now();
-      throw err;
+      throw unrecoverable(err) ?? err;
     }
   }
 
@@ -265,6 +266,21 @@ export class RabbitmqQueueSource implements QueueSource<RmqQueueMessage> {
     live.conn.close().catch(() => undefined);
     this.wakeAll();
   }
+}
+
+/**
+ * RMQ-20: what no retry fixes, named by Lambda's StateTransitionReason. A refused login (403) is the credentials; a
+ * connection the broker closes before it opens (530 NOT_ALLOWED) is a virtual host the user may not use or that
+ * does not exist. A missing queue stays retryable: it may be declared later.
+ */
+function unrecoverable(err: unknown): SluiceError | undefined {
+  const text = err instanceof Error ? err.message : String(err);
+  const reason = /ACCESS.REFUSED/.test(text)
+    ? 'EVENT_SOURCE_AUTHN_ERROR'
+    : /Expected ConnectionOpenOk; got <ConnectionClose/.test(text)
+      ? 'EVENT_SOURCE_AUTHZ_ERROR'
+      : undefined;
+  return reason === undefined ? undefined : new SluiceError('InvalidConfig', `${reason}: ${text}`, { cause: err });
 }
 
 const rmqRecord = (m: RmqQueueMessage): RmqMessage => ({

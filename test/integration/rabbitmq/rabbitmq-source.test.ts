@@ -1,9 +1,11 @@
 // The RabbitMQ queue source on the real broker, without the engine: event shape, ack, nack, reject, reconnect.
+import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { closeClients } from '../../services/inject.js';
-import type { RabbitmqQueueSource } from '../../../connectors/rabbitmq/source.js';
+import { SluiceError } from '../../../src/ports/errors.js';
+import { closeClients, uniqueName } from '../../services/inject.js';
+import { RabbitmqQueueSource } from '../../../connectors/rabbitmq/source.js';
 import { eventually } from '../../e2e/service.js';
-import { BROKER_ARN, body, channel, depth, queue, receiveN, source } from './kit.js';
+import { BROKER_ARN, body, channel, depth, queue, rabbitmqUrl, receiveN, silentLogger, source } from './kit.js';
 
 const sources: RabbitmqQueueSource[] = [];
 const open = (...args: Parameters<typeof source>) => {
@@ -175,5 +177,39 @@ describe('RabbitMQ queue source', () => {
     expect(again.map(body)).toEqual(['m0', 'm1', 'm2']);
     expect(again.every((m) => m.record.redelivered)).toBe(true);
     await s.ack(again);
+  });
+});
+
+describe('RabbitMQ source errors no retry fixes', () => {
+  const failing = (url: string, vhost = '/') =>
+    new RabbitmqQueueSource(
+      { url },
+      { arn: BROKER_ARN, queue: 'q', vhost, mappingId: randomUUID(), prefetch: 1 },
+      silentLogger,
+    );
+
+  it('RMQ-20 a refused login fails the start as EVENT_SOURCE_AUTHN_ERROR, not retryable', async () => {
+    const s = failing(rabbitmqUrl().replace('guest:guest@', 'guest:wrong@'));
+    const err = (await s.describe().catch((e: unknown) => e)) as SluiceError;
+    expect(err).toBeInstanceOf(SluiceError);
+    expect(err.retryable).toBe(false);
+    expect(err.message).toMatch(/^EVENT_SOURCE_AUTHN_ERROR: /);
+    await s.close();
+  });
+
+  it('RMQ-20 a virtual host the user cannot open fails the start as EVENT_SOURCE_AUTHZ_ERROR', async () => {
+    const s = failing(rabbitmqUrl(), uniqueName('no-such-vhost'));
+    const err = (await s.describe().catch((e: unknown) => e)) as SluiceError;
+    expect(err.retryable).toBe(false);
+    expect(err.message).toMatch(/^EVENT_SOURCE_AUTHZ_ERROR: /);
+    await s.close();
+  });
+
+  it('a queue that does not exist (yet) stays retryable', async () => {
+    const s = source(uniqueName('rmq-missing'));
+    const err = (await s.describe().catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(Error);
+    expect(err).not.toBeInstanceOf(SluiceError);
+    await s.close();
   });
 });
