@@ -275,12 +275,12 @@ export class RabbitmqQueueSource implements QueueSource<RmqQueueMessage> {
  */
 function unrecoverable(err: unknown): SluiceError | undefined {
   const text = err instanceof Error ? err.message : String(err);
-  const reason = /ACCESS.REFUSED/.test(text)
-    ? 'EVENT_SOURCE_AUTHN_ERROR'
+  const [reason, what] = /ACCESS.REFUSED/.test(text)
+    ? ['EVENT_SOURCE_AUTHN_ERROR', "the broker refused the connection's login"]
     : /Expected ConnectionOpenOk; got <ConnectionClose/.test(text)
-      ? 'EVENT_SOURCE_AUTHZ_ERROR'
-      : undefined;
-  return reason === undefined ? undefined : new SluiceError('InvalidConfig', `${reason}: ${text}`, { cause: err });
+      ? ['EVENT_SOURCE_AUTHZ_ERROR', 'the broker refused the virtual host (missing, or not permitted to this user)']
+      : [];
+  return reason === undefined ? undefined : new SluiceError('InvalidConfig', `${reason}: ${what}`, { cause: err });
 }
 
 const rmqRecord = (m: RmqQueueMessage): RmqMessage => ({
