@@ -7,6 +7,7 @@ import { kafkaConnector } from './kafka/index.js';
 import { kinesisConnector } from './kinesis/index.js';
 import { lambdaConnector } from './lambda/index.js';
 import { memoryConnector } from './memory/index.js';
+import { rabbitmqConnector } from './rabbitmq/index.js';
 import { redisStreamsConnector } from './redis-streams/index.js';
 import { sqsConnector } from './sqs/index.js';
 
@@ -17,6 +18,7 @@ export const connectors: readonly ConnectorDefinition[] = [
   dynamoDbStreamsConnector,
   kafkaConnector,
   redisStreamsConnector,
+  rabbitmqConnector,
   // Destinations only; last, so the config's connection union keeps its order.
   lambdaConnector,
   httpConnector,

@@ -48,7 +48,7 @@ export function toMappingConfiguration(
   if (m.filterPatterns.length > 0) out.FilterCriteria = { Filters: m.filterPatterns.map((Pattern) => ({ Pattern })) };
   if (m.shape === 'queue') {
     if (m.maximumConcurrency !== undefined) out.ScalingConfig = { MaximumConcurrency: m.maximumConcurrency };
-    return out;
+    return { ...out, ...renderOwnFields(m.kind, m.settings, m.consumerGroupId) };
   }
   out.StartingPosition = m.startingPosition;
   if (m.startingPositionTimestampMs !== undefined) out.StartingPositionTimestamp = m.startingPositionTimestampMs / 1000;

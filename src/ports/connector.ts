@@ -56,6 +56,15 @@ export interface StreamSourceOptions {
   settings?: unknown;
 }
 
+/** What a queue source learns of its mapping (the stream side's StreamSourceOptions). */
+export interface QueueSourceOptions {
+  mappingId: string;
+  /** The mapping's BatchSize (a broker that pushes messages caps them with it: RabbitMQ's prefetch, DA-2). */
+  batchSize: number;
+  /** What the connector's `mappingFields.settings` made of the mapping's own fields; the engine passes it through. */
+  settings?: unknown;
+}
+
 /** The common CreateEventSourceMapping fields a source's own rules read, and its function's timeout. */
 export interface MappingFields {
   /** As given: undefined when the connector's own fields name the source (`MappingFieldsDefinition.addressOf`). */
@@ -63,6 +72,9 @@ export interface MappingFields {
   StartingPosition?: string;
   /** The on-failure destination's address. */
   onFailure?: string;
+  BatchSize?: number;
+  MaximumBatchingWindowInSeconds?: number;
+  FunctionResponseTypes?: readonly string[];
   /** Undefined when the function is not (yet) known. */
   functionTimeoutMs?: number;
 }
@@ -121,12 +133,26 @@ export const STREAM_MAPPING_FIELDS = [
   'DestinationConfig',
 ] as const;
 
+/** P-1 / D-12: an SQS-like standard queue takes BatchSize over 10 only with a batching window of at least 1 s. */
+function largeBatchNeedsWindow(m: MappingFields): Array<[string, string]> {
+  const fifo = (m.EventSourceArn ?? '').endsWith('.fifo'); // FIFO queues have their own limits (SQS-25)
+  return !fifo && (m.BatchSize ?? 10) > 10 && (m.MaximumBatchingWindowInSeconds ?? 0) < 1
+    ? [
+        [
+          'MaximumBatchingWindowInSeconds',
+          'BatchSize over 10 requires MaximumBatchingWindowInSeconds of at least 1 (P-1)',
+        ],
+      ]
+    : [];
+}
+
 /** SQS-like queues: BatchSize 10, no window (spec 1.2). */
 export const QUEUE_SOURCE: SourceRules = {
   shape: 'queue',
   fields: ['ScalingConfig'],
   defaults: { batchSize: 10, maxBatchingWindowMs: 0 },
   needsConnection: true,
+  check: largeBatchNeedsWindow,
 };
 
 /** Kinesis-like streams: BatchSize 100, no window (spec 1.2). */
@@ -218,7 +244,8 @@ export interface ConnectorDefinition {
   destinationHint?: string;
   /** CreateEventSourceMapping fields of this connector's own, beyond the common ones its sources' `fields` list. */
   mappingFields?: MappingFieldsDefinition;
-  createQueueSource?(address: string, ctx: ConnectorContext): QueueSource;
+  /** `options` is what the app knows of the mapping; SQS and memory queues need none of it. */
+  createQueueSource?(address: string, ctx: ConnectorContext, options?: QueueSourceOptions): QueueSource;
   createStreamSource?(address: string, options: StreamSourceOptions, ctx: ConnectorContext): StreamSource;
   /**
    * Sources that keep positions themselves (Kafka offsets, Redis consumer groups): the first of `groupIds` that

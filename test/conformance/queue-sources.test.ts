@@ -2,8 +2,11 @@
 import { randomUUID } from 'node:crypto';
 import { CreateQueueCommand, DeleteQueueCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { MemoryBroker } from '../../connectors/memory/index.js';
+import { rabbitmqConnector } from '../../connectors/rabbitmq/index.js';
 import { sqsConnector } from '../../connectors/sqs/index.js';
+import { BROKER_ARN, channel, rabbitmqUrl } from '../integration/rabbitmq/kit.js';
 import { ACCOUNT, admin, connectorContext, REGION } from '../integration/sqs/sqs-kit.js';
+import { uniqueName } from '../services/inject.js';
 import { describeQueueSource, type QueueSourceFactory } from './queue-source.js';
 
 const body = (m: { record: Record<string, unknown> }) => String(m.record['body']);
@@ -51,6 +54,29 @@ const memory: QueueSourceFactory = {
   },
 };
 
+const rabbitmq: QueueSourceFactory = {
+  name: 'rabbitmq',
+  async create() {
+    const ch = await channel();
+    const queue = uniqueName('conformance');
+    await ch.assertQueue(queue);
+    return {
+      produce: (bodies) => Promise.resolve(void bodies.forEach((b) => ch.sendToQueue(queue, Buffer.from(b)))),
+      source: () =>
+        rabbitmqConnector.createQueueSource!(
+          BROKER_ARN,
+          { ...connectorContext(), connection: { url: rabbitmqUrl() } },
+          // BatchSize 100, as Lambda's default: the prefetch (DA-2) caps what one consumer holds unacked.
+          { mappingId: randomUUID(), batchSize: 100, settings: { queue } },
+        ),
+      bodyOf: (m) => Buffer.from(String(m.record['data']), 'base64').toString('utf8'),
+      async dispose() {
+        await ch.deleteQueue(queue).catch(() => undefined);
+      },
+    };
+  },
+};
+
 describeQueueSource(sqs);
 describeQueueSource(memory);
-// RabbitMQ: describeQueueSource(rabbitmq) with a factory like the two above (connectors/rabbitmq, its test server).
+describeQueueSource(rabbitmq);

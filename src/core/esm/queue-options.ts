@@ -93,7 +93,8 @@ export function resolveQueueOptions(
   if (o.fifo && o.maxBatchingWindowMs > 0) {
     throw invalid('MaximumBatchingWindowInSeconds is not supported for FIFO queues');
   }
-  if (o.batchSize > 10 && o.maxBatchingWindowMs < 1000) {
+  // P-1 is SQS's rule (visibility-timeout queues); RabbitMQ takes BatchSize 100 with a 500 ms window (RMQ-11).
+  if (redelivery === 'visibility-timeout' && o.batchSize > 10 && o.maxBatchingWindowMs < 1000) {
     throw invalid('BatchSize above 10 requires MaximumBatchingWindowInSeconds of at least 1');
   }
   if (o.maximumConcurrency !== undefined && (o.maximumConcurrency < 2 || o.maximumConcurrency > 1000)) {
