@@ -81,7 +81,11 @@ export async function startOne(config: CompiledConfig, m: CompiledMapping, deps:
   if (m.shape === 'queue') {
     if (connector.createQueueSource === undefined)
       throw new SluiceError('UnsupportedSource', `${connector.kind} has no queue source`);
-    const source = connector.createQueueSource(m.eventSourceArn, ctx);
+    const source = connector.createQueueSource(m.eventSourceArn, ctx, {
+      mappingId: m.uuid,
+      functionName: m.functionName,
+      settings: m.settings,
+    });
     // An unreachable queue fails this attempt; the supervisor retries it with a new source.
     const described = await source.describe?.().catch(async (err: unknown) => {
       await source.close();

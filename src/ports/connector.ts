@@ -27,6 +27,14 @@ export interface StreamSourceOptions {
   settings?: unknown;
 }
 
+export interface QueueSourceOptions {
+  mappingId: string;
+  /** For metric labels and logs only. */
+  functionName?: string;
+  /** What the connector's `mappingFields.settings` made of the mapping's own fields (RabbitMQ's Queues...). */
+  settings?: unknown;
+}
+
 /** The common CreateEventSourceMapping fields a source's own rules read, and its function's timeout. */
 export interface MappingFields {
   /** As given: undefined when the connector's own fields name the source (`MappingFieldsDefinition.addressOf`). */
@@ -194,7 +202,7 @@ export interface ConnectorDefinition {
   apiDestinationProblem?(address: string, stateKeyPrefix: string): string | undefined;
   /** CreateEventSourceMapping fields of this connector's own, beyond the common ones its sources' `fields` list. */
   mappingFields?: MappingFieldsDefinition;
-  createQueueSource?(address: string, ctx: ConnectorContext): QueueSource;
+  createQueueSource?(address: string, ctx: ConnectorContext, options?: QueueSourceOptions): QueueSource;
   createStreamSource?(address: string, options: StreamSourceOptions, ctx: ConnectorContext): StreamSource;
   /**
    * Sources that keep positions themselves (Kafka offsets, Redis consumer groups): the first of `groupIds` that
