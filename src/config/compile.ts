@@ -159,11 +159,11 @@ function compileMapping(
   if (fifo && batchSize > 10) problems.push({ path: `${at}.BatchSize`, message: 'FIFO queues accept BatchSize 1-10' });
   if (fifo && windowS !== undefined)
     problems.push({ path: `${at}.MaximumBatchingWindowInSeconds`, message: 'not supported for FIFO queues' });
-  // P-1 / D-12: queues other than FIFO.
-  if (isQueue && !fifo && batchSize > 10 && (windowS ?? 0) < 1)
+  const unwindowed = rules.maxBatchSizeWithoutWindow;
+  if (!fifo && unwindowed !== undefined && batchSize > unwindowed && (windowS ?? 0) < 1)
     problems.push({
       path: `${at}.MaximumBatchingWindowInSeconds`,
-      message: 'BatchSize over 10 requires MaximumBatchingWindowInSeconds of at least 1 (P-1)',
+      message: `BatchSize over ${unwindowed} requires MaximumBatchingWindowInSeconds of at least 1 (P-1)`,
     });
   if (!isQueue && m.StartingPosition === undefined)
     problems.push({ path: `${at}.StartingPosition`, message: `required for ${kind} sources` });

@@ -65,6 +65,8 @@ export interface SourceRules {
   defaultConsumerGroup?: (mappingId: string) => string;
   /** A FIFO queue (SQS-25: BatchSize 1-10, no batching window; one batch per message group at a time). */
   fifo?: boolean;
+  /** P-1 / D-12: a BatchSize over this needs MaximumBatchingWindowInSeconds of at least 1 (SQS: 10; FIFO aside). */
+  maxBatchSizeWithoutWindow?: number;
   /**
    * MaximumRetryAttempts of a mapping that sets none but has an on-failure destination (KAF-14: Kafka retries
    * forever by default, 10 times with a destination); else -1, infinite.
@@ -105,6 +107,7 @@ export const QUEUE_SOURCE: SourceRules = {
   shape: 'queue',
   fields: ['ScalingConfig'],
   defaults: { batchSize: 10, maxBatchingWindowMs: 0 },
+  maxBatchSizeWithoutWindow: 10,
   needsConnection: true,
 };
 
