@@ -1,20 +1,25 @@
-// The static registry of connectors: no folder scanning, no import side effects. Memory is here as its addresses
-// and rules only; the app puts the process-wide memory connector (it needs the broker instance) in front.
+// The static registry of connectors: no folder scanning, no import side effects. The memory connector works on
+// the broker the app makes for the process (ConnectorContext.instance).
 import type { ConnectorDefinition } from '../src/ports/connector.js';
 import { dynamoDbStreamsConnector } from './dynamodb/index.js';
+import { httpConnector } from './http/index.js';
 import { kafkaConnector } from './kafka/index.js';
 import { kinesisConnector } from './kinesis/index.js';
-import { memoryDefinition } from './memory/index.js';
+import { lambdaConnector } from './lambda/index.js';
+import { memoryConnector } from './memory/index.js';
 import { redisStreamsConnector } from './redis/index.js';
 import { sqsConnector } from './sqs/index.js';
 
 export const connectors: readonly ConnectorDefinition[] = [
-  memoryDefinition,
+  memoryConnector,
   sqsConnector,
   kinesisConnector,
   dynamoDbStreamsConnector,
   kafkaConnector,
   redisStreamsConnector,
+  // Destinations only; last, so the config's connection union keeps its order.
+  lambdaConnector,
+  httpConnector,
 ];
 
 export function findConnector(list: readonly ConnectorDefinition[], address: string): ConnectorDefinition | undefined {

@@ -10,7 +10,14 @@ export const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {
 export const AWS_REGION = 'us-east-1';
 export const AWS_ACCOUNT = '000000000000';
 /** Emulators take any key; DynamoDB Local wants letters and digits only. */
-export const AWS_CREDENTIALS = { accessKeyId: 'x', secretAccessKey: 'x' };
+/**
+ * Fresh test credentials per call: the AWS SDK marks the object it is given ($source), and a connection holding that
+ * object is then refused by the connector's strict schema.
+ */
+export const awsCredentials = (): { accessKeyId: string; secretAccessKey: string } => ({
+  accessKeyId: 'x',
+  secretAccessKey: 'x',
+});
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { createDynamoDbStreamsClient, dynamoDbStreamsConnector } from '../../connectors/dynamodb/index.js';
 import { noopMetrics } from '../../src/ports/metrics.js';
-import { AWS_ACCOUNT, AWS_CREDENTIALS, AWS_REGION, quietLogger, systemClock } from '../lib/runtime.js';
+import { AWS_ACCOUNT, awsCredentials, AWS_REGION, quietLogger, systemClock } from '../lib/runtime.js';
 import { dynamoDbEndpoint } from '../lib/servers.js';
 import { runStreamBench, type BenchStream, type StreamBenchConfig } from '../lib/stream-bench.js';
 import type { BenchContext, BenchRow, Scenario } from '../lib/types.js';
@@ -49,7 +49,7 @@ async function tableStream(ddb: DynamoDBClient, endpoint: string, label: string)
   );
   const StreamArn = (await ddb.send(new DescribeTableCommand({ TableName }))).Table?.LatestStreamArn;
   if (StreamArn === undefined) throw new Error('DynamoDB Local created no stream');
-  const connection = { endpoint, region: AWS_REGION, credentials: AWS_CREDENTIALS };
+  const connection = { endpoint, region: AWS_REGION, credentials: awsCredentials() };
   const rawClient: DynamoDBStreamsClient = createDynamoDbStreamsClient(connection, AWS_REGION);
 
   const writeChunk = async (from: number, n: number): Promise<void> => {
@@ -120,7 +120,7 @@ async function tableStream(ddb: DynamoDBClient, endpoint: string, label: string)
 async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const cfg = ctx.quick ? QUICK : FULL;
   const endpoint = dynamoDbEndpoint();
-  const ddb = new DynamoDBClient({ region: AWS_REGION, endpoint, credentials: AWS_CREDENTIALS });
+  const ddb = new DynamoDBClient({ region: AWS_REGION, endpoint, credentials: awsCredentials() });
   try {
     const { sluice, raw } = await runStreamBench(ctx, cfg, (label) => tableStream(ddb, endpoint, label));
     return [

@@ -20,7 +20,7 @@ import type { Labels, Metrics } from '../../src/ports/metrics.js';
 import { quantiles } from '../lib/measure.js';
 import {
   AWS_ACCOUNT,
-  AWS_CREDENTIALS,
+  awsCredentials,
   AWS_REGION,
   CostMeter,
   median,
@@ -65,7 +65,7 @@ class SqsBench {
     this.client = new SQSClient({
       region: AWS_REGION,
       endpoint,
-      credentials: AWS_CREDENTIALS,
+      credentials: awsCredentials(),
       requestHandler: { httpAgent: { keepAlive: true, maxSockets: 2000 } },
     });
   }
@@ -165,7 +165,7 @@ class SqsBench {
       },
     };
     const source = sqsConnector.createQueueSource!(q.arn, {
-      connection: { endpoint: this.endpoint, region: AWS_REGION, credentials: AWS_CREDENTIALS },
+      connection: { endpoint: this.endpoint, region: AWS_REGION, credentials: awsCredentials() },
       region: AWS_REGION,
       accountId: AWS_ACCOUNT,
       logger: quietLogger,

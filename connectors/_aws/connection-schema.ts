@@ -1,4 +1,4 @@
-// The connection settings every AWS connection shares (sqs, kinesis, dynamodb; lambda in the config): the config
+// The connection settings every AWS connection shares (sqs, kinesis, dynamodb, lambda): the config
 // adds `type` and refuses unknown keys. Rules the schema cannot say are in client-config.ts.
 import { z } from 'zod';
 

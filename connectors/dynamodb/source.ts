@@ -13,9 +13,9 @@ import {
   type GetShardIteratorCommandInput,
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
-import { SluiceError } from '../../src/ports/errors.js';
+import { SluiceError, externalCode } from '../../src/ports/errors.js';
 import type { ShardInfo, ShardReader, StartPosition, StreamRecord, StreamSource } from '../../src/ports/sources.js';
-import { SOURCE_REQUEST_TIMEOUT_MS, openIteratorReader, type IteratorPage } from '../kinesis/iterator-reader.js';
+import { SOURCE_REQUEST_TIMEOUT_MS, openIteratorReader, type IteratorPage } from '../_aws/iterator-reader.js';
 import { toDynamoDbStreamRecord, type DynamoDbRecordContext } from './record.js';
 
 /** GetRecords' own upper bound for DynamoDB Streams. */
@@ -41,7 +41,7 @@ export function dynamoDbShardInfoOf(s: Shard): ShardInfo {
 export function classifyDynamoDbStreamsError(err: unknown, action: string): Error {
   const name = (err as { name?: unknown } | null)?.name;
   if (typeof name === 'string' && THROTTLES.has(name)) {
-    return new SluiceError(name, `DynamoDB Streams ${action} throttled: ${(err as Error).message}`, {
+    return new SluiceError(externalCode(name), `DynamoDB Streams ${action} throttled: ${(err as Error).message}`, {
       retryable: true,
       cause: err,
     });

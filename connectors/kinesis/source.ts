@@ -9,14 +9,14 @@ import {
   type KinesisClient,
   type Shard,
 } from '@aws-sdk/client-kinesis';
-import { SluiceError } from '../../src/ports/errors.js';
+import { SluiceError, externalCode } from '../../src/ports/errors.js';
 import type { ShardInfo, ShardReader, StartPosition, StreamRecord, StreamSource } from '../../src/ports/sources.js';
 import {
   NO_ITERATOR_YET,
   SOURCE_REQUEST_TIMEOUT_MS,
   openIteratorReader,
   type IteratorPage,
-} from './iterator-reader.js';
+} from '../_aws/iterator-reader.js';
 import { toKinesisStreamRecord, type KinesisRecordContext } from './record.js';
 
 /** GetRecords' own upper bound. */
@@ -61,7 +61,7 @@ export function shardInfoOf(s: Shard): ShardInfo {
 export function classifyKinesisError(err: unknown, action: string): Error {
   const name = (err as { name?: unknown } | null)?.name;
   if (typeof name === 'string' && THROTTLES.has(name)) {
-    return new SluiceError(name, `Kinesis ${action} throttled: ${(err as Error).message}`, {
+    return new SluiceError(externalCode(name), `Kinesis ${action} throttled: ${(err as Error).message}`, {
       retryable: true,
       cause: err,
     });

@@ -1,7 +1,12 @@
 // The memory connector: named in-process queues and streams, addressed as memory://queue/<name> and
 // memory://stream/<name>. One broker per process is shared by the mappings, the destinations and the
 // HTTP route that puts records (POST /sluice/memory/...).
-import { QUEUE_SOURCE, STREAM_SOURCE, type ConnectorDefinition } from '../../src/ports/connector.js';
+import {
+  QUEUE_SOURCE,
+  STREAM_SOURCE,
+  type ConnectorContext,
+  type ConnectorDefinition,
+} from '../../src/ports/connector.js';
 import type { FilterSource } from '../../src/ports/filter-source.js';
 import { bodyOf, type Destination } from '../../src/ports/sources.js';
 import { MemoryQueue } from './queue.js';
@@ -81,8 +86,14 @@ const STREAM_FILTER: FilterSource = {
   data: { path: ['kinesis', 'data'], encoding: 'base64', form: 'json', mismatch: 'fail' },
 };
 
-/** The memory connector's addresses and rules, without a broker (the config's view; memory needs no connection). */
-export const memoryDefinition: ConnectorDefinition = {
+/** The broker the app made for this process (ConnectorContext.instance): mappings, destinations and routes share it. */
+function brokerOf(ctx: ConnectorContext): MemoryBroker {
+  if (!(ctx.instance instanceof MemoryBroker)) throw new Error('the memory connector needs the broker of this sluice');
+  return ctx.instance;
+}
+
+/** In-process queues and streams; needs no connection, only the process's broker. */
+export const memoryConnector: ConnectorDefinition = {
   kind: 'memory',
   matches: (address) => QUEUE.test(address) || STREAM.test(address),
   // Memory queues and streams mimic SQS and Kinesis, filters included.
@@ -95,35 +106,32 @@ export const memoryDefinition: ConnectorDefinition = {
   isDestination: (address) => /^memory:\/\/.+/.test(address),
   sourceHint: 'memory://queue/<name>, memory://stream/<name>',
   destinationHint: 'memory://queue/<name>, memory://stream/<name>',
-};
-
-export function memoryConnector(broker: MemoryBroker): ConnectorDefinition {
-  return {
-    ...memoryDefinition,
-    createQueueSource: (address) => {
-      const name = QUEUE.exec(address)?.[1];
-      if (name === undefined) throw new Error(`not a memory queue address: ${address}`);
-      return broker.queue(name).source();
-    },
-    createStreamSource: (address) => {
-      const name = STREAM.exec(address)?.[1];
-      if (name === undefined) throw new Error(`not a memory stream address: ${address}`);
-      return broker.stream(name).source();
-    },
-    createDestination: (address): Destination => {
-      const q = QUEUE.exec(address)?.[1];
-      const s = STREAM.exec(address)?.[1];
-      return {
-        arn: address,
-        send: (record) => {
+  createQueueSource: (address, ctx) => {
+    const name = QUEUE.exec(address)?.[1];
+    if (name === undefined) throw new Error(`not a memory queue address: ${address}`);
+    return brokerOf(ctx).queue(name).source();
+  },
+  createStreamSource: (address, _options, ctx) => {
+    const name = STREAM.exec(address)?.[1];
+    if (name === undefined) throw new Error(`not a memory stream address: ${address}`);
+    return brokerOf(ctx).stream(name).source();
+  },
+  createDestination: (address, ctx): Destination => {
+    const broker = brokerOf(ctx);
+    const q = QUEUE.exec(address)?.[1];
+    const s = STREAM.exec(address)?.[1];
+    return {
+      arn: address,
+      // A full broker's throw becomes a rejection, as every destination reports a failed send.
+      send: (record) =>
+        new Promise<void>((resolve) => {
           const body = bodyOf(record);
           if (q !== undefined) broker.queue(q).send(body);
           else if (s !== undefined) broker.stream(s).put('destination', Buffer.from(body));
-          else return Promise.reject(new Error(`not a memory address: ${address}`));
-          return Promise.resolve();
-        },
-        close: () => Promise.resolve(),
-      };
-    },
-  };
-}
+          else throw new Error(`not a memory address: ${address}`);
+          resolve();
+        }),
+      close: () => Promise.resolve(),
+    };
+  },
+};

@@ -1,7 +1,7 @@
-// A Redis stream as a destination (redis://<key>): XADD of the JSON record in the field `record`, plus the
-// function name and any delivery attributes as fields.
+// A Redis stream as a destination (redis://<key>): XADD of the JSON record (a Buffer as is: an async DLQ's original
+// event, ASY-13) in the field `record`, plus the function name and any delivery attributes as fields.
 import type { Redis } from 'ioredis';
-import type { DeliveryContext, Destination } from '../../src/ports/sources.js';
+import { bodyOf, type DeliveryContext, type Destination } from '../../src/ports/sources.js';
 import { closeRedis } from './redis-health.js';
 
 export class RedisStreamDestination implements Destination {
@@ -22,7 +22,7 @@ export class RedisStreamDestination implements Destination {
       this.streamKey,
       '*',
       'record',
-      JSON.stringify(record),
+      bodyOf(record),
       'function',
       ctx.functionName,
       ...extra,

@@ -107,7 +107,7 @@ export const redisStreamsConnector: ConnectorDefinition = {
   sourceHint: 'redis://<key>[,<key>...] (or a key pattern)',
   destinationHint: 'redis://<stream-key> with a redis connection (not under the state keyPrefix)',
   // The state store's keys are `<prefix>:…` and `{<prefix>:async}…` (src/state).
-  apiDestinationProblem: (address, prefix) => {
+  apiDestinationProblem: (address, { stateKeyPrefix: prefix }) => {
     const key = /^redis:\/\/(.+)$/.exec(address)?.[1]?.replace(/^\{/, '');
     return key !== undefined && (key === prefix || key.startsWith(`${prefix}:`) || key.startsWith(`${prefix}}`))
       ? `is under sluice's own state key prefix "${prefix}"`

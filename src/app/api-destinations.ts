@@ -2,43 +2,33 @@
 // configured: a caller of the API must not be able to point sluice's connections (and their credentials)
 // at targets of its choosing, nor at sluice's own state keys or a broker's internal addresses (its connector says).
 import type { CompiledConfig } from '../config/compile.js';
-import { httpConnectionFor } from '../config/http-targets.js';
-import {
-  apiDestinationRefusal,
-  connectionTypeOf,
-  destinationHints,
-  isDestinationAddress,
-} from '../config/addresses.js';
+import { connectionTypeOf, destinationConnector, destinationHints } from '../config/addresses.js';
+import { namedConnections } from '../config/default-connection.js';
 import { connectionForType } from './connections.js';
 
-export const ALLOWED_API_DESTINATIONS = [
-  'allowed: a configured function (arn:aws:lambda:<region>:<account>:function:<name>)',
-  ...destinationHints(),
-  "or an http(s) URL under an http connection's baseUrl",
-].join(', ');
+const hints = destinationHints();
+export const ALLOWED_API_DESTINATIONS = `allowed: ${hints.slice(0, -1).join(', ')}, or ${hints.at(-1) ?? ''}`;
 
 /** Why `address` may not be set over the API, or undefined when it may. */
 export function apiDestinationProblem(config: CompiledConfig, address: string): string | undefined {
-  if (!isDestinationAddress(address)) return 'is not a destination address';
-  const fn = /^arn:[\w-]+:lambda:([^:]*):([^:]*):function:([^:]+)(?::([^:]+))?$/.exec(address);
-  if (fn !== null) {
-    const [, region, account, name, qualifier] = fn;
-    if (region !== config.region || account !== config.accountId || !config.functions.has(name ?? ''))
-      return 'is not a function configured in this sluice';
-    return qualifier === undefined || qualifier === '$LATEST' ? undefined : 'has a qualifier other than $LATEST';
-  }
-  if (/^https?:\/\//.test(address))
-    return httpConnectionFor(config.connections, address) === undefined
-      ? "is not under the baseUrl of any http connection (a connection's headers go only to its own baseUrl)"
-      : undefined;
-  if (address.startsWith('memory://')) return undefined;
+  const connector = destinationConnector(address);
+  if (connector === undefined) return 'is not a destination address';
+  // A destination reached through the default connection of its type needs one; http and lambda pick their own.
   const type = connectionTypeOf(address);
-  let connection;
-  try {
-    connection = type === undefined ? undefined : connectionForType(config, type);
-  } catch (err) {
-    return (err as Error).message;
+  if (type !== undefined) {
+    let connection;
+    try {
+      connection = connectionForType(config, type);
+    } catch (err) {
+      return (err as Error).message;
+    }
+    if (connection === undefined) return `has no configured ${type} connection`;
   }
-  if (connection === undefined) return `has no configured ${type ?? ''} connection`;
-  return apiDestinationRefusal(address, config.state.keyPrefix);
+  return connector.apiDestinationProblem?.(address, {
+    region: config.region,
+    accountId: config.accountId,
+    connections: namedConnections(config.connections),
+    hasFunction: (name) => config.functions.has(name),
+    stateKeyPrefix: config.state.keyPrefix,
+  });
 }

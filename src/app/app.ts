@@ -7,9 +7,11 @@ import type { AddressInfo } from 'node:net';
 import { MemoryBroker } from '../../connectors/memory/index.js';
 import type { CompiledConfig } from '../config/compile.js';
 import { createAsyncEngine, type AsyncEngine } from '../core/async/index.js';
+import { SluiceError } from '../ports/errors.js';
 import type { Logger } from '../ports/logger.js';
 import { HttpServer } from '../http/server.js';
 import { PrometheusMetrics } from '../observability/prometheus.js';
+import { ALLOWED_API_DESTINATIONS, apiDestinationProblem } from './api-destinations.js';
 import { systemClock } from './clock.js';
 import { createDestinations } from './destinations.js';
 import { settledWithin } from './deadline.js';
@@ -17,8 +19,9 @@ import { buildFunctions, type Functions } from './functions.js';
 import { MappingSupervisor } from './mapping-supervisor.js';
 import { readinessProbe } from './readiness.js';
 import { openState } from './state.js';
-import { eventInvokeConfigRoutes } from './event-invoke-config.js';
-import { eventSourceMappingRoutes, MappingStateBoard } from './esm-routes.js';
+import { eventInvokeConfigRoutes } from '../http/routes/event-invoke-config.js';
+import { eventSourceMappingRoutes } from '../http/routes/event-source-mappings.js';
+import { mappingEntries, MappingStateBoard } from './mapping-view.js';
 
 export interface App {
   address(): AddressInfo;
@@ -49,9 +52,21 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
       maxRecords: config.memorySources.maxRecords,
       maxBytes: config.memorySources.maxBytes,
     });
+    const instances = { memory: broker };
     // Destinations may invoke another function asynchronously, so they reach the engine created below.
     const engineRef: { current?: AsyncEngine } = {};
-    const destinations = createDestinations(config, broker, metrics, logger, () => engineRef.current);
+    const destinations = createDestinations(config, {
+      instances,
+      functions: {
+        has: (name) => config.functions.has(name),
+        invokeAsync: async (name, payload, traceHeader) => {
+          if (engineRef.current === undefined) throw new SluiceError('NotReady', 'async engine not started');
+          await engineRef.current.submit(name, payload, randomUUID(), undefined, traceHeader);
+        },
+      },
+      metrics,
+      logger,
+    });
     stack.push({ name: 'destinations', stop: () => destinations.close() });
 
     const engine = createAsyncEngine({
@@ -81,7 +96,7 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
     const supervisor = new MappingSupervisor(
       config,
       {
-        broker,
+        instances,
         invoker: functions.invoker,
         state: state.store,
         sharedState: state.shared,
@@ -111,7 +126,15 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
         sendToQueue: (q, body, groupId) => broker.queue(q).send(body, { groupId }),
         putToStream: (s, key, data) => broker.stream(s).put(key, data),
       },
-      extraRoutes: [...eventInvokeConfigRoutes(functions, config), ...eventSourceMappingRoutes(config, mappingStates)],
+      extraRoutes: [
+        ...eventInvokeConfigRoutes({
+          functions,
+          readOnly: config.server.api.readOnly,
+          destinationProblem: (address) => apiDestinationProblem(config, address),
+          allowedDestinations: ALLOWED_API_DESTINATIONS,
+        }),
+        ...eventSourceMappingRoutes(mappingEntries(config, mappingStates)),
+      ],
     });
     const address = await server.listen();
     stack.push({ name: 'http', stop: () => server.close() });

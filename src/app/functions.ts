@@ -9,14 +9,7 @@ import type { Clock } from '../ports/clock.js';
 import type { FunctionRuntime, FunctionSpec } from '../ports/function-runtime.js';
 import type { Metrics } from '../ports/metrics.js';
 import { createRuntime, EnvironmentBudget, type RuntimeOptions } from '../runtimes/index.js';
-
-export interface EventInvokeConfig {
-  maximumRetryAttempts: number;
-  maximumEventAgeMs: number;
-  onSuccess?: string;
-  onFailure?: string;
-  lastModifiedMs: number;
-}
+import type { EventInvokeConfig } from '../http/routes/event-invoke-config.js';
 
 export interface Functions {
   invoker: Invoker;

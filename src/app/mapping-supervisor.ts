@@ -6,7 +6,7 @@
 import type { CompiledConfig, CompiledMapping } from '../config/compile.js';
 import { exponentialCeilingMs, type BackoffPolicy } from '../core/retry/backoff.js';
 import { SluiceError } from '../ports/errors.js';
-import type { MappingStateBoard } from './esm-routes.js';
+import type { MappingStateBoard } from './mapping-view.js';
 import { startOne, type MappingDeps, type RunningMapping } from './mappings.js';
 
 export type MappingRunState = 'starting' | 'running' | 'retrying' | 'stopping' | 'stopped';
@@ -22,8 +22,6 @@ export interface MappingStatus {
 }
 
 const START_BACKOFF: BackoffPolicy = { baseMs: 1_000, maxMs: 30_000 };
-/** Codes of errors that no retry can fix: reported at once by `sluice start`. */
-const CONFIG_ERRORS = new Set(['InvalidConfig', 'UnsupportedSource']);
 
 interface Entry {
   m: CompiledMapping;
@@ -118,7 +116,8 @@ export class MappingSupervisor {
         if (e.attempts > 1) this.deps.logger.info({ mapping: e.m.uuid, attempts: e.attempts }, 'mapping started');
       },
       (err: unknown) => {
-        if (first && err instanceof SluiceError && CONFIG_ERRORS.has(err.code)) throw err;
+        // An error no retry can fix (a config the service cannot run) is reported at once by `sluice start`.
+        if (first && err instanceof SluiceError && !err.retryable) throw err;
         e.error = err instanceof Error ? err.message : String(err);
         this.move(e, 'retrying');
         if (this.stopped) return;

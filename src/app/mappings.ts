@@ -1,7 +1,6 @@
 // Turns each enabled event source mapping of the compiled config into a running queue poller or
 // stream mapping over the connector that serves its address.
-import { findConnector } from '../../connectors/index.js';
-import type { MemoryBroker } from '../../connectors/memory/index.js';
+import { connectors, findConnector } from '../../connectors/index.js';
 import type { CompiledConfig, CompiledFunction, CompiledMapping } from '../config/compile.js';
 import { createQueuePoller } from '../core/esm/queue-poller.js';
 import { checkVisibilityTimeout } from '../core/esm/queue-options.js';
@@ -16,7 +15,7 @@ import type { Metrics } from '../ports/metrics.js';
 import type { Destination, StartPosition, StreamSource } from '../ports/sources.js';
 import type { StateStore } from '../ports/state.js';
 import { settledWithin } from './deadline.js';
-import { allConnectors, type Destinations } from './destinations.js';
+import type { Destinations } from './destinations.js';
 import { adoptLegacyCheckpoints, consumerGroupToUse } from './mapping-identity.js';
 
 export interface RunningMapping {
@@ -27,7 +26,8 @@ export interface RunningMapping {
 }
 
 export interface MappingDeps {
-  broker: MemoryBroker;
+  /** The process-wide instance of a connector that has one (memory: the broker), by kind. */
+  instances: Readonly<Record<string, unknown>>;
   invoker: Invoker;
   state: StateStore;
   /** Several processes share the work: stream shards need leases. */
@@ -60,7 +60,14 @@ function connectorContext(
   logger: Logger,
 ): ConnectorContext {
   const connection: Record<string, unknown> = { ...m.ownConnection, ...m.connection };
-  return { connection, region: config.region, accountId: config.accountId, logger, metrics: deps.metrics };
+  return {
+    connection,
+    region: config.region,
+    accountId: config.accountId,
+    logger,
+    metrics: deps.metrics,
+    instance: deps.instances[m.kind],
+  };
 }
 
 /** Starts one enabled mapping; throws when its source cannot be reached or the config is refused (P-6). */
@@ -68,7 +75,7 @@ export async function startOne(config: CompiledConfig, m: CompiledMapping, deps:
   const logger = deps.logger.child({ mapping: m.uuid, function: m.functionName, source: m.eventSourceArn });
   const fn = config.functions.get(m.functionName);
   if (fn === undefined) throw new SluiceError('InvalidConfig', `mapping ${m.uuid}: no function ${m.functionName}`);
-  const connector = findConnector(allConnectors(deps.broker), m.eventSourceArn);
+  const connector = findConnector(connectors, m.eventSourceArn);
   if (connector === undefined) throw new SluiceError('UnsupportedSource', `no connector for ${m.eventSourceArn}`);
   const ctx = connectorContext(config, m, deps, logger);
   const filter =

@@ -1,6 +1,5 @@
 // What an address (ARN or URI) is, from the connector registry: the source it names and its rules, whether sluice
-// can deliver to it, and the type of connection that reaches it. Lambda functions and http(s) URLs are no
-// connectors' (async invocation and the http destination are sluice's own).
+// can deliver to it, and the type of connection that reaches it.
 import { connectors } from '../../connectors/index.js';
 import type { ConnectorDefinition, MappingFieldsDefinition, SourceRules } from '../ports/connector.js';
 import { PLAIN_RECORDS, type FilterSource } from '../ports/filter-source.js';
@@ -64,26 +63,21 @@ export function renderOwnFields(
   return mappingFieldsOf(kind)?.render(settings, consumerGroupId) ?? {};
 }
 
-const LAMBDA_FUNCTION = /^arn:[\w-]+:lambda:[^:]*:[^:]*:function:[^:]+(:[^:]+)?$/;
-const HTTP = /^https?:\/\/.+/;
-
-const destinationConnector = (address: string): ConnectorDefinition | undefined =>
+export const destinationConnector = (address: string): ConnectorDefinition | undefined =>
   connectors.find((c) => c.isDestination?.(address) === true);
 
 /** Destination address forms sluice can deliver to (async destinations, DLQs, stream on-failure). */
 export function isDestinationAddress(address: string): boolean {
-  return LAMBDA_FUNCTION.test(address) || HTTP.test(address) || destinationConnector(address) !== undefined;
+  return destinationConnector(address) !== undefined;
 }
 
-/** Why an API caller may not set a destination its connector serves (internal topics, sluice's state keys). */
-export function apiDestinationRefusal(address: string, stateKeyPrefix: string): string | undefined {
-  return destinationConnector(address)?.apiDestinationProblem?.(address, stateKeyPrefix);
-}
-
-/** The type of connection a source or destination address is reached through, if any. */
+/**
+ * The type of connection a source or destination address needs, if any. A destination that picks its own
+ * connection (http by baseUrl, lambda for a remote function) needs none.
+ */
 export function connectionTypeOf(address: string): string | undefined {
   const source = sourceAt(address);
   if (source !== undefined) return source.rules.needsConnection ? source.kind : undefined;
   const c = destinationConnector(address);
-  return c?.connectionSchema === undefined ? undefined : c.kind;
+  return c?.connectionSchema === undefined || c.destinationConnection !== undefined ? undefined : c.kind;
 }

@@ -1,9 +1,8 @@
 // Compiles the `functions` section: runtime settings, async invocation settings and the checks of each function.
 import { awsClientConfig, awsConnectionProblems } from '../../connectors/_aws/client-config.js';
-import { defaultConnection, destinationConnectionProblem } from './default-connection.js';
+import { defaultConnection, destinationConnectionProblem, destinationProblem } from './default-connection.js';
 import type { Connection, ParsedConfig, ParsedFunction } from './schema.js';
 import type { Problem } from './problems.js';
-import { destinationProblem } from './http-targets.js';
 
 export interface CompiledFunction {
   name: string;

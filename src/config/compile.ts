@@ -5,10 +5,14 @@
 import path from 'node:path';
 import type { Connection, ParsedConfig, ParsedMapping } from './schema.js';
 import { compileFunction, type CompiledFunction } from './compile-function.js';
-import { connectionProblems, defaultConnection, destinationConnectionProblem } from './default-connection.js';
+import {
+  connectionProblems,
+  defaultConnection,
+  destinationConnectionProblem,
+  destinationProblem,
+} from './default-connection.js';
 import { identityUuid, positionalUuids } from './mapping-identity.js';
 import { validateFilterCriteria } from '../core/filter/index.js';
-import { destinationProblem, httpConnectionProblems } from './http-targets.js';
 import { isLoopbackAddress } from './net.js';
 import { addressHints, addressNamedBy, mappingFieldsOf, ownFieldsOf, sourceAt, sourceHints } from './addresses.js';
 import type { FilterSource } from '../ports/filter-source.js';
@@ -285,7 +289,6 @@ export function compileConfig(
       path: 'server.auth',
       message: `required when server.host (${cfg.server.host}) is not a loopback address: set server.auth.bearerTokens`,
     });
-  problems.push(...httpConnectionProblems(cfg.connections));
   if (cfg.state.type === 'redis') {
     const c = cfg.state.connection === undefined ? undefined : cfg.connections[cfg.state.connection];
     if (c?.type !== 'redis')

@@ -1,12 +1,11 @@
 // Which named connection reaches a source, destination or remote function that names none: the connection named
 // after its type ("sqs", "kafka", "redis"...), or failing that the only connection of that type. Never an implicit
 // default endpoint: with no connection of the type there is none (README: compatibility notes).
-import { awsConnectionProblems } from '../../connectors/_aws/client-config.js';
-import { awsConnectionExample } from '../../connectors/_aws/connection-schema.js';
 import { connectors } from '../../connectors/index.js';
+import type { NamedConnections } from '../ports/connector.js';
 import type { Problem } from './problems.js';
 import type { Connection } from './schema.js';
-import { connectionTypeOf } from './addresses.js';
+import { connectionTypeOf, destinationConnector } from './addresses.js';
 
 export function defaultConnection(
   connections: Record<string, Connection>,
@@ -27,20 +26,16 @@ export function defaultConnection(
   };
 }
 
-/** An example of a connection of each type, from its connector (lambda and http are the config's own). */
+/** An example of a connection of each type, from its connector. */
 function exampleOf(type: string): string {
-  const own: Record<string, string> = { lambda: awsConnectionExample('lambda'), http: '{"type": "http"}' };
-  return own[type] ?? connectors.find((c) => c.kind === type)?.connectionExample ?? `{"type": "${type}", …}`;
+  return connectors.find((c) => c.kind === type)?.connectionExample ?? `{"type": "${type}", …}`;
 }
 
-/** Rules the schemas cannot say, from each connection's connector (lambda connections: the AWS rules). */
+/** Rules the schemas cannot say, from each connection's connector. */
 export function connectionProblems(connections: Record<string, Connection>): Problem[] {
   const problems: Problem[] = [];
   for (const [name, c] of Object.entries(connections)) {
-    const found =
-      c.type === 'lambda'
-        ? awsConnectionProblems(c)
-        : connectors.find((d) => d.kind === c.type)?.connectionProblems?.(c);
+    const found = connectors.find((d) => d.kind === c.type)?.connectionProblems?.(c);
     for (const [key, message] of found ?? []) problems.push({ path: `connections.${name}.${key}`, message });
   }
   return problems;
@@ -55,4 +50,22 @@ export function destinationConnectionProblem(
   if (type === undefined) return undefined;
   const d = defaultConnection(connections, type);
   return 'problem' in d ? `the destination needs a connection: ${d.message}` : undefined;
+}
+
+/** The connections as a connector that picks its own for an address sees them (ambiguous defaults are none). */
+export function namedConnections(connections: Record<string, Connection>): NamedConnections {
+  return {
+    all: connections,
+    defaultOf(type) {
+      const d = defaultConnection(connections, type);
+      return 'problem' in d ? undefined : d.connection;
+    },
+  };
+}
+
+/** Why a config-file destination address is refused (not one sluice delivers to, or its connector's rule). */
+export function destinationProblem(connections: Record<string, Connection>, address: string): string | undefined {
+  const c = destinationConnector(address);
+  if (c === undefined) return `"${address}" is not a destination sluice can deliver to`;
+  return c.configDestinationProblem?.(address, namedConnections(connections));
 }

@@ -3,7 +3,6 @@
 // defaults of Lambda's CreateEventSourceMapping; function async settings use PutFunctionEventInvokeConfig's.
 // Defaults that depend on the source kind (BatchSize, batching window) are applied in compile.ts.
 import { z } from 'zod';
-import { awsConnectionSchema } from '../../connectors/_aws/connection-schema.js';
 import { connectors } from '../../connectors/index.js';
 import { MAX_TIMER_MS } from '../ports/clock.js';
 
@@ -13,29 +12,12 @@ const int = () => z.number().int();
 const MAX_TIMER_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
 const seconds = () => z.number().min(0).max(MAX_TIMER_SECONDS);
 
-// The connection of each connector comes from its definition; lambda (functions) and http (destinations) are not
-// connectors and are the config's own.
-const brokerConnections = connectors.flatMap((c) =>
+// The connection of each connector comes from its definition (lambda: the lambda runtime's too).
+const connectionOptions = connectors.flatMap((c) =>
   c.connectionSchema === undefined ? [] : [z.object({ type: z.literal(c.kind), ...c.connectionSchema.shape }).strict()],
 );
 
-const lambdaConnection = z.object({ type: z.literal('lambda'), ...awsConnectionSchema.shape }).strict();
-
 const httpUrl = () => z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
-
-const httpConnection = z
-  .object({
-    type: z.literal('http'),
-    baseUrl: httpUrl()
-      .optional()
-      .describe(
-        'HTTP destinations under this URL use this connection; its headers go nowhere else. Required with headers.',
-      ),
-    headers: z.record(z.string(), z.string()).optional(),
-  })
-  .strict();
-
-const connectionOptions = [...brokerConnections, lambdaConnection, httpConnection];
 // Each option is a strict object with a literal `type`, which is what `Connection` says.
 export const connectionSchema = z.discriminatedUnion(
   'type',
@@ -325,7 +307,5 @@ export type ParsedConfig = z.output<typeof configSchema>;
 export type ParsedFunction = z.output<typeof functionSchema>;
 /** A mapping's common fields, typed, and its connector's own (`mappingFields`), which only the connector reads. */
 export type ParsedMapping = z.output<typeof mappingSchema> & { readonly [field: string]: unknown };
-export type HttpConnection = z.output<typeof httpConnection>;
-/** A named connection: `type` is a connector's kind (its settings are that connector's schema's), lambda or http. */
+/** A named connection: `type` is a connector's kind (its settings are that connector's schema's). */
 export type Connection = { type: string } & Record<string, unknown>;
-export const isHttpConnection = (c: Connection | undefined): c is Connection & HttpConnection => c?.type === 'http';

@@ -7,11 +7,12 @@ import type { AddressInfo } from 'node:net';
 import { LambdaApiError } from '../ports/errors.js';
 import type { Logger } from '../ports/logger.js';
 import { RequestGuard } from './guard.js';
-import { asApiError, handleInvoke, handleInvokeAsync, type InvokeRouteDeps } from './invoke-routes.js';
-import { MEMORY_QUEUE, MEMORY_STREAM, memoryQueue, memoryStream, type MemorySources } from './memory-routes.js';
-import { BodyBudget, sendError, sendJson, useBodyBudget } from './respond.js';
+import { asApiError, handleInvoke, handleInvokeAsync, type InvokeRouteDeps } from './routes/invoke.js';
+import { MEMORY_QUEUE, MEMORY_STREAM, memoryQueue, memoryStream, type MemorySources } from './routes/memory.js';
+import { healthz, metrics, readyz, type ProbeDeps } from './routes/probes.js';
+import { BodyBudget, sendError, useBodyBudget } from './respond.js';
 
-export type { MemorySources } from './memory-routes.js';
+export type { MemorySources } from './routes/memory.js';
 
 export interface ExtraRoute {
   method: string;
@@ -19,7 +20,7 @@ export interface ExtraRoute {
   handle(req: IncomingMessage, res: ServerResponse, match: RegExpExecArray, query: URLSearchParams): Promise<void>;
 }
 
-export interface HttpServerDeps extends InvokeRouteDeps {
+export interface HttpServerDeps extends InvokeRouteDeps, ProbeDeps {
   host: string;
   port: number;
   bearerTokens?: string[];
@@ -30,9 +31,6 @@ export interface HttpServerDeps extends InvokeRouteDeps {
   /** Request body bytes buffered at once over all requests (default 64 MB). */
   maxBufferedBodyBytes?: number;
   logger: Logger;
-  metrics: { text(): Promise<string>; contentType: string };
-  /** /readyz: 200 when `ready`, else 503; the report is the JSON body. */
-  readiness(): Promise<{ ready: boolean }>;
   memory?: MemorySources;
   extraRoutes?: ExtraRoute[];
 }
@@ -115,22 +113,15 @@ export class HttpServer {
       return this.refuse(req, res, new LambdaApiError('InvalidRequestContentException', 400, 'malformed request URL'));
     }
     const p = url.pathname;
-    if (req.method === 'GET' && p === '/healthz') return sendJson(res, 200, { status: 'ok' });
-    if (req.method === 'GET' && p === '/readyz') {
-      const report = await this.deps.readiness();
-      return sendJson(res, report.ready ? 200 : 503, report);
-    }
+    if (req.method === 'GET' && p === '/healthz') return healthz(res);
+    if (req.method === 'GET' && p === '/readyz') return readyz(this.deps, res);
     if (this.tokens !== undefined && !authorized(req, this.tokens))
       return this.refuse(
         req,
         res,
         new LambdaApiError('UnrecognizedClientException', 401, 'missing or invalid bearer token'),
       );
-    if (req.method === 'GET' && p === '/metrics') {
-      const text = await this.deps.metrics.text();
-      res.writeHead(200, { 'Content-Type': this.deps.metrics.contentType }).end(text);
-      return;
-    }
+    if (req.method === 'GET' && p === '/metrics') return metrics(this.deps, res);
     useBodyBudget(req, res, this.bodyBudget);
     let m: RegExpExecArray | null;
     if (req.method === 'POST' && (m = INVOKE.exec(p)))

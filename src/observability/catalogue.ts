@@ -1,5 +1,7 @@
 // Every metric sluice exports, in one place. Names mirror Lambda's CloudWatch metrics (spec §10) with the
 // `sluice_` prefix; labels stay low-cardinality (function, mapping, source, outcome, reason — never ids).
+// Keyed by the ports' MetricName union: a name without an entry here, or an entry for no name, fails typecheck.
+import type { MetricName } from '../ports/metrics.js';
 
 export type MetricType = 'counter' | 'gauge' | 'histogram';
 
@@ -16,7 +18,7 @@ const esm = ['mapping', 'function', 'source'] as const;
 const seconds = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900];
 const ageMs = [10, 100, 1000, 10_000, 60_000, 300_000, 1_800_000, 3_600_000, 21_600_000];
 
-export const CATALOGUE: Record<string, MetricDef> = {
+export const CATALOGUE: Readonly<Record<MetricName, MetricDef>> = {
   // Invocation (Invocations, Errors, Throttles, Duration, ConcurrentExecutions).
   sluice_invocations_total: {
     type: 'counter',

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import type { Logger } from '../ports/logger.js';
-import { redactLogFields, redactUrls } from './redact.js';
+import { redactUrls } from '../ports/redact.js';
+import { redactLogFields } from './redact.js';
 
 const URL_KEYS = ['destination', 'address', 'url', 'endpoint'];
 

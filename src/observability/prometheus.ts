@@ -1,9 +1,9 @@
-// prom-client adapter for the Metrics port. Metrics are registered from the catalogue on first use, so
-// a name missing from the catalogue is a programming error reported once in the log, never a crash.
+// prom-client adapter for the Metrics port. Every catalogue metric is registered up front; names are typed
+// (MetricName), and a name that still slips through (an untyped caller) is reported once in the log, never a crash.
 import client from 'prom-client';
-import type { Labels, Metrics } from '../ports/metrics.js';
+import type { Labels, MetricName, Metrics } from '../ports/metrics.js';
 import type { Logger } from '../ports/logger.js';
-import { CATALOGUE } from './catalogue.js';
+import { CATALOGUE, type MetricDef } from './catalogue.js';
 
 type Instrument = client.Counter | client.Gauge | client.Histogram;
 
@@ -14,13 +14,13 @@ export class PrometheusMetrics implements Metrics {
 
   constructor(private readonly logger?: Logger) {
     client.collectDefaultMetrics({ register: this.registry, prefix: 'sluice_process_' });
-    for (const name of Object.keys(CATALOGUE)) this.get(name);
+    for (const name of Object.keys(CATALOGUE) as MetricName[]) this.get(name);
   }
 
-  private get(name: string): Instrument | undefined {
+  private get(name: MetricName): Instrument | undefined {
     const existing = this.instruments.get(name);
     if (existing) return existing;
-    const def = CATALOGUE[name];
+    const def = CATALOGUE[name] as MetricDef | undefined;
     if (def === undefined) {
       if (!this.unknown.has(name)) this.logger?.error({ metric: name }, 'metric missing from the catalogue');
       this.unknown.add(name);
@@ -37,17 +37,17 @@ export class PrometheusMetrics implements Metrics {
     return made;
   }
 
-  inc(name: string, labels: Labels = {}, value = 1): void {
+  inc(name: MetricName, labels: Labels = {}, value = 1): void {
     const m = this.get(name);
     if (m instanceof client.Counter || m instanceof client.Gauge) m.inc(labels, value);
   }
 
-  set(name: string, labels: Labels, value: number): void {
+  set(name: MetricName, labels: Labels, value: number): void {
     const m = this.get(name);
     if (m instanceof client.Gauge) m.set(labels, value);
   }
 
-  observe(name: string, labels: Labels, value: number): void {
+  observe(name: MetricName, labels: Labels, value: number): void {
     const m = this.get(name);
     if (m instanceof client.Histogram) m.observe(labels, value);
   }

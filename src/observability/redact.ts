@@ -1,19 +1,5 @@
-// Destination and connection URLs may carry secrets (user:password@, ?token=…). Logs keep the URL's
-// shape but never those parts.
-
-const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi;
-
-/** `https://user:pw@host/p?token=x&a=1` → `https://[redacted]@host/p?token=[redacted]&a=[redacted]`. */
-export function redactUrl(url: string): string {
-  return url
-    .replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1[redacted]@')
-    .replace(/([?&][^=&#]*=)[^&#]*/g, '$1[redacted]');
-}
-
-/** Redacts every URL inside free text (error messages, stack traces). */
-export function redactUrls(text: string): string {
-  return text.replace(URL_IN_TEXT, redactUrl);
-}
+// Log objects keep URLs' shape but never their secrets (the URL rules are in src/ports/redact.ts).
+import { redactUrls } from '../ports/redact.js';
 
 /** A copy of a log object with the URLs in its strings redacted (two levels deep; errors have their own serializer). */
 export function redactLogFields(obj: Record<string, unknown>, depth = 2): Record<string, unknown> {

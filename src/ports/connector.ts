@@ -12,6 +12,35 @@ export interface ConnectorContext {
   accountId: string;
   logger: Logger;
   metrics: Metrics;
+  /** The process-wide instance the app made for this connector, if any (the memory connector's broker). */
+  instance?: unknown;
+  /** This sluice's functions, for a destination that invokes one (a Lambda function ARN). */
+  functions?: LocalFunctions;
+}
+
+/** What a destination may do with the functions of this sluice. */
+export interface LocalFunctions {
+  has(name: string): boolean;
+  /** An asynchronous invocation (InvocationType Event): resolves once the event is stored durably. */
+  invokeAsync(name: string, payload: Buffer, traceHeader?: string): Promise<void>;
+}
+
+/** The config's named connections, as a connector that picks its own for an address sees them. */
+export interface NamedConnections {
+  readonly all: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** The connection of `type` for an address that names none: named after the type, or the only one (else none). */
+  defaultOf(type: string): Record<string, unknown> | undefined;
+}
+
+/** What a connector may check of a destination a caller of the API sets (PutFunctionEventInvokeConfig). */
+export interface ApiDestinationContext {
+  region: string;
+  accountId: string;
+  connections: NamedConnections;
+  /** Whether a function of this name is configured in this sluice. */
+  hasFunction(name: string): boolean;
+  /** The state store's key prefix (its keys are not destinations). */
+  stateKeyPrefix: string;
 }
 
 export interface StreamSourceOptions {
@@ -198,11 +227,6 @@ export interface ConnectorDefinition {
   sourceHint?: string;
   /** The destinations it delivers to, for the message of a refused API-set destination. */
   destinationHint?: string;
-  /**
-   * Why an API caller may not set `address` (one of this connector's) as a destination: a broker's internal
-   * addresses (Kafka's `__` topics) or sluice's own state (keys under the state `keyPrefix`).
-   */
-  apiDestinationProblem?(address: string, stateKeyPrefix: string): string | undefined;
   /** CreateEventSourceMapping fields of this connector's own, beyond the common ones its sources' `fields` list. */
   mappingFields?: MappingFieldsDefinition;
   createQueueSource?(address: string, ctx: ConnectorContext, options?: QueueSourceOptions): QueueSource;
@@ -218,6 +242,19 @@ export interface ConnectorDefinition {
     ctx: ConnectorContext,
   ): Promise<string | undefined>;
   createDestination?(address: string, ctx: ConnectorContext): Destination;
+  /**
+   * Destinations that pick their connection by address instead of the default of their type, and work without one
+   * (http: the connection whose baseUrl covers the URL; lambda: one for a function not in this sluice).
+   */
+  destinationConnection?(address: string, connections: NamedConnections): Record<string, unknown> | undefined;
+  /** Why the config file may not name `address` as a destination, or undefined when it may. */
+  configDestinationProblem?(address: string, connections: NamedConnections): string | undefined;
+  /**
+   * Why a caller of the API may not set `address` (one of this connector's) as a destination, or undefined when it
+   * may: a broker's internal addresses (Kafka's `__` topics), sluice's own state (keys under the state `keyPrefix`),
+   * a function not of this sluice, a URL outside every http connection's baseUrl.
+   */
+  apiDestinationProblem?(address: string, ctx: ApiDestinationContext): string | undefined;
 }
 
 /** A connection's settings as its connector's schema reads them (`type` aside); throws with every problem. */

@@ -1,5 +1,6 @@
 // The contract every function runtime (nodejs execution environments, http, lambda) implements.
 // Runtimes know nothing of concurrency limits: the invoker in core/invoke enforces those.
+import type { ExternalCode, LambdaExceptionName } from './errors.js';
 
 export interface FunctionSpec {
   /** Function name as used in the Invoke API and in ARNs. */
@@ -38,7 +39,13 @@ export type InvokeResult =
   /** Rejected before running (429): does not use the retry budget. CON-5, ERR-7. */
   | { kind: 'throttle'; reason: string; message: string; retryAfterSeconds?: number }
   /** Could not run for a service-side reason (5xx, network): does not use the retry budget. ERR-7. */
-  | { kind: 'system-error'; statusCode: number; errorType: string; message: string };
+  | {
+      kind: 'system-error';
+      statusCode: number;
+      /** The Invoke API answers with it: Lambda's name, or a remote Lambda's own (externalCode). */
+      errorType: LambdaExceptionName | ExternalCode;
+      message: string;
+    };
 
 export interface FunctionRuntime {
   invoke(req: InvokeRequest, signal: AbortSignal): Promise<InvokeResult>;

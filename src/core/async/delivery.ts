@@ -1,27 +1,21 @@
-// Delivery of a decided outcome to OnSuccess/OnFailure destinations and the DLQ (ASY-10..ASY-13). Each call
-// tries every remaining target once; the caller keeps the event in the queue and retries what failed with
-// capped backoff, so a destination outage delays records but never deletes them (DESIGN "Nothing lost").
+// Delivery of a decided outcome to OnSuccess/OnFailure destinations and the DLQ (ASY-10..ASY-13): the messages
+// each target receives, sent through the core's one DestinationSender. Each call tries every remaining target once;
+// the caller keeps the event in the queue and retries what failed with capped backoff, so a destination outage
+// delays records but never deletes them (DESIGN "Nothing lost").
 import type { AsyncDeliveryTarget, AsyncEvent, AsyncPendingDelivery } from '../../ports/async-queue.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Logger } from '../../ports/logger.js';
 import type { Metrics } from '../../ports/metrics.js';
 import type { DeliveryContext, Destination } from '../../ports/sources.js';
+import { DestinationSender } from '../delivery/destination-sender.js';
 import { buildInvocationRecord, type AsyncCondition } from '../records/invocation-record.js';
 import { exponentialCeilingMs, type BackoffPolicy } from '../retry/backoff.js';
-import { ASYNC_METRICS } from './metric-names.js';
 
 export interface Deliverer {
   /** Sends the outcome to each target once; returns the targets whose send failed (each counted). */
   deliver(event: AsyncEvent, pending: AsyncPendingDelivery): Promise<AsyncDeliveryTarget[]>;
   /** Wait before retrying the deliveries after `failures` failed rounds. */
   backoffMs(failures: number): number;
-}
-
-/** Label for a destination address: the ARN's service (sqs, sns, lambda, events, s3) or the URI scheme. */
-export function destinationType(address: string): string {
-  if (address.startsWith('arn:')) return address.split(':')[2] ?? 'unknown';
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(address);
-  return scheme?.[1]?.toLowerCase() ?? 'unknown';
 }
 
 /** DLQ ErrorMessage carries the first 1 KB of the error (ASY-13). */
@@ -79,49 +73,24 @@ export function createDeliverer(deps: {
   clock: Clock;
   backoff: BackoffPolicy;
 }): Deliverer {
-  // Address → time of its last failed send. An outage is logged once when it starts and once when it ends, and
-  // while it lasts only one send per backoff base probes it: the other waiting events fail fast, so a backlog
-  // of undeliverable outcomes neither hammers the dead broker nor holds the engine's slots in slow sends.
-  const down = new Map<string, number>();
-
-  function countFailure(event: AsyncEvent, target: AsyncDeliveryTarget): void {
-    if (target.kind === 'dead-letter') {
-      deps.metrics.inc(ASYNC_METRICS.deadLetterErrors, { function: event.functionName });
-    } else {
-      deps.metrics.inc(ASYNC_METRICS.destinationFailures, {
-        function: event.functionName,
-        destination_type: destinationType(target.address),
-      });
-    }
-  }
-
-  async function sendOne(event: AsyncEvent, pending: AsyncPendingDelivery, target: AsyncDeliveryTarget) {
-    const { address, kind } = target;
-    const failedAt = down.get(address);
-    if (failedAt !== undefined && deps.clock.now() - failedAt < deps.backoff.baseMs) {
-      countFailure(event, target); // known down: this event waits for a later round without a send
-      return false;
-    }
-    const { body, ctx } = messageFor(event, pending, target);
-    try {
-      await deps.destinations(address).send(body, ctx);
-      if (down.delete(address)) deps.logger.info({ destination: address, kind }, 'destination delivery recovered');
-      return true;
-    } catch (err) {
-      countFailure(event, target);
-      const log = { err, requestId: event.id, function: event.functionName, destination: address, kind };
-      if (!down.has(address))
-        deps.logger.error(log, 'destination delivery failed; events wait in the async queue and are retried');
-      else deps.logger.debug(log, 'destination delivery failed again');
-      down.set(address, deps.clock.now());
-      return false;
-    }
-  }
-
+  // While a destination is down only one send per backoff base probes it: the other waiting events fail fast.
+  const sender = new DestinationSender({ ...deps, probeIntervalMs: deps.backoff.baseMs });
   return {
     async deliver(event, pending) {
       const failed: AsyncDeliveryTarget[] = [];
-      for (const target of pending.targets) if (!(await sendOne(event, pending, target))) failed.push(target);
+      for (const target of pending.targets) {
+        const { body, ctx } = messageFor(event, pending, target);
+        const sent = await sender.send({
+          functionName: event.functionName,
+          kind: target.kind,
+          address: target.address,
+          destination: () => deps.destinations(target.address),
+          messages: [body],
+          ctx,
+          log: { requestId: event.id },
+        });
+        if (sent === 0) failed.push(target);
+      }
       return failed;
     },
     backoffMs: (failures) => exponentialCeilingMs(failures, deps.backoff),

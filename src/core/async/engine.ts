@@ -2,6 +2,7 @@
 // runs each attempt, heartbeats its claims, recovers claims of crashed processes and reports the gauges.
 import { LambdaApiError } from '../../ports/errors.js';
 import type { ClaimedAsyncEvent } from '../../ports/async-queue.js';
+import { settleWithin, Waker } from '../wait/wait.js';
 import { createDeliverer } from './delivery.js';
 import { ASYNC_METRICS } from './metric-names.js';
 import { processEvent, stateOf, type ProcessContext } from './process-event.js';
@@ -53,15 +54,13 @@ export function createAsyncEngine(deps: AsyncEngineDeps): AsyncEngine {
   const abort = new AbortController();
   let loop: Promise<void> | undefined;
   let stopping = false;
-  let wake: (() => void) | undefined;
-  /** Set by notify(); a wake-up that arrives while the loop is busy must not be lost. */
-  let woken = false;
+  /** A wake-up that arrives while the loop is busy is not lost: the next idle wait returns at once. */
+  const waker = new Waker();
   let lastHousekeeping = Number.NEGATIVE_INFINITY;
   let lastHeartbeat = Number.NEGATIVE_INFINITY;
 
   function notify(): void {
-    woken = true;
-    wake?.();
+    waker.notify();
   }
 
   function run(event: ClaimedAsyncEvent): Promise<void> {
@@ -108,32 +107,18 @@ export function createAsyncEngine(deps: AsyncEngineDeps): AsyncEngine {
     return { claimed: events.length, free };
   }
 
-  async function idle(ms: number): Promise<void> {
-    if (woken) return;
-    const sleeper = new AbortController();
-    wake = () => sleeper.abort();
-    try {
-      await clock.sleep(ms, sleeper.signal);
-    } catch {
-      // woken early
-    } finally {
-      wake = undefined;
-    }
-  }
-
   async function mainLoop(): Promise<void> {
     while (!stopping) {
-      woken = false;
       try {
         await housekeeping(clock.now());
         const { claimed, free } = await fill();
         // A full claim means more may be due: go again at once (never idle while work waits).
         if (claimed > 0 && claimed === free) continue;
-        await idle(pollIntervalMs);
+        await waker.wait(clock, pollIntervalMs);
       } catch (err) {
         logger.error({ err }, 'async queue unavailable; retrying');
-        woken = false; // a finishing attempt must not turn the back-off into a tight loop
-        await idle(ERROR_BACKOFF_MS);
+        waker.clear(); // a finishing attempt must not turn the back-off into a tight loop
+        await waker.wait(clock, ERROR_BACKOFF_MS);
       }
     }
   }
@@ -172,14 +157,8 @@ export function createAsyncEngine(deps: AsyncEngineDeps): AsyncEngine {
       stopping = true;
       notify();
       await loop;
-      if (inFlight.size > 0) {
-        const timer = new AbortController();
-        await Promise.race([
-          Promise.allSettled([...inFlight.values()]),
-          clock.sleep(graceMs, timer.signal).catch(() => undefined),
-        ]);
-        timer.abort();
-      }
+      if (inFlight.size > 0)
+        await settleWithin(clock, Promise.allSettled([...inFlight.values()]), graceMs, () => abort.abort());
       abort.abort();
       await Promise.allSettled([...inFlight.values()]);
     },

@@ -1,4 +1,3 @@
 export { createAsyncEngine } from './engine.js';
 export { ASYNC_METRICS } from './metric-names.js';
-export { destinationType } from './delivery.js';
 export type { AsyncEngine, AsyncEngineDeps, AsyncEngineOptions, AsyncFunctionConfig } from './types.js';

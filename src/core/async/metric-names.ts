@@ -1,4 +1,6 @@
 // Async metric names (spec §10); the observability catalogue registers them with these labels.
+import { DeliveryMetric } from '../delivery/destination-sender.js';
+
 export const ASYNC_METRICS = {
   /** counter {function} — AsyncEventsReceived */
   received: 'sluice_async_events_received_total',
@@ -11,9 +13,9 @@ export const ASYNC_METRICS = {
   /** gauge {} */
   oldestAge: 'sluice_async_oldest_event_age_milliseconds',
   /** counter {function, destination_type} — DestinationDeliveryFailures */
-  destinationFailures: 'sluice_destination_delivery_failures_total',
+  destinationFailures: DeliveryMetric.destinationFailures,
   /** counter {function} — RecursiveInvocationsDropped (ERR-6, REC-7) */
   recursiveDropped: 'sluice_recursive_invocations_dropped_total',
   /** counter {function} — DeadLetterErrors */
-  deadLetterErrors: 'sluice_dead_letter_errors_total',
+  deadLetterErrors: DeliveryMetric.deadLetterErrors,
 } as const;

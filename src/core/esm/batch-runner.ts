@@ -1,82 +1,15 @@
 // Runs one batch of one shard lane to completion: invoke, classify, retry with backoff, bisect, rewind on
 // partial failure, expire by age and discard to the on-failure destination (STR-10..30, D-1, D-3, D-4).
 // The lane stays blocked while this runs, which is what keeps per-shard (per-key) order.
-import type { Clock } from '../../ports/clock.js';
 import type { InvokeResult } from '../../ports/function-runtime.js';
-import type { Logger } from '../../ports/logger.js';
-import type { Labels, Metrics } from '../../ports/metrics.js';
-import type { ShardInfo, StreamRecord, StreamSource } from '../../ports/sources.js';
-import type { Invoker } from '../invoke/types.js';
-import {
-  buildStreamBatchInfo,
-  buildStreamFailureRecord,
-  type StreamFailureCondition,
-  type StreamResponseContext,
-} from '../records/stream-failure-record.js';
-import { fullJitterBackoffMs, type Rng } from '../retry/backoff.js';
-import { sleepQuietly } from './sleep.js';
+import type { StreamRecord } from '../../ports/sources.js';
+import type { StreamFailureCondition } from '../records/stream-failure-record.js';
+import { fullJitterBackoffMs } from '../retry/backoff.js';
+import { sleepQuietly } from '../wait/wait.js';
+import type { BatchEntry, BatchHooks, BatchRunOutcome, Piece, RunnerContext } from './batch-types.js';
+import { giveUp, type FailedPiece } from './give-up.js';
 import { StreamMetric } from './stream-metrics.js';
-import type { StreamMappingOptions } from './stream-options.js';
 import { parseStreamResponse } from './stream-response.js';
-
-export interface BatchEntry {
-  /** Read order within the shard (CheckpointTracker ordinal). */
-  ordinal: number;
-  record: StreamRecord;
-}
-
-export interface RunnerContext {
-  shard: ShardInfo;
-  source: StreamSource;
-  invoker: Invoker;
-  options: StreamMappingOptions;
-  metrics: Metrics;
-  labels: Labels;
-  clock: Clock;
-  logger: Logger;
-  rng: Rng;
-  newId: () => string;
-  /** Aborted when a stop's grace period is over: in-flight invokes are abandoned. */
-  signal: AbortSignal;
-  /** Aborted as soon as a stop is requested: backoff sleeps end at once (nothing is in flight during them). */
-  sleepSignal: AbortSignal;
-  /** Graceful stop: finish the invoke in flight, start no new attempt. */
-  isStopping: () => boolean;
-}
-
-export interface BatchHooks {
-  /** Entries finished (succeeded, or discarded when `discarded`): their positions may be checkpointed. */
-  onDone(entries: readonly BatchEntry[], discarded?: boolean): void;
-  /**
-   * Tumbling windows' final invoke (STR-34, STR-38): the entries are the window's records, held for retry, age and
-   * on-failure accounting, but the event carries no records and is never bisected.
-   */
-  windowFinal?: boolean;
-  /** Tumbling windows: fields added to the event for this invoke (STR-33). */
-  eventExtras?: () => Record<string, unknown>;
-  /** Tumbling windows: a response must carry `state` (STR-32). */
-  requireState?: boolean;
-  onState?(state: unknown): void;
-  /** The lane's health while this batch runs: retrying after a failure, blocked on the destination (metrics). */
-  onStatus?(status: LaneStatus): void;
-}
-
-/** running = making progress; retrying = backing off after a failed or throttled invoke; blocked = the on-failure
- * destination refuses the records, so nothing later can be checkpointed (see discard). */
-export type LaneStatus = 'running' | 'retrying' | 'blocked';
-
-/** 'done' = every entry finished; 'stopped' = a stop interrupted it and unfinished entries stay unacknowledged. */
-export type BatchRunOutcome = 'done' | 'stopped';
-
-interface Piece {
-  entries: BatchEntry[];
-  /** Function-error retries used (STR-13; D-3: halves inherit it). */
-  attempts: number;
-  /** Invocations that included these records (approximateInvokeCount, D-3). */
-  invokes: number;
-  lastRequestId?: string;
-  lastResponse: StreamResponseContext | null;
-}
 
 export class BatchRunner {
   constructor(private readonly ctx: RunnerContext) {}
@@ -242,91 +175,13 @@ export class BatchRunner {
     }
   }
 
-  /**
-   * Gives records up (STR-14): to the on-failure destination, or dropped and counted without one.
-   * A failed destination delivery keeps the lane blocked and is retried with backoff, each failure counted in
-   * destination_delivery_failures: AWS would drop the records (STR-30), but sluice promises that a record leaves only
-   * as a success, a filtered record or a destination entry (DESIGN "Nothing lost"), so the checkpoint waits.
-   * Returns false when a stop interrupted the delivery (the records stay unacknowledged).
-   */
-  async discard(
+  /** Gives records up (STR-14): see giveUp. False when a stop interrupted the delivery. */
+  discard(
     entries: readonly BatchEntry[],
     condition: StreamFailureCondition,
-    piece: Pick<Piece, 'invokes' | 'lastRequestId' | 'lastResponse'>,
+    piece: FailedPiece,
     hooks: Pick<BatchHooks, 'onDone' | 'onStatus'>,
   ): Promise<boolean> {
-    if (entries.length === 0) return true;
-    const ctx = this.ctx;
-    const destination = ctx.options.onFailure;
-    ctx.logger.warn(
-      { shardId: ctx.shard.id, condition, records: entries.length, destination: destination?.arn },
-      'discarding stream records',
-    );
-    if (!destination) {
-      ctx.metrics.inc(StreamMetric.dropped, ctx.labels, entries.length);
-      hooks.onDone(entries, true);
-      return true;
-    }
-    const record = this.failureRecord(entries, condition, piece);
-    const messages = ctx.source.destinationRecords?.(
-      destination.arn,
-      ctx.shard,
-      entries.map((e) => e.record),
-      record,
-    ) ?? [record];
-    // Messages already delivered are not sent again when a later one fails and is retried.
-    let sent = 0;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        for (; sent < messages.length; sent++)
-          await destination.send(messages[sent], { functionName: ctx.options.functionName });
-        ctx.metrics.inc(StreamMetric.onFailureDelivered, ctx.labels, entries.length);
-        hooks.onStatus?.('running');
-        hooks.onDone(entries, true);
-        return true;
-      } catch (err) {
-        ctx.metrics.inc(StreamMetric.destinationDeliveryFailures, {
-          function: ctx.options.functionName,
-          destination_type: destinationType(destination.arn),
-        });
-        hooks.onStatus?.('blocked');
-        ctx.logger.warn({ err, shardId: ctx.shard.id, attempt }, 'on-failure destination delivery failed; retrying');
-        if (ctx.isStopping() || ctx.signal.aborted) return false;
-        await sleepQuietly(ctx.clock, fullJitterBackoffMs(attempt, ctx.options.retryBackoff, ctx.rng), ctx.sleepSignal);
-      }
-    }
+    return giveUp(this.ctx, entries, condition, piece, hooks);
   }
-
-  private failureRecord(
-    entries: readonly BatchEntry[],
-    condition: StreamFailureCondition,
-    piece: Pick<Piece, 'invokes' | 'lastRequestId' | 'lastResponse'>,
-  ): Record<string, unknown> {
-    const { source, shard } = this.ctx;
-    const records = entries.map((e) => e.record);
-    const key = source.batchInfoKey ?? 'KinesisBatchInfo';
-    const batchInfo = source.failureBatchInfo
-      ? source.failureBatchInfo(shard, records)
-      : { [key]: buildStreamBatchInfo(shard.id, source.arn, records, key === 'DDBStreamBatchInfo') };
-    const neverRan = piece.invokes === 0;
-    return buildStreamFailureRecord({
-      requestId: piece.lastRequestId ?? this.ctx.newId(),
-      functionArn: this.ctx.options.functionArn,
-      condition,
-      // AWS reports 1 for records that expired before any invoke (as recorded); otherwise the invokes (D-3).
-      approximateInvokeCount: condition === 'RecordAgeExceeded' ? Math.max(1, piece.invokes) : piece.invokes,
-      // D-4: null when the function never ran for these records; KAF-17: null for an oversized payload.
-      responseContext: neverRan || condition === 'MaximumPayloadSizeExceeded' ? null : piece.lastResponse,
-      timestampMs: this.ctx.clock.now(),
-      batchInfo,
-    });
-  }
-}
-
-/** `sqs`, `sns`, `s3`, `kafka`... from an ARN (arn:aws:sqs:...) or a URI (kafka://topic). */
-export function destinationType(address: string): string {
-  const arn = /^arn:[^:]+:([^:]+):/.exec(address);
-  if (arn?.[1]) return arn[1];
-  const uri = /^([a-z][a-z0-9+.-]*):\/\//i.exec(address);
-  return uri?.[1]?.toLowerCase() ?? 'unknown';
 }

@@ -1,37 +1,18 @@
-// A shard lane's queue and how batches are formed from it: BatchSize, batching window, the 6 MB cap counted on the
-// event as sent (P-12, P-13), and tumbling-window bounds and fields (STR-31..33).
+// A shard lane (D-2): its waiting records (cut into batches by the core's one Batcher), whether a batch is in flight,
+// its health; and how the event around a batch is measured (P-12) and where a tumbling window starts (STR-31).
 import type { ShardInfo, StreamSource } from '../../ports/sources.js';
-import { isoTime } from '../records/stream-failure-record.js';
-import type { BatchEntry, LaneStatus } from './batch-runner.js';
+import { Batcher, type BatchLimits, type Cut } from '../batch/batcher.js';
+import type { BatchEntry, LaneStatus } from './batch-types.js';
 
-/** Tumbling-window state of one lane (STR-31..39). */
-export interface Window {
-  startMs: number;
-  endMs: number;
-  state: unknown;
-  /** Processed records whose checkpoint waits for the final invoke (STR-34). */
-  entries: BatchEntry[];
-  terminatedEarly: boolean;
-}
-
-export interface Batch {
-  entries: BatchEntry[];
-  /** One record whose event alone is over the payload cap (P-12). */
-  tooLarge: boolean;
-}
+/** A batch cut from a lane's queue (`tooLarge`: one record whose event alone is over the cap, P-12). */
+export type Batch = Cut<BatchEntry>;
 
 export interface Lane {
-  queue: BatchEntry[];
-  /** Sum of the queued records' sizeBytes. */
-  queuedBytes: number;
+  /** Records waiting for a batch: BatchSize, batching window and payload cap (core/batch). */
+  readonly waiting: Batcher<BatchEntry>;
   busy: boolean;
-  /** When the queue last went from empty to non-empty. */
-  firstQueuedAt: number;
-  /** P-13: the next batching window starts when the previous invocation finished. */
-  lastDoneAt: number;
   /** Set after an unexpected error, so the lane does not spin. */
   blockedUntil: number;
-  window?: Window;
   status: LaneStatus;
 }
 
@@ -42,20 +23,10 @@ export function worstStatus(lanes: readonly Lane[]): LaneStatus {
   return lanes.reduce<LaneStatus>((w, l) => (STATUS_RANK[l.status] > STATUS_RANK[w] ? l.status : w), 'running');
 }
 
-export interface BatchLimits {
-  batchSize: number;
-  maxBatchingWindowMs: number;
-  maxPayloadBytes: number;
-  tumblingWindowMs: number;
-}
-
-export function newLane(now: number): Lane {
+export function newLane(limits: BatchLimits, now: number): Lane {
   return {
-    queue: [],
-    queuedBytes: 0,
+    waiting: new Batcher<BatchEntry>(limits, (e) => e.record.sizeBytes, now),
     busy: false,
-    firstQueuedAt: now,
-    lastDoneAt: now,
     blockedUntil: 0,
     status: 'running',
   };
@@ -69,57 +40,8 @@ export function envelopeBytes(source: StreamSource, shard: ShardInfo, head: Batc
   return Math.max(0, jsonBytes(source.buildEvent(shard, [head.record])) - head.record.sizeBytes);
 }
 
-export function batchDeadline(lane: Lane, limits: Pick<BatchLimits, 'maxBatchingWindowMs'>): number {
-  return Math.max(lane.firstQueuedAt, lane.lastDoneAt) + limits.maxBatchingWindowMs;
-}
-
-/** A full batch waits (BatchSize or the cap, with the last measured envelope), or the batching window is over. */
-export function batchReady(lane: Lane, now: number, limits: BatchLimits, envelope: number): boolean {
-  const eventBytes = envelope + lane.queuedBytes + lane.queue.length - 1;
-  if (lane.queue.length >= limits.batchSize || eventBytes >= limits.maxPayloadBytes) return true;
-  return now >= batchDeadline(lane, limits);
-}
-
-/**
- * Takes records in order up to BatchSize and the payload cap, the event counted as sent: `overheadBytes` (the
- * envelope and whatever the engine adds, such as window fields), each record and a comma between records. Records of
- * later windows stay queued. A lone record whose event is over the cap comes back as `tooLarge`.
- */
-export function takeBatch(lane: Lane, limits: BatchLimits, overheadBytes: number, windowStartLimit: number): Batch {
-  const { batchSize, tumblingWindowMs } = limits;
-  const budget = limits.maxPayloadBytes - overheadBytes;
-  const entries: BatchEntry[] = [];
-  let bytes = 0;
-  let recordBytes = 0;
-  for (const entry of lane.queue) {
-    if (entries.length >= batchSize) break;
-    const adds = entry.record.sizeBytes + (entries.length > 0 ? 1 : 0); // the comma before it
-    if (entries.length > 0 && bytes + adds > budget) break;
-    if (tumblingWindowMs > 0 && windowStartOf(entry.record.arrivalMs, tumblingWindowMs) > windowStartLimit) break;
-    entries.push(entry);
-    bytes += adds;
-    recordBytes += entry.record.sizeBytes;
-    if (bytes > budget) break; // a lone oversized record, discarded without invoking
-  }
-  lane.queue.splice(0, entries.length);
-  lane.queuedBytes -= recordBytes;
-  return { entries, tooLarge: bytes > budget };
-}
-
 export function windowStartOf(arrivalMs: number, windowMs: number): number {
   return Math.floor(arrivalMs / windowMs) * windowMs;
-}
-
-/** STR-33: the fields a window adds to the event. */
-export function windowFields(w: Window, shardId: string, arn: string, final: boolean): Record<string, unknown> {
-  return {
-    window: { start: isoTime(w.startMs, true), end: isoTime(w.endMs, true) },
-    state: w.state,
-    shardId,
-    eventSourceARN: arn,
-    isFinalInvokeForWindow: final,
-    isWindowTerminatedEarly: final && w.terminatedEarly,
-  };
 }
 
 export function jsonBytes(value: unknown): number {

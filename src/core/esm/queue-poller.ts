@@ -311,9 +311,11 @@ class QueuePollerImpl implements QueuePoller {
     if (failed.length === 0) return;
     if (outcome.cause === 'stopped') return this.#settle.nack(failed, 0);
     if (this.#source.redelivery === 'visibility-timeout') return; // SQS-11, SQS-14: they come back by themselves
-    // RMQ-17: the broker only takes them back on a nack; wait longer after each failure in a row.
+    // RMQ-17: the broker only takes them back on a nack; wait longer after each failure in a row. Stopping: at once,
+    // since nobody here will retry them.
     const { initialMs: baseMs, maxMs } = this.#o.retryBackoff;
-    await this.#settle.nack(failed, exponentialCeilingMs(++this.#failuresInRow, { baseMs, maxMs }));
+    const delay = exponentialCeilingMs(++this.#failuresInRow, { baseMs, maxMs });
+    await this.#settle.nack(failed, this.#stopping ? 0 : delay);
   }
 
   /** RMQ-19: on-nack sources never invoke with a message that alone exceeds the payload cap. True if set aside. */

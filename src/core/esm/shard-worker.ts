@@ -1,27 +1,19 @@
-// One worker per owned shard: reads in order, filters (STR-42), splits records into lanes (D-2), forms batches
-// (size, window, 6 MB — P-12), runs at most one batch per lane, and checkpoints only the done prefix (STR-9).
-import { ShardLostError } from '../../ports/errors.js';
-import type { ShardInfo, ShardReader, StartPosition, StreamRecord } from '../../ports/sources.js';
+// One worker per owned shard: reads in order (ShardCursor), filters (STR-42), splits records into lanes (D-2) whose
+// Batcher cuts batches (size, window, 6 MB — P-12), runs at most one batch per lane (BatchRunner; TumblingWindows
+// when windows are on), and checkpoints only the done prefix (ShardCheckpoints, STR-9).
+import type { ShardInfo, StreamRecord } from '../../ports/sources.js';
 import type { CheckpointStore } from '../../ports/state.js';
 import { fullJitterBackoffMs } from '../retry/backoff.js';
-import { BatchRunner, type BatchEntry, type BatchHooks, type LaneStatus, type RunnerContext } from './batch-runner.js';
-import { CheckpointTracker } from './checkpoint-tracker.js';
-import {
-  batchDeadline,
-  batchReady,
-  envelopeBytes,
-  newLane,
-  takeBatch,
-  type Batch,
-  type BatchLimits,
-  type Lane,
-  worstStatus,
-} from './lane.js';
+import { Waker } from '../wait/wait.js';
+import { BatchRunner } from './batch-runner.js';
+import type { BatchEntry, BatchHooks, LaneStatus, RunnerContext } from './batch-types.js';
+import { envelopeBytes, newLane, windowStartOf, worstStatus, type Batch, type Lane } from './lane.js';
 import { laneOf } from './lane-hash.js';
-import { sleepQuietly, Waker } from './sleep.js';
+import { ShardCheckpoints, STOPPED } from './shard-checkpoints.js';
+import { ShardCursor } from './shard-cursor.js';
 import { StreamMetric } from './stream-metrics.js';
-import { DEFAULT_MAX_PAYLOAD_BYTES, DEFAULT_POLL_INTERVAL_MS } from './stream-options.js';
-import { dispatchWindow, windowClosesAt, type WindowHost } from './tumbling-window.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES } from './stream-options.js';
+import { TumblingWindows } from './tumbling-window.js';
 
 /** The mapping's compiled filter (core/filter's RecordFilter fits): records that do not match are skipped. */
 export interface RecordMatcher {
@@ -41,26 +33,23 @@ export type ShardWorkerResult = 'finished' | 'stopped';
 
 const MAX_READ = 10_000;
 const MAX_TRACKED = 200_000;
-const STOPPED = Symbol('stopped');
 
 export class ShardWorker {
   private stopping = false;
   private readonly abort = new AbortController();
   private readonly stopRequested = new AbortController();
   private readonly waker = new Waker();
-  private readonly tracker = new CheckpointTracker();
+  private readonly positions: ShardCheckpoints;
   private readonly lanes: Lane[];
   private readonly runner: BatchRunner;
   private readonly inflight = new Set<Promise<void>>();
-  private flushChain: Promise<void> = Promise.resolve();
-  private unsaved: string | undefined;
-  private lastRead: string | undefined;
-  private endOfShard = false;
+  /** Set once the checkpoint is read. */
+  private cursor: ShardCursor | undefined;
   private reportedStatus: LaneStatus = 'running';
   /** Last measured event envelope (envelopeBytes), for batchReady's estimate. */
   private envelope = 0;
   private readonly log;
-  private readonly windowHost: WindowHost;
+  private readonly windows: TumblingWindows;
 
   constructor(
     private readonly deps: ShardWorkerDeps,
@@ -68,8 +57,23 @@ export class ShardWorker {
   ) {
     const n = Math.max(1, Math.floor(deps.options.parallelizationFactor));
     const now = deps.clock.now();
-    this.lanes = Array.from({ length: n }, () => newLane(now));
+    const { batchSize, maxBatchingWindowMs, maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES } = deps.options;
+    const limits = { batchSize, maxBatchingWindowMs, maxPayloadBytes };
+    this.lanes = Array.from({ length: n }, () => newLane(limits, now));
     this.log = deps.logger.child({ shardId: shard.id });
+    this.positions = new ShardCheckpoints({
+      store: deps.checkpoints,
+      mappingId: deps.options.mappingId,
+      shardId: shard.id,
+      log: this.log,
+      retry: {
+        clock: deps.clock,
+        delayMs: (attempt) => fullJitterBackoffMs(attempt, deps.options.retryBackoff, deps.rng),
+        signal: this.stopRequested.signal,
+        stopped: () => this.stopping,
+      },
+      onPending: (n) => deps.onPending?.(shard.id, n),
+    });
     this.runner = new BatchRunner({
       ...deps,
       logger: this.log,
@@ -78,13 +82,13 @@ export class ShardWorker {
       sleepSignal: this.stopRequested.signal,
       isStopping: () => this.stopping,
     });
-    this.windowHost = {
+    this.windows = new TumblingWindows({
       options: deps.options,
       shard,
       arn: deps.source.arn,
       runner: this.runner,
       log: this.log,
-      endOfShard: () => this.endOfShard,
+      endOfShard: () => this.endOfShard(),
       batchReady: (lane, now) => this.batchReady(lane, now),
       takeBatch: (lane, limit, reserved) => this.takeBatch(lane, limit, reserved),
       startBatch: (lane, batch, hooks) => this.startBatch(lane, batch, hooks),
@@ -92,7 +96,7 @@ export class ShardWorker {
       markDone: (entries) => this.markDone(entries),
       setStatus: (lane, status) => this.setStatus(lane, status),
       now: () => deps.clock.now(),
-    };
+    });
   }
 
   /** Graceful: the batches in flight finish (and checkpoint); nothing new starts. */
@@ -112,79 +116,44 @@ export class ShardWorker {
 
   async run(): Promise<ShardWorkerResult> {
     const { deps } = this;
-    const checkpoint = await this.retry('checkpoint read', () =>
-      deps.checkpoints.get(deps.options.mappingId, this.shard.id),
-    );
+    const checkpoint = await this.positions.load();
     if (checkpoint === STOPPED) return 'stopped';
-    this.lastRead = checkpoint;
-    let reader: ShardReader | undefined;
-    let nextReadAt = 0;
-    let readErrors = 0;
+    const cursor = new ShardCursor({ ...deps, shard: this.shard, log: this.log }, checkpoint);
+    this.cursor = cursor;
     try {
       while (!this.stopping) {
         let now = deps.clock.now();
         const room = this.room();
-        if (!this.endOfShard && room > 0 && now >= nextReadAt) {
+        if (room > 0 && cursor.due(now)) {
+          let records: readonly StreamRecord[] | undefined;
           try {
-            // Never re-apply StartingPosition once something is checkpointed or read: resume after it.
-            reader ??= await deps.source.open(this.shard, this.startPosition());
-            const res = await reader.read(Math.min(room, MAX_READ), this.abort.signal);
-            readErrors = 0;
-            this.ingest(res.records);
-            if (res.endOfShard) this.endOfShard = true;
+            records = await cursor.read(Math.min(room, MAX_READ), this.abort.signal);
+          } catch {
+            break; // aborted
+          }
+          if (records) {
+            this.ingest(records);
             now = deps.clock.now();
-            // No sleep while behind (DESIGN principle 4); idle cadence once caught up (STR-1, STR-3).
-            nextReadAt = res.records.length === 0 ? now + this.idlePollMs() : now;
             // Not awaited: a slow checkpoint write (a Kafka commit queued behind a fetch) must not hold up reading.
-            void this.flush();
-          } catch (err) {
-            if (this.abort.signal.aborted) break;
-            // Expired iterator, connection loss...: reopen after the last position read.
-            readErrors++;
-            if (err instanceof ShardLostError) {
-              // A rebalance took the partition: not an error. The mapping stops this worker when the new
-              // assignment is listed; until then a reopen gets it back if it returns here.
-              this.log.info({ attempt: readErrors }, 'shard no longer assigned here; waiting for the rebalance');
-            } else {
-              deps.metrics.inc(StreamMetric.pollingErrors, deps.labels);
-              this.log.warn({ err, attempt: readErrors }, 'shard read failed; reopening');
-            }
-            const old = reader;
-            reader = undefined;
-            await old?.close().catch(() => undefined);
-            nextReadAt = deps.clock.now() + fullJitterBackoffMs(readErrors, deps.options.retryBackoff, deps.rng);
+            void this.positions.flush();
           }
         }
         this.dispatch(now);
-        if (this.endOfShard && this.tracker.pending === 0 && this.idle()) {
-          await this.flush();
-          const done = await this.retry('mark finished', () =>
-            deps.checkpoints.markFinished(deps.options.mappingId, this.shard.id),
-          );
+        if (this.endOfShard() && this.positions.pending === 0 && this.idle()) {
+          await this.positions.flush();
+          const done = await this.positions.finish();
           if (done === STOPPED) break;
           this.log.info({}, 'shard finished');
           return 'finished';
         }
-        await this.waitForWork(now, nextReadAt, room);
+        await this.waitForWork(now, cursor.nextReadAt, room);
       }
       await Promise.all([...this.inflight]);
-      await this.flush();
+      await this.positions.flush();
       return 'stopped';
     } finally {
-      await reader?.close().catch(() => undefined);
+      await cursor.close();
     }
-  }
-
-  /** After an empty read: a long-polling source's own wait, else the configured cadence, else the source's (STR-3). */
-  private idlePollMs(): number {
-    const { source, options } = this.deps;
-    return source.idlePollMs ?? options.pollIntervalMs ?? source.defaultPollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
-  }
-
-  private startPosition(): StartPosition {
-    return this.lastRead !== undefined
-      ? { type: 'AFTER', position: this.lastRead }
-      : this.deps.options.startingPosition;
   }
 
   /**
@@ -193,8 +162,8 @@ export class ShardWorker {
    * half the read-ahead is free: topping up a few records at a time costs one GetRecords per batch.
    */
   private room(): number {
-    const room = Math.min(this.readAhead() - this.tracker.unfinished, MAX_TRACKED - this.tracker.pending);
-    return this.tracker.unfinished === 0 || room >= this.readAhead() / 2 ? room : 0;
+    const room = Math.min(this.readAhead() - this.positions.unfinished, MAX_TRACKED - this.positions.pending);
+    return this.positions.unfinished === 0 || room >= this.readAhead() / 2 ? room : 0;
   }
 
   /** Records read ahead of the batches: ten batches per lane (at least), at most 20 000. */
@@ -210,18 +179,15 @@ export class ShardWorker {
     let filtered = 0;
     const now = deps.clock.now();
     for (const record of records) {
-      const ordinal = this.tracker.add(record.position);
-      this.lastRead = record.position;
+      const ordinal = this.positions.add(record.position);
       if (!this.passes(record)) {
         // STR-42: skipped records are done; the checkpoint moves past them.
-        this.tracker.markDone(ordinal);
+        this.positions.markDone(ordinal);
         filtered++;
         continue;
       }
       const lane = this.lanes[laneOf(record.partitionKey, this.lanes.length)]!;
-      if (lane.queue.length === 0) lane.firstQueuedAt = now;
-      lane.queue.push({ ordinal, record });
-      lane.queuedBytes += record.sizeBytes;
+      lane.waiting.push({ ordinal, record }, now);
     }
     if (filtered > 0) deps.metrics.inc(StreamMetric.filteredOut, deps.labels, filtered);
   }
@@ -238,7 +204,7 @@ export class ShardWorker {
   }
 
   private idle(): boolean {
-    return this.lanes.every((l) => !l.busy && l.queue.length === 0 && !l.window);
+    return this.lanes.every((l) => !l.busy && l.waiting.length === 0 && !this.windows.isOpen(l));
   }
 
   /** Starts a batch on every free lane whose batch is ready. */
@@ -246,23 +212,20 @@ export class ShardWorker {
     for (const lane of this.lanes) {
       if (lane.busy || now < lane.blockedUntil) continue;
       if (this.deps.options.tumblingWindowMs > 0) {
-        dispatchWindow(this.windowHost, lane, now);
+        this.windows.dispatch(lane, now);
         continue;
       }
-      if (lane.queue.length === 0 || !this.batchReady(lane, now)) continue;
+      if (lane.waiting.length === 0 || !this.batchReady(lane, now)) continue;
       this.startBatch(lane, this.takeBatch(lane, Number.POSITIVE_INFINITY));
     }
   }
 
-  private startBatch(lane: Lane, { entries: batch, tooLarge }: Batch, hooks?: Partial<BatchHooks>): void {
+  private startBatch(lane: Lane, { items: batch, tooLarge }: Batch, hooks?: Partial<BatchHooks>): void {
     const finished = new Set<BatchEntry>();
     const onDone = (entries: readonly BatchEntry[], discarded = false): void => {
       for (const e of entries) finished.add(e);
       // Processed records wait for the window's final invoke; given-up ones already left (on-failure record).
-      if (lane.window && !discarded) {
-        lane.window.entries.push(...entries);
-        return;
-      }
+      if (!discarded && this.windows.hold(lane, entries)) return;
       this.markDone(entries);
     };
     const onStatus = (status: LaneStatus): void => this.setStatus(lane, status);
@@ -280,33 +243,35 @@ export class ShardWorker {
       (err) => {
         // A bug or a throwing buildEvent: keep the records (order and checkpoint stay safe) and try again later.
         this.log.error({ err }, 'batch failed unexpectedly; will retry');
-        lane.queue.unshift(...batch.filter((e) => !finished.has(e)));
-        lane.queuedBytes = lane.queue.reduce((n, e) => n + e.record.sizeBytes, 0);
+        lane.waiting.requeue(batch.filter((e) => !finished.has(e)));
         lane.blockedUntil = this.deps.clock.now() + fullJitterBackoffMs(1, this.deps.options.retryBackoff, () => 1);
       },
     );
   }
 
   private markDone(entries: readonly BatchEntry[]): void {
-    for (const e of entries) this.tracker.markDone(e.ordinal);
+    for (const e of entries) this.positions.markDone(e.ordinal);
     // STR-21: records before a rewind are checkpointed while the rest is still retried.
-    void this.flush();
+    void this.positions.flush();
   }
 
-  private limits(): BatchLimits {
-    const { options } = this.deps;
-    return { ...options, maxPayloadBytes: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES };
+  private endOfShard(): boolean {
+    return this.cursor?.endOfShard ?? false;
   }
 
   private batchReady(lane: Lane, now: number): boolean {
-    return this.endOfShard || batchReady(lane, now, this.limits(), this.envelope);
+    return this.endOfShard() || lane.waiting.ready(now, this.envelope);
   }
 
   /** P-12: sizes the event from its envelope (measured on the head record) and its records as sent. */
   private takeBatch(lane: Lane, windowStartLimit: number, reservedBytes = 0): Batch {
-    const head = lane.queue[0];
+    const head = lane.waiting.head();
     if (head) this.envelope = envelopeBytes(this.deps.source, this.shard, head);
-    return takeBatch(lane, this.limits(), this.envelope + reservedBytes, windowStartLimit);
+    const tw = this.deps.options.tumblingWindowMs;
+    // STR-31: a batch never mixes windows; records of later windows stay queued.
+    const laterWindow =
+      tw > 0 ? (e: BatchEntry) => windowStartOf(e.record.arrivalMs, tw) > windowStartLimit : undefined;
+    return lane.waiting.take(this.envelope + reservedBytes, laterWindow);
   }
 
   /** Runs `body` as the lane's one task in flight, then checkpoints and dispatches what is ready. */
@@ -320,11 +285,10 @@ export class ShardWorker {
       } finally {
         lane.busy = false;
         this.setStatus(lane, 'running');
-        lane.lastDoneAt = this.deps.clock.now();
-        lane.firstQueuedAt = lane.lastDoneAt;
+        lane.waiting.batchDone(this.deps.clock.now());
         // Not awaited: the next batch need not wait for this one's checkpoint write (writes are serialized and
         // coalesced in flush, and only ever name records that are done).
-        void this.flush();
+        void this.positions.flush();
         // Dispatch right here too: the main loop may be parked in a long-polling read (Redis, Kafka).
         if (!this.stopping) this.dispatch(this.deps.clock.now());
         this.waker.notify();
@@ -345,52 +309,17 @@ export class ShardWorker {
 
   /** Sleeps until the next read, batching deadline or window close, or until a batch finishes. */
   private async waitForWork(now: number, nextReadAt: number, room: number): Promise<void> {
-    const { options } = this.deps;
     let until = Number.POSITIVE_INFINITY;
-    if (!this.endOfShard && room > 0) until = Math.min(until, nextReadAt);
-    if (!this.endOfShard && room <= 0 && this.room() > 0) until = now;
+    if (!this.endOfShard() && room > 0) until = Math.min(until, nextReadAt);
+    if (!this.endOfShard() && room <= 0 && this.room() > 0) until = now;
     for (const lane of this.lanes) {
       if (lane.busy) continue;
       if (lane.blockedUntil > now) until = Math.min(until, lane.blockedUntil);
-      else if (lane.queue.length > 0) until = Math.min(until, batchDeadline(lane, this.deps.options));
-      if (lane.window && lane.queue.length === 0) until = Math.min(until, windowClosesAt(lane.window, options));
+      else if (lane.waiting.length > 0) until = Math.min(until, lane.waiting.deadline());
+      const closesAt = lane.waiting.length === 0 ? this.windows.closesAt(lane) : undefined;
+      if (closesAt !== undefined) until = Math.min(until, closesAt);
     }
     if (until <= now) return;
     await this.waker.wait(this.deps.clock, until - now, this.abort.signal);
-  }
-
-  /** Writes the checkpoint of the done prefix; writes are serialized so they never go backwards. */
-  private flush(): Promise<void> {
-    const position = this.tracker.advance() ?? this.unsaved;
-    this.deps.onPending?.(this.shard.id, this.tracker.pending);
-    if (position === undefined) return this.flushChain;
-    this.unsaved = position;
-    this.flushChain = this.flushChain.then(async () => {
-      if (this.unsaved !== position) return; // a later position superseded this one
-      try {
-        await this.deps.checkpoints.set(this.deps.options.mappingId, this.shard.id, position);
-        if (this.unsaved === position) this.unsaved = undefined;
-      } catch (err) {
-        this.log.warn({ err }, 'checkpoint write failed; will retry');
-      }
-    });
-    return this.flushChain;
-  }
-
-  /** Retries a state-store call with backoff until it works or the worker stops. */
-  private async retry<T>(what: string, fn: () => Promise<T>): Promise<T | typeof STOPPED> {
-    for (let attempt = 1; ; attempt++) {
-      if (this.stopping) return STOPPED;
-      try {
-        return await fn();
-      } catch (err) {
-        this.log.warn({ err, attempt }, `${what} failed; retrying`);
-        await sleepQuietly(
-          this.deps.clock,
-          fullJitterBackoffMs(attempt, this.deps.options.retryBackoff, this.deps.rng),
-          this.stopRequested.signal,
-        );
-      }
-    }
   }
 }

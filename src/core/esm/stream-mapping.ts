@@ -6,11 +6,13 @@ import type { Logger } from '../../ports/logger.js';
 import type { Labels, Metrics } from '../../ports/metrics.js';
 import type { ShardInfo, StreamSource } from '../../ports/sources.js';
 import type { CheckpointStore, LeaseStore } from '../../ports/state.js';
+import { DestinationSender } from '../delivery/destination-sender.js';
 import type { Invoker } from '../invoke/types.js';
 import type { Rng } from '../retry/backoff.js';
-import type { LaneStatus } from './batch-runner.js';
+import { settleWithin, Waker } from '../wait/wait.js';
+import type { LaneStatus } from './batch-types.js';
+import { ShardLeases } from './shard-leases.js';
 import { ShardWorker, type RecordMatcher, type ShardWorkerResult } from './shard-worker.js';
-import { Waker } from './sleep.js';
 import { StreamMetric } from './stream-metrics.js';
 import type { StreamMappingOptions } from './stream-options.js';
 
@@ -44,8 +46,6 @@ interface RunningShard {
   leaving: boolean;
   /** The lease was taken by someone else: do not release it. */
   lost: boolean;
-  /** Last successful acquire/renew; past the ttl the lease may belong to someone else. */
-  renewedAt: number;
 }
 
 const DEFAULT_DISCOVERY_MS = 10_000;
@@ -70,16 +70,20 @@ class StreamMappingImpl implements StreamMapping {
   private unsubscribe: (() => void) | undefined;
   private started = false;
   private readonly labels: Labels;
-  private readonly owner: string;
   private readonly ttl: number;
+  /** Present when several processes share the shards. */
+  private readonly leases: ShardLeases | undefined;
   private readonly log: Logger;
+  private readonly delivery: DestinationSender;
 
   constructor(private readonly deps: StreamMappingDeps) {
     const { options } = deps;
     this.labels = { mapping: options.mappingId, function: options.functionName, source: deps.source.kind };
-    this.owner = options.instanceId ?? randomUUID();
     this.ttl = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+    const owner = options.instanceId ?? randomUUID();
+    this.leases = deps.leases && new ShardLeases(deps.leases, options.mappingId, owner, this.ttl, deps.clock);
     this.log = deps.logger.child({ mapping: options.mappingId });
+    this.delivery = new DestinationSender({ metrics: deps.metrics, logger: this.log, clock: deps.clock });
   }
 
   discovery(): { listed: boolean; error?: string } {
@@ -103,9 +107,11 @@ class StreamMappingImpl implements StreamMapping {
     await this.loopDone;
     const all = [...this.running.values()];
     for (const r of all) r.worker.requestStop();
-    await this.within(Promise.all(all.map((r) => r.done)), graceMs, () => all.forEach((r) => r.worker.abortNow()));
+    await settleWithin(this.deps.clock, Promise.all(all.map((r) => r.done)), graceMs, () =>
+      all.forEach((r) => r.worker.abortNow()),
+    );
     await Promise.all(all.map((r) => r.done));
-    if (this.deps.leases) await this.deps.leases.release(this.instanceKey(), this.owner).catch(() => undefined);
+    await this.leases?.releasePresence().catch(() => undefined);
     this.deps.metrics.set(StreamMetric.backlog, this.labels, 0);
     this.statuses.clear();
     this.reportStatuses();
@@ -113,7 +119,7 @@ class StreamMappingImpl implements StreamMapping {
 
   private get period(): number {
     const discovery = this.deps.options.shardDiscoveryIntervalMs ?? DEFAULT_DISCOVERY_MS;
-    return this.deps.leases ? Math.min(discovery, this.ttl / 3) : discovery;
+    return this.leases ? Math.min(discovery, this.ttl / 3) : discovery;
   }
 
   private async loop(): Promise<void> {
@@ -156,75 +162,64 @@ class StreamMappingImpl implements StreamMapping {
       r.leaving = true;
       void this.shed(r);
     }
-    if (!this.deps.leases) {
+    if (!this.leases) {
       for (const s of eligible) if (!this.running.has(s.id)) this.startWorker(s);
       return;
     }
-    await this.balanceLeases(this.deps.leases, eligible);
+    await this.balanceLeases(this.leases, eligible);
   }
 
-  /**
-   * KCL-style leases: renew what we hold (every ttl/3), notice losses, count instances by their presence lease,
-   * hold this instance's share of the shards, shed extras gracefully and take free or expired leases.
-   */
-  private async balanceLeases(leases: LeaseStore, eligible: ShardInfo[]): Promise<void> {
-    const me = this.owner;
-    if (!(await leases.renew(this.instanceKey(), me, this.ttl))) await leases.acquire(this.instanceKey(), me, this.ttl);
-    for (const [id, r] of this.running) {
-      if (r.leaving) continue;
-      if (await leases.renew(this.shardKey(id), me, this.ttl)) r.renewedAt = this.deps.clock.now();
-      else {
-        this.log.warn({ shardId: id }, 'shard lease lost; stopping its worker');
-        r.lost = true;
-        r.leaving = true;
-        r.worker.abortNow();
-      }
+  /** Renews what we hold, stops what was lost, sheds extras gracefully and takes this instance's share. */
+  private async balanceLeases(leases: ShardLeases, eligible: ShardInfo[]): Promise<void> {
+    await leases.heartbeat();
+    for (const id of await leases.renew(this.heldIds())) {
+      this.log.warn({ shardId: id }, 'shard lease lost; stopping its worker');
+      this.lose(id);
     }
-    const owners = await leases.owners(`${this.deps.options.mappingId}/`);
-    const present = new Set([me]);
-    const instancePrefix = `${this.deps.options.mappingId}/instance/`;
-    for (const [key, owner] of owners) if (key.startsWith(instancePrefix)) present.add(owner);
-    // Every process computes the same split: floor(shards / instances) each, one more for the first
-    // `shards mod instances` instances by id. (A plain ceil lets 4 shards on 3 processes end 2/2/0.)
-    const instances = [...present].sort();
-    const target =
-      Math.floor(eligible.length / instances.length) +
-      (instances.indexOf(me) < eligible.length % instances.length ? 1 : 0);
-    const held = [...this.running.entries()].filter(([, r]) => !r.leaving);
-    for (const [id, r] of held.slice(target)) {
-      this.log.info({ shardId: id, target }, 'shedding shard lease for balance');
+    const plan = await leases.plan(eligible, this.heldIds());
+    for (const id of plan.shed) {
+      const r = this.running.get(id);
+      if (!r) continue; // exited meanwhile
+      this.log.info({ shardId: id, target: plan.target }, 'shedding shard lease for balance');
       r.leaving = true;
       void this.shed(r);
     }
-    let count = Math.min(held.length, target);
-    for (const s of eligible) {
-      if (count >= target || this.stopSignal.signal.aborted) break;
+    let room = plan.room;
+    for (const s of plan.candidates) {
+      if (room <= 0 || this.stopSignal.signal.aborted) break;
       if (this.running.has(s.id)) continue;
-      const holder = owners.get(this.shardKey(s.id));
-      if (holder !== undefined && holder !== me) continue;
-      if (await leases.acquire(this.shardKey(s.id), me, this.ttl)) {
+      if (await leases.acquire(s.id)) {
         this.startWorker(s);
-        count++;
+        room--;
       }
     }
+  }
+
+  /** Shards this process runs and means to keep (not being shed or stopped). */
+  private heldIds(): string[] {
+    return [...this.running.entries()].filter(([, r]) => !r.leaving).map(([id]) => id);
+  }
+
+  /** The lease was taken or may have expired: stop at once, and do not release what is no longer ours. */
+  private lose(id: string): void {
+    const r = this.running.get(id);
+    if (!r) return;
+    r.lost = true;
+    r.leaving = true;
+    r.worker.abortNow();
   }
 
   /** If the lease store was unreachable for a whole ttl, our leases may have passed to another process: stop. */
   private dropUnrenewedLeases(): void {
-    if (!this.deps.leases) return;
-    const now = this.deps.clock.now();
-    for (const [id, r] of this.running) {
-      if (r.leaving || now - r.renewedAt < this.ttl) continue;
+    for (const id of this.leases?.unrenewed(this.heldIds()) ?? []) {
       this.log.warn({ shardId: id }, 'shard lease not renewed within its ttl; stopping its worker');
-      r.lost = true;
-      r.leaving = true;
-      r.worker.abortNow();
+      this.lose(id);
     }
   }
 
   private async shed(r: RunningShard): Promise<void> {
     r.worker.requestStop();
-    await this.within(r.done, this.ttl / 3, () => r.worker.abortNow());
+    await settleWithin(this.deps.clock, r.done, this.ttl / 3, () => r.worker.abortNow());
   }
 
   private startWorker(shard: ShardInfo): void {
@@ -248,6 +243,7 @@ class StreamMappingImpl implements StreamMapping {
         logger: this.log,
         rng: deps.random ?? Math.random,
         newId: deps.newId ?? randomUUID,
+        delivery: this.delivery,
         checkpoints: deps.checkpoints,
         filter: deps.filter,
         onPending: (id, n) => this.setPending(id, n),
@@ -255,13 +251,7 @@ class StreamMappingImpl implements StreamMapping {
       },
       shard,
     );
-    const entry: RunningShard = {
-      worker,
-      done: Promise.resolve(),
-      leaving: false,
-      lost: false,
-      renewedAt: deps.clock.now(),
-    };
+    const entry: RunningShard = { worker, done: Promise.resolve(), leaving: false, lost: false };
     entry.done = worker.run().then(
       (result) => this.onWorkerExit(shard.id, entry, result),
       (err: unknown) => {
@@ -280,11 +270,9 @@ class StreamMappingImpl implements StreamMapping {
     this.setIteratorAge(id, undefined);
     if (!this.running.has(id)) this.setStatus(id, undefined);
     // The checkpoint is written before the lease goes, so the next owner resumes exactly there.
-    if (this.deps.leases && !entry.lost) {
-      await this.deps.leases.release(this.shardKey(id), this.owner).catch((err: unknown) => {
-        this.log.warn({ err, shardId: id }, 'lease release failed');
-      });
-    }
+    await this.leases?.release(id, entry.lost).catch((err: unknown) => {
+      this.log.warn({ err, shardId: id }, 'lease release failed');
+    });
     // Children of a finished shard can start now rather than at the next discovery.
     this.waker.notify();
   }
@@ -314,29 +302,5 @@ class StreamMappingImpl implements StreamMapping {
     let total = 0;
     for (const v of this.pending.values()) total += v;
     this.deps.metrics.set(StreamMetric.backlog, this.labels, total);
-  }
-
-  private instanceKey(): string {
-    return `${this.deps.options.mappingId}/instance/${this.owner}`;
-  }
-
-  private shardKey(id: string): string {
-    return `${this.deps.options.mappingId}/shard/${id}`;
-  }
-
-  /** Waits for `p` up to `ms`; calls `onTimeout` if it is still pending then. */
-  private async within(p: Promise<unknown>, ms: number, onTimeout: () => void): Promise<void> {
-    const ctl = new AbortController();
-    let finished = false;
-    const timer = this.deps.clock.sleep(Math.max(0, ms), ctl.signal).then(
-      () => {
-        if (!finished) onTimeout();
-      },
-      () => undefined,
-    );
-    await p;
-    finished = true;
-    ctl.abort();
-    await timer;
   }
 }

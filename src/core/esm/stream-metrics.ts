@@ -1,5 +1,7 @@
 // Metric names the stream engine writes (catalogue lives in observability/). Labels: {mapping, function, source},
 // except destination delivery failures: {function, destination_type}, as in the catalogue.
+import { DeliveryMetric } from '../delivery/destination-sender.js';
+
 export const StreamMetric = {
   polled: 'sluice_polled_events_total',
   filteredOut: 'sluice_filtered_out_events_total',
@@ -7,7 +9,7 @@ export const StreamMetric = {
   failedInvoke: 'sluice_failed_invoke_events_total',
   dropped: 'sluice_dropped_events_total',
   onFailureDelivered: 'sluice_on_failure_delivered_events_total',
-  destinationDeliveryFailures: 'sluice_destination_delivery_failures_total',
+  destinationDeliveryFailures: DeliveryMetric.destinationFailures,
   iteratorAge: 'sluice_iterator_age_milliseconds',
   backlog: 'sluice_backlog',
   pollingErrors: 'sluice_polling_errors_total',

@@ -2,6 +2,7 @@
 // start-lambda`, another sluice) and maps the answer onto InvokeResult as ERR-7 says.
 import { performance } from 'node:perf_hooks';
 import { InvokeCommand, LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
+import { externalCode } from '../../ports/errors.js';
 import type { FunctionRuntime, FunctionSpec, InvokeRequest, InvokeResult } from '../../ports/function-runtime.js';
 import { errorPayload, timeoutBody } from '../shared/error-body.js';
 import { regionOf } from '../shared/region.js';
@@ -119,7 +120,12 @@ export function mapError(err: unknown, functionName: string): InvokeResult {
     return { kind: 'system-error', statusCode: 404, errorType: 'ResourceNotFoundException', message: e.message };
   }
   if (status !== undefined) {
-    return { kind: 'system-error', statusCode: status, errorType: e.name || 'ServiceException', message: e.message };
+    return {
+      kind: 'system-error',
+      statusCode: status,
+      errorType: e.name ? externalCode(e.name) : 'ServiceException',
+      message: e.message,
+    };
   }
   const detail = e.code ? `${e.code} ${e.message}` : e.message;
   return {

@@ -32,7 +32,9 @@ it('async events queue under {<keyPrefix>:async} keys', async () => {
       body: '{}',
     });
     expect(res.status).toBe(202);
-    await expect.poll(async () => (await admin.keys(`{${prefix}:async}*`)).length).toBeGreaterThan(0);
+    await expect
+      .poll(async () => (await admin.keys(`{${prefix}:async}*`)).length, { timeout: 15_000 })
+      .toBeGreaterThan(0);
   } finally {
     await app.stop('test');
     const keys = await admin.keys(`{${prefix}:async}*`);

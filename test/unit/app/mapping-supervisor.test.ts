@@ -2,12 +2,12 @@
 // retried with backoff while the others run, its state and error are reported, a config error at the first
 // attempt still refuses to start, and stop() ends retries and running mappings.
 import { describe, expect, it } from 'vitest';
-import { MappingStateBoard } from '../../../src/app/esm-routes.js';
+import { MappingStateBoard } from '../../../src/app/mapping-view.js';
 import { MappingSupervisor, redact } from '../../../src/app/mapping-supervisor.js';
 import type { MappingDeps, RunningMapping } from '../../../src/app/mappings.js';
 import { readinessProbe } from '../../../src/app/readiness.js';
 import { loadConfigText } from '../../../src/config/loader.js';
-import { SluiceError } from '../../../src/ports/errors.js';
+import { LambdaApiError, SluiceError } from '../../../src/ports/errors.js';
 import type { Logger } from '../../../src/ports/logger.js';
 import type { Labels, Metrics } from '../../../src/ports/metrics.js';
 import type { StateStore } from '../../../src/ports/state.js';
@@ -94,6 +94,22 @@ describe('MappingSupervisor', () => {
     );
     await expect(t.supervisor.start()).rejects.toThrow(/visibility timeout/);
     expect(t.stopped).toEqual([t.a]);
+  });
+
+  it('the first attempt branches on retryable (#16 item 3): no-retry errors refuse to start, retryable ones retry', async () => {
+    const refused = setup((uuid, n) =>
+      uuid === refused.b && n === 1
+        ? new LambdaApiError('InvalidParameterValueException', 400, 'BatchSize must be between 1 and 10')
+        : undefined,
+    );
+    await expect(refused.supervisor.start()).rejects.toThrow(/BatchSize/);
+    const retried = setup((uuid, n) =>
+      uuid === retried.b && n === 1 ? new SluiceError('NotReady', 'async engine not started') : undefined,
+    );
+    await retried.supervisor.start();
+    await until(() => retried.supervisor.statuses()[1]!.state === 'running');
+    expect(retried.attempts.get(retried.b)).toBe(2);
+    await retried.supervisor.stop(0);
   });
 
   it('stop() ends the retries of a mapping that never starts', async () => {

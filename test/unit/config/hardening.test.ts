@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfigText } from '../../../src/config/loader.js';
 import { isLoopbackAddress, isLoopbackHost } from '../../../src/config/net.js';
-import { httpConnectionFor, isUnderBaseUrl } from '../../../src/config/http-targets.js';
+import { httpConnectionFor, isUnderBaseUrl } from '../../../connectors/http/index.js';
 
 const fn = { Handler: 'functions/hello.handler' };
 const load = (cfg: unknown) => loadConfigText(JSON.stringify(cfg), 'test.json', {});

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/observability/logger.js';
-import { redactUrl, redactUrls } from '../../../src/observability/redact.js';
+import { redactUrl, redactUrls } from '../../../src/ports/redact.js';
 
 describe('secrets in URLs never reach the logs', () => {
   it('redacts userinfo and query values', () => {

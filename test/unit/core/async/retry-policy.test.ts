@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { destinationType } from '../../../../src/core/async/delivery.js';
 import { functionErrorDelayMs, retryStartsInTime, throttleDelayMs } from '../../../../src/core/async/retry-policy.js';
 
 describe('async retry policy', () => {
@@ -20,14 +19,5 @@ describe('async retry policy', () => {
     expect(retryStartsInTime(1_000, 60_000, 30_000)).toBe(false);
     expect(retryStartsInTime(1_000, 60_000, 61_000)).toBe(false);
     expect(retryStartsInTime(1_000, 60_000, 90_000)).toBe(true);
-  });
-
-  it('labels destinations by ARN service or URI scheme', () => {
-    expect(destinationType('arn:aws:sqs:us-east-1:1:q')).toBe('sqs');
-    expect(destinationType('arn:aws:sns:us-east-1:1:t')).toBe('sns');
-    expect(destinationType('arn:aws:lambda:us-east-1:1:function:f')).toBe('lambda');
-    expect(destinationType('arn:aws:events:us-east-1:1:event-bus/b')).toBe('events');
-    expect(destinationType('kafka://failures')).toBe('kafka');
-    expect(destinationType('nonsense')).toBe('unknown');
   });
 });

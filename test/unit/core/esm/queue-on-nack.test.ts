@@ -160,6 +160,21 @@ describe('queue poller over an on-nack source', () => {
     expect(queue.deletedIds).toHaveLength(5);
   });
 
+  it('stop: a batch that fails while the poller stops is nacked with no delay', async () => {
+    const { clock, queue, invoker, poller } = setup();
+    invoker.durationMs = 2000;
+    invoker.handler = () => fnError();
+    queue.sendMany(2);
+    poller.start();
+    await runUntil(clock, () => invoker.batches.length === 1);
+    const stopped = poller.stop(10_000); // the running invocation ends (with an error) inside the grace period
+    await runUntil(clock, () => poller.status().workers === 0);
+    await stopped;
+    expect(queue.nackCalls.map((c) => ({ ids: c.ids, afterMs: c.afterMs }))).toEqual([
+      { ids: ['m-1', 'm-2'], afterMs: 0 },
+    ]);
+  });
+
   it('FLT-3 filtered-out messages are acked at once, before the batch is invoked', async () => {
     const odd: RecordFilter = { matches: (r) => Number(String(r['body']).split('-')[1]) % 2 === 1 };
     const { clock, queue, invoker, poller } = setup({}, {}, odd);

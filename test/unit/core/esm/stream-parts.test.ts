@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { destinationType } from '../../../../src/core/esm/batch-runner.js';
 import { CheckpointTracker } from '../../../../src/core/esm/checkpoint-tracker.js';
 import { laneOf } from '../../../../src/core/esm/lane-hash.js';
 import { parseStreamResponse } from '../../../../src/core/esm/stream-response.js';
@@ -74,12 +73,5 @@ describe('stream engine parts', () => {
       batchSize: 2,
       streamArn: 'arn:aws:kinesis:us-east-2:123456789012:stream/mystream',
     });
-  });
-
-  it('names destination types for the delivery-failure metric', () => {
-    expect(destinationType('arn:aws:sqs:us-east-1:1:q')).toBe('sqs');
-    expect(destinationType('arn:aws:s3:::bucket')).toBe('s3');
-    expect(destinationType('kafka://failures')).toBe('kafka');
-    expect(destinationType('weird')).toBe('unknown');
   });
 });

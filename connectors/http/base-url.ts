@@ -1,7 +1,7 @@
 // Which http connection an http(s) destination uses. A connection's headers (tokens) go only to URLs
 // under its own baseUrl: same scheme, host and port, and a path at or below the base path.
-import { isHttpConnection, type Connection, type HttpConnection } from './schema.js';
-import { isDestinationAddress } from './addresses.js';
+import type { NamedConnections } from '../../src/ports/connector.js';
+import type { HttpConnection } from './connection.js';
 
 function parse(url: string): URL | undefined {
   try {
@@ -21,9 +21,12 @@ export function isUnderBaseUrl(url: string, base: string): boolean {
   return u.pathname === b.pathname || u.pathname.startsWith(basePath);
 }
 
+const isHttpConnection = (c: Readonly<Record<string, unknown>>): c is HttpConnection & { type: 'http' } =>
+  c.type === 'http';
+
 /** The http connection whose baseUrl covers `url` (the longest baseUrl wins), with its name. */
 export function httpConnectionFor(
-  connections: Record<string, Connection>,
+  connections: NamedConnections['all'],
   url: string,
 ): { name: string; connection: HttpConnection } | undefined {
   let best: { name: string; connection: HttpConnection } | undefined;
@@ -35,26 +38,10 @@ export function httpConnectionFor(
 }
 
 /**
- * Config-file checks: an http connection with headers names its baseUrl, and an http(s) destination in a
- * config that has header-carrying http connections must fall under one of their baseUrls.
+ * Config file: an http(s) destination in a config that has header-carrying http connections must fall under one
+ * of their baseUrls.
  */
-export function httpConnectionProblems(
-  connections: Record<string, Connection>,
-): Array<{ path: string; message: string }> {
-  const out: Array<{ path: string; message: string }> = [];
-  for (const [name, c] of Object.entries(connections))
-    if (isHttpConnection(c) && c.headers !== undefined && c.baseUrl === undefined)
-      out.push({
-        path: `connections.${name}.baseUrl`,
-        message: 'required with headers: the headers are sent only to URLs under this base URL',
-      });
-  return out;
-}
-
-/** Why a config-file destination address is refused, or undefined when it is fine. */
-export function destinationProblem(connections: Record<string, Connection>, url: string): string | undefined {
-  if (!isDestinationAddress(url)) return `"${url}" is not a destination sluice can deliver to`;
-  if (!/^https?:\/\//.test(url)) return undefined;
+export function configDestinationProblem(connections: NamedConnections['all'], url: string): string | undefined {
   if (httpConnectionFor(connections, url) !== undefined) return undefined;
   const withHeaders = Object.entries(connections).filter(([, c]) => isHttpConnection(c) && c.headers !== undefined);
   if (withHeaders.length === 0) return undefined;

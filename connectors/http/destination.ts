@@ -1,7 +1,7 @@
 // An HTTP(S) endpoint as a destination: the record is POSTed as JSON; any non-2xx answer is a failed
 // delivery (the caller retries and counts it).
-import { redactUrl } from '../observability/redact.js';
-import { bodyOf, type Destination } from '../ports/sources.js';
+import { redactUrl } from '../../src/ports/redact.js';
+import { bodyOf, type Destination } from '../../src/ports/sources.js';
 
 export function httpDestination(url: string, headers: Record<string, string> = {}): Destination {
   return {

@@ -2,11 +2,11 @@
 // InvokeAsync route. Works with @aws-sdk/client-lambda pointed at sluice.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AsyncEngine } from '../core/async/types.js';
-import type { Invoker } from '../core/invoke/types.js';
-import { LambdaApiError } from '../ports/errors.js';
-import { checkJsonBody } from './json-check.js';
-import { readBody, sendError } from './respond.js';
+import type { AsyncEngine } from '../../core/async/types.js';
+import type { Invoker } from '../../core/invoke/types.js';
+import { LambdaApiError } from '../../ports/errors.js';
+import { checkJsonBody } from '../json-check.js';
+import { readBody, sendError } from '../respond.js';
 
 /** What the Event route needs of the async engine: `submit`, which resolves once the event is stored durably. */
 export type AsyncSubmitter = Pick<AsyncEngine, 'submit'>;

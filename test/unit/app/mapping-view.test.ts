@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MappingStateBoard, toMappingConfiguration } from '../../../src/app/esm-routes.js';
+import { MappingStateBoard, toMappingConfiguration } from '../../../src/app/mapping-view.js';
 import { loadConfigText } from '../../../src/config/loader.js';
 
 function compiled(mappings: object[]) {

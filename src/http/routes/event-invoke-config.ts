@@ -2,14 +2,35 @@
 // The file config is the starting state; changes live in this process (not persisted).
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CompiledConfig } from '../config/compile.js';
-import { LambdaApiError } from '../ports/errors.js';
-import { asApiError, parseFunctionRef } from '../http/invoke-routes.js';
-import { parseJsonBody } from '../http/json-check.js';
-import { readBody, sendError, sendJson } from '../http/respond.js';
-import type { ExtraRoute } from '../http/server.js';
-import { ALLOWED_API_DESTINATIONS, apiDestinationProblem } from './api-destinations.js';
-import type { EventInvokeConfig, Functions } from './functions.js';
+import { LambdaApiError } from '../../ports/errors.js';
+import { asApiError, parseFunctionRef } from './invoke.js';
+import { parseJsonBody } from '../json-check.js';
+import { readBody, sendError, sendJson } from '../respond.js';
+import type { ExtraRoute } from '../server.js';
+
+/** A function's async settings as the API sets them (the app keeps them per function). */
+export interface EventInvokeConfig {
+  maximumRetryAttempts: number;
+  maximumEventAgeMs: number;
+  onSuccess?: string;
+  onFailure?: string;
+  lastModifiedMs: number;
+}
+
+/** What the app provides: its functions' settings, and which destinations a caller of the API may set. */
+export interface EventInvokeConfigDeps {
+  functions: {
+    get(name: string): { arn: string } | undefined;
+    eventInvokeConfig(name: string): EventInvokeConfig | undefined;
+    setEventInvokeConfig(name: string, cfg: EventInvokeConfig | undefined): void;
+  };
+  /** server.api.readOnly: changes are refused. */
+  readOnly: boolean;
+  /** Why `address` may not be set over the API, or undefined when it may. */
+  destinationProblem(address: string): string | undefined;
+  /** The destination forms that may be set, for the refusal's message. */
+  allowedDestinations: string;
+}
 
 const ROUTE = /^\/2019-09-25\/functions\/([^/]+)\/event-invoke-config\/?$/;
 
@@ -30,11 +51,11 @@ function intIn(v: unknown, name: string, min: number, max: number): number | und
   return v;
 }
 
-function dest(config: CompiledConfig, v: unknown, name: string): string | undefined {
+function dest(deps: EventInvokeConfigDeps, v: unknown, name: string): string | undefined {
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') throw invalid(`${name} must be a string (${ALLOWED_API_DESTINATIONS})`);
-  const problem = apiDestinationProblem(config, v);
-  if (problem !== undefined) throw invalid(`${name} ${JSON.stringify(v)} ${problem}; ${ALLOWED_API_DESTINATIONS}`);
+  if (typeof v !== 'string') throw invalid(`${name} must be a string (${deps.allowedDestinations})`);
+  const problem = deps.destinationProblem(v);
+  if (problem !== undefined) throw invalid(`${name} ${JSON.stringify(v)} ${problem}; ${deps.allowedDestinations}`);
   return v;
 }
 
@@ -51,7 +72,8 @@ function toResponse(arn: string, c: EventInvokeConfig): Record<string, unknown> 
   };
 }
 
-export function eventInvokeConfigRoutes(functions: Functions, config: CompiledConfig): ExtraRoute[] {
+export function eventInvokeConfigRoutes(deps: EventInvokeConfigDeps): ExtraRoute[] {
+  const { functions } = deps;
   const handler =
     (method: string) =>
     async (req: IncomingMessage, res: ServerResponse, match: RegExpExecArray): Promise<void> => {
@@ -61,7 +83,7 @@ export function eventInvokeConfigRoutes(functions: Functions, config: CompiledCo
         const fn = functions.get(name);
         if (fn === undefined) throw new LambdaApiError('ResourceNotFoundException', 404, `Function not found: ${name}`);
         const current = functions.eventInvokeConfig(name);
-        if (method !== 'GET' && config.server.api.readOnly) {
+        if (method !== 'GET' && deps.readOnly) {
           req.resume();
           throw new LambdaApiError('AccessDeniedException', 403, 'configuration changes are off (server.api.readOnly)');
         }
@@ -91,12 +113,12 @@ export function eventInvokeConfigRoutes(functions: Functions, config: CompiledCo
         const retries = intIn(body.MaximumRetryAttempts, 'MaximumRetryAttempts', 0, 2);
         const age = intIn(body.MaximumEventAgeInSeconds, 'MaximumEventAgeInSeconds', 60, 21600);
         const onSuccess = dest(
-          config,
+          deps,
           body.DestinationConfig?.OnSuccess?.Destination,
           'DestinationConfig.OnSuccess.Destination',
         );
         const onFailure = dest(
-          config,
+          deps,
           body.DestinationConfig?.OnFailure?.Destination,
           'DestinationConfig.OnFailure.Destination',
         );

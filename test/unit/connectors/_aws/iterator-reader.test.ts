@@ -4,7 +4,7 @@ import {
   openIteratorReader,
   type IteratorApi,
   type IteratorPage,
-} from '../../../../connectors/kinesis/iterator-reader.js';
+} from '../../../../connectors/_aws/iterator-reader.js';
 import type { StartPosition, StreamRecord } from '../../../../src/ports/sources.js';
 
 // A shard of sequence numbers 1..n behind a token API; iterators are "<token>@<next index>".

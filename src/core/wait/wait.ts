@@ -1,3 +1,5 @@
+// The core's one way to wait: sleep on the injected clock until a deadline, a wake-up or an abort, without a
+// rejected promise to catch at every call site.
 import type { Clock } from '../../ports/clock.js';
 
 /** Sleeps on the injected clock; an abort ends the sleep early instead of throwing. */
@@ -10,6 +12,17 @@ export async function sleepQuietly(clock: Clock, ms: number, signal?: AbortSigna
   }
 }
 
+/** How a loop in the core retries in process: backoff on the injected clock, ended early by a stop. */
+export interface RetryLoop {
+  clock: Clock;
+  /** Wait before the next try after `failures` failed ones. */
+  delayMs(failures: number): number;
+  /** Ends a backoff wait early (a stop was requested). */
+  signal: AbortSignal;
+  /** A stop ends the retries. */
+  stopped(): boolean;
+}
+
 const WOKEN = Symbol('woken');
 
 /** A wake-up flag with a timed wait; a notify before the wait is not lost. */
@@ -20,6 +33,11 @@ export class Waker {
   notify(): void {
     this.pending = true;
     this.wake?.();
+  }
+
+  /** Forgets a notify that arrived before the next wait (the caller wants the whole wait, e.g. an error backoff). */
+  clear(): void {
+    this.pending = false;
   }
 
   /** Resolves after `ms` (Infinity = only on notify or abort), on notify, or on abort. */
@@ -46,4 +64,29 @@ export class Waker {
       signal?.removeEventListener('abort', onAbort);
     }
   }
+}
+
+/** Whether `work` settles within `ms` on the clock; it keeps running either way. */
+export async function settledWithin(clock: Clock, work: Promise<unknown>, ms: number): Promise<boolean> {
+  const ctl = new AbortController();
+  let settled = false;
+  const done = work.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  await Promise.race([done, sleepQuietly(clock, ms, ctl.signal)]);
+  ctl.abort(WOKEN);
+  return settled;
+}
+
+/** Waits for `work` to settle; if it is still running after `ms`, calls `onTimeout` (which should end it). */
+export async function settleWithin(
+  clock: Clock,
+  work: Promise<unknown>,
+  ms: number,
+  onTimeout: () => void,
+): Promise<void> {
+  if (await settledWithin(clock, work, ms)) return;
+  onTimeout();
+  await work.catch(() => undefined);
 }

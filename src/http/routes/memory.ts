@@ -3,9 +3,9 @@
 import { randomUUID } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LambdaApiError, SluiceError } from '../ports/errors.js';
-import { asApiError } from './invoke-routes.js';
-import { readBody, sendError, sendJson } from './respond.js';
+import { LambdaApiError, SluiceError } from '../../ports/errors.js';
+import { asApiError } from './invoke.js';
+import { readBody, sendError, sendJson } from '../respond.js';
 
 export interface MemorySources {
   sendToQueue(queue: string, body: string, groupId?: string): string;
