@@ -215,7 +215,7 @@ function compileMapping(
 
   if (problems.slice(before).some((p) => p.severity !== 'warning')) return undefined;
   const explicitGroup = own?.consumerGroupOf?.(ownFields);
-  const uuid = m.UUID ?? identityUuid(m.FunctionName, address, explicitGroup);
+  const uuid = m.UUID ?? identityUuid(m.FunctionName, address, explicitGroup, own?.sourceNameOf?.(settings));
   const legacyUuids = m.UUID === undefined ? positionalUuids(m.FunctionName, address, i, count) : undefined;
   const defaultGroup = rules.defaultConsumerGroup;
   const legacyConsumerGroups =

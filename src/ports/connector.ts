@@ -166,6 +166,11 @@ export interface MappingFieldsDefinition<Shape extends z.ZodRawShape = z.ZodRawS
   addressHint?: string;
   /** Lambda's rules for these fields, as [field path, message] pairs (`m` has the common fields). */
   check?(fields: MappingFieldValues<Shape>, m: MappingFields): Array<[string, string]>;
+  /**
+   * What within the address the mapping reads, when the fields say it (a queue on a broker ARN): part of the mapping's
+   * identity, so two mappings of one function on one broker are two mappings.
+   */
+  sourceNameOf?(settings: S): string | undefined;
   /** The consumer group the fields name: part of the mapping's identity; else the source's `defaultConsumerGroup`. */
   consumerGroupOf?(fields: MappingFieldValues<Shape>): string | undefined;
   /** The connector's settings of a mapping (checked first) at `address`. */
