@@ -1,14 +1,14 @@
 // The static registry of connectors: no folder scanning, no import side effects. The memory connector works on
 // the broker the app makes for the process (ConnectorContext.instance).
 import type { ConnectorDefinition } from '../src/ports/connector.js';
-import { dynamoDbStreamsConnector } from './dynamodb-streams/index.js';
+import { dynamoDbStreamsConnector } from './dynamodb/index.js';
 import { httpConnector } from './http/index.js';
 import { kafkaConnector } from './kafka/index.js';
 import { kinesisConnector } from './kinesis/index.js';
 import { lambdaConnector } from './lambda/index.js';
 import { memoryConnector } from './memory/index.js';
 import { rabbitmqConnector } from './rabbitmq/index.js';
-import { redisStreamsConnector } from './redis-streams/index.js';
+import { redisStreamsConnector } from './redis/index.js';
 import { sqsConnector } from './sqs/index.js';
 
 export const connectors: readonly ConnectorDefinition[] = [

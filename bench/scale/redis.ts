@@ -1,7 +1,7 @@
 // Redis Streams side of the curves: preloaded stream keys and sluice's Redis stream source over them.
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { redisStreamsConnector } from '../../connectors/redis-streams/index.js';
+import { redisStreamsConnector } from '../../connectors/redis/index.js';
 import { noopMetrics } from '../../src/ports/metrics.js';
 import type { StreamSource } from '../../src/ports/sources.js';
 import { quiet } from './common.js';

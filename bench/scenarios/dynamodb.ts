@@ -15,7 +15,7 @@ import {
   GetShardIteratorCommand,
   type DynamoDBStreamsClient,
 } from '@aws-sdk/client-dynamodb-streams';
-import { createDynamoDbStreamsClient, dynamoDbStreamsConnector } from '../../connectors/dynamodb-streams/index.js';
+import { createDynamoDbStreamsClient, dynamoDbStreamsConnector } from '../../connectors/dynamodb/index.js';
 import { noopMetrics } from '../../src/ports/metrics.js';
 import { AWS_ACCOUNT, awsCredentials, AWS_REGION, quietLogger, systemClock } from '../lib/runtime.js';
 import { dynamoDbEndpoint } from '../lib/servers.js';

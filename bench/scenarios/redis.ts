@@ -12,7 +12,7 @@
 //      p50/p99 of handler time minus `at`.
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { redisStreamsConnector, type RedisStreamSource } from '../../connectors/redis-streams/index.js';
+import { redisStreamsConnector, type RedisStreamSource } from '../../connectors/redis/index.js';
 import { noopMetrics } from '../../src/ports/metrics.js';
 import { countAtBuild, noopInvoker, quiet, startNoopMapping } from '../lib/noop-stream-mapping.js';
 import { redisUrl } from '../lib/servers.js';

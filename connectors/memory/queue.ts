@@ -173,7 +173,7 @@ export class MemoryQueue {
 
   source(): QueueSource<MemoryQueueMessage> {
     return {
-      kind: 'memory-queue',
+      kind: 'memory',
       arn: this.arn,
       redelivery: 'visibility-timeout',
       events: memoryQueueEvents,

@@ -111,7 +111,7 @@ export class MemoryStream {
 
   source(): StreamSource {
     return {
-      kind: 'memory-stream',
+      kind: 'memory',
       arn: this.arn,
       listShards: () =>
         Promise.resolve(this.shards.map((_s, i): ShardInfo => ({ id: this.shardId(i), parentIds: [] }))),

@@ -46,9 +46,11 @@ export function toMappingConfiguration(
     EventSourceMappingArn: m.arn,
   };
   if (m.filterPatterns.length > 0) out.FilterCriteria = { Filters: m.filterPatterns.map((Pattern) => ({ Pattern })) };
+  // The connector's own fields (Kafka's Topics...) come last, for queues and streams alike.
+  const own = renderOwnFields(m.kind, m.settings, m.consumerGroupId);
   if (m.shape === 'queue') {
     if (m.maximumConcurrency !== undefined) out.ScalingConfig = { MaximumConcurrency: m.maximumConcurrency };
-    return { ...out, ...renderOwnFields(m.kind, m.settings, m.consumerGroupId) };
+    return { ...out, ...own };
   }
   out.StartingPosition = m.startingPosition;
   if (m.startingPositionTimestampMs !== undefined) out.StartingPositionTimestamp = m.startingPositionTimestampMs / 1000;
@@ -60,7 +62,7 @@ export function toMappingConfiguration(
   const fields = sourceAt(m.eventSourceArn)?.rules.fields ?? [];
   if (fields.includes('ParallelizationFactor')) out.ParallelizationFactor = m.parallelizationFactor;
   if (fields.includes('TumblingWindowInSeconds')) out.TumblingWindowInSeconds = Math.round(m.tumblingWindowMs / 1000);
-  return { ...out, ...renderOwnFields(m.kind, m.settings, m.consumerGroupId) };
+  return { ...out, ...own };
 }
 
 /** The mappings for the event-source-mappings routes; LastModified is when this sluice started. */

@@ -91,6 +91,7 @@ export async function startOne(config: CompiledConfig, m: CompiledMapping, deps:
     const source = connector.createQueueSource(m.eventSourceArn, ctx, {
       mappingId: m.uuid,
       batchSize: m.batchSize,
+      functionName: m.functionName,
       settings: m.settings,
     });
     // An unreachable queue fails this attempt; the supervisor retries it with a new source.

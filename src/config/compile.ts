@@ -163,6 +163,12 @@ function compileMapping(
   if (fifo && batchSize > 10) problems.push({ path: `${at}.BatchSize`, message: 'FIFO queues accept BatchSize 1-10' });
   if (fifo && windowS !== undefined)
     problems.push({ path: `${at}.MaximumBatchingWindowInSeconds`, message: 'not supported for FIFO queues' });
+  const unwindowed = rules.maxBatchSizeWithoutWindow;
+  if (!fifo && unwindowed !== undefined && batchSize > unwindowed && (windowS ?? 0) < 1)
+    problems.push({
+      path: `${at}.MaximumBatchingWindowInSeconds`,
+      message: `BatchSize over ${unwindowed} requires MaximumBatchingWindowInSeconds of at least 1 (P-1)`,
+    });
   if (!isQueue && m.StartingPosition === undefined)
     problems.push({ path: `${at}.StartingPosition`, message: `required for ${kind} sources` });
   if (m.StartingPosition === 'AT_TIMESTAMP' && m.StartingPositionTimestamp === undefined)
@@ -212,7 +218,7 @@ function compileMapping(
 
   if (problems.slice(before).some((p) => p.severity !== 'warning')) return undefined;
   const explicitGroup = own?.consumerGroupOf?.(ownFields);
-  const uuid = m.UUID ?? identityUuid(m.FunctionName, address, explicitGroup);
+  const uuid = m.UUID ?? identityUuid(m.FunctionName, address, explicitGroup, own?.sourceNameOf?.(settings));
   const legacyUuids = m.UUID === undefined ? positionalUuids(m.FunctionName, address, i, count) : undefined;
   const defaultGroup = rules.defaultConsumerGroup;
   const legacyConsumerGroups =

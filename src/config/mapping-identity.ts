@@ -12,10 +12,18 @@ export function derivedUuid(seed: string): string {
 
 /**
  * What a mapping is: its function, its source address (when a connector's own fields name the source, the address
- * they name) and the consumer group its fields set, if any.
+ * they name), the consumer group its fields set, if any, and what within the address it reads when its connector's
+ * fields say so (`sourceNameOf`: a queue of a broker).
  */
-export function identityUuid(functionName: string, address: string, consumerGroupId: string | undefined): string {
-  return derivedUuid(['sluice-mapping-v2', functionName, address, consumerGroupId ?? ''].join('|'));
+export function identityUuid(
+  functionName: string,
+  address: string,
+  consumerGroupId: string | undefined,
+  sourceName?: string,
+): string {
+  // `sourceName` (what within the address the mapping reads) is appended only when set: other UUIDs stay as they were.
+  const seed = ['sluice-mapping-v2', functionName, address, consumerGroupId ?? ''];
+  return derivedUuid((sourceName === undefined ? seed : [...seed, sourceName]).join('|'));
 }
 
 /**

@@ -59,9 +59,11 @@ export interface StreamSourceOptions {
 /** What a queue source learns of its mapping (the stream side's StreamSourceOptions). */
 export interface QueueSourceOptions {
   mappingId: string;
+  /** For metric labels and logs only. */
+  functionName?: string;
   /** The mapping's BatchSize (a broker that pushes messages caps them with it: RabbitMQ's prefetch, DA-2). */
   batchSize: number;
-  /** What the connector's `mappingFields.settings` made of the mapping's own fields; the engine passes it through. */
+  /** What the connector's `mappingFields.settings` made of the mapping's own fields (RabbitMQ's Queues...). */
   settings?: unknown;
 }
 
@@ -98,6 +100,8 @@ export interface SourceRules {
   defaultConsumerGroup?: (mappingId: string) => string;
   /** A FIFO queue (SQS-25: BatchSize 1-10, no batching window; one batch per message group at a time). */
   fifo?: boolean;
+  /** P-1 / D-12: a BatchSize over this needs MaximumBatchingWindowInSeconds of at least 1 (SQS: 10; FIFO aside). */
+  maxBatchSizeWithoutWindow?: number;
   /**
    * MaximumRetryAttempts of a mapping that sets none but has an on-failure destination (KAF-14: Kafka retries
    * forever by default, 10 times with a destination); else -1, infinite.
@@ -133,26 +137,13 @@ export const STREAM_MAPPING_FIELDS = [
   'DestinationConfig',
 ] as const;
 
-/** P-1 / D-12: an SQS-like standard queue takes BatchSize over 10 only with a batching window of at least 1 s. */
-function largeBatchNeedsWindow(m: MappingFields): Array<[string, string]> {
-  const fifo = (m.EventSourceArn ?? '').endsWith('.fifo'); // FIFO queues have their own limits (SQS-25)
-  return !fifo && (m.BatchSize ?? 10) > 10 && (m.MaximumBatchingWindowInSeconds ?? 0) < 1
-    ? [
-        [
-          'MaximumBatchingWindowInSeconds',
-          'BatchSize over 10 requires MaximumBatchingWindowInSeconds of at least 1 (P-1)',
-        ],
-      ]
-    : [];
-}
-
 /** SQS-like queues: BatchSize 10, no window (spec 1.2). */
 export const QUEUE_SOURCE: SourceRules = {
   shape: 'queue',
   fields: ['ScalingConfig'],
   defaults: { batchSize: 10, maxBatchingWindowMs: 0 },
+  maxBatchSizeWithoutWindow: 10,
   needsConnection: true,
-  check: largeBatchNeedsWindow,
 };
 
 /** Kinesis-like streams: BatchSize 100, no window (spec 1.2). */
@@ -181,6 +172,11 @@ export interface MappingFieldsDefinition<Shape extends z.ZodRawShape = z.ZodRawS
   addressHint?: string;
   /** Lambda's rules for these fields, as [field path, message] pairs (`m` has the common fields). */
   check?(fields: MappingFieldValues<Shape>, m: MappingFields): Array<[string, string]>;
+  /**
+   * What within the address the mapping reads, when the fields say it (a queue on a broker ARN): part of the mapping's
+   * identity, so two mappings of one function on one broker are two mappings.
+   */
+  sourceNameOf?(settings: S): string | undefined;
   /** The consumer group the fields name: part of the mapping's identity; else the source's `defaultConsumerGroup`. */
   consumerGroupOf?(fields: MappingFieldValues<Shape>): string | undefined;
   /** The connector's settings of a mapping (checked first) at `address`. */

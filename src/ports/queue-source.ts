@@ -42,6 +42,7 @@ export interface QueueDescription {
 }
 
 export interface QueueSource<M extends QueueMessage = QueueMessage> {
+  /** Its connector's kind: the `source` label of the mapping's metrics. */
   readonly kind: string;
   /** The address in the event and in logs (queue ARN, broker ARN). */
   readonly arn: string;

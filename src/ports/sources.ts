@@ -41,6 +41,7 @@ export interface ShardReader {
 }
 
 export interface StreamSource {
+  /** Its connector's kind: the `source` label of the mapping's metrics. */
   readonly kind: string;
   readonly arn: string;
   listShards(): Promise<ShardInfo[]>;

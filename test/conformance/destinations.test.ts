@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { httpConnector } from '../../connectors/http/index.js';
 import { lambdaConnector } from '../../connectors/lambda/index.js';
 import { MemoryBroker, memoryConnector } from '../../connectors/memory/index.js';
-import { redisStreamsConnector } from '../../connectors/redis-streams/index.js';
+import { redisStreamsConnector } from '../../connectors/redis/index.js';
 import { sqsConnector } from '../../connectors/sqs/index.js';
 import type { ConnectorContext, LocalFunctions } from '../../src/ports/connector.js';
 import { ACCOUNT, admin, connectorContext, REGION } from '../integration/sqs/sqs-kit.js';

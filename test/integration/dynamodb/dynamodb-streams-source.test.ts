@@ -9,7 +9,7 @@ import {
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { dynamoDbStreamsConnector } from '../../../connectors/dynamodb-streams/index.js';
+import { dynamoDbStreamsConnector } from '../../../connectors/dynamodb/index.js';
 import type { ConnectorContext } from '../../../src/ports/connector.js';
 import type { Logger } from '../../../src/ports/logger.js';
 import { noopMetrics } from '../../../src/ports/metrics.js';

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { redisStreamsConnector, type RedisStreamSource } from '../../../connectors/redis-streams/index.js';
+import { redisStreamsConnector, type RedisStreamSource } from '../../../connectors/redis/index.js';
 import { systemClock } from '../../../src/app/clock.js';
 import { createStreamMapping } from '../../../src/core/esm/stream-mapping.js';
 import type { Invoker } from '../../../src/core/invoke/types.js';

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { redisStreamsConnector, type RedisStreamSource } from '../../../connectors/redis-streams/index.js';
+import { redisStreamsConnector, type RedisStreamSource } from '../../../connectors/redis/index.js';
 import { sqsConnector } from '../../../connectors/sqs/index.js';
 import { systemClock } from '../../../src/app/clock.js';
 import { createStreamMapping } from '../../../src/core/esm/stream-mapping.js';

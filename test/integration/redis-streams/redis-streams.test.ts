@@ -8,7 +8,7 @@ import {
   redisStreamsConnector,
   type RedisStreamRecord,
   type RedisStreamSource,
-} from '../../../connectors/redis-streams/index.js';
+} from '../../../connectors/redis/index.js';
 import type { Logger } from '../../../src/ports/logger.js';
 import { noopMetrics } from '../../../src/ports/metrics.js';
 import type { ShardReader, StartPosition, StreamRecord } from '../../../src/ports/sources.js';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeleteTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand } from '@aws-sdk/client-dynamodb-streams';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { keysPartitionKey } from '../../../connectors/dynamodb-streams/index.js';
+import { keysPartitionKey } from '../../../connectors/dynamodb/index.js';
 import { laneOf } from '../../../src/core/esm/lane-hash.js';
 import { metricValue, startService, type Service } from '../../e2e/service.js';
 import { closeClients, dynamoClient, sqsClient, streamsClient, uniqueName } from '../../services/inject.js';

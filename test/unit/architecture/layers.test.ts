@@ -34,7 +34,7 @@ describe('layer rules (lint)', { timeout: 60_000 }, () => {
   });
 
   it('DynamoDB Streams shares the iterator reader with Kinesis through connectors/_aws, no exception left', async () => {
-    const file = 'connectors/dynamodb-streams/source.ts';
+    const file = 'connectors/dynamodb/source.ts';
     await allowed(file, "import { openIteratorReader } from '../_aws/iterator-reader.js';");
     await refused(file, "import { shardInfoOf } from '../kinesis/source.js';", /never another connector/);
   });

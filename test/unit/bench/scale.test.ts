@@ -2,8 +2,8 @@
 // memory stream, and the service config it generates for the idle-mappings curve (must stay valid).
 import { describe, expect, it } from 'vitest';
 import { buildKafkaEvent, toKafkaRecord } from '../../../connectors/kafka/index.js';
-import { toStreamRecord } from '../../../connectors/redis-streams/event.js';
-import { buildRedisEvent, toRedisRecord } from '../../../connectors/redis-streams/index.js';
+import { toStreamRecord } from '../../../connectors/redis/event.js';
+import { buildRedisEvent, toRedisRecord } from '../../../connectors/redis/index.js';
 import {
   countRecords,
   countingInvoker,

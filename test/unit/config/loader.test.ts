@@ -347,4 +347,18 @@ describe('recursion (ERR-6)', () => {
     ]);
     expect(r.warnings[0]?.message).toMatch(/its own OnSuccess destination/);
   });
+
+  it("a connector's own mapping fields are refused on another connector's source; sources are named from the registry", () => {
+    const connections = { sqs: { type: 'sqs', endpoint: 'http://127.0.0.1:9324' } };
+    const problems = (mapping: object) =>
+      load({ connections, functions: { f: fn }, eventSourceMappings: [{ FunctionName: 'f', ...mapping }] }).problems;
+    expect(problems({ EventSourceArn: sqs, Topics: ['orders'] })).toEqual([
+      { path: 'eventSourceMappings[0].Topics', message: 'not supported for sqs sources' },
+    ]);
+    const [unknown] = problems({ EventSourceArn: 'nats://orders' });
+    expect(unknown?.message).toMatch(/not a supported source \(.*an SQS queue ARN.*kafka:\/\/<topic>.*redis:\/\//);
+    const [missing] = problems({});
+    expect(missing).toMatchObject({ path: 'eventSourceMappings[0].EventSourceArn' });
+    expect(missing?.message).toMatch(/^required \(or Topics and SelfManagedEventSource for Kafka\)$/);
+  });
 });

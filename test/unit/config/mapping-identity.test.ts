@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadConfigText } from '../../../src/config/loader.js';
+import { identityUuid } from '../../../src/config/mapping-identity.js';
 
 const fn = { Handler: 'functions/hello.handler' };
 const kinesis = 'arn:aws:kinesis:us-east-1:000000000000:stream/clicks';
@@ -104,5 +105,15 @@ describe('mapping identity', () => {
     const m = r.config?.mappings[0];
     expect(m?.consumerGroupId).toBe(`sluice-${m?.uuid}`);
     expect(m?.legacyConsumerGroups?.[0]).toBe(`sluice-${positional('f|redis://orders|0')}`);
+  });
+
+  it('what a connector says the mapping reads within its address is part of the identity, and only when said', () => {
+    const before = identityUuid('f', 'arn:aws:mq:us-east-1:000000000000:broker:b:b-1', undefined);
+    expect(identityUuid('f', 'arn:aws:mq:us-east-1:000000000000:broker:b:b-1', undefined, undefined)).toBe(before);
+    const a = identityUuid('f', 'arn:aws:mq:us-east-1:000000000000:broker:b:b-1', undefined, 'orders');
+    const b = identityUuid('f', 'arn:aws:mq:us-east-1:000000000000:broker:b:b-1', undefined, 'payments');
+    expect(new Set([before, a, b]).size).toBe(3);
+    // The seed of every UUID without it is the one of earlier versions.
+    expect(identityUuid('f', kinesis, undefined)).toBe(positional(`sluice-mapping-v2|f|${kinesis}|`));
   });
 });

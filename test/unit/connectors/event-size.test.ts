@@ -3,7 +3,7 @@
 // connector's real event shape, so a batch the engine sizes at 6,291,456 bytes serializes to exactly that.
 import { describe, expect, it } from 'vitest';
 import { toKinesisStreamRecord } from '../../../connectors/kinesis/record.js';
-import { toDynamoDbStreamRecord } from '../../../connectors/dynamodb-streams/record.js';
+import { toDynamoDbStreamRecord } from '../../../connectors/dynamodb/record.js';
 import {
   buildKafkaEvent,
   toKafkaRecord,
@@ -13,7 +13,7 @@ import {
   buildRedisEvent,
   toRedisRecord,
   toStreamRecord as redisStreamRecord,
-} from '../../../connectors/redis-streams/event.js';
+} from '../../../connectors/redis/event.js';
 import type { StreamRecord } from '../../../src/ports/sources.js';
 
 const bytes = (v: unknown) => Buffer.byteLength(JSON.stringify(v));

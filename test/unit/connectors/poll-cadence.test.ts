@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { KinesisStreamSource } from '../../../connectors/kinesis/source.js';
-import { DynamoDbStreamSource } from '../../../connectors/dynamodb-streams/source.js';
+import { DynamoDbStreamSource } from '../../../connectors/dynamodb/source.js';
 import { configSchema } from '../../../src/config/schema.js';
 
 describe('stream poll cadence', () => {

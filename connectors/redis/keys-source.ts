@@ -24,7 +24,7 @@ export function parseKeySelector(spec: string): KeySelector {
 }
 
 export class RedisKeysSource implements StreamSource {
-  readonly kind = 'redis-streams';
+  readonly kind = 'redis';
   readonly batchInfoKey = 'RedisStreamBatchInfo';
   readonly checkpoints: CheckpointStore;
   private readonly sources = new Map<string, RedisStreamSource>();

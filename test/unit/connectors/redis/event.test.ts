@@ -4,11 +4,11 @@ import {
   entriesOfRead,
   toRedisRecord,
   toStreamRecord,
-} from '../../../../connectors/redis-streams/event.js';
-import { redisStreamKeyOf, redisStreamsConnector } from '../../../../connectors/redis-streams/index.js';
-import { groupStartId } from '../../../../connectors/redis-streams/source.js';
+} from '../../../../connectors/redis/event.js';
+import { redisStreamKeyOf, redisStreamsConnector } from '../../../../connectors/redis/index.js';
+import { groupStartId } from '../../../../connectors/redis/source.js';
 
-describe('Redis stream record shape (connectors/redis-streams/README.md)', () => {
+describe('Redis stream record shape (connectors/redis/README.md)', () => {
   it('maps an entry to a Kinesis-like record with string fields and the arrival time from the id', () => {
     const rec = toRedisRecord('orders', '1700000000123-4', ['type', 'created', 'id', '42', 'id', '43'], 'eu-west-1');
     expect(rec).toEqual({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { dynamoDbStreamsConnector } from '../../../../connectors/dynamodb-streams/index.js';
-import { keysPartitionKey, toDynamoDbStreamRecord } from '../../../../connectors/dynamodb-streams/record.js';
-import { dynamoDbShardInfoOf } from '../../../../connectors/dynamodb-streams/source.js';
+import { dynamoDbStreamsConnector } from '../../../../connectors/dynamodb/index.js';
+import { keysPartitionKey, toDynamoDbStreamRecord } from '../../../../connectors/dynamodb/record.js';
+import { dynamoDbShardInfoOf } from '../../../../connectors/dynamodb/source.js';
 
 const arn = 'arn:aws:dynamodb:us-east-1:123456789012:table/ExampleTableWithStream/stream/2015-06-27T00:48:05.899';
 const ctx = { streamArn: arn, region: 'us-east-1' };

@@ -53,7 +53,7 @@ export function groupStartId(from: StartPosition): string {
 }
 
 export class RedisStreamSource implements StreamSource {
-  readonly kind = 'redis-streams';
+  readonly kind = 'redis';
   /** On-failure records describe the batch under this key (fields as Kinesis's, §3.7). */
   readonly batchInfoKey = 'RedisStreamBatchInfo';
   readonly arn: string;
