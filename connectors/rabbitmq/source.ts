@@ -181,8 +181,8 @@ export class RabbitmqQueueSource implements QueueSource<RmqQueueMessage> {
       if (contiguous && mine.length > 1) op(live.ch, top.handle.msg, true);
       else for (const m of mine) op(live.ch, m.handle.msg, false);
     } catch (err) {
-      // The channel closed under us: the broker requeues these itself.
-      this.logger.warn({ err }, 'RabbitMQ could not settle messages');
+      // The channel is closing under us (its close event is still to come): the broker requeues these itself.
+      this.logger.debug({ err }, 'RabbitMQ channel closing; its messages go back to the queue');
       return msgs.map((m) => m.id);
     }
     for (const t of tags) this.held.delete(t);

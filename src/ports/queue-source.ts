@@ -55,7 +55,12 @@ export interface QueueSource<M extends QueueMessage = QueueMessage> {
   readonly events: QueueEvents<M>;
   /** Up to `max` messages, waiting up to `waitMs` for the first; [] when none came. */
   receive(max: number, waitMs: number, signal: AbortSignal): Promise<M[]>;
-  /** Done with these messages (success, filtered out): remove them for good. Resolves with the ids it could not ack. */
+  /**
+   * Done with these messages (success, filtered out): remove them for good. Resolves with the ids it could not ack.
+   * The engine retries those of a `visibility-timeout` source (a failed delete may work next time). An `on-nack`
+   * source holds a message only on the channel it came on: an id it could not ack is one it can never ack again (the
+   * broker took the message back when the channel went and redelivers it), so it resolves at once and is not retried.
+   */
   ack(msgs: readonly M[]): Promise<string[]>;
   /**
    * Hand messages back for redelivery after `redeliverAfterMs` (0 = now): a failed batch (on-nack sources get the

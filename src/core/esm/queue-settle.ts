@@ -19,7 +19,10 @@ export class QueueSettler {
     private readonly log: Logger,
   ) {}
 
-  /** Acks, retrying messages the source did not ack (never ignored), before the source would take them back. */
+  /**
+   * Acks, retrying messages the source did not ack (never ignored), before the source would take them back. An
+   * on-nack source's unacked ids are gone for good (their channel closed, the broker redelivers them): no retry.
+   */
   async ack(items: readonly HeldMessage[]): Promise<void> {
     if (items.length === 0) return;
     const deadline = Math.min(...items.map((h) => h.visibleUntil));
@@ -36,6 +39,10 @@ export class QueueSettler {
       this.m.count(QueueMetric.deleted, left.length - remaining.length);
       left = remaining;
       if (left.length === 0) return;
+      if (this.source.redelivery === 'on-nack') {
+        this.log.debug({ count: left.length }, 'acks of messages whose channel closed; the broker delivers them again');
+        return;
+      }
       const delay = exponentialCeilingMs(attempt, {
         baseMs: this.o.retryBackoff.initialMs,
         maxMs: this.o.retryBackoff.maxMs,

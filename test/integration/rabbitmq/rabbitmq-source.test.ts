@@ -178,6 +178,32 @@ describe('RabbitMQ queue source', () => {
     expect(again.every((m) => m.record.redelivered)).toBe(true);
     await s.ack(again);
   });
+
+  it('RMQ-16 acks and nacks on a channel that is closing resolve at once with their ids, without warnings', async () => {
+    const ch = await channel();
+    const q = await queue(ch);
+    for (let i = 0; i < 2; i++) ch.sendToQueue(q, Buffer.from(`m${i}`));
+    const logged: string[] = [];
+    const note = (level: string) => () => void logged.push(level);
+    const logger = { ...silentLogger, warn: note('warn'), error: note('error') };
+    const s = new RabbitmqQueueSource(
+      { url: rabbitmqUrl() },
+      { arn: BROKER_ARN, queue: q, vhost: '/', mappingId: randomUUID(), prefetch: 2 },
+      logger,
+    );
+    sources.push(s);
+    const held = await receiveN(s, 2);
+    // The channel is closing but its close event has not come yet: the source still takes it for live.
+    const closing = (s as unknown as { live: { ch: { close(): Promise<void> } } }).live.ch.close();
+    expect(await s.ack(held)).toEqual(held.map((m) => m.id));
+    await s.nack(held, 0);
+    expect(logged).toEqual([]);
+    await closing;
+    const again = await receiveN(s, 2);
+    expect(again.map(body)).toEqual(['m0', 'm1']);
+    expect(again.every((m) => m.record.redelivered)).toBe(true);
+    await s.ack(again);
+  });
 });
 
 describe('RabbitMQ source errors no retry fixes', () => {

@@ -186,4 +186,16 @@ describe('queue poller over an on-nack source', () => {
     await runUntil(clock, () => queue.live.length === 0);
     expect(invoker.ids.sort()).toEqual(['m-2', 'm-4']);
   });
+
+  it('RMQ-16 acks the source could not make (channel gone) are not retried: the next batch comes at once', async () => {
+    const { clock, queue, invoker, poller } = setup({ batchSize: 3 });
+    queue.sendMany(3);
+    queue.failDeletes.set('m-2', 1000); // its channel closed: the broker took it back
+    poller.start();
+    await runUntil(clock, () => invoker.batches.length === 1);
+    queue.sendMany(2);
+    await runUntil(clock, () => invoker.batches.length === 2);
+    expect(queue.deleteCalls.filter((c) => c.includes('m-2'))).toHaveLength(1);
+    expect(invoker.batches[1]!.at - invoker.batches[0]!.at).toBeLessThan(1000); // no ack backoff in between
+  });
 });
