@@ -1,19 +1,33 @@
 // The core's one batcher: items wait in arrival order until BatchSize is reached, the event would reach the payload
 // cap, or the batching window is over (P-12, P-13, STR-2); batches are cut at BatchSize and the cap, counted on the
 // event as sent. It knows nothing of shards, windows or queues: the caller says how big an item is, how big the
-// event around the items is, and where a batch must stop (a tumbling window's end).
+// event around the items is, and where a batch must stop (a tumbling window's end). The queue poller fills one
+// batch over several takes (`taken`) and leaves items of a FIFO group in flight waiting (`skip`, SQS-24); its window
+// runs from the batch's first message (SQS-2), so it keeps that per open batch and uses no `ready`/`deadline` here.
 
 export interface BatchLimits {
   batchSize: number;
   maxBatchingWindowMs: number;
   /** Largest event sent to the function (6 MB by default). */
   maxPayloadBytes: number;
+  /** Bytes between two items of the event (a comma); 0 when the item sizes already count it (queue messages). */
+  separatorBytes?: number;
 }
 
 export interface Cut<T> {
   items: T[];
   /** One item whose event alone is over the cap (P-12): it can never be sent. */
   tooLarge: boolean;
+  /** The cap ended the cut: the next item would have passed it. */
+  capped: boolean;
+}
+
+/** How a take continues a batch that is filled over several takes (the queue poller's). */
+export interface TakeMore<T> {
+  /** Items the batch already holds: they count toward BatchSize, and a lone oversized item is only a first one. */
+  taken?: number;
+  /** Items left waiting in place while the take goes on past them (SQS-24: their FIFO group has a batch in flight). */
+  skip?: (item: T) => boolean;
 }
 
 export class Batcher<T> {
@@ -49,6 +63,19 @@ export class Batcher<T> {
     this.bytes += this.sizeOf(item);
   }
 
+  /** Takes out every waiting item for which `pred` holds, in order (stop, FIFO groups behind a failure). */
+  remove(pred: (item: T) => boolean): T[] {
+    const out: T[] = [];
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const item = this.queue[i] as T;
+      if (!pred(item)) continue;
+      out.unshift(item);
+      this.queue.splice(i, 1);
+      this.bytes -= this.sizeOf(item);
+    }
+    return out;
+  }
+
   /** Puts items of a batch that could not run back at the front, in order. */
   requeue(items: readonly T[]): void {
     this.queue.unshift(...items);
@@ -76,28 +103,45 @@ export class Batcher<T> {
 
   /**
    * Takes items in order up to BatchSize and the payload cap, the event counted as sent: `overheadBytes` (the
-   * envelope and whatever the caller adds), each item and a comma between items. Stops before the first item for
+   * envelope and whatever the caller adds), each item and a separator between items. Stops before the first item for
    * which `stopBefore` holds. A lone item whose event is over the cap comes back as `tooLarge`.
    */
-  take(overheadBytes: number, stopBefore?: (item: T) => boolean): Cut<T> {
-    const { batchSize, maxPayloadBytes } = this.limits;
+  take(overheadBytes: number, stopBefore?: (item: T) => boolean, more: TakeMore<T> = {}): Cut<T> {
+    const { batchSize, maxPayloadBytes, separatorBytes = 1 } = this.limits;
+    const taken = more.taken ?? 0;
     const budget = maxPayloadBytes - overheadBytes;
     const items: T[] = [];
+    const skipped: T[] = [];
     let bytes = 0;
     let itemBytes = 0;
+    let capped = false;
+    let seen = 0;
     for (const item of this.queue) {
-      if (items.length >= batchSize) break;
+      if (taken + items.length >= batchSize) break;
+      seen++;
+      if (more.skip?.(item)) {
+        skipped.push(item);
+        continue;
+      }
       const size = this.sizeOf(item);
-      const adds = size + (items.length > 0 ? 1 : 0); // the comma before it
-      if (items.length > 0 && bytes + adds > budget) break;
-      if (stopBefore?.(item)) break;
+      const first = taken + items.length === 0;
+      const adds = size + (first ? 0 : separatorBytes);
+      // A lone oversized item goes alone: the next item ends the cut here.
+      if (!first && bytes + adds > budget) {
+        capped = true;
+        seen--;
+        break;
+      }
+      if (stopBefore?.(item)) {
+        seen--;
+        break;
+      }
       items.push(item);
       bytes += adds;
       itemBytes += size;
-      if (bytes > budget) break; // a lone oversized item, discarded without invoking
     }
-    this.queue.splice(0, items.length);
+    this.queue.splice(0, seen, ...skipped);
     this.bytes -= itemBytes;
-    return { items, tooLarge: bytes > budget };
+    return { items, tooLarge: items.length > 0 && bytes > budget, capped };
   }
 }

@@ -1,4 +1,5 @@
 import type { QueueMessage } from '../../ports/queue-source.js';
+import { Batcher } from '../batch/batcher.js';
 
 export interface HeldMessage {
   msg: QueueMessage;
@@ -23,48 +24,46 @@ export interface TakeLimits {
 }
 
 /**
- * Messages received but not yet in a batch, shared by the mapping's batches. Receives ask for no more than a batch
- * needs, so this holds only the overflow of the 6 MB cap and, for FIFO, messages whose group has a batch in flight
- * (SQS-24: one batch per group at a time; order per group is arrival order).
+ * Messages received but not yet in a batch, shared by the mapping's batches, waiting in the core's Batcher. Receives
+ * ask for no more than a batch needs, so this holds only the overflow of the 6 MB cap and, for FIFO, messages whose
+ * group has a batch in flight (SQS-24: one batch per group at a time; order per group is arrival order).
  */
 export class QueueBuffer {
-  #pending: HeldMessage[] = [];
+  readonly #waiting: Batcher<HeldMessage>;
   readonly #busy = new Map<string, symbol>();
 
-  constructor(private readonly fifo: boolean) {}
+  constructor(
+    private readonly fifo: boolean,
+    limits: TakeLimits,
+  ) {
+    // A message's size already counts its comma; the window is the open batch's, not the waiting list's.
+    this.#waiting = new Batcher({ ...limits, maxBatchingWindowMs: 0, separatorBytes: 0 }, (h) => h.msg.sizeBytes, 0);
+  }
 
   get size(): number {
-    return this.#pending.length;
+    return this.#waiting.length;
   }
 
   push(items: readonly HeldMessage[]): void {
-    this.#pending.push(...items);
+    for (const h of items) this.#waiting.push(h, 0);
   }
 
-  /** Moves messages into `batch` in arrival order. Returns true when the payload cap closed the batch. */
-  take(batch: OpenBatch, limits: TakeLimits): boolean {
-    const kept: HeldMessage[] = [];
-    let payloadFull = false;
-    for (const item of this.#pending) {
-      const stop = payloadFull || batch.items.length >= limits.batchSize;
-      const group = this.fifo ? item.msg.groupId : undefined;
-      const owner = group === undefined ? undefined : this.#busy.get(group);
-      if (stop || (owner !== undefined && owner !== batch.owner)) {
-        kept.push(item);
-        continue;
-      }
-      // P-12: close before the event would pass the cap; a lone oversized message still goes alone.
-      if (batch.items.length > 0 && batch.bytes + item.msg.sizeBytes > limits.maxPayloadBytes) {
-        payloadFull = true;
-        kept.push(item);
-        continue;
-      }
-      batch.items.push(item);
-      batch.bytes += item.msg.sizeBytes;
+  /** Moves messages into `batch` in arrival order. Returns true when the payload cap closed the batch (P-12). */
+  take(batch: OpenBatch): boolean {
+    const cut = this.#waiting.take(batch.bytes, undefined, {
+      taken: batch.items.length,
+      skip: (h) => {
+        const owner = this.#owner(h);
+        return owner !== undefined && owner !== batch.owner;
+      },
+    });
+    for (const h of cut.items) {
+      batch.items.push(h);
+      batch.bytes += h.msg.sizeBytes;
+      const group = this.#group(h);
       if (group !== undefined) this.#busy.set(group, batch.owner);
     }
-    this.#pending = kept;
-    return payloadFull;
+    return cut.capped;
   }
 
   /** The batch is done: its groups may be taken again. */
@@ -75,15 +74,20 @@ export class QueueBuffer {
   /** Removes waiting messages of groups whose earlier messages failed, so they are not run out of order. */
   dropGroups(groups: ReadonlySet<string>): HeldMessage[] {
     if (groups.size === 0) return [];
-    const dropped = this.#pending.filter((h) => h.msg.groupId !== undefined && groups.has(h.msg.groupId));
-    this.#pending = this.#pending.filter((h) => !dropped.includes(h));
-    return dropped;
+    return this.#waiting.remove((h) => h.msg.groupId !== undefined && groups.has(h.msg.groupId));
   }
 
   drain(): HeldMessage[] {
-    const all = this.#pending;
-    this.#pending = [];
     this.#busy.clear();
-    return all;
+    return this.#waiting.remove(() => true);
+  }
+
+  #group(h: HeldMessage): string | undefined {
+    return this.fifo ? h.msg.groupId : undefined;
+  }
+
+  #owner(h: HeldMessage): symbol | undefined {
+    const group = this.#group(h);
+    return group === undefined ? undefined : this.#busy.get(group);
   }
 }

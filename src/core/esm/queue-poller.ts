@@ -10,6 +10,7 @@ import { QueueMappingMetrics, QueueMetric } from './queue-metrics.js';
 import { resolveQueueOptions, type QueueMappingOptions, type ResolvedQueueOptions } from './queue-options.js';
 import { QueueScaler } from './queue-scaler.js';
 import { QueueSettler } from './queue-settle.js';
+import { settledWithin, sleepQuietly } from '../wait/wait.js';
 
 export interface RecordFilter {
   matches(record: Record<string, unknown>): boolean;
@@ -104,7 +105,7 @@ class QueuePollerImpl implements QueuePoller {
       fixed !== undefined
         ? QueueScaler.fixed(fixed, now)
         : new QueueScaler(this.#o.scaling, this.#o.maximumConcurrency, now, this.#o.concurrencyLimit);
-    this.#buffer = new QueueBuffer(this.#o.fifo);
+    this.#buffer = new QueueBuffer(this.#o.fifo, this.#o);
     this.#settle = new QueueSettler(deps.source, this.#o, this.#m, deps.clock, this.#log);
     this.#batchInvoker = new BatchInvoker({
       o: this.#o,
@@ -116,7 +117,7 @@ class QueuePollerImpl implements QueuePoller {
       log: this.#log,
       signal: this.#invokeAbort.signal,
       stopping: () => this.#stopping,
-      pause: (ms) => this.#pause(ms),
+      pause: (ms) => sleepQuietly(this.#clock, ms, this.#pollAbort.signal),
     });
   }
 
@@ -137,10 +138,10 @@ class QueuePollerImpl implements QueuePoller {
     this.#stopping = true;
     this.#pollAbort.abort();
     const idle = this.#allTasks();
-    if (!(await this.#settlesWithin(idle, graceMs))) {
+    if (!(await settledWithin(this.#clock, idle, graceMs))) {
       this.#log.warn({ inflight: this.#inflight }, 'grace period over: aborting running invocations');
       this.#invokeAbort.abort();
-      await this.#settlesWithin(this.#allTasks(), Math.max(graceMs, 1000));
+      await settledWithin(this.#clock, this.#allTasks(), Math.max(graceMs, 1000));
     }
     await this.#settle.nack([...this.#buffer.drain().map((h) => h.msg), ...this.#kept.splice(0)], 0);
     this.#m.gauge(QueueMetric.concurrency, 0);
@@ -185,7 +186,7 @@ class QueuePollerImpl implements QueuePoller {
           // Receive failures (network, permissions): back off so a broken queue is not hammered.
           const delay = exponentialCeilingMs(++this.#receiveFailures, { baseMs: 1000, maxMs: 30_000 });
           this.#log.warn({ err, retryInMs: delay }, 'polling the queue failed');
-          await this.#pause(delay);
+          await sleepQuietly(this.#clock, delay, this.#pollAbort.signal);
         }
         this.#ensureWorkers();
       }
@@ -196,10 +197,9 @@ class QueuePollerImpl implements QueuePoller {
 
   /** Fills one batch: BatchSize, batching window (from its first message), 6 MB (P-12), FIFO groups (SQS-24). */
   async #assemble(): Promise<OpenBatch> {
-    const { batchSize, maxBatchingWindowMs: window, longPollMs, maxPayloadBytes } = this.#o;
-    const limits = { batchSize, maxPayloadBytes };
+    const { batchSize, maxBatchingWindowMs: window, longPollMs } = this.#o;
     const batch: OpenBatch = { owner: Symbol('batch'), items: [], bytes: this.#source.events.envelopeBytes };
-    let payloadFull = this.#buffer.take(batch, limits);
+    let payloadFull = this.#buffer.take(batch);
     let windowEnd = batch.items.length > 0 ? this.#clock.now() + window : undefined;
     while (!this.#stopping && !payloadFull && batch.items.length < batchSize) {
       let waitMs = longPollMs; // SQS-1: wait long while no batch is open
@@ -220,7 +220,7 @@ class QueuePollerImpl implements QueuePoller {
       }
       if (received.length === 0 && batch.items.length === 0) break; // idle: let the worker re-check the scale
       this.#buffer.push(this.#dropFilteredOut(received));
-      payloadFull = this.#buffer.take(batch, limits);
+      payloadFull = this.#buffer.take(batch);
       if (windowEnd === undefined && batch.items.length > 0) windowEnd = this.#clock.now() + window;
     }
     return batch;
@@ -344,7 +344,7 @@ class QueuePollerImpl implements QueuePoller {
       } catch (err) {
         this.#log.debug({ err }, 'reading the backlog failed');
       }
-      await this.#pause(this.#o.backlogIntervalMs);
+      await sleepQuietly(this.#clock, this.#o.backlogIntervalMs, this.#pollAbort.signal);
     }
   }
 
@@ -359,25 +359,5 @@ class QueuePollerImpl implements QueuePoller {
   /** Resolves once every task, including ones started meanwhile, has ended. */
   async #allTasks(): Promise<void> {
     while (this.#tasks.size > 0) await Promise.all([...this.#tasks]);
-  }
-
-  async #settlesWithin(p: Promise<void>, ms: number): Promise<boolean> {
-    const timer = new AbortController();
-    const done = p.then(() => true);
-    const timeout = this.#clock.sleep(ms, timer.signal).then(
-      () => false,
-      () => false,
-    );
-    const result = await Promise.race([done, timeout]);
-    timer.abort();
-    return result;
-  }
-
-  async #pause(ms: number): Promise<void> {
-    try {
-      await this.#clock.sleep(ms, this.#pollAbort.signal);
-    } catch {
-      // aborted by stop()
-    }
   }
 }

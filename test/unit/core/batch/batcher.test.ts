@@ -22,7 +22,7 @@ describe('Batcher', () => {
     const b = sized();
     for (const n of [40, 40, 40]) b.push(n, 0);
     // 10 + 40 + 1 + 40 = 91 fits; a third item (+41) would not.
-    expect(b.take(10)).toEqual({ items: [40, 40], tooLarge: false });
+    expect(b.take(10)).toEqual({ items: [40, 40], tooLarge: false, capped: true });
     expect(b.length).toBe(1);
     b.push(99, 0);
     expect(b.ready(0, 10)).toBe(true); // 10 + 40 + 99 + 1 >= 100
@@ -32,12 +32,35 @@ describe('Batcher', () => {
     const b = sized();
     b.push(200, 0);
     b.push(1, 0);
-    expect(b.take(0)).toEqual({ items: [200], tooLarge: true });
+    expect(b.take(0)).toEqual({ items: [200], tooLarge: true, capped: true });
     b.push(2, 0);
     b.push(3, 0);
-    expect(b.take(0, (n) => n >= 3)).toEqual({ items: [1, 2], tooLarge: false });
+    expect(b.take(0, (n) => n >= 3)).toEqual({ items: [1, 2], tooLarge: false, capped: false });
     b.requeue([1, 2]);
-    expect(b.take(0)).toEqual({ items: [1, 2, 3], tooLarge: false });
+    expect(b.take(0)).toEqual({ items: [1, 2, 3], tooLarge: false, capped: false });
     expect(b.length).toBe(0);
+  });
+
+  it('SQS-24 a batch filled over several takes: skipped items wait in place, taken ones count toward BatchSize', () => {
+    const b = new Batcher<string>({ ...limits, separatorBytes: 0 }, () => 10, 0);
+    for (const id of ['a1', 'b1', 'a2', 'c1', 'c2']) b.push(id, 0);
+    const busyA = (id: string) => id.startsWith('a');
+    // One item already in the batch: room for two more; the a-group is in flight elsewhere.
+    expect(b.take(20, undefined, { taken: 1, skip: busyA })).toEqual({
+      items: ['b1', 'c1'],
+      tooLarge: false,
+      capped: false,
+    });
+    expect(b.remove(busyA)).toEqual(['a1', 'a2']);
+    expect(b.length).toBe(1);
+  });
+
+  it('P-12 a batch continued over the cap takes nothing more (capped), and sizes may carry their own separator', () => {
+    const b = new Batcher<number>({ ...limits, separatorBytes: 0 }, (n) => n, 0);
+    b.push(50, 0);
+    b.push(50, 0);
+    expect(b.take(0)).toEqual({ items: [50, 50], tooLarge: false, capped: false }); // 100 fits with no comma
+    b.push(1, 0);
+    expect(b.take(120, undefined, { taken: 1 })).toEqual({ items: [], tooLarge: false, capped: true });
   });
 });
