@@ -101,7 +101,7 @@ export function describeStreamSource(factory: StreamSourceFactory): void {
       expect(src.checkpoints !== undefined).toBe(factory.positions === 'source');
     });
 
-    it('TRIM_HORIZON returns every record in order, with increasing positions, sizes and records', async () => {
+    it('STR-5/KAF-1 TRIM_HORIZON returns every record in order, with increasing positions, sizes and records', async () => {
       const { s, open, shardOf, valuesOf } = await setup();
       const sent = values('trim', 5);
       await s.produce(sent);
@@ -156,7 +156,7 @@ export function describeStreamSource(factory: StreamSourceFactory): void {
       expect(Date.now() - started).toBeLessThan(SLACK_MS / 2);
     });
 
-    it('AFTER a position read resumes strictly after it on a reopened reader', async () => {
+    it('STR-9 AFTER a position read resumes strictly after it on a reopened reader', async () => {
       const { s, open, shardOf, valuesOf } = await setup();
       const sent = values('after', 6);
       await s.produce(sent);
@@ -172,7 +172,7 @@ export function describeStreamSource(factory: StreamSourceFactory): void {
     });
 
     (factory.positions === 'engine' ? it : it.skip)(
-      'AFTER a checkpoint resumes strictly after it on a new source (engine-kept positions; the others resume from their group)',
+      'STR-9 AFTER a checkpoint resumes strictly after it on a new source (engine-kept positions; the others resume from their group)',
       async () => {
         const { s, open, close, shardOf, valuesOf } = await setup();
         const sent = values('resume', 5);
@@ -187,7 +187,7 @@ export function describeStreamSource(factory: StreamSourceFactory): void {
     );
 
     (factory.positions === 'source' ? it : it.skip)(
-      'a position set through source.checkpoints is where a new source of the same group resumes (source-kept positions; the others use the state store)',
+      'KAF-5/KAF-7 a position set through source.checkpoints is where a new source of the same group resumes (source-kept positions; the others use the state store)',
       async () => {
         const { s, open, close, shardOf, valuesOf } = await setup();
         const sent = values('group', 6);
@@ -206,7 +206,7 @@ export function describeStreamSource(factory: StreamSourceFactory): void {
       },
     );
 
-    it('LATEST returns only records produced after the reader opened', async () => {
+    it('KAF-6 LATEST returns only records produced after the reader opened', async () => {
       const { s, open, shardOf, valuesOf } = await setup();
       await s.produce(['old-0', 'old-1']);
       const latest: StartPosition = { type: 'LATEST' };
@@ -217,7 +217,7 @@ export function describeStreamSource(factory: StreamSourceFactory): void {
       expect(await readFor(reader, 1, 1500)).toEqual([]);
     });
 
-    it('buildEvent is JSON that holds each record; itemIdentifier is defined and distinct per record', async () => {
+    it('STR-21 buildEvent is JSON that holds each record; itemIdentifier is defined and distinct per record', async () => {
       const { s, open, shardOf } = await setup();
       await s.produce(values('event', 3));
       const src = open();
