@@ -18,7 +18,7 @@ const allBut = (/** @type {string[]} */ allowed) => [
   ...SRC.filter((s) => !allowed.includes(s.name)).map((s) => s.path),
   ...(allowed.includes('connectors') ? [] : ['./connectors']),
 ];
-/** @typedef {{ target: string, from: string[], except?: string[], message: string }} Zone */
+/** @typedef {{ target: string, from: string[], message: string }} Zone */
 /** @type {Zone[]} */
 const ZONES = [
   { target: './src/ports', from: allBut(['ports']), message: 'ports import nothing of ours.' },
@@ -59,9 +59,6 @@ const ZONES = [
     message: 'a connector imports src/ports, connectors/_aws and its client library only, never another connector.',
   })),
 ];
-/** The zones, with `except` (paths relative to each `from`) added to the zone of `target`: one file's exception. */
-const zonesExcept = (/** @type {string} */ target, /** @type {string[]} */ except) =>
-  ZONES.map((z) => (z.target === target ? { ...z, except } : z));
 const restrictedPaths = (/** @type {Zone[]} */ zones) => ({
   'import-x/no-restricted-paths': ['error', { basePath: import.meta.dirname, zones }],
 });
@@ -115,10 +112,6 @@ export default tseslint.config(
       },
     },
   },
-  // Exception (#16): compile.ts checks FilterCriteria with the filter language's validator (FLT-1, FLT-12), which
-  // lives in core/filter. TODO: once filterData replaces FilterDialect, move the pure pattern parser and validator to
-  // a leaf module that config, cli and core share, and drop this block.
-  { files: ['src/config/compile.ts'], rules: restrictedPaths(zonesExcept('./src/config', ['./filter/index.ts'])) },
   restrictedImports(['src/core/**'], [{ group: [...sdks, ...adapters], message: 'core uses ports, never an SDK' }]),
   restrictedImports(
     ['src/runtimes/**', 'src/state/**'],

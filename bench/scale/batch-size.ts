@@ -49,7 +49,7 @@ export const batchSizeScenario: Scenario = {
         params: {
           x: 'BatchSize',
           series: 'memory stream (engine ceiling)',
-          source: 'memory-stream',
+          source: 'memory',
           shards: 1,
           records: value.handled,
           recordBytes: 100,
@@ -84,7 +84,7 @@ export const batchSizeScenario: Scenario = {
           params: {
             x: 'BatchSize',
             series: 'Redis Streams',
-            source: 'redis-streams',
+            source: 'redis',
             shards: 1,
             records: value.handled,
             recordBytes: 100,

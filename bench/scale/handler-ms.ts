@@ -40,7 +40,7 @@ export const handlerMsScenario: Scenario = {
           params: {
             x: 'handler ms',
             series: `ParallelizationFactor ${factor}`,
-            source: 'memory-stream',
+            source: 'memory',
             shards: SHARDS,
             batchSize: BATCH,
             parallelizationFactor: factor,

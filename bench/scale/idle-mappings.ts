@@ -12,6 +12,7 @@ import { CreateQueueCommand, DeleteQueueCommand, SQSClient } from '@aws-sdk/clie
 import type { BenchRow, Scenario } from '../lib/types.js';
 import { round, sqsEndpoint } from './common.js';
 
+/** A series of the chart (memory queues and streams apart), not a connector kind. */
 export type IdleKind = 'none' | 'memory-queue' | 'memory-stream' | 'sqs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -190,7 +191,8 @@ export const idleMappingsScenario: Scenario = {
           params: {
             x: 'idle mappings',
             series: kind === 'none' ? 'baseline (no mappings)' : kind,
-            source: kind,
+            // The connector's kind (the metrics' `source` label); the series keeps queue and stream apart.
+            source: kind.startsWith('memory-') ? 'memory' : kind,
             service,
             idleSeconds: round(m.windowMs / 1000, 1),
             rssMb: round(m.rssMb, 1),

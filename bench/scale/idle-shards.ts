@@ -44,7 +44,7 @@ export const idleShardsScenario: Scenario = {
         params: {
           x: 'idle shards',
           series: 'memory stream',
-          source: 'memory-stream',
+          source: 'memory',
           pollIntervalMs: POLL_MS,
           idleSeconds: round(r.idleMs / 1000, 1),
           rssGrowthMb: round(rssGrowth, 1),

@@ -48,7 +48,7 @@ export const shardsScenario: Scenario = {
         params: {
           x: 'shards',
           series: 'memory stream (engine ceiling)',
-          source: 'memory-stream',
+          source: 'memory',
           batchSize: BATCH,
           records: value.handled,
           recordBytes: 100,
@@ -81,7 +81,7 @@ export const shardsScenario: Scenario = {
           params: {
             x: 'shards',
             series: 'Redis Streams (one key per shard)',
-            source: 'redis-streams',
+            source: 'redis',
             batchSize: BATCH,
             records: value.handled,
             recordBytes: 100,

@@ -1,7 +1,8 @@
-// A Kafka topic as a destination (KAF-16/18, kafka://<topic>): the JSON record is the message value. When the
-// record carries a single-record Kafka payload (KAF-18 form), its key is reused; otherwise no key (round robin).
+// A Kafka topic as a destination (KAF-16/18, kafka://<topic>): the JSON record is the message value (a Buffer, an
+// async DLQ's original event, byte for byte: ASY-13). When the record carries a single-record Kafka payload
+// (KAF-18 form), its key is reused; otherwise no key (round robin).
 import type { Kafka, Producer } from 'kafkajs';
-import type { DeliveryContext, Destination } from '../../src/ports/sources.js';
+import { bodyOf, type DeliveryContext, type Destination } from '../../src/ports/sources.js';
 
 export class KafkaDestination implements Destination {
   readonly arn: string;
@@ -35,7 +36,7 @@ export class KafkaDestination implements Destination {
     await producer.send({
       topic: this.topic,
       acks: -1,
-      messages: [{ key: originalKey(record), value: JSON.stringify(record), headers }],
+      messages: [{ key: originalKey(record), value: bodyOf(record), headers }],
     });
   }
 

@@ -354,7 +354,7 @@ export class KafkaStreamSource implements StreamSource {
     }
     const offset = Number(position) + 1;
     if (st.committed !== undefined && offset <= st.committed) return;
-    if (this.rebalancing) throw new SluiceError('KafkaRebalancing', 'group is rebalancing', { retryable: true });
+    if (this.rebalancing) throw new SluiceError('SourceRebalancing', 'group is rebalancing', { retryable: true });
     return this.committer.add(consumer, st, offset);
   }
 

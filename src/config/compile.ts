@@ -12,7 +12,7 @@ import {
   destinationProblem,
 } from './default-connection.js';
 import { identityUuid, positionalUuids } from './mapping-identity.js';
-import { validateFilterCriteria } from '../core/filter/index.js';
+import { validateFilterCriteria } from '../ports/filter-pattern/index.js';
 import { isLoopbackAddress } from './net.js';
 import { addressHints, addressNamedBy, mappingFieldsOf, ownFieldsOf, sourceAt, sourceHints } from './addresses.js';
 import type { FilterSource } from '../ports/filter-source.js';

@@ -18,8 +18,8 @@ export const ERROR_CODES = {
   MemorySourcesFull: { retryable: true },
   /** A source no longer owns a shard (ShardLostError). */
   ShardLost: { retryable: false },
-  /** The consumer group is rebalancing; a commit waits for the new assignment. TODO(#16): a broker-neutral name. */
-  KafkaRebalancing: { retryable: true },
+  /** The source's consumer group is rebalancing (Kafka); a commit waits for the new assignment. */
+  SourceRebalancing: { retryable: true },
 } as const satisfies Record<string, { retryable: boolean }>;
 export type SluiceErrorCode = keyof typeof ERROR_CODES;
 

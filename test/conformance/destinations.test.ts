@@ -1,12 +1,12 @@
 // Runs the destination contract against every connector's destination on its real server (the local Lambda path
-// against the port the app gives it). Kafka's is not listed yet: connectors/kafka/destination.ts sends
-// JSON.stringify(record), so a Buffer (an async DLQ's original event) arrives as {"type":"Buffer",…} (ASY-13).
+// against the port the app gives it).
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateQueueCommand, DeleteQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { Redis } from 'ioredis';
 import { httpConnector } from '../../connectors/http/index.js';
+import { kafkaConnector } from '../../connectors/kafka/index.js';
 import { lambdaConnector } from '../../connectors/lambda/index.js';
 import { MemoryBroker, memoryConnector } from '../../connectors/memory/index.js';
 import { redisStreamsConnector } from '../../connectors/redis/index.js';
@@ -14,6 +14,8 @@ import { sqsConnector } from '../../connectors/sqs/index.js';
 import type { ConnectorContext, LocalFunctions } from '../../src/ports/connector.js';
 import { ACCOUNT, admin, connectorContext, REGION } from '../integration/sqs/sqs-kit.js';
 import { redisUrl } from '../integration/redis-streams/env.js';
+import { kafkaBrokers } from '../integration/kafka/env.js';
+import { createTopic, quietLogger, rawKafka } from '../integration/kafka/helpers.js';
 import { describeDestination, type DestinationFactory } from './destination.js';
 
 const unique = () => `conformance-${randomUUID().slice(0, 8)}`;
@@ -194,8 +196,38 @@ const redis: DestinationFactory = {
   },
 };
 
+const kafka: DestinationFactory = {
+  name: 'kafka topic',
+  async create() {
+    const topic = await createTopic(rawKafka(), 1);
+    const destination = kafkaConnector.createDestination!(
+      `kafka://${topic}`,
+      ctx({ connection: { brokers: kafkaBrokers() }, logger: quietLogger }),
+    );
+    const got: string[] = [];
+    const consumer = rawKafka().consumer({ groupId: unique() });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({ eachMessage: ({ message }) => Promise.resolve(void got.push(message.value!.toString())) });
+    return {
+      destination,
+      received: (want) => until(() => Promise.resolve(got), want),
+      dispose: () => consumer.disconnect(),
+    };
+  },
+  unreachable() {
+    // A topic that does not exist: the producer may not create it, so send fails once its retries are spent.
+    const destination = kafkaConnector.createDestination!(
+      `kafka://${unique()}-missing`,
+      ctx({ connection: { brokers: kafkaBrokers() }, logger: quietLogger }),
+    );
+    return Promise.resolve({ destination, dispose: () => Promise.resolve() });
+  },
+};
+
 describeDestination(memory);
 describeDestination(httpDestinations);
 describeDestination(lambda);
 describeDestination(sqs);
 describeDestination(redis);
+describeDestination(kafka);

@@ -1,9 +1,9 @@
 // Compile a validated PatternNode into closures, once per mapping. Fields are ANDed, `$or` branches ORed;
 // a nested pattern over an array must match within one element (array-consistent, as event-ruler).
 import { compileRules, type LeafMatcher } from './compile-rules.js';
-import { childContext, containerKey, isDataField, type PatternContext } from './data-field.js';
+import { childContext, containerKey, isDataField, type PatternContext } from '../../ports/filter-pattern/data-field.js';
 import { decodeData, type Decoded } from './decode.js';
-import type { FilterData, FilterSource, PatternNode, Rule } from './types.js';
+import type { FilterData, FilterSource, PatternNode, Rule } from '../../ports/filter-pattern/types.js';
 
 type Obj = Record<string, unknown>;
 

@@ -1,8 +1,8 @@
 // Compile a leaf rule array into one predicate over the value found at its path. Exact values go into sets
 // (OR within a value list, FLT-2); numbers compare by numeric value (D-6); `exists` looks at leaves only (FLT-7).
-import { cidrMatches, parseCidr } from './cidr.js';
-import type { Rule, Scalar } from './types.js';
-import { matchWildcard, parseWildcard } from './wildcard.js';
+import { cidrMatches, parseCidr } from '../../ports/filter-pattern/cidr.js';
+import type { Rule, Scalar } from '../../ports/filter-pattern/types.js';
+import { matchWildcard, parseWildcard } from '../../ports/filter-pattern/wildcard.js';
 
 type ScalarPredicate = (v: Scalar) => boolean;
 type StringPredicate = (s: string) => boolean;

@@ -1,7 +1,7 @@
 // Decode a record's data field once, for the patterns that address it (FLT-8..10). Only objects and arrays
 // count as JSON: a body such as `42` or `"x"` stays a plain string that rule arrays can match.
 import { isUtf8 } from 'node:buffer';
-import type { FilterData } from './types.js';
+import type { FilterData } from '../../ports/filter-pattern/types.js';
 
 export type Decoded =
   | { form: 'json'; value: unknown }

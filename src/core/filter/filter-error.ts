@@ -1,5 +1,5 @@
 import { LambdaApiError } from '../../ports/errors.js';
-import type { FilterIssue } from './types.js';
+import type { FilterIssue } from '../../ports/filter-pattern/types.js';
 
 /**
  * A filter pattern that cannot be used (FLT-12). It is a LambdaApiError so the HTTP API answers with

@@ -12,12 +12,17 @@
 // and only when some pattern addresses it.
 export { createRecordFilter, RecordFilter, type RecordFilterOptions } from './record-filter.js';
 export { InvalidFilterPatternError } from './filter-error.js';
+// The pattern language itself (parser, validator, shapes) lives in ports/filter-pattern, which config and cli share.
 export {
   validateFilterCriteria,
   DEFAULT_MAX_FILTERS,
   MAX_FILTERS_LIMIT,
+  MAX_PATTERN_LENGTH,
+  MAX_WILDCARDS,
+  PLAIN_RECORDS,
   type ValidateOptions,
-} from './validate-criteria.js';
-export { MAX_PATTERN_LENGTH } from './parse-pattern.js';
-export { MAX_WILDCARDS } from './wildcard.js';
-export { PLAIN_RECORDS, type FilterCriteria, type FilterData, type FilterIssue, type FilterSource } from './types.js';
+  type FilterCriteria,
+  type FilterData,
+  type FilterIssue,
+  type FilterSource,
+} from '../../ports/filter-pattern/index.js';

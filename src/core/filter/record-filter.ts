@@ -1,8 +1,8 @@
 // The compiled filter of one mapping: built once, then `matches` per record (FLT-2, FLT-3).
 import { compilePattern, usesDataField, type BodyMatcher, type MatchContext } from './compile-pattern.js';
 import { InvalidFilterPatternError } from './filter-error.js';
-import { checkFilterSource, type FilterCriteria, type FilterSource } from './types.js';
-import { analyzeCriteria, type ValidateOptions } from './validate-criteria.js';
+import { checkFilterSource, type FilterCriteria, type FilterSource } from '../../ports/filter-pattern/types.js';
+import { analyzeCriteria, type ValidateOptions } from '../../ports/filter-pattern/validate-criteria.js';
 
 export interface RecordFilterOptions {
   /** Filters allowed per mapping: 5 by default, at most 10. */

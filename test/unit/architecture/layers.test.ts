@@ -39,15 +39,19 @@ describe('layer rules (lint)', { timeout: 60_000 }, () => {
     await refused(file, "import { shardInfoOf } from '../kinesis/source.js';", /never another connector/);
   });
 
-  it('config never imports core (compile.ts: only the filter validator, an explicit exception)', async () => {
+  it('config never imports core, no exception left: the filter pattern validator is in ports/filter-pattern', async () => {
     await refused(
       'src/config/probe.ts',
       "import { validateFilterCriteria } from '../core/filter/index.js';",
       /never imports core/,
     );
     await refused('src/config/probe.ts', "import { createApp } from '../app/app.js';", /never imports core/);
-    await allowed('src/config/compile.ts', "import { validateFilterCriteria } from '../core/filter/index.js';");
+    await refused('src/config/compile.ts', "import { validateFilterCriteria } from '../core/filter/index.js';", /core/);
     await refused('src/config/compile.ts', "import { createAsyncEngine } from '../core/async/engine.js';", /core/);
+    await allowed(
+      'src/config/compile.ts',
+      "import { validateFilterCriteria } from '../ports/filter-pattern/index.js';",
+    );
   });
 
   it('runtimes, state and observability import ports only', async () => {

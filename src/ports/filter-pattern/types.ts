@@ -1,9 +1,9 @@
 // Shapes of the filter language: the Lambda `FilterCriteria`, how a source's data field is reached, and
 // the validated pattern tree the compiler works from.
-import type { FilterSource } from '../../ports/filter-source.js';
+import type { FilterSource } from '../filter-source.js';
 
-export type { FilterData, FilterSource } from '../../ports/filter-source.js';
-export { PLAIN_RECORDS } from '../../ports/filter-source.js';
+export type { FilterData, FilterSource } from '../filter-source.js';
+export { PLAIN_RECORDS } from '../filter-source.js';
 
 /** `FilterCriteria` as in CreateEventSourceMapping (FLT-1). */
 export interface FilterCriteria {
