@@ -131,7 +131,8 @@ export function describeQueueSource(factory: QueueSourceFactory): void {
     it('extend keeps a message hidden past the visibility timeout (sources that have it)', async (ctx) => {
       const { q, open, bodies } = await setup();
       const s = open();
-      if (s.extend === undefined) return ctx.skip();
+      if (s.extend === undefined)
+        return ctx.skip('this source has no extend: its messages stay held until acked or nacked');
       await q.produce(['kept']);
       const [msg] = await receiveFor(s, SLACK_MS, 1);
       await s.extend([msg!], VISIBILITY_MS + 6000);
@@ -143,7 +144,8 @@ export function describeQueueSource(factory: QueueSourceFactory): void {
     it('reject removes a message without redelivery (sources that have it)', async (ctx) => {
       const { q, open } = await setup();
       const s = open();
-      if (s.reject === undefined) return ctx.skip();
+      if (s.reject === undefined)
+        return ctx.skip('this source has no reject: it never needs to drop a message without redelivery');
       await q.produce(['poison']);
       const [msg] = await receiveFor(s, SLACK_MS, 1);
       await s.reject([msg!]);

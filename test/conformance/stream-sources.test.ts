@@ -1,7 +1,7 @@
 // Runs the stream source contract against every connector's StreamSource on its real (shared) server.
 import { randomUUID } from 'node:crypto';
 import { afterAll } from 'vitest';
-import { CreateTableCommand, DeleteTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteStreamCommand, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { dynamoDbStreamsConnector } from '../../connectors/dynamodb/index.js';
 import { kafkaConnector } from '../../connectors/kafka/index.js';
@@ -13,6 +13,7 @@ import { noopMetrics } from '../../src/ports/metrics.js';
 import type { StartPosition } from '../../src/ports/sources.js';
 import { createTopic, quietLogger, rawKafka } from '../integration/kafka/helpers.js';
 import { createStream } from '../integration/kinesis/kinesalite.js';
+import { createStreamTable } from '../services/clients.js';
 import { closeClients, dynamoClient, kinesisClient, redis, servers, uniqueName } from '../services/inject.js';
 import { CREDENTIALS, REGION } from '../services/types.js';
 import { describeStreamSource, type StreamSourceFactory } from './stream-source.js';
@@ -70,17 +71,7 @@ const dynamodb: StreamSourceFactory = {
   async create() {
     const client = dynamoClient();
     const table = uniqueName('conformance');
-    const out = await client.send(
-      new CreateTableCommand({
-        TableName: table,
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
-      }),
-    );
-    const streamArn = out.TableDescription?.LatestStreamArn;
-    if (streamArn === undefined) throw new Error('DynamoDB Local created no stream');
+    const streamArn = await createStreamTable(client, table);
     const connection = { endpoint: servers().dynamodb.endpoint, region: REGION, credentials: CREDENTIALS };
     let n = 0;
     return {

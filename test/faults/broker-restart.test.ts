@@ -3,12 +3,19 @@
 // so it keeps what it acknowledged; Redis is SIGKILLed, AOF fsync always), keeps it down, starts it again on the
 // same port and data dir. sluice must reconnect by itself and lose nothing the broker kept: every acknowledged
 // record is handled (duplicates counted). One private broker at a time, stopped after its case.
-import { CreateTableCommand, DescribeTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { logLevel } from 'kafkajs';
 import { afterEach, expect, it } from 'vitest';
-import { makeDynamoClient, makeKafka, makeKinesisClient, makeRedis, makeSqsClient } from '../services/clients.js';
+import {
+  createStreamTable,
+  makeDynamoClient,
+  makeKafka,
+  makeKinesisClient,
+  makeRedis,
+  makeSqsClient,
+} from '../services/clients.js';
 import { createStream } from '../integration/kinesis/kinesalite.js';
 import { uniqueName } from '../services/inject.js';
 import {
@@ -179,18 +186,7 @@ it('STR-1 DynamoDB Local restarts under load (-dbPath): sluice reconnects, lost 
   const ddb = makeDynamoClient(broker.address, { maxAttempts: 1 });
   cleanups.push(() => Promise.resolve(ddb.destroy()));
   const table = uniqueName('faults-ddb');
-  const created = await ddb.send(
-    new CreateTableCommand({
-      TableName: table,
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
-    }),
-  );
-  const streamArn =
-    created.TableDescription?.LatestStreamArn ??
-    (await ddb.send(new DescribeTableCommand({ TableName: table }))).Table?.LatestStreamArn;
+  const streamArn = await createStreamTable(ddb, table);
   const log = recordLog();
   await outage({
     scenario: 'h3. DynamoDB Streams: DynamoDB Local restart under load',

@@ -2,8 +2,9 @@
 // sluice is SIGKILLed and restarted. The restart resumes after the last checkpoint; with LATEST, a shard without a
 // checkpoint reopens at the mapping's pinned first start (DynamoDB has no timestamp iterator: sluice reads from
 // TRIM_HORIZON and skips what was created before that second), so nothing written while sluice was down is lost.
-import { CreateTableCommand, DescribeTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterEach, expect, it } from 'vitest';
+import { createStreamTable } from '../services/clients.js';
 import { closeClients, dynamoClient, servers, uniqueName } from '../services/inject.js';
 import { CREDENTIALS, FAULT_FIXTURES, REGION, Sluice, audit, readRecords, recordLog } from './harness.js';
 import { allHandled, handledAtLeast, startLoad } from './restart-kit.js';
@@ -17,18 +18,7 @@ afterEach(async () => {
 async function killDuringLoad(startingPosition: 'TRIM_HORIZON' | 'LATEST') {
   const ddb = dynamoClient();
   const table = uniqueName('faults-dkill');
-  const created = await ddb.send(
-    new CreateTableCommand({
-      TableName: table,
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
-    }),
-  );
-  const streamArn =
-    created.TableDescription?.LatestStreamArn ??
-    (await ddb.send(new DescribeTableCommand({ TableName: table }))).Table?.LatestStreamArn;
+  const streamArn = await createStreamTable(ddb, table);
   const log = recordLog();
   const sluice = await Sluice.start({
     state: { type: 'redis', connection: 'redis' },

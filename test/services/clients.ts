@@ -2,7 +2,7 @@
 // region, dummy credentials and the Kinesis HTTP/1.1 handler.
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Kafka, logLevel } from 'kafkajs';
@@ -45,3 +45,21 @@ export const makeRedis = (url: string, options: RedisOptions = {}) => new Redis(
 
 /** amqplib (AMQP 0-9-1) connection; close it (or its channels) when done. */
 export const makeAmqp = (url: string, options: SocketOptions = {}) => amqpConnect(url, options);
+
+/** A table keyed by a string `pk` with a NEW_IMAGE stream; resolves with the stream's ARN. */
+export async function createStreamTable(ddb: DynamoDBClient, table: string): Promise<string> {
+  const created = await ddb.send(
+    new CreateTableCommand({
+      TableName: table,
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
+    }),
+  );
+  const arn =
+    created.TableDescription?.LatestStreamArn ??
+    (await ddb.send(new DescribeTableCommand({ TableName: table }))).Table?.LatestStreamArn;
+  if (arn === undefined) throw new Error('DynamoDB Local created no stream');
+  return arn;
+}
