@@ -6,6 +6,7 @@ import { afterAll, expect, it } from 'vitest';
 import type { ChannelModel, GetMessage } from 'amqplib';
 import { makeAmqp } from '../services/clients.js';
 import { uniqueName } from '../services/inject.js';
+import { until } from './harness.js';
 import { PrivateRabbitmq } from './private-rabbitmq.js';
 
 let rabbit: PrivateRabbitmq | undefined;
@@ -39,9 +40,22 @@ it("private RabbitMQ: SIGKILL + restart on the same port and data dir keeps a du
   await rabbit.up();
   const restartMs = Math.round(performance.now() - t0);
 
-  // rabbitmqctl reaches the node through its own cookie and epmd (the private node is not the system's).
-  const listed = await rabbit.ctl('list_queues', '--quiet', '--no-table-headers', 'name', 'durable', 'messages');
-  expect(listed.split('\n').map((l) => l.trim().split(/\s+/))).toContainEqual([queue, 'true', '50']);
+  // rabbitmqctl reaches the node through its own cookie and epmd (the private node is not the system's). The
+  // AMQP listener can open before the durable queue has been recovered from disk (a CI run listed no queues at
+  // once), so wait for the queue to be listed; its message count must then be exactly the persistent ones.
+  const node = rabbit;
+  const row = await until(
+    async () => {
+      const listed = await node.ctl('list_queues', '--quiet', '--no-table-headers', 'name', 'durable', 'messages');
+      return listed
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/))
+        .find((r) => r[0] === queue);
+    },
+    60_000,
+    'durable queue recovered after restart',
+  );
+  expect(row).toEqual([queue, 'true', '50']);
 
   const after = await (await connect(rabbit.url)).createChannel();
   const got: GetMessage[] = [];
