@@ -308,6 +308,27 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    memoryQueues: z
+      .record(
+        z.string().regex(/^[A-Za-z0-9_.-]+$/),
+        z
+          .object({
+            VisibilityTimeout: int().min(0).max(43_200).optional().describe('Seconds (SQS: 0–43200).'),
+            RedrivePolicy: z
+              .object({
+                deadLetterTargetArn: z
+                  .string()
+                  .regex(/^memory:\/\/queue\/[A-Za-z0-9_.-]+$/, 'a memory queue, memory://queue/<name>'),
+                maxReceiveCount: int().min(1).max(1000),
+              })
+              .strict()
+              .optional()
+              .describe("SQS's: after maxReceiveCount receives a message moves to the dead-letter queue."),
+          })
+          .strict(),
+      )
+      .default({})
+      .describe('Attributes of memory://queue/<name> queues, with SQS names (a queue not listed gets the defaults).'),
     connections: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/), connectionSchema).default({}),
     functions: z.record(z.string().regex(/^[a-zA-Z0-9-_]{1,64}$/), functionSchema).default({}),
     eventSourceMappings: z.array(mappingSchema).default([]),
