@@ -108,7 +108,7 @@ export const kafkaConnector: ConnectorDefinition = {
         ...conn.consumer,
       },
       ctx.metrics,
-      ctx.logger.child({ source: 'kafka', topic }),
+      ctx.logger.child({ connector: 'kafka', topic }),
     );
   },
   findStoredPositions: async (address, options, groupIds, ctx) => {

@@ -1,5 +1,6 @@
 // An in-process stream with Kinesis's model: shards chosen by partition key, increasing sequence numbers,
 // retention. Records look like Kinesis records (§5.2) so Kinesis handlers run unchanged.
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import type {
   ReadResult,
@@ -25,6 +26,16 @@ export interface MemoryStreamOptions {
   now?: () => number;
   /** Shared cap of the broker; unlimited by default. */
   quota?: MemoryQuota;
+}
+
+/** A record as `peek` shows it. */
+export interface PeekedRecord {
+  ShardId: string;
+  SequenceNumber: string;
+  PartitionKey: string;
+  ApproximateArrivalTimestamp: number;
+  Data?: string;
+  DataBase64?: string;
 }
 
 const SEQ_WIDTH = 20;
@@ -58,6 +69,19 @@ export class MemoryStream {
     const seq = String(++this.counter).padStart(SEQ_WIDTH, '0');
     shard.push({ seq, partitionKey, data, arrivalMs: this.now() });
     return { shardId: this.shardId(index), sequenceNumber: seq };
+  }
+
+  /** The last `limit` records of each shard, oldest first; data as UTF-8 text when it is, else base64. */
+  peek(limit: number): PeekedRecord[] {
+    return this.shards.flatMap((shard, i) =>
+      shard.slice(-limit).map((e) => ({
+        ShardId: this.shardId(i),
+        SequenceNumber: e.seq,
+        PartitionKey: e.partitionKey,
+        ApproximateArrivalTimestamp: e.arrivalMs,
+        ...(isUtf8(e.data) ? { Data: e.data.toString('utf8') } : { DataBase64: e.data.toString('base64') }),
+      })),
+    );
   }
 
   private trim(shard: Entry[]): void {

@@ -125,7 +125,7 @@ export const redisStreamsConnector: ConnectorDefinition = {
         connect(c),
         connect(c),
         keySourceOptions(key, options, ctx),
-        ctx.logger.child({ source: 'redis', streamKey: key }),
+        ctx.logger.child({ connector: 'redis', streamKey: key }),
       );
     if (single !== undefined) return sourceFor(single);
     if (selector.keys.length + selector.patterns.length === 0) throw new Error(`no stream key in ${address}`);

@@ -79,6 +79,18 @@ const functionSchema = z
       .object({ TargetArn: z.string().min(1) })
       .strict()
       .optional(),
+    LoggingConfig: z
+      .object({
+        LogFormat: z.enum(['Text', 'JSON']).default('Text'),
+        ApplicationLogLevel: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL']).optional(),
+        SystemLogLevel: z.enum(['DEBUG', 'INFO', 'WARN']).optional(),
+        LogGroup: z.string().min(1).max(512).optional(),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'nodejs: the console format (JSON: one object per line, filtered by ApplicationLogLevel). Log levels need JSON.',
+      ),
   })
   .strict();
 
@@ -333,6 +345,27 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    memoryQueues: z
+      .record(
+        z.string().regex(/^[A-Za-z0-9_.-]+$/),
+        z
+          .object({
+            VisibilityTimeout: int().min(0).max(43_200).optional().describe('Seconds (SQS: 0–43200).'),
+            RedrivePolicy: z
+              .object({
+                deadLetterTargetArn: z
+                  .string()
+                  .regex(/^memory:\/\/queue\/[A-Za-z0-9_.-]+$/, 'a memory queue, memory://queue/<name>'),
+                maxReceiveCount: int().min(1).max(1000),
+              })
+              .strict()
+              .optional()
+              .describe("SQS's: after maxReceiveCount receives a message moves to the dead-letter queue."),
+          })
+          .strict(),
+      )
+      .default({})
+      .describe('Attributes of memory://queue/<name> queues, with SQS names (a queue not listed gets the defaults).'),
     connections: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/), connectionSchema).default({}),
     functions: z.record(z.string().regex(/^[a-zA-Z0-9-_]{1,64}$/), functionSchema).default({}),
     eventSourceMappings: z.array(mappingSchema).default([]),

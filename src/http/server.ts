@@ -17,7 +17,14 @@ import {
   INVOKE_ASYNC,
   type InvokeRouteDeps,
 } from './routes/invoke.js';
-import { MEMORY_QUEUE, MEMORY_STREAM, memoryQueue, memoryStream, type MemorySources } from './routes/memory.js';
+import {
+  MEMORY_QUEUE,
+  MEMORY_STREAM,
+  memoryPeek,
+  memoryQueue,
+  memoryStream,
+  type MemorySources,
+} from './routes/memory.js';
 import { healthz, metrics, readyz, type ProbeDeps } from './routes/probes.js';
 import { BodyBudget, keepBody, readBody, sendError, useBodyBudget } from './respond.js';
 
@@ -155,6 +162,10 @@ export class HttpServer {
       return memoryQueue(this.deps.memory, req, res, m[1] ?? '', url.searchParams);
     if (req.method === 'POST' && (m = MEMORY_STREAM.exec(p)))
       return memoryStream(this.deps.memory, req, res, m[1] ?? '', url.searchParams);
+    if (req.method === 'GET' && (m = MEMORY_QUEUE.exec(p)))
+      return memoryPeek(this.deps.memory, req, res, 'queue', m[1] ?? '', url.searchParams);
+    if (req.method === 'GET' && (m = MEMORY_STREAM.exec(p)))
+      return memoryPeek(this.deps.memory, req, res, 'stream', m[1] ?? '', url.searchParams);
     for (const r of this.deps.extraRoutes ?? []) {
       const mm = req.method === r.method ? r.pattern.exec(p) : null;
       if (mm) return r.handle(req, res, mm, url.searchParams);

@@ -29,10 +29,7 @@ export async function giveUp(
 ): Promise<boolean> {
   if (entries.length === 0) return true;
   const destination = ctx.options.onFailure;
-  ctx.logger.warn(
-    { shardId: ctx.shard.id, condition, records: entries.length, destination: destination?.arn },
-    'discarding stream records',
-  );
+  ctx.logger.warn({ condition, records: entries.length, destination: destination?.arn }, 'discarding stream records');
   if (!destination) {
     ctx.metrics.inc(StreamMetric.dropped, ctx.labels, entries.length);
     hooks.onDone(entries, true);
@@ -55,7 +52,7 @@ export async function giveUp(
       destination: () => destination,
       messages,
       ctx: { functionName: ctx.options.functionName },
-      log: { shardId: ctx.shard.id, condition, records: entries.length },
+      log: { shardId: ctx.shard.id, condition, records: entries.length }, // the sender's logger is the mapping's
     },
     {
       clock: ctx.clock,

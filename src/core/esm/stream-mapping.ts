@@ -82,7 +82,7 @@ class StreamMappingImpl implements StreamMapping {
     this.ttl = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
     const owner = options.instanceId ?? randomUUID();
     this.leases = deps.leases && new ShardLeases(deps.leases, options.mappingId, owner, this.ttl, deps.clock);
-    this.log = deps.logger.child({ mapping: options.mappingId });
+    this.log = deps.logger; // the app's logger already names the mapping (a child binding would repeat the key)
     this.delivery = new DestinationSender({ metrics: deps.metrics, logger: this.log, clock: deps.clock });
   }
 
