@@ -113,7 +113,8 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
     const server = new HttpServer({
       host: config.server.host,
       port: config.server.port,
-      bearerTokens: config.server.auth?.bearerTokens,
+      ...(config.server.auth === undefined ? {} : { auth: { ...config.server.auth, region: config.region } }),
+      readOnly: config.server.api.readOnly,
       allowedHosts: config.server.allowedHosts,
       allowedOrigins: config.server.allowedOrigins,
       maxBufferedBodyBytes: config.server.maxBufferedBodyBytes,
@@ -133,7 +134,6 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
       extraRoutes: [
         ...eventInvokeConfigRoutes({
           functions,
-          readOnly: config.server.api.readOnly,
           destinationProblem: (address) => apiDestinationProblem(config, address),
           allowedDestinations: ALLOWED_API_DESTINATIONS,
         }),

@@ -291,7 +291,7 @@ export function compileConfig(
   if (!loopback && cfg.server.auth === undefined)
     problems.push({
       path: 'server.auth',
-      message: `required when server.host (${cfg.server.host}) is not a loopback address: set server.auth.bearerTokens`,
+      message: `required when server.host (${cfg.server.host}) is not a loopback address: set server.auth.bearerTokens or server.auth.accessKeys`,
     });
   if (cfg.state.type === 'redis') {
     const c = cfg.state.connection === undefined ? undefined : cfg.connections[cfg.state.connection];
