@@ -226,6 +226,8 @@ describe('FN-21 ListFunctions', () => {
       expect(f.Version).toBe('$LATEST');
     }
     expect(out.NextMarker).toBeUndefined();
+    const all = await lambda.send(new ListFunctionsCommand({ FunctionVersion: 'ALL' }));
+    expect(all.Functions?.map((f) => f.FunctionName).sort()).toEqual(['echo', 'web']);
   });
 
   it('FN-21 at most 50 per page whatever MaxItems; the paginator walks all 61', async () => {

@@ -5,6 +5,7 @@ import type { ExtraRoute } from '../server.js';
 import {
   apiRoute,
   functionNotFound,
+  invalidParameter,
   latestOnly,
   maxItemsOf,
   resolveFunctionRef,
@@ -66,6 +67,8 @@ export function functionReadRoutes(deps: FunctionReadDeps): ExtraRoute[] {
     apiRoute('GET', LIST, async (_m, query) => {
       // Only $LATEST exists, so FunctionVersion=ALL lists the same. The marker is the name to start from, so a
       // function created or deleted between pages neither repeats nor hides another.
+      const version = query.get('FunctionVersion');
+      if (version !== null && version !== 'ALL') throw invalidParameter('FunctionVersion must be ALL');
       const n = Math.min(PAGE, maxItemsOf(query, 10_000, PAGE));
       const marker = query.get('Marker') ?? '';
       const names = deps
