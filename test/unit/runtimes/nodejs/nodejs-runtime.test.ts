@@ -268,6 +268,17 @@ describe.each<Isolation>(['process', 'worker'])('nodejs runtime (%s)', (isolatio
     expect(noExport).toMatchObject({ kind: 'function-error', errorType: 'Runtime.HandlerNotFound' });
   });
 
+  it('a TypeScript handler runs without a build where Node strips types (the dev loop, not a Lambda rule)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'sluice-ts-'));
+    await writeFile(
+      path.join(dir, 'typed.ts'),
+      'interface Ev { n: number }\nexport const handler = async (e: Ev): Promise<number> => e.n * 2;\n',
+    );
+    const result = await runtime('typed.handler', { settings: { CodeUri: dir } }).invoke(request({ n: 21 }), never);
+    if (process.features.typescript) expect(body(result)).toBe(42);
+    else expect(result).toMatchObject({ kind: 'function-error', errorType: 'Runtime.ImportModuleError' });
+  });
+
   // Process isolation only: on Node 24 a worker thread that reaches its heap limit can take V8 down with it (a fatal
   // out-of-memory abort of the whole process, seen in CI), which is why the README says worker mode does not
   // isolate memory. In a child process the same handler ends only its environment.
