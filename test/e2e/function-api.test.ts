@@ -202,8 +202,17 @@ describe('FN-19/FN-20 GetFunction and GetFunctionConfiguration', () => {
 
 describe('FN-33..36 waiters succeed at once', () => {
   it('FN-33 FunctionActiveV2, FN-34 FunctionUpdatedV2, FN-35 FunctionExists, FN-36 FunctionActive/FunctionUpdated', async () => {
-    const params = { client: lambda, maxWaitTime: 30 };
-    const started = Date.now();
+    // Count the requests each waiter sends: success on the first attempt means one request, no retry delay.
+    const client = clientOf(svc);
+    const sent: string[] = [];
+    client.middlewareStack.add(
+      (next, context) => (args) => {
+        sent.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const params = { client, maxWaitTime: 30 };
     for (const wait of [
       waitUntilFunctionActiveV2,
       waitUntilFunctionUpdatedV2,
@@ -212,8 +221,13 @@ describe('FN-33..36 waiters succeed at once', () => {
       waitUntilFunctionUpdated,
     ])
       expect((await wait(params, { FunctionName: 'echo' })).state).toBe('SUCCESS');
-    // The first attempt answers: no waiter slept through a retry delay (1 s or 5 s each).
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(sent).toEqual([
+      'GetFunctionCommand',
+      'GetFunctionCommand',
+      'GetFunctionCommand',
+      'GetFunctionConfigurationCommand',
+      'GetFunctionConfigurationCommand',
+    ]);
   });
 });
 
