@@ -23,7 +23,6 @@ import { eventInvokeConfigRoutes } from '../http/routes/event-invoke-config.js';
 import { eventSourceMappingRoutes } from '../http/routes/event-source-mappings.js';
 import { mappingEntries, MappingStateBoard } from './mapping-view.js';
 import { functionApiRoutes } from './function-api.js';
-import { MemoryTagStore } from './tags.js';
 
 export interface App {
   address(): AddressInfo;
@@ -139,7 +138,7 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
         ...functionApiRoutes({
           config,
           functions,
-          tags: new MemoryTagStore(),
+          tags: state.store.tags,
           mappingExists: (uuid) => config.mappings.some((m) => m.uuid === uuid),
           startedMs: Date.now(),
         }),

@@ -9,12 +9,13 @@ import { functionReadRoutes } from '../http/routes/functions-read.js';
 import { tagRoutes } from '../http/routes/tags.js';
 import type { Functions } from './functions.js';
 import { configuredFunctionFacts, listEntry, renderFunctionConfiguration } from './function-view.js';
-import type { MemoryTagStore } from './tags.js';
+import type { TagStore } from '../ports/state.js';
 
 export interface FunctionApiDeps {
   config: CompiledConfig;
   functions: Functions;
-  tags: MemoryTagStore;
+  /** The state store's: shared by every instance, kept across restarts with Redis. */
+  tags: TagStore;
   mappingExists(uuid: string): boolean;
   /** When the service started: LastModified of functions without code files. */
   startedMs: number;

@@ -23,7 +23,7 @@ export interface FunctionReadDeps extends AccountScope {
   code(name: string): Promise<Record<string, unknown>>;
   reservedConcurrency(name: string): number | undefined;
   /** The function's tags (empty: GetFunction leaves `Tags` out, OPEN-3). */
-  tags(arn: string): Record<string, string>;
+  tags(arn: string): Promise<Record<string, string>>;
   /** FN-30 figures. */
   account(): Promise<{ concurrentExecutions: number; unreserved: number; totalCodeSize: number }>;
 }
@@ -52,7 +52,7 @@ export function functionReadRoutes(deps: FunctionReadDeps): ExtraRoute[] {
     })),
     apiRoute('GET', ONE, async (m, query) => {
       const { ref, view } = await configuration(m[1] ?? '', query);
-      const tags = deps.tags(ref.arn);
+      const tags = await deps.tags(ref.arn);
       const reserved = deps.reservedConcurrency(ref.name);
       return {
         status: 200,

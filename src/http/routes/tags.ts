@@ -1,14 +1,9 @@
 // FN-31: ListTags, TagResource and UntagResource on `/2017-03-31/tags/{ARN}` for unqualified function ARNs and
-// event-source-mapping ARNs (versions and aliases are not taggable). The app keeps the tags.
+// event-source-mapping ARNs (versions and aliases are not taggable). The tags live in the state store.
 import { LambdaApiError } from '../../ports/errors.js';
+import type { TagStore } from '../../ports/state.js';
 import type { ExtraRoute } from '../server.js';
 import { apiRoute, functionNotFound, invalidParameter, readOnlyRefusal, type AccountScope } from './function-ref.js';
-
-export interface TagStore {
-  get(arn: string): Record<string, string>;
-  set(arn: string, tags: Record<string, string>): void;
-  remove(arn: string, keys: readonly string[]): void;
-}
 
 export interface TagDeps extends AccountScope {
   functionExists(name: string): boolean;
@@ -63,20 +58,22 @@ function checkTags(given: unknown, current: Record<string, string>): Record<stri
 
 export function tagRoutes(deps: TagDeps): ExtraRoute[] {
   return [
-    apiRoute('GET', ROUTE, (m) =>
-      Promise.resolve({ status: 200, body: { Tags: deps.tags.get(resource(deps, m[1] ?? '')) } }),
-    ),
+    apiRoute('GET', ROUTE, async (m) => ({
+      status: 200,
+      body: { Tags: await deps.tags.get(resource(deps, m[1] ?? '')) },
+    })),
     apiRoute('POST', ROUTE, async (m, _q, body) => {
       const arn = resource(deps, m[1] ?? '');
       if (deps.readOnly) throw readOnlyRefusal();
-      deps.tags.set(arn, checkTags((await body()).Tags, deps.tags.get(arn)));
+      const given = (await body()).Tags;
+      await deps.tags.add(arn, checkTags(given, await deps.tags.get(arn)));
       return { status: 204 };
     }),
-    apiRoute('DELETE', ROUTE, (m, query) => {
+    apiRoute('DELETE', ROUTE, async (m, query) => {
       const arn = resource(deps, m[1] ?? '');
       if (deps.readOnly) throw readOnlyRefusal();
-      deps.tags.remove(arn, query.getAll('tagKeys'));
-      return Promise.resolve({ status: 204 });
+      await deps.tags.remove(arn, query.getAll('tagKeys'));
+      return { status: 204 };
     }),
   ];
 }
