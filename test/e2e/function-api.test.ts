@@ -36,6 +36,7 @@ const ROLE = `arn:aws:iam::${ACCOUNT}:role/service/echo-role`;
 let svc: Service;
 let many: Service;
 let small: Service;
+let readOnly: Service;
 const clients: LambdaClient[] = [];
 const clientOf = (s: Service) => {
   const c = new LambdaClient({
@@ -58,7 +59,7 @@ const start = async (config: object) => {
 
 beforeAll(async () => {
   // Each one started is stopped, even when another fails to start.
-  [svc, many, small] = await Promise.all([
+  [svc, many, small, readOnly] = await Promise.all([
     start({
       functions: {
         echo: {
@@ -87,6 +88,10 @@ beforeAll(async () => {
     start({
       concurrency: { accountLimit: 50 },
       functions: { tiny: { Runtime: 'http', Url: 'http://127.0.0.1:1/' } },
+    }),
+    start({
+      server: { port: 0, api: { readOnly: true } },
+      functions: { ro: { Runtime: 'http', Url: 'http://127.0.0.1:1/' } },
     }),
   ]);
   lambda = clientOf(svc);
@@ -397,6 +402,25 @@ describe('FN-32 ListFunctionEventInvokeConfigs', () => {
     expect(none.FunctionEventInvokeConfigs).toEqual([]);
     expect((await errorOf(lambda.send(new ListFunctionEventInvokeConfigsCommand({ FunctionName: 'nope' })))).name).toBe(
       'ResourceNotFoundException',
+    );
+  });
+});
+
+describe('server.api.readOnly', () => {
+  it('FN-28/FN-31 reads answer; PutFunctionConcurrency, DeleteFunctionConcurrency, TagResource, UntagResource → 403', async () => {
+    const client = clientOf(readOnly);
+    const Resource = arnOf('ro');
+    for (const write of [
+      () => client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'ro', ReservedConcurrentExecutions: 1 })),
+      () => client.send(new DeleteFunctionConcurrencyCommand({ FunctionName: 'ro' })),
+      () => client.send(new TagResourceCommand({ Resource, Tags: { a: 'b' } })),
+      () => client.send(new UntagResourceCommand({ Resource, TagKeys: ['a'] })),
+    ])
+      expect(await errorOf(write())).toMatchObject({ name: 'AccessDeniedException', status: 403 });
+    expect((await client.send(new ListTagsCommand({ Resource }))).Tags).toEqual({});
+    expect((await client.send(new GetFunctionCommand({ FunctionName: 'ro' }))).Configuration?.State).toBe('Active');
+    expect(await client.send(new GetFunctionConcurrencyCommand({ FunctionName: 'ro' }))).not.toHaveProperty(
+      'ReservedConcurrentExecutions',
     );
   });
 });
