@@ -300,6 +300,23 @@ describe.each<Isolation>(['process', 'worker'])('nodejs runtime (%s)', (isolatio
     expect(result).toMatchObject({ kind: 'function-error', errorType: 'Sandbox.Timedout', coldStart: true });
   });
 
+  it('LoggingConfig JSON: console lines are JSON objects filtered by ApplicationLogLevel, and the runtime sees the format', async () => {
+    const forwarded: string[] = [];
+    const LoggingConfig = { LogFormat: 'JSON', ApplicationLogLevel: 'WARN' };
+    const rt = runtime('handlers.logs', { settings: { LoggingConfig } }, { onLog: (text) => forwarded.push(text) });
+    expect(await rt.invoke(request({}, { requestId: 'json-1' }), never)).toMatchObject({ kind: 'success' });
+    const lines = forwarded.join('').trim().split('\n');
+    const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(parsed).toHaveLength(1); // console.log (INFO) is below WARN
+    expect(parsed[0]).toMatchObject({ level: 'ERROR', requestId: 'json-1', message: 'oops' });
+    expect(Object.keys(parsed[0] ?? {})).toEqual(['timestamp', 'level', 'requestId', 'message']);
+    const env = await runtime('handlers.env', { settings: { LoggingConfig } }).invoke(
+      request({ names: ['AWS_LAMBDA_LOG_FORMAT', 'AWS_LAMBDA_LOG_LEVEL'] }),
+      never,
+    );
+    expect(body(env)).toEqual({ AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: 'WARN' });
+  });
+
   it('ERR-1 returns the log tail (last 4 KB) with Lambda framing and forwards output', async () => {
     const forwarded: string[] = [];
     const rt = runtime('handlers.logs', {}, { onLog: (text) => forwarded.push(text) });
