@@ -1,6 +1,6 @@
 // FN-28..30 through the built service, driven by @aws-sdk/client-lambda: Put/Get/DeleteFunctionConcurrency (applied
 // to invocations at once, the unreserved floor, OPEN-10), GetAccountSettings, and server.api.readOnly on the
-// Function API's writes. Build first: npm run build.
+// Function API's writes (the server's guard). Build first: npm run build.
 import {
   DeleteFunctionConcurrencyCommand,
   GetAccountSettingsCommand,
