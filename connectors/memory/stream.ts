@@ -10,6 +10,7 @@ import type {
   StreamRecord,
   StreamSource,
 } from '../../src/ports/sources.js';
+import { awsStreamEvents } from '../_aws/stream-source.js';
 import { MemoryQuota } from './quota.js';
 
 interface Entry {
@@ -137,6 +138,9 @@ export class MemoryStream {
     return {
       kind: 'memory',
       arn: this.arn,
+      positions: 'engine',
+      // Kinesis-shaped records, so Kinesis's event and on-failure record.
+      events: awsStreamEvents(this.arn, 'KinesisBatchInfo'),
       listShards: () =>
         Promise.resolve(this.shards.map((_s, i): ShardInfo => ({ id: this.shardId(i), parentIds: [] }))),
       open: (info, from) => {
@@ -166,8 +170,6 @@ export class MemoryStream {
         };
         return Promise.resolve(reader);
       },
-      buildEvent: (_shard, records) => ({ Records: records.map((r) => r.record) }),
-      itemIdentifier: (r) => r.position,
       close: () => Promise.resolve(),
     };
   }

@@ -22,6 +22,7 @@ import { openState } from './state.js';
 import { eventInvokeConfigRoutes } from '../http/routes/event-invoke-config.js';
 import { eventSourceMappingRoutes } from '../http/routes/event-source-mappings.js';
 import { mappingEntries, MappingStateBoard } from './mapping-view.js';
+import { functionApiRoutes } from './function-api.js';
 
 export interface App {
   address(): AddressInfo;
@@ -138,6 +139,13 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
           allowedDestinations: ALLOWED_API_DESTINATIONS,
         }),
         ...eventSourceMappingRoutes(mappingEntries(config, mappingStates)),
+        ...functionApiRoutes({
+          config,
+          functions,
+          tags: state.store.tags,
+          mappingExists: (uuid) => config.mappings.some((m) => m.uuid === uuid),
+          startedMs: Date.now(),
+        }),
       ],
     });
     const address = await server.listen();

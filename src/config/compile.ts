@@ -309,12 +309,13 @@ export function compileConfig(
   const functions = new Map<string, CompiledFunction>();
   for (const [name, fn] of Object.entries(cfg.functions)) functions.set(name, compileFunction(cfg, name, fn, problems));
   problems.push(...selfDestinationWarnings(functions.values()));
-  // CON-2: at least 100 must stay unreserved.
+  // CON-2: at least 100 must stay unreserved; an account under 100 keeps its whole limit (OPEN-10).
   const reserved = [...functions.values()].reduce((n, f) => n + (f.reservedConcurrency ?? 0), 0);
-  if (reserved > cfg.concurrency.accountLimit - 100)
+  const floor = Math.min(100, cfg.concurrency.accountLimit);
+  if (reserved > cfg.concurrency.accountLimit - floor)
     problems.push({
       path: 'functions',
-      message: `ReservedConcurrentExecutions add up to ${reserved}; at most accountLimit - 100 = ${cfg.concurrency.accountLimit - 100} may be reserved (CON-2)`,
+      message: `ReservedConcurrentExecutions add up to ${reserved}; at most accountLimit - ${floor} = ${cfg.concurrency.accountLimit - floor} may be reserved (CON-2)`,
     });
 
   const mappings: CompiledMapping[] = [];

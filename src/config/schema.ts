@@ -63,6 +63,14 @@ const functionSchema = z
       ),
     RemoteFunctionName: z.string().optional().describe('lambda: the remote function name; default the local name.'),
     Qualifier: z.string().optional(),
+    Role: z
+      .string()
+      .regex(/^arn:aws[\w-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN: arn:aws:iam::<12 digits>:role/<name>')
+      .optional()
+      .describe(
+        'Reported by GetFunction (FN-14); sluice assumes no role. Default arn:aws:iam::<accountId>:role/sluice.',
+      ),
+    Description: z.string().max(256).optional().describe('Reported by GetFunction (FN-14).'),
     Timeout: int().min(1).max(900).default(3).describe('Seconds (ERR-4).'),
     MemorySize: int()
       .min(128)

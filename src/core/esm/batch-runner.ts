@@ -60,7 +60,7 @@ export class BatchRunner {
       piece.lastRequestId = requestId;
 
       if (result.kind === 'success') {
-        const ids = hooks.windowFinal ? [] : records.map((r) => ctx.source.itemIdentifier(r));
+        const ids = hooks.windowFinal ? [] : records.map((r) => ctx.source.events.itemIdentifier(r));
         const parsed = parseStreamResponse(result.payload, ids, {
           reportBatchItemFailures: options.reportBatchItemFailures,
           requireState: hooks.requireState ?? false,
@@ -151,7 +151,7 @@ export class BatchRunner {
     hooks: BatchHooks,
   ): Promise<InvokeResult | 'aborted'> {
     const ctx = this.ctx;
-    const base = ctx.source.buildEvent(ctx.shard, records);
+    const base = ctx.source.events.event(ctx.shard, records);
     const event =
       hooks.eventExtras && typeof base === 'object' && base !== null ? { ...base, ...hooks.eventExtras() } : base;
     const payload = Buffer.from(JSON.stringify(event));

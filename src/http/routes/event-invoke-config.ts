@@ -57,7 +57,8 @@ function dest(deps: EventInvokeConfigDeps, v: unknown, name: string): string | u
   return v;
 }
 
-function toResponse(arn: string, c: EventInvokeConfig): Record<string, unknown> {
+/** ASY-9's FunctionEventInvokeConfig shape (also listed by ListFunctionEventInvokeConfigs, FN-32). */
+export function toResponse(arn: string, c: EventInvokeConfig): Record<string, unknown> {
   return {
     LastModified: c.lastModifiedMs / 1000,
     FunctionArn: `${arn}:$LATEST`,
