@@ -52,6 +52,15 @@ describe('AWS CLI v1 against a SigV4-authenticated sluice', () => {
     expect(got.json()).toMatchObject({ UUID, EventSourceArn: 'memory://queue/cli-orders' });
   });
 
+  it('AUTH-9 the function reads and the function-active-v2 waiter, signed by botocore', async () => {
+    const fns = (await lambda(['list-functions'])).json<{ Functions: Array<{ FunctionName: string }> }>();
+    expect(fns.Functions.map((f) => f.FunctionName)).toEqual(['echo']);
+    const cfg = await lambda(['get-function-configuration', '--function-name', 'echo']);
+    expect(cfg.json()).toMatchObject({ FunctionName: 'echo', State: 'Active' });
+    const wait = await lambda(['wait', 'function-active-v2', '--function-name', 'echo']);
+    expect(wait.code, wait.stderr).toBe(0);
+  });
+
   it('AUTH-15 temporary credentials: AWS_SESSION_TOKEN is signed and checked', async () => {
     const temp = {
       AWS_ACCESS_KEY_ID: TEMP.accessKeyId,
