@@ -8,6 +8,7 @@ import {
   LambdaClient,
   ListEventSourceMappingsCommand,
   PutFunctionEventInvokeConfigCommand,
+  waitUntilFunctionActiveV2,
   type LambdaClientConfig,
 } from '@aws-sdk/client-lambda';
 import { Sha256 } from '@smithy/core/checksum';
@@ -85,6 +86,12 @@ describe('SigV4 with the AWS SDK v3 against a real sluice', () => {
     expect(got).toMatchObject({ UUID: mapping.UUID, EventSourceArn: queueArn });
     const list = await c.send(new ListEventSourceMappingsCommand({ FunctionName: 'echo', MaxItems: 10 }));
     expect(list.EventSourceMappings?.map((m) => m.UUID)).toEqual([mapping.UUID]);
+  });
+
+  it('AUTH-9 the SDK waiter waitUntilFunctionActiveV2 (GetFunction) passes with signed requests', async () => {
+    const c = lambda();
+    const r = await waitUntilFunctionActiveV2({ client: c, maxWaitTime: 30 }, { FunctionName: 'echo' });
+    expect(r.state).toBe('SUCCESS');
   });
 
   it('AUTH-15 temporary credentials sign with their session token', async () => {
