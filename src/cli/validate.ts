@@ -8,10 +8,10 @@ export async function runValidate(argv: string[], io: CliIo): Promise<number> {
   const args = parseCommandArgs(argv, io, VALIDATE_HELP);
   if (typeof args === 'number') return args;
   const result = await loadConfigFile(args.config, io.env);
-  if (result.warnings.length > 0) io.stderr(`${args.config}:\n${formatProblems(result.warnings)}\n`);
+  if (result.warnings.length > 0) io.stderr(`${args.config}:\n${formatProblems(result.warnings, args.config)}\n`);
   if (result.config === undefined) {
     io.stderr(
-      `${args.config} is invalid (${result.problems.length} problem(s)):\n${formatProblems(result.problems)}\n`,
+      `${args.config} is invalid (${result.problems.length} problem(s)):\n${formatProblems(result.problems, args.config)}\n`,
     );
     return EXIT.usage;
   }
