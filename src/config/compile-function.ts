@@ -3,6 +3,7 @@ import { awsClientConfig, awsConnectionProblems } from '../../connectors/_aws/cl
 import { defaultConnection, destinationConnectionProblem, destinationProblem } from './default-connection.js';
 import type { Connection, ParsedConfig, ParsedFunction } from './schema.js';
 import type { Problem } from './problems.js';
+import { runtimeKindOf, type ConfigRuntimeKind } from './runtime-names.js';
 
 export interface CompiledFunction {
   name: string;
@@ -39,9 +40,9 @@ function lambdaConnection(cfg: ParsedConfig, fn: ParsedFunction): Connection | s
 }
 
 /** The settings each runtime reads (src/runtimes): Handler/CodeUri, Url, or the remote Lambda's address. */
-function runtimeSettings(cfg: ParsedConfig, fn: ParsedFunction): Record<string, unknown> {
-  if (fn.Runtime === 'nodejs') return { Handler: fn.Handler, CodeUri: fn.CodeUri, Isolation: fn.Isolation };
-  if (fn.Runtime === 'http') return { Url: fn.Url };
+function runtimeSettings(cfg: ParsedConfig, fn: ParsedFunction, kind: ConfigRuntimeKind): Record<string, unknown> {
+  if (kind === 'nodejs') return { Handler: fn.Handler, CodeUri: fn.CodeUri, Isolation: fn.Isolation };
+  if (kind === 'http') return { Url: fn.Url };
   const remote = lambdaConnection(cfg, fn);
   // Explicit endpoint and credentials: Credentials is left out only for "default-chain" (the SDK's chain).
   const client =
@@ -64,11 +65,13 @@ export function compileFunction(
   problems: Problem[],
 ): CompiledFunction {
   const at = `functions.${name}`;
-  if (fn.Runtime === 'nodejs' && fn.Handler === undefined)
-    problems.push({ path: `${at}.Handler`, message: 'required for Runtime nodejs' });
-  if (fn.Runtime === 'http' && fn.Url === undefined)
+  // SAM's names (nodejs22.x...) are aliases of a kind.
+  const kind = runtimeKindOf(fn.Runtime);
+  if (kind === 'nodejs' && fn.Handler === undefined)
+    problems.push({ path: `${at}.Handler`, message: `required for Runtime ${fn.Runtime}` });
+  if (kind === 'http' && fn.Url === undefined)
     problems.push({ path: `${at}.Url`, message: 'required for Runtime http' });
-  if (fn.Runtime === 'lambda') {
+  if (kind === 'lambda') {
     const remote = lambdaConnection(cfg, fn);
     if (typeof remote === 'string') problems.push({ path: `${at}.Connection`, message: remote });
   }
@@ -86,8 +89,8 @@ export function compileFunction(
   return {
     name,
     arn: functionArn(cfg.region, cfg.accountId, name),
-    runtime: fn.Runtime,
-    settings: runtimeSettings(cfg, fn),
+    runtime: kind,
+    settings: runtimeSettings(cfg, fn, kind),
     timeoutMs: fn.Timeout * 1000,
     memorySizeMb: fn.MemorySize,
     environment: fn.Environment?.Variables ?? {},

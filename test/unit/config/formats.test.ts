@@ -204,3 +204,27 @@ describe('one root cause, one error', () => {
     expect(r.problems.map((p) => p.path)).toEqual(['functions.f.Url', 'eventSourceMappings[0].FunctionName']);
   });
 });
+
+describe('SAM runtime names (FN-8)', () => {
+  const runtime = (Runtime: string) =>
+    loadConfigText(json({ functions: { f: { Runtime, Handler: 'functions/hello.handler' } } }), 'x.json', {});
+
+  it.each(['nodejs24.x', 'nodejs22.x', 'nodejs20.x'])('FN-8 %s is an alias of the nodejs runtime', (name) => {
+    const r = runtime(name);
+    expect(r.problems).toEqual([]);
+    expect(r.config?.functions.get('f')?.runtime).toBe('nodejs');
+    expect(r.config?.functions.get('f')?.settings.Handler).toBe('functions/hello.handler');
+  });
+
+  it('FN-8 a retired Node.js runtime is one error naming the supported ones', () => {
+    const r = runtime('nodejs18.x');
+    expect(r.problems).toHaveLength(1);
+    expect(r.problems[0]).toMatchObject({ path: 'functions.f.Runtime', line: 4 });
+    expect(r.problems[0]?.message).toMatch(/"nodejs18.x".*nodejs24.x, nodejs22.x, nodejs20.x/);
+  });
+
+  it('FN-8 another language, or no runtime at all, says what a config function can run as', () => {
+    expect(runtime('python3.12').problems[0]?.message).toMatch(/"python3.12".*nodejs.*http.*lambda/);
+    expect(runtime('node').problems[0]?.message).toMatch(/"node" is not a runtime: use nodejs \(or nodejs24.x/);
+  });
+});
