@@ -41,7 +41,8 @@ function lambdaConnection(cfg: ParsedConfig, fn: ParsedFunction): Connection | s
 
 /** The settings each runtime reads (src/runtimes): Handler/CodeUri, Url, or the remote Lambda's address. */
 function runtimeSettings(cfg: ParsedConfig, fn: ParsedFunction, kind: ConfigRuntimeKind): Record<string, unknown> {
-  if (kind === 'nodejs') return { Handler: fn.Handler, CodeUri: fn.CodeUri, Isolation: fn.Isolation };
+  if (kind === 'nodejs')
+    return { Handler: fn.Handler, CodeUri: fn.CodeUri, Isolation: fn.Isolation, LoggingConfig: fn.LoggingConfig };
   if (kind === 'http') return { Url: fn.Url };
   const remote = lambdaConnection(cfg, fn);
   // Explicit endpoint and credentials: Credentials is left out only for "default-chain" (the SDK's chain).
@@ -71,6 +72,11 @@ export function compileFunction(
     problems.push({ path: `${at}.Handler`, message: `required for Runtime ${fn.Runtime}` });
   if (kind === 'http' && fn.Url === undefined)
     problems.push({ path: `${at}.Url`, message: 'required for Runtime http' });
+  const logging = fn.LoggingConfig;
+  if (logging !== undefined && logging.LogFormat !== 'JSON')
+    for (const key of ['ApplicationLogLevel', 'SystemLogLevel'] as const)
+      if (logging[key] !== undefined)
+        problems.push({ path: `${at}.LoggingConfig.${key}`, message: 'log levels apply only with LogFormat "JSON"' });
   if (kind === 'lambda') {
     const remote = lambdaConnection(cfg, fn);
     if (typeof remote === 'string') problems.push({ path: `${at}.Connection`, message: remote });

@@ -81,6 +81,18 @@ const functionSchema = z
       .object({ TargetArn: z.string().min(1) })
       .strict()
       .optional(),
+    LoggingConfig: z
+      .object({
+        LogFormat: z.enum(['Text', 'JSON']).default('Text'),
+        ApplicationLogLevel: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL']).optional(),
+        SystemLogLevel: z.enum(['DEBUG', 'INFO', 'WARN']).optional(),
+        LogGroup: z.string().min(1).max(512).optional(),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'nodejs: the console format (JSON: one object per line, filtered by ApplicationLogLevel). Log levels need JSON.',
+      ),
   })
   .strict();
 
