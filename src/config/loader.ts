@@ -4,12 +4,18 @@
 import { readFile } from 'node:fs/promises';
 import { compileConfig, type CompiledConfig } from './compile.js';
 import { substituteEnv } from './env.js';
+import { handlerFileProblems } from './handler-files.js';
 import { ConfigError, formatPath, type Problem } from './problems.js';
 import { crossFieldProblemsOfRest } from './rest.js';
 import { configSchema } from './schema.js';
 import { formatOf, MAX_CONFIG_DEPTH, parseSourceText, segmentsOf, type SourceText } from './source-text.js';
 
 export { MAX_CONFIG_DEPTH } from './source-text.js';
+
+export interface LoadOptions {
+  /** Also check that each nodejs function's Handler names a module file (`sluice validate`). */
+  handlerFiles?: boolean;
+}
 
 export interface LoadResult {
   config?: CompiledConfig;
@@ -35,7 +41,12 @@ function located(source: SourceText, p: Problem, segments = segmentsOf(p.path), 
 }
 
 /** Validate config text; never throws for bad input, returns every problem instead. */
-export function loadConfigText(text: string, file: string, env: NodeJS.ProcessEnv = process.env): LoadResult {
+export function loadConfigText(
+  text: string,
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+  options: LoadOptions = {},
+): LoadResult {
   const source = parseSourceText(text, formatOf(file));
   if (source.problem) return { problems: [source.problem], warnings: [] };
   const deep = tooDeep(source.value, MAX_CONFIG_DEPTH);
@@ -61,19 +72,25 @@ export function loadConfigText(text: string, file: string, env: NodeJS.ProcessEn
     return { problems: [...out, ...rest.map((p) => located(source, p))], warnings: [] };
   }
   const compiled = compileConfig(parsed.data, file);
+  if (options.handlerFiles === true && compiled.config !== undefined)
+    compiled.problems.push(...handlerFileProblems(compiled.config));
   const errors = compiled.problems.filter((p) => p.severity !== 'warning').map((p) => located(source, p));
   const warnings = compiled.problems.filter((p) => p.severity === 'warning').map((p) => located(source, p));
   return { config: errors.length === 0 ? compiled.config : undefined, problems: errors, warnings };
 }
 
-export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadResult> {
+export async function loadConfigFile(
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+  options: LoadOptions = {},
+): Promise<LoadResult> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
     return { problems: [{ path: '(file)', message: `cannot read ${file}: ${(err as Error).message}` }], warnings: [] };
   }
-  return loadConfigText(text, file, env);
+  return loadConfigText(text, file, env, options);
 }
 
 /** Load or throw a ConfigError listing every problem. */
