@@ -192,6 +192,24 @@ describe('one root cause, one error', () => {
     );
   });
 
+  it('a connection with a wrong or missing type is one error, not one more per mapping that names or needs it', () => {
+    const load = (connections: object, extra: object) =>
+      loadConfigText(json({ connections, functions: fn, eventSourceMappings: mappings(extra) }), 'x.json', {});
+    const endpoint = 'http://127.0.0.1:9324';
+    expect(load({ x: { type: 'sqsx', endpoint } }, { Connection: 'x' }).problems.map((p) => p.path)).toEqual([
+      'connections.x.type',
+    ]);
+    expect(load({ sqs: { type: 'sqsx', endpoint } }, {}).problems.map((p) => p.path)).toEqual(['connections.sqs.type']);
+    expect(load({ sqs: { endpoint } }, {}).problems.map((p) => p.path)).toEqual(['connections.sqs.type']);
+  });
+
+  it('a connections or functions section of the wrong shape is one error, not one per reference', () => {
+    const load = (cfg: object) => loadConfigText(json(cfg), 'x.json', {}).problems.map((p) => p.path);
+    expect(load({ connections: 'oops', functions: fn, eventSourceMappings: mappings() })).toEqual(['connections']);
+    const memory = [1, 2].map((i) => ({ FunctionName: 'f', EventSourceArn: `memory://queue/q${i}` }));
+    expect(load({ functions: [], eventSourceMappings: memory })).toEqual(['functions']);
+  });
+
   it('with a missing variable, independent cross-field problems are still reported in the same run', () => {
     const r = loadConfigText(
       json({
