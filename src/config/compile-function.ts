@@ -14,6 +14,9 @@ export interface CompiledFunction {
   memorySizeMb: number;
   environment: Record<string, string>;
   reservedConcurrency?: number;
+  /** Shown by the Function API only (FN-14). */
+  role?: string;
+  description?: string;
   async: {
     /** Whether the config file gives an EventInvokeConfig (GetFunctionEventInvokeConfig answers 404 otherwise). */
     configured: boolean;
@@ -101,6 +104,8 @@ export function compileFunction(
     memorySizeMb: fn.MemorySize,
     environment: fn.Environment?.Variables ?? {},
     reservedConcurrency: fn.ReservedConcurrentExecutions,
+    role: fn.Role,
+    description: fn.Description,
     async: {
       configured: inv !== undefined,
       maximumRetryAttempts: inv?.MaximumRetryAttempts ?? 2,
