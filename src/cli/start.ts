@@ -18,7 +18,7 @@ export async function runStart(argv: string[], io: CliIo): Promise<number> {
   }
   const logger = createLogger(result.config.logLevel);
   logProcessWarnings(logger);
-  for (const w of result.warnings) logger.warn({ path: w.path }, w.message);
+  for (const w of result.warnings) logger.warn({ path: w.path, line: w.line, column: w.column }, w.message);
   let app;
   try {
     app = await startApp(result.config, logger);
