@@ -74,7 +74,7 @@ export interface Imported {
 export async function runImportWith(template: string, v: ImportValues, file: string, io: CliIo): Promise<Imported> {
   const o = importOptions(template, v, path.dirname(path.resolve(file)));
   let result = await importTemplateFile(template, o);
-  const log = (line: string) => io.stderr(`created ${line}\n`);
+  const log = (line: string) => io.stderr(`resource: ${line}\n`);
   const arns = v['create-resources']
     ? await createResources(result.resources, o.endpoints, o.region, log)
     : result.resources.tables.length > 0

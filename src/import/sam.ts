@@ -29,6 +29,19 @@ const WHY_NOT: Record<string, string> = {
   'AWS::SNS::Topic': 'sluice does not deliver to SNS',
 };
 
+/** Sections read here or that change nothing locally (Outputs and others are listed). */
+const TEMPLATE_SECTIONS = new Set([
+  'AWSTemplateFormatVersion',
+  'Transform',
+  'Description',
+  'Metadata',
+  'Parameters',
+  'Conditions',
+  'Mappings',
+  'Globals',
+  'Resources',
+]);
+
 export function importSam(template: Record<string, unknown>, o: ImportOptions): ImportResult {
   const stack = new Stack(template, o);
   const notes: ImportNote[] = [];
@@ -42,6 +55,8 @@ export function importSam(template: Record<string, unknown>, o: ImportOptions): 
   for (const section of Object.keys(globals))
     if (section !== 'Function') notes.push({ path: `Globals.${section}`, message: 'not used by sluice' });
 
+  for (const key of Object.keys(template))
+    if (!TEMPLATE_SECTIONS.has(key)) notes.push({ path: key, message: 'not used by sluice' });
   for (const id of Object.keys(stack.resources)) {
     const type = stack.typeOf(id) ?? '(no Type)';
     const at = `Resources.${id}`;
