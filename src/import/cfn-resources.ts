@@ -30,7 +30,7 @@ function unused(props: Record<string, unknown>, handled: Set<string>, at: string
 }
 
 export function queueResource(stack: Stack, id: string, notes: ImportNote[]): QueueResource {
-  const at = `Resources.${id}.Properties`;
+  const at = `${stack.at(id)}.Properties`;
   const props = stack.resolver.resolve(stack.props(id), at) as Record<string, unknown>;
   const attributes: Record<string, string> = {};
   for (const [k, v] of Object.entries(props)) if (QUEUE_ATTRIBUTES.has(k) && v !== undefined) attributes[k] = text(v);
@@ -45,7 +45,7 @@ export function queueResource(stack: Stack, id: string, notes: ImportNote[]): Qu
 }
 
 export function streamResource(stack: Stack, id: string, notes: ImportNote[]): StreamResource {
-  const at = `Resources.${id}.Properties`;
+  const at = `${stack.at(id)}.Properties`;
   const props = stack.resolver.resolve(stack.props(id), at) as Record<string, unknown>;
   const shards = Number(props.ShardCount ?? 1);
   unused(props, new Set(['ShardCount', 'StreamModeDetails']), at, notes);
@@ -57,7 +57,7 @@ export function streamResource(stack: Stack, id: string, notes: ImportNote[]): S
 const SIMPLE_TYPES: Record<string, 'S' | 'N' | 'B'> = { String: 'S', Number: 'N', Binary: 'B' };
 
 export function tableResource(stack: Stack, id: string, notes: ImportNote[]): TableResource {
-  const at = `Resources.${id}.Properties`;
+  const at = `${stack.at(id)}.Properties`;
   const props = stack.resolver.resolve(stack.props(id), at) as Record<string, unknown>;
   const name = stack.tableName(id);
   const base = { logicalId: id, name, arn: String(stack.values(id)?.atts.Arn) };

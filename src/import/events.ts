@@ -114,5 +114,10 @@ export function translateSamEvent(
     notes.push({ path: `${at}.Properties.${sourceKey}`, message: 'missing or unresolved: mapping left out' });
     return undefined;
   }
-  return translateMapping(functionName, props, sourceKey, `${at}.Properties`, notes);
+  const m = translateMapping(functionName, props, sourceKey, `${at}.Properties`, notes);
+  if (type === 'SelfManagedKafka' && m.StartingPosition === undefined) {
+    m.StartingPosition = 'TRIM_HORIZON';
+    notes.push({ path: `${at}.Properties.StartingPosition`, message: 'not given: TRIM_HORIZON (sluice needs one)' });
+  }
+  return m;
 }

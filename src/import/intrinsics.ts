@@ -34,7 +34,7 @@ export class Resolver {
   /** The value with every intrinsic evaluated; undefined (with a note) when one cannot be. */
   resolve(value: unknown, path: string): unknown {
     try {
-      const out = this.#eval(value, path);
+      const out = this.#eval(value, path, true);
       return out === NO_VALUE ? undefined : out;
     } catch (err) {
       if (!(err instanceof Unresolved)) throw err;
@@ -65,8 +65,22 @@ export class Resolver {
     return v;
   }
 
-  #eval(value: unknown, path: string): unknown {
-    if (Array.isArray(value)) return value.map((v, i) => this.#eval(v, `${path}[${i}]`)).filter((v) => v !== NO_VALUE);
+  /**
+   * Outside function arguments (`lenient`), a property or list item that cannot be evaluated is a note at its own
+   * path and left out, its siblings kept; inside them, the whole function fails.
+   */
+  #eval(value: unknown, path: string, lenient = false): unknown {
+    const child = (v: unknown, at: string): unknown => {
+      if (!lenient) return this.#eval(v, at);
+      try {
+        return this.#eval(v, at, true);
+      } catch (err) {
+        if (!(err instanceof Unresolved)) throw err;
+        this.notes.push({ path: at, message: err.message });
+        return NO_VALUE;
+      }
+    };
+    if (Array.isArray(value)) return value.map((v, i) => child(v, `${path}[${i}]`)).filter((v) => v !== NO_VALUE);
     if (!isRecord(value)) return value;
     const keys = Object.keys(value);
     if (keys.length === 1) {
@@ -76,7 +90,7 @@ export class Resolver {
     }
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      const r = this.#eval(v, `${path}.${k}`);
+      const r = child(v, `${path}.${k}`);
       if (r !== NO_VALUE) out[k] = r;
     }
     return out;

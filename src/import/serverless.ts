@@ -84,6 +84,8 @@ function translateEvent(
       notes.push({ path: `${at}.${k}`, message: 'credentials come from the sluice connection' });
     else notes.push({ path: `${at}.${k}`, message: 'not used by sluice' });
   }
+  // The Serverless Framework's default for stream and Kafka events.
+  if (kind !== 'sqs' && kind !== 'rabbitmq') m.StartingPosition ??= 'TRIM_HORIZON';
   if (m.EventSourceArn === undefined && m.SelfManagedEventSource === undefined) {
     notes.push({ path: at, message: 'no source (arn or bootstrapServers): mapping left out' });
     return undefined;
@@ -168,7 +170,7 @@ export function importServerless(doc: Record<string, unknown>, o: ImportOptions)
   const provider = isRecord(expanded.provider) ? expanded.provider : {};
   const cfn = isRecord(expanded.resources) ? expanded.resources : {};
   const stackName = `${text(expanded.service)}-${text(stage ?? provider.stage ?? 'dev')}`;
-  const stack = new Stack(cfn, { ...o, stackName });
+  const stack = new Stack(cfn, { ...o, stackName }, 'resources.');
   for (const k of Object.keys(expanded)) if (!QUIET_TOP.has(k)) notes.push({ path: k, message: 'not used by sluice' });
   for (const k of Object.keys(provider))
     if (!PROVIDER.has(k)) notes.push({ path: `provider.${k}`, message: 'not used by sluice' });
@@ -179,10 +181,13 @@ export function importServerless(doc: Record<string, unknown>, o: ImportOptions)
     if (type === 'AWS::SQS::Queue') resources.queues.push(queueResource(stack, id, notes));
     else if (type === 'AWS::Kinesis::Stream') resources.streams.push(streamResource(stack, id, notes));
     else if (type === 'AWS::DynamoDB::Table') resources.tables.push(tableResource(stack, id, notes));
-    else notes.push({ path: `resources.Resources.${id}`, message: `${type ?? '(no Type)'} is not translated` });
+    else notes.push({ path: stack.at(id), message: `${type ?? '(no Type)'} is not translated` });
   }
 
-  const fns = isRecord(expanded.functions) ? expanded.functions : {};
+  // Destinations and event ARNs may be CloudFormation intrinsics naming `resources`.
+  const fns = isRecord(expanded.functions)
+    ? (stack.resolver.resolve(expanded.functions, 'functions') as Record<string, unknown>)
+    : {};
   const names = Object.keys(fns);
   const functions: Record<string, SluiceFunction> = {};
   const mappings: SluiceMapping[] = [];
@@ -197,8 +202,7 @@ export function importServerless(doc: Record<string, unknown>, o: ImportOptions)
         notes.push({ path: at, message: `${kind || 'this'} event is not an event source mapping: not translated` });
         return;
       }
-      const resolved = stack.resolver.resolve(body, `${at}.${kind}`);
-      const m = translateEvent(name, kind, resolved, `${at}.${kind}`, notes);
+      const m = translateEvent(name, kind, body, `${at}.${kind}`, notes);
       if (m !== undefined) mappings.push(m);
       for (const t of Array.isArray(m?.Topics) ? (m.Topics as unknown[]) : [])
         if (typeof t === 'string' && !resources.topics.some((r) => r.name === t)) resources.topics.push({ name: t });

@@ -13,6 +13,8 @@ export class Stack {
   constructor(
     readonly template: Record<string, unknown>,
     readonly options: ImportOptions,
+    /** Where the template sits in the file (serverless.yml: `resources.`), for the paths of notes. */
+    readonly pathPrefix = '',
   ) {
     this.resources = isRecord(template.Resources)
       ? (template.Resources as Record<string, Record<string, unknown>>)
@@ -43,6 +45,11 @@ export class Stack {
         });
   }
 
+  /** The template path of a resource. */
+  at(id: string): string {
+    return `${this.pathPrefix}Resources.${id}`;
+  }
+
   typeOf(id: string): string | undefined {
     const t = this.resources[id]?.Type;
     return typeof t === 'string' ? t : undefined;
@@ -56,12 +63,12 @@ export class Stack {
   /** Whether the resource exists under the template's conditions. */
   included(id: string): boolean {
     const c = this.resources[id]?.Condition;
-    return typeof c !== 'string' || this.resolver.condition(c, `Resources.${id}.Condition`);
+    return typeof c !== 'string' || this.resolver.condition(c, `${this.at(id)}.Condition`);
   }
 
   /** A property with intrinsics evaluated (notes for what cannot be). */
   prop(id: string, key: string): unknown {
-    return this.resolver.resolve(this.props(id)[key], `Resources.${id}.Properties.${key}`);
+    return this.resolver.resolve(this.props(id)[key], `${this.at(id)}.Properties.${key}`);
   }
 
   #name(id: string, key: string, fallback = `${this.options.stackName}-${id}`): string {
