@@ -25,6 +25,7 @@ export const IMPORT_OPTIONS = {
   'kafka-brokers': { type: 'string', default: '127.0.0.1:9092' },
   'rabbitmq-url': { type: 'string', default: 'amqp://guest:guest@127.0.0.1:5672' },
   'create-resources': { type: 'boolean', default: false },
+  port: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -63,6 +64,9 @@ export function importOptions(template: string, v: ImportValues, configDir: stri
 
 const formatNotes = (notes: ImportNote[]): string => notes.map((n) => `  ${n.path}: ${n.message}`).join('\n');
 
+/** A template that cannot be read or translated (exit 2), as opposed to a server that failed (exit 1). */
+class TemplateError extends Error {}
+
 export interface Imported {
   result: ImportResult;
   loaded: LoadResult;
@@ -73,7 +77,14 @@ export interface Imported {
 /** Import, create resources when asked, and check the config; notes and created resources go to stderr. */
 export async function runImportWith(template: string, v: ImportValues, file: string, io: CliIo): Promise<Imported> {
   const o = importOptions(template, v, path.dirname(path.resolve(file)));
-  let result = await importTemplateFile(template, o);
+  const translate = (tableStreamArns?: Record<string, string>) =>
+    importTemplateFile(template, { ...o, tableStreamArns }).then(
+      (r) => withPort(r, v.port),
+      (err: unknown) => {
+        throw new TemplateError((err as Error).message, { cause: err });
+      },
+    );
+  let result = await translate();
   const log = (line: string) => io.stderr(`resource: ${line}\n`);
   const arns = v['create-resources']
     ? await createResources(result.resources, o.endpoints, o.region, log)
@@ -81,10 +92,18 @@ export async function runImportWith(template: string, v: ImportValues, file: str
       ? await existingStreamArns(result.resources.tables, o.endpoints.dynamodb!, o.region)
       : {};
   // Stream ARNs of DynamoDB tables carry a label only the server knows: translate again with them.
-  if (Object.keys(arns).length > 0) result = await importTemplateFile(template, { ...o, tableStreamArns: arns });
+  if (Object.keys(arns).length > 0) result = await translate(arns);
   if (result.notes.length > 0)
     io.stderr(`${template}: not translated (${result.notes.length}):\n${formatNotes(result.notes)}\n`);
   return { result, loaded: checkImported(result, file, io.env), file };
+}
+
+/** --port: the Invoke API's port in the generated config (a template has none). */
+function withPort(r: ImportResult, port: string | undefined): ImportResult {
+  if (port === undefined) return r;
+  if (!/^\d+$/.test(port)) throw new TemplateError(`--port takes a number, got "${port}"`);
+  const { region, accountId, ...rest } = r.config;
+  return { ...r, config: { region, accountId, server: { port: Number(port) }, ...rest } };
 }
 
 function parse(argv: string[], io: CliIo): { template: string; values: ImportValues } | number {
@@ -116,7 +135,7 @@ export async function runImport(argv: string[], io: CliIo): Promise<number> {
     imported = await runImportWith(args.template, args.values, out ?? 'sluice.json', io);
   } catch (err) {
     io.stderr(`sluice import: ${(err as Error).message}\n`);
-    return EXIT.failure;
+    return err instanceof TemplateError ? EXIT.usage : EXIT.failure;
   }
   const text = `${JSON.stringify(imported.result.config, null, 2)}\n`;
   if (out === undefined) io.stdout(text);
@@ -167,7 +186,7 @@ export async function loadTemplateArgs(
     return { name: template, result: loaded };
   } catch (err) {
     io.stderr(`sluice will not start: ${(err as Error).message}\n`);
-    return EXIT.failure;
+    return err instanceof TemplateError ? EXIT.usage : EXIT.failure;
   }
 }
 
