@@ -47,9 +47,12 @@ async function createQueues(queues: QueueResource[], endpoint: string, region: s
         // The attributes of an existing queue are brought in line, except those fixed at creation.
         const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: q.name }));
         const { FifoQueue: _f, ...mutable } = q.attributes;
-        if (Object.keys(mutable).length > 0)
-          await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: mutable }));
         log(`queue ${q.name} (exists)`);
+        // One at a time: an emulator may refuse one (ElasticMQ: ContentBasedDeduplication) and take the others.
+        for (const [key, value] of Object.entries(mutable))
+          await sqs
+            .send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { [key]: value } }))
+            .catch((e: unknown) => log(`queue ${q.name}: ${key} not changed (${(e as Error).message})`));
       }
     }
   } finally {
