@@ -38,6 +38,12 @@ export const MAPPING_EVENT_TYPES = new Set(Object.keys(SOURCE_OF_EVENT));
 
 export type SluiceMapping = Record<string, unknown>;
 
+/** CloudFormation takes "10" and "true" where Lambda means 10 and true; sluice's schema wants the typed values. */
+function scalar(v: unknown): unknown {
+  if (v === 'true' || v === 'false') return v === 'true';
+  return typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v;
+}
+
 function filterCriteria(v: unknown): unknown {
   if (!isRecord(v) || !Array.isArray(v.Filters)) return v;
   // Templates often write a pattern as YAML; Lambda (and sluice) take its JSON text.
@@ -77,7 +83,7 @@ export function translateMapping(
       if (k === 'KafkaBootstrapServers')
         m.SelfManagedEventSource = { Endpoints: { KAFKA_BOOTSTRAP_SERVERS: Array.isArray(v) ? v : [v] } };
       else m.EventSourceArn = v;
-    } else if (COPIED.has(k)) m[k] = v;
+    } else if (COPIED.has(k)) m[k] = scalar(v);
     else if (k === 'FilterCriteria') m.FilterCriteria = filterCriteria(v);
     else if (k === 'DestinationConfig') {
       const d = destinationConfig(v, `${at}.DestinationConfig`, notes);

@@ -16,9 +16,12 @@ export interface ResolverInput {
   pseudo: { region: string; accountId: string; stackName: string };
   /** The values of a resource by logical id; undefined when it has no local counterpart. */
   resource: (logicalId: string) => ResourceValues | undefined;
-  /** Logical ids declared in Resources (a Ref to one without values is a note, not an unknown name). */
+  /** What a declared name is (a resource type; a parameter without a value): a Ref to it says so. */
   declared: (logicalId: string) => string | undefined;
 }
+
+/** What `declared` says of a parameter with neither a Default nor a --parameter value. */
+export const UNSET_PARAMETER = 'parameter without a value';
 
 /** AWS::NoValue: the property or list item is removed. */
 export const NO_VALUE = Symbol('AWS::NoValue');
@@ -120,6 +123,8 @@ export class Resolver {
     const r = this.input.resource(name);
     if (r !== undefined) return r.ref;
     const type = this.input.declared(name);
+    if (type === UNSET_PARAMETER)
+      throw new Unresolved(`Ref ${name}: the parameter has no Default and no --parameter value`);
     if (type !== undefined) throw new Unresolved(`Ref ${name}: a ${type} has no local counterpart in sluice`);
     throw new Unresolved(`Ref ${name}: no such parameter or resource`);
   }

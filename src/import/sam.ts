@@ -48,7 +48,7 @@ export function importSam(template: Record<string, unknown>, o: ImportOptions): 
   const resources: TemplateResources = { queues: [], streams: [], tables: [], topics: [] };
   const functions: Record<string, SluiceFunction> = {};
   const mappings: SluiceMapping[] = [];
-  const invokeConfigs: Array<{ fn: string; config: Record<string, unknown> }> = [];
+  const invokeConfigs: Array<{ fn: string; config: Record<string, unknown>; at: string }> = [];
 
   const globals = isRecord(template.Globals) ? template.Globals : {};
   const globalFunction = stack.resolver.resolve(globals.Function ?? {}, 'Globals.Function');
@@ -93,7 +93,7 @@ export function importSam(template: Record<string, unknown>, o: ImportOptions): 
       case 'AWS::Lambda::EventInvokeConfig': {
         const props = stack.resolver.resolve(stack.props(id), `${at}.Properties`) as Record<string, unknown>;
         const config = eventInvokeConfig(props, `${at}.Properties`, notes);
-        invokeConfigs.push({ fn: functionNameOf(props.FunctionName), config });
+        invokeConfigs.push({ fn: functionNameOf(props.FunctionName), config, at: `${at}.Properties.FunctionName` });
         break;
       }
       case 'AWS::SQS::Queue':
@@ -110,9 +110,9 @@ export function importSam(template: Record<string, unknown>, o: ImportOptions): 
         notes.push({ path: at, message: `${type} is not translated${WHY_NOT[type] ? `: ${WHY_NOT[type]}` : ''}` });
     }
   }
-  for (const { fn, config } of invokeConfigs) {
+  for (const { fn, config, at } of invokeConfigs) {
     const f = functions[fn];
-    if (f === undefined) notes.push({ path: 'Resources', message: `EventInvokeConfig of unknown function ${fn}` });
+    if (f === undefined) notes.push({ path: at, message: `${fn} is not a function of the template: left out` });
     else f.EventInvokeConfig = { ...(isRecord(f.EventInvokeConfig) ? f.EventInvokeConfig : {}), ...config };
   }
   for (const m of mappings)

@@ -172,6 +172,8 @@ export function importServerless(doc: Record<string, unknown>, o: ImportOptions)
   const stackName = `${text(expanded.service)}-${text(stage ?? provider.stage ?? 'dev')}`;
   const stack = new Stack(cfn, { ...o, stackName }, 'resources.');
   for (const k of Object.keys(expanded)) if (!QUIET_TOP.has(k)) notes.push({ path: k, message: 'not used by sluice' });
+  if (provider.region !== undefined && provider.region !== o.region)
+    notes.push({ path: 'provider.region', message: `ARNs use --region ${o.region}` });
   for (const k of Object.keys(provider))
     if (!PROVIDER.has(k)) notes.push({ path: `provider.${k}`, message: 'not used by sluice' });
 

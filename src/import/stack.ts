@@ -1,6 +1,6 @@
 // A CloudFormation/SAM template's resources as sluice sees them locally: physical names (the explicit name, else
 // <stack>-<LogicalId>), ARNs in the configured region and account, and the values Ref and Fn::GetAtt return.
-import { Resolver, type ResourceValues } from './intrinsics.js';
+import { Resolver, UNSET_PARAMETER, type ResourceValues } from './intrinsics.js';
 import { isRecord, type ImportOptions } from './types.js';
 
 export const FUNCTION_TYPES = new Set(['AWS::Serverless::Function', 'AWS::Lambda::Function']);
@@ -27,7 +27,9 @@ export class Stack {
       const list =
         (isRecord(p) && typeof p.Type === 'string' && p.Type.startsWith('List<')) ||
         (isRecord(p) && p.Type === 'CommaDelimitedList');
-      parameters[name] = list && typeof given === 'string' ? given.split(',') : given;
+      // A Number parameter given as --parameter K=5 is the number 5 (fields such as BatchSize take numbers).
+      const num = isRecord(p) && p.Type === 'Number' && typeof given === 'string' && given.trim() !== '';
+      parameters[name] = list && typeof given === 'string' ? given.split(',') : num ? Number(given) : given;
     }
     this.resolver = new Resolver({
       parameters,
@@ -35,7 +37,7 @@ export class Stack {
       mappings: isRecord(template.Mappings) ? template.Mappings : {},
       pseudo: { region: options.region, accountId: options.accountId, stackName: options.stackName },
       resource: (id) => this.values(id),
-      declared: (id) => this.typeOf(id),
+      declared: (id) => this.typeOf(id) ?? (id in params ? UNSET_PARAMETER : undefined),
     });
     for (const name of Object.keys(params))
       if (!(name in parameters))

@@ -287,3 +287,55 @@ describe('#18 import: CloudFormation templates (JSON)', () => {
     );
   });
 });
+
+describe('#18 import: values CloudFormation writes as text', () => {
+  const TEMPLATE = `
+Parameters:
+  Batch: { Type: Number, Default: 10 }
+  Unset: { Type: String }
+Resources:
+  Q: { Type: AWS::SQS::Queue }
+  Fn: { Type: AWS::Lambda::Function, Properties: { Handler: a.b, Runtime: nodejs22.x, Timeout: '30' } }
+  Mapping:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties:
+      FunctionName: !Ref Fn
+      EventSourceArn: !GetAtt Q.Arn
+      BatchSize: !Ref Batch
+      Enabled: 'false'
+      MaximumBatchingWindowInSeconds: '1'
+  Other:
+    Type: AWS::Lambda::EventInvokeConfig
+    Properties: { FunctionName: elsewhere, Qualifier: $LATEST, MaximumRetryAttempts: 0 }
+  Tagged:
+    Type: AWS::SQS::Queue
+    Properties: { QueueName: !Ref Unset }
+`;
+
+  it('a Number parameter given with --parameter, "false" and "1" become the typed values the config needs', () => {
+    const r = importTemplate(TEMPLATE, '/app/t.yaml', options({ parameters: { Batch: '50' } }));
+    expect(r.config.eventSourceMappings).toEqual([
+      expect.objectContaining({ BatchSize: 50, Enabled: false, MaximumBatchingWindowInSeconds: 1 }),
+    ]);
+    expect((r.config.functions as Record<string, { Timeout: number }>).Fn?.Timeout).toBe(30);
+    valid(r);
+  });
+
+  it('a Ref to a parameter without a value and an EventInvokeConfig of another stack say so', () => {
+    const r = importTemplate(TEMPLATE, '/app/t.yaml', options());
+    expect(r.notes).toEqual(
+      expect.arrayContaining([
+        {
+          path: 'Resources.Tagged.Properties.QueueName',
+          message: 'Ref Unset: the parameter has no Default and no --parameter value',
+        },
+        {
+          path: 'Resources.Other.Properties.FunctionName',
+          message: 'elsewhere is not a function of the template: left out',
+        },
+      ]),
+    );
+    // The queue falls back to the generated name.
+    expect(r.resources.queues.map((q) => q.name)).toContain('shop-Tagged');
+  });
+});
