@@ -88,6 +88,8 @@ export function translateMapping(
     else if (k === 'DestinationConfig') {
       const d = destinationConfig(v, `${at}.DestinationConfig`, notes);
       if (d?.OnFailure !== undefined) m.DestinationConfig = { OnFailure: d.OnFailure };
+      if (d?.OnSuccess !== undefined)
+        notes.push({ path: `${at}.DestinationConfig.OnSuccess`, message: 'sluice mappings deliver OnFailure only' });
     } else if (k === 'ConsumerGroupId')
       // SAM's MSK/SelfManagedKafka ConsumerGroupId; sluice has the one Kafka field for both.
       m.SelfManagedKafkaEventSourceConfig = { ConsumerGroupId: v };

@@ -65,7 +65,9 @@ Resources:
             StartingPosition: LATEST
             ParallelizationFactor: 2
             TumblingWindowInSeconds: 30
-            DestinationConfig: { OnFailure: { Type: SQS, Destination: !GetAtt DLQ.Arn } }
+            DestinationConfig:
+              OnFailure: { Type: SQS, Destination: !GetAtt DLQ.Arn }
+              OnSuccess: { Type: SQS, Destination: !GetAtt Queue.Arn }
         Ddb:
           Type: DynamoDB
           Properties:
@@ -197,6 +199,10 @@ describe('#18 import: SAM templates', () => {
         {
           path: 'Resources.Fn.Properties.Events.Kafka.Properties.StartingPosition',
           message: 'not given: TRIM_HORIZON (sluice needs one)',
+        },
+        {
+          path: 'Resources.Fn.Properties.Events.Kinesis.Properties.DestinationConfig.OnSuccess',
+          message: 'sluice mappings deliver OnFailure only',
         },
         {
           path: 'Resources.Fn.Properties.Events.Api',
