@@ -80,6 +80,8 @@ function translateEvent(
     else if (k === 'destinations' && isRecord(v)) {
       const d = destinationAddress(arnOf(v.onFailure), `${at}.destinations.onFailure`, notes);
       if (d !== undefined) m.DestinationConfig = { OnFailure: { Destination: d } };
+      for (const other of Object.keys(v).filter((x) => x !== 'onFailure'))
+        notes.push({ path: `${at}.destinations.${other}`, message: 'sluice mappings deliver onFailure only' });
     } else if (k === 'basicAuthArn' || k === 'accessConfigurations')
       notes.push({ path: `${at}.${k}`, message: 'credentials come from the sluice connection' });
     else notes.push({ path: `${at}.${k}`, message: 'not used by sluice' });
