@@ -177,7 +177,12 @@ export async function existingStreamArns(
   endpoint: string,
   region: string,
 ): Promise<Record<string, string>> {
-  const ddb = new DynamoDBClient({ ...aws(endpoint, region), maxAttempts: 1 });
+  // A look-up, not a requirement: an endpoint that does not answer soon is skipped.
+  const ddb = new DynamoDBClient({
+    ...aws(endpoint, region),
+    maxAttempts: 1,
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 2000, requestTimeout: 5000 }),
+  });
   const arns: Record<string, string> = {};
   try {
     for (const t of tables) {
