@@ -62,7 +62,6 @@ export function functionApiRoutes(deps: FunctionApiDeps): ExtraRoute[] {
       exists,
       reserved: (name) => invoker.reservedConcurrency(name),
       setReserved: (name, value) => invoker.setReservedConcurrency(name, value),
-      readOnly: config.server.api.readOnly,
     }),
     ...eventInvokeConfigListRoutes({ ...scope, functions }),
     ...tagRoutes({
@@ -70,7 +69,6 @@ export function functionApiRoutes(deps: FunctionApiDeps): ExtraRoute[] {
       functionExists: exists,
       mappingExists: (uuid) => deps.mappingExists(uuid),
       tags,
-      readOnly: config.server.api.readOnly,
     }),
   ];
 }

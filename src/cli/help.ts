@@ -6,7 +6,7 @@ Usage: sluice <command> [options]
 
 Commands:
   start          run the service (Invoke API, mappings, async queue)
-  validate       check a config file and list every problem with its JSON path
+  validate       check a config file and list every problem with its line:column
   import         write a config from a SAM/CloudFormation template or a serverless.yml
   test-pattern   try a filter pattern against records
   peek           show what a memory queue (a DLQ too) or stream of a running sluice holds
@@ -25,24 +25,25 @@ Exit codes:
 export const START_HELP = `Usage: sluice start [--config FILE | --template FILE [import options]]
 
 Starts sluice with the config file (default: config/sluice.json). The service never starts on an invalid
-config: every problem is printed on stderr with its JSON path and the exit code is 2.
+config: every problem is printed on stderr with its file:line:column and path and the exit code is 2.
 SIGTERM or SIGINT drains: polling stops, in-flight work finishes within server.shutdownGraceSeconds,
 checkpoints are flushed, connections close, exit 0.
 
 Options:
-  -c, --config FILE   config file (JSON)
+  -c, --config FILE   config file (JSON with comments, or YAML: .yaml/.yml)
   --template FILE     a SAM/CloudFormation template or serverless.yml, imported in memory (options: sluice import --help)
   -h, --help          show this help
 `;
 
 export const VALIDATE_HELP = `Usage: sluice validate [--config FILE]
 
-Checks a config file without connecting to anything. Prints "valid" and exits 0, or prints every problem
-with its JSON path on stderr and exits 2. Warnings (e.g. filter operators AWS Lambda may reject) are
-printed but do not fail validation.
+Checks a config file without connecting to anything, and that each nodejs function's Handler names a
+module file. Prints "valid" and exits 0, or prints every problem with its file:line:column and path on
+stderr and exits 2. Warnings (e.g. filter operators AWS Lambda may reject) are printed but do not fail
+validation. Not checked: handler exports, and whether sources and endpoints are reachable.
 
 Options:
-  -c, --config FILE   config file (JSON)
+  -c, --config FILE   config file (JSON with comments, or YAML: .yaml/.yml)
   -h, --help          show this help
 `;
 

@@ -95,7 +95,13 @@ export async function runImportWith(template: string, v: ImportValues, file: str
   if (Object.keys(arns).length > 0) result = await translate(arns);
   if (result.notes.length > 0)
     io.stderr(`${template}: not translated (${result.notes.length}):\n${formatNotes(result.notes)}\n`);
-  return { result, loaded: checkImported(result, file, io.env), file };
+  const loaded = checkImported(result, file, io.env);
+  // Handler files may appear only after a build (sam build, tsc): what validate will say is a warning here.
+  if (loaded.config !== undefined) {
+    const missing = checkImported(result, file, io.env, { handlerFiles: true }).problems;
+    if (missing.length > 0) io.stderr(`handler files (sluice validate checks them):\n${formatProblems(missing)}\n`);
+  }
+  return { result, loaded, file };
 }
 
 /** --port: the Invoke API's port in the generated config (a template has none). */

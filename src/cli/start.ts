@@ -22,12 +22,12 @@ export async function runStart(argv: string[], io: CliIo): Promise<number> {
   if (typeof source === 'number') return source;
   const { name, result } = source;
   if (result.config === undefined) {
-    io.stderr(`sluice will not start: ${name} is invalid:\n${formatProblems(result.problems)}\n`);
+    io.stderr(`sluice will not start: ${name} is invalid:\n${formatProblems(result.problems, name)}\n`);
     return EXIT.usage;
   }
   const logger = createLogger(result.config.logLevel);
   logProcessWarnings(logger);
-  for (const w of result.warnings) logger.warn({ path: w.path }, w.message);
+  for (const w of result.warnings) logger.warn({ path: w.path, line: w.line, column: w.column }, w.message);
   let app;
   try {
     app = await startApp(result.config, logger);

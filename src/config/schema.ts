@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { connectors } from '../../connectors/index.js';
 import { MAX_TIMER_MS } from '../ports/clock.js';
+import { RUNTIME_NAMES, runtimeNameProblem } from './runtime-names.js';
 
 export { MAX_TIMER_MS } from '../ports/clock.js';
 
@@ -40,10 +41,11 @@ const eventInvokeConfig = z
 const functionSchema = z
   .object({
     Runtime: z
-      .enum(['nodejs', 'http', 'lambda'])
+      .enum(RUNTIME_NAMES, { error: (issue) => runtimeNameProblem(issue.input) })
       .default('nodejs')
       .describe(
-        'nodejs: a child process (or worker thread) per environment; http: POST to Url; lambda: a Lambda-API endpoint.',
+        'nodejs: a child process (or worker thread) per environment (nodejs24.x, nodejs22.x and nodejs20.x are ' +
+          'aliases); http: POST to Url; lambda: a Lambda-API endpoint.',
       ),
     Isolation: z
       .enum(['process', 'worker'])
@@ -87,6 +89,13 @@ const functionSchema = z
       .object({ TargetArn: z.string().min(1) })
       .strict()
       .optional(),
+    AwsConnections: z
+      .array(z.string().min(1))
+      .max(4)
+      .optional()
+      .describe(
+        'sqs/kinesis/dynamodb/lambda connections whose endpoint (AWS_ENDPOINT_URL_<SERVICE>) and static keys the function gets, for handlers using the AWS SDK against the same servers.',
+      ),
     LoggingConfig: z
       .object({
         LogFormat: z.enum(['Text', 'JSON']).default('Text'),

@@ -1,7 +1,7 @@
 // `sluice import`: a SAM/CloudFormation template or a serverless.yml as a sluice config, with the notes of what was
 // not translated and the resources --create-resources makes. The config is checked by the config loader.
 import { readFile } from 'node:fs/promises';
-import { loadConfigText, type LoadResult } from '../config/loader.js';
+import { loadConfigText, type LoadOptions, type LoadResult } from '../config/loader.js';
 import { importSam } from './sam.js';
 import { importServerless } from './serverless.js';
 import { parseTemplate } from './template.js';
@@ -36,6 +36,11 @@ export async function importTemplateFile(file: string, o: ImportOptions): Promis
 }
 
 /** The generated config through the loader and compiler, as `sluice validate` checks it. */
-export function checkImported(result: ImportResult, file: string, env: NodeJS.ProcessEnv = process.env): LoadResult {
-  return loadConfigText(JSON.stringify(result.config), file, env);
+export function checkImported(
+  result: ImportResult,
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+  options: LoadOptions = {},
+): LoadResult {
+  return loadConfigText(JSON.stringify(result.config), file, env, options);
 }
