@@ -28,6 +28,18 @@ describe('#18 sluice import (CLI)', () => {
     expect(v.code).toBe(0);
   });
 
+  it('handler files validate would miss are listed, not fatal (they may come from a build)', async () => {
+    const r = await runCli([
+      'import',
+      'test/fixtures/import/cfn-stack.json',
+      '--dynamodb-endpoint',
+      'http://127.0.0.1:1',
+    ]);
+    expect(r.stderr).toMatch(/handler files \(sluice validate checks them\):\n.*functions\.dev-worker\.Handler/);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toHaveProperty('functions.dev-worker');
+  });
+
   it('import --help, and a missing template is a usage error', async () => {
     const help = await runCli(['import', '--help']);
     expect(help.stdout).toMatch(/Usage: sluice import TEMPLATE/);
