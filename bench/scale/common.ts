@@ -109,6 +109,8 @@ export function startMapping(
   return {
     start: () => mapping.start(),
     discovery: () => mapping.discovery(),
+    shards: () => mapping.shards(),
+    command: (shardId, cmd) => mapping.command(shardId, cmd),
     stop: async (graceMs) => {
       await mapping.stop(graceMs);
       await source.close();

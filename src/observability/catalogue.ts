@@ -74,6 +74,11 @@ export const CATALOGUE: Readonly<Record<MetricName, MetricDef>> = {
     help: 'Owned shards by state: running, retrying (backing off after a failure), blocked (on-failure destination down).',
     labels: [...esm, 'state'],
   },
+  sluice_operator_actions_total: {
+    type: 'counter',
+    help: 'Operator actions on stream shards (skip, pause, resume), by action.',
+    labels: [...esm, 'action'],
+  },
   sluice_mapping_state: {
     type: 'gauge',
     help: 'Enabled mappings by state (1 = current): starting, running, retrying (source unreachable; backing off), stopping, stopped.',

@@ -33,6 +33,7 @@ export type MetricName =
   | 'sluice_polling_errors_total'
   | 'sluice_stream_retries_total'
   | 'sluice_shard_state'
+  | 'sluice_operator_actions_total'
   | 'sluice_mapping_state'
   | 'sluice_async_events_received_total'
   | 'sluice_async_event_age_milliseconds'

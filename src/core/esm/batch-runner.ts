@@ -8,6 +8,7 @@ import { fullJitterBackoffMs } from '../retry/backoff.js';
 import { sleepQuietly } from '../wait/wait.js';
 import type { BatchEntry, BatchHooks, BatchRunOutcome, Piece, RunnerContext } from './batch-types.js';
 import { giveUp, type FailedPiece } from './give-up.js';
+import type { OperatorNote } from './shard-operator.js';
 import { StreamMetric } from './stream-metrics.js';
 import { parseStreamResponse } from './stream-response.js';
 
@@ -24,6 +25,9 @@ export class BatchRunner {
     while (pieces.length > 0) {
       if (ctx.isStopping() || ctx.signal.aborted) return 'stopped';
       const piece = pieces[0]!;
+      // #21: an operator skip gives up what is left of the failing batch; it is taken only between attempts.
+      const skip = hooks.operator?.failing ? hooks.operator.takeSkip() : undefined;
+      if (skip) return (await this.skip(pieces, skip, hooks)) ? 'done' : 'stopped';
 
       // STR-15: expired records are discarded without (re)invoking.
       if (options.maximumRecordAgeMs >= 0 && tried) {
@@ -51,8 +55,9 @@ export class BatchRunner {
         const retryAfterMs = result.kind === 'throttle' ? (result.retryAfterSeconds ?? 0) * 1000 : 0;
         const delay = Math.max(retryAfterMs, fullJitterBackoffMs(throttles, options.retryBackoff, ctx.rng));
         ctx.logger.debug({ kind: result.kind, delay }, 'invoke not run; backing off');
+        this.failing(piece, `${result.kind}: ${result.kind === 'throttle' ? result.reason : result.errorType}`, hooks);
         this.retrying(hooks);
-        await sleepQuietly(clock, delay, ctx.sleepSignal);
+        await sleepQuietly(clock, delay, this.sleepSignal(hooks));
         continue;
       }
       throttles = 0;
@@ -88,12 +93,15 @@ export class BatchRunner {
             await this.backOff(1, hooks);
             continue;
           }
+          this.failing(piece, 'partial batch failure', hooks);
           if (!(await this.afterFailure(pieces, piece, false, hooks))) return 'stopped';
           continue;
         }
         ctx.logger.warn({ reason: parsed.reason }, 'invalid batch response; whole batch failed');
+        this.failing(piece, `invalid batch response: ${parsed.reason}`, hooks);
       } else {
         piece.lastResponse = { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' };
+        this.failing(piece, `function error: ${result.errorType}`, hooks);
       }
       // Function error or invalid response (STR-13, STR-23, D-1).
       metrics.inc(StreamMetric.failedInvoke, labels, piece.entries.length);
@@ -130,13 +138,43 @@ export class BatchRunner {
   }
 
   /** Waits before re-invoking records that were already tried (a stop ends the wait). */
-  private async backOff(attempt: number, hooks: Pick<BatchHooks, 'onStatus'>): Promise<void> {
+  private async backOff(attempt: number, hooks: Pick<BatchHooks, 'onStatus' | 'operator'>): Promise<void> {
     this.retrying(hooks);
     await sleepQuietly(
       this.ctx.clock,
       fullJitterBackoffMs(attempt, this.ctx.options.retryBackoff, this.ctx.rng),
-      this.ctx.sleepSignal,
+      this.sleepSignal(hooks),
     );
+  }
+
+  /** A backoff ends at a stop, and at an operator command so a skip need not wait out the backoff. */
+  private sleepSignal(hooks: Pick<BatchHooks, 'operator'>): AbortSignal {
+    const op = hooks.operator;
+    return op ? AbortSignal.any([this.ctx.sleepSignal, op.signal]) : this.ctx.sleepSignal;
+  }
+
+  /** What shard inspection shows of the batch this lane keeps retrying. */
+  private failing(piece: Piece, error: string, hooks: Pick<BatchHooks, 'operator'>): void {
+    const op = hooks.operator;
+    if (!op || piece.entries.length === 0) return;
+    op.failing = {
+      since: op.failing?.since ?? this.ctx.clock.now(),
+      attempts: piece.attempts + 1,
+      firstPosition: piece.entries[0]!.record.position,
+      lastPosition: piece.entries[piece.entries.length - 1]!.record.position,
+      records: piece.entries.length,
+      error,
+    };
+  }
+
+  /** Gives every piece still pending up as OperatorSkipped (one failure record). False when stopped. */
+  private async skip(pieces: Piece[], note: OperatorNote, hooks: BatchHooks): Promise<boolean> {
+    const entries = pieces.flatMap((p) => p.entries);
+    const first = pieces[0]!;
+    const invokes = Math.max(...pieces.map((p) => p.invokes));
+    const ok = await giveUp(this.ctx, entries, 'OperatorSkipped', { ...first, invokes }, hooks, note);
+    if (ok) pieces.length = 0;
+    return ok;
   }
 
   /** Every re-invoke of records that were already tried (function error, partial failure, throttle) counts. */

@@ -7,6 +7,7 @@ import type { DestinationSender } from '../delivery/destination-sender.js';
 import type { Invoker } from '../invoke/types.js';
 import type { StreamResponseContext } from '../records/stream-failure-record.js';
 import type { Rng } from '../retry/backoff.js';
+import type { LaneOperator } from './shard-operator.js';
 import type { StreamMappingOptions } from './stream-options.js';
 
 export interface BatchEntry {
@@ -51,6 +52,8 @@ export interface BatchHooks {
   onState?(state: unknown): void;
   /** The lane's health while this batch runs: retrying after a failure, blocked on the destination (metrics). */
   onStatus?(status: LaneStatus): void;
+  /** Operator controls of the lane (#21): a skip gives the failing batch up at the next retry. */
+  operator?: LaneOperator;
 }
 
 /** running = making progress; retrying = backing off after a failed or throttled invoke; blocked = the on-failure

@@ -4,6 +4,7 @@ import { sendUntilDelivered } from '../delivery/destination-sender.js';
 import { buildStreamFailureRecord, type StreamFailureCondition } from '../records/stream-failure-record.js';
 import { fullJitterBackoffMs } from '../retry/backoff.js';
 import type { BatchEntry, BatchHooks, Piece, RunnerContext } from './batch-types.js';
+import type { OperatorNote } from './shard-operator.js';
 import { StreamMetric } from './stream-metrics.js';
 
 /** What the failure record reports of the invokes that included the records (D-3). */
@@ -22,16 +23,22 @@ export async function giveUp(
   condition: StreamFailureCondition,
   piece: FailedPiece,
   hooks: Pick<BatchHooks, 'onDone' | 'onStatus'>,
+  operator?: OperatorNote,
 ): Promise<boolean> {
   if (entries.length === 0) return true;
   const destination = ctx.options.onFailure;
-  ctx.logger.warn({ condition, records: entries.length, destination: destination?.arn }, 'discarding stream records');
+  ctx.logger.warn(
+    { condition, records: entries.length, destination: destination?.arn, ...(operator && { operator }) },
+    'discarding stream records',
+  );
   if (!destination) {
     ctx.metrics.inc(StreamMetric.dropped, ctx.labels, entries.length);
     hooks.onDone(entries, true);
     return true;
   }
   const record = failureRecord(ctx, entries, condition, piece);
+  // Who gave the records up, beside Lambda's own fields (#21).
+  if (operator) record.sluiceOperator = { action: 'skip', ...operator };
   const messages = ctx.source.events.destinationRecords?.(
     destination.arn,
     ctx.shard,

@@ -3,6 +3,7 @@
 import type { ShardInfo, StreamSource } from '../../ports/sources.js';
 import { Batcher, type BatchLimits, type Cut } from '../batch/batcher.js';
 import type { BatchEntry, LaneStatus } from './batch-types.js';
+import { LaneOperator } from './shard-operator.js';
 
 /** A batch cut from a lane's queue (`tooLarge`: one record whose event alone is over the cap, P-12). */
 export type Batch = Cut<BatchEntry>;
@@ -14,6 +15,8 @@ export interface Lane {
   /** Set after an unexpected error, so the lane does not spin. */
   blockedUntil: number;
   status: LaneStatus;
+  /** Operator controls (#21): pending skip, failing batch shown by inspection. */
+  readonly operator: LaneOperator;
 }
 
 const STATUS_RANK: Record<LaneStatus, number> = { running: 0, retrying: 1, blocked: 2 };
@@ -29,6 +32,7 @@ export function newLane(limits: BatchLimits, now: number): Lane {
     busy: false,
     blockedUntil: 0,
     status: 'running',
+    operator: new LaneOperator(),
   };
 }
 

@@ -30,6 +30,8 @@ export class ShardCheckpoints {
   private readonly tracker = new CheckpointTracker();
   private chain: Promise<void> = Promise.resolve();
   private unsaved: string | undefined;
+  /** The last position written (for operators: shard inspection). */
+  saved: string | undefined;
 
   constructor(private readonly deps: ShardCheckpointsDeps) {}
 
@@ -76,6 +78,7 @@ export class ShardCheckpoints {
       if (this.unsaved !== position) return; // a later position superseded this one
       try {
         const written = await this.write(position);
+        if (written) this.saved = position;
         if (written && this.unsaved === position) this.unsaved = undefined;
       } catch (err) {
         this.deps.log.warn({ err }, 'checkpoint write failed; will retry');

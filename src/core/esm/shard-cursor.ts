@@ -24,7 +24,8 @@ export interface ShardCursorDeps {
 
 export class ShardCursor {
   private reader: ShardReader | undefined;
-  private lastRead: string | undefined;
+  /** The last position read (the checkpoint resumed after, before the first read): shard inspection. */
+  lastRead: string | undefined;
   private errors = 0;
   /** When the next read may start. */
   nextReadAt = 0;

@@ -11,6 +11,7 @@ import { envelopeBytes, newLane, windowStartOf, worstStatus, type Batch, type La
 import { laneOf } from './lane-hash.js';
 import { ShardCheckpoints, STOPPED, type CheckpointTarget } from './shard-checkpoints.js';
 import { ShardCursor } from './shard-cursor.js';
+import { shardView, type ShardCommand, type ShardCommandResult, type ShardView } from './shard-operator.js';
 import { StreamMetric } from './stream-metrics.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from './stream-options.js';
 import { TumblingWindows } from './tumbling-window.js';
@@ -61,6 +62,8 @@ export class ShardWorker {
   private envelope = 0;
   private readonly log;
   private readonly windows: TumblingWindows;
+  /** #21: an operator paused the shard: nothing new is read or started (a batch in flight goes on). */
+  private paused = false;
 
   constructor(
     private readonly deps: ShardWorkerDeps,
@@ -123,6 +126,37 @@ export class ShardWorker {
     this.waker.notify();
   }
 
+  /** Operator command (#21): carried out here, by the shard's owner. */
+  command(cmd: ShardCommand): ShardCommandResult {
+    this.deps.metrics.inc(StreamMetric.operatorActions, { ...this.deps.labels, action: cmd.action });
+    this.log.info({ action: cmd.action, ...('note' in cmd && cmd.note) }, 'operator command');
+    if (cmd.action === 'pause' || cmd.action === 'resume') {
+      this.setPaused(cmd.action === 'pause');
+      return { done: true };
+    }
+    const failing = this.lanes.filter((l) => l.operator.failing !== undefined);
+    if (failing.length === 0) return { done: false, reason: 'no batch of this shard is failing' };
+    for (const l of failing) l.operator.requestSkip(cmd.note);
+    return { done: true, skipped: failing.length };
+  }
+
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+    this.waker.notify();
+  }
+
+  inspect(): ShardView {
+    return shardView({
+      shardId: this.shard.id,
+      paused: this.paused,
+      checkpoint: this.positions.saved,
+      lastRead: this.cursor?.lastRead,
+      pending: this.positions.pending,
+      lanes: this.lanes,
+      window: this.deps.options.tumblingWindowMs > 0 ? (l) => this.windows.view(l) : undefined,
+    });
+  }
+
   async run(): Promise<ShardWorkerResult> {
     const { deps } = this;
     const checkpoint = await this.positions.load();
@@ -171,6 +205,7 @@ export class ShardWorker {
    * half the read-ahead is free: topping up a few records at a time costs one GetRecords per batch.
    */
   private room(): number {
+    if (this.paused) return 0;
     const room = Math.min(this.readAhead() - this.positions.unfinished, MAX_TRACKED - this.positions.pending);
     return this.positions.unfinished === 0 || room >= this.readAhead() / 2 ? room : 0;
   }
@@ -218,6 +253,7 @@ export class ShardWorker {
 
   /** Starts a batch on every free lane whose batch is ready. */
   private dispatch(now: number): void {
+    if (this.paused) return;
     for (const lane of this.lanes) {
       if (lane.busy || now < lane.blockedUntil) continue;
       if (this.deps.options.tumblingWindowMs > 0) {
@@ -246,7 +282,7 @@ export class ShardWorker {
           const never = { invokes: 0, lastResponse: null };
           await this.runner.discard(batch, 'MaximumPayloadSizeExceeded', never, { onDone, onStatus });
         } else {
-          await this.runner.run(batch, { onDone, onStatus, ...hooks });
+          await this.runner.run(batch, { onDone, onStatus, operator: lane.operator, ...hooks });
         }
       },
       (err) => {
@@ -293,6 +329,7 @@ export class ShardWorker {
         onError(err);
       } finally {
         lane.busy = false;
+        lane.operator.batchEnded();
         this.setStatus(lane, 'running');
         lane.waiting.batchDone(this.deps.clock.now());
         // Not awaited: the next batch need not wait for this one's checkpoint write (writes are serialized and

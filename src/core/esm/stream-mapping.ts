@@ -12,6 +12,7 @@ import type { Rng } from '../retry/backoff.js';
 import { settleWithin, Waker } from '../wait/wait.js';
 import type { LaneStatus } from './batch-types.js';
 import { ShardLeases } from './shard-leases.js';
+import type { ShardCommand, ShardCommandResult, ShardView } from './shard-operator.js';
 import { ShardWorker, type RecordMatcher, type ShardWorkerResult } from './shard-worker.js';
 import { StreamMetric } from './stream-metrics.js';
 import type { StreamMappingOptions } from './stream-options.js';
@@ -38,6 +39,13 @@ export interface StreamMapping {
   stop(graceMs: number): Promise<void>;
   /** For readiness: whether a shard discovery has succeeded yet, and why the last one failed (if it did). */
   discovery(): { listed: boolean; error?: string };
+  /** Operator inspection (#21): the shards this process owns now, with its instance id. */
+  shards(): { owner: string; shards: ShardView[] };
+  /**
+   * Operator command (#21) to one owned shard, or (shardId undefined; pause/resume only) to the whole mapping,
+   * shards started later included. `not-owned`: another process holds the shard (or it is not running here).
+   */
+  command(shardId: string | undefined, cmd: ShardCommand): ShardCommandResult | 'not-owned';
 }
 
 interface RunningShard {
@@ -76,6 +84,9 @@ class StreamMappingImpl implements StreamMapping {
   private readonly leases: ShardLeases | undefined;
   private readonly log: Logger;
   private readonly delivery: DestinationSender;
+  private readonly owner: string;
+  /** #21: the whole mapping is paused: shards started later start paused too. */
+  private paused = false;
 
   constructor(private readonly deps: StreamMappingDeps) {
     const { options } = deps;
@@ -83,14 +94,30 @@ class StreamMappingImpl implements StreamMapping {
       throw new Error(`${deps.source.kind} keeps no positions itself: the mapping needs the state store's checkpoints`);
     this.labels = { mapping: options.mappingId, function: options.functionName, source: deps.source.kind };
     this.ttl = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
-    const owner = options.instanceId ?? randomUUID();
-    this.leases = deps.leases && new ShardLeases(deps.leases, options.mappingId, owner, this.ttl, deps.clock);
+    this.owner = options.instanceId ?? randomUUID();
+    this.leases = deps.leases && new ShardLeases(deps.leases, options.mappingId, this.owner, this.ttl, deps.clock);
     this.log = deps.logger; // the app's logger already names the mapping (a child binding would repeat the key)
     this.delivery = new DestinationSender({ metrics: deps.metrics, logger: this.log, clock: deps.clock });
   }
 
   discovery(): { listed: boolean; error?: string } {
     return this.lastError === undefined ? { listed: this.listed } : { listed: this.listed, error: this.lastError };
+  }
+
+  shards(): { owner: string; shards: ShardView[] } {
+    const live = [...this.running.values()].filter((r) => !r.leaving);
+    return { owner: this.owner, shards: live.map((r) => r.worker.inspect()) };
+  }
+
+  command(shardId: string | undefined, cmd: ShardCommand): ShardCommandResult | 'not-owned' {
+    if (shardId !== undefined) {
+      const r = this.running.get(shardId);
+      return r && !r.leaving ? r.worker.command(cmd) : 'not-owned';
+    }
+    if (cmd.action === 'skip') return { done: false, reason: 'skip names a shard' };
+    this.paused = cmd.action === 'pause';
+    for (const r of this.running.values()) r.worker.command(cmd);
+    return { done: true };
   }
 
   start(): Promise<void> {
@@ -264,6 +291,7 @@ class StreamMappingImpl implements StreamMapping {
       },
     );
     this.running.set(shard.id, entry);
+    if (this.paused) worker.setPaused(true);
     this.setStatus(shard.id, 'running');
   }
 

@@ -16,4 +16,6 @@ export const StreamMetric = {
   retries: 'sluice_stream_retries_total',
   /** Gauge {mapping, function, source, state}: how many shards are running, retrying or blocked. */
   shardState: 'sluice_shard_state',
+  /** Counter {mapping, function, source, action}: operator commands carried out (#21). */
+  operatorActions: 'sluice_operator_actions_total',
 } as const;

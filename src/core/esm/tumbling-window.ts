@@ -11,6 +11,13 @@ import { MAX_WINDOW_STATE_BYTES, type StreamMappingOptions } from './stream-opti
 
 const DEFAULT_WINDOW_IDLE_CLOSE_MS = 120_000;
 
+export interface WindowView {
+  start: string;
+  end: string;
+  state: unknown;
+  heldRecords: number;
+}
+
 /** One open window of one lane: its bounds, running state and the records waiting for its final invoke. */
 class TumblingWindow {
   state: unknown = {};
@@ -69,6 +76,14 @@ export class TumblingWindows {
   /** Whether the lane has a window waiting for its final invoke. */
   isOpen(lane: Lane): boolean {
     return this.open.has(lane);
+  }
+
+  /** Shard inspection (#21): the lane's open window, if any. */
+  view(lane: Lane): WindowView | null {
+    const w = this.open.get(lane);
+    if (!w) return null;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    return { start: iso(w.startMs), end: iso(w.endMs), state: w.state, heldRecords: w.held.length };
   }
 
   /** Processed records of an open window wait for its final invoke (STR-34); false when no window is open. */

@@ -1,7 +1,12 @@
 // On-failure destination record for stream mappings (spec §3.7, STR-27..30, D-4).
 import { isoTime } from '../../ports/stream-batch-info.js';
 
-export type StreamFailureCondition = 'RetryAttemptsExhausted' | 'RecordAgeExceeded' | 'MaximumPayloadSizeExceeded';
+export type StreamFailureCondition =
+  | 'RetryAttemptsExhausted'
+  | 'RecordAgeExceeded'
+  | 'MaximumPayloadSizeExceeded'
+  /** sluice only (#21): an operator gave the failing batch up (the record names who and when). */
+  | 'OperatorSkipped';
 
 export interface StreamResponseContext {
   statusCode: number;

@@ -1,0 +1,109 @@
+// #21 operator controls on a stream shard: inspect, skip, pause/resume (the engine part; routes and the
+// cross-instance path are tested in test/unit/app and test/integration).
+import { describe, expect, it } from 'vitest';
+import { StreamMetric } from '../../../../src/core/esm/stream-metrics.js';
+import { fnError, ok } from './helpers/fakes.js';
+import { harness } from './helpers/setup.js';
+
+const note = { by: 'alice', at: '2026-01-01T00:00:00.000Z' };
+
+describe('#21 operator controls (engine)', () => {
+  it('#21 inspect shows the blocked lane: attempts, failing batch positions and error, checkpoint and last read', async () => {
+    const h = harness({ batchSize: 2, retryBackoff: { baseMs: 100, maxMs: 60_000 } });
+    const recs = h.source.put('shard-0', ['a', 'b', 'poison', 'd']);
+    h.invoker.behaviour = (c) => (c.data.includes('poison') ? fnError() : ok());
+    await h.mapping.start();
+    await h.clock.runUntil(() => h.invoker.calls.filter((c) => c.data.includes('poison')).length >= 3);
+    await h.clock.advance(10);
+    const { owner, shards } = h.mapping.shards();
+    expect(owner).toEqual(expect.any(String));
+    expect(shards).toHaveLength(1);
+    const s = shards[0]!;
+    expect(s.shardId).toBe('shard-0');
+    expect(s.paused).toBe(false);
+    expect(s.position.checkpoint).toBe(recs[1]!.position);
+    expect(s.position.lastRead).toBe(recs[3]!.position);
+    expect(s.lanes[0]!.status).toBe('retrying');
+    expect(s.lanes[0]!.failing).toMatchObject({
+      attempts: expect.any(Number) as unknown,
+      firstPosition: recs[2]!.position,
+      lastPosition: recs[3]!.position,
+      records: 2,
+      error: 'function error: Error',
+    });
+    expect(s.lanes[0]!.failing!.attempts).toBeGreaterThanOrEqual(3);
+    await h.stop();
+  });
+
+  it('#21 skip gives the failing batch up at once as OperatorSkipped (who/when in the record) and the shard moves on', async () => {
+    // MaximumRetryAttempts -1 and a long backoff: without the skip the shard would stay blocked.
+    const h = harness({ batchSize: 1, withDestination: true, retryBackoff: { baseMs: 60_000, maxMs: 600_000 } });
+    const recs = h.source.put('shard-0', ['poison', 'after']);
+    h.invoker.behaviour = (c) => (c.data.includes('poison') ? fnError() : ok());
+    await h.mapping.start();
+    await h.clock.runUntil(() => h.invoker.calls.length >= 2);
+    const before = h.clock.now();
+    expect(h.mapping.command('shard-0', { action: 'skip', note })).toEqual({ done: true, skipped: 1 });
+    await h.clock.runUntil(() => h.invoker.seen.includes('after'));
+    // The skip did not wait out the backoff.
+    expect(h.clock.now() - before).toBeLessThan(60_000);
+    expect(h.destination.sent).toHaveLength(1);
+    expect(h.destination.sent[0]).toMatchObject({
+      requestContext: { condition: 'OperatorSkipped', approximateInvokeCount: 2 },
+      sluiceOperator: { action: 'skip', by: 'alice', at: note.at },
+      KinesisBatchInfo: { startSequenceNumber: recs[0]!.position, endSequenceNumber: recs[0]!.position },
+    });
+    await h.clock.advance(10);
+    expect(await h.checkpoint()).toBe(recs[1]!.position);
+    expect(h.metrics.count(StreamMetric.operatorActions)).toBe(1);
+    expect(h.mapping.shards().shards[0]!.lanes[0]!.failing).toBeUndefined();
+    await h.stop();
+  });
+
+  it('#21 skip without an on-failure destination counts the records as discarded', async () => {
+    const h = harness({ batchSize: 1 });
+    h.source.put('shard-0', ['poison', 'after']);
+    h.invoker.behaviour = (c) => (c.data.includes('poison') ? fnError() : ok());
+    await h.mapping.start();
+    await h.clock.runUntil(() => h.invoker.calls.length >= 2);
+    h.mapping.command('shard-0', { action: 'skip', note });
+    await h.clock.runUntil(() => h.invoker.seen.includes('after'));
+    expect(h.metrics.count(StreamMetric.dropped)).toBe(1);
+    await h.stop();
+  });
+
+  it('#21 skip refuses when nothing fails, and a shard not running here is not-owned', async () => {
+    const h = harness();
+    h.source.put('shard-0', ['a']);
+    await h.mapping.start();
+    await h.clock.runUntil(() => h.invoker.seen.includes('a'));
+    await h.clock.advance(10);
+    expect(h.mapping.command('shard-0', { action: 'skip', note })).toEqual({
+      done: false,
+      reason: 'no batch of this shard is failing',
+    });
+    expect(h.mapping.command('shard-9', { action: 'pause' })).toBe('not-owned');
+    await h.stop();
+  });
+
+  it('#21 pause stops reading and invoking for one shard or the whole mapping; resume continues in order', async () => {
+    const h = harness();
+    h.source.addShard('shard-1');
+    await h.mapping.start();
+    await h.clock.advance(100);
+    expect(h.mapping.command('shard-0', { action: 'pause' })).toEqual({ done: true });
+    h.source.put('shard-0', ['a0']);
+    h.source.put('shard-1', ['a1']);
+    await h.clock.advance(5_000);
+    expect(h.invoker.seen).toEqual(['a1']);
+    expect(h.mapping.shards().shards.find((s) => s.shardId === 'shard-0')!.paused).toBe(true);
+    h.mapping.command(undefined, { action: 'pause' });
+    h.source.put('shard-1', ['b1']);
+    await h.clock.advance(5_000);
+    expect(h.invoker.seen).toEqual(['a1']);
+    h.mapping.command(undefined, { action: 'resume' });
+    await h.clock.runUntil(() => h.invoker.seen.length === 3);
+    expect(h.invoker.seen.sort()).toEqual(['a0', 'a1', 'b1']);
+    await h.stop();
+  });
+});
