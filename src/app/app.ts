@@ -23,6 +23,8 @@ import { eventInvokeConfigRoutes } from '../http/routes/event-invoke-config.js';
 import { eventSourceMappingRoutes } from '../http/routes/event-source-mappings.js';
 import { mappingEntries, MappingStateBoard } from './mapping-view.js';
 import { functionApiRoutes } from './function-api.js';
+import { shardRoutes } from '../http/routes/shards.js';
+import { ShardControl } from './shard-control.js';
 
 export interface App {
   address(): AddressInfo;
@@ -111,6 +113,15 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
       },
       mappingStates,
     );
+    // #21: operator controls of stream shards, carried out by each shard's owner.
+    const shardControl = new ShardControl({
+      notes: state.store.notes,
+      shared: state.shared,
+      instanceId,
+      mapping: (uuid) => supervisor.operable(uuid),
+      mappings: () => supervisor.runningIds(),
+      logger,
+    });
     const server = new HttpServer({
       host: config.server.host,
       port: config.server.port,
@@ -139,6 +150,12 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
           allowedDestinations: ALLOWED_API_DESTINATIONS,
         }),
         ...eventSourceMappingRoutes(mappingEntries(config, mappingStates)),
+        ...shardRoutes({
+          known: (uuid) => config.mappings.some((m) => m.uuid === uuid),
+          inspect: (uuid) => shardControl.inspect(uuid),
+          send: (uuid, shardId, cmd) => shardControl.send(uuid, shardId, cmd),
+          result: (uuid, id) => shardControl.result(uuid, id),
+        }),
         ...functionApiRoutes({
           config,
           functions,
@@ -155,6 +172,8 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
     // Mappings whose source cannot be reached yet keep retrying in the background (see MappingSupervisor).
     stack.push({ name: 'mappings', stop: () => supervisor.stop(graceMs) });
     await supervisor.start();
+    shardControl.start();
+    stack.push({ name: 'shard control', stop: () => shardControl.stop() });
     ready = true;
     const retrying = supervisor.statuses().filter((m) => m.state === 'retrying').length;
     logger.info(

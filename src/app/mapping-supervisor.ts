@@ -8,6 +8,7 @@ import { exponentialCeilingMs, type BackoffPolicy } from '../core/retry/backoff.
 import { SluiceError } from '../ports/errors.js';
 import type { MappingStateBoard } from './mapping-view.js';
 import { startOne, type MappingDeps, type RunningMapping } from './mappings.js';
+import type { ShardOperable } from './shard-control.js';
 
 export type MappingRunState = 'starting' | 'running' | 'retrying' | 'stopping' | 'stopped';
 const RUN_STATES: readonly MappingRunState[] = ['starting', 'running', 'retrying', 'stopping', 'stopped'];
@@ -49,6 +50,16 @@ export class MappingSupervisor {
   ) {
     this.entries = config.mappings.filter((m) => m.enabled).map((m) => ({ m, state: 'starting', attempts: 0 }));
     for (const e of this.entries) this.publish(e);
+  }
+
+  /** A running stream mapping's shards, for operator controls (#21). */
+  operable(uuid: string): ShardOperable | undefined {
+    return this.entries.find((e) => e.m.uuid === uuid)?.running?.operable;
+  }
+
+  /** Mappings running now. */
+  runningIds(): string[] {
+    return this.entries.filter((e) => e.running !== undefined).map((e) => e.m.uuid);
   }
 
   /** First attempt for every mapping; throws only for a config error (everything started is stopped again). */

@@ -15,6 +15,7 @@ import type { Metrics } from '../ports/metrics.js';
 import type { Destination, StartPosition, StreamSource } from '../ports/sources.js';
 import type { StateStore } from '../ports/state.js';
 import { settledWithin } from './deadline.js';
+import type { ShardOperable } from './shard-control.js';
 import type { Destinations } from './destinations.js';
 import { adoptLegacyCheckpoints, consumerGroupToUse } from './mapping-identity.js';
 
@@ -23,6 +24,8 @@ export interface RunningMapping {
   stop(graceMs: number): Promise<void>;
   /** A started stream mapping that has not listed its shards yet, or whose source fails now. */
   problem?(): { state: 'starting' | 'retrying'; error?: string } | undefined;
+  /** A stream mapping's shards for operator controls (#21). */
+  operable?: ShardOperable;
 }
 
 export interface MappingDeps {
@@ -216,6 +219,7 @@ export async function startOne(config: CompiledConfig, m: CompiledMapping, deps:
   await mapping.start();
   return {
     uuid: m.uuid,
+    operable: mapping,
     problem: () => {
       const d = mapping.discovery();
       if (d.error !== undefined) return { state: 'retrying', error: d.error };

@@ -30,10 +30,21 @@ export interface TagStore {
   drop(arn: string): Promise<void>;
 }
 
+/** Short-lived notes the processes share (#21 operator controls: shard status, commands and their results). */
+export interface NoteStore {
+  put(key: string, value: string, ttlMs: number): Promise<void>;
+  get(key: string): Promise<string | undefined>;
+  /** Live notes whose key starts with `prefix`, as key → value. */
+  list(prefix: string): Promise<Map<string, string>>;
+  /** Removes the note and returns it; of several processes taking the same note, one gets it. */
+  take(key: string): Promise<string | undefined>;
+}
+
 export interface StateStore {
   readonly checkpoints: CheckpointStore;
   readonly leases: LeaseStore;
   readonly tags: TagStore;
+  readonly notes: NoteStore;
   /** Resolves when the store answers; rejects when it does not (within its command timeout). For /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,7 +1,7 @@
 // In-memory state store: the embedded default (one process) and the engine's unit tests.
 // Nothing survives a restart; use the Redis store to share state between processes or keep it across restarts.
 import type { Clock } from '../ports/clock.js';
-import type { CheckpointStore, LeaseStore, StateStore, TagStore } from '../ports/state.js';
+import type { CheckpointStore, LeaseStore, NoteStore, StateStore, TagStore } from '../ports/state.js';
 
 export class MemoryCheckpointStore implements CheckpointStore {
   private readonly positions = new Map<string, string>();
@@ -101,15 +101,53 @@ export class MemoryTagStore implements TagStore {
   }
 }
 
+export class MemoryNoteStore implements NoteStore {
+  private readonly notes = new Map<string, { value: string; expiresAt: number }>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  put(key: string, value: string, ttlMs: number): Promise<void> {
+    this.notes.set(key, { value, expiresAt: this.now() + ttlMs });
+    return Promise.resolve();
+  }
+
+  get(key: string): Promise<string | undefined> {
+    return Promise.resolve(this.live(key));
+  }
+
+  list(prefix: string): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const k of [...this.notes.keys()]) {
+      const v = k.startsWith(prefix) ? this.live(k) : undefined;
+      if (v !== undefined) out.set(k, v);
+    }
+    return Promise.resolve(out);
+  }
+
+  take(key: string): Promise<string | undefined> {
+    const v = this.live(key);
+    this.notes.delete(key);
+    return Promise.resolve(v);
+  }
+
+  private live(key: string): string | undefined {
+    const n = this.notes.get(key);
+    if (n && n.expiresAt <= this.now()) this.notes.delete(key);
+    return n && n.expiresAt > this.now() ? n.value : undefined;
+  }
+}
+
 export class MemoryStateStore implements StateStore {
   readonly checkpoints: MemoryCheckpointStore;
   readonly leases: MemoryLeaseStore;
   readonly tags = new MemoryTagStore();
+  readonly notes: MemoryNoteStore;
 
   constructor(options: { clock?: Pick<Clock, 'now'> } = {}) {
     const clock = options.clock;
     this.checkpoints = new MemoryCheckpointStore();
     this.leases = new MemoryLeaseStore(clock ? () => clock.now() : Date.now);
+    this.notes = new MemoryNoteStore(clock ? () => clock.now() : Date.now);
   }
 
   ping(): Promise<void> {

@@ -1,10 +1,12 @@
 // Redis-backed checkpoints and shard leases, so several sluice processes can share Kinesis/DynamoDB shards
 // (KCL-style: a lease per shard with a TTL, renewed by its owner, taken over once it expires).
 // Keys: <prefix>:checkpoints:<mapping> (hash shard → position), <prefix>:finished:<mapping> (hash shard → 1),
-// <prefix>:lease:<lease key> (string owner, PX ttl), <prefix>:tags:<resource ARN> (hash key → value). Compare-and-set
+// <prefix>:lease:<lease key> (string owner, PX ttl), <prefix>:tags:<resource ARN> (hash key → value), notes
+// (redis-notes.ts). Compare-and-set
 // steps run as small Lua scripts.
 import { Redis } from 'ioredis';
 import type { CheckpointStore, LeaseStore, StateStore, TagStore } from '../ports/state.js';
+import { RedisNoteStore, scanValues } from './redis-notes.js';
 
 /** Take the lease if it is free (missing or expired) or already ours (then extend it). */
 const ACQUIRE = `
@@ -95,28 +97,8 @@ export class RedisLeaseStore implements LeaseStore {
   }
 
   /** Live leases whose key starts with `prefix`, as lease key → owner (SCAN, so it never blocks Redis). */
-  async owners(prefix: string): Promise<Map<string, string>> {
-    const base = this.key('');
-    const match = `${globEscape(this.key(prefix))}*`;
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await this.redis.scan(cursor, 'MATCH', match, 'COUNT', 1000);
-      cursor = next;
-      keys.push(...batch);
-    } while (cursor !== '0');
-    const out = new Map<string, string>();
-    const unique = [...new Set(keys)];
-    for (let i = 0; i < unique.length; i += 500) {
-      const chunk = unique.slice(i, i + 500);
-      const owners = await this.redis.mget(chunk);
-      chunk.forEach((k, j) => {
-        const owner = owners[j];
-        // null: expired between SCAN and MGET.
-        if (owner !== null && owner !== undefined) out.set(k.slice(base.length), owner);
-      });
-    }
-    return out;
+  owners(prefix: string): Promise<Map<string, string>> {
+    return scanValues(this.redis, this.key(''), prefix);
   }
 }
 
@@ -147,6 +129,7 @@ export class RedisStateStore implements StateStore {
   readonly checkpoints: RedisCheckpointStore;
   readonly leases: RedisLeaseStore;
   readonly tags: RedisTagStore;
+  readonly notes: RedisNoteStore;
   private readonly redis: Redis;
   private readonly owned: boolean;
 
@@ -164,6 +147,7 @@ export class RedisStateStore implements StateStore {
     this.checkpoints = new RedisCheckpointStore(this.redis, prefix);
     this.leases = new RedisLeaseStore(this.redis, prefix);
     this.tags = new RedisTagStore(this.redis, prefix);
+    this.notes = new RedisNoteStore(this.redis, prefix);
   }
 
   async ping(): Promise<void> {
@@ -190,9 +174,4 @@ const QUIT_WAIT_MS = 1_000;
 
 function ttl(ms: number): string {
   return String(Math.max(1, Math.ceil(ms)));
-}
-
-/** Escapes Redis glob metacharacters so a prefix matches literally. */
-function globEscape(s: string): string {
-  return s.replace(/[*?[\]\\]/g, '\\$&');
 }
