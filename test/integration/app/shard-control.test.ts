@@ -1,0 +1,129 @@
+// #21 operator controls on real servers: a poison record blocks a Kinesis shard (kinesalite, MaximumRetryAttempts -1
+// so it would block forever); two sluice processes share Redis, and `skip` sent to the one that does not own the
+// shard is carried out by the owner: the record is in the on-failure destination, later records are processed.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PutRecordCommand } from '@aws-sdk/client-kinesis';
+import { afterAll, expect, it } from 'vitest';
+import { startApp, type App } from '../../../src/app/app.js';
+import type { OwnedShardView } from '../../../src/app/shard-control.js';
+import { loadConfigText } from '../../../src/config/loader.js';
+import { createLogger } from '../../../src/observability/logger.js';
+import { createStream } from '../kinesis/kinesalite.js';
+import { closeClients, kinesisClient, redis, servers, uniqueName } from '../../services/inject.js';
+
+afterAll(closeClients);
+
+const FIXTURES = path.resolve('test/fixtures/shards');
+
+async function start(config: object): Promise<App> {
+  const loaded = loadConfigText(JSON.stringify({ server: { port: 0 }, ...config }), 'shards.json');
+  expect(loaded.problems).toEqual([]);
+  return startApp(loaded.config!, createLogger('silent'));
+}
+
+const url = (app: App, p: string) => `http://127.0.0.1:${app.address().port}${p}`;
+
+interface Answer {
+  id?: string;
+  shards?: OwnedShardView[];
+}
+
+async function json(app: App, p: string, init?: RequestInit): Promise<{ status: number; body: Answer }> {
+  const res = await fetch(url(app, p), init);
+  return { status: res.status, body: (await res.json()) as Answer };
+}
+
+it('#21 skip sent to the process that does not own a blocked Kinesis shard is carried out by its owner; nothing is lost', async () => {
+  const kinesis = kinesisClient();
+  const stream = uniqueName('shards');
+  await createStream(kinesis, stream, 1);
+  const arn = `arn:aws:kinesis:us-east-1:000000000000:stream/${stream}`;
+  const put = (id: string) =>
+    kinesis.send(
+      new PutRecordCommand({ StreamName: stream, PartitionKey: 'k', Data: Buffer.from(JSON.stringify({ id })) }),
+    );
+  const prefix = `t-${randomUUID()}`;
+  const log = path.join(mkdtempSync(path.join(tmpdir(), 'sluice-shards-')), 'handled.log');
+  const handled = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []);
+  const uuid = randomUUID();
+  const config = {
+    state: { type: 'redis', connection: 'redis', keyPrefix: prefix },
+    tuning: { streamPollIntervalMs: 100, throttleBackoffSeconds: { base: 1, max: 2 } },
+    connections: {
+      kinesis: {
+        type: 'kinesis',
+        endpoint: servers().kinesis.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+      },
+      redis: { type: 'redis', url: servers().redis.url },
+    },
+    functions: {
+      fn: { Handler: 'handlers.poisonable', CodeUri: FIXTURES, Environment: { Variables: { SHARDS_LOG: log } } },
+    },
+    eventSourceMappings: [
+      {
+        UUID: uuid,
+        FunctionName: 'fn',
+        EventSourceArn: arn,
+        Connection: 'kinesis',
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: 1,
+        MaximumRetryAttempts: -1,
+        DestinationConfig: { OnFailure: { Destination: 'memory://queue/parked' } },
+      },
+    ],
+  };
+  await put('ok0');
+  await put('poison1');
+  await put('ok2');
+  const owner = await start(config);
+  let other: App | undefined;
+  try {
+    // The shard blocks on the poison record: inspection shows the failing batch and its error.
+    await expect
+      .poll(async () => (await json(owner, `/sluice/mappings/${uuid}/shards`)).body.shards?.[0]?.lanes?.[0]?.failing, {
+        timeout: 60_000,
+        interval: 200,
+      })
+      .toMatchObject({ error: 'function error: Error', records: 1 });
+    expect(handled()).toEqual(['ok0']);
+    // A second process sharing the state store: the lease stays with the first (one shard, balanced).
+    other = await start(config);
+    const seen = await json(other, `/sluice/mappings/${uuid}/shards`);
+    await expect
+      .poll(async () => (await json(other!, `/sluice/mappings/${uuid}/shards`)).body.shards, {
+        timeout: 30_000,
+        interval: 200,
+      })
+      .toHaveLength(1);
+    expect(seen.status).toBe(200);
+
+    const sent = await json(other, `/sluice/mappings/${uuid}/shards/shardId-000000000000/skip`, {
+      method: 'POST',
+      body: JSON.stringify({ by: 'alice' }),
+    });
+    expect(sent.status).toBe(202);
+    expect(sent.body).toMatchObject({ status: 'pending', action: 'skip' });
+    await expect
+      .poll(async () => (await json(other!, `/sluice/mappings/${uuid}/shards/commands/${sent.body.id ?? ''}`)).body, {
+        timeout: 30_000,
+        interval: 200,
+      })
+      .toMatchObject({ status: 'done', result: { done: true, skipped: 1 } });
+    await expect.poll(handled, { timeout: 30_000, interval: 200 }).toEqual(['ok0', 'ok2']);
+    // The skipped record is in the owner's on-failure destination, naming who skipped it.
+    const parked = await json(owner, '/sluice/memory/queues/parked/messages');
+    expect(JSON.stringify(parked.body)).toContain('OperatorSkipped');
+    expect(JSON.stringify(parked.body)).toContain('alice');
+  } finally {
+    await other?.stop('test');
+    await owner.stop('test');
+    const admin = redis();
+    const keys = await admin.keys(`${prefix}:*`);
+    if (keys.length > 0) await admin.del(...keys);
+  }
+});
