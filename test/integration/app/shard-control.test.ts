@@ -11,12 +11,18 @@ import { startApp, type App } from '../../../src/app/app.js';
 import type { OwnedShardView } from '../../../src/app/shard-control.js';
 import { loadConfigText } from '../../../src/config/loader.js';
 import { createLogger } from '../../../src/observability/logger.js';
+import { logLevel } from 'kafkajs';
 import { createStream } from '../kinesis/kinesalite.js';
-import { closeClients, kinesisClient, redis, servers, uniqueName } from '../../services/inject.js';
+import { closeClients, kafka, kinesisClient, redis, servers, uniqueName } from '../../services/inject.js';
 
 afterAll(closeClients);
 
 const FIXTURES = path.resolve('test/fixtures/shards');
+
+function handledLog(): { log: string; handled: () => string[] } {
+  const log = path.join(mkdtempSync(path.join(tmpdir(), 'sluice-shards-')), 'handled.log');
+  return { log, handled: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []) };
+}
 
 async function start(config: object): Promise<App> {
   const loaded = loadConfigText(JSON.stringify({ server: { port: 0 }, ...config }), 'shards.json');
@@ -46,8 +52,7 @@ it('#21 skip sent to the process that does not own a blocked Kinesis shard is ca
       new PutRecordCommand({ StreamName: stream, PartitionKey: 'k', Data: Buffer.from(JSON.stringify({ id })) }),
     );
   const prefix = `t-${randomUUID()}`;
-  const log = path.join(mkdtempSync(path.join(tmpdir(), 'sluice-shards-')), 'handled.log');
-  const handled = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []);
+  const { log, handled } = handledLog();
   const uuid = randomUUID();
   const config = {
     state: { type: 'redis', connection: 'redis', keyPrefix: prefix },
@@ -125,5 +130,68 @@ it('#21 skip sent to the process that does not own a blocked Kinesis shard is ca
     const admin = redis();
     const keys = await admin.keys(`${prefix}:*`);
     if (keys.length > 0) await admin.del(...keys);
+  }
+});
+
+it('#21 a poison record blocks a Kafka partition (MaximumRetryAttempts -1); skip without a destination discards it and the partition moves on', async () => {
+  const client = kafka({ logLevel: logLevel.NOTHING });
+  const topic = uniqueName('shards');
+  const admin = client.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+  await admin.disconnect();
+  const producer = client.producer();
+  await producer.connect();
+  await producer.send({
+    topic,
+    acks: -1,
+    messages: ['ok0', 'poison1', 'ok2'].map((id) => ({ value: JSON.stringify({ id }) })),
+  });
+  await producer.disconnect();
+  const { log, handled } = handledLog();
+  const uuid = randomUUID();
+  const app = await start({
+    tuning: { throttleBackoffSeconds: { base: 1, max: 2 } },
+    connections: {
+      kafka: { type: 'kafka', brokers: servers().kafka.brokers, consumer: { heartbeatIntervalMs: 500 } },
+    },
+    functions: {
+      fn: { Handler: 'handlers.poisonable', CodeUri: FIXTURES, Environment: { Variables: { SHARDS_LOG: log } } },
+    },
+    eventSourceMappings: [
+      {
+        UUID: uuid,
+        FunctionName: 'fn',
+        Topics: [topic],
+        Connection: 'kafka',
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: 1,
+        MaximumRetryAttempts: -1,
+      },
+    ],
+  });
+  try {
+    let shard: OwnedShardView | undefined;
+    await expect
+      .poll(
+        async () => {
+          shard = (await json(app, `/sluice/mappings/${uuid}/shards`)).body.shards?.[0];
+          return shard?.lanes[0]?.failing;
+        },
+        { timeout: 60_000, interval: 200 },
+      )
+      .toMatchObject({ error: 'function error: Error', records: 1 });
+    expect(handled()).toEqual(['ok0']);
+    const sent = await json(app, `/sluice/mappings/${uuid}/shards/${encodeURIComponent(shard!.shardId)}/skip`, {
+      method: 'POST',
+    });
+    expect(sent.status).toBe(202);
+    expect(sent.body).toMatchObject({ status: 'done', result: { done: true, skipped: 1 } });
+    await expect.poll(handled, { timeout: 30_000, interval: 200 }).toEqual(['ok0', 'ok2']);
+    const metrics = await (await fetch(url(app, '/metrics'))).text();
+    expect(metrics).toMatch(/sluice_dropped_events_total\{[^}]*\} 1/);
+    expect(metrics).toMatch(/sluice_operator_actions_total\{[^}]*action="skip"[^}]*\} 1/);
+  } finally {
+    await app.stop('test');
   }
 });
