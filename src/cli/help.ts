@@ -10,6 +10,7 @@ Commands:
   import         write a config from a SAM/CloudFormation template or a serverless.yml
   test-pattern   try a filter pattern against records
   peek           show what a memory queue (a DLQ too) or stream of a running sluice holds
+  shards         show a stream mapping's shards, or skip/pause/resume one (operator controls)
   schema         print the JSON Schema of the config file
 
 Options:
@@ -81,5 +82,22 @@ Options:
   --url URL     the running sluice (default $SLUICE_URL, else http://127.0.0.1:9001)
   --limit N     messages, or records per shard (1-1000, default 10)
   --token T     bearer token when the server needs one (default $SLUICE_TOKEN)
+  -h, --help    show this help
+`;
+
+export const SHARDS_HELP = `Usage: sluice shards MAPPING [skip SHARD | pause [SHARD] | resume [SHARD] | command ID] [--url URL]
+                     [--token T] [--by NAME]
+
+Without an action: every shard of the stream mapping (UUID) as JSON, across the sluice processes sharing its state
+store: owner, checkpoint, last read, lanes (running, retrying, blocked), the failing batch, tumbling windows.
+skip SHARD     gives the shard's failing batch up now: to the on-failure destination (condition OperatorSkipped,
+               who and when in the record), counted as dropped without one; the shard moves on
+pause/resume   one shard, or the whole mapping without SHARD: nothing new is read or invoked while paused
+command ID     the result of an earlier action (actions are carried out by the process that owns the shard)
+
+Options:
+  --url URL     the running sluice (default $SLUICE_URL, else http://127.0.0.1:9001)
+  --token T     bearer token when the server needs one (default $SLUICE_TOKEN)
+  --by NAME     who asks, written into a skipped batch's failure record (default $USER)
   -h, --help    show this help
 `;

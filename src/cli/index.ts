@@ -4,6 +4,7 @@ import type { CliIo } from './io.js';
 import { runImport } from './import.js';
 import { runPeek } from './peek.js';
 import { runSchema } from './schema.js';
+import { runShards } from './shards.js';
 import { runStart } from './start.js';
 import { runTestPattern } from './test-pattern.js';
 import { runValidate } from './validate.js';
@@ -40,6 +41,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return runSchema(io);
     case 'peek':
       return runPeek(rest, io);
+    case 'shards':
+      return runShards(rest, io);
     case '-v':
     case '--version':
       io.stdout(`${version()}\n`);

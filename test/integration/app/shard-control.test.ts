@@ -9,6 +9,7 @@ import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { afterAll, expect, it } from 'vitest';
 import { startApp, type App } from '../../../src/app/app.js';
 import type { OwnedShardView } from '../../../src/app/shard-control.js';
+import { runCli } from '../../../src/cli/index.js';
 import { loadConfigText } from '../../../src/config/loader.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { logLevel } from 'kafkajs';
@@ -133,7 +134,7 @@ it('#21 skip sent to the process that does not own a blocked Kinesis shard is ca
   }
 });
 
-it('#21 a poison record blocks a Kafka partition (MaximumRetryAttempts -1); skip without a destination discards it and the partition moves on', async () => {
+it('#21 a poison record blocks a Kafka partition (MaximumRetryAttempts -1); `sluice shards MAPPING skip SHARD` without a destination discards it and the partition moves on', async () => {
   const client = kafka({ logLevel: logLevel.NOTHING });
   const topic = uniqueName('shards');
   const admin = client.admin();
@@ -182,11 +183,19 @@ it('#21 a poison record blocks a Kafka partition (MaximumRetryAttempts -1); skip
       )
       .toMatchObject({ error: 'function error: Error', records: 1 });
     expect(handled()).toEqual(['ok0']);
-    const sent = await json(app, `/sluice/mappings/${uuid}/shards/${encodeURIComponent(shard!.shardId)}/skip`, {
-      method: 'POST',
-    });
-    expect(sent.status).toBe(202);
-    expect(sent.body).toMatchObject({ status: 'done', result: { done: true, skipped: 1 } });
+    // Through the CLI: `sluice shards MAPPING` and `sluice shards MAPPING skip SHARD`.
+    const cli = async (...args: string[]) => {
+      let out = '';
+      const io = { stdout: (t: string) => void (out += t), stderr: (t: string) => void (out += t), env: {} };
+      const code = await runCli(['shards', ...args, '--url', url(app, '')], io);
+      return { code, out };
+    };
+    const listed = await cli(uuid);
+    expect(listed.code).toBe(0);
+    expect(listed.out).toContain(shard!.shardId);
+    const sent = await cli(uuid, 'skip', shard!.shardId, '--by', 'bob');
+    expect(sent.code).toBe(0);
+    expect(JSON.parse(sent.out)).toMatchObject({ status: 'done', result: { done: true, skipped: 1 } });
     await expect.poll(handled, { timeout: 30_000, interval: 200 }).toEqual(['ok0', 'ok2']);
     const metrics = await (await fetch(url(app, '/metrics'))).text();
     expect(metrics).toMatch(/sluice_dropped_events_total\{[^}]*\} 1/);
