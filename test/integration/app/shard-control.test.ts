@@ -204,3 +204,30 @@ it('#21 a poison record blocks a Kafka partition (MaximumRetryAttempts -1); `slu
     await app.stop('test');
   }
 });
+
+it('#21 shard actions are writes: server auth refuses them without a token, server.api.readOnly refuses them; inspect stays allowed', async () => {
+  const token = 'operator-token-0123456789';
+  const uuid = randomUUID();
+  const base = {
+    functions: { fn: { Handler: 'handlers.poisonable', CodeUri: FIXTURES } },
+    eventSourceMappings: [
+      { UUID: uuid, FunctionName: 'fn', EventSourceArn: 'memory://stream/ops', StartingPosition: 'TRIM_HORIZON' },
+    ],
+  };
+  const authed = await start({ ...base, server: { port: 0, auth: { bearerTokens: [token] } } });
+  const readOnly = await start({ ...base, server: { port: 0, api: { readOnly: true } } });
+  try {
+    const skip = `/sluice/mappings/${uuid}/shards/shard-0/skip`;
+    expect((await fetch(url(authed, skip), { method: 'POST' })).status).toBe(403);
+    expect((await fetch(url(authed, `/sluice/mappings/${uuid}/shards`))).status).toBe(403);
+    const withToken = { authorization: `Bearer ${token}` };
+    expect((await fetch(url(authed, `/sluice/mappings/${uuid}/shards`), { headers: withToken })).status).toBe(200);
+    const refused = await fetch(url(readOnly, `/sluice/mappings/${uuid}/shards/pause`), { method: 'POST' });
+    expect(refused.status).toBe(403);
+    expect((await fetch(url(readOnly, `/sluice/mappings/${uuid}/shards`))).status).toBe(200);
+    expect((await fetch(url(readOnly, `/sluice/mappings/${randomUUID()}/shards`))).status).toBe(404);
+  } finally {
+    await authed.stop('test');
+    await readOnly.stop('test');
+  }
+});
