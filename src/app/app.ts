@@ -120,6 +120,7 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
       instanceId,
       mapping: (uuid) => supervisor.operable(uuid),
       mappings: () => supervisor.runningIds(),
+      destination: (address) => destinations.get(address),
       logger,
     });
     const server = new HttpServer({
@@ -155,6 +156,7 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
           inspect: (uuid) => shardControl.inspect(uuid),
           send: (uuid, shardId, cmd) => shardControl.send(uuid, shardId, cmd),
           result: (uuid, id) => shardControl.result(uuid, id),
+          destinationProblem: (address) => apiDestinationProblem(config, address),
         }),
         ...functionApiRoutes({
           config,

@@ -3,8 +3,9 @@
 // that owns the shard (its lease holder), so two processes never act on one shard. A command the receiving process
 // can carry out itself is done at once.
 import { randomUUID } from 'node:crypto';
-import type { ShardCommand, ShardCommandResult, ShardView } from '../core/esm/shard-operator.js';
+import type { OperatorNote, ShardCommand, ShardCommandResult, ShardView } from '../core/esm/shard-operator.js';
 import type { Logger } from '../ports/logger.js';
+import type { Destination } from '../ports/sources.js';
 import type { NoteStore } from '../ports/state.js';
 
 /** A running stream mapping as the controls see it (core/esm StreamMapping fits). */
@@ -15,11 +16,17 @@ export interface ShardOperable {
 
 export type OwnedShardView = ShardView & { owner: string };
 
+/** A command as it travels between processes: a park names its destination by address (checked by the route). */
+export type WireCommand =
+  | { action: 'skip'; note: OperatorNote }
+  | { action: 'park'; note: OperatorNote; destination: string }
+  | { action: 'pause' | 'resume' };
+
 export interface CommandState {
   id: string;
   status: 'done' | 'refused' | 'pending';
   shardId?: string;
-  action: ShardCommand['action'];
+  action: WireCommand['action'];
   /** The process that carried it out. */
   by?: string;
   result?: ShardCommandResult;
@@ -32,6 +39,8 @@ export interface ShardControlDeps {
   instanceId: string;
   mapping(uuid: string): ShardOperable | undefined;
   mappings(): string[];
+  /** A configured destination by address (park). */
+  destination(address: string): Destination;
   logger: Logger;
   /** How often status is published and commands are polled (default 1 s). */
   periodMs?: number;
@@ -40,7 +49,7 @@ export interface ShardControlDeps {
 interface Pending {
   id: string;
   shardId?: string;
-  cmd: ShardCommand;
+  cmd: WireCommand;
 }
 
 const RESULT_TTL_MS = 10 * 60_000;
@@ -95,11 +104,11 @@ export class ShardControl {
    * Carries the command out here when this process owns the shard, else leaves it for the owner (shared state).
    * undefined: the mapping does not run here and no other process can be asked.
    */
-  async send(uuid: string, shardId: string | undefined, cmd: ShardCommand): Promise<CommandState | undefined> {
+  async send(uuid: string, shardId: string | undefined, cmd: WireCommand): Promise<CommandState | undefined> {
     const id = randomUUID();
     this.applied.add(id);
     const local = this.deps.mapping(uuid);
-    const here = local?.command(shardId, cmd);
+    const here = local?.command(shardId, this.resolve(cmd));
     const base = { id, action: cmd.action, ...(shardId !== undefined && { shardId }) };
     if (here !== undefined && here !== 'not-owned') {
       const state: CommandState = { ...base, status: status(here), by: this.deps.instanceId, result: here };
@@ -133,13 +142,13 @@ export class ShardControl {
         if (p.shardId === undefined) {
           if (this.applied.has(p.id)) continue;
           this.applied.add(p.id);
-          const r = m.command(undefined, p.cmd);
+          const r = m.command(undefined, this.resolve(p.cmd));
           if (r !== 'not-owned')
             this.deps.logger.info({ mapping: uuid, action: p.cmd.action }, 'mapping command applied');
           continue;
         }
         if (!owned.has(p.shardId) || (await notes.take(key)) === undefined) continue;
-        const r = m.command(p.shardId, p.cmd);
+        const r = this.carryOut(m, p.shardId, p.cmd);
         const base = { id: p.id, action: p.cmd.action, shardId: p.shardId };
         await this.record(
           uuid,
@@ -149,6 +158,19 @@ export class ShardControl {
         );
       }
     }
+  }
+
+  /** A park destination that cannot be made here is the command's refusal, not the tick's failure. */
+  private carryOut(m: ShardOperable, shardId: string, cmd: WireCommand): ShardCommandResult | 'not-owned' {
+    try {
+      return m.command(shardId, this.resolve(cmd));
+    } catch (err) {
+      return { done: false, reason: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  private resolve(cmd: WireCommand): ShardCommand {
+    return cmd.action === 'park' ? { ...cmd, destination: this.deps.destination(cmd.destination) } : cmd;
   }
 
   private leave(uuid: string, p: Pending): Promise<void> {

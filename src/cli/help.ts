@@ -85,13 +85,15 @@ Options:
   -h, --help    show this help
 `;
 
-export const SHARDS_HELP = `Usage: sluice shards MAPPING [skip SHARD | pause [SHARD] | resume [SHARD] | command ID] [--url URL]
-                     [--token T] [--by NAME]
+export const SHARDS_HELP = `Usage: sluice shards MAPPING [skip SHARD | park SHARD DESTINATION | pause [SHARD] | resume [SHARD]
+                     | command ID] [--url URL] [--token T] [--by NAME]
 
 Without an action: every shard of the stream mapping (UUID) as JSON, across the sluice processes sharing its state
 store: owner, checkpoint, last read, lanes (running, retrying, blocked), the failing batch, tumbling windows.
 skip SHARD     gives the shard's failing batch up now: to the on-failure destination (condition OperatorSkipped,
                who and when in the record), counted as dropped without one; the shard moves on
+park SHARD DESTINATION
+               the same, to DESTINATION (a configured destination address) instead
 pause/resume   one shard, or the whole mapping without SHARD: nothing new is read or invoked while paused
 command ID     the result of an earlier action (actions are carried out by the process that owns the shard)
 

@@ -1,5 +1,5 @@
-// `sluice shards MAPPING [skip SHARD | pause [SHARD] | resume [SHARD] | command ID]` (#21): shard inspection and
-// steering over a running sluice's HTTP API (src/http/routes/shards.ts).
+// `sluice shards MAPPING [skip SHARD | park SHARD DESTINATION | pause [SHARD] | resume [SHARD] | command ID]` (#21):
+// shard inspection and steering over a running sluice's HTTP API (src/http/routes/shards.ts).
 import { parseArgs } from 'node:util';
 import { EXIT, SHARDS_HELP } from './help.js';
 import type { CliIo } from './io.js';
@@ -57,14 +57,20 @@ function route(
   args: string[],
   by: string | undefined,
 ): { method: 'GET' | 'POST'; path: string; body?: object } | undefined {
-  const [mapping, action, target, ...extra] = args;
-  if (mapping === undefined || extra.length > 0) return undefined;
+  const [mapping, action, target, destination, ...extra] = args;
+  if (mapping === undefined || extra.length > 0 || (destination !== undefined && action !== 'park')) return undefined;
   const base = `/sluice/mappings/${encodeURIComponent(mapping)}/shards`;
   if (action === undefined) return { method: 'GET', path: base };
   if (action === 'command' && target !== undefined)
     return { method: 'GET', path: `${base}/commands/${encodeURIComponent(target)}` };
   if (action === 'skip' && target !== undefined)
     return { method: 'POST', path: `${base}/${encodeURIComponent(target)}/skip`, body: by === undefined ? {} : { by } };
+  if (action === 'park' && target !== undefined && destination !== undefined)
+    return {
+      method: 'POST',
+      path: `${base}/${encodeURIComponent(target)}/park`,
+      body: { destination, ...(by !== undefined && { by }) },
+    };
   if (action === 'pause' || action === 'resume')
     return {
       method: 'POST',

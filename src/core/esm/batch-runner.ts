@@ -8,7 +8,7 @@ import { fullJitterBackoffMs } from '../retry/backoff.js';
 import { sleepQuietly } from '../wait/wait.js';
 import type { BatchEntry, BatchHooks, BatchRunOutcome, Piece, RunnerContext } from './batch-types.js';
 import { giveUp, type FailedPiece } from './give-up.js';
-import type { OperatorNote } from './shard-operator.js';
+import type { GiveUpRequest } from './shard-operator.js';
 import { StreamMetric } from './stream-metrics.js';
 import { parseStreamResponse } from './stream-response.js';
 
@@ -168,11 +168,11 @@ export class BatchRunner {
   }
 
   /** Gives every piece still pending up as OperatorSkipped (one failure record). False when stopped. */
-  private async skip(pieces: Piece[], note: OperatorNote, hooks: BatchHooks): Promise<boolean> {
+  private async skip(pieces: Piece[], request: GiveUpRequest, hooks: BatchHooks): Promise<boolean> {
     const entries = pieces.flatMap((p) => p.entries);
     const first = pieces[0]!;
     const invokes = Math.max(...pieces.map((p) => p.invokes));
-    const ok = await giveUp(this.ctx, entries, 'OperatorSkipped', { ...first, invokes }, hooks, note);
+    const ok = await giveUp(this.ctx, entries, 'OperatorSkipped', { ...first, invokes }, hooks, request);
     if (ok) pieces.length = 0;
     return ok;
   }

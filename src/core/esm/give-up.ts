@@ -4,7 +4,7 @@ import { sendUntilDelivered } from '../delivery/destination-sender.js';
 import { buildStreamFailureRecord, type StreamFailureCondition } from '../records/stream-failure-record.js';
 import { fullJitterBackoffMs } from '../retry/backoff.js';
 import type { BatchEntry, BatchHooks, Piece, RunnerContext } from './batch-types.js';
-import type { OperatorNote } from './shard-operator.js';
+import type { GiveUpRequest } from './shard-operator.js';
 import { StreamMetric } from './stream-metrics.js';
 
 /** What the failure record reports of the invokes that included the records (D-3). */
@@ -23,12 +23,13 @@ export async function giveUp(
   condition: StreamFailureCondition,
   piece: FailedPiece,
   hooks: Pick<BatchHooks, 'onDone' | 'onStatus'>,
-  operator?: OperatorNote,
+  operator?: GiveUpRequest,
 ): Promise<boolean> {
   if (entries.length === 0) return true;
-  const destination = ctx.options.onFailure;
+  // #21 park: the operator's destination instead of the mapping's.
+  const destination = operator?.destination ?? ctx.options.onFailure;
   ctx.logger.warn(
-    { condition, records: entries.length, destination: destination?.arn, ...(operator && { operator }) },
+    { condition, records: entries.length, destination: destination?.arn, ...(operator && { operator: operator.note }) },
     'discarding stream records',
   );
   if (!destination) {
@@ -38,7 +39,7 @@ export async function giveUp(
   }
   const record = failureRecord(ctx, entries, condition, piece);
   // Who gave the records up, beside Lambda's own fields (#21).
-  if (operator) record.sluiceOperator = { action: 'skip', ...operator };
+  if (operator) record.sluiceOperator = { action: operator.action, ...operator.note };
   const messages = ctx.source.events.destinationRecords?.(
     destination.arn,
     ctx.shard,

@@ -1,5 +1,6 @@
 // Operator controls of one shard (#21): what inspection shows of a lane, and the commands an operator sends it.
 // The engine acts on them at safe points only (between attempts), so order and checkpoints stay as without them.
+import type { Destination } from '../../ports/sources.js';
 import type { LaneStatus } from './batch-types.js';
 import type { Lane } from './lane.js';
 import type { WindowView } from './tumbling-window.js';
@@ -36,7 +37,19 @@ export interface ShardView {
   lanes: LaneView[];
 }
 
-export type ShardCommand = { action: 'skip'; note: OperatorNote } | { action: 'pause' } | { action: 'resume' };
+/** skip: to the mapping's on-failure destination (dropped without one); park: to the given destination. */
+export type ShardCommand =
+  | { action: 'skip'; note: OperatorNote }
+  | { action: 'park'; note: OperatorNote; destination: Destination }
+  | { action: 'pause' }
+  | { action: 'resume' };
+
+/** A pending give-up: who asked, and where the batch goes instead of the on-failure destination (park). */
+export interface GiveUpRequest {
+  action: 'skip' | 'park';
+  note: OperatorNote;
+  destination?: Destination;
+}
 
 /** What a command did: `skipped` counts the lanes whose failing batch is being given up. */
 export type ShardCommandResult = { done: true; skipped?: number } | { done: false; reason: string };
@@ -44,21 +57,21 @@ export type ShardCommandResult = { done: true; skipped?: number } | { done: fals
 /** A lane's operator state: a pending skip, and a signal that cuts its backoff sleep short when one arrives. */
 export class LaneOperator {
   private wake = new AbortController();
-  private skip: OperatorNote | undefined;
+  private skip: GiveUpRequest | undefined;
   failing: FailingBatch | undefined;
 
   get signal(): AbortSignal {
     return this.wake.signal;
   }
 
-  requestSkip(note: OperatorNote): void {
-    this.skip = note;
+  requestSkip(request: GiveUpRequest): void {
+    this.skip = request;
     this.wake.abort();
     this.wake = new AbortController();
   }
 
   /** The pending skip, taken once. */
-  takeSkip(): OperatorNote | undefined {
+  takeSkip(): GiveUpRequest | undefined {
     const s = this.skip;
     this.skip = undefined;
     return s;

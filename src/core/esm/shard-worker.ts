@@ -136,7 +136,8 @@ export class ShardWorker {
     }
     const failing = this.lanes.filter((l) => l.operator.failing !== undefined);
     if (failing.length === 0) return { done: false, reason: 'no batch of this shard is failing' };
-    for (const l of failing) l.operator.requestSkip(cmd.note);
+    const destination = cmd.action === 'park' ? { destination: cmd.destination } : {};
+    for (const l of failing) l.operator.requestSkip({ action: cmd.action, note: cmd.note, ...destination });
     return { done: true, skipped: failing.length };
   }
 

@@ -114,7 +114,7 @@ class StreamMappingImpl implements StreamMapping {
       const r = this.running.get(shardId);
       return r && !r.leaving ? r.worker.command(cmd) : 'not-owned';
     }
-    if (cmd.action === 'skip') return { done: false, reason: 'skip names a shard' };
+    if (cmd.action === 'skip' || cmd.action === 'park') return { done: false, reason: `${cmd.action} names a shard` };
     this.paused = cmd.action === 'pause';
     for (const r of this.running.values()) r.worker.command(cmd);
     return { done: true };

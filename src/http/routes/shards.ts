@@ -1,18 +1,17 @@
 // Operator controls of stream shards (#21): `GET /sluice/mappings/{uuid}/shards` shows every shard (owner, position,
-// lanes, failing batch, windows); `POST .../shards/{shardId}/{skip|pause|resume}` (and `POST .../shards/{pause|resume}`
+// lanes, failing batch, windows); `POST .../shards/{shardId}/{skip|park|pause|resume}` (and `POST .../shards/{pause|resume}`
 // for the whole mapping) answers 202 with a command id, carried out by the shard's owner; `GET .../shards/commands/
 // {id}` shows its result. Writes pass server auth and server.api.readOnly like every other write.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CommandState, OwnedShardView } from '../../app/shard-control.js';
-import type { ShardCommand } from '../../core/esm/shard-operator.js';
+import type { CommandState, OwnedShardView, WireCommand } from '../../app/shard-control.js';
 import { LambdaApiError } from '../../ports/errors.js';
 import { readBody, sendError, sendJson } from '../respond.js';
 import type { ExtraRoute } from '../server.js';
 import { asApiError } from './invoke.js';
 
 const LIST = /^\/sluice\/mappings\/([^/]+)\/shards\/?$/;
-const SHARD_ACTION = /^\/sluice\/mappings\/([^/]+)\/shards\/([^/]+)\/(skip|pause|resume)$/;
+const SHARD_ACTION = /^\/sluice\/mappings\/([^/]+)\/shards\/([^/]+)\/(skip|park|pause|resume)$/;
 const MAPPING_ACTION = /^\/sluice\/mappings\/([^/]+)\/shards\/(pause|resume)$/;
 const RESULT = /^\/sluice\/mappings\/([^/]+)\/shards\/commands\/([^/]+)$/;
 
@@ -20,7 +19,9 @@ export interface ShardRouteDeps {
   /** Whether the mapping exists (enabled stream mapping of the config). */
   known(uuid: string): boolean;
   inspect(uuid: string): Promise<OwnedShardView[]>;
-  send(uuid: string, shardId: string | undefined, cmd: ShardCommand): Promise<CommandState | undefined>;
+  send(uuid: string, shardId: string | undefined, cmd: WireCommand): Promise<CommandState | undefined>;
+  /** Why a park destination cannot be used (not a configured destination/connection); undefined when it can. */
+  destinationProblem(address: string): string | undefined;
   result(uuid: string, id: string): Promise<CommandState | undefined>;
 }
 
@@ -67,10 +68,17 @@ export function shardRoutes(deps: ShardRouteDeps): ExtraRoute[] {
 
   const command = async (req: IncomingMessage, uuid: string, shardId: string | undefined, action: string) => {
     const body = await jsonBody(req);
-    const cmd: ShardCommand =
-      action === 'skip'
-        ? { action: 'skip', note: { by: caller(req, body), at: new Date().toISOString() } }
-        : { action: action === 'pause' ? 'pause' : 'resume' };
+    const note = { by: caller(req, body), at: new Date().toISOString() };
+    let cmd: WireCommand;
+    if (action === 'park') {
+      const destination = body.destination;
+      const problem =
+        typeof destination === 'string' ? deps.destinationProblem(destination) : 'is missing (give "destination")';
+      if (problem !== undefined || typeof destination !== 'string')
+        throw new LambdaApiError('InvalidParameterValueException', 400, `park destination ${problem ?? ''}`);
+      cmd = { action: 'park', note, destination };
+    } else if (action === 'skip') cmd = { action: 'skip', note };
+    else cmd = { action: action === 'pause' ? 'pause' : 'resume' };
     const state = await deps.send(uuid, shardId, cmd);
     if (state === undefined) throw notFound(`shard ${shardId ?? ''} of ${uuid} does not run in this process`);
     return [202, state] as [number, unknown];

@@ -231,3 +231,66 @@ it('#21 shard actions are writes: server auth refuses them without a token, serv
     await readOnly.stop('test');
   }
 });
+
+it('#21 park moves the failing batch of a Kinesis shard to the destination given in the request; the shard moves on', async () => {
+  const kinesis = kinesisClient();
+  const stream = uniqueName('park');
+  await createStream(kinesis, stream, 1);
+  const arn = `arn:aws:kinesis:us-east-1:000000000000:stream/${stream}`;
+  for (const id of ['ok0', 'poison1', 'ok2'])
+    await kinesis.send(
+      new PutRecordCommand({ StreamName: stream, PartitionKey: 'k', Data: Buffer.from(JSON.stringify({ id })) }),
+    );
+  const { log, handled } = handledLog();
+  const uuid = randomUUID();
+  const app = await start({
+    tuning: { streamPollIntervalMs: 100, throttleBackoffSeconds: { base: 1, max: 2 } },
+    connections: {
+      kinesis: {
+        type: 'kinesis',
+        endpoint: servers().kinesis.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+      },
+    },
+    functions: {
+      fn: { Handler: 'handlers.poisonable', CodeUri: FIXTURES, Environment: { Variables: { SHARDS_LOG: log } } },
+    },
+    eventSourceMappings: [
+      {
+        UUID: uuid,
+        FunctionName: 'fn',
+        EventSourceArn: arn,
+        Connection: 'kinesis',
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: 1,
+        MaximumRetryAttempts: -1,
+      },
+    ],
+  });
+  try {
+    await expect
+      .poll(async () => (await json(app, `/sluice/mappings/${uuid}/shards`)).body.shards?.[0]?.lanes[0]?.failing, {
+        timeout: 60_000,
+        interval: 200,
+      })
+      .toMatchObject({ records: 1 });
+    const park = (destination: string) =>
+      json(app, `/sluice/mappings/${uuid}/shards/shardId-000000000000/park`, {
+        method: 'POST',
+        body: JSON.stringify({ destination, by: 'carol' }),
+      });
+    // Only a destination sluice can deliver to is accepted.
+    expect((await park('not-a-destination')).status).toBe(400);
+    const sent = await park('memory://queue/parking');
+    expect(sent.status).toBe(202);
+    expect(sent.body).toMatchObject({ status: 'done', result: { done: true, skipped: 1 } });
+    await expect.poll(handled, { timeout: 30_000, interval: 200 }).toEqual(['ok0', 'ok2']);
+    const parked = JSON.stringify((await json(app, '/sluice/memory/queues/parking/messages')).body);
+    expect(parked).toContain('OperatorSkipped');
+    expect(parked).toMatch(/action\\*":\\*"park/); // inside the message body (a JSON string)
+    expect(parked).toContain('carol');
+  } finally {
+    await app.stop('test');
+  }
+});

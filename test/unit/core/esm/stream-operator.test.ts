@@ -2,7 +2,7 @@
 // cross-instance path are tested in test/unit/app and test/integration).
 import { describe, expect, it } from 'vitest';
 import { StreamMetric } from '../../../../src/core/esm/stream-metrics.js';
-import { fnError, ok } from './helpers/fakes.js';
+import { FakeDestination, fnError, ok } from './helpers/fakes.js';
 import { harness } from './helpers/setup.js';
 
 const note = { by: 'alice', at: '2026-01-01T00:00:00.000Z' };
@@ -57,6 +57,24 @@ describe('#21 operator controls (engine)', () => {
     expect(await h.checkpoint()).toBe(recs[1]!.position);
     expect(h.metrics.count(StreamMetric.operatorActions)).toBe(1);
     expect(h.mapping.shards().shards[0]!.lanes[0]!.failing).toBeUndefined();
+    await h.stop();
+  });
+
+  it("#21 park sends the failing batch to the operator's destination instead of the on-failure one", async () => {
+    const h = harness({ batchSize: 1, withDestination: true, retryBackoff: { baseMs: 60_000, maxMs: 600_000 } });
+    const parking = new FakeDestination();
+    h.source.put('shard-0', ['poison', 'after']);
+    h.invoker.behaviour = (c) => (c.data.includes('poison') ? fnError() : ok());
+    await h.mapping.start();
+    await h.clock.runUntil(() => h.invoker.calls.length >= 2);
+    h.mapping.command('shard-0', { action: 'park', note, destination: parking });
+    await h.clock.runUntil(() => h.invoker.seen.includes('after'));
+    expect(h.destination.sent).toHaveLength(0);
+    expect(parking.sent).toHaveLength(1);
+    expect(parking.sent[0]).toMatchObject({
+      requestContext: { condition: 'OperatorSkipped' },
+      sluiceOperator: { action: 'park', by: 'alice' },
+    });
     await h.stop();
   });
 
