@@ -20,7 +20,8 @@ export type OwnedShardView = ShardView & { owner: string };
 export type WireCommand =
   | { action: 'skip'; note: OperatorNote }
   | { action: 'park'; note: OperatorNote; destination: string }
-  | { action: 'pause' | 'resume' };
+  | { action: 'pause' | 'resume' }
+  | Extract<ShardCommand, { action: 'seek' }>;
 
 export interface CommandState {
   id: string;

@@ -85,8 +85,8 @@ Options:
   -h, --help    show this help
 `;
 
-export const SHARDS_HELP = `Usage: sluice shards MAPPING [skip SHARD | park SHARD DESTINATION | pause [SHARD] | resume [SHARD]
-                     | command ID] [--url URL] [--token T] [--by NAME]
+export const SHARDS_HELP = `Usage: sluice shards MAPPING [skip SHARD | park SHARD DESTINATION | seek SHARD TO [--force]
+                     | pause [SHARD] | resume [SHARD] | command ID] [--url URL] [--token T] [--by NAME]
 
 Without an action: every shard of the stream mapping (UUID) as JSON, across the sluice processes sharing its state
 store: owner, checkpoint, last read, lanes (running, retrying, blocked), the failing batch, tumbling windows.
@@ -94,6 +94,8 @@ skip SHARD     gives the shard's failing batch up now: to the on-failure destina
                who and when in the record), counted as dropped without one; the shard moves on
 park SHARD DESTINATION
                the same, to DESTINATION (a configured destination address) instead
+seek SHARD TO  resume after position TO (digits: sequence number) or at timestamp TO (ISO-8601); never backwards
+               (nor by timestamp) without --force; for Kinesis and DynamoDB Streams shards (not yet Kafka)
 pause/resume   one shard, or the whole mapping without SHARD: nothing new is read or invoked while paused
 command ID     the result of an earlier action (actions are carried out by the process that owns the shard)
 
@@ -101,5 +103,6 @@ Options:
   --url URL     the running sluice (default $SLUICE_URL, else http://127.0.0.1:9001)
   --token T     bearer token when the server needs one (default $SLUICE_TOKEN)
   --by NAME     who asks, written into a skipped batch's failure record (default $USER)
+  --force       seek: allow moving backwards
   -h, --help    show this help
 `;

@@ -1,11 +1,11 @@
-// `sluice shards MAPPING [skip SHARD | park SHARD DESTINATION | pause [SHARD] | resume [SHARD] | command ID]` (#21):
-// shard inspection and steering over a running sluice's HTTP API (src/http/routes/shards.ts).
+// `sluice shards MAPPING [skip SHARD | park SHARD DESTINATION | seek SHARD TO | pause/resume [SHARD] | command ID]`:
+// shard inspection and steering (#21) over a running sluice's HTTP API (src/http/routes/shards.ts).
 import { parseArgs } from 'node:util';
 import { EXIT, SHARDS_HELP } from './help.js';
 import type { CliIo } from './io.js';
 
 export async function runShards(argv: string[], io: CliIo): Promise<number> {
-  let values: { url?: string; token?: string; by?: string; help?: boolean };
+  let values: { url?: string; token?: string; by?: string; force?: boolean; help?: boolean };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -14,6 +14,7 @@ export async function runShards(argv: string[], io: CliIo): Promise<number> {
         url: { type: 'string' },
         token: { type: 'string' },
         by: { type: 'string' },
+        force: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -27,7 +28,7 @@ export async function runShards(argv: string[], io: CliIo): Promise<number> {
     io.stdout(SHARDS_HELP);
     return EXIT.ok;
   }
-  const request = route(positionals, values.by ?? io.env.USER);
+  const request = route(positionals, values.by ?? io.env.USER, values.force === true);
   if (request === undefined) {
     io.stderr(`sluice shards: bad arguments\n\n${SHARDS_HELP}`);
     return EXIT.usage;
@@ -56,10 +57,21 @@ export async function runShards(argv: string[], io: CliIo): Promise<number> {
 function route(
   args: string[],
   by: string | undefined,
+  force: boolean,
 ): { method: 'GET' | 'POST'; path: string; body?: object } | undefined {
   const [mapping, action, target, destination, ...extra] = args;
-  if (mapping === undefined || extra.length > 0 || (destination !== undefined && action !== 'park')) return undefined;
+  if (mapping === undefined || extra.length > 0) return undefined;
+  if (destination !== undefined && action !== 'park' && action !== 'seek') return undefined;
   const base = `/sluice/mappings/${encodeURIComponent(mapping)}/shards`;
+  if (action === 'seek' && target !== undefined && destination !== undefined) {
+    // Digits: a position (sequence number, offset); anything else: a timestamp.
+    const to = /^\d+$/.test(destination) ? { position: destination } : { timestamp: destination };
+    return {
+      method: 'POST',
+      path: `${base}/${encodeURIComponent(target)}/seek`,
+      body: { ...to, force, ...(by !== undefined && { by }) },
+    };
+  }
   if (action === undefined) return { method: 'GET', path: base };
   if (action === 'command' && target !== undefined)
     return { method: 'GET', path: `${base}/commands/${encodeURIComponent(target)}` };

@@ -36,8 +36,10 @@ export class ShardCursor {
     private readonly deps: ShardCursorDeps,
     /** The checkpoint: reading resumes after it. */
     checkpoint: string | undefined,
+    /** #21 seek: where to open instead of after the checkpoint. */
+    private readonly seek?: StartPosition,
   ) {
-    this.lastRead = checkpoint;
+    this.lastRead = seek === undefined ? checkpoint : undefined;
   }
 
   due(now: number): boolean {
@@ -104,6 +106,6 @@ export class ShardCursor {
   private startPosition(): StartPosition {
     return this.lastRead !== undefined
       ? { type: 'AFTER', position: this.lastRead }
-      : this.deps.options.startingPosition;
+      : (this.seek ?? this.deps.options.startingPosition);
   }
 }

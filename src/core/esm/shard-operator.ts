@@ -42,7 +42,9 @@ export type ShardCommand =
   | { action: 'skip'; note: OperatorNote }
   | { action: 'park'; note: OperatorNote; destination: Destination }
   | { action: 'pause' }
-  | { action: 'resume' };
+  | { action: 'resume' }
+  /** Resume after `position`, or at `timestampMs`; backwards (or by time) only with force. */
+  | { action: 'seek'; note: OperatorNote; to: { position: string } | { timestampMs: number }; force?: boolean };
 
 /** A pending give-up: who asked, and where the batch goes instead of the on-failure destination (park). */
 export interface GiveUpRequest {

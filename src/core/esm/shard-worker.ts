@@ -1,7 +1,7 @@
 // One worker per owned shard: reads in order (ShardCursor), filters (STR-42), splits records into lanes (D-2) whose
 // Batcher cuts batches (size, window, 6 MB — P-12), runs at most one batch per lane (BatchRunner; TumblingWindows
 // when windows are on), and checkpoints only the done prefix (ShardCheckpoints, STR-9).
-import type { ShardInfo, StreamRecord } from '../../ports/sources.js';
+import type { ShardInfo, StartPosition, StreamRecord } from '../../ports/sources.js';
 import type { CheckpointStore } from '../../ports/state.js';
 import { fullJitterBackoffMs } from '../retry/backoff.js';
 import { Waker } from '../wait/wait.js';
@@ -68,6 +68,8 @@ export class ShardWorker {
   constructor(
     private readonly deps: ShardWorkerDeps,
     readonly shard: ShardInfo,
+    /** #21 seek: open here instead of after the checkpoint. */
+    private readonly seek?: StartPosition,
   ) {
     const n = Math.max(1, Math.floor(deps.options.parallelizationFactor));
     const now = deps.clock.now();
@@ -134,6 +136,7 @@ export class ShardWorker {
       this.setPaused(cmd.action === 'pause');
       return { done: true };
     }
+    if (cmd.action === 'seek') return { done: false, reason: 'seek restarts the worker (StreamMapping.command)' };
     const failing = this.lanes.filter((l) => l.operator.failing !== undefined);
     if (failing.length === 0) return { done: false, reason: 'no batch of this shard is failing' };
     const destination = cmd.action === 'park' ? { destination: cmd.destination } : {};
@@ -162,7 +165,7 @@ export class ShardWorker {
     const { deps } = this;
     const checkpoint = await this.positions.load();
     if (checkpoint === STOPPED) return 'stopped';
-    const cursor = new ShardCursor({ ...deps, shard: this.shard, log: this.log }, checkpoint);
+    const cursor = new ShardCursor({ ...deps, shard: this.shard, log: this.log }, checkpoint, this.seek);
     this.cursor = cursor;
     try {
       while (!this.stopping) {

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../ports/clock.js';
 import type { Logger } from '../../ports/logger.js';
 import type { Labels, Metrics } from '../../ports/metrics.js';
-import type { ShardInfo, StreamSource } from '../../ports/sources.js';
+import type { ShardInfo, StartPosition, StreamSource } from '../../ports/sources.js';
 import type { CheckpointStore, LeaseStore } from '../../ports/state.js';
 import { DestinationSender } from '../delivery/destination-sender.js';
 import type { Invoker } from '../invoke/types.js';
@@ -13,6 +13,7 @@ import { settleWithin, Waker } from '../wait/wait.js';
 import type { LaneStatus } from './batch-types.js';
 import { ShardLeases } from './shard-leases.js';
 import type { ShardCommand, ShardCommandResult, ShardView } from './shard-operator.js';
+import { seekStart } from './shard-seek.js';
 import { ShardWorker, type RecordMatcher, type ShardWorkerResult } from './shard-worker.js';
 import { StreamMetric } from './stream-metrics.js';
 import type { StreamMappingOptions } from './stream-options.js';
@@ -55,6 +56,9 @@ interface RunningShard {
   leaving: boolean;
   /** The lease was taken by someone else: do not release it. */
   lost: boolean;
+  shard: ShardInfo;
+  /** #21 seek: once the worker stopped, it starts again here (the lease is kept). */
+  seek?: StartPosition;
 }
 
 const DEFAULT_DISCOVERY_MS = 10_000;
@@ -112,11 +116,29 @@ class StreamMappingImpl implements StreamMapping {
   command(shardId: string | undefined, cmd: ShardCommand): ShardCommandResult | 'not-owned' {
     if (shardId !== undefined) {
       const r = this.running.get(shardId);
-      return r && !r.leaving ? r.worker.command(cmd) : 'not-owned';
+      if (!r || r.leaving) return 'not-owned';
+      return cmd.action === 'seek' ? this.seek(r, cmd) : r.worker.command(cmd);
     }
-    if (cmd.action === 'skip' || cmd.action === 'park') return { done: false, reason: `${cmd.action} names a shard` };
+    if (cmd.action !== 'pause' && cmd.action !== 'resume')
+      return { done: false, reason: `${cmd.action} names a shard` };
     this.paused = cmd.action === 'pause';
     for (const r of this.running.values()) r.worker.command(cmd);
+    return { done: true };
+  }
+
+  /** Stops the worker gracefully and starts it again at the new position, keeping the lease. */
+  private seek(r: RunningShard, cmd: Extract<ShardCommand, { action: 'seek' }>): ShardCommandResult {
+    if (this.deps.source.positions !== 'engine')
+      return {
+        done: false,
+        reason: `seek is not offered yet for ${this.deps.source.kind} (positions kept by the source)`,
+      };
+    const start = seekStart(cmd, r.worker.inspect().position.checkpoint);
+    if ('refused' in start) return { done: false, reason: start.refused };
+    this.deps.metrics.inc(StreamMetric.operatorActions, { ...this.labels, action: 'seek' });
+    this.log.info({ shardId: r.shard.id, to: cmd.to, force: cmd.force === true, ...cmd.note }, 'operator command');
+    r.seek = start;
+    r.worker.requestStop();
     return { done: true };
   }
 
@@ -253,7 +275,7 @@ class StreamMappingImpl implements StreamMapping {
     await settleWithin(this.deps.clock, r.done, this.ttl / 3, () => r.worker.abortNow());
   }
 
-  private startWorker(shard: ShardInfo): void {
+  private startWorker(shard: ShardInfo, seek?: StartPosition): void {
     const { deps } = this;
     const worker = new ShardWorker(
       {
@@ -281,8 +303,9 @@ class StreamMappingImpl implements StreamMapping {
         onStatus: (id, status) => this.setStatus(id, status),
       },
       shard,
+      seek,
     );
-    const entry: RunningShard = { worker, done: Promise.resolve(), leaving: false, lost: false };
+    const entry: RunningShard = { worker, done: Promise.resolve(), leaving: false, lost: false, shard };
     entry.done = worker.run().then(
       (result) => this.onWorkerExit(shard.id, entry, result),
       (err: unknown) => {
@@ -296,6 +319,10 @@ class StreamMappingImpl implements StreamMapping {
   }
 
   private async onWorkerExit(id: string, entry: RunningShard, result: ShardWorkerResult): Promise<void> {
+    if (entry.seek && result === 'stopped' && !entry.leaving && !this.stopSignal.signal.aborted) {
+      this.startWorker(entry.shard, entry.seek); // the lease stays ours
+      return;
+    }
     if (result === 'finished') this.finished.add(id);
     if (this.running.get(id) === entry) this.running.delete(id);
     this.setPending(id, 0);

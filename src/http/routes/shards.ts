@@ -1,5 +1,5 @@
 // Operator controls of stream shards (#21): `GET /sluice/mappings/{uuid}/shards` shows every shard (owner, position,
-// lanes, failing batch, windows); `POST .../shards/{shardId}/{skip|park|pause|resume}` (and `POST .../shards/{pause|resume}`
+// lanes, failing batch, windows); `POST .../shards/{shardId}/{skip|park|seek|pause|resume}` (and `POST .../shards/{pause|resume}`
 // for the whole mapping) answers 202 with a command id, carried out by the shard's owner; `GET .../shards/commands/
 // {id}` shows its result. Writes pass server auth and server.api.readOnly like every other write.
 import { randomUUID } from 'node:crypto';
@@ -11,7 +11,7 @@ import type { ExtraRoute } from '../server.js';
 import { asApiError } from './invoke.js';
 
 const LIST = /^\/sluice\/mappings\/([^/]+)\/shards\/?$/;
-const SHARD_ACTION = /^\/sluice\/mappings\/([^/]+)\/shards\/([^/]+)\/(skip|park|pause|resume)$/;
+const SHARD_ACTION = /^\/sluice\/mappings\/([^/]+)\/shards\/([^/]+)\/(skip|park|seek|pause|resume)$/;
 const MAPPING_ACTION = /^\/sluice\/mappings\/([^/]+)\/shards\/(pause|resume)$/;
 const RESULT = /^\/sluice\/mappings\/([^/]+)\/shards\/commands\/([^/]+)$/;
 
@@ -50,6 +50,15 @@ async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> 
   throw new LambdaApiError('InvalidRequestContentException', 400, 'the body must be a JSON object');
 }
 
+/** `{"position": "…"}` (resume after it) or `{"timestamp": ISO-8601 or epoch ms}`. */
+function seekTarget(body: Record<string, unknown>): { position: string } | { timestampMs: number } {
+  if (typeof body.position === 'string' && body.position !== '') return { position: body.position };
+  const t = body.timestamp;
+  const ms = typeof t === 'number' ? t : typeof t === 'string' ? Date.parse(t) : NaN;
+  if (Number.isFinite(ms)) return { timestampMs: ms };
+  throw new LambdaApiError('InvalidParameterValueException', 400, 'seek needs "position" or "timestamp"');
+}
+
 export function shardRoutes(deps: ShardRouteDeps): ExtraRoute[] {
   const handle =
     (body: (req: IncomingMessage, m: RegExpExecArray) => Promise<[number, unknown]>) =>
@@ -77,7 +86,8 @@ export function shardRoutes(deps: ShardRouteDeps): ExtraRoute[] {
       if (problem !== undefined || typeof destination !== 'string')
         throw new LambdaApiError('InvalidParameterValueException', 400, `park destination ${problem ?? ''}`);
       cmd = { action: 'park', note, destination };
-    } else if (action === 'skip') cmd = { action: 'skip', note };
+    } else if (action === 'seek') cmd = { action: 'seek', note, to: seekTarget(body), force: body.force === true };
+    else if (action === 'skip') cmd = { action: 'skip', note };
     else cmd = { action: action === 'pause' ? 'pause' : 'resume' };
     const state = await deps.send(uuid, shardId, cmd);
     if (state === undefined) throw notFound(`shard ${shardId ?? ''} of ${uuid} does not run in this process`);

@@ -294,3 +294,74 @@ it('#21 park moves the failing batch of a Kinesis shard to the destination given
     await app.stop('test');
   }
 });
+
+it('#21 `sluice shards MAPPING seek SHARD POSITION` moves a blocked Kinesis shard past the poison record; backwards is refused without --force', async () => {
+  const kinesis = kinesisClient();
+  const stream = uniqueName('seek');
+  await createStream(kinesis, stream, 1);
+  const arn = `arn:aws:kinesis:us-east-1:000000000000:stream/${stream}`;
+  const seq: string[] = [];
+  for (const id of ['ok0', 'poison1', 'ok2'])
+    seq.push(
+      (
+        await kinesis.send(
+          new PutRecordCommand({ StreamName: stream, PartitionKey: 'k', Data: Buffer.from(JSON.stringify({ id })) }),
+        )
+      ).SequenceNumber!,
+    );
+  const { log, handled } = handledLog();
+  const uuid = randomUUID();
+  const app = await start({
+    tuning: { streamPollIntervalMs: 100, throttleBackoffSeconds: { base: 1, max: 2 } },
+    connections: {
+      kinesis: {
+        type: 'kinesis',
+        endpoint: servers().kinesis.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+      },
+    },
+    functions: {
+      fn: { Handler: 'handlers.poisonable', CodeUri: FIXTURES, Environment: { Variables: { SHARDS_LOG: log } } },
+    },
+    eventSourceMappings: [
+      {
+        UUID: uuid,
+        FunctionName: 'fn',
+        EventSourceArn: arn,
+        Connection: 'kinesis',
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: 1,
+        MaximumRetryAttempts: -1,
+      },
+    ],
+  });
+  try {
+    await expect
+      .poll(async () => (await json(app, `/sluice/mappings/${uuid}/shards`)).body.shards?.[0]?.position.checkpoint, {
+        timeout: 60_000,
+        interval: 200,
+      })
+      .toBe(seq[0]);
+    const cli = async (...args: string[]) => {
+      let out = '';
+      const io = { stdout: (t: string) => void (out += t), stderr: (t: string) => void (out += t), env: {} };
+      const code = await runCli(['shards', ...args, '--url', url(app, '')], io);
+      return { code, out: JSON.parse(out) as unknown };
+    };
+    // Before the checkpoint: refused without --force.
+    const back = await cli(uuid, 'seek', 'shardId-000000000000', '1');
+    expect(back.out).toMatchObject({ status: 'refused' });
+    const forward = await cli(uuid, 'seek', 'shardId-000000000000', seq[1]!);
+    expect(forward.out).toMatchObject({ status: 'done', result: { done: true } });
+    await expect.poll(handled, { timeout: 30_000, interval: 200 }).toEqual(['ok0', 'ok2']);
+    await expect
+      .poll(async () => (await json(app, `/sluice/mappings/${uuid}/shards`)).body.shards?.[0]?.position.checkpoint, {
+        timeout: 30_000,
+        interval: 200,
+      })
+      .toBe(seq[2]);
+  } finally {
+    await app.stop('test');
+  }
+});

@@ -125,3 +125,29 @@ describe('#21 operator controls (engine)', () => {
     await h.stop();
   });
 });
+
+describe('#21 seek (engine)', () => {
+  it('#21 seek forward resumes after the position (records before it are not invoked); backwards needs force', async () => {
+    const h = harness({ batchSize: 1, retryBackoff: { baseMs: 60_000, maxMs: 600_000 } });
+    const recs = h.source.put('shard-0', ['ok0', 'poison1', 'skipped2', 'ok3']);
+    h.invoker.behaviour = (c) => (c.data.includes('poison1') ? fnError() : ok());
+    await h.mapping.start();
+    await h.clock.runUntil(() => h.invoker.calls.length >= 2);
+    await h.clock.advance(10);
+    const seek = (position: string, force?: boolean) =>
+      h.mapping.command('shard-0', { action: 'seek', note, to: { position }, ...(force && { force }) });
+    // ok0 is checkpointed: going back before it is refused without force.
+    expect(await h.checkpoint()).toBe(recs[0]!.position);
+    expect(seek('0')).toMatchObject({ done: false });
+    expect(seek(recs[2]!.position)).toEqual({ done: true });
+    await h.clock.runUntil(() => h.invoker.seen.includes('ok3'));
+    expect(h.invoker.seen).not.toContain('skipped2');
+    await h.clock.advance(10);
+    expect(await h.checkpoint()).toBe(recs[3]!.position);
+    // With force, backwards: ok3 again (poison1 is no longer poison).
+    h.invoker.behaviour = () => ok();
+    expect(seek(recs[2]!.position, true)).toEqual({ done: true });
+    await h.clock.runUntil(() => h.invoker.seen.filter((d) => d === 'ok3').length === 2);
+    await h.stop();
+  });
+});
