@@ -26,10 +26,12 @@ export type SluiceErrorCode = keyof typeof ERROR_CODES;
 /** Lambda API exception names sluice answers with (ERR-5). */
 export type LambdaExceptionName =
   | 'AccessDeniedException'
+  | 'CodeStorageExceededException'
   | 'InvalidParameterValueException'
   | 'InvalidRequestContentException'
   | 'MisdirectedRequestException'
   | 'PreconditionFailedException'
+  | 'RequestEntityTooLargeException'
   | 'RequestTooLargeException'
   | 'ResourceConflictException'
   | 'ResourceInUseException'
