@@ -21,6 +21,8 @@ import { readinessProbe } from './readiness.js';
 import { openState } from './state.js';
 import { eventInvokeConfigRoutes } from '../http/routes/event-invoke-config.js';
 import { eventSourceMappingRoutes } from '../http/routes/event-source-mappings.js';
+import { functionWriteRoutes } from '../http/routes/functions-write.js';
+import { openFunctionApi } from './api-functions/index.js';
 import { mappingEntries, MappingStateBoard } from './mapping-view.js';
 
 export interface App {
@@ -44,6 +46,17 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
 
     const functions: Functions = buildFunctions(config, metrics, clock);
     stack.push({ name: 'runtimes', stop: () => functions.close() });
+    // Functions created over the API: loaded from the state store now, kept in step with it while running.
+    stack.push({ name: 'function store', stop: () => state.functions.close() });
+    const functionApi = openFunctionApi({
+      config,
+      store: state.functions,
+      target: functions,
+      logger,
+      destinationProblem: (address) => apiDestinationProblem(config, address),
+    });
+    await functionApi.registry.start();
+    stack.push({ name: 'function api', stop: () => functionApi.registry.stop() });
 
     const broker = new MemoryBroker({
       region: config.region,
@@ -58,7 +71,7 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
     const destinations = createDestinations(config, {
       instances,
       functions: {
-        has: (name) => config.functions.has(name),
+        has: (name) => functions.get(name) !== undefined,
         invokeAsync: async (name, payload, traceHeader) => {
           if (engineRef.current === undefined) throw new SluiceError('NotReady', 'async engine not started');
           await engineRef.current.submit(name, payload, randomUUID(), undefined, traceHeader);
@@ -119,6 +132,7 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
       metrics,
       readiness: readinessProbe({ started: () => ready, store: state.store, mappings: () => supervisor.statuses() }),
       invoker: functions.invoker,
+      unavailable: (name) => functionApi.unavailable(name),
       async: engine,
       maxSyncPayloadBytes: config.server.maxSyncPayloadBytes,
       maxAsyncPayloadBytes: config.server.maxAsyncPayloadBytes,
@@ -134,6 +148,7 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
           allowedDestinations: ALLOWED_API_DESTINATIONS,
         }),
         ...eventSourceMappingRoutes(mappingEntries(config, mappingStates)),
+        ...functionWriteRoutes({ functions: functionApi.api, readOnly: config.server.api.readOnly }),
       ],
     });
     const address = await server.listen();
