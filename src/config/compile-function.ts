@@ -13,6 +13,9 @@ export interface CompiledFunction {
   memorySizeMb: number;
   environment: Record<string, string>;
   reservedConcurrency?: number;
+  /** Shown by the Function API only (FN-14). */
+  role?: string;
+  description?: string;
   async: {
     /** Whether the config file gives an EventInvokeConfig (GetFunctionEventInvokeConfig answers 404 otherwise). */
     configured: boolean;
@@ -40,7 +43,8 @@ function lambdaConnection(cfg: ParsedConfig, fn: ParsedFunction): Connection | s
 
 /** The settings each runtime reads (src/runtimes): Handler/CodeUri, Url, or the remote Lambda's address. */
 function runtimeSettings(cfg: ParsedConfig, fn: ParsedFunction): Record<string, unknown> {
-  if (fn.Runtime === 'nodejs') return { Handler: fn.Handler, CodeUri: fn.CodeUri, Isolation: fn.Isolation };
+  if (fn.Runtime === 'nodejs')
+    return { Handler: fn.Handler, CodeUri: fn.CodeUri, Isolation: fn.Isolation, LoggingConfig: fn.LoggingConfig };
   if (fn.Runtime === 'http') return { Url: fn.Url };
   const remote = lambdaConnection(cfg, fn);
   // Explicit endpoint and credentials: Credentials is left out only for "default-chain" (the SDK's chain).
@@ -68,6 +72,11 @@ export function compileFunction(
     problems.push({ path: `${at}.Handler`, message: 'required for Runtime nodejs' });
   if (fn.Runtime === 'http' && fn.Url === undefined)
     problems.push({ path: `${at}.Url`, message: 'required for Runtime http' });
+  const logging = fn.LoggingConfig;
+  if (logging !== undefined && logging.LogFormat !== 'JSON')
+    for (const key of ['ApplicationLogLevel', 'SystemLogLevel'] as const)
+      if (logging[key] !== undefined)
+        problems.push({ path: `${at}.LoggingConfig.${key}`, message: 'log levels apply only with LogFormat "JSON"' });
   if (fn.Runtime === 'lambda') {
     const remote = lambdaConnection(cfg, fn);
     if (typeof remote === 'string') problems.push({ path: `${at}.Connection`, message: remote });
@@ -92,6 +101,8 @@ export function compileFunction(
     memorySizeMb: fn.MemorySize,
     environment: fn.Environment?.Variables ?? {},
     reservedConcurrency: fn.ReservedConcurrentExecutions,
+    role: fn.Role,
+    description: fn.Description,
     async: {
       configured: inv !== undefined,
       maximumRetryAttempts: inv?.MaximumRetryAttempts ?? 2,

@@ -27,9 +27,12 @@ export type SluiceErrorCode = keyof typeof ERROR_CODES;
 export type LambdaExceptionName =
   | 'AccessDeniedException'
   | 'CodeStorageExceededException'
+  | 'IncompleteSignatureException'
   | 'InvalidParameterValueException'
   | 'InvalidRequestContentException'
+  | 'InvalidSignatureException'
   | 'MisdirectedRequestException'
+  | 'MissingAuthenticationTokenException'
   | 'PreconditionFailedException'
   | 'RequestEntityTooLargeException'
   | 'RequestTooLargeException'

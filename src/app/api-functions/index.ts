@@ -10,12 +10,16 @@ import { FunctionRegistry, type FunctionTarget } from './registry.js';
 export { FunctionApi } from './operations.js';
 export { FunctionRegistry } from './registry.js';
 export { functionConfiguration } from './view.js';
+import { functionFacts } from './view.js';
+import type { CreatedFunctions } from '../function-api.js';
 
 export interface FunctionApiParts {
   registry: FunctionRegistry;
   api: FunctionApi;
   /** FN-18: a Pending function (or one whose creation failed) cannot be invoked. */
   unavailable(name: string): LambdaApiError | undefined;
+  /** What the read side of the API shows of them. */
+  created: CreatedFunctions;
 }
 
 export function openFunctionApi(o: {
@@ -46,6 +50,14 @@ export function openFunctionApi(o: {
   return {
     registry,
     api,
+    created: {
+      names: () => registry.names(),
+      facts(name) {
+        const fn = registry.record(name);
+        return fn === undefined ? undefined : functionFacts(fn.shown, registry.arn(name));
+      },
+      codeDirectory: (name) => registry.codeDirectory(name),
+    },
     unavailable(name) {
       if (target.configured(name)) return undefined;
       const fn = registry.record(name);

@@ -57,6 +57,17 @@ export class FunctionRegistry {
     return this.records.get(name);
   }
 
+  /** Names of the API-created functions this instance knows. */
+  names(): string[] {
+    return [...this.records.keys()];
+  }
+
+  /** Where the running package of `name` is unpacked here, if it runs here. */
+  codeDirectory(name: string): string | undefined {
+    const live = this.records.get(name)?.live;
+    return live === undefined || !this.applied.has(name) ? undefined : this.codeDir(name, live.CodeSha256);
+  }
+
   async start(): Promise<void> {
     this.codeRoot = await mkdtemp(path.join(tmpdir(), 'sluice-code-'));
     await this.sync();

@@ -1,41 +1,50 @@
-// The FunctionConfiguration answer of CreateFunction/UpdateFunctionCode/UpdateFunctionConfiguration (FN-14,
-// OPEN-3) for an API-created function. One function, so it can switch to the shared read-side view.
+// An API-created function's FunctionConfiguration (FN-14, OPEN-3), rendered by the one view every function
+// shares (src/app/function-view.ts).
 import type { FunctionDefinition } from '../../ports/function-store.js';
+import { lastModifiedString, renderFunctionConfiguration, type FunctionFacts } from '../function-view.js';
 
-export function functionConfiguration(d: FunctionDefinition, arn: string): Record<string, unknown> {
+export function functionFacts(d: FunctionDefinition, arn: string): FunctionFacts {
   return {
-    FunctionName: d.FunctionName,
-    FunctionArn: arn,
-    Runtime: d.Runtime,
-    Role: d.Role,
-    Handler: d.Handler,
-    CodeSize: d.CodeSize,
-    Description: d.Description,
-    Timeout: d.Timeout,
-    MemorySize: d.MemorySize,
-    LastModified: d.LastModified,
-    CodeSha256: d.CodeSha256,
-    Version: '$LATEST',
-    ...(d.Environment === undefined ? {} : { Environment: d.Environment }),
-    ...(d.DeadLetterConfig === undefined ? {} : { DeadLetterConfig: d.DeadLetterConfig }),
-    ...(d.KMSKeyArn === undefined ? {} : { KMSKeyArn: d.KMSKeyArn }),
-    TracingConfig: d.TracingConfig,
-    RevisionId: d.RevisionId,
-    State: d.State,
-    ...(d.StateReason === undefined ? {} : { StateReason: d.StateReason, StateReasonCode: d.StateReasonCode }),
-    ...(d.LastUpdateStatus === undefined ? {} : { LastUpdateStatus: d.LastUpdateStatus }),
-    ...(d.LastUpdateStatusReason === undefined
-      ? {}
-      : { LastUpdateStatusReason: d.LastUpdateStatusReason, LastUpdateStatusReasonCode: d.LastUpdateStatusReasonCode }),
-    PackageType: 'Zip',
-    Architectures: d.Architectures,
-    EphemeralStorage: d.EphemeralStorage,
-    SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
-    LoggingConfig: d.LoggingConfig,
+    name: d.FunctionName,
+    arn,
+    runtime: d.Runtime,
+    handler: d.Handler,
+    role: d.Role,
+    description: d.Description,
+    timeoutSeconds: d.Timeout,
+    memorySizeMb: d.MemorySize,
+    environment: d.Environment?.Variables,
+    code: { size: d.CodeSize, sha256: d.CodeSha256 },
+    lastModifiedMs: Date.parse(d.LastModified.replace('+0000', 'Z')),
+    revisionId: d.RevisionId,
+    state: {
+      State: d.State,
+      ...(d.StateReason === undefined ? {} : { StateReason: d.StateReason, StateReasonCode: d.StateReasonCode }),
+    },
+    lastUpdate:
+      d.LastUpdateStatus === undefined
+        ? null
+        : {
+            LastUpdateStatus: d.LastUpdateStatus,
+            ...(d.LastUpdateStatusReason === undefined
+              ? {}
+              : {
+                  LastUpdateStatusReason: d.LastUpdateStatusReason,
+                  LastUpdateStatusReasonCode: d.LastUpdateStatusReasonCode,
+                }),
+          },
+    deadLetterTargetArn: d.DeadLetterConfig?.TargetArn,
+    architecture: d.Architectures[0] === 'arm64' ? 'arm64' : 'x86_64',
+    tracingMode: d.TracingConfig.Mode,
+    logging: d.LoggingConfig,
+    ephemeralStorageMb: d.EphemeralStorage.Size,
+    kmsKeyArn: d.KMSKeyArn,
   };
 }
 
-/** FN-14: `YYYY-MM-DDThh:mm:ss.sss+0000`. */
-export function lastModified(ms: number): string {
-  return new Date(ms).toISOString().replace('Z', '+0000');
+export function functionConfiguration(d: FunctionDefinition, arn: string): Record<string, unknown> {
+  return renderFunctionConfiguration(functionFacts(d, arn));
 }
+
+/** FN-14: `YYYY-MM-DDThh:mm:ss.sss+0000`. */
+export const lastModified = lastModifiedString;
