@@ -135,6 +135,7 @@ export class FunctionApi {
   async updateCode(ref: string, body: v.Body): Promise<Answer> {
     const fn = await this.current(ref, body.RevisionId);
     const name = fn.shown.FunctionName;
+    v.unsupported({ Publish: body.Publish });
     const zip = v.zipFile(body);
     checkUnzippedSize(zip);
     const shown: FunctionDefinition = {
