@@ -81,7 +81,6 @@ export function functionApiRoutes(deps: FunctionApiDeps): ExtraRoute[] {
       exists,
       reserved: reservedOf,
       setReserved: (name, value) => invoker.setReservedConcurrency(name, value),
-      readOnly: config.server.api.readOnly,
     }),
     ...eventInvokeConfigListRoutes({ ...scope, functions }),
     ...tagRoutes({
@@ -89,7 +88,6 @@ export function functionApiRoutes(deps: FunctionApiDeps): ExtraRoute[] {
       functionExists: exists,
       mappingExists: (uuid) => deps.mappingExists(uuid),
       tags,
-      readOnly: config.server.api.readOnly,
     }),
   ];
 }

@@ -2,6 +2,7 @@
 import { awsClientConfig, awsConnectionProblems } from '../../connectors/_aws/client-config.js';
 import { defaultConnection, destinationConnectionProblem, destinationProblem } from './default-connection.js';
 import type { Connection, ParsedConfig, ParsedFunction } from './schema.js';
+import { functionAwsEnvironment } from './function-aws-env.js';
 import type { Problem } from './problems.js';
 
 export interface CompiledFunction {
@@ -99,7 +100,11 @@ export function compileFunction(
     settings: runtimeSettings(cfg, fn),
     timeoutMs: fn.Timeout * 1000,
     memorySizeMb: fn.MemorySize,
-    environment: fn.Environment?.Variables ?? {},
+    // The function's own Environment wins over what its AwsConnections give.
+    environment: {
+      ...functionAwsEnvironment(fn.AwsConnections, cfg.connections, at, problems),
+      ...fn.Environment?.Variables,
+    },
     reservedConcurrency: fn.ReservedConcurrentExecutions,
     role: fn.Role,
     description: fn.Description,

@@ -87,6 +87,13 @@ const functionSchema = z
       .object({ TargetArn: z.string().min(1) })
       .strict()
       .optional(),
+    AwsConnections: z
+      .array(z.string().min(1))
+      .max(4)
+      .optional()
+      .describe(
+        'sqs/kinesis/dynamodb/lambda connections whose endpoint (AWS_ENDPOINT_URL_<SERVICE>) and static keys the function gets, for handlers using the AWS SDK against the same servers.',
+      ),
     LoggingConfig: z
       .object({
         LogFormat: z.enum(['Text', 'JSON']).default('Text'),

@@ -1,19 +1,12 @@
 // The read side of the Function API through the built service, driven by @aws-sdk/client-lambda: FN-4 name forms,
-// FN-14 FunctionConfiguration, FN-19..21 Get/List, FN-28..30 concurrency and account, FN-31 tags, FN-32, FN-33..36
-// waiters. Build first: npm run build.
+// FN-14 FunctionConfiguration, FN-19..21 Get/List, FN-31 tags, FN-32, FN-33..36 waiters. Build first: npm run build.
 import { randomUUID } from 'node:crypto';
 import {
-  DeleteFunctionConcurrencyCommand,
-  GetAccountSettingsCommand,
   GetFunctionCommand,
-  GetFunctionConcurrencyCommand,
   GetFunctionConfigurationCommand,
-  InvokeCommand,
-  LambdaClient,
   ListFunctionEventInvokeConfigsCommand,
   ListFunctionsCommand,
   ListTagsCommand,
-  PutFunctionConcurrencyCommand,
   TagResourceCommand,
   UntagResourceCommand,
   paginateListFunctions,
@@ -23,44 +16,25 @@ import {
   waitUntilFunctionUpdated,
   waitUntilFunctionUpdatedV2,
   type FunctionConfiguration,
+  type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, startService, type Service } from './service.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES, type Service } from './service.js';
+import { ACCOUNT, arnOf, errorOf, manyFunctions, serviceSet } from './function-api-kit.js';
 
-const ACCOUNT = '000000000000';
-const arnOf = (name: string) => `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${name}`;
 const MAPPING = randomUUID();
 const MAPPING_ARN = `arn:aws:lambda:us-east-1:${ACCOUNT}:event-source-mapping:${MAPPING}`;
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/service/echo-role`;
 
+const services = serviceSet();
 let svc: Service;
 let many: Service;
-let small: Service;
-let readOnly: Service;
-const clients: LambdaClient[] = [];
-const clientOf = (s: Service) => {
-  const c = new LambdaClient({
-    endpoint: s.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-    maxAttempts: 1,
-  });
-  clients.push(c);
-  return c;
-};
 let lambda: LambdaClient;
-
-const started: Service[] = [];
-const start = async (config: object) => {
-  const s = await startService(config);
-  started.push(s);
-  return s;
-};
+const clientOf = (s: Service) => services.client(s);
 
 beforeAll(async () => {
-  // Each one started is stopped, even when another fails to start.
-  [svc, many, small, readOnly] = await Promise.all([
-    start({
+  [svc, many] = await Promise.all([
+    services.start({
       functions: {
         echo: {
           Handler: 'functions.echo',
@@ -76,40 +50,10 @@ beforeAll(async () => {
       },
       eventSourceMappings: [{ UUID: MAPPING, FunctionName: 'echo', EventSourceArn: 'memory://queue/fnread' }],
     }),
-    start({
-      concurrency: { accountLimit: 150 },
-      functions: Object.fromEntries(
-        Array.from({ length: 61 }, (_, i) => [
-          `f${String(i).padStart(2, '0')}`,
-          { Runtime: 'http', Url: 'http://127.0.0.1:1/' },
-        ]),
-      ),
-    }),
-    start({
-      concurrency: { accountLimit: 50 },
-      functions: { tiny: { Runtime: 'http', Url: 'http://127.0.0.1:1/' } },
-    }),
-    start({
-      server: { port: 0, api: { readOnly: true } },
-      functions: { ro: { Runtime: 'http', Url: 'http://127.0.0.1:1/' } },
-    }),
+    services.start({ functions: manyFunctions(61) }),
   ]);
   lambda = clientOf(svc);
 });
-afterAll(async () => {
-  for (const c of clients) c.destroy();
-  for (const s of started) expect(await s.stop()).toBe(0);
-});
-
-async function errorOf(p: Promise<unknown>): Promise<{ name: string; status?: number; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message };
-  }
-  throw new Error('expected an error');
-}
 
 describe('FN-19/FN-20 GetFunction and GetFunctionConfiguration', () => {
   it('FN-14 FunctionConfiguration of a config-file function: Active, Successful, code digest, settings', async () => {
@@ -262,92 +206,6 @@ describe('FN-21 ListFunctions', () => {
   });
 });
 
-describe('FN-28..30 concurrency and account settings', () => {
-  it('FN-28 put/get/delete a reservation; it applies to invocations at once', async () => {
-    expect(await lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: 'echo' }))).not.toHaveProperty(
-      'ReservedConcurrentExecutions',
-    );
-    const put = await lambda.send(
-      new PutFunctionConcurrencyCommand({ FunctionName: 'echo', ReservedConcurrentExecutions: 0 }),
-    );
-    expect(put.ReservedConcurrentExecutions).toBe(0);
-    expect(
-      (await lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: arnOf('echo') })))
-        .ReservedConcurrentExecutions,
-    ).toBe(0);
-    expect((await lambda.send(new GetFunctionCommand({ FunctionName: 'echo' }))).Concurrency).toEqual({
-      ReservedConcurrentExecutions: 0,
-    });
-    // Reserved 0: every invocation is throttled (CON-2).
-    const throttled = await errorOf(
-      lambda.send(new InvokeCommand({ FunctionName: 'echo', Payload: Buffer.from('{}') })),
-    );
-    expect(throttled).toMatchObject({ name: 'TooManyRequestsException', status: 429 });
-    const settings = await lambda.send(new GetAccountSettingsCommand({}));
-    expect(settings.AccountLimit?.UnreservedConcurrentExecutions).toBe(1000);
-    await lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: 'echo', ReservedConcurrentExecutions: 5 }));
-    expect((await lambda.send(new GetAccountSettingsCommand({}))).AccountLimit?.UnreservedConcurrentExecutions).toBe(
-      995,
-    );
-    await lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: 'echo' }));
-    expect(await lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: 'echo' }))).not.toHaveProperty(
-      'ReservedConcurrentExecutions',
-    );
-    const ok = await lambda.send(new InvokeCommand({ FunctionName: 'echo', Payload: Buffer.from('{"x":1}') }));
-    expect(ok.StatusCode).toBe(200);
-    expect(ok.FunctionError).toBeUndefined();
-  });
-
-  it('FN-29 a reservation that leaves fewer than 100 unreserved is refused; FN-30 figures', async () => {
-    const client = clientOf(many);
-    const refused = await errorOf(
-      client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'f00', ReservedConcurrentExecutions: 51 })),
-    );
-    expect(refused).toMatchObject({ name: 'InvalidParameterValueException', status: 400 });
-    expect(refused.message).toBe(
-      "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [100].",
-    );
-    await client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'f00', ReservedConcurrentExecutions: 30 }));
-    const second = await errorOf(
-      client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'f01', ReservedConcurrentExecutions: 21 })),
-    );
-    expect(second.name).toBe('InvalidParameterValueException');
-    // Replacing a function's own reservation counts it once.
-    await client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'f00', ReservedConcurrentExecutions: 50 }));
-    const s = await client.send(new GetAccountSettingsCommand({}));
-    expect(s.AccountLimit).toEqual({
-      TotalCodeSize: 80530636800,
-      CodeSizeUnzipped: 262144000,
-      CodeSizeZipped: 52428800,
-      ConcurrentExecutions: 150,
-      UnreservedConcurrentExecutions: 100,
-    });
-    expect(s.AccountUsage).toEqual({ TotalCodeSize: 0, FunctionCount: 61 });
-  });
-
-  it('OPEN-10 an account limit under 100 keeps the whole limit as its floor ([50])', async () => {
-    const client = clientOf(small);
-    const refused = await errorOf(
-      client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'tiny', ReservedConcurrentExecutions: 1 })),
-    );
-    expect(refused.message).toMatch(/minimum value of \[50\]\.$/);
-    expect((await client.send(new GetAccountSettingsCommand({}))).AccountLimit?.ConcurrentExecutions).toBe(50);
-  });
-
-  it('FN-28 unknown function → 404; a qualifier → 400', async () => {
-    expect((await errorOf(lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: 'nope' })))).name).toBe(
-      'ResourceNotFoundException',
-    );
-    expect(
-      (
-        await errorOf(
-          lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: 'echo:1', ReservedConcurrentExecutions: 1 })),
-        )
-      ).name,
-    ).toBe('InvalidParameterValueException');
-  });
-});
-
 describe('FN-31 tags', () => {
   it('FN-31 round trip on a function ARN and a mapping ARN; GetFunction shows them', async () => {
     for (const Resource of [arnOf('web'), MAPPING_ARN]) {
@@ -402,25 +260,6 @@ describe('FN-32 ListFunctionEventInvokeConfigs', () => {
     expect(none.FunctionEventInvokeConfigs).toEqual([]);
     expect((await errorOf(lambda.send(new ListFunctionEventInvokeConfigsCommand({ FunctionName: 'nope' })))).name).toBe(
       'ResourceNotFoundException',
-    );
-  });
-});
-
-describe('server.api.readOnly', () => {
-  it('FN-28/FN-31 reads answer; PutFunctionConcurrency, DeleteFunctionConcurrency, TagResource, UntagResource → 403', async () => {
-    const client = clientOf(readOnly);
-    const Resource = arnOf('ro');
-    for (const write of [
-      () => client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'ro', ReservedConcurrentExecutions: 1 })),
-      () => client.send(new DeleteFunctionConcurrencyCommand({ FunctionName: 'ro' })),
-      () => client.send(new TagResourceCommand({ Resource, Tags: { a: 'b' } })),
-      () => client.send(new UntagResourceCommand({ Resource, TagKeys: ['a'] })),
-    ])
-      expect(await errorOf(write())).toMatchObject({ name: 'AccessDeniedException', status: 403 });
-    expect((await client.send(new ListTagsCommand({ Resource }))).Tags).toEqual({});
-    expect((await client.send(new GetFunctionCommand({ FunctionName: 'ro' }))).Configuration?.State).toBe('Active');
-    expect(await client.send(new GetFunctionConcurrencyCommand({ FunctionName: 'ro' }))).not.toHaveProperty(
-      'ReservedConcurrentExecutions',
     );
   });
 });

@@ -36,11 +36,6 @@ export function functionNotFound(arn: string): LambdaApiError {
   return new LambdaApiError('ResourceNotFoundException', 404, `Function not found: ${arn}`);
 }
 
-/** server.api.readOnly: the same answer as the event-invoke-config routes give. */
-export function readOnlyRefusal(): LambdaApiError {
-  return new LambdaApiError('AccessDeniedException', 403, 'configuration changes are off (server.api.readOnly)');
-}
-
 export function functionArnOf(scope: AccountScope, name: string): string {
   return `arn:aws:lambda:${scope.region}:${scope.accountId}:function:${name}`;
 }

@@ -3,14 +3,12 @@
 import { LambdaApiError } from '../../ports/errors.js';
 import type { TagStore } from '../../ports/state.js';
 import type { ExtraRoute } from '../server.js';
-import { apiRoute, functionNotFound, invalidParameter, readOnlyRefusal, type AccountScope } from './function-ref.js';
+import { apiRoute, functionNotFound, invalidParameter, type AccountScope } from './function-ref.js';
 
 export interface TagDeps extends AccountScope {
   functionExists(name: string): boolean;
   mappingExists(uuid: string): boolean;
   tags: TagStore;
-  /** server.api.readOnly: changes are refused. */
-  readOnly: boolean;
 }
 
 const ROUTE = /^\/2017-03-31\/tags\/([^/]+)\/?$/;
@@ -64,14 +62,12 @@ export function tagRoutes(deps: TagDeps): ExtraRoute[] {
     })),
     apiRoute('POST', ROUTE, async (m, _q, body) => {
       const arn = resource(deps, m[1] ?? '');
-      if (deps.readOnly) throw readOnlyRefusal();
       const given = (await body()).Tags;
       await deps.tags.add(arn, checkTags(given, await deps.tags.get(arn)));
       return { status: 204 };
     }),
     apiRoute('DELETE', ROUTE, async (m, query) => {
       const arn = resource(deps, m[1] ?? '');
-      if (deps.readOnly) throw readOnlyRefusal();
       await deps.tags.remove(arn, query.getAll('tagKeys'));
       return { status: 204 };
     }),
