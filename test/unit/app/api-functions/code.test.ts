@@ -29,6 +29,13 @@ describe('API function packages', () => {
     expect(readFileSync(path.join(dir, 'lib/deep/x.js'), 'utf8')).toBe('2');
   });
 
+  it('OPEN-2 a large entry (inflated off the event loop) unpacks byte for byte', async () => {
+    const big = new Uint8Array(3 * 1024 * 1024).map((_, i) => (i * 7) % 251);
+    const dir = path.join(root(), 'pkg');
+    await unpack(zipSync({ 'big.bin': big }), dir);
+    expect(Buffer.from(readFileSync(path.join(dir, 'big.bin'))).equals(Buffer.from(big))).toBe(true);
+  });
+
   it.each(['../escape.js', '/abs.js', 'a/../../escape.js', 'C:/win.js'])(
     'OPEN-2 an entry named %s makes the package InvalidZipFileException and writes nothing',
     async (entry) => {
