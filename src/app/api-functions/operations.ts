@@ -74,6 +74,11 @@ export class FunctionApi {
   private async write(next: StoredFunction, expected: string | undefined, arn: string): Promise<Answer> {
     if (!(await this.deps.store.put(next, expected))) {
       if (expected === undefined) throw conflict(`Function already exist: ${next.shown.FunctionName}`);
+      // Lost the race to another update: like Lambda, the second of two concurrent updates is a conflict (FN-24).
+      const now = await this.deps.store.get(next.shown.FunctionName);
+      if (now === undefined) throw notFound(arn);
+      if (now.shown.LastUpdateStatus === 'InProgress')
+        throw conflict(`The operation cannot be performed at this time. An update is in progress for resource: ${arn}`);
       throw new LambdaApiError(
         'PreconditionFailedException',
         412,

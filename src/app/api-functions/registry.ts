@@ -147,6 +147,7 @@ export class FunctionRegistry {
   }
 
   private codeDir(name: string, sha256: string): string {
+    if (this.codeRoot === '') throw new Error('the function registry is not started (no code directory)');
     return path.join(this.codeRoot, name, Buffer.from(sha256, 'base64').toString('hex'));
   }
 

@@ -172,6 +172,18 @@ describe('states and preconditions', () => {
     });
   });
 
+  it('FN-24 of two concurrent updates one is applied and the other is a ResourceConflictException', async () => {
+    const fn = await create({}, slow);
+    const FunctionName = fn.FunctionName;
+    await untilInvocable(slow.client, FunctionName!);
+    const results = await Promise.allSettled(
+      [5, 6].map((Timeout) => slow.client.send(new UpdateFunctionConfigurationCommand({ FunctionName, Timeout }))),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const rejected = results.find((r) => r.status === 'rejected');
+    expect(rejected?.reason).toMatchObject(conflict);
+  });
+
   it('FN-25 a stale RevisionId is a 412 PreconditionFailedException', async () => {
     const fn = await create();
     await untilInvocable(sluice.client, fn.FunctionName!);
