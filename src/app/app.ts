@@ -54,6 +54,7 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
       store: state.functions,
       target: functions,
       logger,
+      tags: state.store.tags,
       destinationProblem: (address) => apiDestinationProblem(config, address),
     });
     await functionApi.registry.start();

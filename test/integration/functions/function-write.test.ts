@@ -8,6 +8,7 @@ import { strToU8, zipSync } from 'fflate';
 import {
   CreateFunctionCommand,
   GetFunctionConfigurationCommand,
+  ListTagsCommand,
   DeleteFunctionCommand,
   InvokeCommand,
   UpdateFunctionCodeCommand,
@@ -151,6 +152,20 @@ describe('function lifecycle', () => {
       State: 'Failed',
       StateReasonCode: 'InvalidZipFileException',
       LastUpdateStatus: 'Failed',
+    });
+  });
+
+  it('FN-7/FN-31 CreateFunction keeps its Tags; a deleted function takes them with it', async () => {
+    const fn = name();
+    const created = await create({ FunctionName: fn, Tags: { team: 'core' } });
+    const Resource = created.FunctionArn!;
+    expect((await sluice.client.send(new ListTagsCommand({ Resource }))).Tags).toEqual({ team: 'core' });
+    await active(fn);
+    await sluice.client.send(new DeleteFunctionCommand({ FunctionName: Resource }));
+    await create({ FunctionName: fn });
+    expect((await sluice.client.send(new ListTagsCommand({ Resource }))).Tags ?? {}).toEqual({});
+    await expect(create({ FunctionName: name(), Tags: { 'aws:x': 'y' } })).rejects.toMatchObject({
+      name: 'InvalidParameterValueException',
     });
   });
 });
