@@ -20,9 +20,26 @@ export interface LeaseStore {
   owners(prefix: string): Promise<Map<string, string>>;
 }
 
+/** An event source mapping created over the API (ESMAPI-1): its request fields, kept as the API last set them. */
+export interface StoredMapping {
+  uuid: string;
+  /** The CreateEventSourceMapping fields with updates applied (config-file field names). */
+  fields: Record<string, unknown>;
+  lastModifiedMs: number;
+}
+
+/** API-created mappings, shared by every process on the store; `version` changes on every put and delete. */
+export interface MappingStore {
+  list(): Promise<StoredMapping[]>;
+  put(m: StoredMapping): Promise<void>;
+  delete(uuid: string): Promise<void>;
+  version(): Promise<string>;
+}
+
 export interface StateStore {
   readonly checkpoints: CheckpointStore;
   readonly leases: LeaseStore;
+  readonly mappings: MappingStore;
   /** Resolves when the store answers; rejects when it does not (within its command timeout). For /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,9 +1,10 @@
 // Redis-backed checkpoints and shard leases, so several sluice processes can share Kinesis/DynamoDB shards
 // (KCL-style: a lease per shard with a TTL, renewed by its owner, taken over once it expires).
 // Keys: <prefix>:checkpoints:<mapping> (hash shard → position), <prefix>:finished:<mapping> (hash shard → 1),
-// <prefix>:lease:<lease key> (string owner, PX ttl). Compare-and-set steps run as small Lua scripts.
+// <prefix>:lease:<lease key> (string owner, PX ttl), <prefix>:mappings (API-created mappings, redis-mappings.ts). Compare-and-set steps run as small Lua scripts.
 import { Redis } from 'ioredis';
 import type { CheckpointStore, LeaseStore, StateStore } from '../ports/state.js';
+import { RedisMappingStore } from './redis-mappings.js';
 
 /** Take the lease if it is free (missing or expired) or already ours (then extend it). */
 const ACQUIRE = `
@@ -122,6 +123,7 @@ export class RedisLeaseStore implements LeaseStore {
 export class RedisStateStore implements StateStore {
   readonly checkpoints: RedisCheckpointStore;
   readonly leases: RedisLeaseStore;
+  readonly mappings: RedisMappingStore;
   private readonly redis: Redis;
   private readonly owned: boolean;
 
@@ -138,6 +140,7 @@ export class RedisStateStore implements StateStore {
     const prefix = options.keyPrefix ?? 'sluice';
     this.checkpoints = new RedisCheckpointStore(this.redis, prefix);
     this.leases = new RedisLeaseStore(this.redis, prefix);
+    this.mappings = new RedisMappingStore(this.redis, prefix);
   }
 
   async ping(): Promise<void> {
