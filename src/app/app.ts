@@ -21,7 +21,8 @@ import { readinessProbe } from './readiness.js';
 import { openState } from './state.js';
 import { eventInvokeConfigRoutes } from '../http/routes/event-invoke-config.js';
 import { eventSourceMappingRoutes } from '../http/routes/event-source-mappings.js';
-import { mappingEntries, MappingStateBoard } from './mapping-view.js';
+import { MappingCatalog } from './mapping-catalog.js';
+import { MappingStateBoard } from './mapping-view.js';
 
 export interface App {
   address(): AddressInfo;
@@ -108,6 +109,16 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
       },
       mappingStates,
     );
+    // The config file's mappings and the API's (kept in the state store, picked up by every process).
+    const catalog = new MappingCatalog({
+      config,
+      store: state.store.mappings,
+      supervisor,
+      board: mappingStates,
+      logger,
+      graceMs,
+      readOnly: config.server.api.readOnly,
+    });
     const server = new HttpServer({
       host: config.server.host,
       port: config.server.port,
@@ -133,7 +144,7 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
           destinationProblem: (address) => apiDestinationProblem(config, address),
           allowedDestinations: ALLOWED_API_DESTINATIONS,
         }),
-        ...eventSourceMappingRoutes(mappingEntries(config, mappingStates)),
+        ...eventSourceMappingRoutes(catalog),
       ],
     });
     const address = await server.listen();
@@ -143,6 +154,9 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
     // Mappings whose source cannot be reached yet keep retrying in the background (see MappingSupervisor).
     stack.push({ name: 'mappings', stop: () => supervisor.stop(graceMs) });
     await supervisor.start();
+    // Stopped before the supervisor: a change being applied finishes first.
+    stack.push({ name: 'mapping API', stop: () => catalog.stop() });
+    await catalog.start();
     ready = true;
     const retrying = supervisor.statuses().filter((m) => m.state === 'retrying').length;
     logger.info(
