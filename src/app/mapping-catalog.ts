@@ -9,7 +9,7 @@ import type { MappingEntry } from '../http/routes/event-source-mappings.js';
 import { LambdaApiError } from '../ports/errors.js';
 import type { Logger } from '../ports/logger.js';
 import type { MappingStore, StoredMapping } from '../ports/state.js';
-import { duplicateMessage, echoedFields, UPDATABLE } from './mapping-fields.js';
+import { duplicateMessage, UPDATABLE } from './mapping-fields.js';
 import type { MappingSupervisor } from './mapping-supervisor.js';
 import { toMappingConfiguration, type MappingState, type MappingStateBoard } from './mapping-view.js';
 
@@ -136,8 +136,7 @@ export class MappingCatalog {
   }
 
   private view(m: CompiledMapping, lastModifiedMs: number): Record<string, unknown> {
-    const out = toMappingConfiguration(this.deps.config, m, this.deps.board, lastModifiedMs);
-    return { ...out, ...echoedFields(this.api.get(m.uuid)?.stored.fields ?? {}) };
+    return toMappingConfiguration(this.deps.config, m, this.deps.board, lastModifiedMs);
   }
 
   private render(uuid: string): Record<string, unknown> {

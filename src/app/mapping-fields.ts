@@ -1,5 +1,4 @@
-// What the event source mapping API lets change (ESMAPI-4), the duplicate-mapping messages (ESMAPI-13) and the
-// fields sluice accepts and echoes without acting on them (ESMAPI-9).
+// What the event source mapping API lets change (ESMAPI-4) and the duplicate-mapping messages (ESMAPI-13).
 import type { CompiledMapping } from '../config/compile.js';
 
 /** ESMAPI-4: fields UpdateEventSourceMapping may set; the others are fixed at create. */
@@ -31,20 +30,4 @@ export function duplicateMessage(m: CompiledMapping, existing: string): string {
   return sqs
     ? `An event source mapping with SQS arn (" ${m.eventSourceArn} ") and function (" ${m.functionName} ") already exists. Please update or delete the existing mapping with UUID ${existing}`
     : `The event source arn (" ${m.eventSourceArn} ") and function (" ${m.functionName} ") provided mapping already exists. Please update or delete the existing mapping with UUID ${existing}`;
-}
-
-/** ESMAPI-9 fields sluice keeps and shows but does not act on (README: accepted, not acted on). */
-export const ECHOED = [
-  'KMSKeyArn',
-  'MetricsConfig',
-  'LoggingConfig',
-  'ProvisionedPollerConfig',
-  'SourceAccessConfigurations',
-  'DocumentDBEventSourceConfig',
-  'AmazonManagedKafkaEventSourceConfig',
-] as const;
-
-/** The echoed fields a mapping's fields set. */
-export function echoedFields(fields: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  return Object.fromEntries(ECHOED.filter((k) => fields[k] !== undefined).map((k) => [k, fields[k]]));
 }

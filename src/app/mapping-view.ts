@@ -49,6 +49,7 @@ export function toMappingConfiguration(
     EventSourceMappingArn: m.arn,
   };
   if (m.filterPatterns.length > 0) out.FilterCriteria = { Filters: m.filterPatterns.map((Pattern) => ({ Pattern })) };
+  Object.assign(out, m.shown);
   // The connector's own fields (Kafka's Topics...) come last, for queues and streams alike.
   const own = renderOwnFields(m.kind, m.settings, m.consumerGroupId);
   if (m.shape === 'queue') {

@@ -51,7 +51,19 @@ export interface CompiledMapping {
   consumerGroupId?: string;
   /** What the connector made of the mapping's own fields (`mappingFields.settings`); the engine passes it on. */
   settings?: unknown;
+  /** ESMAPI-9 fields kept only to be shown (ACCEPTED_NOT_ACTED_ON without Tags, which Lambda never shows). */
+  shown?: Record<string, unknown>;
 }
+
+/** ESMAPI-9 fields sluice accepts, keeps and shows (API) but does not act on: each set one draws a warning. */
+export const ACCEPTED_NOT_ACTED_ON = [
+  'KMSKeyArn',
+  'MetricsConfig',
+  'LoggingConfig',
+  'ProvisionedPollerConfig',
+  'Tags',
+  'DocumentDBEventSourceConfig',
+] as const;
 
 /** Fields every source accepts; any other must be among its source's `fields`. */
 const COMMON = new Set([
@@ -64,6 +76,7 @@ const COMMON = new Set([
   'MaximumBatchingWindowInSeconds',
   'FilterCriteria',
   'FunctionResponseTypes',
+  ...ACCEPTED_NOT_ACTED_ON,
 ]);
 
 /** What compiling one mapping needs of the config (the file's, or the running one's for the API). */
@@ -114,6 +127,15 @@ export function compileMapping(
     if (!COMMON.has(key) && !rules.fields.includes(key) && !(key in (own?.shape ?? {})) && m[key] !== undefined)
       problems.push({ path: `${at}.${key}`, message: `not supported for ${kind} sources` });
 
+  for (const key of ACCEPTED_NOT_ACTED_ON)
+    if (m[key] !== undefined)
+      problems.push({ path: `${at}.${key}`, message: 'accepted but not acted on by sluice', severity: 'warning' });
+  // ESMAPI-14: provisioned pollers and MaximumConcurrency exclude each other.
+  if (m.ScalingConfig !== undefined && m.ProvisionedPollerConfig !== undefined)
+    problems.push({ path: `${at}.ProvisionedPollerConfig`, message: 'cannot be set together with ScalingConfig' });
+  const pollers = m.ProvisionedPollerConfig;
+  if ((pollers?.MinimumPollers ?? 1) > (pollers?.MaximumPollers ?? 2000))
+    problems.push({ path: `${at}.ProvisionedPollerConfig`, message: 'MinimumPollers must not exceed MaximumPollers' });
   const ownFields = own === undefined ? {} : ownFieldsOf(own, m);
   const settings = own?.settings(ownFields, address);
   const ownConnection = own?.connectionOf?.(settings);
@@ -238,6 +260,7 @@ export function compileMapping(
     fifo,
     consumerGroupId: explicitGroup ?? defaultGroup?.(uuid),
     settings,
+    shown: shownFields(m),
   };
 }
 
@@ -259,4 +282,9 @@ export function acrossMappings(
     for (const [path, message] of fields?.checkAll?.(seen) ?? []) problems.push({ path, message });
   }
   return problems;
+}
+
+function shownFields(m: ParsedMapping): Record<string, unknown> | undefined {
+  const keys = ACCEPTED_NOT_ACTED_ON.filter((k) => k !== 'Tags' && m[k] !== undefined);
+  return keys.length === 0 ? undefined : Object.fromEntries(keys.map((k) => [k, m[k]]));
 }
