@@ -1,0 +1,147 @@
+// The event source mapping API's state machine (ESMAPI-2/3/6/7, OPEN-12) over a supervisor whose starts and stops
+// the test releases, so each transitional state is held while the test calls the API.
+import { describe, expect, it } from 'vitest';
+import { MappingCatalog } from '../../../src/app/mapping-catalog.js';
+import type { MappingSupervisor } from '../../../src/app/mapping-supervisor.js';
+import { MappingStateBoard, type MappingState } from '../../../src/app/mapping-view.js';
+import type { CompiledMapping } from '../../../src/config/compile.js';
+import { loadConfigText } from '../../../src/config/loader.js';
+import type { LambdaApiError } from '../../../src/ports/errors.js';
+import { MemoryMappingStore } from '../../../src/state/memory.js';
+
+const queue = 'arn:aws:sqs:us-east-1:000000000000:q';
+const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, child: () => silent };
+
+function config() {
+  const r = loadConfigText(
+    JSON.stringify({
+      connections: { sqs: { type: 'sqs', endpoint: 'http://127.0.0.1:9324' } },
+      functions: { f: { Handler: 'x.handler', Timeout: 5 } },
+    }),
+    'test.json',
+    {},
+  );
+  return r.config!;
+}
+
+/** Starts reach Enabled only when the test calls `settle()`; stops finish at once. */
+class HeldSupervisor {
+  readonly running = new Map<string, CompiledMapping>();
+  private pending: Array<() => void> = [];
+  constructor(private readonly board: MappingStateBoard) {}
+  add(m: CompiledMapping, label: MappingState): Promise<void> {
+    this.board.set(m.uuid, label);
+    return new Promise((resolve) =>
+      this.pending.push(() => {
+        this.running.set(m.uuid, m);
+        this.board.set(m.uuid, 'Enabled');
+        resolve();
+      }),
+    );
+  }
+  /** When set, stops also wait for `settle()`. */
+  holdStops = false;
+  remove(uuid: string, _grace: number, label: MappingState, final?: MappingState): Promise<void> {
+    const done = () => {
+      this.running.delete(uuid);
+      if (final !== undefined) this.board.set(uuid, final);
+    };
+    if (!this.holdStops) return Promise.resolve(done());
+    this.board.set(uuid, label);
+    return new Promise((resolve) => this.pending.push(() => resolve(done())));
+  }
+  runState(uuid: string) {
+    return this.running.has(uuid) ? 'running' : undefined;
+  }
+  pendingCount(): number {
+    return this.pending.length;
+  }
+  settle(): void {
+    for (const p of this.pending.splice(0)) p();
+  }
+}
+
+function catalog(store = new MemoryMappingStore()) {
+  const board = new MappingStateBoard();
+  const supervisor = new HeldSupervisor(board);
+  const c = new MappingCatalog({
+    config: config(),
+    store,
+    supervisor: supervisor as unknown as MappingSupervisor,
+    board,
+    logger: silent,
+    graceMs: 0,
+    readOnly: false,
+  });
+  return { c, supervisor, board };
+}
+
+const codeOf = async (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (err: LambdaApiError) => `${err.code} ${err.statusCode}`,
+  );
+const until = async (check: () => boolean) => {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(check()).toBe(true);
+};
+
+describe('event source mapping state machine', () => {
+  it('ESMAPI-7/OPEN-12 Update or Delete while Creating is ResourceInUseException; once Enabled both go through', async () => {
+    const { c, supervisor, board } = catalog();
+    const created = await c.create({ FunctionName: 'f', EventSourceArn: queue });
+    const uuid = String(created.UUID);
+    expect(created.State).toBe('Creating');
+    expect(await codeOf(c.update(uuid, { BatchSize: 5 }))).toBe('ResourceInUseException 400');
+    expect(await codeOf(c.delete(uuid))).toBe('ResourceInUseException 400');
+    await until(() => board.get(uuid)?.state === 'Creating');
+    supervisor.settle();
+    await until(() => board.get(uuid)?.state === 'Enabled');
+
+    const updating = await c.update(uuid, { BatchSize: 5 });
+    expect(updating).toMatchObject({ State: 'Updating', BatchSize: 5 });
+    // OPEN-12: Update and Delete while Updating are refused too.
+    expect(await codeOf(c.update(uuid, { BatchSize: 6 }))).toBe('ResourceInUseException 400');
+    expect(await codeOf(c.delete(uuid))).toBe('ResourceInUseException 400');
+    await until(() => board.get(uuid)?.state === 'Updating');
+    supervisor.settle();
+    await until(() => board.get(uuid)?.state === 'Enabled');
+    expect(supervisor.running.get(uuid)?.batchSize).toBe(5);
+
+    supervisor.holdStops = true;
+    const deleting = await c.delete(uuid);
+    expect(deleting.State).toBe('Deleting');
+    // OPEN-12: Delete while Deleting answers the same body; Update is refused.
+    expect(await c.delete(uuid)).toEqual(deleting);
+    expect(await codeOf(c.update(uuid, { BatchSize: 2 }))).toBe('ResourceInUseException 400');
+    expect(c.list().map((m) => m.uuid)).toEqual([uuid]);
+    await until(() => supervisor.pendingCount() > 0);
+    supervisor.settle();
+    await until(() => c.list().length === 0);
+    expect(await codeOf(c.update(uuid, { BatchSize: 2 }))).toBe('ResourceNotFoundException 404');
+  });
+
+  it('ESMAPI-2 Enabled false at create: Creating, then Disabled; nothing runs', async () => {
+    const { c, supervisor, board } = catalog();
+    const created = await c.create({ FunctionName: 'f', EventSourceArn: queue, Enabled: false });
+    expect(created.State).toBe('Creating');
+    await until(() => board.get(String(created.UUID))?.state === 'Disabled');
+    expect(supervisor.running.size).toBe(0);
+  });
+
+  it('ESMAPI-1 a second process on the same store picks up a mapping without a restart', async () => {
+    const store = new MemoryMappingStore();
+    const a = catalog(store);
+    const b = catalog(store);
+    await b.c.start();
+    try {
+      const { UUID } = await a.c.create({ FunctionName: 'f', EventSourceArn: queue, BatchSize: 3 });
+      await until(() => b.c.list().some((m) => m.uuid === UUID));
+      b.supervisor.settle();
+      await until(() => b.board.get(String(UUID))?.state === 'Enabled');
+      expect(b.supervisor.running.get(String(UUID))?.batchSize).toBe(3);
+    } finally {
+      await b.c.stop();
+    }
+  });
+});
