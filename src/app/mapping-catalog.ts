@@ -47,9 +47,14 @@ export class MappingCatalog {
 
   constructor(private readonly deps: MappingCatalogDeps) {}
 
-  /** Loads and starts the stored mappings (a store that does not answer fails the start), then polls. */
+  /**
+   * Loads and starts the stored mappings, then polls. A store that does not answer yet does not fail the start (as
+   * with the file's mappings, sluice keeps trying): the next polls load them.
+   */
   async start(): Promise<void> {
-    await this.enqueue(() => this.sync());
+    await this.enqueue(() => this.sync()).catch((err: unknown) =>
+      this.deps.logger.warn({ err }, 'could not read the stored event source mappings; retrying'),
+    );
     const tick = () => {
       this.timer = setTimeout(() => {
         void this.enqueue(() => this.sync())
@@ -88,7 +93,7 @@ export class MappingCatalog {
     await this.deps.store.put(stored);
     this.api.set(uuid, { stored, compiled });
     this.deps.board.set(uuid, 'Creating');
-    void this.enqueue(() => this.apply(uuid));
+    this.applyLater(uuid);
     return this.render(uuid);
   }
 
@@ -108,7 +113,7 @@ export class MappingCatalog {
     e.stored = stored;
     e.compiled = compiled;
     this.deps.board.set(uuid, was === compiled.enabled ? 'Updating' : compiled.enabled ? 'Enabling' : 'Disabling');
-    void this.enqueue(() => this.apply(uuid));
+    this.applyLater(uuid);
     return this.render(uuid);
   }
 
@@ -122,7 +127,7 @@ export class MappingCatalog {
     e.deleting = true;
     this.deps.board.set(uuid, 'Deleting');
     const view = this.render(uuid);
-    void this.enqueue(() => this.apply(uuid));
+    this.applyLater(uuid);
     return view;
   }
 
@@ -204,10 +209,15 @@ export class MappingCatalog {
 
   private enqueue(op: () => Promise<void>): Promise<void> {
     const next = this.chain.then(op);
-    this.chain = next.catch((err: unknown) =>
-      this.deps.logger.error({ err }, 'could not apply an event source mapping change'),
-    );
+    this.chain = next.catch(() => undefined);
     return next;
+  }
+
+  /** Applies a change made through this process's API, after those queued before it. */
+  private applyLater(uuid: string): void {
+    this.enqueue(() => this.apply(uuid)).catch((err: unknown) =>
+      this.deps.logger.error({ err, mapping: uuid }, 'could not apply an event source mapping change'),
+    );
   }
 
   /** Picks up what other processes stored (or a restart finds). */
