@@ -1,5 +1,5 @@
 // sluice's side of the Kafka and Redis benchmarks: the stream engine (createStreamMapping) over a connector's
-// StreamSource, with the source's own CheckpointStore (group commits / XACK) as the service wires it
+// StreamSource, which keeps its own positions (group commits / XACK through its readers) as the service wires it
 // (src/app/mappings.ts), and a no-op in-process Invoker standing in for the function.
 import { systemClock } from '../../src/app/clock.js';
 import { createStreamMapping } from '../../src/core/esm/stream-mapping.js';
@@ -12,13 +12,13 @@ export const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, chi
 
 /**
  * How many records the event handed to the function next holds, without the harness scanning or parsing the
- * payload: the engine builds each event (source.buildEvent) right before it invokes, synchronously.
+ * payload: the engine builds each event (source.events.event) right before it invokes, synchronously.
  */
 export function countAtBuild(sources: readonly StreamSource[]): () => number {
   let last = 0;
   for (const source of sources) {
-    const build = source.buildEvent.bind(source);
-    source.buildEvent = (shard, records) => {
+    const build = source.events.event.bind(source.events);
+    source.events.event = (shard, records) => {
       last = records.length;
       return build(shard, records);
     };
@@ -42,7 +42,7 @@ export interface RunningMapping {
   stop(): Promise<void>;
 }
 
-/** Starts a mapping the way the service does for Kafka/Redis: source checkpoints, no leases, no filter. */
+/** Starts a mapping the way the service does for Kafka/Redis: source-kept positions, no leases, no filter. */
 export async function startNoopMapping(
   source: StreamSource,
   invoker: Invoker,
@@ -51,7 +51,6 @@ export async function startNoopMapping(
   const mapping = createStreamMapping({
     source,
     invoker,
-    checkpoints: source.checkpoints!,
     options: {
       mappingId: opts.mappingId,
       functionName: 'noop',

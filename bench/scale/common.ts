@@ -93,7 +93,7 @@ export function startMapping(
   source: StreamSource,
   invoker: Invoker,
   options: StreamMappingOptions,
-  checkpoints: CheckpointStore = source.checkpoints ?? new MemoryCheckpointStore(),
+  checkpoints: CheckpointStore | undefined = source.positions === 'engine' ? new MemoryCheckpointStore() : undefined,
 ): StreamMapping {
   const mapping = createStreamMapping({
     source,

@@ -13,9 +13,9 @@ import {
   type GetShardIteratorCommandInput,
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
-import { SluiceError, externalCode } from '../../src/ports/errors.js';
-import type { ShardInfo, ShardReader, StartPosition, StreamRecord, StreamSource } from '../../src/ports/sources.js';
+import type { ShardInfo, ShardReader, StartPosition, StreamRecord } from '../../src/ports/sources.js';
 import { SOURCE_REQUEST_TIMEOUT_MS, openIteratorReader, type IteratorPage } from '../_aws/iterator-reader.js';
+import { AwsStreamSource, classifyThrottle } from '../_aws/stream-source.js';
 import { toDynamoDbStreamRecord, type DynamoDbRecordContext } from './record.js';
 
 /** GetRecords' own upper bound for DynamoDB Streams. */
@@ -39,14 +39,7 @@ export function dynamoDbShardInfoOf(s: Shard): ShardInfo {
 }
 
 export function classifyDynamoDbStreamsError(err: unknown, action: string): Error {
-  const name = (err as { name?: unknown } | null)?.name;
-  if (typeof name === 'string' && THROTTLES.has(name)) {
-    return new SluiceError(externalCode(name), `DynamoDB Streams ${action} throttled: ${(err as Error).message}`, {
-      retryable: true,
-      cause: err,
-    });
-  }
-  return err instanceof Error ? err : new Error(String(err));
+  return classifyThrottle(err, THROTTLES, `DynamoDB Streams ${action}`);
 }
 
 const errorName = (err: unknown): unknown => (err as { name?: unknown } | null)?.name;
@@ -65,15 +58,13 @@ function iteratorInput(streamArn: string, shardId: string, from: StartPosition):
   }
 }
 
-export class DynamoDbStreamSource implements StreamSource {
+export class DynamoDbStreamSource extends AwsStreamSource {
   readonly kind = 'dynamodb';
-  readonly arn: string;
-  readonly batchInfoKey = 'DDBStreamBatchInfo';
   /** STR-3: 4 times a second per shard. */
   readonly defaultPollIntervalMs = 250;
 
   constructor(private readonly options: DynamoDbSourceOptions) {
-    this.arn = options.streamArn;
+    super(options.streamArn, 'DDBStreamBatchInfo', options.client, options.ownsClient);
   }
 
   async listShards(): Promise<ShardInfo[]> {
@@ -134,18 +125,5 @@ export class DynamoDbStreamSource implements StreamSource {
       from,
       DYNAMODB_STREAMS_MAX_RECORDS,
     );
-  }
-
-  buildEvent(_shard: ShardInfo, records: readonly StreamRecord[]): unknown {
-    return { Records: records.map((r) => r.record) };
-  }
-
-  itemIdentifier(record: StreamRecord): unknown {
-    return record.position;
-  }
-
-  close(): Promise<void> {
-    if (this.options.ownsClient !== false) this.options.client.destroy();
-    return Promise.resolve();
   }
 }

@@ -1,6 +1,6 @@
 // The self-managed Kafka event (spec §4.1): records grouped by "<topic>-<partition>", key/value in base64,
 // headers as arrays of one-key objects holding byte arrays (D-7: bytes 0..255, a null key is left out).
-import type { StreamRecord } from '../../src/ports/sources.js';
+import type { StreamEvents, StreamRecord } from '../../src/ports/sources.js';
 
 /** The fields of a kafkajs message this module reads (kept structural so tests need no broker). */
 export interface KafkaMessageLike {
@@ -210,5 +210,19 @@ export function kafkaRecordFailure(
       recordInfo: { offset: String(rec.offset), timestamp: new Date(rec.timestamp).toISOString() },
     },
     ...(condition === 'MaximumPayloadSizeExceeded' ? {} : { payload }),
+  };
+}
+
+/** The Kafka event (KAF-2), item identifiers (KAF-15), on-failure batch info (KAF-17) and per-record topic messages. */
+export function kafkaEvents(bootstrapServers: string, clusterArn?: string): StreamEvents {
+  return {
+    event: (_shard, records) => buildKafkaEvent(bootstrapServers, records, clusterArn),
+    itemIdentifier: (record) => kafkaItemIdentifier(record),
+    failureInfo: (_shard, records) => kafkaBatchInfo(bootstrapServers, records, clusterArn),
+    // KAF-18: a Kafka topic destination gets one message per record, with the record itself as payload.
+    destinationRecords: (destinationArn, _shard, records, batchRecord) =>
+      destinationArn.startsWith('kafka://')
+        ? records.map((r) => kafkaRecordFailure(bootstrapServers, r, batchRecord, clusterArn))
+        : undefined,
   };
 }

@@ -1,14 +1,13 @@
 // The Kafka connector (spec §4): topics addressed as kafka://<topic>, a named connection
 // { brokers, clientId?, ssl?, sasl?, consumer? } gives the cluster. Partitions are shards, owned through the
-// consumer group (ConsumerGroupId, default the mapping UUID, D-7); positions are group offsets committed
-// through the source's own CheckpointStore (`source.checkpoints` / kafkaCheckpoints(source)).
+// consumer group (ConsumerGroupId, default the mapping UUID, D-7); positions are group offsets (`positions:
+// 'source'`) committed through each partition reader's commit.
 import type {
   ConnectorDefinition,
   MappingFields,
   SourceRules,
   StreamSourceOptions,
 } from '../../src/ports/connector.js';
-import type { CheckpointStore } from '../../src/ports/state.js';
 import { createKafka } from './client.js';
 import { kafkaConnection, kafkaConnectionSchema } from './connection.js';
 import { KafkaDestination } from './destination.js';
@@ -29,11 +28,6 @@ export function kafkaTopicOf(address: string): string {
   const topic = ADDRESS.exec(address)?.[1];
   if (topic === undefined) throw new Error(`not a Kafka address (kafka://<topic>): ${address}`);
   return topic;
-}
-
-/** The CheckpointStore a Kafka mapping must use (the same object as `source.checkpoints`). */
-export function kafkaCheckpoints(source: KafkaStreamSource): CheckpointStore {
-  return source.checkpoints;
 }
 
 /** The one topic a mapping reads: from kafka://<topic>, or Topics with an MSK cluster ARN (KAF-4). */
@@ -108,7 +102,7 @@ export const kafkaConnector: ConnectorDefinition = {
         ...conn.consumer,
       },
       ctx.metrics,
-      ctx.logger.child({ source: 'kafka', topic }),
+      ctx.logger.child({ connector: 'kafka', topic }),
     );
   },
   findStoredPositions: async (address, options, groupIds, ctx) => {

@@ -1,8 +1,7 @@
-// A Kafka partition as a ShardReader (reads the source's per-partition buffer), and the CheckpointStore a Kafka
-// mapping must use: set() commits group offsets, get() defers to the group (KAF-5).
+// A Kafka partition as a ShardReader: reads the source's per-partition buffer; commit moves the group offset
+// (KAF-7), and where a new reader starts is the group's business (KAF-5).
 import { ShardLostError } from '../../src/ports/errors.js';
 import type { ReadResult, ShardReader } from '../../src/ports/sources.js';
-import type { CheckpointStore } from '../../src/ports/state.js';
 import type { PartitionState } from './partition-state.js';
 
 export class KafkaShardReader implements ShardReader {
@@ -13,6 +12,8 @@ export class KafkaShardReader implements ShardReader {
     private readonly waitMs: number,
     /** Lets the source resume a partition paused on a full buffer. */
     private readonly afterTake: (st: PartitionState) => void,
+    /** The source's offset commit for this partition (coalesced, never backwards, skipped once revoked). */
+    private readonly commitOffset: (position: string) => Promise<void>,
   ) {}
 
   async read(limit: number, signal: AbortSignal): Promise<ReadResult> {
@@ -28,21 +29,12 @@ export class KafkaShardReader implements ShardReader {
     return { records, endOfShard: false };
   }
 
+  commit(position: string): Promise<void> {
+    return this.commitOffset(position);
+  }
+
   close(): Promise<void> {
     this.closed = true;
     return Promise.resolve();
   }
-}
-
-/** The CheckpointStore a Kafka mapping must use: set() commits group offsets; get() defers to the group (KAF-5). */
-export function kafkaCheckpointsOf(source: {
-  commit(shardId: string, position: string): Promise<void>;
-}): CheckpointStore {
-  return {
-    get: () => Promise.resolve(undefined),
-    set: (_mappingId, shardId, position) => source.commit(shardId, position),
-    // Partitions never close.
-    markFinished: () => Promise.resolve(),
-    isFinished: () => Promise.resolve(false),
-  };
 }

@@ -2,25 +2,16 @@
 // consumer per source joins the group, and its currently assigned partitions are the shards. eachBatch never
 // blocks (records go to a bounded per-partition buffer; a full buffer pauses its partition), so heartbeats and
 // rebalances are answered while a partition is stuck retrying (the failure mode of dapr/dapr#8796). Offsets are
-// committed only through the CheckpointStore this source supplies (autoCommit off, KAF-7).
+// committed only through the shard readers' commit, with the engine's done prefix (autoCommit off, KAF-7).
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { ShardLostError, SluiceError } from '../../src/ports/errors.js';
 import type { Logger } from '../../src/ports/logger.js';
 import type { Labels, Metrics } from '../../src/ports/metrics.js';
-import type { ShardInfo, ShardReader, StartPosition, StreamRecord, StreamSource } from '../../src/ports/sources.js';
-import type { CheckpointStore } from '../../src/ports/state.js';
-import {
-  buildKafkaEvent,
-  kafkaBatchInfo,
-  kafkaItemIdentifier,
-  kafkaRecordFailure,
-  shardIdOf,
-  toKafkaRecord,
-  toStreamRecord,
-} from './event.js';
+import type { ShardInfo, ShardReader, StartPosition, StreamEvents, StreamSource } from '../../src/ports/sources.js';
+import { kafkaEvents, shardIdOf, toKafkaRecord, toStreamRecord } from './event.js';
 import { OffsetCommitter, offsetLag } from './offset-committer.js';
 import { PartitionState } from './partition-state.js';
-import { KafkaShardReader, kafkaCheckpointsOf } from './shard-reader.js';
+import { KafkaShardReader } from './shard-reader.js';
 
 export interface KafkaSourceOptions {
   topic: string;
@@ -51,7 +42,9 @@ const DEFAULT_MAX_WAIT_MS = 100;
 export class KafkaStreamSource implements StreamSource {
   readonly kind = 'kafka';
   readonly arn: string;
-  readonly checkpoints: CheckpointStore;
+  /** KAF-5/KAF-7: the consumer group keeps the offsets; readers commit them. */
+  readonly positions = 'source';
+  readonly events: StreamEvents;
   /** An empty read has already waited readWaitMs for records: read again at once (none when that wait is 0). */
   readonly idlePollMs: number | undefined;
   private readonly partitions = new Map<number, PartitionState>();
@@ -78,7 +71,7 @@ export class KafkaStreamSource implements StreamSource {
     this.arn = options.clusterArn ?? `kafka://${options.topic}`;
     this.capacity = Math.max(1, options.bufferRecords ?? DEFAULT_BUFFER);
     this.labels = { mapping: options.mappingId, function: options.functionName ?? '', source: 'kafka' };
-    this.checkpoints = kafkaCheckpointsOf(this);
+    this.events = kafkaEvents(bootstrapServers, options.clusterArn);
     this.committer = new OffsetCommitter(options.topic, (st, offset) => {
       const from = st.committed ?? st.baseline ?? offset;
       if (offset > from) this.metrics.inc('sluice_committed_events_total', this.labels, offset - from);
@@ -301,7 +294,12 @@ export class KafkaStreamSource implements StreamSource {
       st.nextExpected = Math.max(st.nextExpected, after + 1);
       this.applyPause(st);
     }
-    return new KafkaShardReader(st, this.options.readWaitMs ?? DEFAULT_READ_WAIT_MS, (taken) => this.afterTake(taken));
+    return new KafkaShardReader(
+      st,
+      this.options.readWaitMs ?? DEFAULT_READ_WAIT_MS,
+      (taken) => this.afterTake(taken),
+      (position) => this.commit(shard.id, position),
+    );
   }
 
   /**
@@ -316,29 +314,6 @@ export class KafkaStreamSource implements StreamSource {
   stateOf(shardId: string): PartitionState | undefined {
     for (const st of this.partitions.values()) if (st.shardId === shardId) return st;
     return undefined;
-  }
-
-  buildEvent(_shard: ShardInfo, records: readonly StreamRecord[]): unknown {
-    return buildKafkaEvent(this.bootstrapServers, records, this.options.clusterArn);
-  }
-
-  itemIdentifier(record: StreamRecord): unknown {
-    return kafkaItemIdentifier(record);
-  }
-
-  failureBatchInfo(_shard: ShardInfo, records: readonly StreamRecord[]): Record<string, unknown> {
-    return kafkaBatchInfo(this.bootstrapServers, records, this.options.clusterArn);
-  }
-
-  /** KAF-18: a Kafka topic destination gets one message per record, with the record itself as payload. */
-  destinationRecords(
-    destinationArn: string,
-    _shard: ShardInfo,
-    records: readonly StreamRecord[],
-    batchRecord: Record<string, unknown>,
-  ): unknown[] | undefined {
-    if (!destinationArn.startsWith('kafka://')) return undefined;
-    return records.map((r) => kafkaRecordFailure(this.bootstrapServers, r, batchRecord, this.options.clusterArn));
   }
 
   /**

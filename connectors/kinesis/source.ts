@@ -9,14 +9,14 @@ import {
   type KinesisClient,
   type Shard,
 } from '@aws-sdk/client-kinesis';
-import { SluiceError, externalCode } from '../../src/ports/errors.js';
-import type { ShardInfo, ShardReader, StartPosition, StreamRecord, StreamSource } from '../../src/ports/sources.js';
+import type { ShardInfo, ShardReader, StartPosition } from '../../src/ports/sources.js';
 import {
   NO_ITERATOR_YET,
   SOURCE_REQUEST_TIMEOUT_MS,
   openIteratorReader,
   type IteratorPage,
 } from '../_aws/iterator-reader.js';
+import { AwsStreamSource, classifyThrottle } from '../_aws/stream-source.js';
 import { toKinesisStreamRecord, type KinesisRecordContext } from './record.js';
 
 /** GetRecords' own upper bound. */
@@ -59,14 +59,7 @@ export function shardInfoOf(s: Shard): ShardInfo {
 
 /** Throttling becomes a retryable SluiceError so the engine backs off instead of failing the shard. */
 export function classifyKinesisError(err: unknown, action: string): Error {
-  const name = (err as { name?: unknown } | null)?.name;
-  if (typeof name === 'string' && THROTTLES.has(name)) {
-    return new SluiceError(externalCode(name), `Kinesis ${action} throttled: ${(err as Error).message}`, {
-      retryable: true,
-      cause: err,
-    });
-  }
-  return err instanceof Error ? err : new Error(String(err));
+  return classifyThrottle(err, THROTTLES, `Kinesis ${action}`);
 }
 
 function iteratorInput(streamName: string, shardId: string, from: StartPosition): GetShardIteratorCommandInput {
@@ -82,15 +75,13 @@ function iteratorInput(streamName: string, shardId: string, from: StartPosition)
   }
 }
 
-export class KinesisStreamSource implements StreamSource {
+export class KinesisStreamSource extends AwsStreamSource {
   readonly kind = 'kinesis';
-  readonly arn: string;
-  readonly batchInfoKey = 'KinesisBatchInfo';
   /** STR-1: once a second per shard. */
   readonly defaultPollIntervalMs = 1000;
 
   constructor(private readonly options: KinesisSourceOptions) {
-    this.arn = options.streamArn;
+    super(options.streamArn, 'KinesisBatchInfo', options.client, options.ownsClient);
   }
 
   async listShards(): Promise<ShardInfo[]> {
@@ -151,18 +142,5 @@ export class KinesisStreamSource implements StreamSource {
       from,
       KINESIS_MAX_RECORDS,
     );
-  }
-
-  buildEvent(_shard: ShardInfo, records: readonly StreamRecord[]): unknown {
-    return { Records: records.map((r) => r.record) };
-  }
-
-  itemIdentifier(record: StreamRecord): unknown {
-    return record.position;
-  }
-
-  close(): Promise<void> {
-    if (this.options.ownsClient !== false) this.options.client.destroy();
-    return Promise.resolve();
   }
 }

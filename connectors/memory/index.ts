@@ -26,6 +26,15 @@ export interface MemoryBrokerOptions {
   /** Cap over all queues and streams together (records and bytes); unlimited by default. */
   maxRecords?: number;
   maxBytes?: number;
+  /** Per-queue attributes (config `memoryQueues`); a queue not listed gets the defaults above. */
+  queues?: Record<string, MemoryQueueSettings>;
+  /** Told when a message moves to its dead-letter queue. */
+  onRedrive?(move: { queue: string; messageId: string; receiveCount: number; deadLetterQueue: string }): void;
+}
+
+export interface MemoryQueueSettings {
+  visibilityTimeoutMs?: number;
+  redrive?: { deadLetterTargetArn: string; maxReceiveCount: number };
 }
 
 export class MemoryBroker {
@@ -40,14 +49,31 @@ export class MemoryBroker {
   queue(name: string): MemoryQueue {
     let q = this.queues.get(name);
     if (q === undefined) {
+      const settings = this.options.queues?.[name];
+      const redrive = settings?.redrive;
+      const dlq = redrive === undefined ? undefined : QUEUE.exec(redrive.deadLetterTargetArn)?.[1];
       q = new MemoryQueue(name, `memory://queue/${name}`, {
-        visibilityTimeoutMs: this.options.visibilityTimeoutMs,
+        visibilityTimeoutMs: settings?.visibilityTimeoutMs ?? this.options.visibilityTimeoutMs,
         region: this.options.region,
         quota: this.quota,
+        redrive:
+          redrive === undefined || dlq === undefined
+            ? undefined
+            : {
+                ...redrive,
+                target: () => this.queue(dlq),
+                onMoved: (messageId, receiveCount) =>
+                  this.options.onRedrive?.({ queue: name, messageId, receiveCount, deadLetterQueue: dlq }),
+              },
       });
       this.queues.set(name, q);
     }
     return q;
+  }
+
+  /** Names of the queues and streams that exist so far (created on first use). */
+  names(): { queues: string[]; streams: string[] } {
+    return { queues: [...this.queues.keys()], streams: [...this.streams.keys()] };
   }
 
   stream(name: string): MemoryStream {

@@ -27,12 +27,32 @@ const memoryQueueEvents: QueueEvents<MemoryQueueMessage> = {
   itemIdentifier: (m) => m.id,
 };
 
+/** SQS's RedrivePolicy: a message received maxReceiveCount times moves to the dead-letter queue on its next receive. */
+export interface MemoryRedrive {
+  maxReceiveCount: number;
+  deadLetterTargetArn: string;
+  target(): MemoryQueue;
+  /** Told of each move, so the service can log it (the queue has no logger). */
+  onMoved?(messageId: string, receiveCount: number): void;
+}
+
 export interface MemoryQueueOptions {
   visibilityTimeoutMs: number;
   region: string;
   now?: () => number;
   /** Shared cap of the broker; unlimited by default. */
   quota?: MemoryQuota;
+  redrive?: MemoryRedrive;
+}
+
+/** A message as `peek` shows it: its state, without receiving it. */
+export interface PeekedMessage {
+  MessageId: string;
+  Body: string;
+  ReceiveCount: number;
+  SentTimestamp: number;
+  Visible: boolean;
+  MessageGroupId?: string;
 }
 
 export class MemoryQueue {
@@ -77,12 +97,38 @@ export class MemoryQueue {
     return this.messages.size;
   }
 
+  /** The first `limit` messages in queue order, visible or not; receives nothing and changes nothing. */
+  peek(limit: number): PeekedMessage[] {
+    const now = this.now();
+    return [...this.messages.values()].slice(0, limit).map((m) => ({
+      MessageId: m.id,
+      Body: m.body,
+      ReceiveCount: m.receiveCount,
+      SentTimestamp: m.sentAtMs,
+      Visible: m.visibleAtMs <= now,
+      ...(m.groupId === undefined ? {} : { MessageGroupId: m.groupId }),
+    }));
+  }
+
+  /** SQS-15 as SQS does it: the receive after the last allowed one moves the message instead of delivering it. */
+  private redriven(m: Stored): boolean {
+    const redrive = this.options.redrive;
+    if (redrive === undefined || m.receiveCount < redrive.maxReceiveCount) return false;
+    const target = redrive.target();
+    target.messages.set(m.id, { ...m, visibleAtMs: 0, receipt: undefined, receiveCount: 0, firstReceiveMs: undefined });
+    this.messages.delete(m.id); // the bytes move with it: the broker's quota is unchanged
+    target.wake();
+    redrive.onMoved?.(m.id, m.receiveCount);
+    return true;
+  }
+
   private take(max: number): MemoryQueueMessage[] {
     const now = this.now();
     const out: MemoryQueueMessage[] = [];
     for (const m of this.messages.values()) {
       if (out.length >= max) break;
       if (m.visibleAtMs > now) continue;
+      if (this.redriven(m)) continue;
       m.receiveCount++;
       m.firstReceiveMs ??= now;
       m.visibleAtMs = now + this.options.visibilityTimeoutMs;
@@ -182,6 +228,13 @@ export class MemoryQueue {
       nack: (msgs, afterMs) => Promise.resolve(this.setVisibility(msgs, afterMs)),
       extend: (msgs, ms) => Promise.resolve(this.setVisibility(msgs, ms)),
       backlog: () => Promise.resolve(this.visibleCount),
+      describe: () =>
+        Promise.resolve({
+          visibilityTimeoutMs: this.options.visibilityTimeoutMs,
+          fifo: this.name.endsWith('.fifo'),
+          deadLetterTargetArn: this.options.redrive?.deadLetterTargetArn,
+          maxReceiveCount: this.options.redrive?.maxReceiveCount,
+        }),
       close: () => Promise.resolve(),
     };
   }

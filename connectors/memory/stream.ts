@@ -1,5 +1,6 @@
 // An in-process stream with Kinesis's model: shards chosen by partition key, increasing sequence numbers,
 // retention. Records look like Kinesis records (§5.2) so Kinesis handlers run unchanged.
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import type {
   ReadResult,
@@ -9,6 +10,7 @@ import type {
   StreamRecord,
   StreamSource,
 } from '../../src/ports/sources.js';
+import { awsStreamEvents } from '../_aws/stream-source.js';
 import { MemoryQuota } from './quota.js';
 
 interface Entry {
@@ -25,6 +27,16 @@ export interface MemoryStreamOptions {
   now?: () => number;
   /** Shared cap of the broker; unlimited by default. */
   quota?: MemoryQuota;
+}
+
+/** A record as `peek` shows it. */
+export interface PeekedRecord {
+  ShardId: string;
+  SequenceNumber: string;
+  PartitionKey: string;
+  ApproximateArrivalTimestamp: number;
+  Data?: string;
+  DataBase64?: string;
 }
 
 const SEQ_WIDTH = 20;
@@ -58,6 +70,19 @@ export class MemoryStream {
     const seq = String(++this.counter).padStart(SEQ_WIDTH, '0');
     shard.push({ seq, partitionKey, data, arrivalMs: this.now() });
     return { shardId: this.shardId(index), sequenceNumber: seq };
+  }
+
+  /** The last `limit` records of each shard, oldest first; data as UTF-8 text when it is, else base64. */
+  peek(limit: number): PeekedRecord[] {
+    return this.shards.flatMap((shard, i) =>
+      shard.slice(-limit).map((e) => ({
+        ShardId: this.shardId(i),
+        SequenceNumber: e.seq,
+        PartitionKey: e.partitionKey,
+        ApproximateArrivalTimestamp: e.arrivalMs,
+        ...(isUtf8(e.data) ? { Data: e.data.toString('utf8') } : { DataBase64: e.data.toString('base64') }),
+      })),
+    );
   }
 
   private trim(shard: Entry[]): void {
@@ -113,6 +138,9 @@ export class MemoryStream {
     return {
       kind: 'memory',
       arn: this.arn,
+      positions: 'engine',
+      // Kinesis-shaped records, so Kinesis's event and on-failure record.
+      events: awsStreamEvents(this.arn, 'KinesisBatchInfo'),
       listShards: () =>
         Promise.resolve(this.shards.map((_s, i): ShardInfo => ({ id: this.shardId(i), parentIds: [] }))),
       open: (info, from) => {
@@ -142,8 +170,6 @@ export class MemoryStream {
         };
         return Promise.resolve(reader);
       },
-      buildEvent: (_shard, records) => ({ Records: records.map((r) => r.record) }),
-      itemIdentifier: (r) => r.position,
       close: () => Promise.resolve(),
     };
   }

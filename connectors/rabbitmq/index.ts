@@ -46,7 +46,7 @@ export const rabbitmqConnector: ConnectorDefinition = {
         mappingId: options.mappingId,
         prefetch: options.batchSize,
       },
-      ctx.logger.child({ source: 'rabbitmq', queue }),
+      ctx.logger.child({ connector: 'rabbitmq', queue }),
     );
   },
 };

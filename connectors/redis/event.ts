@@ -1,5 +1,6 @@
 // The event a function gets for a Redis stream batch: Kinesis-like `{ Records: [...] }` (documented in README.md).
-import type { StreamRecord } from '../../src/ports/sources.js';
+import type { StreamEvents, StreamRecord } from '../../src/ports/sources.js';
+import { buildStreamBatchInfo } from '../../src/ports/stream-batch-info.js';
 
 export interface RedisStreamRecord {
   eventSource: 'sluice:redis';
@@ -87,6 +88,16 @@ const ENVELOPE_BYTES =
 
 export function buildRedisEvent(records: readonly StreamRecord[]): { Records: RedisStreamRecord[] } {
   return { Records: records.map((r) => r.record as unknown as RedisStreamRecord) };
+}
+
+/** A batch's event, its entry ids as item identifiers, and the on-failure record's `RedisStreamBatchInfo`. */
+export function redisEvents(arn: string): StreamEvents {
+  return {
+    event: (_shard, records) => buildRedisEvent(records),
+    itemIdentifier: (record) => record.position,
+    // Kinesis's fields (§3.7) under the connector's own key, arrival times in milliseconds.
+    failureInfo: (shard, records) => ({ RedisStreamBatchInfo: buildStreamBatchInfo(shard.id, arn, records, false) }),
+  };
 }
 
 /** XREADGROUP/XAUTOCLAIM entries: [id, [f1, v1, ...] | null]. */

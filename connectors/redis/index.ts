@@ -1,7 +1,7 @@
 // The Redis Streams connector: streams addressed as redis://<stream-key>; a named connection
 // { url, consumerName?, partitionKeyField?, blockMs?, claimIdleMs?, claimIntervalMs? } gives the server.
 // redis://a,b lists keys and redis://orders:* matches them (SCAN). One shard per stream key; ownership and positions live in a Redis consumer group (consumerGroupId, default
-// `sluice-<mappingId>`), acknowledged through the source's own CheckpointStore (`source.checkpoints`).
+// `sluice-<mappingId>`, `positions: 'source'`), acknowledged (XACK) through each key reader's commit.
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
 import {
@@ -10,7 +10,6 @@ import {
   type ConnectorDefinition,
   type StreamSourceOptions,
 } from '../../src/ports/connector.js';
-import type { CheckpointStore } from '../../src/ports/state.js';
 import { redisConnection, redisConnectionSchema } from './connection.js';
 import { RedisStreamDestination } from './destination.js';
 import { parseKeySelector, RedisKeysSource } from './keys-source.js';
@@ -31,11 +30,6 @@ export function redisStreamKeyOf(address: string): string {
   const { keys, patterns } = parseKeySelector(key);
   if (patterns.length > 0 || keys.length !== 1) throw new Error(`not a single Redis stream key: ${address}`);
   return key;
-}
-
-/** The CheckpointStore a Redis stream mapping must use (the same object as `source.checkpoints`). */
-export function redisStreamCheckpoints(source: RedisStreamSource): CheckpointStore {
-  return source.checkpoints;
 }
 
 function connect(c: Record<string, unknown>): Redis {
@@ -125,7 +119,7 @@ export const redisStreamsConnector: ConnectorDefinition = {
         connect(c),
         connect(c),
         keySourceOptions(key, options, ctx),
-        ctx.logger.child({ source: 'redis', streamKey: key }),
+        ctx.logger.child({ connector: 'redis', streamKey: key }),
       );
     if (single !== undefined) return sourceFor(single);
     if (selector.keys.length + selector.patterns.length === 0) throw new Error(`no stream key in ${address}`);

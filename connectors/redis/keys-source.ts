@@ -4,9 +4,8 @@
 // created after it started: they are read from their beginning even when the mapping starts at LATEST, so nothing
 // written to a new key before its discovery is skipped.
 import type { Redis } from 'ioredis';
-import type { ShardInfo, ShardReader, StartPosition, StreamRecord, StreamSource } from '../../src/ports/sources.js';
-import type { CheckpointStore } from '../../src/ports/state.js';
-import { buildRedisEvent } from './event.js';
+import type { ShardInfo, ShardReader, StartPosition, StreamEvents, StreamSource } from '../../src/ports/sources.js';
+import { redisEvents } from './event.js';
 import type { RedisStreamSource } from './source.js';
 import { closeRedis, pingWithin } from './redis-health.js';
 
@@ -25,8 +24,9 @@ export function parseKeySelector(spec: string): KeySelector {
 
 export class RedisKeysSource implements StreamSource {
   readonly kind = 'redis';
-  readonly batchInfoKey = 'RedisStreamBatchInfo';
-  readonly checkpoints: CheckpointStore;
+  /** Each key's consumer group keeps its position; the key's reader XACKs. */
+  readonly positions = 'source';
+  readonly events: StreamEvents;
   private readonly sources = new Map<string, RedisStreamSource>();
   /** Keys of the first listing; null until it happened. */
   private initial: Set<string> | null = null;
@@ -39,12 +39,7 @@ export class RedisKeysSource implements StreamSource {
     private readonly sourceFor: (key: string) => RedisStreamSource,
     readonly leasedShards: boolean,
   ) {
-    this.checkpoints = {
-      get: () => Promise.resolve(undefined),
-      set: (mappingId, shardId, position) => this.source(shardId).checkpoints.set(mappingId, shardId, position),
-      markFinished: () => Promise.resolve(),
-      isFinished: () => Promise.resolve(false),
-    };
+    this.events = redisEvents(arn);
   }
 
   /** Every key's source waits the same XREADGROUP BLOCK, so any one of them answers (see RedisStreamSource). */
@@ -65,14 +60,6 @@ export class RedisKeysSource implements StreamSource {
     const isNew = this.initial !== null && !this.initial.has(shard.id) && !this.selector.keys.includes(shard.id);
     const start: StartPosition = isNew && from.type === 'LATEST' ? { type: 'TRIM_HORIZON' } : from;
     return this.source(shard.id).open(shard, start);
-  }
-
-  buildEvent(_shard: ShardInfo, records: readonly StreamRecord[]): unknown {
-    return buildRedisEvent(records);
-  }
-
-  itemIdentifier(record: StreamRecord): unknown {
-    return record.position;
   }
 
   async close(): Promise<void> {

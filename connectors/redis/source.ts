@@ -1,6 +1,6 @@
 // A Redis stream as a StreamSource with one shard (the stream key). Ownership across sluice processes comes from
-// a Redis consumer group: each process is a consumer; entries are acknowledged (XACK) only through the source's
-// CheckpointStore, after the engine is done with them. On open the consumer first re-reads its own pending
+// a Redis consumer group: each process is a consumer; entries are acknowledged (XACK) only through the shard reader's
+// commit, after the engine is done with them. On open the consumer first re-reads its own pending
 // entries (a restart resumes where it stopped), then entries of dead consumers are taken over with XAUTOCLAIM
 // after `claimIdleMs`, then new entries are read with XREADGROUP '>'. Entries this process still holds are kept
 // fresh (XCLAIM JUSTID to itself) so a batch stuck retrying is not claimed away by another process.
@@ -11,11 +11,11 @@ import type {
   ShardInfo,
   ShardReader,
   StartPosition,
+  StreamEvents,
   StreamRecord,
   StreamSource,
 } from '../../src/ports/sources.js';
-import type { CheckpointStore } from '../../src/ports/state.js';
-import { buildRedisEvent, entriesOfRead, toRedisRecord, toStreamRecord, type RawEntry } from './event.js';
+import { entriesOfRead, redisEvents, toRedisRecord, toStreamRecord, type RawEntry } from './event.js';
 import { closeRedis, pingWithin } from './redis-health.js';
 
 export interface RedisSourceOptions {
@@ -54,10 +54,10 @@ export function groupStartId(from: StartPosition): string {
 
 export class RedisStreamSource implements StreamSource {
   readonly kind = 'redis';
-  /** On-failure records describe the batch under this key (fields as Kinesis's, §3.7). */
-  readonly batchInfoKey = 'RedisStreamBatchInfo';
   readonly arn: string;
-  readonly checkpoints: CheckpointStore;
+  /** The consumer group keeps the position: readers XACK what is done. */
+  readonly positions = 'source';
+  readonly events: StreamEvents;
   /** An empty read has already blocked blockMs in XREADGROUP: read again at once (none without a block). */
   readonly idlePollMs: number | undefined;
   /** Entries handed to the engine and not yet acknowledged, in delivery order. */
@@ -76,12 +76,7 @@ export class RedisStreamSource implements StreamSource {
   ) {
     this.arn = `redis://${options.streamKey}`;
     this.idlePollMs = (options.blockMs ?? DEFAULT_BLOCK_MS) > 0 ? 0 : undefined;
-    this.checkpoints = {
-      get: () => Promise.resolve(undefined),
-      set: (_mappingId, _shardId, position) => this.ackThrough(position),
-      markFinished: () => Promise.resolve(),
-      isFinished: () => Promise.resolve(false),
-    };
+    this.events = redisEvents(this.arn);
     const idle = options.claimIdleMs ?? DEFAULT_CLAIM_IDLE_MS;
     this.keepalive = setInterval(() => void this.refreshHeld(idle), Math.max(50, idle / 3));
     this.keepalive.unref();
@@ -194,14 +189,6 @@ export class RedisStreamSource implements StreamSource {
     }
   }
 
-  buildEvent(_shard: ShardInfo, records: readonly StreamRecord[]): unknown {
-    return buildRedisEvent(records);
-  }
-
-  itemIdentifier(record: StreamRecord): unknown {
-    return record.position;
-  }
-
   async close(): Promise<void> {
     this.closed = true;
     if (this.keepalive !== undefined) clearInterval(this.keepalive);
@@ -235,6 +222,11 @@ class RedisShardReader implements ShardReader {
     }
     if (signal.aborted) return { records: [], endOfShard: false };
     return { records: await this.readNew(count), endOfShard: false };
+  }
+
+  /** XACK of every entry handed out up to `position` (the engine's done prefix). */
+  commit(position: string): Promise<void> {
+    return this.source.ackThrough(position);
   }
 
   /** This consumer's own pending entries (XREADGROUP with an id, not '>'), from before a restart. */

@@ -4,7 +4,7 @@
 // HTTP drains, runtimes and connections close.
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { MemoryBroker } from '../../connectors/memory/index.js';
+import { MemoryBroker, type MemoryQueueSettings } from '../../connectors/memory/index.js';
 import type { CompiledConfig } from '../config/compile.js';
 import { createAsyncEngine, type AsyncEngine } from '../core/async/index.js';
 import { SluiceError } from '../ports/errors.js';
@@ -23,6 +23,7 @@ import { eventInvokeConfigRoutes } from '../http/routes/event-invoke-config.js';
 import { eventSourceMappingRoutes } from '../http/routes/event-source-mappings.js';
 import { MappingCatalog } from './mapping-catalog.js';
 import { MappingStateBoard } from './mapping-view.js';
+import { functionApiRoutes } from './function-api.js';
 
 export interface App {
   address(): AddressInfo;
@@ -52,6 +53,8 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
       visibilityTimeoutMs: config.tuning.memoryQueueVisibilitySeconds * 1000,
       maxRecords: config.memorySources.maxRecords,
       maxBytes: config.memorySources.maxBytes,
+      queues: memoryQueueSettings(config),
+      onRedrive: (move) => logger.warn(move, 'message moved to its dead-letter queue after maxReceiveCount receives'),
     });
     const instances = { memory: broker };
     // Destinations may invoke another function asynchronously, so they reach the engine created below.
@@ -77,7 +80,7 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
       destinations: (address) => destinations.get(address),
       metrics,
       clock,
-      logger: logger.child({ component: 'async' }),
+      logger, // the engine names itself (component: async)
       owner: instanceId,
       options: {
         retryDelaysMs: config.tuning.asyncRetryDelaysSeconds.map((s) => s * 1000),
@@ -117,12 +120,13 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
       board: mappingStates,
       logger,
       graceMs,
-      readOnly: config.server.api.readOnly,
+      tags: state.store.tags,
     });
     const server = new HttpServer({
       host: config.server.host,
       port: config.server.port,
-      bearerTokens: config.server.auth?.bearerTokens,
+      ...(config.server.auth === undefined ? {} : { auth: { ...config.server.auth, region: config.region } }),
+      readOnly: config.server.api.readOnly,
       allowedHosts: config.server.allowedHosts,
       allowedOrigins: config.server.allowedOrigins,
       maxBufferedBodyBytes: config.server.maxBufferedBodyBytes,
@@ -136,15 +140,23 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
       memory: {
         sendToQueue: (q, body, groupId) => broker.queue(q).send(body, { groupId }),
         putToStream: (s, key, data) => broker.stream(s).put(key, data),
+        peekQueue: (q, limit) => (broker.hasQueue(q) ? broker.queue(q).peek(limit) : undefined),
+        peekStream: (s, limit) => (broker.hasStream(s) ? broker.stream(s).peek(limit) : undefined),
       },
       extraRoutes: [
         ...eventInvokeConfigRoutes({
           functions,
-          readOnly: config.server.api.readOnly,
           destinationProblem: (address) => apiDestinationProblem(config, address),
           allowedDestinations: ALLOWED_API_DESTINATIONS,
         }),
         ...eventSourceMappingRoutes(catalog),
+        ...functionApiRoutes({
+          config,
+          functions,
+          tags: state.store.tags,
+          mappingExists: (uuid) => catalog.list().some((m) => m.uuid === uuid),
+          startedMs: Date.now(),
+        }),
       ],
     });
     const address = await server.listen();
@@ -200,4 +212,17 @@ async function unwind(
       logger.error({ part: part.name }, 'did not stop before the shutdown deadline; abandoned');
   }
   logger.info({}, 'sluice stopped');
+}
+
+/** Config `memoryQueues` (SQS attribute names, seconds) as the memory broker takes it. */
+function memoryQueueSettings(config: CompiledConfig): Record<string, MemoryQueueSettings> {
+  return Object.fromEntries(
+    Object.entries(config.memoryQueues).map(([name, q]) => [
+      name,
+      {
+        visibilityTimeoutMs: q.VisibilityTimeout === undefined ? undefined : q.VisibilityTimeout * 1000,
+        redrive: q.RedrivePolicy,
+      },
+    ]),
+  );
 }

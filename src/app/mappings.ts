@@ -156,7 +156,7 @@ export async function startOne(config: CompiledConfig, m: CompiledMapping, deps:
   };
   options.consumerGroupId = await consumerGroupToUse(m, connector, options, ctx, logger);
   const source = connector.createStreamSource(m.eventSourceArn, options, ctx);
-  if (source.checkpoints === undefined)
+  if (source.positions === 'engine')
     await adoptLegacyCheckpoints(m, source, deps.state.checkpoints, [LATEST_START], logger).catch(async (err) => {
       await source.close();
       throw err;
@@ -175,11 +175,11 @@ export async function startOne(config: CompiledConfig, m: CompiledMapping, deps:
   const mapping = createStreamMapping({
     source,
     invoker: deps.invoker,
-    // Sources that keep positions bring their own checkpoints (Kafka commits, Redis XACK), some also their ownership
-    // (Kafka's consumer group); other shards are leased when several processes share the state store.
-    checkpoints: source.checkpoints ?? deps.state.checkpoints,
+    // Sources that keep positions commit through their readers (Kafka offsets, Redis XACK), some also own their
+    // shards (Kafka's consumer group); other shards are leased when several processes share the state store.
+    checkpoints: source.positions === 'engine' ? deps.state.checkpoints : undefined,
     leases:
-      deps.sharedState && (source.checkpoints === undefined || source.leasedShards === true)
+      deps.sharedState && (source.positions === 'engine' || source.leasedShards === true)
         ? deps.state.leases
         : undefined,
     options: {
@@ -265,7 +265,7 @@ async function durableStart(
   deps: MappingDeps,
 ): Promise<StartPosition> {
   const configured = startPosition(m);
-  if (configured.type !== 'LATEST' || source.checkpoints !== undefined || !pinsLatestStart) return configured;
+  if (configured.type !== 'LATEST' || source.positions === 'source' || !pinsLatestStart) return configured;
   const saved = await deps.state.checkpoints.get(m.uuid, LATEST_START);
   const timestampMs = saved === undefined ? deps.clock.now() : Number(saved);
   if (saved === undefined) await deps.state.checkpoints.set(m.uuid, LATEST_START, String(timestampMs));

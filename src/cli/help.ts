@@ -8,6 +8,7 @@ Commands:
   start          run the service (Invoke API, mappings, async queue)
   validate       check a config file and list every problem with its JSON path
   test-pattern   try a filter pattern against records
+  peek           show what a memory queue (a DLQ too) or stream of a running sluice holds
   schema         print the JSON Schema of the config file
 
 Options:
@@ -41,4 +42,16 @@ printed but do not fail validation.
 Options:
   -c, --config FILE   config file (JSON)
   -h, --help          show this help
+`;
+
+export const PEEK_HELP = `Usage: sluice peek memory://queue/NAME | memory://stream/NAME [--url URL] [--limit N] [--token T]
+
+Prints what an in-memory queue (a dead-letter queue too) or stream of a running sluice holds, as JSON, without
+receiving anything: a queue's messages with their receive counts and visibility, a stream's last records per shard.
+
+Options:
+  --url URL     the running sluice (default $SLUICE_URL, else http://127.0.0.1:9001)
+  --limit N     messages, or records per shard (1-1000, default 10)
+  --token T     bearer token when the server needs one (default $SLUICE_TOKEN)
+  -h, --help    show this help
 `;

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { EXIT, MAIN_HELP } from './help.js';
 import type { CliIo } from './io.js';
+import { runPeek } from './peek.js';
 import { runSchema } from './schema.js';
 import { runStart } from './start.js';
 import { runTestPattern } from './test-pattern.js';
@@ -34,6 +35,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       });
     case 'schema':
       return runSchema(io);
+    case 'peek':
+      return runPeek(rest, io);
     case '-v':
     case '--version':
       io.stdout(`${version()}\n`);

@@ -2,6 +2,7 @@
 import { awsClientConfig, awsConnectionProblems } from '../../connectors/_aws/client-config.js';
 import { defaultConnection, destinationConnectionProblem, destinationProblem } from './default-connection.js';
 import type { Connection, ParsedConfig, ParsedFunction } from './schema.js';
+import { functionAwsEnvironment } from './function-aws-env.js';
 import type { Problem } from './problems.js';
 
 export interface CompiledFunction {
@@ -13,6 +14,9 @@ export interface CompiledFunction {
   memorySizeMb: number;
   environment: Record<string, string>;
   reservedConcurrency?: number;
+  /** Shown by the Function API only (FN-14). */
+  role?: string;
+  description?: string;
   async: {
     /** Whether the config file gives an EventInvokeConfig (GetFunctionEventInvokeConfig answers 404 otherwise). */
     configured: boolean;
@@ -40,7 +44,8 @@ function lambdaConnection(cfg: ParsedConfig, fn: ParsedFunction): Connection | s
 
 /** The settings each runtime reads (src/runtimes): Handler/CodeUri, Url, or the remote Lambda's address. */
 function runtimeSettings(cfg: ParsedConfig, fn: ParsedFunction): Record<string, unknown> {
-  if (fn.Runtime === 'nodejs') return { Handler: fn.Handler, CodeUri: fn.CodeUri, Isolation: fn.Isolation };
+  if (fn.Runtime === 'nodejs')
+    return { Handler: fn.Handler, CodeUri: fn.CodeUri, Isolation: fn.Isolation, LoggingConfig: fn.LoggingConfig };
   if (fn.Runtime === 'http') return { Url: fn.Url };
   const remote = lambdaConnection(cfg, fn);
   // Explicit endpoint and credentials: Credentials is left out only for "default-chain" (the SDK's chain).
@@ -68,6 +73,11 @@ export function compileFunction(
     problems.push({ path: `${at}.Handler`, message: 'required for Runtime nodejs' });
   if (fn.Runtime === 'http' && fn.Url === undefined)
     problems.push({ path: `${at}.Url`, message: 'required for Runtime http' });
+  const logging = fn.LoggingConfig;
+  if (logging !== undefined && logging.LogFormat !== 'JSON')
+    for (const key of ['ApplicationLogLevel', 'SystemLogLevel'] as const)
+      if (logging[key] !== undefined)
+        problems.push({ path: `${at}.LoggingConfig.${key}`, message: 'log levels apply only with LogFormat "JSON"' });
   if (fn.Runtime === 'lambda') {
     const remote = lambdaConnection(cfg, fn);
     if (typeof remote === 'string') problems.push({ path: `${at}.Connection`, message: remote });
@@ -90,8 +100,14 @@ export function compileFunction(
     settings: runtimeSettings(cfg, fn),
     timeoutMs: fn.Timeout * 1000,
     memorySizeMb: fn.MemorySize,
-    environment: fn.Environment?.Variables ?? {},
+    // The function's own Environment wins over what its AwsConnections give.
+    environment: {
+      ...functionAwsEnvironment(fn.AwsConnections, cfg.connections, at, problems),
+      ...fn.Environment?.Variables,
+    },
     reservedConcurrency: fn.ReservedConcurrentExecutions,
+    role: fn.Role,
+    description: fn.Description,
     async: {
       configured: inv !== undefined,
       maximumRetryAttempts: inv?.MaximumRetryAttempts ?? 2,

@@ -24,6 +24,7 @@ export interface CompiledConfig {
   requestsPerSecondPerConcurrency: number;
   maxFiltersPerMapping: number;
   memorySources: ParsedConfig['limits']['memorySources'];
+  memoryQueues: ParsedConfig['memoryQueues'];
   tuning: ParsedConfig['tuning'];
   /** Execution-environment settings per runtime kind (isolation, bounds). */
   runtimes?: ParsedConfig['runtimes'];
@@ -48,7 +49,7 @@ export function compileConfig(
   if (!loopback && cfg.server.auth === undefined)
     problems.push({
       path: 'server.auth',
-      message: `required when server.host (${cfg.server.host}) is not a loopback address: set server.auth.bearerTokens`,
+      message: `required when server.host (${cfg.server.host}) is not a loopback address: set server.auth.bearerTokens or server.auth.accessKeys`,
     });
   if (cfg.state.type === 'redis') {
     const c = cfg.state.connection === undefined ? undefined : cfg.connections[cfg.state.connection];
@@ -57,15 +58,22 @@ export function compileConfig(
   }
 
   problems.push(...connectionProblems(cfg.connections));
+  for (const [name, q] of Object.entries(cfg.memoryQueues))
+    if (q.RedrivePolicy?.deadLetterTargetArn === `memory://queue/${name}`)
+      problems.push({
+        path: `memoryQueues.${name}.RedrivePolicy`,
+        message: 'a queue cannot be its own dead-letter queue',
+      });
   const functions = new Map<string, CompiledFunction>();
   for (const [name, fn] of Object.entries(cfg.functions)) functions.set(name, compileFunction(cfg, name, fn, problems));
   problems.push(...selfDestinationWarnings(functions.values()));
-  // CON-2: at least 100 must stay unreserved.
+  // CON-2: at least 100 must stay unreserved; an account under 100 keeps its whole limit (OPEN-10).
   const reserved = [...functions.values()].reduce((n, f) => n + (f.reservedConcurrency ?? 0), 0);
-  if (reserved > cfg.concurrency.accountLimit - 100)
+  const floor = Math.min(100, cfg.concurrency.accountLimit);
+  if (reserved > cfg.concurrency.accountLimit - floor)
     problems.push({
       path: 'functions',
-      message: `ReservedConcurrentExecutions add up to ${reserved}; at most accountLimit - 100 = ${cfg.concurrency.accountLimit - 100} may be reserved (CON-2)`,
+      message: `ReservedConcurrentExecutions add up to ${reserved}; at most accountLimit - ${floor} = ${cfg.concurrency.accountLimit - floor} may be reserved (CON-2)`,
     });
 
   const context = {
@@ -116,6 +124,7 @@ export function compileConfig(
       requestsPerSecondPerConcurrency: cfg.concurrency.requestsPerSecondPerConcurrency,
       maxFiltersPerMapping: cfg.limits.maxFiltersPerMapping,
       memorySources: cfg.limits.memorySources,
+      memoryQueues: cfg.memoryQueues,
       tuning: cfg.tuning,
       runtimes: cfg.runtimes,
       connections: cfg.connections,

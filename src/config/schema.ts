@@ -63,6 +63,14 @@ const functionSchema = z
       ),
     RemoteFunctionName: z.string().optional().describe('lambda: the remote function name; default the local name.'),
     Qualifier: z.string().optional(),
+    Role: z
+      .string()
+      .regex(/^arn:aws[\w-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN: arn:aws:iam::<12 digits>:role/<name>')
+      .optional()
+      .describe(
+        'Reported by GetFunction (FN-14); sluice assumes no role. Default arn:aws:iam::<accountId>:role/sluice.',
+      ),
+    Description: z.string().max(256).optional().describe('Reported by GetFunction (FN-14).'),
     Timeout: int().min(1).max(900).default(3).describe('Seconds (ERR-4).'),
     MemorySize: int()
       .min(128)
@@ -79,6 +87,25 @@ const functionSchema = z
       .object({ TargetArn: z.string().min(1) })
       .strict()
       .optional(),
+    AwsConnections: z
+      .array(z.string().min(1))
+      .max(4)
+      .optional()
+      .describe(
+        'sqs/kinesis/dynamodb/lambda connections whose endpoint (AWS_ENDPOINT_URL_<SERVICE>) and static keys the function gets, for handlers using the AWS SDK against the same servers.',
+      ),
+    LoggingConfig: z
+      .object({
+        LogFormat: z.enum(['Text', 'JSON']).default('Text'),
+        ApplicationLogLevel: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL']).optional(),
+        SystemLogLevel: z.enum(['DEBUG', 'INFO', 'WARN']).optional(),
+        LogGroup: z.string().min(1).max(512).optional(),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'nodejs: the console format (JSON: one object per line, filtered by ApplicationLogLevel). Log levels need JSON.',
+      ),
   })
   .strict();
 
@@ -184,10 +211,45 @@ export const configSchema = z
         host: z.string().default('127.0.0.1'),
         port: int().min(0).max(65535).default(9001),
         auth: z
-          .object({ bearerTokens: z.array(z.string().min(16)).min(1) })
+          .object({
+            bearerTokens: z.array(z.string().min(16)).min(1).optional().describe('Authorization: Bearer <token>.'),
+            accessKeys: z
+              .array(
+                z
+                  .object({
+                    accessKeyId: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'letters, digits and . _ - only'),
+                    secretAccessKey: z.string().min(16).describe('Use ${env:NAME} to keep it out of the file.'),
+                    sessionToken: z
+                      .string()
+                      .min(1)
+                      .optional()
+                      .describe('When set, requests must carry it (X-Amz-Security-Token).'),
+                  })
+                  .strict(),
+              )
+              .min(1)
+              .refine(
+                (keys) => new Set(keys.map((k) => k.accessKeyId)).size === keys.length,
+                'accessKeyId must be unique',
+              )
+              .optional()
+              .describe('SigV4-signed requests (AWS CLI, SDKs) are verified against these keys (AUTH-n).'),
+            anyRegion: z
+              .boolean()
+              .default(false)
+              .describe('Accept signatures scoped to any region, not only the configured region (OPEN-18).'),
+            maxSkewSeconds: int()
+              .min(1)
+              .max(3600)
+              .default(300)
+              .describe('Allowed difference between X-Amz-Date and the server clock (AUTH-6, OPEN-14).'),
+          })
           .strict()
+          .refine((a) => a.bearerTokens !== undefined || a.accessKeys !== undefined, {
+            message: 'set bearerTokens, accessKeys or both',
+          })
           .optional()
-          .describe('Required when host is not a loopback address.'),
+          .describe('Required when host is not a loopback address; either kind of credential authenticates.'),
         maxSyncPayloadBytes: int()
           .min(1)
           .default(6 * 1024 * 1024),
@@ -211,7 +273,9 @@ export const configSchema = z
             readOnly: z
               .boolean()
               .default(false)
-              .describe('Refuse API calls that change configuration (event-invoke-config PUT/POST/DELETE).'),
+              .describe(
+                'Refuse every API call that changes configuration (all methods but GET) with 403 AccessDeniedException; Invoke stays allowed.',
+              ),
           })
           .strict()
           .prefault({}),
@@ -330,6 +394,27 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    memoryQueues: z
+      .record(
+        z.string().regex(/^[A-Za-z0-9_.-]+$/),
+        z
+          .object({
+            VisibilityTimeout: int().min(0).max(43_200).optional().describe('Seconds (SQS: 0–43200).'),
+            RedrivePolicy: z
+              .object({
+                deadLetterTargetArn: z
+                  .string()
+                  .regex(/^memory:\/\/queue\/[A-Za-z0-9_.-]+$/, 'a memory queue, memory://queue/<name>'),
+                maxReceiveCount: int().min(1).max(1000),
+              })
+              .strict()
+              .optional()
+              .describe("SQS's: after maxReceiveCount receives a message moves to the dead-letter queue."),
+          })
+          .strict(),
+      )
+      .default({})
+      .describe('Attributes of memory://queue/<name> queues, with SQS names (a queue not listed gets the defaults).'),
     connections: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/), connectionSchema).default({}),
     functions: z.record(z.string().regex(/^[a-zA-Z0-9-_]{1,64}$/), functionSchema).default({}),
     eventSourceMappings: z.array(mappingSchema).default([]),

@@ -57,11 +57,23 @@ export function useBodyBudget(req: IncomingMessage, res: ServerResponse, budget:
   budgets.set(req, { budget, res });
 }
 
+const readEarly = new WeakMap<IncomingMessage, Buffer>();
+
+/** A body the server read before routing (to check its signature); the route's readBody gets it. */
+export function keepBody(req: IncomingMessage, body: Buffer): void {
+  readEarly.set(req, body);
+}
+
 /**
  * Reads a request body up to `limit` bytes; beyond it answers 413 RequestTooLargeException (ASY-2). Checks
  * the declared Content-Length against the limit and the shared budget before reading anything.
  */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const early = readEarly.get(req);
+  if (early !== undefined) {
+    if (early.length > limit) throw tooLarge(early.length, limit);
+    return early;
+  }
   const declared = Number(req.headers['content-length'] ?? NaN);
   const held = budgets.get(req);
   if (Number.isFinite(declared) && declared > limit) {

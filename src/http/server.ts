@@ -1,11 +1,13 @@
 // The HTTP surface: Lambda Invoke API, health, readiness, Prometheus metrics, and the routes that put
-// records into in-memory sources. Bound to 127.0.0.1 by default; elsewhere bearer auth is mandatory
-// (enforced at config compile time). Every request passes the browser guard (Host, Origin) first.
-import { randomUUID, timingSafeEqual, createHash } from 'node:crypto';
+// records into in-memory sources. Bound to 127.0.0.1 by default; elsewhere auth (bearer tokens or SigV4
+// access keys) is mandatory (enforced at config compile time). Every request passes the browser guard
+// (Host, Origin) first, then auth (all but the probes), then server.api.readOnly.
+import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LambdaApiError } from '../ports/errors.js';
 import type { Logger } from '../ports/logger.js';
+import { Authenticator, type AuthOptions, type BodyCheck } from './auth/authenticator.js';
 import { RequestGuard } from './guard.js';
 import {
   asApiError,
@@ -15,9 +17,16 @@ import {
   INVOKE_ASYNC,
   type InvokeRouteDeps,
 } from './routes/invoke.js';
-import { MEMORY_QUEUE, MEMORY_STREAM, memoryQueue, memoryStream, type MemorySources } from './routes/memory.js';
+import {
+  MEMORY_QUEUE,
+  MEMORY_STREAM,
+  memoryPeek,
+  memoryQueue,
+  memoryStream,
+  type MemorySources,
+} from './routes/memory.js';
 import { healthz, metrics, readyz, type ProbeDeps } from './routes/probes.js';
-import { BodyBudget, sendError, useBodyBudget } from './respond.js';
+import { BodyBudget, keepBody, readBody, sendError, useBodyBudget } from './respond.js';
 
 export type { MemorySources } from './routes/memory.js';
 
@@ -30,7 +39,10 @@ export interface ExtraRoute {
 export interface HttpServerDeps extends InvokeRouteDeps, ProbeDeps {
   host: string;
   port: number;
-  bearerTokens?: string[];
+  /** Who may call; undefined: anyone (loopback only, enforced by the config). */
+  auth?: AuthOptions;
+  /** server.api.readOnly: every write but Invoke (and the memory sources) is refused. */
+  readOnly?: boolean;
   /** Host names besides loopback names and the bound address (DNS rebinding guard). */
   allowedHosts?: readonly string[];
   /** Browser origins allowed to call the API; none by default. */
@@ -42,26 +54,14 @@ export interface HttpServerDeps extends InvokeRouteDeps, ProbeDeps {
   extraRoutes?: ExtraRoute[];
 }
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
-/** Constant-time check of `Authorization: Bearer <token>` against every configured token. */
-function authorized(req: IncomingMessage, tokens: readonly Buffer[]): boolean {
-  const header = req.headers.authorization ?? '';
-  const m = /^Bearer (.+)$/.exec(header);
-  const given = digest(m?.[1] ?? '');
-  let ok = false;
-  for (const t of tokens) ok = timingSafeEqual(given, t) || ok;
-  return ok && m !== null;
-}
-
 export class HttpServer {
   private readonly server: http.Server;
-  private readonly tokens: Buffer[] | undefined;
+  private readonly auth: Authenticator | undefined;
   private readonly guard: RequestGuard;
   readonly bodyBudget: BodyBudget;
 
   constructor(private readonly deps: HttpServerDeps) {
-    this.tokens = deps.bearerTokens?.map(digest);
+    this.auth = deps.auth === undefined ? undefined : new Authenticator(deps.auth);
     this.guard = new RequestGuard(deps);
     this.bodyBudget = new BodyBudget(deps.maxBufferedBodyBytes ?? 64 * 1024 * 1024);
     this.server = http.createServer((req, res) => {
@@ -98,6 +98,25 @@ export class HttpServer {
     sendError(res, err, randomUUID());
   }
 
+  /**
+   * A request whose signature covers its body: the body is read here (under the shared budget), checked, and
+   * handed to the route's readBody, so no route acts on an unchecked request.
+   */
+  private async readSigned(req: IncomingMessage, bodyCheck: BodyCheck): Promise<void> {
+    const limit = this.bodyBudget.limit;
+    const body = await readBody(req, limit).catch((err: unknown) => {
+      if (err instanceof LambdaApiError && err.code === 'RequestTooLargeException')
+        throw new LambdaApiError(
+          err.code,
+          413,
+          `Request must be smaller than ${limit} bytes (server.maxBufferedBodyBytes)`,
+        );
+      throw err;
+    });
+    bodyCheck(body);
+    keepBody(req, body);
+  }
+
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let origin: string | undefined;
     try {
@@ -119,14 +138,22 @@ export class HttpServer {
     const p = url.pathname;
     if (req.method === 'GET' && p === '/healthz') return healthz(res);
     if (req.method === 'GET' && p === '/readyz') return readyz(this.deps, res);
-    if (this.tokens !== undefined && !authorized(req, this.tokens))
+    useBodyBudget(req, res, this.bodyBudget);
+    try {
+      // Synchronous unless the signature covers the body: the answer to an unsigned request must not wait.
+      const bodyCheck = this.auth?.check(req);
+      if (bodyCheck !== undefined) await this.readSigned(req, bodyCheck);
+    } catch (err) {
+      return this.refuse(req, res, asApiError(err));
+    }
+    if (req.method === 'GET' && p === '/metrics') return metrics(this.deps, res);
+    const dataPlane = [INVOKE, INVOKE_ASYNC, MEMORY_QUEUE, MEMORY_STREAM].some((re) => re.test(p));
+    if (this.deps.readOnly === true && req.method !== 'GET' && req.method !== 'HEAD' && !dataPlane)
       return this.refuse(
         req,
         res,
-        new LambdaApiError('UnrecognizedClientException', 401, 'missing or invalid bearer token'),
+        new LambdaApiError('AccessDeniedException', 403, 'configuration changes are off (server.api.readOnly)'),
       );
-    if (req.method === 'GET' && p === '/metrics') return metrics(this.deps, res);
-    useBodyBudget(req, res, this.bodyBudget);
     let m: RegExpExecArray | null;
     if (req.method === 'POST' && (m = INVOKE.exec(p)))
       return handleInvoke(this.deps, req, res, m[1] ?? '', url.searchParams);
@@ -135,6 +162,10 @@ export class HttpServer {
       return memoryQueue(this.deps.memory, req, res, m[1] ?? '', url.searchParams);
     if (req.method === 'POST' && (m = MEMORY_STREAM.exec(p)))
       return memoryStream(this.deps.memory, req, res, m[1] ?? '', url.searchParams);
+    if (req.method === 'GET' && (m = MEMORY_QUEUE.exec(p)))
+      return memoryPeek(this.deps.memory, req, res, 'queue', m[1] ?? '', url.searchParams);
+    if (req.method === 'GET' && (m = MEMORY_STREAM.exec(p)))
+      return memoryPeek(this.deps.memory, req, res, 'stream', m[1] ?? '', url.searchParams);
     for (const r of this.deps.extraRoutes ?? []) {
       const mm = req.method === r.method ? r.pattern.exec(p) : null;
       if (mm) return r.handle(req, res, mm, url.searchParams);

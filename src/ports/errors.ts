@@ -26,9 +26,12 @@ export type SluiceErrorCode = keyof typeof ERROR_CODES;
 /** Lambda API exception names sluice answers with (ERR-5). */
 export type LambdaExceptionName =
   | 'AccessDeniedException'
+  | 'IncompleteSignatureException'
   | 'InvalidParameterValueException'
   | 'InvalidRequestContentException'
+  | 'InvalidSignatureException'
   | 'MisdirectedRequestException'
+  | 'MissingAuthenticationTokenException'
   | 'PreconditionFailedException'
   | 'RequestTooLargeException'
   | 'ResourceConflictException'

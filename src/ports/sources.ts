@@ -2,8 +2,6 @@
 // Lambda-shaped record themselves (they know the wire format); the engine batches, filters, invokes and
 // acknowledges without knowing the broker.
 
-import type { CheckpointStore } from './state.js';
-
 export interface ShardInfo {
   id: string;
   parentIds: string[];
@@ -37,29 +35,26 @@ export interface ReadResult {
 
 export interface ShardReader {
   read(limit: number, signal: AbortSignal): Promise<ReadResult>;
+  /**
+   * Sources with `positions: 'source'` only: every record up to and including `position` is done (Kafka commits
+   * offset+1, Redis XACKs the delivered prefix). The engine calls it in order, only with done-prefix positions
+   * (STR-9), never past a record still being handled, and only on a reader it has not closed.
+   */
+  commit?(position: string): Promise<void>;
   close(): Promise<void>;
 }
 
-export interface StreamSource {
-  /** Its connector's kind: the `source` label of the mapping's metrics. */
-  readonly kind: string;
-  readonly arn: string;
-  listShards(): Promise<ShardInfo[]>;
-  open(shard: ShardInfo, from: StartPosition): Promise<ShardReader>;
-  /** Build the event the function receives for a batch from one shard (§5.2, §5.3, §4.1). */
-  buildEvent(shard: ShardInfo, records: readonly StreamRecord[]): unknown;
+/** What a connector builds from its records: the function's event and the on-failure record's parts. */
+export interface StreamEvents {
+  /** The event the function receives for a batch from one shard (§5.2, §5.3, §4.1). */
+  event(shard: ShardInfo, records: readonly StreamRecord[]): unknown;
   /** Identifier a function returns in `batchItemFailures[].itemIdentifier` for this record. */
   itemIdentifier(record: StreamRecord): unknown;
   /**
-   * Key of the batch description in the on-failure record (§3.7): `KinesisBatchInfo` (default) or
-   * `DDBStreamBatchInfo`. DynamoDB's arrival times are written with second precision.
+   * The batch-info part of the on-failure record (§3.7), merged into it as is: `{ KinesisBatchInfo }`,
+   * `{ DDBStreamBatchInfo }` (second-precision arrival times), Kafka's `{ KafkaBatchInfo, ... }` (KAF-17), ...
    */
-  readonly batchInfoKey?: string;
-  /**
-   * Replaces the default `{ [batchInfoKey]: StreamBatchInfo }` part of the on-failure record, for sources whose
-   * batch description has another shape (Kafka's `KafkaBatchInfo`, KAF-17). Returns the fields to merge in.
-   */
-  failureBatchInfo?(shard: ShardInfo, records: readonly StreamRecord[]): Record<string, unknown>;
+  failureInfo(shard: ShardInfo, records: readonly StreamRecord[]): Record<string, unknown>;
   /**
    * The messages an on-failure destination at `destinationArn` gets in place of the one batch record
    * `batchRecord`, or undefined to send `batchRecord` (KAF-18: a Kafka topic gets one message per record).
@@ -70,11 +65,22 @@ export interface StreamSource {
     records: readonly StreamRecord[],
     batchRecord: Record<string, unknown>,
   ): unknown[] | undefined;
+}
+
+export interface StreamSource {
+  /** Its connector's kind: the `source` label of the mapping's metrics. */
+  readonly kind: string;
+  readonly arn: string;
   /**
-   * Sources that keep positions themselves (Kafka group offsets, Redis consumer-group acks) supply the
-   * CheckpointStore the engine must use for them instead of the state store's.
+   * Who keeps the shards' positions. engine: the state store's checkpoints (Kinesis, DynamoDB, memory).
+   * source: the source itself (Kafka group offsets, Redis consumer-group acks): the engine writes the done prefix
+   * through `ShardReader.commit`, `open` resumes from the source's own position, and the engine never reads or
+   * writes the state store's checkpoints for it.
    */
-  readonly checkpoints?: CheckpointStore;
+  readonly positions: 'engine' | 'source';
+  readonly events: StreamEvents;
+  listShards(): Promise<ShardInfo[]>;
+  open(shard: ShardInfo, from: StartPosition): Promise<ShardReader>;
   /**
    * The idle poll cadence per shard when the config sets none (tuning.streamPollIntervalMs, D-13): AWS polls a
    * Kinesis shard once a second (STR-1) and a DynamoDB Streams shard 4 times a second (STR-3).
@@ -87,7 +93,7 @@ export interface StreamSource {
    */
   readonly idlePollMs?: number;
   /**
-   * A source with its own checkpoints normally owns its shards too (Kafka's consumer group assigns partitions), so
+   * A source with its own positions normally owns its shards too (Kafka's consumer group assigns partitions), so
    * the engine holds no leases for it. A source that sets this still wants the engine's shard leases when several
    * processes share the work: Redis stream keys get one owner at a time, which keeps each key in order.
    */

@@ -36,10 +36,21 @@ export interface MappingStore {
   version(): Promise<string>;
 }
 
+/** FN-31: the tags of functions and event source mappings, by resource ARN. */
+export interface TagStore {
+  get(arn: string): Promise<Record<string, string>>;
+  /** Adds or replaces the given keys; the others stay. */
+  add(arn: string, tags: Record<string, string>): Promise<void>;
+  remove(arn: string, keys: readonly string[]): Promise<void>;
+  /** A deleted resource takes its tags with it. */
+  drop(arn: string): Promise<void>;
+}
+
 export interface StateStore {
   readonly checkpoints: CheckpointStore;
   readonly leases: LeaseStore;
   readonly mappings: MappingStore;
+  readonly tags: TagStore;
   /** Resolves when the store answers; rejects when it does not (within its command timeout). For /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

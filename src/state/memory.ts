@@ -1,7 +1,7 @@
 // In-memory state store: the embedded default (one process) and the engine's unit tests.
 // Nothing survives a restart; use the Redis store to share state between processes or keep it across restarts.
 import type { Clock } from '../ports/clock.js';
-import type { CheckpointStore, LeaseStore, MappingStore, StateStore, StoredMapping } from '../ports/state.js';
+import type { CheckpointStore, LeaseStore, MappingStore, StateStore, StoredMapping, TagStore } from '../ports/state.js';
 
 export class MemoryCheckpointStore implements CheckpointStore {
   private readonly positions = new Map<string, string>();
@@ -100,10 +100,36 @@ export class MemoryMappingStore implements MappingStore {
   }
 }
 
+export class MemoryTagStore implements TagStore {
+  readonly #tags = new Map<string, Record<string, string>>();
+
+  get(arn: string): Promise<Record<string, string>> {
+    return Promise.resolve({ ...this.#tags.get(arn) });
+  }
+
+  add(arn: string, tags: Record<string, string>): Promise<void> {
+    this.#tags.set(arn, { ...this.#tags.get(arn), ...tags });
+    return Promise.resolve();
+  }
+
+  remove(arn: string, keys: readonly string[]): Promise<void> {
+    const current = this.#tags.get(arn);
+    for (const k of keys) if (current !== undefined) delete current[k];
+    if (current !== undefined && Object.keys(current).length === 0) this.#tags.delete(arn);
+    return Promise.resolve();
+  }
+
+  drop(arn: string): Promise<void> {
+    this.#tags.delete(arn);
+    return Promise.resolve();
+  }
+}
+
 export class MemoryStateStore implements StateStore {
   readonly checkpoints: MemoryCheckpointStore;
   readonly leases: MemoryLeaseStore;
   readonly mappings = new MemoryMappingStore();
+  readonly tags = new MemoryTagStore();
 
   constructor(options: { clock?: Pick<Clock, 'now'> } = {}) {
     const clock = options.clock;

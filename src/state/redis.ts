@@ -1,9 +1,10 @@
 // Redis-backed checkpoints and shard leases, so several sluice processes can share Kinesis/DynamoDB shards
 // (KCL-style: a lease per shard with a TTL, renewed by its owner, taken over once it expires).
 // Keys: <prefix>:checkpoints:<mapping> (hash shard → position), <prefix>:finished:<mapping> (hash shard → 1),
-// <prefix>:lease:<lease key> (string owner, PX ttl), <prefix>:mappings (API-created mappings, redis-mappings.ts). Compare-and-set steps run as small Lua scripts.
+// <prefix>:lease:<lease key> (string owner, PX ttl), <prefix>:tags:<resource ARN> (hash key → value), <prefix>:mappings
+// (API-created mappings, redis-mappings.ts). Compare-and-set steps run as small Lua scripts.
 import { Redis } from 'ioredis';
-import type { CheckpointStore, LeaseStore, StateStore } from '../ports/state.js';
+import type { CheckpointStore, LeaseStore, StateStore, TagStore } from '../ports/state.js';
 import { RedisMappingStore } from './redis-mappings.js';
 
 /** Take the lease if it is free (missing or expired) or already ours (then extend it). */
@@ -120,10 +121,34 @@ export class RedisLeaseStore implements LeaseStore {
   }
 }
 
+export class RedisTagStore implements TagStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  async get(arn: string): Promise<Record<string, string>> {
+    return this.redis.hgetall(`${this.prefix}:tags:${arn}`);
+  }
+
+  async add(arn: string, tags: Record<string, string>): Promise<void> {
+    if (Object.keys(tags).length > 0) await this.redis.hset(`${this.prefix}:tags:${arn}`, tags);
+  }
+
+  async remove(arn: string, keys: readonly string[]): Promise<void> {
+    if (keys.length > 0) await this.redis.hdel(`${this.prefix}:tags:${arn}`, ...keys);
+  }
+
+  async drop(arn: string): Promise<void> {
+    await this.redis.del(`${this.prefix}:tags:${arn}`);
+  }
+}
+
 export class RedisStateStore implements StateStore {
   readonly checkpoints: RedisCheckpointStore;
   readonly leases: RedisLeaseStore;
   readonly mappings: RedisMappingStore;
+  readonly tags: RedisTagStore;
   private readonly redis: Redis;
   private readonly owned: boolean;
 
@@ -141,6 +166,7 @@ export class RedisStateStore implements StateStore {
     this.checkpoints = new RedisCheckpointStore(this.redis, prefix);
     this.leases = new RedisLeaseStore(this.redis, prefix);
     this.mappings = new RedisMappingStore(this.redis, prefix);
+    this.tags = new RedisTagStore(this.redis, prefix);
   }
 
   async ping(): Promise<void> {

@@ -4,6 +4,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { ShardInfo, ShardReader, StartPosition, StreamRecord, StreamSource } from '../../src/ports/sources.js';
+import { commitsOfEngine, nested } from './stream-commits.js';
 
 /** One fresh stream (topic, key, table) with one shard on the connector's real server. */
 export interface StreamUnderTest {
@@ -21,7 +22,7 @@ export interface StreamUnderTest {
 
 export interface StreamSourceFactory {
   name: string;
-  /** engine: the engine's state store keeps checkpoints; source: the source does (`checkpoints`: Kafka, Redis). */
+  /** engine: the engine's state store keeps checkpoints; source: the source does (reader commit: Kafka, Redis). */
   positions: 'engine' | 'source';
   create(): Promise<StreamUnderTest>;
 }
@@ -59,12 +60,6 @@ async function readFor(reader: ShardReader, want: number, ms = SLACK_MS, limit =
   return out;
 }
 
-/** Every value found anywhere in `v` (the event's JSON), for "the event contains this record". */
-function* nested(v: unknown): Generator<unknown> {
-  yield v;
-  if (v !== null && typeof v === 'object') for (const x of Object.values(v)) yield* nested(x);
-}
-
 export function describeStreamSource(factory: StreamSourceFactory): void {
   describe(`stream source contract: ${factory.name}`, () => {
     async function setup() {
@@ -98,7 +93,7 @@ export function describeStreamSource(factory: StreamSourceFactory): void {
       expect(Array.isArray(first[0]!.parentIds)).toBe(true);
       expect(first[0]!.closed ?? false).toBe(false);
       expect((await src.listShards()).map((x) => x.id)).toEqual([first[0]!.id]);
-      expect(src.checkpoints !== undefined).toBe(factory.positions === 'source');
+      expect(src.positions).toBe(factory.positions);
     });
 
     it('STR-5/KAF-1 TRIM_HORIZON returns every record in order, with increasing positions, sizes and records', async () => {
@@ -187,7 +182,7 @@ export function describeStreamSource(factory: StreamSourceFactory): void {
     );
 
     (factory.positions === 'source' ? it : it.skip)(
-      'KAF-5/KAF-7 a position set through source.checkpoints is where a new source of the same group resumes (source-kept positions; the others use the state store)',
+      'KAF-5/KAF-7 a position committed through the reader is where a new source of the same group resumes (source-kept positions; the others use the state store)',
       async () => {
         const { s, open, close, shardOf, valuesOf } = await setup();
         const sent = values('group', 6);
@@ -195,9 +190,11 @@ export function describeStreamSource(factory: StreamSourceFactory): void {
         const group = `g-${Math.random().toString(36).slice(2)}`;
         const src = open(TRIM, group);
         const shard = await shardOf(src);
-        const all = await readFor(await src.open(shard, TRIM), sent.length);
+        const first = await src.open(shard, TRIM);
+        const all = await readFor(first, sent.length);
         expect(valuesOf(all)).toEqual(sent);
-        await src.checkpoints!.set('conformance', shard.id, all[2]!.position);
+        expect(typeof first.commit).toBe('function');
+        await first.commit!(all[2]!.position);
         await close(src);
         const next = open(TRIM, group);
         const reader = await next.open(await shardOf(next), TRIM);
@@ -217,23 +214,46 @@ export function describeStreamSource(factory: StreamSourceFactory): void {
       expect(await readFor(reader, 1, 1500)).toEqual([]);
     });
 
-    it('STR-21 buildEvent is JSON that holds each record; itemIdentifier is defined and distinct per record', async () => {
+    it('STR-21 events.event is JSON that holds each record; itemIdentifier is defined and distinct per record; failureInfo is a JSON block', async () => {
       const { s, open, shardOf } = await setup();
       await s.produce(values('event', 3));
       const src = open();
       const shard = await shardOf(src);
       const got = await readFor(await src.open(shard, TRIM), 3);
       expect(got).toHaveLength(3);
-      const json = JSON.stringify(src.buildEvent(shard, got));
+      const json = JSON.stringify(src.events.event(shard, got));
       const event = JSON.parse(json) as unknown;
       const all = [...nested(event)];
       for (const r of got) {
         const record = JSON.parse(JSON.stringify(r.record)) as unknown;
         expect(all.some((v) => isDeepStrictEqual(v, record))).toBe(true);
       }
-      const ids = got.map((r) => src.itemIdentifier(r));
+      const ids = got.map((r) => src.events.itemIdentifier(r));
       for (const id of ids) expect(id ?? undefined).toBeDefined();
       expect(new Set(ids.map((id) => JSON.stringify(id))).size).toBe(got.length);
+      // §3.7: the on-failure record's batch-info part, merged into the record as is.
+      const info = src.events.failureInfo(shard, got);
+      expect(Object.keys(info).length).toBeGreaterThan(0);
+      expect(JSON.parse(JSON.stringify(info))).toEqual(info);
+    });
+
+    it('STR-9 the engine commits through the reader only done-prefix positions (never past an unhandled record) for source-kept positions; an engine-kept source never gets commit', async () => {
+      const { s, open } = await setup();
+      const cmp = comparePositions;
+      const sent = values('commit', 6);
+      await s.produce(sent);
+      const run = await commitsOfEngine(open(TRIM), (r) => s.valueOf(r), sent[3]!, sent.length);
+      const done = run.read.find((r) => s.valueOf(r) === sent[2])!.position;
+      if (factory.positions === 'source') {
+        expect(run.commits.length).toBeGreaterThan(0);
+        for (const c of run.commits) expect(cmp(c, done)).toBeLessThanOrEqual(0);
+        for (let i = 1; i < run.commits.length; i++) expect(cmp(run.commits[i - 1]!, run.commits[i]!)).toBe(-1);
+        expect(run.commits.at(-1)).toBe(done);
+        expect(run.checkpointed).toBeUndefined();
+      } else {
+        expect(run.commits).toEqual([]);
+        expect(run.checkpointed).toBe(done);
+      }
     });
 
     it('close resolves, and a second close does not throw', async () => {

@@ -94,10 +94,18 @@ describe('browser guard: Host (DNS rebinding) and Origin (cross-site)', () => {
 });
 
 describe('auth answers and odd requests', () => {
-  it('AUTH 401 answers carry x-amzn-ErrorType', async () => {
+  it('AUTH-1 AUTH-4 AUTH-17 auth answers carry x-amzn-ErrorType: no token 403 MissingAuthenticationToken, a wrong one 403 UnrecognizedClient', async () => {
     const a = await rawRequest(authed.url, invokePath('echo'), { method: 'POST', body: '{}' });
-    expect(a.status).toBe(401);
-    expect(errorType(a)).toBe('UnrecognizedClientException');
+    expect(a.status).toBe(403);
+    expect(errorType(a)).toBe('MissingAuthenticationTokenException');
+    expect(JSON.parse(a.body)).toMatchObject({ message: 'Missing Authentication Token' });
+    const wrong = await rawRequest(authed.url, invokePath('echo'), {
+      method: 'POST',
+      headers: { Authorization: 'Bearer not-the-token-at-all' },
+      body: '{}',
+    });
+    expect(wrong.status).toBe(403);
+    expect(errorType(wrong)).toBe('UnrecognizedClientException');
     const ok = await rawRequest(authed.url, invokePath('echo'), {
       method: 'POST',
       headers: { Authorization: `Bearer ${TOKEN}` },

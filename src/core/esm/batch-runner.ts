@@ -50,7 +50,7 @@ export class BatchRunner {
         throttles++;
         const retryAfterMs = result.kind === 'throttle' ? (result.retryAfterSeconds ?? 0) * 1000 : 0;
         const delay = Math.max(retryAfterMs, fullJitterBackoffMs(throttles, options.retryBackoff, ctx.rng));
-        ctx.logger.debug({ shardId: ctx.shard.id, kind: result.kind, delay }, 'invoke not run; backing off');
+        ctx.logger.debug({ kind: result.kind, delay }, 'invoke not run; backing off');
         this.retrying(hooks);
         await sleepQuietly(clock, delay, ctx.sleepSignal);
         continue;
@@ -60,7 +60,7 @@ export class BatchRunner {
       piece.lastRequestId = requestId;
 
       if (result.kind === 'success') {
-        const ids = hooks.windowFinal ? [] : records.map((r) => ctx.source.itemIdentifier(r));
+        const ids = hooks.windowFinal ? [] : records.map((r) => ctx.source.events.itemIdentifier(r));
         const parsed = parseStreamResponse(result.payload, ids, {
           reportBatchItemFailures: options.reportBatchItemFailures,
           requireState: hooks.requireState ?? false,
@@ -91,7 +91,7 @@ export class BatchRunner {
           if (!(await this.afterFailure(pieces, piece, false, hooks))) return 'stopped';
           continue;
         }
-        ctx.logger.warn({ shardId: ctx.shard.id, reason: parsed.reason }, 'invalid batch response; whole batch failed');
+        ctx.logger.warn({ reason: parsed.reason }, 'invalid batch response; whole batch failed');
       } else {
         piece.lastResponse = { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' };
       }
@@ -107,7 +107,7 @@ export class BatchRunner {
     const { options } = this.ctx;
     if (piece.entries.length === 0) {
       // A final window invoke whose records were all given up already: nothing is held back by dropping it.
-      this.ctx.logger.warn({ shardId: this.ctx.shard.id }, 'final window invoke failed with no records left');
+      this.ctx.logger.warn({}, 'final window invoke failed with no records left');
       pieces.shift();
       return true;
     }
@@ -151,7 +151,7 @@ export class BatchRunner {
     hooks: BatchHooks,
   ): Promise<InvokeResult | 'aborted'> {
     const ctx = this.ctx;
-    const base = ctx.source.buildEvent(ctx.shard, records);
+    const base = ctx.source.events.event(ctx.shard, records);
     const event =
       hooks.eventExtras && typeof base === 'object' && base !== null ? { ...base, ...hooks.eventExtras() } : base;
     const payload = Buffer.from(JSON.stringify(event));
@@ -170,7 +170,7 @@ export class BatchRunner {
     } catch (err) {
       if (ctx.signal.aborted) return 'aborted';
       // The invoker should classify; anything thrown is treated as a system error (no retry budget used).
-      ctx.logger.warn({ err, shardId: ctx.shard.id }, 'invoker threw');
+      ctx.logger.warn({ err }, 'invoker threw');
       return { kind: 'system-error', statusCode: 500, errorType: 'ServiceException', message: String(err) };
     }
   }

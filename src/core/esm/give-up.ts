@@ -1,11 +1,7 @@
 // Records a stream batch gives up (STR-14, STR-15, D-4): the on-failure record as Lambda writes it, sent through the
 // core's one DestinationSender until delivered, or counted as dropped when the mapping has no destination.
 import { sendUntilDelivered } from '../delivery/destination-sender.js';
-import {
-  buildStreamBatchInfo,
-  buildStreamFailureRecord,
-  type StreamFailureCondition,
-} from '../records/stream-failure-record.js';
+import { buildStreamFailureRecord, type StreamFailureCondition } from '../records/stream-failure-record.js';
 import { fullJitterBackoffMs } from '../retry/backoff.js';
 import type { BatchEntry, BatchHooks, Piece, RunnerContext } from './batch-types.js';
 import { StreamMetric } from './stream-metrics.js';
@@ -29,17 +25,14 @@ export async function giveUp(
 ): Promise<boolean> {
   if (entries.length === 0) return true;
   const destination = ctx.options.onFailure;
-  ctx.logger.warn(
-    { shardId: ctx.shard.id, condition, records: entries.length, destination: destination?.arn },
-    'discarding stream records',
-  );
+  ctx.logger.warn({ condition, records: entries.length, destination: destination?.arn }, 'discarding stream records');
   if (!destination) {
     ctx.metrics.inc(StreamMetric.dropped, ctx.labels, entries.length);
     hooks.onDone(entries, true);
     return true;
   }
   const record = failureRecord(ctx, entries, condition, piece);
-  const messages = ctx.source.destinationRecords?.(
+  const messages = ctx.source.events.destinationRecords?.(
     destination.arn,
     ctx.shard,
     entries.map((e) => e.record),
@@ -55,7 +48,7 @@ export async function giveUp(
       destination: () => destination,
       messages,
       ctx: { functionName: ctx.options.functionName },
-      log: { shardId: ctx.shard.id, condition, records: entries.length },
+      log: { shardId: ctx.shard.id, condition, records: entries.length }, // the sender's logger is the mapping's
     },
     {
       clock: ctx.clock,
@@ -80,10 +73,6 @@ function failureRecord(
 ): Record<string, unknown> {
   const { source, shard } = ctx;
   const records = entries.map((e) => e.record);
-  const key = source.batchInfoKey ?? 'KinesisBatchInfo';
-  const batchInfo = source.failureBatchInfo
-    ? source.failureBatchInfo(shard, records)
-    : { [key]: buildStreamBatchInfo(shard.id, source.arn, records, key === 'DDBStreamBatchInfo') };
   const neverRan = piece.invokes === 0;
   return buildStreamFailureRecord({
     requestId: piece.lastRequestId ?? ctx.newId(),
@@ -94,6 +83,6 @@ function failureRecord(
     // D-4: null when the function never ran for these records; KAF-17: null for an oversized payload.
     responseContext: neverRan || condition === 'MaximumPayloadSizeExceeded' ? null : piece.lastResponse,
     timestampMs: ctx.clock.now(),
-    batchInfo,
+    batchInfo: source.events.failureInfo(shard, records),
   });
 }

@@ -97,7 +97,8 @@ class QueuePollerImpl implements QueuePoller {
     this.#source = deps.source;
     this.#clock = deps.clock;
     this.#filter = deps.filter;
-    this.#log = deps.logger.child({ mapping: this.#o.mappingId, function: this.#o.functionName });
+    // The app's logger already names the mapping, function and source (a child binding would repeat the keys).
+    this.#log = deps.logger;
     this.#m = new QueueMappingMetrics(deps.metrics, this.#o.mappingId, this.#o.functionName, deps.source.kind);
     const now = () => this.#clock.now();
     const fixed = this.#o.fixedConcurrency;
@@ -310,6 +311,18 @@ class QueuePollerImpl implements QueuePoller {
     if (outcome.cause === undefined) this.#failuresInRow = 0;
     if (failed.length === 0) return;
     if (outcome.cause === 'stopped') return this.#settle.nack(failed, 0);
+    // Said once per failed batch, so a poison message shows in the log each time it comes back (and leaves).
+    this.#log.warn(
+      {
+        cause: outcome.cause,
+        count: failed.length,
+        messageIds: failed.slice(0, 10).map((m) => m.id),
+        maxReceiveCount: Math.max(...failed.map((m) => m.receiveCount)),
+      },
+      this.#source.redelivery === 'visibility-timeout'
+        ? 'messages failed; the queue delivers them again after their visibility timeout (or to its DLQ)'
+        : 'messages failed; handing them back to the broker for redelivery',
+    );
     if (this.#source.redelivery === 'visibility-timeout') return; // SQS-11, SQS-14: they come back by themselves
     // RMQ-17: the broker only takes them back on a nack; wait longer after each failure in a row. Stopping: at once,
     // since nobody here will retry them.

@@ -1,6 +1,7 @@
 // One shard's checkpoint: which records are done (the done prefix, STR-9), writes serialized so they never go
 // backwards and coalesced so a slow store (a Kafka commit behind a fetch) never holds up reading, and the
 // store calls a worker cannot go without (read, mark finished) retried with backoff until they work or it stops.
+// Positions go where the source keeps them (StreamSource.positions): the state store, or the shard's reader.
 import type { Logger } from '../../ports/logger.js';
 import type { CheckpointStore } from '../../ports/state.js';
 import { sleepQuietly, type RetryLoop } from '../wait/wait.js';
@@ -8,10 +9,17 @@ import { CheckpointTracker } from './checkpoint-tracker.js';
 
 export const STOPPED = Symbol('stopped');
 
+/**
+ * Where the done prefix is written. engine: the state store. source: the reader's commit (Kafka offsets, Redis
+ * XACK); `commit` resolves false when no reader is open (after a failed read), and the position waits for the
+ * next flush.
+ */
+export type CheckpointTarget =
+  | { positions: 'engine'; store: CheckpointStore; mappingId: string; shardId: string }
+  | { positions: 'source'; commit(position: string): Promise<boolean> };
+
 export interface ShardCheckpointsDeps {
-  store: CheckpointStore;
-  mappingId: string;
-  shardId: string;
+  target: CheckpointTarget;
   log: Logger;
   retry: RetryLoop;
   /** Records read and not yet checkpointed, for the backlog gauge. */
@@ -44,16 +52,18 @@ export class ShardCheckpoints {
     return this.tracker.unfinished;
   }
 
-  /** The position to resume after (undefined: none yet), or STOPPED. */
+  /** The position to resume after (undefined: none yet, or the source resumes by itself), or STOPPED. */
   load(): Promise<string | undefined | typeof STOPPED> {
-    const { store, mappingId, shardId } = this.deps;
-    return this.retry('checkpoint read', () => store.get(mappingId, shardId));
+    const t = this.deps.target;
+    if (t.positions === 'source') return Promise.resolve(undefined);
+    return this.retry('checkpoint read', () => t.store.get(t.mappingId, t.shardId));
   }
 
-  /** STR-40: marks the shard finished, so its children may start. */
+  /** STR-40: marks the shard finished, so its children may start (a source's own positions need no mark). */
   finish(): Promise<void | typeof STOPPED> {
-    const { store, mappingId, shardId } = this.deps;
-    return this.retry('mark finished', () => store.markFinished(mappingId, shardId));
+    const t = this.deps.target;
+    if (t.positions === 'source') return Promise.resolve();
+    return this.retry('mark finished', () => t.store.markFinished(t.mappingId, t.shardId));
   }
 
   /** Writes the checkpoint of the done prefix; writes are serialized so they never go backwards. */
@@ -65,13 +75,20 @@ export class ShardCheckpoints {
     this.chain = this.chain.then(async () => {
       if (this.unsaved !== position) return; // a later position superseded this one
       try {
-        await this.deps.store.set(this.deps.mappingId, this.deps.shardId, position);
-        if (this.unsaved === position) this.unsaved = undefined;
+        const written = await this.write(position);
+        if (written && this.unsaved === position) this.unsaved = undefined;
       } catch (err) {
         this.deps.log.warn({ err }, 'checkpoint write failed; will retry');
       }
     });
     return this.chain;
+  }
+
+  private async write(position: string): Promise<boolean> {
+    const t = this.deps.target;
+    if (t.positions === 'source') return t.commit(position);
+    await t.store.set(t.mappingId, t.shardId, position);
+    return true;
   }
 
   /** Retries a state-store call with backoff until it works or the worker stops. */

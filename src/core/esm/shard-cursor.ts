@@ -1,6 +1,7 @@
 // Where a shard worker reads: opens the source after the last position read (or at StartingPosition when nothing
 // is checkpointed yet), paces reads (no wait while behind, the idle cadence once caught up: STR-1, STR-3), and
-// after a failed read closes the reader and reopens after a backoff.
+// after a failed read closes the reader and reopens after a backoff. For a source that keeps its own positions,
+// commits go through the reader open at the time.
 import { ShardLostError } from '../../ports/errors.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Logger } from '../../ports/logger.js';
@@ -73,6 +74,18 @@ export class ShardCursor {
       this.nextReadAt = deps.clock.now() + fullJitterBackoffMs(this.errors, deps.options.retryBackoff, deps.rng);
       return undefined;
     }
+  }
+
+  /**
+   * Commits the done prefix through the open reader (StreamSource.positions 'source'); false when none is open
+   * (between a failed read and the reopen), so the caller keeps the position for its next write.
+   */
+  async commit(position: string): Promise<boolean> {
+    const reader = this.reader;
+    if (reader === undefined) return false;
+    if (reader.commit === undefined) throw new Error(`${this.deps.source.kind} reader has no commit`);
+    await reader.commit(position);
+    return true;
   }
 
   async close(): Promise<void> {

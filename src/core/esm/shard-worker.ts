@@ -9,7 +9,7 @@ import { BatchRunner } from './batch-runner.js';
 import type { BatchEntry, BatchHooks, LaneStatus, RunnerContext } from './batch-types.js';
 import { envelopeBytes, newLane, windowStartOf, worstStatus, type Batch, type Lane } from './lane.js';
 import { laneOf } from './lane-hash.js';
-import { ShardCheckpoints, STOPPED } from './shard-checkpoints.js';
+import { ShardCheckpoints, STOPPED, type CheckpointTarget } from './shard-checkpoints.js';
 import { ShardCursor } from './shard-cursor.js';
 import { StreamMetric } from './stream-metrics.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from './stream-options.js';
@@ -21,7 +21,8 @@ export interface RecordMatcher {
 }
 
 export interface ShardWorkerDeps extends Omit<RunnerContext, 'shard' | 'signal' | 'sleepSignal' | 'isStopping'> {
-  checkpoints: CheckpointStore;
+  /** The state store's checkpoints; unused when the source keeps its own positions. */
+  checkpoints?: CheckpointStore;
   filter?: RecordMatcher;
   /** Records read and not yet checkpointed, for the backlog gauge. */
   onPending?(shardId: string, pending: number): void;
@@ -30,6 +31,16 @@ export interface ShardWorkerDeps extends Omit<RunnerContext, 'shard' | 'signal' 
 }
 
 export type ShardWorkerResult = 'finished' | 'stopped';
+
+function checkpointTarget(
+  deps: ShardWorkerDeps,
+  shardId: string,
+  commit: (position: string) => Promise<boolean>,
+): CheckpointTarget {
+  if (deps.source.positions === 'source') return { positions: 'source', commit };
+  if (deps.checkpoints === undefined) throw new Error('a source with engine-kept positions needs a checkpoint store');
+  return { positions: 'engine', store: deps.checkpoints, mappingId: deps.options.mappingId, shardId };
+}
 
 const MAX_READ = 10_000;
 const MAX_TRACKED = 200_000;
@@ -62,9 +73,7 @@ export class ShardWorker {
     this.lanes = Array.from({ length: n }, () => newLane(limits, now));
     this.log = deps.logger.child({ shardId: shard.id });
     this.positions = new ShardCheckpoints({
-      store: deps.checkpoints,
-      mappingId: deps.options.mappingId,
-      shardId: shard.id,
+      target: checkpointTarget(deps, shard.id, (position) => this.cursor?.commit(position) ?? Promise.resolve(false)),
       log: this.log,
       retry: {
         clock: deps.clock,
@@ -241,7 +250,7 @@ export class ShardWorker {
         }
       },
       (err) => {
-        // A bug or a throwing buildEvent: keep the records (order and checkpoint stay safe) and try again later.
+        // A bug or a throwing events.event: keep the records (order and checkpoint stay safe) and try again later.
         this.log.error({ err }, 'batch failed unexpectedly; will retry');
         lane.waiting.requeue(batch.filter((e) => !finished.has(e)));
         lane.blockedUntil = this.deps.clock.now() + fullJitterBackoffMs(1, this.deps.options.retryBackoff, () => 1);

@@ -19,7 +19,8 @@ import type { StreamMappingOptions } from './stream-options.js';
 export interface StreamMappingDeps {
   source: StreamSource;
   invoker: Invoker;
-  checkpoints: CheckpointStore;
+  /** The state store's checkpoints: required when the source's positions are 'engine', unused otherwise. */
+  checkpoints?: CheckpointStore;
   /** Without it this process owns every shard. */
   leases?: LeaseStore;
   options: StreamMappingOptions;
@@ -78,11 +79,13 @@ class StreamMappingImpl implements StreamMapping {
 
   constructor(private readonly deps: StreamMappingDeps) {
     const { options } = deps;
+    if (deps.source.positions === 'engine' && deps.checkpoints === undefined)
+      throw new Error(`${deps.source.kind} keeps no positions itself: the mapping needs the state store's checkpoints`);
     this.labels = { mapping: options.mappingId, function: options.functionName, source: deps.source.kind };
     this.ttl = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
     const owner = options.instanceId ?? randomUUID();
     this.leases = deps.leases && new ShardLeases(deps.leases, options.mappingId, owner, this.ttl, deps.clock);
-    this.log = deps.logger.child({ mapping: options.mappingId });
+    this.log = deps.logger; // the app's logger already names the mapping (a child binding would repeat the key)
     this.delivery = new DestinationSender({ metrics: deps.metrics, logger: this.log, clock: deps.clock });
   }
 
@@ -145,7 +148,8 @@ class StreamMappingImpl implements StreamMapping {
       if (
         !this.finished.has(s.id) &&
         !this.running.has(s.id) &&
-        (await checkpoints.isFinished(options.mappingId, s.id))
+        source.positions === 'engine' &&
+        (await checkpoints?.isFinished(options.mappingId, s.id)) === true
       )
         this.finished.add(s.id);
     }

@@ -3,7 +3,7 @@
 // follows the mapping's retry and age rules; records it gives up go to the on-failure destination (STR-38).
 import type { Logger } from '../../ports/logger.js';
 import type { ShardInfo } from '../../ports/sources.js';
-import { isoTime } from '../records/stream-failure-record.js';
+import { isoTime } from '../../ports/stream-batch-info.js';
 import type { BatchRunner } from './batch-runner.js';
 import type { BatchEntry, BatchHooks, LaneStatus } from './batch-types.js';
 import { jsonBytes, windowStartOf, type Batch, type Lane } from './lane.js';

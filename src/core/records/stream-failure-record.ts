@@ -1,4 +1,5 @@
 // On-failure destination record for stream mappings (spec §3.7, STR-27..30, D-4).
+import { isoTime } from '../../ports/stream-batch-info.js';
 
 export type StreamFailureCondition = 'RetryAttemptsExhausted' | 'RecordAgeExceeded' | 'MaximumPayloadSizeExceeded';
 
@@ -7,16 +8,6 @@ export interface StreamResponseContext {
   executedVersion: string;
   /** 'Unhandled' after a function error; null when the function returned normally (a partial or invalid response). */
   functionError: 'Handled' | 'Unhandled' | null;
-}
-
-export interface StreamBatchInfo {
-  shardId: string;
-  startSequenceNumber: string;
-  endSequenceNumber: string;
-  approximateArrivalOfFirstRecord: string;
-  approximateArrivalOfLastRecord: string;
-  batchSize: number;
-  streamArn: string;
 }
 
 export interface StreamFailureRecord {
@@ -33,32 +24,6 @@ export interface StreamFailureRecord {
   [batchInfoKey: string]: unknown;
 }
 
-/** ISO-8601 UTC; DynamoDB writes arrival times with second precision (§3.7). */
-export function isoTime(ms: number, secondPrecision = false): string {
-  const iso = new Date(ms).toISOString();
-  return secondPrecision ? iso.replace(/\.\d{3}Z$/, 'Z') : iso;
-}
-
-export function buildStreamBatchInfo(
-  shardId: string,
-  streamArn: string,
-  records: ReadonlyArray<{ position: string; arrivalMs: number }>,
-  secondPrecision: boolean,
-): StreamBatchInfo {
-  const first = records[0];
-  const last = records[records.length - 1];
-  if (!first || !last) throw new Error('a failure record needs at least one record');
-  return {
-    shardId,
-    startSequenceNumber: first.position,
-    endSequenceNumber: last.position,
-    approximateArrivalOfFirstRecord: isoTime(first.arrivalMs, secondPrecision),
-    approximateArrivalOfLastRecord: isoTime(last.arrivalMs, secondPrecision),
-    batchSize: records.length,
-    streamArn,
-  };
-}
-
 export function buildStreamFailureRecord(input: {
   requestId: string;
   functionArn: string;
@@ -66,7 +31,7 @@ export function buildStreamFailureRecord(input: {
   approximateInvokeCount: number;
   responseContext: StreamResponseContext | null;
   timestampMs: number;
-  /** `{ KinesisBatchInfo: ... }`, `{ DDBStreamBatchInfo: ... }` or a source's own (Kafka). */
+  /** The source's batch-info part (StreamEvents.failureInfo): `{ KinesisBatchInfo: ... }`, Kafka's, ... */
   batchInfo: Record<string, unknown>;
 }): StreamFailureRecord {
   return {

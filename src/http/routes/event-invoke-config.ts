@@ -24,8 +24,6 @@ export interface EventInvokeConfigDeps {
     eventInvokeConfig(name: string): EventInvokeConfig | undefined;
     setEventInvokeConfig(name: string, cfg: EventInvokeConfig | undefined): void;
   };
-  /** server.api.readOnly: changes are refused. */
-  readOnly: boolean;
   /** Why `address` may not be set over the API, or undefined when it may. */
   destinationProblem(address: string): string | undefined;
   /** The destination forms that may be set, for the refusal's message. */
@@ -59,7 +57,8 @@ function dest(deps: EventInvokeConfigDeps, v: unknown, name: string): string | u
   return v;
 }
 
-function toResponse(arn: string, c: EventInvokeConfig): Record<string, unknown> {
+/** ASY-9's FunctionEventInvokeConfig shape (also listed by ListFunctionEventInvokeConfigs, FN-32). */
+export function toResponse(arn: string, c: EventInvokeConfig): Record<string, unknown> {
   return {
     LastModified: c.lastModifiedMs / 1000,
     FunctionArn: `${arn}:$LATEST`,
@@ -83,10 +82,6 @@ export function eventInvokeConfigRoutes(deps: EventInvokeConfigDeps): ExtraRoute
         const fn = functions.get(name);
         if (fn === undefined) throw new LambdaApiError('ResourceNotFoundException', 404, `Function not found: ${name}`);
         const current = functions.eventInvokeConfig(name);
-        if (method !== 'GET' && deps.readOnly) {
-          req.resume();
-          throw new LambdaApiError('AccessDeniedException', 403, 'configuration changes are off (server.api.readOnly)');
-        }
         if (method === 'GET' || method === 'DELETE') {
           req.resume();
           if (current === undefined)

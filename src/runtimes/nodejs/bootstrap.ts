@@ -2,8 +2,8 @@
 // once (init), then runs one invocation at a time with a Lambda-shaped `context`, capturing console output
 // for the log tail.
 import { parentPort, workerData } from 'node:worker_threads';
-import { format } from 'node:util';
 import { pathToFileURL } from 'node:url';
+import { consoleFormatOf, consoleLine } from './console-format.js';
 import { HandlerError, parseHandler, resolveModuleFile } from './handler-path.js';
 import { toErrorBody, type ErrorBody } from '../shared/error-body.js';
 import type { EnvironmentData, InvokeMessage, WorkerMessage } from './protocol.js';
@@ -234,11 +234,20 @@ function captureOutput(): void {
   };
   process.stdout.write = write;
   process.stderr.write = write;
-  const levels = { log: 'INFO', info: 'INFO', warn: 'WARN', error: 'ERROR', debug: 'DEBUG', trace: 'TRACE' } as const;
+  const levels = {
+    log: 'INFO',
+    info: 'INFO',
+    warn: 'WARN',
+    error: 'ERROR',
+    debug: 'DEBUG',
+    trace: 'TRACE',
+    fatal: 'FATAL',
+  } as const;
+  const style = consoleFormatOf(process.env);
   for (const [method, level] of Object.entries(levels)) {
     (console as unknown as Record<string, unknown>)[method] = (...args: unknown[]): void => {
-      const line = `${new Date().toISOString()}\t${currentRequestId ?? 'undefined'}\t${level}\t${format(...args)}\n`;
-      send({ type: 'log', data: line });
+      const line = consoleLine(style, level, currentRequestId, args);
+      if (line !== undefined) send({ type: 'log', data: line });
     };
   }
 }

@@ -21,17 +21,31 @@ export function parseHandler(handler: string): HandlerLocation {
 
 // Lambda's Node.js runtime looks for these extensions in this order.
 const EXTENSIONS = ['.js', '.mjs', '.cjs'];
+// Not Lambda's: a local handler written in TypeScript runs as is where Node strips types (Node 24 by default), so
+// the dev loop needs no build step. A built .js next to it still wins, as it would on Lambda.
+const TS_EXTENSIONS = ['.ts', '.mts', '.cts'];
+
+function isFile(file: string): boolean {
+  return existsSync(file) && statSync(file).isFile();
+}
 
 /** The absolute file for a module path under the task root, or throws Runtime.ImportModuleError. */
-export function resolveModuleFile(taskRoot: string, modulePath: string): string {
+export function resolveModuleFile(
+  taskRoot: string,
+  modulePath: string,
+  stripsTypes: boolean = process.features.typescript !== undefined && process.features.typescript !== false,
+): string {
   const base = path.resolve(taskRoot, modulePath);
-  for (const ext of EXTENSIONS) {
-    const file = base + ext;
-    if (existsSync(file) && statSync(file).isFile()) return file;
-  }
+  for (const ext of EXTENSIONS) if (isFile(base + ext)) return base + ext;
+  const ts = TS_EXTENSIONS.find((ext) => isFile(base + ext));
+  if (ts !== undefined && stripsTypes) return base + ts;
+  const hint =
+    ts === undefined
+      ? ''
+      : `\nFound ${path.basename(base + ts)}: this Node.js ${process.version} cannot run TypeScript; build it to .js or run sluice on Node.js 24.`;
   throw new HandlerError(
     'Runtime.ImportModuleError',
-    `Error: Cannot find module '${path.basename(modulePath)}'\nRequire stack:\n- ${base}`,
+    `Error: Cannot find module '${path.basename(modulePath)}'\nRequire stack:\n- ${base}${hint}`,
   );
 }
 

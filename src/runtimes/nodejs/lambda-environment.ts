@@ -11,8 +11,26 @@ export function newLogStreamName(now = new Date()): string {
   return `${day}/[${FUNCTION_VERSION}]${randomBytes(16).toString('hex')}`;
 }
 
+interface LoggingSettings {
+  LogFormat?: string;
+  ApplicationLogLevel?: string;
+  LogGroup?: string;
+}
+
+function loggingOf(spec: FunctionSpec): LoggingSettings {
+  const l = spec.settings.LoggingConfig;
+  return l !== null && typeof l === 'object' ? l : {};
+}
+
 export function logGroupName(spec: FunctionSpec): string {
-  return `/aws/lambda/${spec.name}`;
+  return loggingOf(spec).LogGroup ?? `/aws/lambda/${spec.name}`;
+}
+
+/** LoggingConfig as the runtime reads it: the format always, the level with JSON (Lambda's default INFO). */
+function loggingEnv(spec: FunctionSpec): Record<string, string> {
+  const l = loggingOf(spec);
+  if (l.LogFormat !== 'JSON') return { AWS_LAMBDA_LOG_FORMAT: 'Text' };
+  return { AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: l.ApplicationLogLevel ?? 'INFO' };
 }
 
 /**
@@ -42,5 +60,6 @@ export function functionEnv(
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     AWS_LAMBDA_LOG_GROUP_NAME: logGroupName(spec),
     AWS_LAMBDA_LOG_STREAM_NAME: logStreamName,
+    ...loggingEnv(spec),
   };
 }

@@ -8,6 +8,7 @@ import { errorPayload, timeoutBody, type ErrorBody } from '../shared/error-body.
 import { EnvironmentBudget, type BudgetMember, type BudgetOptions } from './env-budget.js';
 import { Environment, type RunOutcome } from './environment.js';
 import type { Isolation } from './hosts.js';
+import { FunctionOutput } from './function-output.js';
 import { FUNCTION_VERSION, functionEnv, logGroupName, newLogStreamName } from './lambda-environment.js';
 import { LogTail } from './log-tail.js';
 
@@ -39,6 +40,7 @@ export class NodejsRuntime implements FunctionRuntime, BudgetMember<Environment>
   private readonly initTimeoutMs: number;
   private readonly budget: EnvironmentBudget;
   private readonly onLog: (text: string, functionName: string) => void;
+  private readonly jsonLogs: boolean;
   private closed = false;
   private startingCount = 0;
 
@@ -63,7 +65,10 @@ export class NodejsRuntime implements FunctionRuntime, BudgetMember<Environment>
     this.budget =
       options.budget instanceof EnvironmentBudget ? options.budget : new EnvironmentBudget(options.budget ?? {});
     this.budget.join(this);
-    this.onLog = options.onLog ?? ((text) => void process.stdout.write(text));
+    const logging = spec.settings.LoggingConfig as { LogFormat?: string } | undefined;
+    this.jsonLogs = logging?.LogFormat === 'JSON';
+    const output = new FunctionOutput(spec.name);
+    this.onLog = options.onLog ?? ((text) => output.push(text));
   }
 
   /** Environments alive right now (busy or idle). */
@@ -232,7 +237,9 @@ export class NodejsRuntime implements FunctionRuntime, BudgetMember<Environment>
     const line =
       outcome.type === 'timeout'
         ? `${new Date().toISOString()} ${req.requestId} Task timed out after ${(limitMs / 1000).toFixed(2)} seconds\n`
-        : `${new Date().toISOString()}\t${req.requestId}\tERROR\tInvoke Error \t${JSON.stringify(error)}\n`;
+        : this.jsonLogs
+          ? `${JSON.stringify({ timestamp: new Date().toISOString(), level: 'ERROR', requestId: req.requestId, message: 'Invoke Error', errorType: error.errorType, errorMessage: error.errorMessage, stackTrace: error.trace ?? [] })}\n`
+          : `${new Date().toISOString()}\t${req.requestId}\tERROR\tInvoke Error \t${JSON.stringify(error)}\n`;
     logs.push(line);
     this.onLog(line, this.spec.name);
     const tail = req.tailLogs ? { logTail: this.tail(req.requestId, logs, times) } : {};

@@ -7,6 +7,7 @@ import {
   GetEventSourceMappingCommand,
   LambdaClient,
   ListEventSourceMappingsCommand,
+  ListTagsCommand,
   UpdateEventSourceMappingCommand,
   type EventSourceMappingConfiguration,
 } from '@aws-sdk/client-lambda';
@@ -99,7 +100,7 @@ describe('event source mapping API on SQS with Redis state', () => {
     try {
       const q = await bed.createQueue('esm-create');
       const created = await lambda.send(
-        new CreateEventSourceMappingCommand({ FunctionName: 'rec', EventSourceArn: q.arn }),
+        new CreateEventSourceMappingCommand({ FunctionName: 'rec', EventSourceArn: q.arn, Tags: { team: 'a' } }),
       );
       expect(created.State).toBe('Creating');
       expect(created.StateTransitionReason).toBe('USER_INITIATED');
@@ -114,6 +115,10 @@ describe('event source mapping API on SQS with Redis state', () => {
       expect(created.BatchSize).toBe(10);
       expect(created.MaximumBatchingWindowInSeconds).toBe(0);
       expect(created.FunctionArn).toBe('arn:aws:lambda:us-east-1:000000000000:function:rec');
+      // ESMAPI-9: no Tags member; the tags are read with ListTags on the mapping's ARN.
+      expect(created).not.toHaveProperty('Tags');
+      const tags = await lambda.send(new ListTagsCommand({ Resource: created.EventSourceMappingArn }));
+      expect(tags.Tags).toEqual({ team: 'a' });
       const uuid = created.UUID!;
       await untilState(lambda, uuid, 'Enabled');
 

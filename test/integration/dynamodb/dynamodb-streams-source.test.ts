@@ -121,7 +121,7 @@ describe('dynamodb streams source (DynamoDB Local)', () => {
     const { table, streamArn } = await createTable();
     await writeInsertModifyRemove(table);
     const src = source(streamArn);
-    expect((src as { batchInfoKey?: string }).batchInfoKey).toBe('DDBStreamBatchInfo');
+    expect(src.positions).toBe('engine');
     const shard = await openShard(src);
     const records = await readAll(await src.open(shard, { type: 'TRIM_HORIZON' }), 3);
     expect(records.map((r) => r.record.eventName)).toEqual(['INSERT', 'MODIFY', 'REMOVE']);
@@ -148,7 +148,7 @@ describe('dynamodb streams source (DynamoDB Local)', () => {
       expect(typeof d.ApproximateCreationDateTime).toBe('number');
       expect(Math.abs((d.ApproximateCreationDateTime as number) - Date.now() / 1000)).toBeLessThan(600);
       expect(r.arrivalMs).toBe((d.ApproximateCreationDateTime as number) * 1000);
-      expect(src.itemIdentifier(r)).toBe(d.SequenceNumber);
+      expect(src.events.itemIdentifier(r)).toBe(d.SequenceNumber);
     }
     expect(new Set(records.map((r) => r.partitionKey)).size).toBe(1);
     expect(BigInt(insert.position) < BigInt(modify.position)).toBe(true);
@@ -168,7 +168,15 @@ describe('dynamodb streams source (DynamoDB Local)', () => {
     const dr = remove.record.dynamodb as Record<string, unknown>;
     expect(dr.OldImage).toEqual(dm.NewImage);
     expect(dr).not.toHaveProperty('NewImage');
-    expect(src.buildEvent(shard, records)).toEqual({ Records: records.map((r) => r.record) });
+    expect(src.events.event(shard, records)).toEqual({ Records: records.map((r) => r.record) });
+    // STR-29: the on-failure record's block is DDBStreamBatchInfo, arrival times in whole seconds.
+    expect(src.events.failureInfo(shard, records)).toEqual({
+      DDBStreamBatchInfo: expect.objectContaining({
+        shardId: shard.id,
+        batchSize: 3,
+        approximateArrivalOfFirstRecord: new Date(insert.arrivalMs).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      }) as unknown,
+    });
   });
 
   it('resumes AFTER a checkpointed sequence number without replaying it', async () => {

@@ -147,7 +147,6 @@ export async function runMapping(o: RunOptions): Promise<Running> {
   const mapping = createStreamMapping({
     source,
     invoker: scriptedInvoker(calls, o.script),
-    checkpoints: source.checkpoints,
     metrics,
     clock: systemClock,
     logger: quietLogger,

@@ -67,7 +67,6 @@ function start(topic: string, group: string, seen: Seen, failFirst: { left: numb
   const mapping = createStreamMapping({
     source,
     invoker: invoker(seen, failFirst),
-    checkpoints: source.checkpoints,
     metrics: noopMetrics,
     clock: systemClock,
     logger: quietLogger,

@@ -2,7 +2,7 @@
 // CheckpointStore, resume after the committed offset, partitions split across group members, starting positions.
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { kafkaCheckpoints, kafkaConnector, type KafkaStreamSource } from '../../../connectors/kafka/index.js';
+import { kafkaConnector, type KafkaStreamSource } from '../../../connectors/kafka/index.js';
 import type { KafkaRecord } from '../../../connectors/kafka/event.js';
 import { ShardLostError } from '../../../src/ports/errors.js';
 import { noopMetrics, type Labels, type Metrics } from '../../../src/ports/metrics.js';
@@ -96,7 +96,7 @@ describe('Kafka source (real broker)', () => {
       expect(Buffer.from(recs[0]!.key!, 'base64').toString()).toBe('k0');
       expect('key' in recs[1]!).toBe(false); // D-7: null key omitted
     }
-    const event = src.buildEvent({ id: `${topic}-1`, parentIds: [] }, got.get(`${topic}-1`)!.slice(0, 2)) as {
+    const event = src.events.event({ id: `${topic}-1`, parentIds: [] }, got.get(`${topic}-1`)!.slice(0, 2)) as {
       eventSource: string;
       bootstrapServers: string;
       records: Record<string, unknown[]>;
@@ -104,10 +104,10 @@ describe('Kafka source (real broker)', () => {
     expect(event.eventSource).toBe('SelfManagedKafka');
     expect(event.bootstrapServers).toBe(kafkaBrokers().join(','));
     expect(Object.keys(event.records)).toEqual([`${topic}-1`]);
-    expect(src.itemIdentifier(got.get(`${topic}-1`)![3]!)).toEqual({ partition: `${topic}-1`, offset: 3 });
+    expect(src.events.itemIdentifier(got.get(`${topic}-1`)![3]!)).toEqual({ partition: `${topic}-1`, offset: 3 });
   });
 
-  it('KAF-7/KAF-5 commits offset+1 through the checkpoint store; a new member resumes after it', async () => {
+  it('KAF-7/KAF-5 commits offset+1 through the partition reader; a new member resumes after it', async () => {
     const topic = await createTopic(rawKafka(), 1);
     await produce(topic, 0, 10);
     const group = randomUUID();
@@ -116,12 +116,12 @@ describe('Kafka source (real broker)', () => {
     const readers = await openAll(a);
     const shardId = `${topic}-0`;
     await readAll(readers, 10);
-    const store = kafkaCheckpoints(a);
-    expect(await store.get(group, shardId)).toBeUndefined();
-    await store.set(group, shardId, '4');
+    expect(a.positions).toBe('source');
+    const reader = readers.get(shardId)!;
+    await reader.commit!('4');
     expect((await committed(group, topic)).get(0)).toBe(5);
     expect(metrics.counters.get('sluice_committed_events_total')).toBe(5);
-    await store.set(group, shardId, '2'); // never backwards
+    await reader.commit!('2'); // never backwards
     expect((await committed(group, topic)).get(0)).toBe(5);
     expect(await a.updateLag()).toEqual({ sum: 5, max: 5 });
     await a.close();
@@ -152,7 +152,7 @@ describe('Kafka source (real broker)', () => {
     const lost = [...aReaders.keys()].find((id) => bShards.some((s) => s.id === id))!;
     await expect(aReaders.get(lost)!.read(10, new AbortController().signal)).rejects.toBeInstanceOf(ShardLostError);
     // Commits for a partition this member no longer owns are skipped, never sent.
-    await a.checkpoints.set(group, lost, '100');
+    await aReaders.get(lost)!.commit!('100');
     expect((await committed(group, topic)).get(Number(lost.split('-').pop()))).toBe(-1);
   });
 

@@ -59,7 +59,6 @@ async function mappingOn(
   const mapping = createStreamMapping({
     source,
     invoker,
-    checkpoints: source.checkpoints!,
     leases: opts.state?.leases,
     metrics: noopMetrics,
     clock: systemClock,

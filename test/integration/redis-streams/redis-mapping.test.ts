@@ -67,7 +67,6 @@ describe('stream engine over Redis Streams (real redis-server)', () => {
       const mapping = createStreamMapping({
         source,
         invoker: invoker(count, failures),
-        checkpoints: source.checkpoints,
         metrics: noopMetrics,
         clock: systemClock,
         logger: quiet,

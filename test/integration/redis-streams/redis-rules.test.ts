@@ -105,7 +105,6 @@ async function run(
   const mapping = createStreamMapping({
     source,
     invoker: invoker(calls, script),
-    checkpoints: source.checkpoints,
     metrics: noopMetrics,
     clock: systemClock,
     logger: quiet,

@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  redisStreamCheckpoints,
   redisStreamsConnector,
   type RedisStreamRecord,
   type RedisStreamSource,
@@ -74,11 +73,12 @@ const pendingCount = async (key: string) => ((await redis.xpending(key, 'g1')) a
 const trim: StartPosition = { type: 'TRIM_HORIZON' };
 
 describe('Redis Streams source (real redis-server)', () => {
-  it('reads in id order with the documented record shape; acks only through the checkpoint store', async () => {
+  it("reads in id order with the documented record shape; acks only through the reader's commit", async () => {
     const key = `s-${randomUUID()}`;
     const ids = await add(key, 5);
     const src = source(key, 'c1', trim);
-    const recs = await readN(await open(src, trim), 5);
+    const reader = await open(src, trim);
+    const recs = await readN(reader, 5);
     expect(recs.map((r) => r.position)).toEqual(ids);
     const first = recs[0]!.record as unknown as RedisStreamRecord;
     expect(first).toEqual({
@@ -94,23 +94,24 @@ describe('Redis Streams source (real redis-server)', () => {
         arrivalTimestamp: Number(ids[0]!.split('-')[0]),
       },
     });
-    expect(src.buildEvent({ id: key, parentIds: [] }, recs.slice(0, 2))).toEqual({
+    expect(src.events.event({ id: key, parentIds: [] }, recs.slice(0, 2))).toEqual({
       Records: [recs[0]!.record, recs[1]!.record],
     });
-    expect(src.itemIdentifier(recs[2]!)).toBe(ids[2]);
+    expect(src.events.itemIdentifier(recs[2]!)).toBe(ids[2]);
     // Nothing is acknowledged by reading.
     expect(await pendingCount(key)).toBe(5);
-    await redisStreamCheckpoints(src).set('m1', key, ids[2]!);
+    await reader.commit!(ids[2]!);
     expect(await pendingCount(key)).toBe(2);
-    expect(await src.checkpoints.get('m1', key)).toBeUndefined();
+    expect(src.positions).toBe('source');
   });
 
   it('a restarted consumer re-reads its own pending entries first, then new ones', async () => {
     const key = `s-${randomUUID()}`;
     const ids = await add(key, 4);
     const a = source(key, 'same', trim);
-    await readN(await open(a, trim), 4);
-    await a.checkpoints.set('m1', key, ids[1]!);
+    const first = await open(a, trim);
+    await readN(first, 4);
+    await first.commit!(ids[1]!);
     await a.close();
     const more = await add(key, 2, 'later');
     const b = source(key, 'same', trim);
@@ -140,7 +141,7 @@ describe('Redis Streams source (real redis-server)', () => {
     await new Promise((r) => setTimeout(r, 400));
     const recs = await readN(reader, 3);
     expect(recs.map((r) => r.position)).toEqual(ids);
-    await alive.checkpoints.set('m1', key, ids[2]!);
+    await reader.commit!(ids[2]!);
     expect(await pendingCount(key)).toBe(0);
   });
 

@@ -56,3 +56,14 @@ describe('nodejs functions built from the config', () => {
     expect(await environ('own')).toContain('AWS_LAMBDA_FUNCTION_NAME=own');
   });
 });
+
+describe('reserved concurrency set over the API', () => {
+  it('FN-28 a reservation put at run time reaches the async settings (reserved 0 sends events to OnFailure)', () => {
+    const f = functions({ functions: { a: { Handler: 'handlers.sleep', ReservedConcurrentExecutions: 3 } } });
+    expect(f.asyncConfig('a')?.reservedConcurrency).toBe(3);
+    f.invoker.setReservedConcurrency('a', 0);
+    expect(f.asyncConfig('a')?.reservedConcurrency).toBe(0);
+    f.invoker.setReservedConcurrency('a', undefined);
+    expect(f.asyncConfig('a')?.reservedConcurrency).toBeUndefined();
+  });
+});

@@ -7,7 +7,7 @@ import { MappingStateBoard, type MappingState } from '../../../src/app/mapping-v
 import type { CompiledMapping } from '../../../src/config/compile.js';
 import { loadConfigText } from '../../../src/config/loader.js';
 import type { LambdaApiError } from '../../../src/ports/errors.js';
-import { MemoryMappingStore } from '../../../src/state/memory.js';
+import { MemoryMappingStore, MemoryTagStore } from '../../../src/state/memory.js';
 
 const queue = 'arn:aws:sqs:us-east-1:000000000000:q';
 const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, child: () => silent };
@@ -71,7 +71,7 @@ function catalog(store = new MemoryMappingStore()) {
     board,
     logger: silent,
     graceMs: 0,
-    readOnly: false,
+    tags: new MemoryTagStore(),
   });
   return { c, supervisor, board };
 }

@@ -22,7 +22,7 @@ describe('bench/scale', () => {
     const [shard] = await source.listShards();
     const reader = await source.open(shard!, { type: 'TRIM_HORIZON' });
     const { records } = await reader.read(100, new AbortController().signal);
-    const kinesis = Buffer.from(JSON.stringify(source.buildEvent(shard!, records)));
+    const kinesis = Buffer.from(JSON.stringify(source.events.event(shard!, records)));
     expect(countRecords(kinesis)).toBe(7);
 
     const redis = [1, 2, 3].map((i) =>

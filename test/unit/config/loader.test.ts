@@ -323,6 +323,16 @@ describe('config loader', () => {
       paths({ concurrency: { accountLimit: 200 }, functions: { f: { ...fn, ReservedConcurrentExecutions: 101 } } }),
     ).toEqual(['functions']);
   });
+
+  it('OPEN-10 an account limit under 100 is valid, and its whole limit stays unreserved', () => {
+    expect(paths({ concurrency: { accountLimit: 50 }, functions: { f: fn } })).toEqual([]);
+    expect(
+      paths({ concurrency: { accountLimit: 50 }, functions: { f: { ...fn, ReservedConcurrentExecutions: 0 } } }),
+    ).toEqual([]);
+    expect(
+      paths({ concurrency: { accountLimit: 50 }, functions: { f: { ...fn, ReservedConcurrentExecutions: 1 } } }),
+    ).toEqual(['functions']);
+  });
 });
 
 describe('recursion (ERR-6)', () => {

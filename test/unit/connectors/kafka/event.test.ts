@@ -128,13 +128,13 @@ describe('Kafka connector definition', () => {
     const source = kafkaConnector.createStreamSource!(arn, { ...opts, settings: { topics: ['orders'] } }, ctx);
     expect(source.arn).toBe(arn);
     const recs = [toStreamRecord(toKafkaRecord('orders', 0, msg))];
-    expect(source.buildEvent({ id: 'orders-0', parentIds: [] }, recs)).toMatchObject({
+    expect(source.events.event({ id: 'orders-0', parentIds: [] }, recs)).toMatchObject({
       eventSource: 'aws:kafka',
       eventSourceArn: arn,
       bootstrapServers: 'b-1:9092',
       records: { 'orders-0': [{ offset: 15 }] },
     });
-    expect(source.failureBatchInfo!({ id: 'orders-0', parentIds: [] }, recs)).toMatchObject({
+    expect(source.events.failureInfo({ id: 'orders-0', parentIds: [] }, recs)).toMatchObject({
       KafkaBatchInfo: { eventSourceArn: arn, batchSize: 1 },
     });
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { awsStreamEvents } from '../../../../connectors/_aws/stream-source.js';
 import { StreamMetric } from '../../../../src/core/esm/stream-metrics.js';
 import type { StreamSource } from '../../../../src/ports/sources.js';
 import { fnError, ok, systemError, throttle } from './helpers/fakes.js';
@@ -64,7 +65,9 @@ describe('stream failure handling', () => {
 
   it('STR-29 DynamoDB sources name the block DDBStreamBatchInfo with second-precision arrival times', async () => {
     const h = harness({ maximumRetryAttempts: 0, withDestination: true });
-    h.source.batchInfoKey = 'DDBStreamBatchInfo';
+    // The DynamoDB connector's events (connectors/_aws), as its source builds them.
+    const ddb = awsStreamEvents(h.source.arn, 'DDBStreamBatchInfo');
+    h.source.events.failureInfo = (shard, records) => ddb.failureInfo(shard, records);
     h.source.put('shard-0', [{ data: 'a', arrivalMs: Date.UTC(2026, 0, 1, 0, 13, 19, 500) }]);
     h.invoker.behaviour = () => fnError();
     await h.mapping.start();
@@ -80,7 +83,7 @@ describe('stream failure handling', () => {
 
   it('KAF-17 a source can supply its own batch description (KafkaBatchInfo)', async () => {
     const h = harness({ maximumRetryAttempts: 0, withDestination: true });
-    h.source.failureBatchInfo = (_shard, records) => ({
+    h.source.events.failureInfo = (_shard, records) => ({
       KafkaBatchInfo: { batchSize: records.length, eventSourceArn: 'arn:aws:kafka:x', payloadSize: 100 },
     });
     h.source.put('shard-0', ['a']);
@@ -186,7 +189,7 @@ describe('stream failure handling', () => {
     const recs = h.source.put('shard-0', ['x', 'y', 'z', 'next']);
     const asked: string[] = [];
     const source: StreamSource = h.source;
-    source.destinationRecords = (arn, _shard, records, batchRecord) => {
+    source.events.destinationRecords = (arn, _shard, records, batchRecord) => {
       asked.push(arn);
       return records.map((r) => ({
         one: r.position,

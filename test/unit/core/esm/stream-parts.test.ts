@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { CheckpointTracker } from '../../../../src/core/esm/checkpoint-tracker.js';
 import { laneOf } from '../../../../src/core/esm/lane-hash.js';
 import { parseStreamResponse } from '../../../../src/core/esm/stream-response.js';
-import { buildStreamBatchInfo, buildStreamFailureRecord } from '../../../../src/core/records/stream-failure-record.js';
+import { buildStreamFailureRecord } from '../../../../src/core/records/stream-failure-record.js';
+import { buildStreamBatchInfo } from '../../../../src/ports/stream-batch-info.js';
 
 describe('stream engine parts', () => {
   it('STR-9 D-2 the checkpoint only moves over the finished prefix', () => {

@@ -268,6 +268,17 @@ describe.each<Isolation>(['process', 'worker'])('nodejs runtime (%s)', (isolatio
     expect(noExport).toMatchObject({ kind: 'function-error', errorType: 'Runtime.HandlerNotFound' });
   });
 
+  it('a TypeScript handler runs without a build where Node strips types (the dev loop, not a Lambda rule)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'sluice-ts-'));
+    await writeFile(
+      path.join(dir, 'typed.ts'),
+      'interface Ev { n: number }\nexport const handler = async (e: Ev): Promise<number> => e.n * 2;\n',
+    );
+    const result = await runtime('typed.handler', { settings: { CodeUri: dir } }).invoke(request({ n: 21 }), never);
+    if (process.features.typescript) expect(body(result)).toBe(42);
+    else expect(result).toMatchObject({ kind: 'function-error', errorType: 'Runtime.ImportModuleError' });
+  });
+
   // Process isolation only: on Node 24 a worker thread that reaches its heap limit can take V8 down with it (a fatal
   // out-of-memory abort of the whole process, seen in CI), which is why the README says worker mode does not
   // isolate memory. In a child process the same handler ends only its environment.
@@ -287,6 +298,23 @@ describe.each<Isolation>(['process', 'worker'])('nodejs runtime (%s)', (isolatio
     const rt = runtime('sluggish-init.handler', { environment: { INIT_MS: '2000' } }, { initTimeoutMs: 200 });
     const result = await rt.invoke(request(), never);
     expect(result).toMatchObject({ kind: 'function-error', errorType: 'Sandbox.Timedout', coldStart: true });
+  });
+
+  it('LoggingConfig JSON: console lines are JSON objects filtered by ApplicationLogLevel, and the runtime sees the format', async () => {
+    const forwarded: string[] = [];
+    const LoggingConfig = { LogFormat: 'JSON', ApplicationLogLevel: 'WARN' };
+    const rt = runtime('handlers.logs', { settings: { LoggingConfig } }, { onLog: (text) => forwarded.push(text) });
+    expect(await rt.invoke(request({}, { requestId: 'json-1' }), never)).toMatchObject({ kind: 'success' });
+    const lines = forwarded.join('').trim().split('\n');
+    const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(parsed).toHaveLength(1); // console.log (INFO) is below WARN
+    expect(parsed[0]).toMatchObject({ level: 'ERROR', requestId: 'json-1', message: 'oops' });
+    expect(Object.keys(parsed[0] ?? {})).toEqual(['timestamp', 'level', 'requestId', 'message']);
+    const env = await runtime('handlers.env', { settings: { LoggingConfig } }).invoke(
+      request({ names: ['AWS_LAMBDA_LOG_FORMAT', 'AWS_LAMBDA_LOG_LEVEL'] }),
+      never,
+    );
+    expect(body(env)).toEqual({ AWS_LAMBDA_LOG_FORMAT: 'JSON', AWS_LAMBDA_LOG_LEVEL: 'WARN' });
   });
 
   it('ERR-1 returns the log tail (last 4 KB) with Lambda framing and forwards output', async () => {

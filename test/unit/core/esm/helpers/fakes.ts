@@ -10,9 +10,11 @@ import type {
   ShardInfo,
   ShardReader,
   StartPosition,
+  StreamEvents,
   StreamRecord,
   StreamSource,
 } from '../../../../../src/ports/sources.js';
+import { buildStreamBatchInfo } from '../../../../../src/ports/stream-batch-info.js';
 import type { Invoker } from '../../../../../src/core/invoke/types.js';
 import type { StreamMappingOptions } from '../../../../../src/core/esm/stream-options.js';
 import type { SimClock } from './sim-clock.js';
@@ -34,8 +36,16 @@ let positionCounter = 0;
 export class FakeStreamSource implements StreamSource {
   readonly kind = 'kinesis';
   readonly arn = 'arn:aws:kinesis:us-east-1:123456789012:stream/test';
-  batchInfoKey?: string;
-  failureBatchInfo?: (shard: ShardInfo, records: readonly StreamRecord[]) => Record<string, unknown>;
+  /** 'source': the engine commits through the readers (as for Kafka, Redis); every commit lands in `commits`. */
+  positions: 'engine' | 'source' = 'engine';
+  /** Positions passed to any reader's commit, in call order, with the index in `opens` of the reader used. */
+  readonly commits: Array<{ shardId: string; position: string; open: number }> = [];
+  /** Kinesis's event and on-failure batch info; tests replace members (Kafka-like batch info, per-record messages). */
+  readonly events: StreamEvents = {
+    event: (_shard, records) => ({ Records: records.map((r) => r.record) }),
+    itemIdentifier: (record) => this.identifier(record),
+    failureInfo: (shard, records) => ({ KinesisBatchInfo: buildStreamBatchInfo(shard.id, this.arn, records, false) }),
+  };
   readonly shards = new Map<string, FakeShard>();
   readonly opens: Array<{ shardId: string; from: StartPosition }> = [];
   /** Number of upcoming reads that throw an expired-iterator error. */
@@ -109,7 +119,7 @@ export class FakeStreamSource implements StreamSource {
   }
 
   open(info: ShardInfo, from: StartPosition): Promise<ShardReader> {
-    this.opens.push({ shardId: info.id, from });
+    const openIndex = this.opens.push({ shardId: info.id, from }) - 1;
     const shard = this.shard(info.id);
     let cursor = 0;
     if (from.type === 'LATEST') cursor = shard.records.length;
@@ -129,16 +139,12 @@ export class FakeStreamSource implements StreamSource {
         cursor += records.length;
         return { records, endOfShard: shard.closed && cursor >= shard.records.length };
       },
+      commit: (position: string) => {
+        this.commits.push({ shardId: info.id, position, open: openIndex });
+        return Promise.resolve();
+      },
       close: () => Promise.resolve(),
     });
-  }
-
-  buildEvent(_shard: ShardInfo, records: readonly StreamRecord[]): unknown {
-    return { Records: records.map((r) => r.record) };
-  }
-
-  itemIdentifier(record: StreamRecord): unknown {
-    return this.identifier(record);
   }
 
   close(): Promise<void> {
