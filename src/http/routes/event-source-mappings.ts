@@ -83,7 +83,8 @@ export function eventSourceMappingRoutes(api: MappingApi): ExtraRoute[] {
       const start = Number(query.get('Marker') ?? 0);
       if (!Number.isInteger(start) || start < 0)
         throw new LambdaApiError('InvalidParameterValueException', 400, 'bad Marker');
-      const n = maxItems(query.get('MaxItems'));
+      // ESMAPI-8: at most 100 per response whatever MaxItems.
+      const n = Math.min(100, maxItems(query.get('MaxItems')));
       const page = all.slice(start, start + n);
       const body: Record<string, unknown> = { EventSourceMappings: page.map(view) };
       if (start + n < all.length) body.NextMarker = String(start + n);

@@ -2,6 +2,7 @@
 // the test releases, so each transitional state is held while the test calls the API.
 import { describe, expect, it } from 'vitest';
 import { MappingCatalog } from '../../../src/app/mapping-catalog.js';
+import { eventSourceMappingRoutes } from '../../../src/http/routes/event-source-mappings.js';
 import type { MappingSupervisor } from '../../../src/app/mapping-supervisor.js';
 import { MappingStateBoard, type MappingState } from '../../../src/app/mapping-view.js';
 import type { CompiledMapping } from '../../../src/config/compile.js';
@@ -10,6 +11,22 @@ import type { LambdaApiError } from '../../../src/ports/errors.js';
 import { MemoryMappingStore, MemoryTagStore } from '../../../src/state/memory.js';
 
 const queue = 'arn:aws:sqs:us-east-1:000000000000:q';
+
+/** Just what the route writes: status, headers and body. */
+class FakeResponse {
+  body = '';
+  statusCode = 0;
+  headersSent = false;
+  writeHead(status: number): this {
+    this.statusCode = status;
+    return this;
+  }
+  setHeader(): void {}
+  end(body?: string | Buffer): void {
+    this.body = String(body ?? '');
+  }
+}
+const fakeRequest = () => ({ resume: () => undefined }) as never;
 const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, child: () => silent };
 
 function config() {
@@ -143,5 +160,43 @@ describe('event source mapping state machine', () => {
     } finally {
       await b.c.stop();
     }
+  });
+});
+
+describe('event source mapping API over HTTP', () => {
+  it('ESMAPI-8 List answers at most 100 per page whatever MaxItems; NextMarker walks the rest', async () => {
+    const { c, supervisor } = catalog();
+    for (let i = 0; i < 105; i++) await c.create({ FunctionName: 'f', EventSourceArn: `memory://queue/q${i}` });
+    supervisor.settle();
+    const [route] = eventSourceMappingRoutes(c).filter(
+      (r) => r.method === 'GET' && r.pattern.test('/2015-03-31/event-source-mappings/'),
+    );
+    const page = async (query: string) => {
+      const res = new FakeResponse();
+      await route!.handle(fakeRequest(), res as never, /x/.exec('x')!, new URLSearchParams(query));
+      return JSON.parse(res.body) as { EventSourceMappings: unknown[]; NextMarker?: string };
+    };
+    const first = await page('MaxItems=1000');
+    expect(first.EventSourceMappings).toHaveLength(100);
+    const second = await page(`MaxItems=1000&Marker=${first.NextMarker}`);
+    expect(second.EventSourceMappings).toHaveLength(5);
+    expect(second.NextMarker).toBeUndefined();
+  });
+
+  it('ESMAPI-13 a second mapping of one function and stream answers the streams message', async () => {
+    const { c } = catalog();
+    const first = await c.create({
+      FunctionName: 'f',
+      EventSourceArn: 'memory://stream/s',
+      StartingPosition: 'LATEST',
+    });
+    const err = await c
+      .create({ FunctionName: 'f', EventSourceArn: 'memory://stream/s', StartingPosition: 'TRIM_HORIZON' })
+      .catch((e: LambdaApiError) => e);
+    expect(err).toMatchObject({
+      code: 'ResourceConflictException',
+      statusCode: 409,
+      message: `The event source arn (" memory://stream/s ") and function (" f ") provided mapping already exists. Please update or delete the existing mapping with UUID ${String(first.UUID)}`,
+    });
   });
 });
