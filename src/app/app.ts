@@ -17,6 +17,7 @@ import { createDestinations } from './destinations.js';
 import { settledWithin } from './deadline.js';
 import { buildFunctions, type Functions } from './functions.js';
 import { MappingSupervisor } from './mapping-supervisor.js';
+import { queueProblem } from './mappings.js';
 import { readinessProbe } from './readiness.js';
 import { openState } from './state.js';
 import { eventInvokeConfigRoutes } from '../http/routes/event-invoke-config.js';
@@ -97,21 +98,18 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
 
     const mappingStates = new MappingStateBoard();
     for (const m of config.mappings) mappingStates.set(m.uuid, m.enabled ? 'Creating' : 'Disabled');
-    const supervisor = new MappingSupervisor(
-      config,
-      {
-        instances,
-        invoker: functions.invoker,
-        state: state.store,
-        sharedState: state.shared,
-        destinations,
-        metrics,
-        clock,
-        logger,
-        instanceId,
-      },
-      mappingStates,
-    );
+    const mappingDeps = {
+      instances,
+      invoker: functions.invoker,
+      state: state.store,
+      sharedState: state.shared,
+      destinations,
+      metrics,
+      clock,
+      logger,
+      instanceId,
+    };
+    const supervisor = new MappingSupervisor(config, mappingDeps, mappingStates);
     // The config file's mappings and the API's (kept in the state store, picked up by every process).
     const catalog = new MappingCatalog({
       config,
@@ -121,6 +119,7 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
       logger,
       graceMs,
       tags: state.store.tags,
+      sourceProblem: (m) => queueProblem(config, m, mappingDeps),
     });
     const server = new HttpServer({
       host: config.server.host,

@@ -34,6 +34,8 @@ export interface MappingCatalogDeps {
   graceMs: number;
   /** ESMAPI-9: Tags given at create are read with ListTags on the EventSourceMappingArn. */
   tags: TagStore;
+  /** ESMAPI-14 checks that ask the source itself (a queue's visibility timeout); the message when refused. */
+  sourceProblem?(m: CompiledMapping): Promise<string | undefined>;
 }
 
 const invalid = (message: string) => new LambdaApiError('InvalidParameterValueException', 400, message);
@@ -89,6 +91,8 @@ export class MappingCatalog {
     const duplicate = this.all().find((m) => sameKey(m, compiled));
     if (duplicate !== undefined)
       throw new LambdaApiError('ResourceConflictException', 409, duplicateMessage(compiled, duplicate.uuid));
+    const problem = await this.deps.sourceProblem?.(compiled);
+    if (problem !== undefined) throw invalid(problem);
     const stored: StoredMapping = { uuid, fields, lastModifiedMs: Date.now() };
     const tags = fields.Tags as Record<string, string> | undefined;
     if (tags !== undefined) await this.deps.tags.add(compiled.arn, tags);

@@ -193,8 +193,20 @@ describe('event source mapping API on SQS with Redis state', () => {
       );
       expect(position.name).toBe('InvalidParameterValueException');
       expect(position.message).toMatch(/StartingPosition/);
-      const stored = await lambda.send(new ListEventSourceMappingsCommand({ EventSourceArn: q.arn }));
-      expect(stored.EventSourceMappings).toEqual([]);
+      // P-6, asked of the queue itself at create.
+      const short = await bed.createQueue('esm-short', { VisibilityTimeout: '1' });
+      const visibility = await rejected(
+        lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'other', EventSourceArn: short.arn })),
+      );
+      expect(visibility).toEqual({
+        name: 'InvalidParameterValueException',
+        status: 400,
+        message: 'Queue visibility timeout: 1 seconds is less than Function timeout: 3 seconds',
+      });
+      for (const arn of [q.arn, short.arn]) {
+        const stored = await lambda.send(new ListEventSourceMappingsCommand({ EventSourceArn: arn }));
+        expect(stored.EventSourceMappings).toEqual([]);
+      }
     } finally {
       await stop(svc);
     }
