@@ -19,9 +19,11 @@ const POLL_MS = 1_000;
 interface ApiMapping {
   stored: StoredMapping;
   compiled: CompiledMapping;
-  /** What this process runs now, and the change it came from. */
+  /** Bumped whenever `stored` is replaced. */
+  revision: number;
+  /** What this process runs now, and the revision it came from. */
   applied?: CompiledMapping;
-  appliedAt?: number;
+  appliedRevision?: number;
   deleting?: boolean;
 }
 
@@ -97,7 +99,7 @@ export class MappingCatalog {
     const tags = fields.Tags as Record<string, string> | undefined;
     if (tags !== undefined) await this.deps.tags.add(compiled.arn, tags);
     await this.deps.store.put(stored);
-    this.api.set(uuid, { stored, compiled });
+    this.api.set(uuid, { stored, compiled, revision: 1 });
     this.deps.board.set(uuid, 'Creating');
     this.applyLater(uuid);
     return this.render(uuid);
@@ -116,6 +118,7 @@ export class MappingCatalog {
     await this.deps.store.put(stored);
     const was = e.compiled.enabled;
     e.stored = stored;
+    e.revision++;
     e.compiled = compiled;
     this.deps.board.set(uuid, was === compiled.enabled ? 'Updating' : compiled.enabled ? 'Enabling' : 'Disabling');
     this.applyLater(uuid);
@@ -225,12 +228,15 @@ export class MappingCatalog {
     const { store, logger } = this.deps;
     const version = await store.version();
     if (version === this.version) return;
+    // Only mappings known before the listing can be missing from it (one created meanwhile is not deleted).
+    const known = [...this.api.keys()];
     const stored = await store.list();
     this.version = version;
     const present = new Set(stored.map((s) => s.uuid));
     for (const s of stored) {
       const e = this.api.get(s.uuid);
-      if (e !== undefined && e.stored.lastModifiedMs >= s.lastModifiedMs) continue;
+      // Whatever the store holds wins (clocks of processes may differ; every change bumps the version).
+      if (e !== undefined && JSON.stringify(e.stored) === JSON.stringify(s)) continue;
       if (e?.deleting === true) continue;
       let compiled: CompiledMapping;
       try {
@@ -239,15 +245,16 @@ export class MappingCatalog {
         logger.error({ err, mapping: s.uuid }, 'a stored event source mapping does not fit this config; not run');
         continue;
       }
-      if (e === undefined) this.api.set(s.uuid, { stored: s, compiled });
-      else Object.assign(e, { stored: s, compiled });
+      if (e === undefined) this.api.set(s.uuid, { stored: s, compiled, revision: 1 });
+      else Object.assign(e, { stored: s, compiled, revision: e.revision + 1 });
       await this.apply(s.uuid);
     }
-    for (const [uuid, e] of this.api)
-      if (!present.has(uuid) && e.deleting !== true) {
-        e.deleting = true;
-        await this.apply(uuid);
-      }
+    for (const uuid of known) {
+      const e = this.api.get(uuid);
+      if (e === undefined || present.has(uuid) || e.deleting === true) continue;
+      e.deleting = true;
+      await this.apply(uuid);
+    }
   }
 
   /** Brings what runs here in line with the mapping's latest change. */
@@ -264,11 +271,11 @@ export class MappingCatalog {
       board.delete(uuid);
       return;
     }
-    if (e.appliedAt === e.stored.lastModifiedMs) return;
+    if (e.appliedRevision === e.revision) return;
     const prev = e.applied;
     const next = e.compiled;
     e.applied = next;
-    e.appliedAt = e.stored.lastModifiedMs;
+    e.appliedRevision = e.revision;
     if (prev === undefined) {
       if (next.enabled) start(next, 'Creating');
       else board.set(uuid, 'Disabled');

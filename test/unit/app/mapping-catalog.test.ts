@@ -146,6 +146,30 @@ describe('event source mapping state machine', () => {
     expect(supervisor.running.size).toBe(0);
   });
 
+  it('ESMAPI-2 a mapping created while a poll lists the store is not taken for deleted by that poll', async () => {
+    const store = new MemoryMappingStore();
+    let release: (() => void) | undefined;
+    const held = {
+      list: async () => {
+        const before = await store.list();
+        await new Promise<void>((r) => (release = r));
+        return before;
+      },
+      put: (m: Parameters<MemoryMappingStore['put']>[0]) => store.put(m),
+      delete: (uuid: string) => store.delete(uuid),
+      version: () => store.version(),
+    };
+    const { c, board } = catalog(held as unknown as MemoryMappingStore);
+    const started = c.start();
+    await until(() => release !== undefined);
+    const { UUID } = await c.create({ FunctionName: 'f', EventSourceArn: queue });
+    release!();
+    await started;
+    await c.stop();
+    expect(c.list().map((m) => m.uuid)).toEqual([UUID]);
+    expect(board.get(String(UUID))?.state).toBe('Creating');
+  });
+
   it('ESMAPI-1 a second process on the same store picks up a mapping without a restart', async () => {
     const store = new MemoryMappingStore();
     const a = catalog(store);
