@@ -114,6 +114,10 @@ export class MappingCatalog {
     const fields: Record<string, unknown> = { ...e.stored.fields, ...this.withFunction(body) };
     for (const [k, v] of Object.entries(fields)) if (v === null) delete fields[k];
     const compiled = this.compile(fields);
+    // A new FunctionName may meet another mapping of that function and source.
+    const duplicate = this.all().find((m) => m.uuid !== uuid && sameKey(m, compiled));
+    if (duplicate !== undefined)
+      throw new LambdaApiError('ResourceConflictException', 409, duplicateMessage(compiled, duplicate.uuid));
     const stored: StoredMapping = { uuid, fields, lastModifiedMs: Math.max(Date.now(), e.stored.lastModifiedMs + 1) };
     await this.deps.store.put(stored);
     const was = e.compiled.enabled;

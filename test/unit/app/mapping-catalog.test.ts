@@ -33,7 +33,7 @@ function config() {
   const r = loadConfigText(
     JSON.stringify({
       connections: { sqs: { type: 'sqs', endpoint: 'http://127.0.0.1:9324' } },
-      functions: { f: { Handler: 'x.handler', Timeout: 5 } },
+      functions: { f: { Handler: 'x.handler', Timeout: 5 }, g: { Handler: 'x.handler' } },
     }),
     'test.json',
     {},
@@ -205,6 +205,19 @@ describe('event source mapping API over HTTP', () => {
     const second = await page(`MaxItems=1000&Marker=${first.NextMarker}`);
     expect(second.EventSourceMappings).toHaveLength(5);
     expect(second.NextMarker).toBeUndefined();
+  });
+
+  it('ESMAPI-4/13 Update to a FunctionName that already has a mapping of the source is a ResourceConflictException', async () => {
+    const { c, supervisor } = catalog();
+    const f = await c.create({ FunctionName: 'f', EventSourceArn: 'memory://queue/shared' });
+    const g = await c.create({ FunctionName: 'g', EventSourceArn: 'memory://queue/shared' });
+    await until(() => {
+      supervisor.settle();
+      return supervisor.running.size === 2;
+    });
+    const err = await c.update(String(g.UUID), { FunctionName: 'f' }).catch((e: LambdaApiError) => e);
+    expect(err).toMatchObject({ code: 'ResourceConflictException', statusCode: 409 });
+    expect((err as LambdaApiError).message).toContain(`UUID ${String(f.UUID)}`);
   });
 
   it('ESMAPI-13 a second mapping of one function and stream answers the streams message', async () => {
