@@ -2,12 +2,19 @@
 // the same attempt and a stale owner can never complete or reschedule an event another process holds.
 // KEYS are always: 1 events, 2 state, 3 due, 4 claims, 5 owners, 6 enq (one hash tag: cluster-safe).
 
+// ARGV: (id, event, state, due, enqueued) per event, a batch of submits. A repeated id keeps the first
+// copy and its progress. Returns how many were new.
 export const ENQUEUE = `
-if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
-redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
-redis.call('ZADD', KEYS[6], ARGV[5], ARGV[1])
-return 1`;
+local n = 0
+for i = 1, #ARGV, 5 do
+  if redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) == 1 then
+    redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 2])
+    redis.call('ZADD', KEYS[3], ARGV[i + 3], ARGV[i])
+    redis.call('ZADD', KEYS[6], ARGV[i + 4], ARGV[i])
+    n = n + 1
+  end
+end
+return n`;
 
 // ARGV: now, max, deadline, owner. Returns [event, state, due, ...] for each claimed id.
 export const CLAIM = `
@@ -39,16 +46,24 @@ for i = 3, #ARGV do
 end
 return lost`;
 
-// ARGV: id, owner.
+// ARGV: (id, owner) per finished event, a batch. Returns 1/0 per pair: 0 when that owner no longer held it.
 export const COMPLETE = `
-if redis.call('HGET', KEYS[5], ARGV[1]) ~= ARGV[2] then return 0 end
-redis.call('HDEL', KEYS[1], ARGV[1])
-redis.call('HDEL', KEYS[2], ARGV[1])
-redis.call('HDEL', KEYS[5], ARGV[1])
-redis.call('ZREM', KEYS[3], ARGV[1])
-redis.call('ZREM', KEYS[4], ARGV[1])
-redis.call('ZREM', KEYS[6], ARGV[1])
-return 1`;
+local out = {}
+for i = 1, #ARGV, 2 do
+  local id = ARGV[i]
+  if redis.call('HGET', KEYS[5], id) == ARGV[i + 1] then
+    redis.call('HDEL', KEYS[1], id)
+    redis.call('HDEL', KEYS[2], id)
+    redis.call('HDEL', KEYS[5], id)
+    redis.call('ZREM', KEYS[3], id)
+    redis.call('ZREM', KEYS[4], id)
+    redis.call('ZREM', KEYS[6], id)
+    out[#out + 1] = 1
+  else
+    out[#out + 1] = 0
+  end
+end
+return out`;
 
 // ARGV: id, owner, due, state.
 export const RESCHEDULE = `
