@@ -36,6 +36,7 @@ type ImmutablePart = Pick<AsyncEvent, 'id' | 'functionName' | 'qualifier' | 'pay
 const RECOVER_BATCH = 1000;
 /** Per script call: bounded so one call never holds Redis (single-threaded) for long. */
 const ENQUEUE_BATCH = { maxItems: 256, maxBytes: 4 * 1024 * 1024 };
+const CLAIM_BATCH = 1000;
 const COMPLETE_BATCH = { maxItems: 512, maxBytes: Number.POSITIVE_INFINITY, bytes: () => 0 };
 
 interface Submit {
@@ -113,23 +114,26 @@ export function createRedisAsyncQueue(options: RedisAsyncQueueOptions): AsyncQue
     },
 
     async claim(owner, max, nowMs, claimTtlMs) {
-      if (max <= 0) return [];
       const deadline = nowMs + claimTtlMs;
-      const flat = (await call('CLAIM', nowMs, max, deadline, owner)) as string[];
       const out: ClaimedAsyncEvent[] = [];
-      for (let i = 0; i + 2 < flat.length; i += 3) {
-        const immutable = JSON.parse(flat[i]!) as ImmutablePart;
-        const state = JSON.parse(flat[i + 1]!) as AsyncAttemptState;
-        out.push({
-          ...immutable,
-          attempts: state.attempts ?? 0,
-          throttleRetries: state.throttleRetries ?? 0,
-          lastResponse: state.lastResponse,
-          lastError: state.lastError,
-          deliver: state.deliver,
-          dueAtMs: Number(flat[i + 2]),
-          claimDeadlineMs: deadline,
-        });
+      // Several script calls only past CLAIM_BATCH (Lua's unpack has a stack limit); stop when one comes up short.
+      for (let want = Math.min(max, CLAIM_BATCH); want > 0; want = Math.min(max - out.length, CLAIM_BATCH)) {
+        const flat = (await call('CLAIM', nowMs, want, deadline, owner)) as string[];
+        for (let i = 0; i + 2 < flat.length; i += 3) {
+          const immutable = JSON.parse(flat[i]!) as ImmutablePart;
+          const state = JSON.parse(flat[i + 1]!) as AsyncAttemptState;
+          out.push({
+            ...immutable,
+            attempts: state.attempts ?? 0,
+            throttleRetries: state.throttleRetries ?? 0,
+            lastResponse: state.lastResponse,
+            lastError: state.lastError,
+            deliver: state.deliver,
+            dueAtMs: Number(flat[i + 2]),
+            claimDeadlineMs: deadline,
+          });
+        }
+        if (flat.length < want * 3) break;
       }
       return out;
     },
