@@ -23,3 +23,14 @@ it('#18 guide "Coming from SAM local" runs as written', async () => {
   const run = await runGuide(steps);
   expect(run.outputs.length).toBe(steps.filter((st) => st.kind === 'test' || st.kind === 'poll').length);
 }, 180_000);
+
+it('#18 a guide whose output no longer matches fails (the runner is not vacuous)', async () => {
+  const s = servers();
+  const steps = guideSteps(readGuide('coming-from-sam-local.md'), [
+    ['http://localhost:9324', s.sqs.endpoint],
+    ['http://localhost:4567', s.kinesis.endpoint],
+    [/\bsam-(orders|clicks)/g, `${uniqueName('sam')}-$1`],
+    ['wrote sluice.json: 2 function(s)', 'wrote sluice.json: 3 function(s)'],
+  ]);
+  await expect(runGuide(steps)).rejects.toThrow(/guide output lacks \["wrote sluice.json: 3 function\(s\)/);
+});
