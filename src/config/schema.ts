@@ -357,6 +357,16 @@ export const configSchema = z
           .prefault({})
           .describe('D-10.'),
         memoryQueueVisibilitySeconds: int().min(0).max(MAX_TIMER_SECONDS).default(30),
+        functionStateDelayMs: int()
+          .min(0)
+          .max(60_000)
+          .default(0)
+          .describe('OPEN-2: how long an API-created or updated function stays Pending/InProgress before it settles.'),
+        functionSyncIntervalMs: int()
+          .min(100)
+          .max(MAX_TIMER_MS)
+          .default(1000)
+          .describe('How often an instance checks the state store for functions created over the API elsewhere.'),
       })
       .strict()
       .prefault({}),
