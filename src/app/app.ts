@@ -21,6 +21,8 @@ import { readinessProbe } from './readiness.js';
 import { openState } from './state.js';
 import { eventInvokeConfigRoutes } from '../http/routes/event-invoke-config.js';
 import { eventSourceMappingRoutes } from '../http/routes/event-source-mappings.js';
+import { functionWriteRoutes } from '../http/routes/functions-write.js';
+import { openFunctionApi } from './api-functions/index.js';
 import { mappingEntries, MappingStateBoard } from './mapping-view.js';
 import { functionApiRoutes } from './function-api.js';
 
@@ -45,6 +47,17 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
 
     const functions: Functions = buildFunctions(config, metrics, clock);
     stack.push({ name: 'runtimes', stop: () => functions.close() });
+    // Functions created over the API: loaded from the state store now, kept in step with it while running.
+    stack.push({ name: 'function store', stop: () => state.functions.close() });
+    const functionApi = openFunctionApi({
+      config,
+      store: state.functions,
+      target: functions,
+      logger,
+      destinationProblem: (address) => apiDestinationProblem(config, address),
+    });
+    await functionApi.registry.start();
+    stack.push({ name: 'function api', stop: () => functionApi.registry.stop() });
 
     const broker = new MemoryBroker({
       region: config.region,
@@ -61,7 +74,7 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
     const destinations = createDestinations(config, {
       instances,
       functions: {
-        has: (name) => config.functions.has(name),
+        has: (name) => functions.get(name) !== undefined,
         invokeAsync: async (name, payload, traceHeader) => {
           if (engineRef.current === undefined) throw new SluiceError('NotReady', 'async engine not started');
           await engineRef.current.submit(name, payload, randomUUID(), undefined, traceHeader);
@@ -123,6 +136,7 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
       metrics,
       readiness: readinessProbe({ started: () => ready, store: state.store, mappings: () => supervisor.statuses() }),
       invoker: functions.invoker,
+      unavailable: (name) => functionApi.unavailable(name),
       async: engine,
       maxSyncPayloadBytes: config.server.maxSyncPayloadBytes,
       maxAsyncPayloadBytes: config.server.maxAsyncPayloadBytes,
@@ -139,12 +153,14 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
           allowedDestinations: ALLOWED_API_DESTINATIONS,
         }),
         ...eventSourceMappingRoutes(mappingEntries(config, mappingStates)),
+        ...functionWriteRoutes({ functions: functionApi.api, readOnly: config.server.api.readOnly }),
         ...functionApiRoutes({
           config,
           functions,
           tags: state.store.tags,
           mappingExists: (uuid) => config.mappings.some((m) => m.uuid === uuid),
           startedMs: Date.now(),
+          created: functionApi.created,
         }),
       ],
     });

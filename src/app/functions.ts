@@ -13,7 +13,14 @@ import type { EventInvokeConfig } from '../http/routes/event-invoke-config.js';
 export interface Functions {
   /** Also PutFunctionConcurrency's home: reservations change live. */
   invoker: ConcurrencyInvoker;
+  /** A function of the config file or, after it, one created over the API. */
   get(name: string): CompiledFunction | undefined;
+  /** Whether the config file defines the function (it is then not changed over the API). */
+  configured(name: string): boolean;
+  /** Adds or replaces an API-created function; in-flight invocations of the old one finish on its code. */
+  put(fn: CompiledFunction): void;
+  /** Removes an API-created function (and its async settings). */
+  remove(name: string): void;
   asyncConfig(name: string): AsyncFunctionConfig | undefined;
   eventInvokeConfig(name: string): EventInvokeConfig | undefined;
   setEventInvokeConfig(name: string, cfg: EventInvokeConfig | undefined): void;
@@ -54,6 +61,9 @@ export function buildFunctions(config: CompiledConfig, metrics: Metrics, clock: 
   const runtimes = new Map<string, { spec: FunctionSpec; runtime: FunctionRuntime; reservedConcurrency?: number }>();
   const eventConfigs = new Map<string, EventInvokeConfig | undefined>();
   const runtimeOptions = runtimeOptionsOf(config);
+  // Functions created over the API (src/app/api-functions); the config file's are in config.functions.
+  const added = new Map<string, CompiledFunction>();
+  const lookup = (name: string) => config.functions.get(name) ?? added.get(name);
   for (const fn of config.functions.values()) {
     const spec = functionSpec(config, fn);
     runtimes.set(fn.name, {
@@ -80,9 +90,20 @@ export function buildFunctions(config: CompiledConfig, metrics: Metrics, clock: 
   });
   return {
     invoker,
-    get: (name) => config.functions.get(name),
+    get: lookup,
+    configured: (name) => config.functions.has(name),
+    put(fn) {
+      const spec = functionSpec(config, fn);
+      invoker.putFunction(fn.name, { spec, runtime: createRuntime(spec, fn.runtime, runtimeOptions) });
+      added.set(fn.name, fn);
+    },
+    remove(name) {
+      if (!added.delete(name)) return;
+      invoker.removeFunction(name);
+      eventConfigs.delete(name);
+    },
     asyncConfig(name) {
-      const fn = config.functions.get(name);
+      const fn = lookup(name);
       if (fn === undefined) return undefined;
       const ev = eventConfigs.get(name);
       return {
