@@ -4,8 +4,8 @@ import { renderOwnFields, sourceAt } from '../config/addresses.js';
 import type { CompiledConfig, CompiledMapping } from '../config/compile.js';
 import type { MappingEntry } from '../http/routes/event-source-mappings.js';
 
-/** API-5 states a file-configured mapping passes through. */
-export type MappingState = 'Creating' | 'Enabled' | 'Disabling' | 'Disabled';
+/** API-5 and ESMAPI-2/3/6 states a mapping passes through. */
+export type MappingState = 'Creating' | 'Enabled' | 'Disabling' | 'Disabled' | 'Updating' | 'Enabling' | 'Deleting';
 
 export interface MappingStates {
   get(uuid: string): { state: MappingState; reason: string } | undefined;
@@ -21,6 +21,10 @@ export class MappingStateBoard implements MappingStates {
 
   get(uuid: string): { state: MappingState; reason: string } | undefined {
     return this.#states.get(uuid);
+  }
+
+  delete(uuid: string): void {
+    this.#states.delete(uuid);
   }
 }
 
