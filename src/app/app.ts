@@ -25,11 +25,18 @@ import { functionWriteRoutes } from '../http/routes/functions-write.js';
 import { openFunctionApi } from './api-functions/index.js';
 import { mappingEntries, MappingStateBoard } from './mapping-view.js';
 import { functionApiRoutes } from './function-api.js';
+import { applyConfig, reloadCode, type ReloadTarget } from './reload.js';
 
 export interface App {
   address(): AddressInfo;
   stop(reason: string): Promise<void>;
   readonly metrics: PrometheusMetrics;
+  /** The config applied now (a reload changes it in place). */
+  readonly config: CompiledConfig;
+  /** Applies a changed config (src/app/reload.ts); reloads run one after the other. */
+  reload(next: CompiledConfig): Promise<void>;
+  /** New invocations of the function get new environments that load its code again. */
+  reloadCode(functionName: string): void;
 }
 
 export async function startApp(config: CompiledConfig, logger: Logger): Promise<App> {
@@ -124,6 +131,8 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
       },
       mappingStates,
     );
+    // Rebuilt in place when a reload changes the mappings.
+    const esmEntries = mappingEntries(config, mappingStates);
     const server = new HttpServer({
       host: config.server.host,
       port: config.server.port,
@@ -152,7 +161,7 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
           destinationProblem: (address) => apiDestinationProblem(config, address),
           allowedDestinations: ALLOWED_API_DESTINATIONS,
         }),
-        ...eventSourceMappingRoutes(mappingEntries(config, mappingStates)),
+        ...eventSourceMappingRoutes(esmEntries),
         ...functionWriteRoutes({ functions: functionApi.api, readOnly: config.server.api.readOnly }),
         ...functionApiRoutes({
           config,
@@ -179,8 +188,21 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
     );
 
     let stopping: Promise<void> | undefined;
+    const reloadTarget: ReloadTarget = {
+      config,
+      functions,
+      supervisor,
+      board: mappingStates,
+      mappingsChanged: () => esmEntries.splice(0, esmEntries.length, ...mappingEntries(config, mappingStates)),
+      graceMs,
+      logger,
+    };
+    let reloading = Promise.resolve();
     return {
       metrics,
+      config,
+      reload: (next) => (reloading = reloading.catch(() => undefined).then(() => applyConfig(reloadTarget, next))),
+      reloadCode: (name) => reloadCode(reloadTarget, name),
       address: () => address,
       stop: (reason) =>
         (stopping ??= unwind(stack, logger, reason, () => (ready = false), Date.now() + graceMs + CLOSE_MARGIN_MS)),

@@ -3,13 +3,19 @@ import { loadConfigFile } from '../config/loader.js';
 import { formatProblems } from '../config/problems.js';
 import { createLogger } from '../observability/logger.js';
 import { logProcessWarnings } from '../observability/process-warnings.js';
+import { reloadConfigFile, watchForChanges } from '../app/watch.js';
 import { parseCommandArgs } from './args.js';
 import { EXIT, START_HELP } from './help.js';
 import type { CliIo } from './io.js';
 
-/** Runs until SIGTERM/SIGINT; resolves with the exit code. */
+/** Runs until SIGTERM/SIGINT (SIGHUP reloads the config); resolves with the exit code. */
 export async function runStart(argv: string[], io: CliIo): Promise<number> {
-  const args = parseCommandArgs(argv, io, START_HELP);
+  const watching = argv.includes('--watch') || argv.includes('-w');
+  const args = parseCommandArgs(
+    argv.filter((a) => a !== '--watch' && a !== '-w'),
+    io,
+    START_HELP,
+  );
   if (typeof args === 'number') return args;
   const result = await loadConfigFile(args.config, io.env);
   if (result.config === undefined) {
@@ -27,10 +33,17 @@ export async function runStart(argv: string[], io: CliIo): Promise<number> {
     return EXIT.failure;
   }
   const running = app;
+  const reload = () =>
+    reloadConfigFile(running, args.config, io.env, logger).catch((err: unknown) =>
+      logger.error({ err }, 'config reload failed'),
+    );
+  const watcher = watching ? watchForChanges(running, args.config, reload, logger) : undefined;
   return new Promise<number>((resolve) => {
     const shutdown = (signal: string) => {
       process.off('SIGTERM', onTerm);
       process.off('SIGINT', onInt);
+      process.off('SIGHUP', onHup);
+      watcher?.close();
       running.stop(signal).then(
         () => resolve(EXIT.ok),
         (err: unknown) => {
@@ -42,6 +55,8 @@ export async function runStart(argv: string[], io: CliIo): Promise<number> {
     const onTerm = () => shutdown('SIGTERM');
     const onInt = () => shutdown('SIGINT');
     process.on('SIGTERM', onTerm);
+    const onHup = () => void reload();
     process.on('SIGINT', onInt);
+    process.on('SIGHUP', onHup);
   });
 }
