@@ -20,11 +20,11 @@ export async function reloadConfigFile(
 ): Promise<boolean> {
   const result = await loadConfigFile(file, env);
   if (result.config === undefined) {
-    for (const p of result.problems) logger.error({ path: p.path }, p.message);
+    for (const p of result.problems) logger.error({ file, path: p.path, line: p.line, column: p.column }, p.message);
     logger.error({ file, problems: result.problems.length }, 'config reload refused: the running config stays');
     return false;
   }
-  for (const w of result.warnings) logger.warn({ path: w.path }, w.message);
+  for (const w of result.warnings) logger.warn({ path: w.path, line: w.line, column: w.column }, w.message);
   await app.reload(result.config);
   logger.info({ file }, 'config reloaded');
   return true;

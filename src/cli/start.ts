@@ -19,12 +19,12 @@ export async function runStart(argv: string[], io: CliIo): Promise<number> {
   if (typeof args === 'number') return args;
   const result = await loadConfigFile(args.config, io.env);
   if (result.config === undefined) {
-    io.stderr(`sluice will not start: ${args.config} is invalid:\n${formatProblems(result.problems)}\n`);
+    io.stderr(`sluice will not start: ${args.config} is invalid:\n${formatProblems(result.problems, args.config)}\n`);
     return EXIT.usage;
   }
   const logger = createLogger(result.config.logLevel);
   logProcessWarnings(logger);
-  for (const w of result.warnings) logger.warn({ path: w.path }, w.message);
+  for (const w of result.warnings) logger.warn({ path: w.path, line: w.line, column: w.column }, w.message);
   let app;
   try {
     app = await startApp(result.config, logger);

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { connectors } from '../../connectors/index.js';
 import { MAX_TIMER_MS } from '../ports/clock.js';
+import { RUNTIME_NAMES, runtimeNameProblem } from './runtime-names.js';
 
 export { MAX_TIMER_MS } from '../ports/clock.js';
 
@@ -40,10 +41,11 @@ const eventInvokeConfig = z
 const functionSchema = z
   .object({
     Runtime: z
-      .enum(['nodejs', 'http', 'lambda'])
+      .enum(RUNTIME_NAMES, { error: (issue) => runtimeNameProblem(issue.input) })
       .default('nodejs')
       .describe(
-        'nodejs: a child process (or worker thread) per environment; http: POST to Url; lambda: a Lambda-API endpoint.',
+        'nodejs: a child process (or worker thread) per environment (nodejs24.x, nodejs22.x and nodejs20.x are ' +
+          'aliases); http: POST to Url; lambda: a Lambda-API endpoint.',
       ),
     Isolation: z
       .enum(['process', 'worker'])

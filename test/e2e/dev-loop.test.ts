@@ -125,9 +125,12 @@ it('DEV-reload: SIGHUP adds a memory-queue mapping and removes another; an inval
   await new Promise((r) => setTimeout(r, 1_000));
   expect(await held(s.url, 'alpha')).toBe(1);
 
-  await writeFile(s.file, '{"functions": {"fn": {"Handler": 42}}');
+  // Two problems, each logged with where it is in the file.
+  await writeFile(s.file, '{"functions": {"fn": {"Handler": 42}, "other": {"Handler": "app.handler", "Timeout": 0}}}');
   s.child.kill('SIGHUP');
   await s.waitForLog(/config reload refused/);
+  const problems = s.logs.filter((l) => l.includes('"level":50') && l.includes('"line":'));
+  expect(problems, s.logs.slice(-4).join('\n')).toHaveLength(2);
   expect(s.child.exitCode).toBeNull();
   await send(s.url, 'beta', 'b2');
   await eventually(async () => ((await held(s.url, 'beta')) === 0 ? true : undefined));
