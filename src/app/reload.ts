@@ -53,6 +53,15 @@ export async function applyConfig(t: ReloadTarget, next: CompiledConfig): Promis
     if (old !== undefined && same(old, fn)) continue;
     config.functions.set(fn.name, fn);
     functions.put(fn);
+    // The file's EventInvokeConfig, when it gives one, replaces the running one.
+    if (fn.async.configured && !same(old?.async, fn.async))
+      functions.setEventInvokeConfig(fn.name, {
+        maximumRetryAttempts: fn.async.maximumRetryAttempts,
+        maximumEventAgeMs: fn.async.maximumEventAgeMs,
+        onSuccess: fn.async.onSuccess,
+        onFailure: fn.async.onFailure,
+        lastModifiedMs: Date.now(),
+      });
     logger.info(
       { function: fn.name },
       old === undefined ? 'function added' : 'function changed; new code and settings',
