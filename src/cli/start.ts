@@ -25,18 +25,25 @@ export async function runStart(argv: string[], io: CliIo): Promise<number> {
   const logger = createLogger(result.config.logLevel);
   logProcessWarnings(logger);
   for (const w of result.warnings) logger.warn({ path: w.path, line: w.line, column: w.column }, w.message);
+  // Taken from the start: SIGHUP's default would end the process; one while starting reloads once started.
+  let hupWhileStarting = false;
+  let reload = (): Promise<unknown> => Promise.resolve((hupWhileStarting = true));
+  const onHup = () => void reload();
+  process.on('SIGHUP', onHup);
   let app;
   try {
     app = await startApp(result.config, logger);
   } catch (err) {
+    process.off('SIGHUP', onHup);
     logger.error({ err }, 'sluice could not start');
     return EXIT.failure;
   }
   const running = app;
-  const reload = () =>
+  reload = () =>
     reloadConfigFile(running, args.config, io.env, logger).catch((err: unknown) =>
       logger.error({ err }, 'config reload failed'),
     );
+  if (hupWhileStarting) void reload();
   const watcher = watching ? watchForChanges(running, args.config, reload, logger) : undefined;
   return new Promise<number>((resolve) => {
     const shutdown = (signal: string) => {
@@ -55,8 +62,6 @@ export async function runStart(argv: string[], io: CliIo): Promise<number> {
     const onTerm = () => shutdown('SIGTERM');
     const onInt = () => shutdown('SIGINT');
     process.on('SIGTERM', onTerm);
-    const onHup = () => void reload();
     process.on('SIGINT', onInt);
-    process.on('SIGHUP', onHup);
   });
 }
