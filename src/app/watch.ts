@@ -3,7 +3,7 @@
 // with every problem logged, and the running one stays.
 import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import { loadConfigFile } from '../config/loader.js';
+import type { LoadResult } from '../config/loader.js';
 import type { Logger } from '../ports/logger.js';
 import type { App } from './app.js';
 import { functionSpec } from './functions.js';
@@ -11,14 +11,18 @@ import { functionSpec } from './functions.js';
 /** Editors write a file in several steps (truncate, write, rename): one reload after they are done. */
 const DEBOUNCE_MS = 150;
 
-/** Loads and compiles the file, then applies it; resolves true when it was applied. */
-export async function reloadConfigFile(
+/** Loads and compiles the file (`load`), then applies it; resolves true when it was applied. */
+export async function reloadConfig(
   app: App,
   file: string,
-  env: NodeJS.ProcessEnv,
+  load: () => Promise<LoadResult | undefined>,
   logger: Logger,
 ): Promise<boolean> {
-  const result = await loadConfigFile(file, env);
+  const result = await load();
+  if (result === undefined) {
+    logger.error({ file }, 'config reload refused: the file could not be read; the running config stays');
+    return false;
+  }
   if (result.config === undefined) {
     for (const p of result.problems) logger.error({ file, path: p.path, line: p.line, column: p.column }, p.message);
     logger.error({ file, problems: result.problems.length }, 'config reload refused: the running config stays');
