@@ -6,7 +6,9 @@ import { appendFile, mkdtemp, readFile, rename, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { eventually, startService, type Service } from './service.js';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { eventually, MAIN, startService, type Service } from './service.js';
 
 let svc: Service | undefined;
 afterEach(async () => {
@@ -225,4 +227,49 @@ it('DEV-reload: a changed stream mapping keeps its UUID and its positions: nothi
   await new Promise((r) => setTimeout(r, 1_000));
   expect((await readFile(log, 'utf8')).split('\n').filter(Boolean)).toEqual(received);
   expect(received).toEqual(Array.from({ length: 20 }, (_, i) => `r${i}`));
+});
+
+const samTemplate = (greeting: string) => `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Greet:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs22.x
+      CodeUri: .
+      Handler: env.handler
+      Environment:
+        Variables:
+          GREETING: ${greeting}
+`;
+
+it('DEV-watch: start --template --watch applies an edited template (imported again in memory)', async () => {
+  const dir = await codeDir();
+  const template = path.join(dir, 'template.yaml');
+  await writeFile(path.join(dir, 'env.mjs'), envHandler);
+  await writeFile(template, samTemplate('hello'));
+  const child = spawn(process.execPath, [MAIN, 'start', '--template', template, '--port', '0', '--watch'], {
+    env: { ...process.env, SLUICE_LOG_FORMAT: 'json' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const logs: string[] = [];
+  for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream }).on('line', (l) => logs.push(l));
+  const logged = (text: string) =>
+    eventually(() => Promise.resolve(logs.find((l) => l.includes(text))), 20_000).catch(() => {
+      throw new Error(`no "${text}" in:\n${logs.join('\n')}`);
+    });
+  try {
+    const { port } = JSON.parse(await logged('Invoke API listening')) as { port: number };
+    await logged('watching for changes');
+    const url = `http://127.0.0.1:${port}`;
+    expect(await invoke(url, 'Greet', {})).toEqual({ greeting: 'hello' });
+    await writeFile(template, samTemplate('bonjour'));
+    await logged('function changed');
+    expect(await invoke(url, 'Greet', {})).toEqual({ greeting: 'bonjour' });
+    // The template lives in the function's code directory: its change is a config change, not a code reload.
+    expect(logs.some((l) => l.includes('handler code changed'))).toBe(false);
+  } finally {
+    child.kill('SIGTERM');
+  }
+  expect(await exited).toBe(0);
 });
