@@ -16,7 +16,9 @@ afterEach(async () => {
   svc = undefined;
 });
 
-const handlerCode = (version: number) => `export const handler = async (event) => {
+const handlerCode = (version: number) => `import { writeFileSync } from 'node:fs';
+export const handler = async (event) => {
+  if (event.started) writeFileSync(event.started, '');
   if (event.waitMs) await new Promise((r) => setTimeout(r, event.waitMs));
   return { version: ${version} };
 };
@@ -82,9 +84,15 @@ it('DEV-watch: an edited handler answers without a restart; an invocation starte
   await s.waitForLog(/watching for changes/);
   expect(await invoke(s.url, 'fn', {})).toEqual({ version: 1 });
 
-  const inFlight = invoke(s.url, 'fn', { waitMs: 1_500 });
-  // Give the slow invocation time to reach its environment before the edit.
-  await new Promise((r) => setTimeout(r, 300));
+  // The edit comes once the slow invocation runs in its environment (it writes `started`).
+  const started = path.join(dir, '.started');
+  const inFlight = invoke(s.url, 'fn', { waitMs: 1_500, started });
+  await eventually(() =>
+    readFile(started).then(
+      () => true,
+      () => undefined,
+    ),
+  );
   await writeFile(path.join(dir, 'app.mjs'), handlerCode(2));
   await s.waitForLog(/handler code changed/);
   expect(await invoke(s.url, 'fn', {})).toEqual({ version: 2 });
