@@ -1,6 +1,7 @@
 // Config reload while sluice runs (--watch, SIGHUP): functions and mappings added, changed or removed are applied
 // one by one; what needs a restart is reported and left as it was. The running config object is updated in place,
-// so every part holding it (routes, the supervisor, destinations) sees the new functions, mappings and connections.
+// so every part holding it (the mapping catalog and routes, the supervisor) sees the new functions, mappings and
+// connections. The API's mappings (MappingCatalog) are not the file's and are left alone.
 import type { CompiledConfig, CompiledMapping } from '../config/compile.js';
 import type { CompiledFunction } from '../config/compile-function.js';
 import type { Logger } from '../ports/logger.js';
@@ -14,8 +15,6 @@ export interface ReloadTarget {
   functions: Functions;
   supervisor: MappingSupervisor;
   board: MappingStateBoard;
-  /** Called after the mappings changed (the API's list of them is rebuilt). */
-  mappingsChanged(): void;
   graceMs: number;
   logger: Logger;
 }
@@ -92,7 +91,6 @@ export async function applyConfig(t: ReloadTarget, next: CompiledConfig): Promis
       m === undefined ? 'mapping added' : 'mapping changed; restarted under its UUID (positions kept)',
     );
   }
-  t.mappingsChanged();
 
   for (const name of before.keys()) {
     if (next.functions.has(name)) continue;

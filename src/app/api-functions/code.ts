@@ -4,7 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { unzipSync } from 'fflate';
+import { unzip, unzipSync, type UnzipFileFilter, type Unzipped } from 'fflate';
 
 /** 250 MB unzipped, code and layers together (FN-10). */
 export const MAX_UNZIPPED_BYTES = 262_144_000;
@@ -39,6 +39,13 @@ export function declaredUnzippedSize(zip: Uint8Array): number | undefined {
   return total;
 }
 
+/** fflate's asynchronous unzip inflates large entries in worker threads, so the event loop keeps serving. */
+function unzipAsync(zip: Uint8Array, filter: UnzipFileFilter): Promise<Unzipped> {
+  return new Promise((resolve, reject) => {
+    unzip(zip, { filter }, (err, data) => (err ? reject(err) : resolve(data)));
+  });
+}
+
 /** Entry name → path inside `root`, or undefined for an unsafe one (absolute, `..`, drive letters). */
 function entryPath(root: string, name: string): string | undefined {
   const normal = name.replace(/\\/g, '/');
@@ -53,20 +60,20 @@ function entryPath(root: string, name: string): string | undefined {
  */
 export async function unpack(zip: Uint8Array, dir: string): Promise<void> {
   if (existsSync(dir)) return;
-  let files: Record<string, Uint8Array>;
   let declared = 0;
+  let tooBig = false;
+  let files: Unzipped;
   try {
-    files = unzipSync(zip, {
-      filter: (f) => {
-        declared += f.originalSize;
-        if (declared > MAX_UNZIPPED_BYTES)
-          throw new Error(`Unzipped size must be smaller than ${MAX_UNZIPPED_BYTES} bytes`);
-        return true;
-      },
+    files = await unzipAsync(zip, (f) => {
+      declared += f.originalSize;
+      tooBig ||= declared > MAX_UNZIPPED_BYTES;
+      return !tooBig;
     });
   } catch (err) {
     throw new CodeError('InvalidZipFileException', `Could not unzip uploaded file: ${(err as Error).message}`);
   }
+  if (tooBig)
+    throw new CodeError('InvalidZipFileException', `Unzipped size must be smaller than ${MAX_UNZIPPED_BYTES} bytes`);
   const tmp = `${dir}.${randomUUID()}.tmp`;
   try {
     for (const [name, data] of Object.entries(files)) {

@@ -4,6 +4,7 @@ import type { CompiledConfig } from '../../config/compile.js';
 import { LambdaApiError } from '../../ports/errors.js';
 import type { FunctionStore } from '../../ports/function-store.js';
 import type { Logger } from '../../ports/logger.js';
+import type { TagStore } from '../../ports/state.js';
 import { FunctionApi } from './operations.js';
 import { FunctionRegistry, type FunctionTarget } from './registry.js';
 
@@ -27,6 +28,7 @@ export function openFunctionApi(o: {
   store: FunctionStore;
   target: FunctionTarget;
   logger: Logger;
+  tags?: TagStore;
   destinationProblem(address: string): string | undefined;
 }): FunctionApiParts {
   const { config, store, target } = o;
@@ -45,6 +47,7 @@ export function openFunctionApi(o: {
     configured: (name) => target.configured(name),
     region: config.region,
     accountId: config.accountId,
+    tags: o.tags,
     destinationProblem: (address) => o.destinationProblem(address),
   });
   return {

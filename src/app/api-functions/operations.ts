@@ -3,6 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { LambdaApiError } from '../../ports/errors.js';
 import type { FunctionDefinition, FunctionStore, StoredFunction } from '../../ports/function-store.js';
+import type { TagStore } from '../../ports/state.js';
+import { checkTags } from '../../http/routes/tags.js';
 import { declaredUnzippedSize, codeSha256, MAX_UNZIPPED_BYTES } from './code.js';
 import type { FunctionRegistry } from './registry.js';
 import * as v from './validate.js';
@@ -14,6 +16,8 @@ export interface FunctionApiDeps {
   configured(name: string): boolean;
   region: string;
   accountId: string;
+  /** CreateFunction's Tags go here (FN-31); a deleted function's go with it. */
+  tags?: TagStore;
   /** Why a DeadLetterConfig target may not be set over the API, or undefined when it may. */
   destinationProblem(address: string): string | undefined;
 }
@@ -74,6 +78,11 @@ export class FunctionApi {
   private async write(next: StoredFunction, expected: string | undefined, arn: string): Promise<Answer> {
     if (!(await this.deps.store.put(next, expected))) {
       if (expected === undefined) throw conflict(`Function already exist: ${next.shown.FunctionName}`);
+      // Lost the race to another update: like Lambda, the second of two concurrent updates is a conflict (FN-24).
+      const now = await this.deps.store.get(next.shown.FunctionName);
+      if (now === undefined) throw notFound(arn);
+      if (now.shown.LastUpdateStatus === 'InProgress')
+        throw conflict(`The operation cannot be performed at this time. An update is in progress for resource: ${arn}`);
       throw new LambdaApiError(
         'PreconditionFailedException',
         412,
@@ -99,6 +108,7 @@ export class FunctionApi {
     const env = v.environment(body.Environment);
     const dlq = deadLetter(this.deps, body.DeadLetterConfig);
     const kms = v.string(body.KMSKeyArn, 'kMSKeyArn', 2048);
+    const tags = body.Tags === undefined || body.Tags === null ? undefined : checkTags(body.Tags, {});
     const shown: FunctionDefinition = {
       FunctionName: name,
       Runtime: runtime,
@@ -128,13 +138,16 @@ export class FunctionApi {
     checkUnzippedSize(zip);
     if (await this.deps.store.get(name)) throw conflict(`Function already exist: ${name}`);
     await this.deps.store.putCode(name, shown.CodeSha256, zip);
-    return this.write({ shown }, undefined, arn);
+    const answer = await this.write({ shown }, undefined, arn);
+    if (tags !== undefined) await this.deps.tags?.add(arn, tags);
+    return answer;
   }
 
   /** FN-22: 200 with LastUpdateStatus InProgress; invocations keep the previous code until it settles. */
   async updateCode(ref: string, body: v.Body): Promise<Answer> {
     const fn = await this.current(ref, body.RevisionId);
     const name = fn.shown.FunctionName;
+    v.unsupported({ Publish: body.Publish });
     const zip = v.zipFile(body);
     checkUnzippedSize(zip);
     const shown: FunctionDefinition = {
@@ -195,6 +208,7 @@ export class FunctionApi {
     if (qualifier !== undefined && qualifier !== '') throw notFound(`${arn}:${qualifier}`);
     if (!(await this.deps.store.delete(name))) throw notFound(arn);
     this.deps.registry.forget(name);
+    await this.deps.tags?.drop(arn);
   }
 
   /** A new revision whose update is in progress (an earlier failure's reason no longer applies). */

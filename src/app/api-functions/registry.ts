@@ -9,6 +9,7 @@ import type { CompiledFunction } from '../../config/compile.js';
 import { functionArn } from '../../config/compile-function.js';
 import type { FunctionDefinition, FunctionStore, StoredFunction } from '../../ports/function-store.js';
 import type { Logger } from '../../ports/logger.js';
+import { settledWithin } from '../deadline.js';
 import { CodeError, unpack } from './code.js';
 import { runnable } from './validate.js';
 import { lastModified } from './view.js';
@@ -31,6 +32,8 @@ export interface RegistryOptions {
   syncIntervalMs: number;
 }
 
+/** The start waits this long for the first sync; a state store that does not answer is retried by the poll. */
+const START_SYNC_WAIT_MS = 5_000;
 /** A write whose instance died before settling it is settled by whichever instance sees it this much later. */
 const ORPHAN_AFTER_MS = 30_000;
 
@@ -45,6 +48,8 @@ export class FunctionRegistry {
   private poll: NodeJS.Timeout | undefined;
   private codeRoot = '';
   private stopped = false;
+  /** Syncs queued or running: the poll adds none while one waits on the store. */
+  private queued = 0;
 
   constructor(private readonly o: RegistryOptions) {}
 
@@ -70,8 +75,11 @@ export class FunctionRegistry {
 
   async start(): Promise<void> {
     this.codeRoot = await mkdtemp(path.join(tmpdir(), 'sluice-code-'));
-    await this.sync();
-    this.poll = setInterval(() => void this.sync().catch(() => undefined), this.o.syncIntervalMs);
+    // A state store that does not answer must neither stop nor hold up the start (sync logs it; the poll retries).
+    await settledWithin(this.sync(), START_SYNC_WAIT_MS);
+    this.poll = setInterval(() => {
+      if (this.queued === 0) void this.sync().catch(() => undefined);
+    }, this.o.syncIntervalMs);
     this.poll.unref();
   }
 
@@ -79,7 +87,8 @@ export class FunctionRegistry {
     this.stopped = true;
     clearInterval(this.poll);
     for (const t of this.timers) clearTimeout(t);
-    await this.syncing.catch(() => undefined);
+    // A sync still waiting on a state store that does not answer is left behind (stopped: it changes nothing).
+    await settledWithin(this.syncing, 1_000);
     if (this.codeRoot !== '') await rm(this.codeRoot, { recursive: true, force: true });
   }
 
@@ -96,7 +105,8 @@ export class FunctionRegistry {
 
   /** Reads the store when its version moved and applies what changed; runs one at a time. */
   sync(): Promise<void> {
-    const next = this.syncing.then(() => this.syncOnce());
+    this.queued++;
+    const next = this.syncing.then(() => this.syncOnce()).finally(() => this.queued--);
     this.syncing = next.catch((err: unknown) => this.o.logger.warn({ err }, 'function sync failed'));
     return next;
   }
@@ -137,6 +147,7 @@ export class FunctionRegistry {
   }
 
   private codeDir(name: string, sha256: string): string {
+    if (this.codeRoot === '') throw new Error('the function registry is not started (no code directory)');
     return path.join(this.codeRoot, name, Buffer.from(sha256, 'base64').toString('hex'));
   }
 

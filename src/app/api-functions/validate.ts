@@ -178,6 +178,8 @@ export function ephemeralStorage(v: unknown): { Size: number } | undefined {
 /** Members sluice cannot honour are refused rather than silently dropped. */
 export function unsupported(body: Body): void {
   if (Array.isArray(body.Layers) && body.Layers.length > 0) throw invalid('Layers are not supported by sluice');
+  if (body.Publish === true)
+    throw invalid('Publish is not supported by sluice: it runs $LATEST only (no versions); leave Publish false');
   if (body.PackageType !== undefined && body.PackageType !== 'Zip')
     throw invalid('PackageType Image is not supported by sluice: use a Zip package');
 }

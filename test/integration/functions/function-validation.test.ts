@@ -109,6 +109,25 @@ describe('CreateFunction validation', () => {
   });
 });
 
+describe('what sluice does not support is refused, not dropped', () => {
+  it('FN-13 Publish true is refused (sluice runs $LATEST only), on create and on code update', async () => {
+    await expect(create({ Publish: true })).rejects.toMatchObject(invalid);
+    const fn = await create();
+    await untilInvocable(sluice.client, fn.FunctionName!);
+    await expect(
+      sluice.client.send(
+        new UpdateFunctionCodeCommand({ FunctionName: fn.FunctionName, ZipFile: nodeZip('v2'), Publish: true }),
+      ),
+    ).rejects.toMatchObject(invalid);
+  });
+
+  it('FN-7 Layers are refused', async () => {
+    await expect(create({ Layers: ['arn:aws:lambda:us-east-1:000000000000:layer:deps:1'] })).rejects.toMatchObject(
+      invalid,
+    );
+  });
+});
+
 describe('states and preconditions', () => {
   it('OPEN-2/FN-17 a package that is not a zip ends Failed (InvalidZipFileException) and cannot be invoked', async () => {
     const fn = await create({ Code: { ZipFile: Buffer.from('not a zip at all') } });
@@ -151,6 +170,18 @@ describe('states and preconditions', () => {
       ...conflict,
       message: expect.stringMatching(/An update is in progress for resource: arn:aws:lambda:/) as unknown,
     });
+  });
+
+  it('FN-24 of two concurrent updates one is applied and the other is a ResourceConflictException', async () => {
+    const fn = await create({}, slow);
+    const FunctionName = fn.FunctionName;
+    await untilInvocable(slow.client, FunctionName!);
+    const results = await Promise.allSettled(
+      [5, 6].map((Timeout) => slow.client.send(new UpdateFunctionConfigurationCommand({ FunctionName, Timeout }))),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const rejected = results.find((r) => r.status === 'rejected');
+    expect(rejected?.reason).toMatchObject(conflict);
   });
 
   it('FN-25 a stale RevisionId is a 412 PreconditionFailedException', async () => {

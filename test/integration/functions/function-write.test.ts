@@ -1,8 +1,14 @@
 // The write side of the Function API (FN-5..13, FN-15..18, FN-22..27) driven with @aws-sdk/client-lambda against
 // a sluice with the memory state store: create from a zip made here, invoke, update code and configuration,
 // delete, and Lambda's validation errors.
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { strToU8, zipSync } from 'fflate';
 import {
   CreateFunctionCommand,
+  GetFunctionConfigurationCommand,
+  ListTagsCommand,
   DeleteFunctionCommand,
   InvokeCommand,
   UpdateFunctionCodeCommand,
@@ -32,14 +38,27 @@ const create = (input: Partial<CreateFunctionCommandInput> & { FunctionName: str
       ...input,
     }),
   );
-const wait = { client: () => sluice.client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 };
 const active = (FunctionName: string) =>
   waitUntilFunctionActiveV2({ client: sluice.client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { FunctionName });
 const updated = (FunctionName: string) =>
   waitUntilFunctionUpdatedV2({ client: sluice.client, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { FunctionName });
 const invoke = async (FunctionName: string, event: object = {}) =>
   decode((await sluice.client.send(new InvokeCommand({ FunctionName, Payload: JSON.stringify(event) }))).Payload);
-void wait;
+const configuration = (FunctionName: string) =>
+  sluice.client.send(new GetFunctionConfigurationCommand({ FunctionName }));
+
+/** v1 writes `event.marker` when it starts, then takes a second and a half: an invocation that is surely in flight. */
+const slowV1 = zipSync({
+  'index.js': strToU8(
+    `exports.handler = async (event) => {
+      if (event.marker) {
+        require('node:fs').writeFileSync(event.marker, 'started');
+        await new Promise((r) => setTimeout(r, 1500));
+      }
+      return { version: 'v1' };
+    };\n`,
+  ),
+});
 
 describe('function lifecycle', () => {
   it('FN-5/FN-13 CreateFunction answers 201 Pending/Creating, becomes Active, and the function runs', async () => {
@@ -91,6 +110,62 @@ describe('function lifecycle', () => {
     await expect(invoke(fn)).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
     await expect(sluice.client.send(new DeleteFunctionCommand({ FunctionName: fn }))).rejects.toMatchObject({
       name: 'ResourceNotFoundException',
+    });
+  });
+
+  it('FN-22 invocations in flight during UpdateFunctionCode finish on the old code; new ones get the new', async () => {
+    const fn = name();
+    await create({ FunctionName: fn, Code: { ZipFile: slowV1 } });
+    await active(fn);
+    const marker = path.join(mkdtempSync(path.join(tmpdir(), 'fn-inflight-')), 'started');
+    const inFlight = invoke(fn, { marker });
+    await expect.poll(() => existsSync(marker), { timeout: 30_000 }).toBe(true);
+    await sluice.client.send(new UpdateFunctionCodeCommand({ FunctionName: fn, ZipFile: nodeZip('v2') }));
+    await updated(fn);
+    expect(await invoke(fn)).toMatchObject({ version: 'v2' });
+    expect(await inFlight).toEqual({ version: 'v1' });
+  });
+
+  it('FN-16 a failed update keeps the previous code and configuration live (InvalidRuntime, OPEN-5)', async () => {
+    const fn = name();
+    await create({ FunctionName: fn });
+    await active(fn);
+    await sluice.client.send(
+      new UpdateFunctionConfigurationCommand({ FunctionName: fn, Runtime: 'python3.12', Handler: 'app.handler' }),
+    );
+    await expect(updated(fn)).rejects.toThrow();
+    expect(await configuration(fn)).toMatchObject({
+      State: 'Active',
+      LastUpdateStatus: 'Failed',
+      LastUpdateStatusReasonCode: 'InvalidRuntime',
+      Runtime: 'nodejs22.x',
+      Handler: 'index.handler',
+    });
+    expect(await invoke(fn)).toMatchObject({ version: 'v1' });
+  });
+
+  it('OPEN-2/FN-17 a package that cannot be unzipped ends Failed with InvalidZipFileException', async () => {
+    const fn = name();
+    await create({ FunctionName: fn, Code: { ZipFile: Buffer.from('not a zip') } });
+    await expect(active(fn)).rejects.toThrow();
+    expect(await configuration(fn)).toMatchObject({
+      State: 'Failed',
+      StateReasonCode: 'InvalidZipFileException',
+      LastUpdateStatus: 'Failed',
+    });
+  });
+
+  it('FN-7/FN-31 CreateFunction keeps its Tags; a deleted function takes them with it', async () => {
+    const fn = name();
+    const created = await create({ FunctionName: fn, Tags: { team: 'core' } });
+    const Resource = created.FunctionArn!;
+    expect((await sluice.client.send(new ListTagsCommand({ Resource }))).Tags).toEqual({ team: 'core' });
+    await active(fn);
+    await sluice.client.send(new DeleteFunctionCommand({ FunctionName: Resource }));
+    await create({ FunctionName: fn });
+    expect((await sluice.client.send(new ListTagsCommand({ Resource }))).Tags ?? {}).toEqual({});
+    await expect(create({ FunctionName: name(), Tags: { 'aws:x': 'y' } })).rejects.toMatchObject({
+      name: 'InvalidParameterValueException',
     });
   });
 });

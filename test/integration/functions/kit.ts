@@ -23,14 +23,17 @@ export interface Sluice {
   stop(): Promise<void>;
 }
 
-export async function startSluice(config: Record<string, unknown>): Promise<Sluice> {
+export async function startSluice(
+  config: Record<string, unknown>,
+  credentials = { accessKeyId: 'test', secretAccessKey: 'test' },
+): Promise<Sluice> {
   const loaded = loadConfigText(JSON.stringify({ server: { port: 0 }, logLevel: 'silent', ...config }), 'fn-api.json');
   if (loaded.problems.length > 0) throw new Error(JSON.stringify(loaded.problems));
   const app = await startApp(loaded.config!, createLogger('silent'));
   const client = new LambdaClient({
     endpoint: `http://127.0.0.1:${app.address().port}`,
     region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    credentials,
     maxAttempts: 1,
   });
   return {
