@@ -52,6 +52,13 @@ export async function applyConfig(t: ReloadTarget, next: CompiledConfig): Promis
     if (old !== undefined && same(old, fn)) continue;
     config.functions.set(fn.name, fn);
     functions.put(fn);
+    if (old?.reservedConcurrency !== fn.reservedConcurrency) {
+      try {
+        functions.invoker.setReservedConcurrency(fn.name, fn.reservedConcurrency);
+      } catch (err) {
+        logger.warn({ err, function: fn.name }, 'reserved concurrency not changed');
+      }
+    }
     // The file's EventInvokeConfig, when it gives one, replaces the running one.
     if (fn.async.configured && !same(old?.async, fn.async))
       functions.setEventInvokeConfig(fn.name, {

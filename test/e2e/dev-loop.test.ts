@@ -175,9 +175,14 @@ it('DEV-watch: a changed config file is applied under --watch: a function added,
   const dir = await codeDir();
   await writeFile(path.join(dir, 'app.mjs'), handlerCode(1));
   await writeFile(path.join(dir, 'env.mjs'), envHandler);
-  const fns = (greeting: string) => ({
+  const fns = (greeting: string, reserved?: number) => ({
     fn: { Handler: 'app.handler', CodeUri: dir },
-    greet: { Handler: 'env.handler', CodeUri: dir, Environment: { Variables: { GREETING: greeting } } },
+    greet: {
+      Handler: 'env.handler',
+      CodeUri: dir,
+      Environment: { Variables: { GREETING: greeting } },
+      ...(reserved === undefined ? {} : { ReservedConcurrentExecutions: reserved }),
+    },
   });
   const s = (svc = await startService({ functions: { fn: fns('hello').fn } }, ['--watch']));
   await s.waitForLog(/watching for changes/);
@@ -185,9 +190,11 @@ it('DEV-watch: a changed config file is applied under --watch: a function added,
   await rewrite(s.file, { server: { port }, functions: fns('hello') });
   await s.waitForLog(/function added/);
   expect(await invoke(s.url, 'greet', {})).toEqual({ greeting: 'hello' });
-  await rewrite(s.file, { server: { port }, functions: fns('bonjour') });
+  await rewrite(s.file, { server: { port }, functions: fns('bonjour', 3) });
   await s.waitForLog(/function changed/);
   expect(await invoke(s.url, 'greet', {})).toEqual({ greeting: 'bonjour' });
+  const concurrency = await fetch(`${s.url}/2019-09-30/functions/greet/concurrency`);
+  expect(await concurrency.json()).toEqual({ ReservedConcurrentExecutions: 3 });
   expect(await invoke(s.url, 'fn', {})).toEqual({ version: 1 });
 });
 
