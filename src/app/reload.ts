@@ -44,7 +44,9 @@ export async function applyConfig(t: ReloadTarget, next: CompiledConfig): Promis
   }
   const before = new Map(config.functions);
   // A mapping carries its resolved connection, so a changed connection shows as a changed mapping below.
-  config.connections = next.connections;
+  // In place: parts built at start hold copies of the config object that share this record.
+  for (const name of Object.keys(config.connections)) Reflect.deleteProperty(config.connections, name);
+  Object.assign(config.connections, next.connections);
 
   // Functions first, so that a new mapping finds its function; removed ones after their mappings stopped.
   for (const fn of next.functions.values()) {
