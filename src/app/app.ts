@@ -27,11 +27,18 @@ import { openFunctionApi } from './api-functions/index.js';
 import { MappingCatalog } from './mapping-catalog.js';
 import { MappingStateBoard } from './mapping-view.js';
 import { functionApiRoutes } from './function-api.js';
+import { applyConfig, reloadCode, type ReloadTarget } from './reload.js';
 
 export interface App {
   address(): AddressInfo;
   stop(reason: string): Promise<void>;
   readonly metrics: PrometheusMetrics;
+  /** The config applied now (a reload changes it in place). */
+  readonly config: CompiledConfig;
+  /** Applies a changed config (src/app/reload.ts); reloads run one after the other. */
+  reload(next: CompiledConfig): Promise<void>;
+  /** New invocations of the function get new environments that load its code again. */
+  reloadCode(functionName: string): void;
 }
 
 export async function startApp(config: CompiledConfig, logger: Logger): Promise<App> {
@@ -195,8 +202,20 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
     );
 
     let stopping: Promise<void> | undefined;
+    const reloadTarget: ReloadTarget = {
+      config,
+      functions,
+      supervisor,
+      board: mappingStates,
+      graceMs,
+      logger,
+    };
+    let reloading = Promise.resolve();
     return {
       metrics,
+      config,
+      reload: (next) => (reloading = reloading.catch(() => undefined).then(() => applyConfig(reloadTarget, next))),
+      reloadCode: (name) => reloadCode(reloadTarget, name),
       address: () => address,
       stop: (reason) =>
         (stopping ??= unwind(stack, logger, reason, () => (ready = false), Date.now() + graceMs + CLOSE_MARGIN_MS)),
