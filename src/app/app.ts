@@ -17,13 +17,15 @@ import { createDestinations } from './destinations.js';
 import { settledWithin } from './deadline.js';
 import { buildFunctions, type Functions } from './functions.js';
 import { MappingSupervisor } from './mapping-supervisor.js';
+import { queueProblem } from './mappings.js';
 import { readinessProbe } from './readiness.js';
 import { openState } from './state.js';
 import { eventInvokeConfigRoutes } from '../http/routes/event-invoke-config.js';
 import { eventSourceMappingRoutes } from '../http/routes/event-source-mappings.js';
 import { functionWriteRoutes } from '../http/routes/functions-write.js';
 import { openFunctionApi } from './api-functions/index.js';
-import { mappingEntries, MappingStateBoard } from './mapping-view.js';
+import { MappingCatalog } from './mapping-catalog.js';
+import { MappingStateBoard } from './mapping-view.js';
 import { functionApiRoutes } from './function-api.js';
 
 export interface App {
@@ -110,21 +112,29 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
 
     const mappingStates = new MappingStateBoard();
     for (const m of config.mappings) mappingStates.set(m.uuid, m.enabled ? 'Creating' : 'Disabled');
-    const supervisor = new MappingSupervisor(
+    const mappingDeps = {
+      instances,
+      invoker: functions.invoker,
+      state: state.store,
+      sharedState: state.shared,
+      destinations,
+      metrics,
+      clock,
+      logger,
+      instanceId,
+    };
+    const supervisor = new MappingSupervisor(config, mappingDeps, mappingStates);
+    // The config file's mappings and the API's (kept in the state store, picked up by every process).
+    const catalog = new MappingCatalog({
       config,
-      {
-        instances,
-        invoker: functions.invoker,
-        state: state.store,
-        sharedState: state.shared,
-        destinations,
-        metrics,
-        clock,
-        logger,
-        instanceId,
-      },
-      mappingStates,
-    );
+      store: state.store.mappings,
+      supervisor,
+      board: mappingStates,
+      logger,
+      graceMs,
+      tags: state.store.tags,
+      sourceProblem: (m) => queueProblem(config, m, mappingDeps),
+    });
     const server = new HttpServer({
       host: config.server.host,
       port: config.server.port,
@@ -153,13 +163,13 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
           destinationProblem: (address) => apiDestinationProblem(config, address),
           allowedDestinations: ALLOWED_API_DESTINATIONS,
         }),
-        ...eventSourceMappingRoutes(mappingEntries(config, mappingStates)),
+        ...eventSourceMappingRoutes(catalog),
         ...functionWriteRoutes({ functions: functionApi.api, readOnly: config.server.api.readOnly }),
         ...functionApiRoutes({
           config,
           functions,
           tags: state.store.tags,
-          mappingExists: (uuid) => config.mappings.some((m) => m.uuid === uuid),
+          mappingExists: (uuid) => catalog.list().some((m) => m.uuid === uuid),
           startedMs: Date.now(),
           created: functionApi.created,
         }),
@@ -172,6 +182,9 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
     // Mappings whose source cannot be reached yet keep retrying in the background (see MappingSupervisor).
     stack.push({ name: 'mappings', stop: () => supervisor.stop(graceMs) });
     await supervisor.start();
+    // Stopped before the supervisor: a change being applied finishes first.
+    stack.push({ name: 'mapping API', stop: () => catalog.stop() });
+    await catalog.start();
     ready = true;
     const retrying = supervisor.statuses().filter((m) => m.state === 'retrying').length;
     logger.info(

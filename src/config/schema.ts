@@ -150,6 +150,40 @@ const commonMappingShape = {
     .object({ MaximumConcurrency: int().min(2).max(1000).optional() })
     .strict()
     .optional(),
+  // ESMAPI-9: accepted, kept and shown by the API; sluice does not act on them (a warning says so).
+  KMSKeyArn: z.string().min(1).optional().describe('Accepted and shown; sluice does not encrypt filter criteria.'),
+  MetricsConfig: z
+    .object({ Metrics: z.array(z.enum(['EventCount', 'ErrorCount', 'KafkaMetrics'])).max(3) })
+    .strict()
+    .optional()
+    .describe('Accepted and shown; sluice always exports its own metrics on /metrics.'),
+  LoggingConfig: z
+    .object({ SystemLogLevel: z.enum(['DEBUG', 'INFO', 'WARN']).optional() })
+    .strict()
+    .optional()
+    .describe('Accepted and shown; sluice logs at logLevel.'),
+  ProvisionedPollerConfig: z
+    .object({
+      MinimumPollers: int().min(1).max(200).optional(),
+      MaximumPollers: int().min(1).max(2000).optional(),
+      PollerGroupName: z.string().min(1).max(128).optional(),
+    })
+    .strict()
+    .optional()
+    .describe('Accepted and shown; sluice scales its pollers itself.'),
+  Tags: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe('Accepted at create; not shown (ESMAPI-9: no Tags member).'),
+  DocumentDBEventSourceConfig: z
+    .object({
+      DatabaseName: z.string().min(1).optional(),
+      CollectionName: z.string().min(1).optional(),
+      FullDocument: z.enum(['UpdateLookup', 'Default']).optional(),
+    })
+    .strict()
+    .optional()
+    .describe('Accepted and shown; sluice has no DocumentDB source.'),
 };
 
 /** Every connector's own mapping fields, after the common ones; a field has one home (one connector's schema). */
