@@ -123,17 +123,19 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
       logger,
       instanceId,
     };
-    const supervisor = new MappingSupervisor(config, mappingDeps, mappingStates);
+    // Mappings may target API-created functions too: the mapping side sees every function, kept current.
+    const mappingConfig: CompiledConfig = { ...config, functions: functions.all as CompiledConfig['functions'] };
+    const supervisor = new MappingSupervisor(mappingConfig, mappingDeps, mappingStates);
     // The config file's mappings and the API's (kept in the state store, picked up by every process).
     const catalog = new MappingCatalog({
-      config,
+      config: mappingConfig,
       store: state.store.mappings,
       supervisor,
       board: mappingStates,
       logger,
       graceMs,
       tags: state.store.tags,
-      sourceProblem: (m) => queueProblem(config, m, mappingDeps),
+      sourceProblem: (m) => queueProblem(mappingConfig, m, mappingDeps),
     });
     const server = new HttpServer({
       host: config.server.host,

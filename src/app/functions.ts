@@ -21,6 +21,8 @@ export interface Functions {
   put(fn: CompiledFunction): void;
   /** Removes an API-created function (and its async settings). */
   remove(name: string): void;
+  /** Every function, the config file's and the API's, kept current (what mappings may target). */
+  readonly all: ReadonlyMap<string, CompiledFunction>;
   asyncConfig(name: string): AsyncFunctionConfig | undefined;
   eventInvokeConfig(name: string): EventInvokeConfig | undefined;
   setEventInvokeConfig(name: string, cfg: EventInvokeConfig | undefined): void;
@@ -64,6 +66,7 @@ export function buildFunctions(config: CompiledConfig, metrics: Metrics, clock: 
   // Functions created over the API (src/app/api-functions); the config file's are in config.functions.
   const added = new Map<string, CompiledFunction>();
   const lookup = (name: string) => config.functions.get(name) ?? added.get(name);
+  const all = new Map(config.functions);
   for (const fn of config.functions.values()) {
     const spec = functionSpec(config, fn);
     runtimes.set(fn.name, {
@@ -91,14 +94,17 @@ export function buildFunctions(config: CompiledConfig, metrics: Metrics, clock: 
   return {
     invoker,
     get: lookup,
+    all,
     configured: (name) => config.functions.has(name),
     put(fn) {
       const spec = functionSpec(config, fn);
       invoker.putFunction(fn.name, { spec, runtime: createRuntime(spec, fn.runtime, runtimeOptions) });
       added.set(fn.name, fn);
+      if (!config.functions.has(fn.name)) all.set(fn.name, fn);
     },
     remove(name) {
       if (!added.delete(name)) return;
+      if (!config.functions.has(name)) all.delete(name);
       invoker.removeFunction(name);
       eventConfigs.delete(name);
     },
