@@ -48,6 +48,8 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
     stack.push({ name: 'async queue', stop: () => state.asyncQueue.close() });
 
     const functions: Functions = buildFunctions(config, metrics, clock);
+    // What mappings and API destinations may name: the file's functions and those created over the API.
+    const live: CompiledConfig = { ...config, functions: functions.all };
     stack.push({ name: 'runtimes', stop: () => functions.close() });
     // Functions created over the API: loaded from the state store now, kept in step with it while running.
     stack.push({ name: 'function store', stop: () => state.functions.close() });
@@ -123,19 +125,17 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
       logger,
       instanceId,
     };
-    // Mappings may target API-created functions too: the mapping side sees every function, kept current.
-    const mappingConfig: CompiledConfig = { ...config, functions: functions.all as CompiledConfig['functions'] };
-    const supervisor = new MappingSupervisor(mappingConfig, mappingDeps, mappingStates);
+    const supervisor = new MappingSupervisor(live, mappingDeps, mappingStates);
     // The config file's mappings and the API's (kept in the state store, picked up by every process).
     const catalog = new MappingCatalog({
-      config: mappingConfig,
+      config: live,
       store: state.store.mappings,
       supervisor,
       board: mappingStates,
       logger,
       graceMs,
       tags: state.store.tags,
-      sourceProblem: (m) => queueProblem(mappingConfig, m, mappingDeps),
+      sourceProblem: (m) => queueProblem(live, m, mappingDeps),
     });
     const server = new HttpServer({
       host: config.server.host,
@@ -162,7 +162,7 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
       extraRoutes: [
         ...eventInvokeConfigRoutes({
           functions,
-          destinationProblem: (address) => apiDestinationProblem(config, address),
+          destinationProblem: (address) => apiDestinationProblem(live, address),
           allowedDestinations: ALLOWED_API_DESTINATIONS,
         }),
         ...eventSourceMappingRoutes(catalog),

@@ -21,8 +21,8 @@ export interface Functions {
   put(fn: CompiledFunction): void;
   /** Removes an API-created function (and its async settings). */
   remove(name: string): void;
-  /** Every function, the config file's and the API's, kept current (what mappings may target). */
-  readonly all: ReadonlyMap<string, CompiledFunction>;
+  /** The config file's functions and the API's as one live map: what mappings and destinations may name. */
+  readonly all: Map<string, CompiledFunction>;
   asyncConfig(name: string): AsyncFunctionConfig | undefined;
   eventInvokeConfig(name: string): EventInvokeConfig | undefined;
   setEventInvokeConfig(name: string, cfg: EventInvokeConfig | undefined): void;
@@ -66,7 +66,6 @@ export function buildFunctions(config: CompiledConfig, metrics: Metrics, clock: 
   // Functions created over the API (src/app/api-functions); the config file's are in config.functions.
   const added = new Map<string, CompiledFunction>();
   const lookup = (name: string) => config.functions.get(name) ?? added.get(name);
-  const all = new Map(config.functions);
   for (const fn of config.functions.values()) {
     const spec = functionSpec(config, fn);
     runtimes.set(fn.name, {
@@ -94,17 +93,15 @@ export function buildFunctions(config: CompiledConfig, metrics: Metrics, clock: 
   return {
     invoker,
     get: lookup,
-    all,
+    all: new LiveFunctions(config.functions, added),
     configured: (name) => config.functions.has(name),
     put(fn) {
       const spec = functionSpec(config, fn);
       invoker.putFunction(fn.name, { spec, runtime: createRuntime(spec, fn.runtime, runtimeOptions) });
       added.set(fn.name, fn);
-      if (!config.functions.has(fn.name)) all.set(fn.name, fn);
     },
     remove(name) {
       if (!added.delete(name)) return;
-      if (!config.functions.has(name)) all.delete(name);
       invoker.removeFunction(name);
       eventConfigs.delete(name);
     },
@@ -127,4 +124,61 @@ export function buildFunctions(config: CompiledConfig, metrics: Metrics, clock: 
     setEventInvokeConfig: (name, cfg) => void eventConfigs.set(name, cfg),
     close: () => invoker.close(),
   };
+}
+
+/**
+ * A read-only Map over the config file's functions and the API-created ones, always current, so code written
+ * against `config.functions` (mapping compilation and start) also sees functions created over the API.
+ */
+class LiveFunctions extends Map<string, CompiledFunction> {
+  constructor(
+    private readonly file: ReadonlyMap<string, CompiledFunction>,
+    private readonly added: ReadonlyMap<string, CompiledFunction>,
+  ) {
+    super();
+  }
+
+  private snapshot(): Map<string, CompiledFunction> {
+    return new Map([...this.added, ...this.file]);
+  }
+
+  override get(name: string): CompiledFunction | undefined {
+    return this.file.get(name) ?? this.added.get(name);
+  }
+
+  override has(name: string): boolean {
+    return this.file.has(name) || this.added.has(name);
+  }
+
+  override get size(): number {
+    return this.snapshot().size;
+  }
+
+  override entries(): MapIterator<[string, CompiledFunction]> {
+    return this.snapshot().entries();
+  }
+
+  override keys(): MapIterator<string> {
+    return this.snapshot().keys();
+  }
+
+  override values(): MapIterator<CompiledFunction> {
+    return this.snapshot().values();
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, CompiledFunction]> {
+    return this.snapshot()[Symbol.iterator]();
+  }
+
+  override forEach(fn: (v: CompiledFunction, k: string, m: Map<string, CompiledFunction>) => void): void {
+    this.snapshot().forEach((v, k) => fn(v, k, this));
+  }
+
+  override set(): this {
+    throw new Error('the function map is read-only: functions change through the config file or the API');
+  }
+
+  override delete(): boolean {
+    throw new Error('the function map is read-only: functions change through the config file or the API');
+  }
 }

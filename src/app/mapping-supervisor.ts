@@ -8,6 +8,7 @@ import { exponentialCeilingMs, type BackoffPolicy } from '../core/retry/backoff.
 import { SluiceError } from '../ports/errors.js';
 import type { MappingState, MappingStateBoard } from './mapping-view.js';
 import { startOne, type MappingDeps, type RunningMapping } from './mappings.js';
+import { setMappingInfo } from '../observability/info-metrics.js';
 
 export type MappingRunState = 'starting' | 'running' | 'retrying' | 'stopping' | 'stopped';
 const RUN_STATES: readonly MappingRunState[] = ['starting', 'running', 'retrying', 'stopping', 'stopped'];
@@ -199,6 +200,7 @@ export class MappingSupervisor {
     const labels = { mapping: e.m.uuid, function: e.m.functionName, source: e.m.kind };
     for (const s of RUN_STATES)
       this.deps.metrics.set('sluice_mapping_state', { ...labels, state: s }, s === state ? 1 : 0);
+    setMappingInfo(this.deps.metrics, e.m, state === 'running');
   }
 }
 
