@@ -403,6 +403,12 @@ export const configSchema = z
           .max(MAX_TIMER_MS)
           .default(1000)
           .describe('How often an instance checks the state store for functions created over the API elsewhere.'),
+        functionCodeStorageMb: int()
+          .min(1)
+          .default(1024)
+          .describe(
+            'Zip bytes of API-created functions the state store keeps in all; beyond it CodeStorageExceededException.',
+          ),
       })
       .strict()
       .prefault({}),

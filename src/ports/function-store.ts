@@ -52,5 +52,7 @@ export interface FunctionStore {
   putCode(name: string, sha256: string, zip: Buffer): Promise<void>;
   getCode(name: string, sha256: string): Promise<Buffer | undefined>;
   deleteCode(name: string, sha256: string): Promise<void>;
+  /** Bytes of every package stored (the code storage bound, FN-10's CodeStorageExceededException). */
+  codeBytes(): Promise<number>;
   close(): Promise<void>;
 }

@@ -51,6 +51,12 @@ export class MemoryFunctionStore implements FunctionStore {
     return Promise.resolve();
   }
 
+  codeBytes(): Promise<number> {
+    let total = 0;
+    for (const zip of this.code.values()) total += zip.length;
+    return Promise.resolve(total);
+  }
+
   close(): Promise<void> {
     return Promise.resolve();
   }

@@ -18,10 +18,25 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('INCR', KEYS[2])
 return 1`;
 
+/** Stores a package and keeps the byte counter right when it replaces one. */
+const PUT_CODE = `
+local old = redis.call('STRLEN', KEYS[1])
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('INCRBY', KEYS[2], string.len(ARGV[1]) - old)
+return 1`;
+
+const DELETE_CODE = `
+local old = redis.call('STRLEN', KEYS[1])
+redis.call('DEL', KEYS[1])
+if old > 0 then redis.call('DECRBY', KEYS[2], old) end
+return old`;
+
 export class RedisFunctionStore implements FunctionStore {
   private readonly redis: Redis;
   private readonly hash: string;
   private readonly counter: string;
+  /** Bytes of every stored package (one counter; code keys live in other slots, so no cluster support here). */
+  private readonly bytes: string;
 
   constructor(
     url: string,
@@ -33,6 +48,7 @@ export class RedisFunctionStore implements FunctionStore {
     this.redis.on('error', () => undefined);
     this.hash = `{${prefix}:functions}`;
     this.counter = `{${prefix}:functions}:version`;
+    this.bytes = `${prefix}:function-code-bytes`;
   }
 
   private codeKey(name: string, sha256: string): string {
@@ -68,13 +84,13 @@ export class RedisFunctionStore implements FunctionStore {
       codes.push(...batch);
     } while (cursor !== '0');
     const removed = await this.redis.hdel(this.hash, name);
-    if (codes.length > 0) await this.redis.del(...codes);
+    for (const key of codes) await this.redis.eval(DELETE_CODE, 2, key, this.bytes);
     if (removed > 0) await this.redis.incr(this.counter);
     return removed > 0;
   }
 
   async putCode(name: string, sha256: string, zip: Buffer): Promise<void> {
-    await this.redis.set(this.codeKey(name, sha256), zip);
+    await this.redis.eval(PUT_CODE, 2, this.codeKey(name, sha256), this.bytes, zip);
   }
 
   async getCode(name: string, sha256: string): Promise<Buffer | undefined> {
@@ -82,7 +98,11 @@ export class RedisFunctionStore implements FunctionStore {
   }
 
   async deleteCode(name: string, sha256: string): Promise<void> {
-    await this.redis.del(this.codeKey(name, sha256));
+    await this.redis.eval(DELETE_CODE, 2, this.codeKey(name, sha256), this.bytes);
+  }
+
+  async codeBytes(): Promise<number> {
+    return Number((await this.redis.get(this.bytes)) ?? 0);
   }
 
   async close(): Promise<void> {

@@ -48,6 +48,7 @@ export function openFunctionApi(o: {
     region: config.region,
     accountId: config.accountId,
     tags: o.tags,
+    codeStorageBytes: config.tuning.functionCodeStorageMb * 1024 * 1024,
     destinationProblem: (address) => o.destinationProblem(address),
   });
   return {

@@ -16,6 +16,8 @@ export interface FunctionApiDeps {
   configured(name: string): boolean;
   region: string;
   accountId: string;
+  /** Zip bytes the store may hold in all (tuning.functionCodeStorageMb). */
+  codeStorageBytes: number;
   /** CreateFunction's Tags go here (FN-31); a deleted function's go with it. */
   tags?: TagStore;
   /** Why a DeadLetterConfig target may not be set over the API, or undefined when it may. */
@@ -137,7 +139,7 @@ export class FunctionApi {
     };
     checkUnzippedSize(zip);
     if (await this.deps.store.get(name)) throw conflict(`Function already exist: ${name}`);
-    await this.deps.store.putCode(name, shown.CodeSha256, zip);
+    await this.storeCode(name, shown.CodeSha256, zip);
     const answer = await this.write({ shown }, undefined, arn);
     if (tags !== undefined) await this.deps.tags?.add(arn, tags);
     return answer;
@@ -158,7 +160,7 @@ export class FunctionApi {
       ...this.inProgress(),
     };
     if (body.DryRun === true) return functionConfiguration(fn.shown, this.deps.registry.arn(name));
-    await this.deps.store.putCode(name, shown.CodeSha256, zip);
+    await this.storeCode(name, shown.CodeSha256, zip);
     return this.write({ shown, live: fn.live }, fn.shown.RevisionId, this.deps.registry.arn(name));
   }
 
@@ -209,6 +211,17 @@ export class FunctionApi {
     if (!(await this.deps.store.delete(name))) throw notFound(arn);
     this.deps.registry.forget(name);
     await this.deps.tags?.drop(arn);
+  }
+
+  /** FN-10: the code store is bounded, like Lambda's regional code storage. */
+  private async storeCode(name: string, sha256: string, zip: Buffer): Promise<void> {
+    if ((await this.deps.store.codeBytes()) + zip.length > this.deps.codeStorageBytes)
+      throw new LambdaApiError(
+        'CodeStorageExceededException',
+        400,
+        `Code storage limit exceeded: the state store keeps at most ${this.deps.codeStorageBytes} bytes of packages (tuning.functionCodeStorageMb)`,
+      );
+    await this.deps.store.putCode(name, sha256, zip);
   }
 
   /** A new revision whose update is in progress (an earlier failure's reason no longer applies). */

@@ -48,6 +48,9 @@ export class FunctionRegistry {
   private poll: NodeJS.Timeout | undefined;
   private codeRoot = '';
   private stopped = false;
+  /** Order of this instance's own writes, so a sync that read the store before one does not undo it. */
+  private seq = 0;
+  private readonly writes = new Map<string, number>();
   /** Syncs queued or running: the poll adds none while one waits on the store. */
   private queued = 0;
 
@@ -94,11 +97,13 @@ export class FunctionRegistry {
 
   /** Notes a write made here (so reads see it at once) and settles it after the state delay. */
   written(fn: StoredFunction): void {
+    this.writes.set(fn.shown.FunctionName, this.seq++);
     this.records.set(fn.shown.FunctionName, fn);
     this.scheduleSettle(fn.shown.FunctionName, fn.shown.RevisionId, this.o.stateDelayMs);
   }
 
   forget(name: string): void {
+    this.writes.set(name, this.seq++);
     this.records.delete(name);
     this.applyOne(name, undefined);
   }
@@ -114,7 +119,13 @@ export class FunctionRegistry {
   private async syncOnce(): Promise<void> {
     if (this.stopped) return;
     const version = await this.o.store.version();
-    if (version === this.seenVersion) return;
+    if (version === this.seenVersion) {
+      for (const fn of this.records.values()) this.settleOrphan(fn);
+      return;
+    }
+    // Writes made here after this point are newer than the list read below: it must not undo them.
+    const startSeq = this.seq;
+    const newer = (name: string) => (this.writes.get(name) ?? -1) >= startSeq;
     const all = await this.o.store.list();
     const names = new Set<string>();
     for (const fn of all) {
@@ -127,6 +138,7 @@ export class FunctionRegistry {
         continue;
       }
       names.add(name);
+      if (newer(name)) continue; // the next sync (the version moved) applies it
       this.records.set(name, fn);
       try {
         await this.applyCode(fn);
@@ -135,7 +147,7 @@ export class FunctionRegistry {
       }
       this.settleOrphan(fn);
     }
-    for (const name of [...this.records.keys()]) if (!names.has(name)) this.forget(name);
+    for (const name of [...this.records.keys()]) if (!names.has(name) && !newer(name)) this.forget(name);
     this.seenVersion = version;
   }
 

@@ -21,11 +21,11 @@ afterAll(async () => {
   await closeClients();
 });
 
-async function start(): Promise<Sluice> {
+async function start(tuning: Record<string, number> = {}): Promise<Sluice> {
   const s = await startSluice({
     connections: { redis: { type: 'redis', url: servers().redis.url } },
     state: { type: 'redis', connection: 'redis', keyPrefix: prefix },
-    tuning: { functionSyncIntervalMs: 200 },
+    tuning: { functionSyncIntervalMs: 200, ...tuning },
   });
   running.push(s);
   return s;
@@ -85,4 +85,23 @@ describe('functions in the Redis state store', () => {
     const again = await start();
     expect(await invoke(again, FunctionName)).toEqual({ version: 'kept' });
   });
+
+  it('OPEN-2 a create whose instance stopped before settling it is settled by another instance', async () => {
+    // The creating instance keeps it Pending for a minute, and stops (a crash, for this function) before then.
+    const creator = await start({ functionStateDelayMs: 60_000 });
+    const other = await start();
+    const FunctionName = uniqueName('orphan').slice(0, 60);
+    await creator.client.send(
+      new CreateFunctionCommand({
+        FunctionName,
+        Role: ROLE,
+        Runtime: 'nodejs22.x',
+        Handler: 'index.handler',
+        Code: { ZipFile: nodeZip('adopted') },
+      }),
+    );
+    await stop(creator);
+    await expect.poll(() => errorName(invoke(other, FunctionName))).toBe('ResourceConflictException');
+    expect(await untilInvocable(other.client, FunctionName, 90_000)).toMatchObject({ version: 'adopted' });
+  }, 120_000);
 });

@@ -56,13 +56,17 @@ describe('Redis function store', () => {
     expect(await a.version()).not.toBe(v0);
   });
 
-  it('FN-27 packages round-trip byte for byte and go with the function', async () => {
+  it('FN-10 FN-27 packages round-trip byte for byte and go with the function', async () => {
     const a = open();
     const zip = Buffer.from([0, 255, 1, 254, 80, 75, 3, 4]);
+    const before = await a.codeBytes();
     await a.putCode('f', 'c2hh', zip);
+    await a.putCode('f', 'c2hh', zip); // replacing a package counts it once
     expect(await a.getCode('f', 'c2hh')).toEqual(zip);
+    expect(await a.codeBytes()).toBe(before + zip.length);
     expect(await a.delete('f')).toBe(true);
     expect(await a.getCode('f', 'c2hh')).toBeUndefined();
+    expect(await a.codeBytes()).toBe(before);
     expect(await a.delete('f')).toBe(false);
   });
 });

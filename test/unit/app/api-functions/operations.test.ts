@@ -12,7 +12,7 @@ afterEach(async () => {
   for (const r of registries.splice(0)) await r.stop();
 });
 
-async function setup() {
+async function setup(codeStorageBytes = 1024 * 1024) {
   const store = new MemoryFunctionStore();
   const registry = new FunctionRegistry({
     store,
@@ -32,6 +32,7 @@ async function setup() {
     region: 'us-east-1',
     accountId: '000000000000',
     destinationProblem: () => undefined,
+    codeStorageBytes,
   });
   return { store, api };
 }
@@ -49,6 +50,27 @@ async function activeFunction(api: FunctionApi, store: MemoryFunctionStore): Pro
   await expect.poll(async () => (await store.get('f'))?.shown.State).toBe('Active');
   return (await store.get('f'))!.shown.RevisionId;
 }
+
+describe('FunctionApi code storage', () => {
+  it('FN-10 packages beyond the code storage bound are CodeStorageExceededException; a delete frees room', async () => {
+    const size = Buffer.from(zip, 'base64').length;
+    const { api } = await setup(size + size / 2);
+    const input = (FunctionName: string) => ({
+      FunctionName,
+      Role: 'arn:aws:iam::000000000000:role/r',
+      Runtime: 'nodejs22.x',
+      Handler: 'index.handler',
+      Code: { ZipFile: zip },
+    });
+    await api.create(input('a'));
+    await expect(api.create(input('b'))).rejects.toMatchObject({
+      code: 'CodeStorageExceededException',
+      statusCode: 400,
+    });
+    await api.delete('a', undefined);
+    await expect(api.create(input('b'))).resolves.toMatchObject({ FunctionName: 'b' });
+  });
+});
 
 describe('FunctionApi updates', () => {
   it('FN-24 of two interleaved updates one is applied and the other is a ResourceConflictException', async () => {
