@@ -26,5 +26,5 @@ export function createRuntime(spec: FunctionSpec, kind: RuntimeKind, options: Ru
 }
 
 export { HttpRuntime, LambdaRuntime, NodejsRuntime };
-export { EnvironmentBudget } from './nodejs/env-budget.js';
+export { EnvironmentBudget } from './shared/env-budget.js';
 export type { LambdaRuntimeOptions, NodejsRuntimeOptions };
