@@ -8,7 +8,7 @@ import type { Problem } from './problems.js';
 export interface CompiledFunction {
   name: string;
   arn: string;
-  runtime: 'nodejs' | 'http' | 'lambda';
+  runtime: ParsedFunction['Runtime'];
   settings: Record<string, unknown>;
   timeoutMs: number;
   memorySizeMb: number;
@@ -47,6 +47,8 @@ function runtimeSettings(cfg: ParsedConfig, fn: ParsedFunction): Record<string, 
   if (fn.Runtime === 'nodejs')
     return { Handler: fn.Handler, CodeUri: fn.CodeUri, Isolation: fn.Isolation, LoggingConfig: fn.LoggingConfig };
   if (fn.Runtime === 'http') return { Url: fn.Url };
+  // provided.* and python3.x (Runtime API): the code root and the handler the runtime reads from _HANDLER.
+  if (fn.Runtime !== 'lambda') return { Handler: fn.Handler, CodeUri: fn.CodeUri, LoggingConfig: fn.LoggingConfig };
   const remote = lambdaConnection(cfg, fn);
   // Explicit endpoint and credentials: Credentials is left out only for "default-chain" (the SDK's chain).
   const client =
@@ -71,6 +73,8 @@ export function compileFunction(
   const at = `functions.${name}`;
   if (fn.Runtime === 'nodejs' && fn.Handler === undefined)
     problems.push({ path: `${at}.Handler`, message: 'required for Runtime nodejs' });
+  if (fn.Runtime.startsWith('python') && fn.Handler === undefined)
+    problems.push({ path: `${at}.Handler`, message: `required for Runtime ${fn.Runtime}` });
   if (fn.Runtime === 'http' && fn.Url === undefined)
     problems.push({ path: `${at}.Url`, message: 'required for Runtime http' });
   const logging = fn.LoggingConfig;

@@ -40,10 +40,22 @@ const eventInvokeConfig = z
 const functionSchema = z
   .object({
     Runtime: z
-      .enum(['nodejs', 'http', 'lambda'])
+      .enum([
+        'nodejs',
+        'http',
+        'lambda',
+        'provided.al2023',
+        'provided.al2',
+        'python3.10',
+        'python3.11',
+        'python3.12',
+        'python3.13',
+        'python3.14',
+      ])
       .default('nodejs')
       .describe(
-        'nodejs: a child process (or worker thread) per environment; http: POST to Url; lambda: a Lambda-API endpoint.',
+        'nodejs: a child process (or worker thread) per environment; http: POST to Url; lambda: a Lambda-API endpoint; ' +
+          'provided.*: CodeUri/bootstrap over the Runtime API; python3.x: awslambdaric (runtimes.python.interpreter).',
       ),
     Isolation: z
       .enum(['process', 'worker'])
@@ -302,6 +314,17 @@ export const configSchema = z
               .min(0)
               .default(256)
               .describe('Below this much available host memory, idle environments are reaped at once.'),
+          })
+          .strict()
+          .prefault({})
+          .describe('Also bounds provided.* and python3.x environments: one budget for every environment.'),
+        python: z
+          .object({
+            interpreter: z
+              .string()
+              .min(1)
+              .default('python3')
+              .describe("A Python with awslambdaric installed (a venv's bin/python) for python3.x functions."),
           })
           .strict()
           .prefault({}),
