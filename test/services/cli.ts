@@ -8,6 +8,7 @@ import type { ServerDef } from './servers/server.js';
 import { startServers } from './orchestrate.js';
 import { cacheDir, servicesDir, servicesFile } from './paths.js';
 import { stopProcessGroup, groupAlive } from './proc.js';
+import { installAwsLambdaRic } from './python-venv.js';
 import { parseSelection } from './selection.js';
 import { answeringServers, readServicesFile } from './services-file.js';
 import type { ServicesFile } from './services-file.js';
@@ -125,6 +126,9 @@ async function install(): Promise<void> {
     const { ms } = await timed(other.install);
     say(`${other.title.padEnd(34)} install ${seconds(ms).padStart(6)}  (optional)`);
   }
+  // Runtime interface clients for the runtime conformance suite (#19): not servers, so always installed.
+  const ric = await timed(installAwsLambdaRic);
+  say(`${'Python awslambdaric venv'.padEnd(34)} install ${seconds(ric.ms).padStart(6)}  (cache: ${cacheDir()})`);
 }
 
 const commands: Record<string, () => Promise<void>> = { install, up, down, status };

@@ -53,15 +53,18 @@ export class RuntimeApiEnvironment implements ExecutionEnvironment {
       },
       response: (id, body) => {
         if (id !== this.requestId || this.enforceMemory()) return;
-        this.settle({ type: 'ok', payload: body });
+        this.settleAfterOutput({ type: 'ok', payload: body });
       },
       error: (id, body, header, size) => {
         if (id !== this.requestId || this.enforceMemory()) return;
+        // RT-7: clients give up on a 413 (awslambdaric exits): the environment is reset, as Lambda does.
         if (size !== undefined) {
-          this.settle({ type: 'error', error: responseTooLarge(size), fatal: false });
+          this.dead = true;
+          this.settle({ type: 'error', error: responseTooLarge(size), fatal: true });
           return;
         }
-        this.settle({ type: 'error', error: errorOf(body, header, 'Runtime.Unknown'), fatal: false, payload: body });
+        const error = errorOf(body, header, 'Runtime.Unknown');
+        this.settleAfterOutput({ type: 'error', error, fatal: false, payload: body });
       },
       peerAllowed: (socket) => peerIsProcessTree(socket, this.child?.pid) !== false,
     });
@@ -150,6 +153,12 @@ export class RuntimeApiEnvironment implements ExecutionEnvironment {
     this.server.close();
     this.settle(this.exitOutcome());
     this.onExit();
+  }
+
+  // Output written before the response sits in the stdout pipe, ready in the same poll as the response's
+  // socket: settling after that poll phase (setImmediate) keeps it in this invocation's log tail.
+  private settleAfterOutput(outcome: RunOutcome): void {
+    setImmediate(() => this.settle(outcome));
   }
 
   private settle(outcome: RunOutcome): void {
