@@ -6,7 +6,8 @@ Usage: sluice <command> [options]
 
 Commands:
   start          run the service (Invoke API, mappings, async queue)
-  validate       check a config file and list every problem with its JSON path
+  validate       check a config file and list every problem with its line:column
+  import         write a config from a SAM/CloudFormation template or a serverless.yml
   test-pattern   try a filter pattern against records
   peek           show what a memory queue (a DLQ too) or stream of a running sluice holds
   schema         print the JSON Schema of the config file
@@ -21,27 +22,54 @@ Exit codes:
   2  invalid config or invalid usage (problems are printed on stderr)
 `;
 
-export const START_HELP = `Usage: sluice start [--config FILE]
+export const START_HELP = `Usage: sluice start [--config FILE | --template FILE [import options]]
 
 Starts sluice with the config file (default: config/sluice.json). The service never starts on an invalid
-config: every problem is printed on stderr with its JSON path and the exit code is 2.
+config: every problem is printed on stderr with its file:line:column and path and the exit code is 2.
 SIGTERM or SIGINT drains: polling stops, in-flight work finishes within server.shutdownGraceSeconds,
 checkpoints are flushed, connections close, exit 0.
 
 Options:
-  -c, --config FILE   config file (JSON)
+  -c, --config FILE   config file (JSON with comments, or YAML: .yaml/.yml)
+  --template FILE     a SAM/CloudFormation template or serverless.yml, imported in memory (options: sluice import --help)
   -h, --help          show this help
 `;
 
 export const VALIDATE_HELP = `Usage: sluice validate [--config FILE]
 
-Checks a config file without connecting to anything. Prints "valid" and exits 0, or prints every problem
-with its JSON path on stderr and exits 2. Warnings (e.g. filter operators AWS Lambda may reject) are
-printed but do not fail validation.
+Checks a config file without connecting to anything, and that each nodejs function's Handler names a
+module file. Prints "valid" and exits 0, or prints every problem with its file:line:column and path on
+stderr and exits 2. Warnings (e.g. filter operators AWS Lambda may reject) are printed but do not fail
+validation. Not checked: handler exports, and whether sources and endpoints are reachable.
 
 Options:
-  -c, --config FILE   config file (JSON)
+  -c, --config FILE   config file (JSON with comments, or YAML: .yaml/.yml)
   -h, --help          show this help
+`;
+
+export const IMPORT_HELP = `Usage: sluice import TEMPLATE [-o FILE] [options]
+
+Translates a SAM or CloudFormation template (YAML or JSON) or a serverless.yml into a sluice config: functions,
+event source mappings (SAM Events, AWS::Lambda::EventSourceMapping, serverless sqs/stream/kafka/msk/rabbitmq
+events), async settings and dead-letter queues. Queues, streams and tables become ARNs in --region and
+--account-id, reached through connections to the endpoints below. What is not translated is listed on stderr
+with its template path. The config is checked as \`sluice validate\` would (exit 2 when invalid).
+
+Options:
+  -o, --output FILE           write the config there (default: stdout)
+  -p, --parameter KEY=VALUE   a template parameter (repeatable; others take their Default)
+  --option KEY=VALUE          a serverless \${opt:KEY} value (repeatable); --stage S is --option stage=S
+  --stack-name NAME           names of resources without one are NAME-<LogicalId> (default: the file's name)
+  --region R, --account-id N  where ARNs point (default us-east-1, 000000000000)
+  --sqs-endpoint URL          default http://127.0.0.1:9324 (ElasticMQ)
+  --kinesis-endpoint URL      default http://127.0.0.1:4567 (kinesalite)
+  --dynamodb-endpoint URL     default http://127.0.0.1:8000 (DynamoDB Local)
+  --kafka-brokers H:P,...     default 127.0.0.1:9092
+  --rabbitmq-url URL          default amqp://guest:guest@127.0.0.1:5672
+  --port N                    the Invoke API's port (server.port; default 9001)
+  --create-resources          create the template's SQS queues (RedrivePolicy, FIFO), Kinesis streams, DynamoDB
+                              tables with streams and the mappings' Kafka topics on those endpoints (idempotent)
+  -h, --help                  show this help
 `;
 
 export const PEEK_HELP = `Usage: sluice peek memory://queue/NAME | memory://stream/NAME [--url URL] [--limit N] [--token T]

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { EXIT, MAIN_HELP } from './help.js';
 import type { CliIo } from './io.js';
+import { runImport } from './import.js';
 import { runPeek } from './peek.js';
 import { runSchema } from './schema.js';
 import { runStart } from './start.js';
@@ -27,6 +28,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return runStart(rest, io);
     case 'validate':
       return runValidate(rest, io);
+    case 'import':
+      return runImport(rest, io);
     case 'test-pattern':
       return runTestPattern(rest, {
         stdout: (s) => io.stdout(s),

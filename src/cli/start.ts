@@ -1,24 +1,33 @@
 import { startApp } from '../app/app.js';
-import { loadConfigFile } from '../config/loader.js';
+import { loadConfigFile, type LoadResult } from '../config/loader.js';
 import { formatProblems } from '../config/problems.js';
 import { createLogger } from '../observability/logger.js';
 import { logProcessWarnings } from '../observability/process-warnings.js';
 import { parseCommandArgs } from './args.js';
 import { EXIT, START_HELP } from './help.js';
+import { loadTemplateArgs, wantsTemplate } from './import.js';
 import type { CliIo } from './io.js';
+
+/** The config file's, or a template's imported in memory (--template). */
+async function configOf(argv: string[], io: CliIo): Promise<{ name: string; result: LoadResult } | number> {
+  if (wantsTemplate(argv)) return loadTemplateArgs(argv, io, START_HELP);
+  const args = parseCommandArgs(argv, io, START_HELP);
+  if (typeof args === 'number') return args;
+  return { name: args.config, result: await loadConfigFile(args.config, io.env) };
+}
 
 /** Runs until SIGTERM/SIGINT; resolves with the exit code. */
 export async function runStart(argv: string[], io: CliIo): Promise<number> {
-  const args = parseCommandArgs(argv, io, START_HELP);
-  if (typeof args === 'number') return args;
-  const result = await loadConfigFile(args.config, io.env);
+  const source = await configOf(argv, io);
+  if (typeof source === 'number') return source;
+  const { name, result } = source;
   if (result.config === undefined) {
-    io.stderr(`sluice will not start: ${args.config} is invalid:\n${formatProblems(result.problems)}\n`);
+    io.stderr(`sluice will not start: ${name} is invalid:\n${formatProblems(result.problems, name)}\n`);
     return EXIT.usage;
   }
   const logger = createLogger(result.config.logLevel);
   logProcessWarnings(logger);
-  for (const w of result.warnings) logger.warn({ path: w.path }, w.message);
+  for (const w of result.warnings) logger.warn({ path: w.path, line: w.line, column: w.column }, w.message);
   let app;
   try {
     app = await startApp(result.config, logger);

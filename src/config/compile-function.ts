@@ -4,11 +4,12 @@ import { defaultConnection, destinationConnectionProblem, destinationProblem } f
 import type { Connection, ParsedConfig, ParsedFunction } from './schema.js';
 import { functionAwsEnvironment } from './function-aws-env.js';
 import type { Problem } from './problems.js';
+import { runtimeKindOf, type ConfigRuntimeKind } from './runtime-names.js';
 
 export interface CompiledFunction {
   name: string;
   arn: string;
-  runtime: ParsedFunction['Runtime'];
+  runtime: ConfigRuntimeKind;
   settings: Record<string, unknown>;
   timeoutMs: number;
   memorySizeMb: number;
@@ -43,12 +44,12 @@ function lambdaConnection(cfg: ParsedConfig, fn: ParsedFunction): Connection | s
 }
 
 /** The settings each runtime reads (src/runtimes): Handler/CodeUri, Url, or the remote Lambda's address. */
-function runtimeSettings(cfg: ParsedConfig, fn: ParsedFunction): Record<string, unknown> {
-  if (fn.Runtime === 'nodejs')
+function runtimeSettings(cfg: ParsedConfig, fn: ParsedFunction, kind: ConfigRuntimeKind): Record<string, unknown> {
+  if (kind === 'nodejs')
     return { Handler: fn.Handler, CodeUri: fn.CodeUri, Isolation: fn.Isolation, LoggingConfig: fn.LoggingConfig };
-  if (fn.Runtime === 'http') return { Url: fn.Url };
+  if (kind === 'http') return { Url: fn.Url };
   // provided.* and python3.x (Runtime API): the code root and the handler the runtime reads from _HANDLER.
-  if (fn.Runtime !== 'lambda') return { Handler: fn.Handler, CodeUri: fn.CodeUri, LoggingConfig: fn.LoggingConfig };
+  if (kind !== 'lambda') return { Handler: fn.Handler, CodeUri: fn.CodeUri, LoggingConfig: fn.LoggingConfig };
   const remote = lambdaConnection(cfg, fn);
   // Explicit endpoint and credentials: Credentials is left out only for "default-chain" (the SDK's chain).
   const client =
@@ -71,18 +72,20 @@ export function compileFunction(
   problems: Problem[],
 ): CompiledFunction {
   const at = `functions.${name}`;
-  if (fn.Runtime === 'nodejs' && fn.Handler === undefined)
-    problems.push({ path: `${at}.Handler`, message: 'required for Runtime nodejs' });
-  if (fn.Runtime.startsWith('python') && fn.Handler === undefined)
+  // SAM's names (nodejs22.x...) are aliases of a kind.
+  const kind = runtimeKindOf(fn.Runtime);
+  if (kind === 'nodejs' && fn.Handler === undefined)
     problems.push({ path: `${at}.Handler`, message: `required for Runtime ${fn.Runtime}` });
-  if (fn.Runtime === 'http' && fn.Url === undefined)
+  if (kind.startsWith('python') && fn.Handler === undefined)
+    problems.push({ path: `${at}.Handler`, message: `required for Runtime ${fn.Runtime}` });
+  if (kind === 'http' && fn.Url === undefined)
     problems.push({ path: `${at}.Url`, message: 'required for Runtime http' });
   const logging = fn.LoggingConfig;
   if (logging !== undefined && logging.LogFormat !== 'JSON')
     for (const key of ['ApplicationLogLevel', 'SystemLogLevel'] as const)
       if (logging[key] !== undefined)
         problems.push({ path: `${at}.LoggingConfig.${key}`, message: 'log levels apply only with LogFormat "JSON"' });
-  if (fn.Runtime === 'lambda') {
+  if (kind === 'lambda') {
     const remote = lambdaConnection(cfg, fn);
     if (typeof remote === 'string') problems.push({ path: `${at}.Connection`, message: remote });
   }
@@ -100,8 +103,8 @@ export function compileFunction(
   return {
     name,
     arn: functionArn(cfg.region, cfg.accountId, name),
-    runtime: fn.Runtime,
-    settings: runtimeSettings(cfg, fn),
+    runtime: kind,
+    settings: runtimeSettings(cfg, fn, kind),
     timeoutMs: fn.Timeout * 1000,
     memorySizeMb: fn.MemorySize,
     // The function's own Environment wins over what its AwsConnections give.

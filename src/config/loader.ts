@@ -1,10 +1,21 @@
-// Config loading in stages: raw JSON → ${env:} substituted → validated with defaults (schema.ts) →
-// compiled (compile.ts). Every problem is collected with its JSON path before anything connects.
+// Config loading in stages: text (JSONC or YAML, source-text.ts) → ${env:} substituted → validated with defaults
+// (schema.ts) → compiled (compile.ts). Every problem is collected with its path and line:column before anything
+// connects, and each root cause is reported once.
 import { readFile } from 'node:fs/promises';
 import { compileConfig, type CompiledConfig } from './compile.js';
 import { substituteEnv } from './env.js';
+import { handlerFileProblems } from './handler-files.js';
 import { ConfigError, formatPath, type Problem } from './problems.js';
+import { crossFieldProblemsOfRest } from './rest.js';
 import { configSchema } from './schema.js';
+import { formatOf, MAX_CONFIG_DEPTH, parseSourceText, segmentsOf, type SourceText } from './source-text.js';
+
+export { MAX_CONFIG_DEPTH } from './source-text.js';
+
+export interface LoadOptions {
+  /** Also check that each nodejs function's Handler names a module file (`sluice validate`). */
+  handlerFiles?: boolean;
+}
 
 export interface LoadResult {
   config?: CompiledConfig;
@@ -12,10 +23,7 @@ export interface LoadResult {
   warnings: Problem[];
 }
 
-/** Deeper than any real config; the later stages recurse, and a deeper value would overflow the stack. */
-export const MAX_CONFIG_DEPTH = 64;
-
-/** The path of the first value nested deeper than `max`, found without recursion. */
+/** The path of the first value nested deeper than `max`, found without recursion (YAML aliases nest too). */
 function tooDeep(value: unknown, max: number): PropertyKey[] | undefined {
   const stack: Array<{ v: unknown; at: PropertyKey[] }> = [{ v: value, at: [] }];
   while (stack.length > 0) {
@@ -27,91 +35,62 @@ function tooDeep(value: unknown, max: number): PropertyKey[] | undefined {
   return undefined;
 }
 
-function parseJson(text: string): { value?: unknown; problem?: Problem } {
-  let value: unknown;
-  try {
-    value = JSON.parse(text) as unknown;
-  } catch (err) {
-    return { problem: { path: '(root)', message: `not valid JSON: ${(err as Error).message}` } };
-  }
-  const deep = tooDeep(value, MAX_CONFIG_DEPTH);
-  if (deep !== undefined)
-    return { problem: { path: formatPath(deep), message: `nested deeper than ${MAX_CONFIG_DEPTH} levels` } };
-  return { value };
-}
-
-const PLACEHOLDER_FUNCTION = { Handler: 'placeholder.handler' };
-
-/**
- * After schema errors, compile what is valid so cross-field problems show in the same report: invalid
- * functions become placeholders (so references to them still resolve), invalid mappings and top-level
- * sections are left out.
- */
-function crossFieldProblemsOfRest(
-  raw: unknown,
-  issues: ReadonlyArray<{ path: PropertyKey[] }>,
-  file: string,
-): Problem[] {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return [];
-  const rest = { ...(raw as Record<string, unknown>) };
-  const badFunctions = new Set<string>();
-  const badMappings = new Set<number>();
-  for (const { path } of issues) {
-    const [top, second] = path;
-    if (top === 'functions' && typeof second === 'string') badFunctions.add(second);
-    else if (top === 'eventSourceMappings' && typeof second === 'number') badMappings.add(second);
-    else if (typeof top === 'string') delete rest[top];
-  }
-  if (rest.functions !== undefined && typeof rest.functions === 'object' && rest.functions !== null)
-    rest.functions = Object.fromEntries(
-      Object.entries(rest.functions).map(([k, v]) => [k, badFunctions.has(k) ? PLACEHOLDER_FUNCTION : v]),
-    );
-  const indexes: number[] = [];
-  if (Array.isArray(rest.eventSourceMappings))
-    rest.eventSourceMappings = rest.eventSourceMappings.filter((_m, i) => {
-      if (badMappings.has(i)) return false;
-      indexes.push(i);
-      return true;
-    });
-  const parsed = configSchema.safeParse(rest);
-  if (!parsed.success) return [];
-  return compileConfig(parsed.data, file, indexes).problems.filter(
-    (p) => p.severity !== 'warning' && ![...badFunctions].some((f) => p.path.startsWith(`functions.${f}`)),
-  );
+/** The problem with the line:column of its value (an unknown key: of the key itself). */
+function located(source: SourceText, p: Problem, segments = segmentsOf(p.path), key?: string): Problem {
+  return p.line !== undefined ? p : { ...p, ...source.locate(segments, key) };
 }
 
 /** Validate config text; never throws for bad input, returns every problem instead. */
-export function loadConfigText(text: string, file: string, env: NodeJS.ProcessEnv = process.env): LoadResult {
-  const { value, problem } = parseJson(text);
-  if (problem) return { problems: [problem], warnings: [] };
+export function loadConfigText(
+  text: string,
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+  options: LoadOptions = {},
+): LoadResult {
+  const source = parseSourceText(text, formatOf(file));
+  if (source.problem) return { problems: [source.problem], warnings: [] };
+  const deep = tooDeep(source.value, MAX_CONFIG_DEPTH);
+  if (deep !== undefined) {
+    const problem = { path: formatPath(deep), message: `nested deeper than ${MAX_CONFIG_DEPTH} levels` };
+    return { problems: [located(source, problem, deep)], warnings: [] };
+  }
   const problems: Problem[] = [];
-  const substituted = substituteEnv(value, env, problems);
+  const missingAt: PropertyKey[][] = [];
+  const substituted = substituteEnv(source.value, env, problems, [], missingAt);
   const parsed = configSchema.safeParse(substituted);
-  if (!parsed.success) {
+  if (!parsed.success || problems.length > 0) {
+    const issues = parsed.success ? [] : parsed.error.issues;
     // A string whose variable is missing also fails its format check: report only the cause.
     const missing = new Set(problems.map((p) => p.path));
-    for (const issue of parsed.error.issues) {
+    const out = problems.map((p) => located(source, p));
+    for (const issue of issues) {
       const path = formatPath(issue.path);
-      if (!missing.has(path)) problems.push({ path, message: issue.message });
+      const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+      if (!missing.has(path)) out.push(located(source, { path, message: issue.message }, issue.path, key));
     }
-    problems.push(...crossFieldProblemsOfRest(substituted, parsed.error.issues, file));
-    return { problems, warnings: [] };
+    const rest = crossFieldProblemsOfRest(substituted, [...missingAt, ...issues.map((i) => i.path)], file);
+    return { problems: [...out, ...rest.map((p) => located(source, p))], warnings: [] };
   }
-  if (problems.length > 0) return { problems, warnings: [] };
   const compiled = compileConfig(parsed.data, file);
-  const errors = compiled.problems.filter((p) => p.severity !== 'warning');
-  const warnings = compiled.problems.filter((p) => p.severity === 'warning');
+  if (options.handlerFiles === true && compiled.config !== undefined)
+    compiled.problems.push(...handlerFileProblems(compiled.config));
+  const errors = compiled.problems.filter((p) => p.severity !== 'warning').map((p) => located(source, p));
+  const warnings = compiled.problems.filter((p) => p.severity === 'warning').map((p) => located(source, p));
   return { config: errors.length === 0 ? compiled.config : undefined, problems: errors, warnings };
 }
 
-export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadResult> {
+export async function loadConfigFile(
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+  options: LoadOptions = {},
+): Promise<LoadResult> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
     return { problems: [{ path: '(file)', message: `cannot read ${file}: ${(err as Error).message}` }], warnings: [] };
   }
-  return loadConfigText(text, file, env);
+  return loadConfigText(text, file, env, options);
 }
 
 /** Load or throw a ConfigError listing every problem. */

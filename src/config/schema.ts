@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { connectors } from '../../connectors/index.js';
 import { MAX_TIMER_MS } from '../ports/clock.js';
+import { RUNTIME_NAMES, runtimeNameProblem } from './runtime-names.js';
 
 export { MAX_TIMER_MS } from '../ports/clock.js';
 
@@ -40,22 +41,12 @@ const eventInvokeConfig = z
 const functionSchema = z
   .object({
     Runtime: z
-      .enum([
-        'nodejs',
-        'http',
-        'lambda',
-        'provided.al2023',
-        'provided.al2',
-        'python3.10',
-        'python3.11',
-        'python3.12',
-        'python3.13',
-        'python3.14',
-      ])
+      .enum(RUNTIME_NAMES, { error: (issue) => runtimeNameProblem(issue.input) })
       .default('nodejs')
       .describe(
-        'nodejs: a child process (or worker thread) per environment; http: POST to Url; lambda: a Lambda-API endpoint; ' +
-          'provided.*: CodeUri/bootstrap over the Runtime API; python3.x: awslambdaric (runtimes.python.interpreter).',
+        'nodejs: a child process (or worker thread) per environment (nodejs24.x, nodejs22.x and nodejs20.x are ' +
+          'aliases); http: POST to Url; lambda: a Lambda-API endpoint; provided.*: CodeUri/bootstrap over the Runtime API; ' +
+          'python3.x: awslambdaric (runtimes.python.interpreter).',
       ),
     Isolation: z
       .enum(['process', 'worker'])

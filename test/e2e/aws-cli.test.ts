@@ -10,6 +10,7 @@ import { awsCli, installAwsCli } from '../services/awscli.js';
 import { FIXTURES, startService, type Service } from './service.js';
 
 const KEY = { accessKeyId: 'AKIDSLUICECLI', secretAccessKey: 'cli-secret-0123456789abcdef' };
+const TEMP = { accessKeyId: 'ASIASLUICECLI', secretAccessKey: 'cli-temporary-0123456789', sessionToken: 'cli-tok' };
 const UUID = '2c1a8f3e-5b7d-4e0a-9c6f-1d2e3f4a5b6c';
 let svc: Service;
 
@@ -23,7 +24,7 @@ const lambda = (args: string[], secret?: string) => awsCli(['lambda', ...args, '
 beforeAll(async () => {
   await installAwsCli();
   svc = await startService({
-    server: { port: 0, auth: { accessKeys: [KEY] } },
+    server: { port: 0, auth: { accessKeys: [KEY, TEMP] } },
     functions: { echo: { Handler: 'functions.echo', CodeUri: FIXTURES } },
     eventSourceMappings: [{ UUID, FunctionName: 'echo', EventSourceArn: 'memory://queue/cli-orders' }],
   });
@@ -49,6 +50,28 @@ describe('AWS CLI v1 against a SigV4-authenticated sluice', () => {
     expect(page.EventSourceMappings.map((m) => m.UUID)).toEqual([UUID]);
     const got = await lambda(['get-event-source-mapping', '--uuid', UUID]);
     expect(got.json()).toMatchObject({ UUID, EventSourceArn: 'memory://queue/cli-orders' });
+  });
+
+  it('AUTH-9 the function reads and the function-active-v2 waiter, signed by botocore', async () => {
+    const fns = (await lambda(['list-functions'])).json<{ Functions: Array<{ FunctionName: string }> }>();
+    expect(fns.Functions.map((f) => f.FunctionName)).toEqual(['echo']);
+    const cfg = await lambda(['get-function-configuration', '--function-name', 'echo']);
+    expect(cfg.json()).toMatchObject({ FunctionName: 'echo', State: 'Active' });
+    const wait = await lambda(['wait', 'function-active-v2', '--function-name', 'echo']);
+    expect(wait.code, wait.stderr).toBe(0);
+  });
+
+  it('AUTH-15 temporary credentials: AWS_SESSION_TOKEN is signed and checked', async () => {
+    const temp = {
+      AWS_ACCESS_KEY_ID: TEMP.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: TEMP.secretAccessKey,
+      AWS_DEFAULT_REGION: 'us-east-1',
+    };
+    const args = ['lambda', 'list-event-source-mappings', '--endpoint-url', svc.url];
+    expect((await awsCli(args, { ...temp, AWS_SESSION_TOKEN: TEMP.sessionToken })).code).toBe(0);
+    const foreign = await awsCli(args, { ...temp, AWS_SESSION_TOKEN: 'another-token' });
+    expect(foreign.code).not.toBe(0);
+    expect(foreign.stderr).toMatch(/UnrecognizedClientException/);
   });
 
   it('AUTH-13 a wrong secret fails the CLI with InvalidSignatureException', async () => {

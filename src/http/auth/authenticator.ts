@@ -127,9 +127,9 @@ export class Authenticator {
   /** Date, scope, clock and identity: what AWS checks before computing the signature. */
   private preflight(req: AuthRequest, parts: SignedParts): AccessKey & { amzDate: string } {
     const signed = new Set(parts.signedHeaders);
+    if (!signed.has('host')) throw incomplete("'Host' must be a 'SignedHeader' in the AWS Authorization.");
     let amzDate = parts.amzDate;
     if (parts.form === 'header') {
-      if (!signed.has('host')) throw incomplete("'Host' must be a 'SignedHeader' in the AWS Authorization.");
       const xAmzDate = header(req.headers, 'x-amz-date');
       const used = xAmzDate !== undefined ? 'x-amz-date' : 'date';
       amzDate = xAmzDate ?? header(req.headers, 'date');

@@ -8,8 +8,12 @@ import {
   LambdaClient,
   ListEventSourceMappingsCommand,
   PutFunctionEventInvokeConfigCommand,
+  waitUntilFunctionActiveV2,
   type LambdaClientConfig,
 } from '@aws-sdk/client-lambda';
+import { Sha256 } from '@smithy/core/checksum';
+import { HttpRequest } from '@smithy/core/protocols';
+import { SignatureV4 } from '@smithy/signature-v4';
 import type { FinalizeHandler, MetadataBearer } from '@smithy/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, startService, type Service } from '../../e2e/service.js';
@@ -84,6 +88,12 @@ describe('SigV4 with the AWS SDK v3 against a real sluice', () => {
     expect(list.EventSourceMappings?.map((m) => m.UUID)).toEqual([mapping.UUID]);
   });
 
+  it('AUTH-9 the SDK waiter waitUntilFunctionActiveV2 (GetFunction) passes with signed requests', async () => {
+    const c = lambda();
+    const r = await waitUntilFunctionActiveV2({ client: c, maxWaitTime: 30 }, { FunctionName: 'echo' });
+    expect(r.state).toBe('SUCCESS');
+  });
+
   it('AUTH-15 temporary credentials sign with their session token', async () => {
     expect((await invoke(lambda({ credentials: TEMP }))).StatusCode).toBe(200);
     const { sessionToken: _, ...withoutToken } = TEMP;
@@ -154,6 +164,52 @@ describe('SigV4 with the AWS SDK v3 against a real sluice', () => {
       body: '{}',
     });
     expect(res.status).toBe(200);
+  });
+
+  it('OPEN-15 a body changed after signing is refused before the function runs', async () => {
+    const c = lambda();
+    const tamper =
+      (next: FinalizeHandler<object, MetadataBearer>): FinalizeHandler<object, MetadataBearer> =>
+      (args) => {
+        const request = args.request as { headers: Record<string, string>; body: unknown };
+        request.body = '{"a":2}';
+        request.headers['content-length'] = '7';
+        return next(args);
+      };
+    c.middlewareStack.addRelativeTo(tamper, {
+      relation: 'after',
+      toMiddleware: 'httpSigningMiddleware',
+      name: 'tamper',
+    });
+    expect(await failure(invoke(c))).toEqual({
+      name: 'InvalidSignatureException',
+      status: 403,
+      message: 'The provided x-amz-content-sha256 header does not match what was computed.',
+    });
+  });
+
+  it('AUTH-14 a presigned URL (the SDK signer, query form) lists the mappings without an Authorization header', async () => {
+    const url = new URL(`${svc.url}/2015-03-31/event-source-mappings/`);
+    const signer = new SignatureV4({ credentials: KEY, region: 'us-east-1', service: 'lambda', sha256: Sha256 });
+    const presigned = await signer.presign(
+      new HttpRequest({
+        method: 'GET',
+        protocol: 'http:',
+        hostname: url.hostname,
+        port: Number(url.port),
+        path: url.pathname,
+        query: { FunctionName: 'echo' },
+        headers: { host: url.host },
+      }),
+      { expiresIn: 60 },
+    );
+    const query = new URLSearchParams(presigned.query as Record<string, string>).toString().replace(/\+/g, '%20');
+    const res = await fetch(`${url.href}?${query}`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { EventSourceMappings: Array<{ UUID: string }> };
+    expect(body.EventSourceMappings.map((m) => m.UUID)).toEqual([mapping.UUID]);
+    const forged = await fetch(`${url.href}?${query.replace('FunctionName=echo', 'FunctionName=other')}`);
+    expect(forged.status).toBe(403);
   });
 
   it('server.api.readOnly refuses writes of signed callers with AccessDeniedException; Invoke stays allowed', async () => {

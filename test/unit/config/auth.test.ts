@@ -16,7 +16,7 @@ describe('server.auth', () => {
       anyRegion: false,
       maxSkewSeconds: 300,
     });
-    expect(load({ auth: { accessKeys: [KEY] } }).problems).toEqual([
+    expect(load({ auth: { accessKeys: [KEY] } }).problems).toMatchObject([
       { path: 'server.auth.accessKeys[0].secretAccessKey', message: 'environment variable SLUICE_SECRET is not set' },
     ]);
   });

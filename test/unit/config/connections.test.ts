@@ -26,7 +26,7 @@ describe('a source without Connection', () => {
   it('fails validation when several connections fit and none is named after the type', () => {
     expect(
       problems({ connections: { a: emu('sqs', 1), b: emu('sqs', 2) }, eventSourceMappings: [queueMapping] }),
-    ).toEqual([
+    ).toMatchObject([
       {
         path: 'eventSourceMappings[0].Connection',
         message: expect.stringMatching(/several connections of type sqs \(a, b\)/) as string,
@@ -36,7 +36,7 @@ describe('a source without Connection', () => {
 
   it('fails validation when there is no connection of its type (never the AWS default endpoint)', () => {
     const p = problems({ connections: { kinesis: emu('kinesis') }, eventSourceMappings: [queueMapping] });
-    expect(p).toEqual([
+    expect(p).toMatchObject([
       {
         path: 'eventSourceMappings[0].Connection',
         message: expect.stringMatching(/no connection of type sqs.*"endpoint": "aws"/) as string,
@@ -66,13 +66,13 @@ describe('a source without Connection', () => {
 
 describe('AWS connections: endpoint and credentials', () => {
   it('an AWS connection needs an endpoint: a URL, or "aws" for AWS itself', () => {
-    expect(problems({ connections: { sqs: { type: 'sqs', region: 'us-east-1' } } })).toEqual([
+    expect(problems({ connections: { sqs: { type: 'sqs', region: 'us-east-1' } } })).toMatchObject([
       { path: 'connections.sqs.endpoint', message: expect.stringMatching(/"aws" for AWS itself/) as string },
     ]);
   });
 
   it('"endpoint": "aws" needs credentials: static keys or an explicit "default-chain"', () => {
-    expect(problems({ connections: { sqs: { type: 'sqs', endpoint: 'aws' } } })).toEqual([
+    expect(problems({ connections: { sqs: { type: 'sqs', endpoint: 'aws' } } })).toMatchObject([
       { path: 'connections.sqs.credentials', message: expect.stringMatching(/"default-chain"/) as string },
     ]);
     expect(problems({ connections: { sqs: { type: 'sqs', endpoint: 'aws', credentials: 'default-chain' } } })).toEqual(
@@ -86,7 +86,7 @@ describe('AWS connections: endpoint and credentials', () => {
 describe('destinations and remote functions', () => {
   it('an SQS destination with no sqs connection fails validation at its JSON path', () => {
     const f = { ...fn, DeadLetterConfig: { TargetArn: sqs } };
-    expect(problems({ functions: { f } })).toEqual([
+    expect(problems({ functions: { f } })).toMatchObject([
       {
         path: 'functions.f.DeadLetterConfig.TargetArn',
         message: expect.stringMatching(/no connection of type sqs/) as string,

@@ -217,6 +217,9 @@ describe('SigV4 verification against the SDK signer', () => {
     expect(answer(refusal(auth({ now: () => NOW + 601_000 }), req))?.message).toMatch(/^Signature expired: /);
     const bad = { ...req, url: req.url?.replace(/X-Amz-Expires=600/, 'X-Amz-Expires=700') };
     expect(refusal(auth(), bad)?.code).toBe('InvalidSignatureException');
+    expect(req.url).toMatch(/X-Amz-SignedHeaders=content-type%3Bhost&/);
+    const hostless = { ...req, url: req.url?.replace(/content-type%3Bhost&/, 'content-type&') };
+    expect(answer(refusal(auth(), hostless))).toMatchObject({ code: 'IncompleteSignatureException', status: 400 });
   });
 
   it('AUTH-1 AUTH-2 AUTH-16 OPEN-16 unsigned, incomplete, SigV2 and SigV4a requests are refused', async () => {
