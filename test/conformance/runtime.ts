@@ -1,6 +1,6 @@
 // The runtime contract (issue #19): what a function sees and what its caller gets back is the same on every
 // runtime family. Each factory runs the same handler behaviours (test/fixtures/runtimes/*): echo, fail, crash,
-// sleep, big, log, context, env, pid; an init failure comes from INIT_FAIL=1.
+// sleep, big, log, context, env, oom, pid; an init failure comes from INIT_FAIL=1.
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FunctionRuntime, FunctionSpec, InvokeRequest, InvokeResult } from '../../src/ports/function-runtime.js';
@@ -108,6 +108,14 @@ export function describeRuntime(f: RuntimeFactory): void {
       expect(big).toMatchObject({ kind: 'function-error', errorType: 'Function.ResponseSizeTooLarge' });
       expect(message(big)).toMatch(/exceeded maximum allowed payload size \(6291556 bytes\)\.$/);
       expect(await invoke(rt, { k: 'echo' })).toMatchObject({ kind: 'success' });
+    });
+
+    it('ERR-3 MemorySize: an environment over its MemorySize dies as Runtime.OutOfMemory, the next one is fresh', async () => {
+      const rt = runtime({ memorySizeMb: 128 });
+      const oom = await invoke(rt, { k: 'oom' });
+      expect(oom).toMatchObject({ kind: 'function-error', errorType: 'Runtime.OutOfMemory' });
+      expect(message(oom)).toMatch(/Runtime exited with error: signal: killed$/);
+      expect(await invoke(rt, {})).toMatchObject({ kind: 'success', coldStart: true });
     });
 
     it('ERR-1 log tail: the handler output framed by START, END and REPORT (Init Duration when cold)', async () => {
