@@ -1,7 +1,8 @@
 // Runs the runtime contract (runtime.ts) against every runtime family: nodejs (in-house bootstrap), provided.al2023
-// (a bash bootstrap speaking the Runtime API) and python3.12 (the official awslambdaric from PyPI, in the cache).
+// (a bash bootstrap speaking the Runtime API, and a Go bootstrap on aws-lambda-go) and python3.12 (the official awslambdaric from PyPI, in the cache).
 import { NodejsRuntime } from '../../src/runtimes/nodejs/nodejs-runtime.js';
 import { RuntimeApiRuntime } from '../../src/runtimes/runtime-api/runtime-api-runtime.js';
+import { buildGoBootstrap } from '../services/go-bootstrap.js';
 import { installAwsLambdaRic } from '../services/python-venv.js';
 import { describeRuntime } from './runtime.js';
 
@@ -21,6 +22,21 @@ describeRuntime({
   codeUri: `${FIXTURES}/provided-shell`,
   handler: 'function.handler',
   initError: { errorType: 'Runtime.ImportModuleError', errorMessage: /^no module here$/ },
+  create: (spec) => new RuntimeApiRuntime(spec, 'provided.al2023', quiet),
+});
+
+const go = { codeUri: '' };
+describeRuntime({
+  name: 'provided.al2023 (Go, aws-lambda-go)',
+  async prepare() {
+    go.codeUri = await buildGoBootstrap();
+  },
+  get codeUri() {
+    return go.codeUri;
+  },
+  handler: 'bootstrap',
+  // A Go program that exits before lambda.Start: the init ends with the exit (RT-11, RT-13).
+  initError: { errorType: 'Runtime.ExitError', errorMessage: /Runtime exited with error: exit status 1$/ },
   create: (spec) => new RuntimeApiRuntime(spec, 'provided.al2023', quiet),
 });
 

@@ -8,6 +8,7 @@ import type { ServerDef } from './servers/server.js';
 import { startServers } from './orchestrate.js';
 import { cacheDir, servicesDir, servicesFile } from './paths.js';
 import { stopProcessGroup, groupAlive } from './proc.js';
+import { buildGoBootstrap } from './go-bootstrap.js';
 import { installAwsLambdaRic } from './python-venv.js';
 import { parseSelection } from './selection.js';
 import { answeringServers, readServicesFile } from './services-file.js';
@@ -129,6 +130,8 @@ async function install(): Promise<void> {
   // Runtime interface clients for the runtime conformance suite (#19): not servers, so always installed.
   const ric = await timed(installAwsLambdaRic);
   say(`${'Python awslambdaric venv'.padEnd(34)} install ${seconds(ric.ms).padStart(6)}  (cache: ${cacheDir()})`);
+  const go = await timed(buildGoBootstrap);
+  say(`${'Go conformance bootstrap'.padEnd(34)} build   ${seconds(go.ms).padStart(6)}  (cache: ${cacheDir()})`);
 }
 
 const commands: Record<string, () => Promise<void>> = { install, up, down, status };

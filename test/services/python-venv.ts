@@ -1,41 +1,20 @@
 // Python venvs with pinned packages from PyPI in the cache ($SLUICE_CACHE_DIR, else .cache/, git-ignored), installed
-// once and shared by parallel runs (a lock directory). Install failures throw with pip's output: a test that needs
-// the venv fails loudly rather than skipping.
+// once and shared by parallel runs. Install failures throw with pip's output: a test that needs the venv fails
+// loudly rather than skipping.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { installOnce } from './install-once.js';
 import { cacheDir } from './paths.js';
 
 const run = promisify(execFile);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The official Python runtime interface client (RT-17), pinned. */
 export const AWSLAMBDARIC_VERSION = '4.2.2';
 
-/** Idempotent install of `<dirName>` with `requirements`; resolves to the venv's directory. */
-export async function installPythonVenv(dirName: string, requirements: string[], check: string[]): Promise<string> {
-  const dir = path.join(cacheDir(), dirName);
-  const marker = path.join(dir, '.installed');
-  if (existsSync(marker)) return dir;
-  const lock = `${dir}.lock`;
-  mkdirSync(path.dirname(lock), { recursive: true });
-  for (const deadline = Date.now() + 10 * 60_000; ;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (existsSync(marker)) return dir;
-      // A lock older than the longest install is left by a killed run.
-      const held = statSync(lock, { throwIfNoEntry: false });
-      if (held !== undefined && Date.now() - held.mtimeMs > 10 * 60_000) rmSync(lock, { force: true, recursive: true });
-      if (Date.now() > deadline) throw new Error(`${dirName} install: ${lock} is held by another run for 10 minutes`);
-      await sleep(1000);
-    }
-  }
-  try {
-    if (existsSync(marker)) return dir;
-    rmSync(dir, { recursive: true, force: true });
+/** Idempotent install of venv `<dirName>` with `requirements`, checked by running `check` from its bin/. */
+export function installPythonVenv(dirName: string, requirements: string[], check: string[]): Promise<string> {
+  return installOnce(path.join(cacheDir(), dirName), async (dir) => {
     const python = process.env.SLUICE_PYTHON ?? 'python3';
     const step = async (file: string, args: string[]) => {
       try {
@@ -52,11 +31,7 @@ export async function installPythonVenv(dirName: string, requirements: string[],
     await step(python, ['-m', 'venv', dir]);
     await step(path.join(dir, 'bin', 'pip'), ['install', '--quiet', ...requirements]);
     await step(path.join(dir, 'bin', check[0]!), check.slice(1));
-    writeFileSync(marker, `${requirements.join('\n')}\n`);
-    return dir;
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+  });
 }
 
 /** A venv with awslambdaric; resolves to its python (config `runtimes.python.interpreter`). */
