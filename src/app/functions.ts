@@ -36,6 +36,7 @@ export function functionSpec(config: CompiledConfig, fn: CompiledFunction): Func
 function runtimeOptionsOf(config: CompiledConfig): RuntimeOptions {
   const nodejs = config.runtimes?.nodejs;
   const python = config.runtimes?.python;
+  const java = config.runtimes?.java;
   const shared = new EnvironmentBudget(
     nodejs
       ? {
@@ -49,7 +50,13 @@ function runtimeOptionsOf(config: CompiledConfig): RuntimeOptions {
   const idle = nodejs ? { idleTimeoutMs: nodejs.idleTimeoutSeconds * 1000 } : {};
   return {
     ...(nodejs ? { nodejs: { isolation: nodejs.isolation, budget: shared, ...idle } } : {}),
-    runtimeApi: { budget: shared, ...idle, ...(python ? { pythonInterpreter: python.interpreter } : {}) },
+    runtimeApi: {
+      budget: shared,
+      ...idle,
+      ...(python ? { pythonInterpreter: python.interpreter } : {}),
+      ...(java ? { javaCommand: java.command } : {}),
+      ...(java?.classpath === undefined ? {} : { javaClasspath: java.classpath }),
+    },
   };
 }
 

@@ -48,7 +48,7 @@ function runtimeSettings(cfg: ParsedConfig, fn: ParsedFunction, kind: ConfigRunt
   if (kind === 'nodejs')
     return { Handler: fn.Handler, CodeUri: fn.CodeUri, Isolation: fn.Isolation, LoggingConfig: fn.LoggingConfig };
   if (kind === 'http') return { Url: fn.Url };
-  // provided.* and python3.x (Runtime API): the code root and the handler the runtime reads from _HANDLER.
+  // provided.*, python3.x and java (Runtime API): the code root and the handler the runtime reads from _HANDLER.
   if (kind !== 'lambda') return { Handler: fn.Handler, CodeUri: fn.CodeUri, LoggingConfig: fn.LoggingConfig };
   const remote = lambdaConnection(cfg, fn);
   // Explicit endpoint and credentials: Credentials is left out only for "default-chain" (the SDK's chain).
@@ -76,7 +76,7 @@ export function compileFunction(
   const kind = runtimeKindOf(fn.Runtime);
   if (kind === 'nodejs' && fn.Handler === undefined)
     problems.push({ path: `${at}.Handler`, message: `required for Runtime ${fn.Runtime}` });
-  if (kind.startsWith('python') && fn.Handler === undefined)
+  if ((kind.startsWith('python') || kind.startsWith('java')) && fn.Handler === undefined)
     problems.push({ path: `${at}.Handler`, message: `required for Runtime ${fn.Runtime}` });
   if (kind === 'http' && fn.Url === undefined)
     problems.push({ path: `${at}.Url`, message: 'required for Runtime http' });

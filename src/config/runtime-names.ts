@@ -13,6 +13,8 @@ export const RUNTIME_KINDS = [
   'python3.12',
   'python3.13',
   'python3.14',
+  'java21',
+  'java17',
 ] as const;
 export type ConfigRuntimeKind = (typeof RUNTIME_KINDS)[number];
 
@@ -29,7 +31,7 @@ export function runtimeKindOf(name: string): ConfigRuntimeKind {
   return ALIASES[name] ?? (name as ConfigRuntimeKind);
 }
 
-const SUPPORTED = `nodejs (or ${Object.keys(ALIASES).join(', ')}), provided.al2023, provided.al2, python3.10-3.14, http or lambda`;
+const SUPPORTED = `nodejs (or ${Object.keys(ALIASES).join(', ')}), provided.al2023, provided.al2, python3.10-3.14, java21, java17, http or lambda`;
 
 /** Why a Runtime value is refused: a retired Node.js runtime, another language, or not a runtime at all. */
 export function runtimeNameProblem(input: unknown): string {

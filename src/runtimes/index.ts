@@ -4,6 +4,7 @@ import { HttpRuntime } from './http/http-runtime.js';
 import { LambdaRuntime, type LambdaRuntimeOptions } from './lambda/lambda-runtime.js';
 import { NodejsRuntime, type NodejsRuntimeOptions } from './nodejs/nodejs-runtime.js';
 import {
+  JAVA_RUNTIMES,
   PROVIDED_RUNTIMES,
   PYTHON_RUNTIMES,
   RuntimeApiRuntime,
@@ -18,6 +19,7 @@ export const RUNTIME_KINDS: readonly RuntimeKind[] = [
   'lambda',
   ...PROVIDED_RUNTIMES,
   ...PYTHON_RUNTIMES,
+  ...JAVA_RUNTIMES,
 ];
 
 export interface RuntimeOptions {
@@ -42,6 +44,8 @@ export function createRuntime(spec: FunctionSpec, kind: RuntimeKind, options: Ru
     case 'python3.12':
     case 'python3.13':
     case 'python3.14':
+    case 'java21':
+    case 'java17':
       return new RuntimeApiRuntime(spec, kind, options.runtimeApi);
     default:
       throw new Error(`function ${spec.name}: unknown runtime ${String(kind satisfies never)}`);

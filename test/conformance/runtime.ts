@@ -58,9 +58,10 @@ export function describeRuntime(f: RuntimeFactory): void {
 
     it('result: the event comes back unchanged; the second invoke reuses the warm environment', async () => {
       const rt = runtime();
-      const first = await invoke(rt, { a: [1, 'two'], b: { c: null } });
+      // No null member: Lambda's Java serialization drops them from a Map.
+      const first = await invoke(rt, { a: [1, 'two'], b: { c: 'd' } });
       expect(first).toMatchObject({ kind: 'success', coldStart: true });
-      expect(json(first)).toEqual({ a: [1, 'two'], b: { c: null } });
+      expect(json(first)).toEqual({ a: [1, 'two'], b: { c: 'd' } });
       const pid1 = json(await invoke(rt, { k: 'pid' }));
       const again = await invoke(rt, { k: 'pid' });
       expect(again).toMatchObject({ kind: 'success', coldStart: false });

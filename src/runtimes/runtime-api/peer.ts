@@ -23,11 +23,25 @@ function socketInode(peerPort: number | undefined, ourPort: number | undefined):
   } catch {
     return undefined;
   }
-  const local = `0100007F:${hex(peerPort)}`;
-  const remote = `0100007F:${hex(ourPort)}`;
-  for (const line of table.split('\n')) {
-    const f = line.trim().split(/\s+/);
-    if (f[1] === local && f[2] === remote) return f[9];
+  // A dual-stack IPv6 socket (Java's default) connects as ::ffff:127.0.0.1 and is listed in tcp6.
+  let table6 = '';
+  try {
+    table6 = readFileSync('/proc/net/tcp6', 'utf8');
+  } catch {
+    // no IPv6
+  }
+  const v4 = '0100007F';
+  const v6 = '0000000000000000FFFF00000100007F';
+  for (const [rows, ip] of [
+    [table, v4],
+    [table6, v6],
+  ] as const) {
+    const local = `${ip}:${hex(peerPort)}`;
+    const remote = `${ip}:${hex(ourPort)}`;
+    for (const line of rows.split('\n')) {
+      const f = line.trim().split(/\s+/);
+      if (f[1] === local && f[2] === remote) return f[9];
+    }
   }
   return '0'; // no such socket: not one of ours to trust
 }

@@ -9,11 +9,20 @@ import { RuntimeApiEnvironment } from './environment.js';
 
 export const PROVIDED_RUNTIMES = ['provided.al2023', 'provided.al2'] as const;
 export const PYTHON_RUNTIMES = ['python3.10', 'python3.11', 'python3.12', 'python3.13', 'python3.14'] as const;
-export type RuntimeApiKind = (typeof PROVIDED_RUNTIMES)[number] | (typeof PYTHON_RUNTIMES)[number];
+export const JAVA_RUNTIMES = ['java21', 'java17'] as const;
+export type RuntimeApiKind =
+  (typeof PROVIDED_RUNTIMES)[number] | (typeof PYTHON_RUNTIMES)[number] | (typeof JAVA_RUNTIMES)[number];
+
+/** The Java client's entry point (RT-19). */
+const JAVA_MAIN = 'com.amazonaws.services.lambda.runtime.api.client.AWSLambda';
 
 export interface RuntimeApiRuntimeOptions extends PooledRuntimeOptions {
   /** The Python interpreter that has awslambdaric installed (a venv's bin/python); default `python3`. */
   pythonInterpreter?: string;
+  /** The `java` executable; default `java`. */
+  javaCommand?: string;
+  /** A directory of the Java runtime interface client's jars (aws-lambda-java-runtime-interface-client and deps). */
+  javaClasspath?: string;
 }
 
 interface Launch {
@@ -40,6 +49,18 @@ export class RuntimeApiRuntime extends PooledRuntime<RuntimeApiEnvironment> {
       this.launch = {
         command: python,
         args: ['-m', 'awslambdaric', handler],
+        handler,
+        executionEnv: `AWS_Lambda_${kind}`,
+      };
+    } else if (kind.startsWith('java')) {
+      if (handler === '') throw new Error(`function ${spec.name}: settings.Handler is required for ${kind}`);
+      if (options.javaClasspath === undefined)
+        throw new Error(`function ${spec.name}: ${kind} needs runtimes.java.classpath (the runtime client's jars)`);
+      // RT-19: the code root, its lib/*.jar and the client's jars.
+      const cp = [this.taskRoot, path.join(this.taskRoot, 'lib', '*'), path.join(options.javaClasspath, '*')];
+      this.launch = {
+        command: options.javaCommand ?? 'java',
+        args: ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-cp', cp.join(':'), JAVA_MAIN, handler],
         handler,
         executionEnv: `AWS_Lambda_${kind}`,
       };

@@ -248,7 +248,7 @@ describe('SAM runtime names (FN-8)', () => {
   });
 
   it('FN-8 another language, or no runtime at all, says what a config function can run as', () => {
-    expect(runtime('java21').problems[0]?.message).toMatch(/"java21".*nodejs.*python3.10-3.14.*http.*lambda/);
+    expect(runtime('dotnet8').problems[0]?.message).toMatch(/"dotnet8".*nodejs.*python3.10-3.14.*http.*lambda/);
     expect(runtime('node').problems[0]?.message).toMatch(/"node" is not a runtime: use nodejs \(or nodejs24.x/);
   });
 });

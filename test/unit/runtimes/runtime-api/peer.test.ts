@@ -1,6 +1,7 @@
 // RT-1: the Runtime API is local to its environment: a connection from a process outside the environment's
 // process tree is closed before it is read (Linux /proc; elsewhere loopback is the only bound).
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { peerIsProcessTree } from '../../../../src/runtimes/runtime-api/peer.js';
 import { RuntimeApiServer } from '../../../../src/runtimes/runtime-api/server.js';
@@ -29,5 +30,21 @@ describe.runIf(process.platform === 'linux')('Runtime API peer check', () => {
     // The test process stands in for the environment: its own connection is accepted (404 from the API).
     const served = await serverFor(() => process.pid);
     expect((await fetch(served, { method: 'POST' })).status).toBe(404);
+  });
+
+  it("RT-1 a dual-stack IPv6 client (Java's default) connecting to 127.0.0.1 is recognised as the environment", async () => {
+    const url = new URL(await serverFor(() => process.pid));
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const req = http.request(
+        { host: '::ffff:127.0.0.1', family: 6, port: Number(url.port), path: url.pathname, method: 'POST' },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(404);
   });
 });
