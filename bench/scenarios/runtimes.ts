@@ -1,5 +1,5 @@
 // Runtime families (#19): sequential no-op invocations on one warm environment of each runtime: nodejs in-process
-// (worker thread) and as a child process, provided.al2023 as a bash and as a Go bootstrap, python3.12 on awslambdaric.
+// (worker thread) and as a child process, provided.al2023 as a bash and as a Go bootstrap, java21 and python3.12 on the official clients.
 // Per row: invocations/s and the p50/p99 of one invoke, measured at the runtime (FunctionRuntime.invoke), not over
 // HTTP; no raw side. Needs the cached awslambdaric venv and Go build (`npm run services:install`).
 import { randomUUID } from 'node:crypto';
@@ -7,6 +7,7 @@ import type { FunctionRuntime, FunctionSpec } from '../../src/ports/function-run
 import { NodejsRuntime } from '../../src/runtimes/nodejs/nodejs-runtime.js';
 import { RuntimeApiRuntime } from '../../src/runtimes/runtime-api/runtime-api-runtime.js';
 import { buildGoBootstrap } from '../../test/services/go-bootstrap.js';
+import { buildJavaHandler, installJavaRic } from '../../test/services/java-ric.js';
 import { installAwsLambdaRic } from '../../test/services/python-venv.js';
 import { quantiles } from '../lib/measure.js';
 import type { BenchContext, BenchRow, Scenario, Side } from '../lib/types.js';
@@ -57,6 +58,7 @@ export const runtimesScenario: Scenario = {
     const n = ctx.quick ? 300 : 2000;
     const quiet = { onLog: () => {} };
     const [python, goDir] = await Promise.all([installAwsLambdaRic(), buildGoBootstrap()]);
+    const [javaDir, javaClasspath] = [await buildJavaHandler(), await installJavaRic()];
     const node = (isolation: 'worker' | 'process') =>
       new NodejsRuntime(spec(`${FIXTURES}/nodejs`, 'index.handler'), { ...quiet, isolation });
     const families: [string, () => FunctionRuntime][] = [
@@ -69,6 +71,10 @@ export const runtimesScenario: Scenario = {
       [
         'provided.al2023 (Go, aws-lambda-go)',
         () => new RuntimeApiRuntime(spec(goDir, 'bootstrap'), 'provided.al2023', quiet),
+      ],
+      [
+        'java21 (Java runtime interface client)',
+        () => new RuntimeApiRuntime(spec(javaDir, 'Handler::handleRequest'), 'java21', { ...quiet, javaClasspath }),
       ],
       [
         'python3.12 (awslambdaric)',

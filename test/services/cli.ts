@@ -9,6 +9,7 @@ import { startServers } from './orchestrate.js';
 import { cacheDir, servicesDir, servicesFile } from './paths.js';
 import { stopProcessGroup, groupAlive } from './proc.js';
 import { buildGoBootstrap } from './go-bootstrap.js';
+import { buildJavaHandler } from './java-ric.js';
 import { installAwsLambdaRic } from './python-venv.js';
 import { parseSelection } from './selection.js';
 import { answeringServers, readServicesFile } from './services-file.js';
@@ -132,6 +133,8 @@ async function install(): Promise<void> {
   say(`${'Python awslambdaric venv'.padEnd(34)} install ${seconds(ric.ms).padStart(6)}  (cache: ${cacheDir()})`);
   const go = await timed(buildGoBootstrap);
   say(`${'Go conformance bootstrap'.padEnd(34)} build   ${seconds(go.ms).padStart(6)}  (cache: ${cacheDir()})`);
+  const java = await timed(buildJavaHandler);
+  say(`${'Java RIC + conformance handler'.padEnd(34)} install ${seconds(java.ms).padStart(6)}  (cache: ${cacheDir()})`);
 }
 
 const commands: Record<string, () => Promise<void>> = { install, up, down, status };
