@@ -151,6 +151,40 @@ const commonMappingShape = {
     .object({ MaximumConcurrency: int().min(2).max(1000).optional() })
     .strict()
     .optional(),
+  // ESMAPI-9: accepted, kept and shown by the API; sluice does not act on them (a warning says so).
+  KMSKeyArn: z.string().min(1).optional().describe('Accepted and shown; sluice does not encrypt filter criteria.'),
+  MetricsConfig: z
+    .object({ Metrics: z.array(z.enum(['EventCount', 'ErrorCount', 'KafkaMetrics'])).max(3) })
+    .strict()
+    .optional()
+    .describe('Accepted and shown; sluice always exports its own metrics on /metrics.'),
+  LoggingConfig: z
+    .object({ SystemLogLevel: z.enum(['DEBUG', 'INFO', 'WARN']).optional() })
+    .strict()
+    .optional()
+    .describe('Accepted and shown; sluice logs at logLevel.'),
+  ProvisionedPollerConfig: z
+    .object({
+      MinimumPollers: int().min(1).max(200).optional(),
+      MaximumPollers: int().min(1).max(2000).optional(),
+      PollerGroupName: z.string().min(1).max(128).optional(),
+    })
+    .strict()
+    .optional()
+    .describe('Accepted and shown; sluice scales its pollers itself.'),
+  Tags: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe('Accepted at create; not shown (ESMAPI-9: no Tags member).'),
+  DocumentDBEventSourceConfig: z
+    .object({
+      DatabaseName: z.string().min(1).optional(),
+      CollectionName: z.string().min(1).optional(),
+      FullDocument: z.enum(['UpdateLookup', 'Default']).optional(),
+    })
+    .strict()
+    .optional()
+    .describe('Accepted and shown; sluice has no DocumentDB source.'),
 };
 
 /** Every connector's own mapping fields, after the common ones; a field has one home (one connector's schema). */
@@ -385,6 +419,16 @@ export const configSchema = z
           .prefault({})
           .describe('D-10.'),
         memoryQueueVisibilitySeconds: int().min(0).max(MAX_TIMER_SECONDS).default(30),
+        functionStateDelayMs: int()
+          .min(0)
+          .max(60_000)
+          .default(0)
+          .describe('OPEN-2: how long an API-created or updated function stays Pending/InProgress before it settles.'),
+        functionSyncIntervalMs: int()
+          .min(100)
+          .max(MAX_TIMER_MS)
+          .default(1000)
+          .describe('How often an instance checks the state store for functions created over the API elsewhere.'),
       })
       .strict()
       .prefault({}),
