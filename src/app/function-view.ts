@@ -117,6 +117,7 @@ export function listEntry(configuration: Record<string, unknown>): Record<string
 /** The Lambda runtime a config-file function reports: the Node that runs it, or OS-only for other runtimes. */
 function runtimeIdentifier(fn: CompiledFunction): string {
   if (fn.runtime === 'nodejs') return `nodejs${process.versions.node.split('.')[0] ?? ''}.x`;
+  if (fn.runtime !== 'http' && fn.runtime !== 'lambda') return fn.runtime;
   return 'provided.al2023';
 }
 

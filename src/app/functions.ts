@@ -41,20 +41,30 @@ export function functionSpec(config: CompiledConfig, fn: CompiledFunction): Func
   };
 }
 
-/** One environment budget for every nodejs function of the service (it bounds them together). */
+/** One environment budget for every environment-based function of the service (it bounds them together). */
 function runtimeOptionsOf(config: CompiledConfig): RuntimeOptions {
   const nodejs = config.runtimes?.nodejs;
-  if (!nodejs) return {};
+  const python = config.runtimes?.python;
+  const java = config.runtimes?.java;
+  const shared = new EnvironmentBudget(
+    nodejs
+      ? {
+          memoryMb: nodejs.memoryBudgetMb,
+          perFunction: nodejs.maxEnvironmentsPerFunction,
+          queueTimeoutMs: nodejs.queueTimeoutMs,
+          pressureFreeMb: nodejs.pressureFreeMb,
+        }
+      : {},
+  );
+  const idle = nodejs ? { idleTimeoutMs: nodejs.idleTimeoutSeconds * 1000 } : {};
   return {
-    nodejs: {
-      isolation: nodejs.isolation,
-      idleTimeoutMs: nodejs.idleTimeoutSeconds * 1000,
-      budget: new EnvironmentBudget({
-        memoryMb: nodejs.memoryBudgetMb,
-        perFunction: nodejs.maxEnvironmentsPerFunction,
-        queueTimeoutMs: nodejs.queueTimeoutMs,
-        pressureFreeMb: nodejs.pressureFreeMb,
-      }),
+    ...(nodejs ? { nodejs: { isolation: nodejs.isolation, budget: shared, ...idle } } : {}),
+    runtimeApi: {
+      budget: shared,
+      ...idle,
+      ...(python ? { pythonInterpreter: python.interpreter } : {}),
+      ...(java ? { javaCommand: java.command } : {}),
+      ...(java?.classpath === undefined ? {} : { javaClasspath: java.classpath }),
     },
   };
 }

@@ -45,7 +45,8 @@ const functionSchema = z
       .default('nodejs')
       .describe(
         'nodejs: a child process (or worker thread) per environment (nodejs24.x, nodejs22.x and nodejs20.x are ' +
-          'aliases); http: POST to Url; lambda: a Lambda-API endpoint.',
+          'aliases); http: POST to Url; lambda: a Lambda-API endpoint; provided.*: CodeUri/bootstrap over the Runtime API; ' +
+          'python3.x: awslambdaric (runtimes.python.interpreter); java21/java17: the Java client (runtimes.java).',
       ),
     Isolation: z
       .enum(['process', 'worker'])
@@ -338,6 +339,31 @@ export const configSchema = z
               .min(0)
               .default(256)
               .describe('Below this much available host memory, idle environments are reaped at once.'),
+          })
+          .strict()
+          .prefault({})
+          .describe('Also bounds provided.* and python3.x environments: one budget for every environment.'),
+        python: z
+          .object({
+            interpreter: z
+              .string()
+              .min(1)
+              .default('python3')
+              .describe("A Python with awslambdaric installed (a venv's bin/python) for python3.x functions."),
+          })
+          .strict()
+          .prefault({}),
+        java: z
+          .object({
+            command: z.string().min(1).default('java').describe('The java executable for java21/java17 functions.'),
+            classpath: z
+              .string()
+              .min(1)
+              .optional()
+              .describe(
+                "A directory of the Java runtime interface client's jars (aws-lambda-java-runtime-interface-client " +
+                  'and its dependencies, from Maven Central); required for java21/java17 functions.',
+              ),
           })
           .strict()
           .prefault({}),

@@ -9,6 +9,9 @@ import type { ServerDef } from './servers/server.js';
 import { startServers } from './orchestrate.js';
 import { cacheDir, servicesDir, servicesFile } from './paths.js';
 import { stopProcessGroup, groupAlive } from './proc.js';
+import { buildGoBootstrap } from './go-bootstrap.js';
+import { buildJavaHandler } from './java-ric.js';
+import { installAwsLambdaRic } from './python-venv.js';
 import { parseSelection } from './selection.js';
 import { answeringServers, readServicesFile } from './services-file.js';
 import type { ServicesFile } from './services-file.js';
@@ -134,6 +137,13 @@ async function install(): Promise<void> {
     const { ms } = await timed(other.install);
     say(`${other.title.padEnd(34)} install ${seconds(ms).padStart(6)}  (optional)`);
   }
+  // Runtime interface clients for the runtime conformance suite (#19): not servers, so always installed.
+  const ric = await timed(installAwsLambdaRic);
+  say(`${'Python awslambdaric venv'.padEnd(34)} install ${seconds(ric.ms).padStart(6)}  (cache: ${cacheDir()})`);
+  const go = await timed(buildGoBootstrap);
+  say(`${'Go conformance bootstrap'.padEnd(34)} build   ${seconds(go.ms).padStart(6)}  (cache: ${cacheDir()})`);
+  const java = await timed(buildJavaHandler);
+  say(`${'Java RIC + conformance handler'.padEnd(34)} install ${seconds(java.ms).padStart(6)}  (cache: ${cacheDir()})`);
 }
 
 const commands: Record<string, () => Promise<void>> = { install, up, down, status };
