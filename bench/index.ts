@@ -19,6 +19,7 @@ import { filterScenario } from './scenarios/filter.js';
 import { kafkaScenario } from './scenarios/kafka.js';
 import { kinesisScenario } from './scenarios/kinesis.js';
 import { redisScenario } from './scenarios/redis.js';
+import { runtimesScenario } from './scenarios/runtimes.js';
 import { sqsScenario } from './scenarios/sqs.js';
 
 const ALL: Scenario[] = [
@@ -29,6 +30,7 @@ const ALL: Scenario[] = [
   redisScenario,
   asyncScenario,
   filterScenario,
+  runtimesScenario,
   ...scaleScenarios,
 ];
 const RESULTS_DIR = 'bench/results';

@@ -3,6 +3,7 @@
 import { fmtMs } from './format.js';
 import type { ResultRow } from './results.js';
 import { barChart, lineChart, type Series } from './svg.js';
+import { groupTitle } from './words.js';
 
 export const RATIO_TARGET = 0.9;
 const SLUICE = '#2563eb';
@@ -24,7 +25,7 @@ export function throughputChart(group: string, rows: ResultRow[]): string {
   const series: Series[] = [{ name: 'sluice', color: SLUICE }, ...(hasRaw ? [{ name: 'raw client', color: RAW }] : [])];
   const units = [...new Set(rows.map((r) => r.unit))];
   return barChart({
-    title: `${group}: throughput`,
+    title: `${groupTitle(group)}: throughput of sluice${hasRaw ? ' next to the raw client' : ''}`,
     unit: units.join(', '),
     series,
     categories: rows.map((r) => ({
@@ -39,7 +40,7 @@ export function latencyChart(group: string, rows: ResultRow[]): string | undefin
   const measured = rows.filter((r) => r.sluice.latency !== undefined || r.raw?.latency !== undefined);
   if (measured.length === 0) return undefined;
   return barChart({
-    title: `${group}: source-to-handler latency`,
+    title: `${groupTitle(group)}: latency from the source to the handler`,
     unit: 'ms',
     series: [
       { name: 'sluice p50', color: SLUICE_P50 },
@@ -60,10 +61,11 @@ export function ratioChart(rows: ResultRow[]): string | undefined {
   const compared = rows.filter((r) => r.ratio !== undefined && !isScaleGroup(r.group));
   if (compared.length === 0) return undefined;
   return barChart({
-    title: 'sluice / raw throughput',
+    title: 'sluice throughput as a share of the raw client loop',
     unit: 'ratio',
     series: [{ name: 'sluice / raw', color: SLUICE }],
     categories: compared.map((r) => ({ label: `${r.group}: ${r.name}`, values: [r.ratio] })),
+    log: false,
     reference: { value: RATIO_TARGET, label: `target ${RATIO_TARGET}` },
     valueLabel: (n) => n.toFixed(2),
   });
@@ -98,7 +100,7 @@ export function scaleCharts(group: string, rows: ResultRow[]): string[] {
   const point = (r: ResultRow, y: number | undefined): [number, number] => [r.x ?? NaN, y ?? NaN];
   const charts = [
     lineChart({
-      title: `${group}: throughput`,
+      title: `${groupTitle(group)}: throughput`,
       xLabel,
       yLabel: unit,
       series: [
@@ -116,7 +118,7 @@ export function scaleCharts(group: string, rows: ResultRow[]): string[] {
   if (pts.some((r) => r.sluice.latency || r.raw?.latency)) {
     charts.push(
       lineChart({
-        title: `${group}: latency`,
+        title: `${groupTitle(group)}: latency from the source to the handler`,
         xLabel,
         yLabel: 'ms',
         series: [
@@ -131,7 +133,7 @@ export function scaleCharts(group: string, rows: ResultRow[]): string[] {
   if (pts.some((r) => r.sluice.cost)) {
     charts.push(
       lineChart({
-        title: `${group}: peak RSS of the sluice process`,
+        title: `${groupTitle(group)}: peak memory (RSS) of the sluice process`,
         xLabel,
         yLabel: 'MB',
         series: linesOf(pts, 'sluice RSS').map((l) => ({

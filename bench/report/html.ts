@@ -1,9 +1,11 @@
-// bench/results/report.html: one self-contained page (inline CSS and SVG, no script, no network) with the run's
-// table, the ratio overview, throughput and latency per source, and the scale curves.
+// bench/results/report.html: one self-contained page (inline CSS and SVG, no script, no network): a one-line-per-
+// source summary, the ratio overview, throughput and latency per source, the scale curves, then the full table.
 import { groupsOf, isScaleGroup, latencyChart, ratioChart, scaleCharts, throughputChart } from './charts.js';
 import { fmtDuration, fmtFixed, fmtMs, fmtRate, fmtRatio } from './format.js';
 import type { BenchResults, ResultRow } from './results.js';
+import { summaryHtml } from './summary.js';
 import { esc } from './svg.js';
+import { groupTitle } from './words.js';
 
 const CSS = `
 body { font: 14px/1.45 system-ui, sans-serif; margin: 24px auto; max-width: 1100px; color: #111; padding: 0 16px; }
@@ -12,7 +14,7 @@ table { border-collapse: collapse; font-size: 12px; margin: 12px 0; }
 th, td { padding: 3px 8px; border-bottom: 1px solid #eee; text-align: right; white-space: nowrap; }
 th.l, td.l { text-align: left; } td.notes { white-space: normal; color: #555; min-width: 240px; }
 .meta { color: #444; } .failed { background: #fee; border: 1px solid #c00; padding: 8px 12px; }
-.low { color: #b00; font-weight: 600; } .chart { display: block; margin: 12px 0; max-width: 100%; height: auto; }
+.low { color: #b00; font-weight: 600; } ul.summary li { margin: 2px 0; } ul.summary li.low { font-weight: 400; } .chart { display: block; margin: 12px 0; max-width: 100%; height: auto; }
 `;
 
 const latency = (l: { p50: number; p99: number } | undefined) =>
@@ -72,19 +74,21 @@ export function renderHtml(results: BenchResults): string {
         '</ul></div>',
     );
   }
-  body.push('<h2>All rows</h2>', tableHtml(results.rows));
+  const summary = summaryHtml(results.rows);
+  if (summary) body.push('<h2>Summary: each source against its raw client</h2>', summary);
   const ratio = ratioChart(results.rows);
-  if (ratio) body.push('<h2>sluice next to the raw-client ceiling</h2>', ratio);
+  if (ratio) body.push(ratio);
   for (const [group, rows] of groups) {
     if (isScaleGroup(group)) continue;
-    body.push(`<h2>${esc(group)}</h2>`, throughputChart(group, rows));
+    body.push(`<h2>${esc(groupTitle(group))}</h2>`, throughputChart(group, rows));
     const lat = latencyChart(group, rows);
     if (lat) body.push(lat);
   }
   for (const [group, rows] of groups) {
     if (!isScaleGroup(group)) continue;
-    body.push(`<h2>${esc(group)}</h2>`, ...scaleCharts(group, rows));
+    body.push(`<h2>${esc(groupTitle(group))}</h2>`, ...scaleCharts(group, rows));
   }
+  body.push('<h2>All rows</h2>', tableHtml(results.rows));
   return (
     '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">' +
     '<meta name="viewport" content="width=device-width, initial-scale=1">' +

@@ -20,6 +20,12 @@ export function niceTicks(max: number, count = 5, min = 0): number[] {
   return ticks;
 }
 
+/** Values spanning about two decades read better on a log axis (a linear one flattens the small ones to 0). */
+export function spansDecades(values: number[]): boolean {
+  const pos = values.filter((v) => Number.isFinite(v) && v > 0);
+  return pos.length > 1 && Math.max(...pos) / Math.min(...pos) >= 50;
+}
+
 /** Powers of ten around [min, max], for a log axis. */
 export function decadeTicks(min: number, max: number): number[] {
   const ticks: number[] = [];
@@ -53,6 +59,8 @@ export interface BarChartSpec {
   /** A vertical reference line, e.g. the 0.9 ratio target. */
   reference?: { value: number; label: string };
   valueLabel?: (n: number) => string;
+  /** Log value axis; by default when the values span decades. */
+  log?: boolean;
 }
 
 const font = (size = 11): string => `font-family="system-ui, sans-serif" font-size="${size}"`;
@@ -81,9 +89,15 @@ export function barChart(spec: BarChartSpec): string {
   const top = 48;
   const height = top + spec.categories.length * groupH + 34;
   const values = spec.categories.flatMap((c) => c.values).filter((v): v is number => v !== undefined && v >= 0);
-  const ticks = niceTicks(Math.max(...values, spec.reference?.value ?? 0, 0));
-  const max = ticks[ticks.length - 1] ?? 1;
-  const x = (v: number) => labelW + (Math.max(0, v) / max) * plotW;
+  const log = spec.log ?? spansDecades(values);
+  const pos = values.filter((v) => v > 0);
+  const ticks = log
+    ? decadeTicks(Math.min(...pos), Math.max(...pos, spec.reference?.value ?? 0))
+    : niceTicks(Math.max(...values, spec.reference?.value ?? 0, 0));
+  const [lo, hi] = [ticks[0] ?? 0, ticks[ticks.length - 1] ?? 1];
+  const x = log
+    ? (v: number) => labelW + (Math.max(0, Math.log10(Math.max(v, lo) / lo)) / Math.log10(hi / lo || 10)) * plotW
+    : (v: number) => labelW + (Math.max(0, v) / hi) * plotW;
   const fmt = spec.valueLabel ?? tickLabel;
   const parts: string[] = [
     `<svg class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img">`,
@@ -99,7 +113,8 @@ export function barChart(spec: BarChartSpec): string {
     );
   }
   parts.push(
-    `<text x="${labelW + plotW / 2}" y="${plotBottom + 30}" ${FONT} text-anchor="middle">${esc(spec.unit)}</text>`,
+    `<text x="${labelW + plotW / 2}" y="${plotBottom + 30}" ${FONT} text-anchor="middle">` +
+      `${esc(spec.unit)}${log ? ' (log scale)' : ''}</text>`,
   );
   spec.categories.forEach((c, i) => {
     const y0 = top + i * groupH;
@@ -153,16 +168,22 @@ export function lineChart(spec: LineChartSpec): string {
   const xs = pts.map(([a]) => a);
   const ys = pts.map(([, b]) => b);
   // x spanning decades (batch 1 … 10,000) reads better on a log axis.
-  const logX = xs.length > 0 && Math.min(...xs) > 0 && Math.max(...xs) / Math.min(...xs) >= 50;
+  const logX = xs.length > 0 && Math.min(...xs) > 0 && spansDecades(xs);
   const xTicks = logX
     ? decadeTicks(Math.min(...xs), Math.max(...xs))
     : niceTicks(Math.max(...xs, 1), 6, Math.min(...xs, 0));
-  const yTicks = niceTicks(Math.max(...ys, 0));
+  const logY = spansDecades(ys);
+  const yTicks = logY
+    ? decadeTicks(Math.min(...ys.filter((v) => v > 0)), Math.max(...ys))
+    : niceTicks(Math.max(...ys, 0));
   const scale = logX ? Math.log10 : (v: number) => v;
   const [x0, x1] = [scale(xTicks[0] ?? 0), scale(xTicks[xTicks.length - 1] ?? 1)];
-  const y1 = yTicks[yTicks.length - 1] ?? 1;
+  const [y0, y1] = [yTicks[0] ?? 0, yTicks[yTicks.length - 1] ?? 1];
   const px = (v: number) => left + ((scale(v) - x0) / (x1 - x0 || 1)) * (width - left - right);
-  const py = (v: number) => height - bottom - (v / (y1 || 1)) * (height - top - bottom);
+  const yFrac = logY
+    ? (v: number) => Math.log10(Math.max(v, y0) / y0) / (Math.log10(y1 / y0) || 1)
+    : (v: number) => v / (y1 || 1);
+  const py = (v: number) => height - bottom - yFrac(v) * (height - top - bottom);
   const parts: string[] = [
     `<svg class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img">`,
     `<title>${esc(spec.title)}</title>`,
@@ -184,7 +205,7 @@ export function lineChart(spec: LineChartSpec): string {
     `<line x1="${left}" y1="${height - bottom}" x2="${width - right}" y2="${height - bottom}" stroke="#888"/>`,
     `<text x="${(left + width - right) / 2}" y="${height - 10}" ${FONT} text-anchor="middle">${esc(spec.xLabel)}${logX ? ' (log scale)' : ''}</text>`,
     `<text x="12" y="${(top + height - bottom) / 2}" ${FONT} text-anchor="middle" ` +
-      `transform="rotate(-90 12 ${(top + height - bottom) / 2})">${esc(spec.yLabel)}</text>`,
+      `transform="rotate(-90 12 ${(top + height - bottom) / 2})">${esc(spec.yLabel)}${logY ? ' (log scale)' : ''}</text>`,
   );
   for (const s of spec.series) {
     const ok = s.points.filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b)).sort((a, b) => a[0] - b[0]);

@@ -1,15 +1,18 @@
 // Async invocation queue on Redis: sluice's engine (submit → Redis store → claim → no-op handler) against a raw
-// ioredis reliable-queue loop (LPUSH, BLMOVE to a processing list, LREM after handling: the same at-least-once
-// guarantee) on the same server, in the same run, alternating rounds. Three rows per run:
-//   accept   events enqueued with 100 in flight (sluice: engine.submit() resolved = where the Invoke API answers
-//            202; raw: LPUSH acknowledged)
+// ioredis reliable-queue loop (async-kit: LPUSH, BLMOVE to a processing list, LREM after handling: the same
+// at-least-once guarantee) on the same server, in the same run, alternating rounds. Rows:
+//   accept   events enqueued with 100 in flight while the consumer runs (sluice: engine.submit() resolved =
+//            where the Invoke API answers 202; raw: LPUSH acknowledged), against plain and pipelined LPUSH
+//   accept, consumer stopped   the same without anything consuming (raw: pipelined LPUSH)
 //   flood    the same events until the last reached the handler (sluice) or was popped (raw); latency =
 //            submit() called → handler entered, mostly queueing behind the others
+//   paced    1,000 events/s; latency submit() → handler entered
 //   idle     one event at a time on an idle queue; the same latency without a queue in front
 // The sluice side is the engine with the service's defaults and a no-op function, not the HTTP API or a runtime.
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createAsyncEngine } from '../../src/core/async/engine.js';
+import type { AsyncEngine } from '../../src/core/async/types.js';
 import type { Invoker } from '../../src/core/invoke/types.js';
 import { noopMetrics } from '../../src/ports/metrics.js';
 import { createRedisAsyncQueue } from '../../src/state/async-redis.js';
@@ -17,88 +20,28 @@ import { quantiles } from '../lib/measure.js';
 import { CostMeter, median, quietLogger, systemClock } from '../lib/runtime.js';
 import { redisUrl } from '../lib/servers.js';
 import type { BenchContext, BenchRow, Scenario, Side } from '../lib/types.js';
+import {
+  acceptOnly,
+  arrivals,
+  benchRaw,
+  IN_FLIGHT,
+  measure,
+  payload,
+  rawAcceptOnly,
+  type Arrivals,
+  type Config,
+  type Result,
+} from './async-kit.js';
 
-interface Config {
-  events: number;
-  idleSamples: number;
-  rounds: number;
-}
-const FULL: Config = { events: 10_000, idleSamples: 300, rounds: 3 };
-const QUICK: Config = { events: 3_000, idleSamples: 100, rounds: 2 };
-const IN_FLIGHT = 100;
-const payload = Buffer.from('{"hello":"world"}');
+const FULL: Config = { events: 10_000, idleSamples: 300, pacedEvents: 3_000, rounds: 3 };
+const QUICK: Config = { events: 3_000, idleSamples: 100, pacedEvents: 1_000, rounds: 2 };
 
-interface Result {
-  acceptedPerSec: number;
-  handledPerSec: number;
-  idlePerSec: number;
-  flood: number[];
-  idle: number[];
-}
-
-async function inFlight(n: number, fn: (i: number) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(IN_FLIGHT, n) }, async () => {
-      while (next < n) await fn(next++);
-    }),
-  );
-}
-
-/** Resolves when `count` events have reached the handler; `arrive(id)` is called from the handler. */
-function arrivals() {
-  const startedAt = new Map<string, number>();
-  const latencies: number[] = [];
-  let waiting: { count: number; resolve: () => void } | undefined;
-  return {
-    sent(id: string) {
-      startedAt.set(id, performance.now());
-    },
-    arrive(id: string) {
-      const t0 = startedAt.get(id);
-      if (t0 !== undefined) latencies.push(performance.now() - t0);
-      if (waiting && latencies.length >= waiting.count) waiting.resolve();
-    },
-    until(count: number): Promise<void> {
-      if (latencies.length >= count) return Promise.resolve();
-      return new Promise((resolve) => (waiting = { count, resolve }));
-    },
-    take(): number[] {
-      return latencies.splice(0);
-    },
-  };
-}
-
-type Send = (id: string) => Promise<unknown>;
-
-/** The shared measurement: a flood of `events`, then `idleSamples` one at a time. */
-async function measure(cfg: Config, send: Send, seen: ReturnType<typeof arrivals>): Promise<Result> {
-  const t0 = performance.now();
-  await inFlight(cfg.events, (i) => send(`f${i}`));
-  const acceptSecs = (performance.now() - t0) / 1000;
-  await seen.until(cfg.events);
-  const handleSecs = (performance.now() - t0) / 1000;
-  const flood = seen.take();
-  const idle: number[] = [];
-  const i0 = performance.now();
-  for (let i = 0; i < cfg.idleSamples; i++) {
-    await send(`i${i}`);
-    await seen.until(1);
-    idle.push(...seen.take());
-  }
-  const idleSecs = (performance.now() - i0) / 1000;
-  return {
-    acceptedPerSec: cfg.events / acceptSecs,
-    handledPerSec: cfg.events / handleSecs,
-    idlePerSec: cfg.idleSamples / idleSecs,
-    flood,
-    idle,
-  };
-}
-
-async function benchSluice(url: string, cfg: Config): Promise<Result> {
-  const queue = createRedisAsyncQueue({ url, prefix: `bench-${randomUUID()}` });
-  const seen = arrivals();
+function sluiceEngine(
+  url: string,
+  prefix: string,
+  seen: Arrivals,
+): { engine: AsyncEngine; close: () => Promise<void> } {
+  const queue = createRedisAsyncQueue({ url, prefix });
   const invoker: Invoker = {
     has: () => true,
     invoke: (_name, req) => {
@@ -122,6 +65,12 @@ async function benchSluice(url: string, cfg: Config): Promise<Result> {
     logger: quietLogger,
     owner: 'bench',
   });
+  return { engine, close: () => queue.close() };
+}
+
+async function benchSluice(url: string, cfg: Config): Promise<Result> {
+  const seen = arrivals();
+  const { engine, close } = sluiceEngine(url, `bench-${randomUUID()}`, seen);
   engine.start();
   try {
     return await measure(
@@ -134,67 +83,61 @@ async function benchSluice(url: string, cfg: Config): Promise<Result> {
     );
   } finally {
     await engine.stop(1_000);
-    await queue.close();
+    await close();
   }
 }
 
-async function benchRaw(url: string, cfg: Config): Promise<Result> {
-  const key = `bench-raw-${randomUUID()}`;
-  const producer = new Redis(url);
-  const consumer = new Redis(url);
-  const seen = arrivals();
-  const processing = `${key}:processing`;
-  let popping = true;
-  // Redis' reliable-queue pattern, the raw loop with sluice's guarantee (an event survives a consumer crash):
-  // BLMOVE into a processing list, handle, then LREM it.
-  const consume = (async () => {
-    while (popping) {
-      const got = await consumer.blmove(key, processing, 'RIGHT', 'LEFT', 1);
-      if (got === null) continue;
-      seen.arrive((JSON.parse(got) as { id: string }).id);
-      await consumer.lrem(processing, 1, got);
-    }
-  })();
-  const body = payload.toString('base64');
+/** submit() with the engine never started; the queue's keys are dropped afterwards. */
+async function sluiceAcceptOnly(url: string, events: number): Promise<number> {
+  const prefix = `bench-${randomUUID()}`;
+  const { engine, close } = sluiceEngine(url, prefix, arrivals());
   try {
-    return await measure(
-      cfg,
-      (id) => {
-        seen.sent(id);
-        return producer.lpush(key, JSON.stringify({ id, body }));
-      },
-      seen,
-    );
+    return await acceptOnly(events, (i) => engine.submit('noop', payload, `s${i}`));
   } finally {
-    popping = false;
-    await consume;
-    await producer.del(key, processing);
-    await producer.quit();
-    await consumer.quit();
+    await close();
+    const admin = new Redis(url);
+    await admin.del(...['events', 'state', 'due', 'claims', 'owners', 'enq'].map((k) => `{${prefix}}:${k}`));
+    await admin.quit();
   }
 }
 
 async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const cfg = ctx.quick ? QUICK : FULL;
   const url = redisUrl();
-  const results: Record<'raw' | 'sluice', Result[]> = { raw: [], sluice: [] };
-  const meters = { raw: new CostMeter(), sluice: new CostMeter() };
+  const results: Record<'raw' | 'piped' | 'sluice', Result[]> = { raw: [], piped: [], sluice: [] };
+  const stopped: Record<'piped' | 'sluice', number[]> = { piped: [], sluice: [] };
+  const meters = { raw: new CostMeter(), piped: new CostMeter(), sluice: new CostMeter() };
   for (let r = 0; r < cfg.rounds; r++) {
     ctx.progress(`round ${r + 1}/${cfg.rounds}: raw`);
-    results.raw.push(await meters.raw.measure(() => benchRaw(url, cfg)));
+    results.raw.push(await meters.raw.measure(() => benchRaw(url, cfg, false)));
+    ctx.progress(`round ${r + 1}/${cfg.rounds}: raw pipelined`);
+    results.piped.push(await meters.piped.measure(() => benchRaw(url, cfg, true)));
+    stopped.piped.push(await rawAcceptOnly(url, cfg.events));
     ctx.progress(`round ${r + 1}/${cfg.rounds}: sluice`);
     results.sluice.push(await meters.sluice.measure(() => benchSluice(url, cfg)));
+    stopped.sluice.push(await sluiceAcceptOnly(url, cfg.events));
   }
   // Throughput: median of rounds; latency: all rounds pooled.
-  const side = (kind: 'raw' | 'sluice', rate: (r: Result) => number, lat?: (r: Result) => number[]): Side => ({
+  const side = (
+    kind: 'raw' | 'piped' | 'sluice',
+    rate: (r: Result) => number,
+    lat?: (r: Result) => number[],
+  ): Side => ({
     throughput: median(results[kind].map(rate)),
     ...(lat ? { latency: quantiles(results[kind].flatMap(lat)) } : {}),
     cost: meters[kind].cost(),
   });
-  const params = { events: cfg.events, idleSamples: cfg.idleSamples, rounds: cfg.rounds, inFlight: IN_FLIGHT };
+  const params = {
+    events: cfg.events,
+    idleSamples: cfg.idleSamples,
+    pacedEvents: cfg.pacedEvents,
+    rounds: cfg.rounds,
+    inFlight: IN_FLIGHT,
+  };
   const notes =
     'Redis; raw = ioredis LPUSH → BLMOVE to a processing list → LREM (reliable queue, at-least-once like sluice); ' +
     'CPU/RSS cover the whole round of each side';
+  const pipedNotes = `${notes}; raw LPUSHes auto-pipelined per tick (enableAutoPipelining)`;
   return [
     {
       group: 'async',
@@ -202,6 +145,41 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
       unit: 'events/s',
       sluice: side('sluice', (r) => r.acceptedPerSec),
       raw: side('raw', (r) => r.acceptedPerSec),
+      params,
+      notes,
+    },
+    {
+      group: 'async',
+      name: `accept (Invoke 202), ${IN_FLIGHT} in flight, vs pipelined LPUSH`,
+      unit: 'events/s',
+      sluice: side('sluice', (r) => r.acceptedPerSec),
+      raw: side('piped', (r) => r.acceptedPerSec),
+      params,
+      notes: pipedNotes,
+    },
+    {
+      group: 'async',
+      name: `accept, consumer stopped, vs pipelined LPUSH`,
+      unit: 'events/s',
+      sluice: { throughput: median(stopped.sluice) },
+      raw: { throughput: median(stopped.piped) },
+      params,
+      notes: `${pipedNotes}; nothing consumes while the events are accepted (no CPU/RSS: measured inside the rounds)`,
+    },
+    {
+      group: 'async',
+      name: 'paced 1,000 events/s: accept→handler',
+      unit: 'events/s',
+      sluice: side(
+        'sluice',
+        () => 1_000,
+        (r) => r.paced,
+      ),
+      raw: side(
+        'raw',
+        () => 1_000,
+        (r) => r.paced,
+      ),
       params,
       notes,
     },

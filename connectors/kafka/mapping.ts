@@ -26,6 +26,11 @@ const shape = {
     .object({ ConsumerGroupId: z.string().min(1).max(200).optional() })
     .strict()
     .optional(),
+  // ESMAPI-9: the MSK form of the same setting.
+  AmazonManagedKafkaEventSourceConfig: z
+    .object({ ConsumerGroupId: z.string().min(1).max(200).optional() })
+    .strict()
+    .optional(),
 };
 
 /** The topic of a kafka://<topic> address; undefined for anything else (an MSK ARN names no topic). */
@@ -62,7 +67,8 @@ export const kafkaMappingFields = mappingFields({
       ]);
     return problems;
   },
-  consumerGroupOf: (f) => f.SelfManagedKafkaEventSourceConfig?.ConsumerGroupId,
+  consumerGroupOf: (f) =>
+    f.SelfManagedKafkaEventSourceConfig?.ConsumerGroupId ?? f.AmazonManagedKafkaEventSourceConfig?.ConsumerGroupId,
   settings: (f, address): KafkaMappingSettings => {
     const topic = topicOfUri(address);
     return {

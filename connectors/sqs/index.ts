@@ -25,8 +25,8 @@ function address(a: string): SqsAddress {
 export const sqsConnector: ConnectorDefinition = {
   kind: 'sqs',
   matches: (a) => parseSqsAddress(a) !== undefined,
-  // Mappings and destinations name queues by ARN; a queue URL is an address of the connector's own API only.
-  sourceAt: (a) => (isQueueArn(a) ? { ...QUEUE_SOURCE, fifo: a.endsWith('.fifo') } : undefined),
+  // Destinations name queues by ARN; a mapping may also name its queue by AWS queue URL (ESMAPI-9, issue #17).
+  sourceAt: (a) => (parseSqsAddress(a) !== undefined ? { ...QUEUE_SOURCE, fifo: a.endsWith('.fifo') } : undefined),
   // FLT-8: the body as it is, JSON when it holds an object or an array.
   filter: { label: 'SQS', data: { path: ['body'], encoding: 'text', form: 'text', mismatch: 'fail' } },
   isDestination: isQueueArn,

@@ -17,12 +17,17 @@ import { createDestinations } from './destinations.js';
 import { settledWithin } from './deadline.js';
 import { buildFunctions, type Functions } from './functions.js';
 import { MappingSupervisor } from './mapping-supervisor.js';
+import { queueProblem } from './mappings.js';
 import { readinessProbe } from './readiness.js';
 import { openState } from './state.js';
 import { eventInvokeConfigRoutes } from '../http/routes/event-invoke-config.js';
 import { eventSourceMappingRoutes } from '../http/routes/event-source-mappings.js';
-import { mappingEntries, MappingStateBoard } from './mapping-view.js';
+import { functionWriteRoutes } from '../http/routes/functions-write.js';
+import { openFunctionApi } from './api-functions/index.js';
+import { MappingCatalog } from './mapping-catalog.js';
+import { MappingStateBoard } from './mapping-view.js';
 import { functionApiRoutes } from './function-api.js';
+import { applyConfig, reloadCode, type ReloadTarget } from './reload.js';
 import { shardRoutes } from '../http/routes/shards.js';
 import { ShardControl } from './shard-control.js';
 
@@ -30,6 +35,12 @@ export interface App {
   address(): AddressInfo;
   stop(reason: string): Promise<void>;
   readonly metrics: PrometheusMetrics;
+  /** The config applied now (a reload changes it in place). */
+  readonly config: CompiledConfig;
+  /** Applies a changed config (src/app/reload.ts); reloads run one after the other. */
+  reload(next: CompiledConfig): Promise<void>;
+  /** New invocations of the function get new environments that load its code again. */
+  reloadCode(functionName: string): void;
 }
 
 export async function startApp(config: CompiledConfig, logger: Logger): Promise<App> {
@@ -46,7 +57,21 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
     stack.push({ name: 'async queue', stop: () => state.asyncQueue.close() });
 
     const functions: Functions = buildFunctions(config, metrics, clock);
+    // What mappings and API destinations may name: the file's functions and those created over the API.
+    const live: CompiledConfig = { ...config, functions: functions.all };
     stack.push({ name: 'runtimes', stop: () => functions.close() });
+    // Functions created over the API: loaded from the state store now, kept in step with it while running.
+    stack.push({ name: 'function store', stop: () => state.functions.close() });
+    const functionApi = openFunctionApi({
+      config,
+      store: state.functions,
+      target: functions,
+      logger,
+      tags: state.store.tags,
+      destinationProblem: (address) => apiDestinationProblem(config, address),
+    });
+    await functionApi.registry.start();
+    stack.push({ name: 'function api', stop: () => functionApi.registry.stop() });
 
     const broker = new MemoryBroker({
       region: config.region,
@@ -63,7 +88,7 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
     const destinations = createDestinations(config, {
       instances,
       functions: {
-        has: (name) => config.functions.has(name),
+        has: (name) => functions.get(name) !== undefined,
         invokeAsync: async (name, payload, traceHeader) => {
           if (engineRef.current === undefined) throw new SluiceError('NotReady', 'async engine not started');
           await engineRef.current.submit(name, payload, randomUUID(), undefined, traceHeader);
@@ -98,21 +123,29 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
 
     const mappingStates = new MappingStateBoard();
     for (const m of config.mappings) mappingStates.set(m.uuid, m.enabled ? 'Creating' : 'Disabled');
-    const supervisor = new MappingSupervisor(
-      config,
-      {
-        instances,
-        invoker: functions.invoker,
-        state: state.store,
-        sharedState: state.shared,
-        destinations,
-        metrics,
-        clock,
-        logger,
-        instanceId,
-      },
-      mappingStates,
-    );
+    const mappingDeps = {
+      instances,
+      invoker: functions.invoker,
+      state: state.store,
+      sharedState: state.shared,
+      destinations,
+      metrics,
+      clock,
+      logger,
+      instanceId,
+    };
+    const supervisor = new MappingSupervisor(live, mappingDeps, mappingStates);
+    // The config file's mappings and the API's (kept in the state store, picked up by every process).
+    const catalog = new MappingCatalog({
+      config: live,
+      store: state.store.mappings,
+      supervisor,
+      board: mappingStates,
+      logger,
+      graceMs,
+      tags: state.store.tags,
+      sourceProblem: (m) => queueProblem(live, m, mappingDeps),
+    });
     // #21: operator controls of stream shards, carried out by each shard's owner.
     const shardControl = new ShardControl({
       notes: state.store.notes,
@@ -135,6 +168,7 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
       metrics,
       readiness: readinessProbe({ started: () => ready, store: state.store, mappings: () => supervisor.statuses() }),
       invoker: functions.invoker,
+      unavailable: (name) => functionApi.unavailable(name),
       async: engine,
       maxSyncPayloadBytes: config.server.maxSyncPayloadBytes,
       maxAsyncPayloadBytes: config.server.maxAsyncPayloadBytes,
@@ -147,23 +181,25 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
       extraRoutes: [
         ...eventInvokeConfigRoutes({
           functions,
-          destinationProblem: (address) => apiDestinationProblem(config, address),
+          destinationProblem: (address) => apiDestinationProblem(live, address),
           allowedDestinations: ALLOWED_API_DESTINATIONS,
         }),
-        ...eventSourceMappingRoutes(mappingEntries(config, mappingStates)),
+        ...eventSourceMappingRoutes(catalog),
+        ...functionWriteRoutes({ functions: functionApi.api, readOnly: config.server.api.readOnly }),
         ...shardRoutes({
-          known: (uuid) => config.mappings.some((m) => m.uuid === uuid),
+          known: (uuid) => catalog.list().some((m) => m.uuid === uuid),
           inspect: (uuid) => shardControl.inspect(uuid),
           send: (uuid, shardId, cmd) => shardControl.send(uuid, shardId, cmd),
           result: (uuid, id) => shardControl.result(uuid, id),
-          destinationProblem: (address) => apiDestinationProblem(config, address),
+          destinationProblem: (address) => apiDestinationProblem(live, address),
         }),
         ...functionApiRoutes({
           config,
           functions,
           tags: state.store.tags,
-          mappingExists: (uuid) => config.mappings.some((m) => m.uuid === uuid),
+          mappingExists: (uuid) => catalog.list().some((m) => m.uuid === uuid),
           startedMs: Date.now(),
+          created: functionApi.created,
         }),
       ],
     });
@@ -174,6 +210,9 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
     // Mappings whose source cannot be reached yet keep retrying in the background (see MappingSupervisor).
     stack.push({ name: 'mappings', stop: () => supervisor.stop(graceMs) });
     await supervisor.start();
+    // Stopped before the supervisor: a change being applied finishes first.
+    stack.push({ name: 'mapping API', stop: () => catalog.stop() });
+    await catalog.start();
     shardControl.start();
     stack.push({ name: 'shard control', stop: () => shardControl.stop() });
     ready = true;
@@ -184,8 +223,20 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
     );
 
     let stopping: Promise<void> | undefined;
+    const reloadTarget: ReloadTarget = {
+      config,
+      functions,
+      supervisor,
+      board: mappingStates,
+      graceMs,
+      logger,
+    };
+    let reloading = Promise.resolve();
     return {
       metrics,
+      config,
+      reload: (next) => (reloading = reloading.catch(() => undefined).then(() => applyConfig(reloadTarget, next))),
+      reloadCode: (name) => reloadCode(reloadTarget, name),
       address: () => address,
       stop: (reason) =>
         (stopping ??= unwind(stack, logger, reason, () => (ready = false), Date.now() + graceMs + CLOSE_MARGIN_MS)),

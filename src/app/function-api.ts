@@ -8,7 +8,12 @@ import { eventInvokeConfigListRoutes } from '../http/routes/event-invoke-config-
 import { functionReadRoutes } from '../http/routes/functions-read.js';
 import { tagRoutes } from '../http/routes/tags.js';
 import type { Functions } from './functions.js';
-import { configuredFunctionFacts, listEntry, renderFunctionConfiguration } from './function-view.js';
+import {
+  configuredFunctionFacts,
+  listEntry,
+  renderFunctionConfiguration,
+  type FunctionFacts,
+} from './function-view.js';
 import type { TagStore } from '../ports/state.js';
 
 export interface FunctionApiDeps {
@@ -19,18 +24,32 @@ export interface FunctionApiDeps {
   mappingExists(uuid: string): boolean;
   /** When the service started: LastModified of functions without code files. */
   startedMs: number;
+  /** Functions created over the API (src/app/api-functions). */
+  created?: CreatedFunctions;
+}
+
+export interface CreatedFunctions {
+  names(): string[];
+  facts(name: string): FunctionFacts | undefined;
+  /** Where its package is unpacked on this host, once it runs here. */
+  codeDirectory(name: string): string | undefined;
 }
 
 export function functionApiRoutes(deps: FunctionApiDeps): ExtraRoute[] {
   const { config, functions, tags } = deps;
   const scope = { region: config.region, accountId: config.accountId };
   const invoker = functions.invoker;
+  // An API-created function joins the invoker once Active; until then it has no reservation.
+  const reservedOf = (name: string) => (invoker.has(name) ? invoker.reservedConcurrency(name) : undefined);
+  const created = deps.created;
   const facts = async (name: string) => {
     const fn = config.functions.get(name);
-    return fn === undefined ? undefined : configuredFunctionFacts(config, fn, deps.startedMs);
+    if (fn !== undefined) return configuredFunctionFacts(config, fn, deps.startedMs);
+    const f = created?.facts(name);
+    return f === undefined ? undefined : { facts: f, codeDirectory: created?.codeDirectory(name) };
   };
-  const names = () => [...config.functions.keys()];
-  const exists = (name: string) => config.functions.has(name);
+  const names = () => [...config.functions.keys(), ...(created?.names() ?? [])];
+  const exists = (name: string) => config.functions.has(name) || created?.facts(name) !== undefined;
   return [
     ...functionReadRoutes({
       ...scope,
@@ -45,11 +64,11 @@ export function functionApiRoutes(deps: FunctionApiDeps): ExtraRoute[] {
         const dir = (await facts(name))?.codeDirectory;
         return { RepositoryType: 'S3', ...(dir === undefined ? {} : { Location: pathToFileURL(dir).href }) };
       },
-      reservedConcurrency: (name) => invoker.reservedConcurrency(name),
+      reservedConcurrency: reservedOf,
       tags: (arn) => tags.get(arn),
       async account() {
         const all = await Promise.all(names().map(facts));
-        const reserved = names().reduce((sum, n) => sum + (invoker.reservedConcurrency(n) ?? 0), 0);
+        const reserved = names().reduce((sum, n) => sum + (reservedOf(n) ?? 0), 0);
         return {
           concurrentExecutions: config.accountConcurrency,
           unreserved: config.accountConcurrency - reserved,
@@ -60,7 +79,7 @@ export function functionApiRoutes(deps: FunctionApiDeps): ExtraRoute[] {
     ...concurrencyRoutes({
       ...scope,
       exists,
-      reserved: (name) => invoker.reservedConcurrency(name),
+      reserved: reservedOf,
       setReserved: (name, value) => invoker.setReservedConcurrency(name, value),
     }),
     ...eventInvokeConfigListRoutes({ ...scope, functions }),

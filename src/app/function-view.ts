@@ -33,10 +33,20 @@ export interface FunctionFacts {
   revisionId?: string;
   /** FN-15/FN-16; default Active / Successful. */
   state?: { State: string; StateReason?: string; StateReasonCode?: string };
-  lastUpdate?: { LastUpdateStatus: string; LastUpdateStatusReason?: string; LastUpdateStatusReasonCode?: string };
+  /** null: none yet (a function still being created, FN-13). */
+  lastUpdate?: {
+    LastUpdateStatus: string;
+    LastUpdateStatusReason?: string;
+    LastUpdateStatusReasonCode?: string;
+  } | null;
   deadLetterTargetArn?: string;
   architecture?: 'x86_64' | 'arm64';
   logGroup?: string;
+  /** API-created functions keep what their caller set (default PassThrough, Text, 512 MB). */
+  tracingMode?: string;
+  logging?: Record<string, string>;
+  ephemeralStorageMb?: number;
+  kmsKeyArn?: string;
 }
 
 /** FN-14's LastModified form: `YYYY-MM-DDThh:mm:ss.sss+0000`. */
@@ -78,15 +88,16 @@ export function renderFunctionConfiguration(f: FunctionFacts): Record<string, un
     ...(f.environment === undefined || Object.keys(f.environment).length === 0
       ? {}
       : { Environment: { Variables: { ...f.environment } } }),
-    TracingConfig: { Mode: 'PassThrough' },
+    TracingConfig: { Mode: f.tracingMode ?? 'PassThrough' },
+    ...(f.kmsKeyArn === undefined ? {} : { KMSKeyArn: f.kmsKeyArn }),
     ...(f.deadLetterTargetArn === undefined ? {} : { DeadLetterConfig: { TargetArn: f.deadLetterTargetArn } }),
     ...(f.state ?? { State: 'Active' }),
-    ...(f.lastUpdate ?? { LastUpdateStatus: 'Successful' }),
+    ...(f.lastUpdate === null ? {} : (f.lastUpdate ?? { LastUpdateStatus: 'Successful' })),
     PackageType: 'Zip',
     Architectures: [f.architecture ?? 'x86_64'],
-    EphemeralStorage: { Size: 512 },
+    EphemeralStorage: { Size: f.ephemeralStorageMb ?? 512 },
     SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
-    LoggingConfig: { LogFormat: 'Text', LogGroup: f.logGroup ?? `/aws/lambda/${f.name}` },
+    LoggingConfig: f.logging ?? { LogFormat: 'Text', LogGroup: f.logGroup ?? `/aws/lambda/${f.name}` },
   };
   // RevisionId last, over everything else except the time: stable until something changes.
   const { LastModified: _time, ...content } = view;
@@ -106,6 +117,7 @@ export function listEntry(configuration: Record<string, unknown>): Record<string
 /** The Lambda runtime a config-file function reports: the Node that runs it, or OS-only for other runtimes. */
 function runtimeIdentifier(fn: CompiledFunction): string {
   if (fn.runtime === 'nodejs') return `nodejs${process.versions.node.split('.')[0] ?? ''}.x`;
+  if (fn.runtime !== 'http' && fn.runtime !== 'lambda') return fn.runtime;
   return 'provided.al2023';
 }
 

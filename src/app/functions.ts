@@ -13,7 +13,16 @@ import type { EventInvokeConfig } from '../http/routes/event-invoke-config.js';
 export interface Functions {
   /** Also PutFunctionConcurrency's home: reservations change live. */
   invoker: ConcurrencyInvoker;
+  /** A function of the config file or, after it, one created over the API. */
   get(name: string): CompiledFunction | undefined;
+  /** Whether the config file defines the function (it is then not changed over the API). */
+  configured(name: string): boolean;
+  /** Adds or replaces an API-created function; in-flight invocations of the old one finish on its code. */
+  put(fn: CompiledFunction): void;
+  /** Removes an API-created function (and its async settings). */
+  remove(name: string): void;
+  /** The config file's functions and the API's as one live map: what mappings and destinations may name. */
+  readonly all: Map<string, CompiledFunction>;
   asyncConfig(name: string): AsyncFunctionConfig | undefined;
   eventInvokeConfig(name: string): EventInvokeConfig | undefined;
   setEventInvokeConfig(name: string, cfg: EventInvokeConfig | undefined): void;
@@ -32,20 +41,30 @@ export function functionSpec(config: CompiledConfig, fn: CompiledFunction): Func
   };
 }
 
-/** One environment budget for every nodejs function of the service (it bounds them together). */
+/** One environment budget for every environment-based function of the service (it bounds them together). */
 function runtimeOptionsOf(config: CompiledConfig): RuntimeOptions {
   const nodejs = config.runtimes?.nodejs;
-  if (!nodejs) return {};
+  const python = config.runtimes?.python;
+  const java = config.runtimes?.java;
+  const shared = new EnvironmentBudget(
+    nodejs
+      ? {
+          memoryMb: nodejs.memoryBudgetMb,
+          perFunction: nodejs.maxEnvironmentsPerFunction,
+          queueTimeoutMs: nodejs.queueTimeoutMs,
+          pressureFreeMb: nodejs.pressureFreeMb,
+        }
+      : {},
+  );
+  const idle = nodejs ? { idleTimeoutMs: nodejs.idleTimeoutSeconds * 1000 } : {};
   return {
-    nodejs: {
-      isolation: nodejs.isolation,
-      idleTimeoutMs: nodejs.idleTimeoutSeconds * 1000,
-      budget: new EnvironmentBudget({
-        memoryMb: nodejs.memoryBudgetMb,
-        perFunction: nodejs.maxEnvironmentsPerFunction,
-        queueTimeoutMs: nodejs.queueTimeoutMs,
-        pressureFreeMb: nodejs.pressureFreeMb,
-      }),
+    ...(nodejs ? { nodejs: { isolation: nodejs.isolation, budget: shared, ...idle } } : {}),
+    runtimeApi: {
+      budget: shared,
+      ...idle,
+      ...(python ? { pythonInterpreter: python.interpreter } : {}),
+      ...(java ? { javaCommand: java.command } : {}),
+      ...(java?.classpath === undefined ? {} : { javaClasspath: java.classpath }),
     },
   };
 }
@@ -54,6 +73,9 @@ export function buildFunctions(config: CompiledConfig, metrics: Metrics, clock: 
   const runtimes = new Map<string, { spec: FunctionSpec; runtime: FunctionRuntime; reservedConcurrency?: number }>();
   const eventConfigs = new Map<string, EventInvokeConfig | undefined>();
   const runtimeOptions = runtimeOptionsOf(config);
+  // Functions created over the API (src/app/api-functions); the config file's are in config.functions.
+  const added = new Map<string, CompiledFunction>();
+  const lookup = (name: string) => config.functions.get(name) ?? added.get(name);
   for (const fn of config.functions.values()) {
     const spec = functionSpec(config, fn);
     runtimes.set(fn.name, {
@@ -80,9 +102,21 @@ export function buildFunctions(config: CompiledConfig, metrics: Metrics, clock: 
   });
   return {
     invoker,
-    get: (name) => config.functions.get(name),
+    get: lookup,
+    all: new LiveFunctions(config.functions, added),
+    configured: (name) => config.functions.has(name),
+    put(fn) {
+      const spec = functionSpec(config, fn);
+      invoker.putFunction(fn.name, { spec, runtime: createRuntime(spec, fn.runtime, runtimeOptions) });
+      added.set(fn.name, fn);
+    },
+    remove(name) {
+      if (!added.delete(name)) return;
+      invoker.removeFunction(name);
+      eventConfigs.delete(name);
+    },
     asyncConfig(name) {
-      const fn = config.functions.get(name);
+      const fn = lookup(name);
       if (fn === undefined) return undefined;
       const ev = eventConfigs.get(name);
       return {
@@ -100,4 +134,61 @@ export function buildFunctions(config: CompiledConfig, metrics: Metrics, clock: 
     setEventInvokeConfig: (name, cfg) => void eventConfigs.set(name, cfg),
     close: () => invoker.close(),
   };
+}
+
+/**
+ * A read-only Map over the config file's functions and the API-created ones, always current, so code written
+ * against `config.functions` (mapping compilation and start) also sees functions created over the API.
+ */
+class LiveFunctions extends Map<string, CompiledFunction> {
+  constructor(
+    private readonly file: ReadonlyMap<string, CompiledFunction>,
+    private readonly added: ReadonlyMap<string, CompiledFunction>,
+  ) {
+    super();
+  }
+
+  private snapshot(): Map<string, CompiledFunction> {
+    return new Map([...this.added, ...this.file]);
+  }
+
+  override get(name: string): CompiledFunction | undefined {
+    return this.file.get(name) ?? this.added.get(name);
+  }
+
+  override has(name: string): boolean {
+    return this.file.has(name) || this.added.has(name);
+  }
+
+  override get size(): number {
+    return this.snapshot().size;
+  }
+
+  override entries(): MapIterator<[string, CompiledFunction]> {
+    return this.snapshot().entries();
+  }
+
+  override keys(): MapIterator<string> {
+    return this.snapshot().keys();
+  }
+
+  override values(): MapIterator<CompiledFunction> {
+    return this.snapshot().values();
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, CompiledFunction]> {
+    return this.snapshot()[Symbol.iterator]();
+  }
+
+  override forEach(fn: (v: CompiledFunction, k: string, m: Map<string, CompiledFunction>) => void): void {
+    this.snapshot().forEach((v, k) => fn(v, k, this));
+  }
+
+  override set(): this {
+    throw new Error('the function map is read-only: functions change through the config file or the API');
+  }
+
+  override delete(): boolean {
+    throw new Error('the function map is read-only: functions change through the config file or the API');
+  }
 }

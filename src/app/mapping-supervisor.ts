@@ -6,8 +6,9 @@
 import type { CompiledConfig, CompiledMapping } from '../config/compile.js';
 import { exponentialCeilingMs, type BackoffPolicy } from '../core/retry/backoff.js';
 import { SluiceError } from '../ports/errors.js';
-import type { MappingStateBoard } from './mapping-view.js';
+import type { MappingState, MappingStateBoard } from './mapping-view.js';
 import { startOne, type MappingDeps, type RunningMapping } from './mappings.js';
+import { setMappingInfo } from '../observability/info-metrics.js';
 import type { ShardOperable } from './shard-control.js';
 
 export type MappingRunState = 'starting' | 'running' | 'retrying' | 'stopping' | 'stopped';
@@ -33,10 +34,14 @@ interface Entry {
   timer?: NodeJS.Timeout;
   /** The start attempt in flight, so stop() can wait for it. */
   attempt?: Promise<void>;
+  /** The API State shown while starting or stopping (an update shows Updating, a re-enable Enabling). */
+  label?: MappingState;
+  /** Taken out while running (API delete, update, disable): no retry starts it again. */
+  removed?: boolean;
 }
 
 export class MappingSupervisor {
-  private readonly entries: Entry[];
+  private entries: Entry[];
   private stopped = false;
   private refresh: NodeJS.Timeout | undefined;
 
@@ -70,7 +75,7 @@ export class MappingSupervisor {
     this.refresh = setInterval(() => this.statuses(), 5_000);
     this.refresh.unref();
     try {
-      for (const e of this.entries) await this.tryStart(e, true);
+      for (const e of [...this.entries]) await this.tryStart(e, true);
     } catch (err) {
       await this.stop(0);
       throw err;
@@ -115,14 +120,52 @@ export class MappingSupervisor {
     );
   }
 
+  /** Starts a mapping while sluice runs (API create, update, enable); the others are not touched. */
+  async add(m: CompiledMapping, label: MappingState = 'Creating'): Promise<void> {
+    if (this.stopped) return;
+    const e: Entry = { m, state: 'starting', attempts: 0, label };
+    this.entries.push(e);
+    this.publish(e);
+    await this.tryStart(e, false);
+  }
+
+  /**
+   * Stops one mapping while sluice runs: polling stops, in-flight batches finish and checkpoint. `label` is the API
+   * State while it stops; `final` the one after (none when the mapping is replaced or gone).
+   */
+  async remove(uuid: string, graceMs: number, label: MappingState, final?: MappingState): Promise<void> {
+    const e = this.entries.find((x) => x.m.uuid === uuid && x.removed !== true);
+    if (e === undefined) return;
+    e.removed = true;
+    e.label = label;
+    if (e.timer !== undefined) clearTimeout(e.timer);
+    await e.attempt;
+    const running = e.running;
+    e.running = undefined;
+    if (running !== undefined) {
+      this.move(e, 'stopping');
+      await running.stop(graceMs);
+    }
+    this.entries = this.entries.filter((x) => x !== e);
+    e.state = 'stopped';
+    this.setGauge(e, 'stopped');
+    if (final !== undefined) this.board.set(uuid, final);
+  }
+
+  /** The run state of a mapping this supervisor runs. */
+  runState(uuid: string): MappingRunState | undefined {
+    return this.entries.find((x) => x.m.uuid === uuid && x.removed !== true)?.state;
+  }
+
   private async tryStart(e: Entry, first: boolean): Promise<void> {
     e.attempts++;
     const attempt = this.startMapping(this.config, e.m, this.deps).then(
       async (running) => {
         // stop() came while this attempt was connecting: it waits for us, so stop what just started.
-        if (this.stopped) return running.stop(0);
+        if (this.stopped || e.removed === true) return running.stop(0);
         e.running = running;
         e.error = undefined;
+        e.label = undefined;
         this.move(e, 'running');
         if (e.attempts > 1) this.deps.logger.info({ mapping: e.m.uuid, attempts: e.attempts }, 'mapping started');
       },
@@ -131,7 +174,7 @@ export class MappingSupervisor {
         if (first && err instanceof SluiceError && !err.retryable) throw err;
         e.error = err instanceof Error ? err.message : String(err);
         this.move(e, 'retrying');
-        if (this.stopped) return;
+        if (this.stopped || e.removed === true) return;
         const delayMs = exponentialCeilingMs(e.attempts, this.backoff);
         this.deps.logger.warn(
           { err, mapping: e.m.uuid, function: e.m.functionName, attempts: e.attempts, retryInMs: delayMs },
@@ -139,7 +182,7 @@ export class MappingSupervisor {
         );
         e.timer = setTimeout(() => {
           e.timer = undefined;
-          if (!this.stopped) void this.tryStart(e, false);
+          if (!this.stopped && e.removed !== true) void this.tryStart(e, false);
         }, delayMs);
       },
     );
@@ -153,13 +196,13 @@ export class MappingSupervisor {
   }
 
   private publish(e: Entry): void {
-    const api = {
-      starting: 'Creating',
-      retrying: 'Creating',
+    const api: Record<MappingRunState, MappingState> = {
+      starting: e.label ?? 'Creating',
+      retrying: e.label ?? 'Creating',
       running: 'Enabled',
-      stopping: 'Disabling',
+      stopping: e.label ?? 'Disabling',
       stopped: 'Disabled',
-    } as const;
+    };
     this.board.set(e.m.uuid, api[e.state]);
     this.setGauge(e, e.state);
   }
@@ -168,6 +211,7 @@ export class MappingSupervisor {
     const labels = { mapping: e.m.uuid, function: e.m.functionName, source: e.m.kind };
     for (const s of RUN_STATES)
       this.deps.metrics.set('sluice_mapping_state', { ...labels, state: s }, s === state ? 1 : 0);
+    setMappingInfo(this.deps.metrics, e.m, state === 'running');
   }
 }
 

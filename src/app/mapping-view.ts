@@ -2,10 +2,9 @@
 // and stop, and its EventSourceMappingConfiguration rendered from the compiled config.
 import { renderOwnFields, sourceAt } from '../config/addresses.js';
 import type { CompiledConfig, CompiledMapping } from '../config/compile.js';
-import type { MappingEntry } from '../http/routes/event-source-mappings.js';
 
-/** API-5 states a file-configured mapping passes through. */
-export type MappingState = 'Creating' | 'Enabled' | 'Disabling' | 'Disabled';
+/** API-5 and ESMAPI-2/3/6 states a mapping passes through. */
+export type MappingState = 'Creating' | 'Enabled' | 'Disabling' | 'Disabled' | 'Updating' | 'Enabling' | 'Deleting';
 
 export interface MappingStates {
   get(uuid: string): { state: MappingState; reason: string } | undefined;
@@ -21,6 +20,10 @@ export class MappingStateBoard implements MappingStates {
 
   get(uuid: string): { state: MappingState; reason: string } | undefined {
     return this.#states.get(uuid);
+  }
+
+  delete(uuid: string): void {
+    this.#states.delete(uuid);
   }
 }
 
@@ -46,6 +49,7 @@ export function toMappingConfiguration(
     EventSourceMappingArn: m.arn,
   };
   if (m.filterPatterns.length > 0) out.FilterCriteria = { Filters: m.filterPatterns.map((Pattern) => ({ Pattern })) };
+  Object.assign(out, m.shown);
   // The connector's own fields (Kafka's Topics...) come last, for queues and streams alike.
   const own = renderOwnFields(m.kind, m.settings, m.consumerGroupId);
   if (m.shape === 'queue') {
@@ -63,15 +67,4 @@ export function toMappingConfiguration(
   if (fields.includes('ParallelizationFactor')) out.ParallelizationFactor = m.parallelizationFactor;
   if (fields.includes('TumblingWindowInSeconds')) out.TumblingWindowInSeconds = Math.round(m.tumblingWindowMs / 1000);
   return { ...out, ...own };
-}
-
-/** The mappings for the event-source-mappings routes; LastModified is when this sluice started. */
-export function mappingEntries(config: CompiledConfig, states: MappingStates): MappingEntry[] {
-  const lastModifiedMs = Date.now();
-  return config.mappings.map((m) => ({
-    uuid: m.uuid,
-    functionName: m.functionName,
-    eventSourceArn: m.eventSourceArn,
-    view: () => toMappingConfiguration(config, m, states, lastModifiedMs),
-  }));
 }

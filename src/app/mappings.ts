@@ -73,6 +73,37 @@ function connectorContext(
   };
 }
 
+/**
+ * ESMAPI-14 (P-6) at CreateEventSourceMapping: Lambda's message when the queue's visibility timeout is shorter than
+ * the function's timeout; undefined when it is not, or when the queue cannot be asked now (its start retries then).
+ */
+export async function queueProblem(
+  config: CompiledConfig,
+  m: CompiledMapping,
+  deps: MappingDeps,
+): Promise<string | undefined> {
+  const fn = config.functions.get(m.functionName);
+  const connector = findConnector(connectors, m.eventSourceArn);
+  if (m.shape !== 'queue' || fn === undefined || connector?.createQueueSource === undefined) return undefined;
+  const source = connector.createQueueSource(m.eventSourceArn, connectorContext(config, m, deps, deps.logger), {
+    mappingId: m.uuid,
+    batchSize: m.batchSize,
+    functionName: m.functionName,
+    settings: m.settings,
+  });
+  try {
+    if (source.redelivery !== 'visibility-timeout') return undefined;
+    const described = await source.describe?.().catch(() => undefined);
+    if (described?.visibilityTimeoutMs === undefined) return undefined;
+    checkVisibilityTimeout(fn.timeoutMs, described.visibilityTimeoutMs);
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  } finally {
+    await source.close();
+  }
+}
+
 /** Starts one enabled mapping; throws when its source cannot be reached or the config is refused (P-6). */
 export async function startOne(config: CompiledConfig, m: CompiledMapping, deps: MappingDeps): Promise<RunningMapping> {
   const logger = deps.logger.child({ mapping: m.uuid, function: m.functionName, source: m.eventSourceArn });

@@ -23,16 +23,21 @@ Exit codes:
   2  invalid config or invalid usage (problems are printed on stderr)
 `;
 
-export const START_HELP = `Usage: sluice start [--config FILE | --template FILE [import options]]
+export const START_HELP = `Usage: sluice start [--config FILE | --template FILE [import options]] [--watch]
 
 Starts sluice with the config file (default: config/sluice.json). The service never starts on an invalid
 config: every problem is printed on stderr with its file:line:column and path and the exit code is 2.
 SIGTERM or SIGINT drains: polling stops, in-flight work finishes within server.shutdownGraceSeconds,
 checkpoints are flushed, connections close, exit 0.
+SIGHUP reloads the config file: functions and mappings added, changed or removed are applied (a changed
+mapping finishes its in-flight batches and keeps its UUID and positions); an invalid file is refused and
+the running config stays; server and state settings need a restart.
 
 Options:
   -c, --config FILE   config file (JSON with comments, or YAML: .yaml/.yml)
   --template FILE     a SAM/CloudFormation template or serverless.yml, imported in memory (options: sluice import --help)
+  -w, --watch         reload the config (or template) when its file changes, and a nodejs function's code when a
+                      file under its code directory changes (node_modules and dotfiles ignored)
   -h, --help          show this help
 `;
 

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { sluiceVersion } from '../observability/version.js';
 import { EXIT, MAIN_HELP } from './help.js';
 import type { CliIo } from './io.js';
 import { runImport } from './import.js';
@@ -9,18 +9,6 @@ import { runStart } from './start.js';
 import { runTestPattern } from './test-pattern.js';
 import { runValidate } from './validate.js';
 import { readFile } from 'node:fs/promises';
-
-function version(): string {
-  const require = createRequire(import.meta.url);
-  for (const p of ['../../package.json', '../../../package.json']) {
-    try {
-      return (require(p) as { version: string }).version;
-    } catch {
-      // compiled (dist/src/cli) and source (src/cli) sit at different depths
-    }
-  }
-  return 'unknown';
-}
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -45,7 +33,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return runShards(rest, io);
     case '-v':
     case '--version':
-      io.stdout(`${version()}\n`);
+      io.stdout(`${sluiceVersion()}\n`);
       return EXIT.ok;
     case undefined:
     case '-h':

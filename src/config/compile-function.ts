@@ -9,7 +9,7 @@ import { runtimeKindOf, type ConfigRuntimeKind } from './runtime-names.js';
 export interface CompiledFunction {
   name: string;
   arn: string;
-  runtime: 'nodejs' | 'http' | 'lambda';
+  runtime: ConfigRuntimeKind;
   settings: Record<string, unknown>;
   timeoutMs: number;
   memorySizeMb: number;
@@ -48,6 +48,8 @@ function runtimeSettings(cfg: ParsedConfig, fn: ParsedFunction, kind: ConfigRunt
   if (kind === 'nodejs')
     return { Handler: fn.Handler, CodeUri: fn.CodeUri, Isolation: fn.Isolation, LoggingConfig: fn.LoggingConfig };
   if (kind === 'http') return { Url: fn.Url };
+  // provided.*, python3.x and java (Runtime API): the code root and the handler the runtime reads from _HANDLER.
+  if (kind !== 'lambda') return { Handler: fn.Handler, CodeUri: fn.CodeUri, LoggingConfig: fn.LoggingConfig };
   const remote = lambdaConnection(cfg, fn);
   // Explicit endpoint and credentials: Credentials is left out only for "default-chain" (the SDK's chain).
   const client =
@@ -73,6 +75,8 @@ export function compileFunction(
   // SAM's names (nodejs22.x...) are aliases of a kind.
   const kind = runtimeKindOf(fn.Runtime);
   if (kind === 'nodejs' && fn.Handler === undefined)
+    problems.push({ path: `${at}.Handler`, message: `required for Runtime ${fn.Runtime}` });
+  if ((kind.startsWith('python') || kind.startsWith('java')) && fn.Handler === undefined)
     problems.push({ path: `${at}.Handler`, message: `required for Runtime ${fn.Runtime}` });
   if (kind === 'http' && fn.Url === undefined)
     problems.push({ path: `${at}.Url`, message: 'required for Runtime http' });

@@ -1,8 +1,21 @@
 // Lambda's runtime identifiers (FN-8) in a config file: those sluice has a runtime kind for are aliases of it, so
 // values copied from SAM/CloudFormation (`Runtime: nodejs22.x`) load; others get an error naming what is supported.
 
-/** sluice's runtime kinds (src/runtimes) as the config names them. */
-export const RUNTIME_KINDS = ['nodejs', 'http', 'lambda'] as const;
+/** sluice's runtime kinds (src/runtimes) as the config names them; Runtime API runtimes use Lambda's names (#19). */
+export const RUNTIME_KINDS = [
+  'nodejs',
+  'http',
+  'lambda',
+  'provided.al2023',
+  'provided.al2',
+  'python3.10',
+  'python3.11',
+  'python3.12',
+  'python3.13',
+  'python3.14',
+  'java21',
+  'java17',
+] as const;
 export type ConfigRuntimeKind = (typeof RUNTIME_KINDS)[number];
 
 /** Supported Lambda Node.js runtimes (FN-8); sluice runs their handlers on its own Node 24. */
@@ -18,7 +31,7 @@ export function runtimeKindOf(name: string): ConfigRuntimeKind {
   return ALIASES[name] ?? (name as ConfigRuntimeKind);
 }
 
-const SUPPORTED = `nodejs (or ${Object.keys(ALIASES).join(', ')}), http or lambda`;
+const SUPPORTED = `nodejs (or ${Object.keys(ALIASES).join(', ')}), provided.al2023, provided.al2, python3.10-3.14, java21, java17, http or lambda`;
 
 /** Why a Runtime value is refused: a retired Node.js runtime, another language, or not a runtime at all. */
 export function runtimeNameProblem(input: unknown): string {

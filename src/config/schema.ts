@@ -45,7 +45,8 @@ const functionSchema = z
       .default('nodejs')
       .describe(
         'nodejs: a child process (or worker thread) per environment (nodejs24.x, nodejs22.x and nodejs20.x are ' +
-          'aliases); http: POST to Url; lambda: a Lambda-API endpoint.',
+          'aliases); http: POST to Url; lambda: a Lambda-API endpoint; provided.*: CodeUri/bootstrap over the Runtime API; ' +
+          'python3.x: awslambdaric (runtimes.python.interpreter); java21/java17: the Java client (runtimes.java).',
       ),
     Isolation: z
       .enum(['process', 'worker'])
@@ -150,6 +151,40 @@ const commonMappingShape = {
     .object({ MaximumConcurrency: int().min(2).max(1000).optional() })
     .strict()
     .optional(),
+  // ESMAPI-9: accepted, kept and shown by the API; sluice does not act on them (a warning says so).
+  KMSKeyArn: z.string().min(1).optional().describe('Accepted and shown; sluice does not encrypt filter criteria.'),
+  MetricsConfig: z
+    .object({ Metrics: z.array(z.enum(['EventCount', 'ErrorCount', 'KafkaMetrics'])).max(3) })
+    .strict()
+    .optional()
+    .describe('Accepted and shown; sluice always exports its own metrics on /metrics.'),
+  LoggingConfig: z
+    .object({ SystemLogLevel: z.enum(['DEBUG', 'INFO', 'WARN']).optional() })
+    .strict()
+    .optional()
+    .describe('Accepted and shown; sluice logs at logLevel.'),
+  ProvisionedPollerConfig: z
+    .object({
+      MinimumPollers: int().min(1).max(200).optional(),
+      MaximumPollers: int().min(1).max(2000).optional(),
+      PollerGroupName: z.string().min(1).max(128).optional(),
+    })
+    .strict()
+    .optional()
+    .describe('Accepted and shown; sluice scales its pollers itself.'),
+  Tags: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe('Accepted at create; not shown (ESMAPI-9: no Tags member).'),
+  DocumentDBEventSourceConfig: z
+    .object({
+      DatabaseName: z.string().min(1).optional(),
+      CollectionName: z.string().min(1).optional(),
+      FullDocument: z.enum(['UpdateLookup', 'Default']).optional(),
+    })
+    .strict()
+    .optional()
+    .describe('Accepted and shown; sluice has no DocumentDB source.'),
 };
 
 /** Every connector's own mapping fields, after the common ones; a field has one home (one connector's schema). */
@@ -306,6 +341,31 @@ export const configSchema = z
               .describe('Below this much available host memory, idle environments are reaped at once.'),
           })
           .strict()
+          .prefault({})
+          .describe('Also bounds provided.* and python3.x environments: one budget for every environment.'),
+        python: z
+          .object({
+            interpreter: z
+              .string()
+              .min(1)
+              .default('python3')
+              .describe("A Python with awslambdaric installed (a venv's bin/python) for python3.x functions."),
+          })
+          .strict()
+          .prefault({}),
+        java: z
+          .object({
+            command: z.string().min(1).default('java').describe('The java executable for java21/java17 functions.'),
+            classpath: z
+              .string()
+              .min(1)
+              .optional()
+              .describe(
+                "A directory of the Java runtime interface client's jars (aws-lambda-java-runtime-interface-client " +
+                  'and its dependencies, from Maven Central); required for java21/java17 functions.',
+              ),
+          })
+          .strict()
           .prefault({}),
       })
       .strict()
@@ -359,6 +419,22 @@ export const configSchema = z
           .prefault({})
           .describe('D-10.'),
         memoryQueueVisibilitySeconds: int().min(0).max(MAX_TIMER_SECONDS).default(30),
+        functionStateDelayMs: int()
+          .min(0)
+          .max(60_000)
+          .default(0)
+          .describe('OPEN-2: how long an API-created or updated function stays Pending/InProgress before it settles.'),
+        functionSyncIntervalMs: int()
+          .min(100)
+          .max(MAX_TIMER_MS)
+          .default(1000)
+          .describe('How often an instance checks the state store for functions created over the API elsewhere.'),
+        functionCodeStorageMb: int()
+          .min(1)
+          .default(1024)
+          .describe(
+            'Zip bytes of API-created functions the state store keeps in all; beyond it CodeStorageExceededException.',
+          ),
       })
       .strict()
       .prefault({}),

@@ -16,9 +16,21 @@ const fn = ['function'] as const;
 const fnSrc = ['function', 'source'] as const;
 const esm = ['mapping', 'function', 'source'] as const;
 const seconds = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900];
-const ageMs = [10, 100, 1000, 10_000, 60_000, 300_000, 1_800_000, 3_600_000, 21_600_000];
+// Async event age: 10 ms .. 6 h (MaximumEventAgeInSeconds' ceiling), in seconds like every duration here.
+const ageSeconds = [0.01, 0.1, 1, 10, 60, 300, 1800, 3600, 21_600];
 
 export const CATALOGUE: Readonly<Record<MetricName, MetricDef>> = {
+  // Info gauges (always 1): join on their labels to name what runs.
+  sluice_build_info: {
+    type: 'gauge',
+    help: 'Always 1; the labels say which sluice and Node.js versions run.',
+    labels: ['version', 'node_version'],
+  },
+  sluice_mapping_info: {
+    type: 'gauge',
+    help: 'Always 1 for each running event source mapping; the series goes when the mapping stops.',
+    labels: ['mapping', 'function', 'event_source_arn'],
+  },
   // Invocation (Invocations, Errors, Throttles, Duration, ConcurrentExecutions).
   sluice_invocations_total: {
     type: 'counter',
@@ -60,7 +72,11 @@ export const CATALOGUE: Readonly<Record<MetricName, MetricDef>> = {
   sluice_inflight_batches: { type: 'gauge', help: 'Batches being processed now.', labels: esm },
   sluice_mapping_concurrency: { type: 'gauge', help: 'Current concurrency target of a queue mapping.', labels: esm },
   sluice_backlog: { type: 'gauge', help: 'Records waiting at the source (KEDA scaler input).', labels: esm },
-  sluice_iterator_age_milliseconds: { type: 'gauge', help: 'Age of the last record of the last batch.', labels: esm },
+  sluice_iterator_age_seconds: {
+    type: 'gauge',
+    help: 'Age in seconds of the last record of the last batch (oldest shard of the mapping).',
+    labels: esm,
+  },
   sluice_offset_lag: { type: 'gauge', help: 'Kafka offset lag (sum over partitions).', labels: esm },
   sluice_offset_lag_max: { type: 'gauge', help: 'Kafka offset lag (max over partitions).', labels: esm },
   sluice_polling_errors_total: { type: 'counter', help: 'Errors reading from a source.', labels: esm },
@@ -86,11 +102,11 @@ export const CATALOGUE: Readonly<Record<MetricName, MetricDef>> = {
   },
   // Async invocation.
   sluice_async_events_received_total: { type: 'counter', help: 'Async events queued.', labels: fn },
-  sluice_async_event_age_milliseconds: {
+  sluice_async_event_age_seconds: {
     type: 'histogram',
-    help: 'Time from queueing to invocation.',
+    help: 'Seconds from queueing to invocation.',
     labels: fn,
-    buckets: ageMs,
+    buckets: ageSeconds,
   },
   sluice_async_events_dropped_total: {
     type: 'counter',
@@ -98,7 +114,11 @@ export const CATALOGUE: Readonly<Record<MetricName, MetricDef>> = {
     labels: ['function', 'reason'],
   },
   sluice_async_queue_depth: { type: 'gauge', help: 'Events in the async queue.', labels: [] },
-  sluice_async_oldest_event_age_milliseconds: { type: 'gauge', help: 'Age of the oldest queued event.', labels: [] },
+  sluice_async_oldest_event_age_seconds: {
+    type: 'gauge',
+    help: 'Age in seconds of the oldest queued event.',
+    labels: [],
+  },
   sluice_destination_delivery_failures_total: {
     type: 'counter',
     help: 'Failed deliveries to a destination.',

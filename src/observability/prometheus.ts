@@ -4,8 +4,13 @@ import client from 'prom-client';
 import type { Labels, MetricName, Metrics } from '../ports/metrics.js';
 import type { Logger } from '../ports/logger.js';
 import { CATALOGUE, type MetricDef } from './catalogue.js';
+import { setBuildInfo } from './info-metrics.js';
 
 type Instrument = client.Counter | client.Gauge | client.Histogram;
+
+/** prom-client's process_* and nodejs_* metrics become sluice_process_* and sluice_nodejs_*. */
+export const DEFAULTS_PREFIX = 'sluice_';
+const TOTAL_GAUGES = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 
 export class PrometheusMetrics implements Metrics {
   readonly registry = new client.Registry();
@@ -13,8 +18,11 @@ export class PrometheusMetrics implements Metrics {
   private readonly unknown = new Set<string>();
 
   constructor(private readonly logger?: Logger) {
-    client.collectDefaultMetrics({ register: this.registry, prefix: 'sluice_process_' });
+    client.collectDefaultMetrics({ register: this.registry, prefix: DEFAULTS_PREFIX });
+    // prom-client's *_total gauges repeat the sum of their per-type siblings and break the naming rule.
+    for (const name of TOTAL_GAUGES) this.registry.removeSingleMetric(`${DEFAULTS_PREFIX}${name}`);
     for (const name of Object.keys(CATALOGUE) as MetricName[]) this.get(name);
+    setBuildInfo(this);
   }
 
   private get(name: MetricName): Instrument | undefined {
@@ -50,6 +58,11 @@ export class PrometheusMetrics implements Metrics {
   observe(name: MetricName, labels: Labels, value: number): void {
     const m = this.get(name);
     if (m instanceof client.Histogram) m.observe(labels, value);
+  }
+
+  remove(name: MetricName, labels: Labels): void {
+    const m = this.get(name);
+    if (m instanceof client.Gauge) m.remove(labels);
   }
 
   async text(): Promise<string> {

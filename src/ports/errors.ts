@@ -26,6 +26,7 @@ export type SluiceErrorCode = keyof typeof ERROR_CODES;
 /** Lambda API exception names sluice answers with (ERR-5). */
 export type LambdaExceptionName =
   | 'AccessDeniedException'
+  | 'CodeStorageExceededException'
   | 'IncompleteSignatureException'
   | 'InvalidParameterValueException'
   | 'InvalidRequestContentException'
@@ -33,6 +34,7 @@ export type LambdaExceptionName =
   | 'MisdirectedRequestException'
   | 'MissingAuthenticationTokenException'
   | 'PreconditionFailedException'
+  | 'RequestEntityTooLargeException'
   | 'RequestTooLargeException'
   | 'ResourceConflictException'
   | 'ResourceInUseException'

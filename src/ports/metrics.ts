@@ -8,6 +8,8 @@ export type Labels = Readonly<Record<string, string>>;
  * catalogue must describe each one (type, help, labels).
  */
 export type MetricName =
+  | 'sluice_build_info'
+  | 'sluice_mapping_info'
   | 'sluice_invocations_total'
   | 'sluice_errors_total'
   | 'sluice_throttles_total'
@@ -27,7 +29,7 @@ export type MetricName =
   | 'sluice_inflight_batches'
   | 'sluice_mapping_concurrency'
   | 'sluice_backlog'
-  | 'sluice_iterator_age_milliseconds'
+  | 'sluice_iterator_age_seconds'
   | 'sluice_offset_lag'
   | 'sluice_offset_lag_max'
   | 'sluice_polling_errors_total'
@@ -36,10 +38,10 @@ export type MetricName =
   | 'sluice_operator_actions_total'
   | 'sluice_mapping_state'
   | 'sluice_async_events_received_total'
-  | 'sluice_async_event_age_milliseconds'
+  | 'sluice_async_event_age_seconds'
   | 'sluice_async_events_dropped_total'
   | 'sluice_async_queue_depth'
-  | 'sluice_async_oldest_event_age_milliseconds'
+  | 'sluice_async_oldest_event_age_seconds'
   | 'sluice_destination_delivery_failures_total'
   | 'sluice_dead_letter_errors_total'
   | 'sluice_recursive_invocations_dropped_total';
@@ -48,6 +50,8 @@ export interface Metrics {
   inc(name: MetricName, labels?: Labels, value?: number): void;
   set(name: MetricName, labels: Labels, value: number): void;
   observe(name: MetricName, labels: Labels, value: number): void;
+  /** Drops one series (an info gauge of something that stopped); adapters without series may omit it. */
+  remove?(name: MetricName, labels: Labels): void;
 }
 
 export const noopMetrics: Metrics = {

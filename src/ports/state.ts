@@ -20,6 +20,22 @@ export interface LeaseStore {
   owners(prefix: string): Promise<Map<string, string>>;
 }
 
+/** An event source mapping created over the API (ESMAPI-1): its request fields, kept as the API last set them. */
+export interface StoredMapping {
+  uuid: string;
+  /** The CreateEventSourceMapping fields with updates applied (config-file field names). */
+  fields: Record<string, unknown>;
+  lastModifiedMs: number;
+}
+
+/** API-created mappings, shared by every process on the store; `version` changes on every put and delete. */
+export interface MappingStore {
+  list(): Promise<StoredMapping[]>;
+  put(m: StoredMapping): Promise<void>;
+  delete(uuid: string): Promise<void>;
+  version(): Promise<string>;
+}
+
 /** FN-31: the tags of functions and event source mappings, by resource ARN. */
 export interface TagStore {
   get(arn: string): Promise<Record<string, string>>;
@@ -43,6 +59,7 @@ export interface NoteStore {
 export interface StateStore {
   readonly checkpoints: CheckpointStore;
   readonly leases: LeaseStore;
+  readonly mappings: MappingStore;
   readonly tags: TagStore;
   readonly notes: NoteStore;
   /** Resolves when the store answers; rejects when it does not (within its command timeout). For /readyz. */

@@ -12,17 +12,18 @@
 // the manual-processing API would still need tokens and lock bookkeeping in our code. Six short scripts
 // over four keys are less to trust than adapting that lifecycle, so the queue is hand-written.
 //
-// Durability: enqueue resolves once Redis has executed the write. Surviving a Redis restart needs
+// Durability: enqueue resolves once Redis has executed the write of its batch. Surviving a Redis restart needs
 // Redis persistence (appendonly yes, appendfsync everysec/always) — a deployment setting.
 import { Redis } from 'ioredis';
 import type { AsyncAttemptState, AsyncEvent, AsyncQueue, ClaimedAsyncEvent } from '../ports/async-queue.js';
 import { closeRedis, STATE_COMMAND_TIMEOUT_MS } from './redis.js';
 import { CLAIM, COMPLETE, ENQUEUE, EXTEND, RECOVER, RESCHEDULE } from './async-redis-scripts.js';
+import { tickBatcher } from './tick-batch.js';
 
 export interface RedisAsyncQueueOptions {
   /** redis:// URL; ignored when `client` is given. */
   url?: string;
-  /** An existing connection; the caller keeps ownership (close() does not quit it). */
+  /** An existing connection, also used for submits; the caller keeps ownership (close() does not quit it). */
   client?: Redis;
   /** Key prefix; wrapped in a hash tag. Default `sluice:async`. */
   prefix?: string;
@@ -33,6 +34,18 @@ export interface RedisAsyncQueueOptions {
 type ImmutablePart = Pick<AsyncEvent, 'id' | 'functionName' | 'qualifier' | 'payload' | 'enqueuedAtMs' | 'traceHeader'>;
 
 const RECOVER_BATCH = 1000;
+/** Per script call: bounded so one call never holds Redis (single-threaded) for long. */
+const ENQUEUE_BATCH = { maxItems: 256, maxBytes: 4 * 1024 * 1024 };
+const CLAIM_BATCH = 1000;
+const COMPLETE_BATCH = { maxItems: 512, maxBytes: Number.POSITIVE_INFINITY, bytes: () => 0 };
+
+interface Submit {
+  id: string;
+  event: string;
+  state: string;
+  dueAtMs: number;
+  enqueuedAtMs: number;
+}
 
 function stateJson(s: AsyncAttemptState): string {
   const { attempts, throttleRetries, lastResponse, lastError, deliver } = s;
@@ -43,26 +56,46 @@ export function createRedisAsyncQueue(options: RedisAsyncQueueOptions): AsyncQue
   const owned = options.client === undefined;
   // ioredis' default per-command retry limit and a command timeout: while Redis is down or does not answer,
   // enqueue fails (the API answers 5xx) and the engine loop logs and backs off, instead of both hanging.
-  const redis =
-    options.client ??
-    new Redis(options.url ?? 'redis://127.0.0.1:6379', {
+  const connect = (): Redis => {
+    const r = new Redis(options.url ?? 'redis://127.0.0.1:6379', {
       commandTimeout: options.commandTimeoutMs ?? STATE_COMMAND_TIMEOUT_MS,
     });
-  if (owned) redis.on('error', () => undefined);
+    r.on('error', () => undefined);
+    return r;
+  };
+  const redis = options.client ?? connect();
+  const submitRedis = options.client ?? connect();
   const tag = `{${options.prefix ?? 'sluice:async'}}`;
   const keys = ['events', 'state', 'due', 'claims', 'owners', 'enq'].map((k) => `${tag}:${k}`);
   const scripts = { ENQUEUE, CLAIM, EXTEND, COMPLETE, RESCHEDULE, RECOVER };
-  for (const [name, lua] of Object.entries(scripts)) {
-    if (!(`sluice_async_${name}` in redis)) redis.defineCommand(`sluice_async_${name}`, { numberOfKeys: 6, lua });
+  for (const r of new Set([redis, submitRedis])) {
+    for (const [name, lua] of Object.entries(scripts)) {
+      if (!(`sluice_async_${name}` in r)) r.defineCommand(`sluice_async_${name}`, { numberOfKeys: 6, lua });
+    }
   }
-  const call = (name: keyof typeof scripts, ...args: Array<string | number>): Promise<unknown> =>
-    (redis as unknown as Record<string, (...a: Array<string | number>) => Promise<unknown>>)[`sluice_async_${name}`]!(
+  const callOn = (r: Redis, name: keyof typeof scripts, ...args: Array<string | number>): Promise<unknown> =>
+    (r as unknown as Record<string, (...a: Array<string | number>) => Promise<unknown>>)[`sluice_async_${name}`]!(
       ...keys,
       ...args,
     );
+  const call = (name: keyof typeof scripts, ...args: Array<string | number>): Promise<unknown> =>
+    callOn(redis, name, ...args);
+
+  const submits = tickBatcher<Submit, void>(
+    async (batch) => {
+      const args = batch.flatMap((s) => [s.id, s.event, s.state, s.dueAtMs, s.enqueuedAtMs]);
+      await callOn(submitRedis, 'ENQUEUE', ...args);
+      return batch.map(() => undefined);
+    },
+    { ...ENQUEUE_BATCH, bytes: (s) => s.event.length },
+  );
+  const completions = tickBatcher<{ id: string; owner: string }, boolean>(async (batch) => {
+    const done = (await call('COMPLETE', ...batch.flatMap((c) => [c.id, c.owner]))) as number[];
+    return done.map((d) => d === 1);
+  }, COMPLETE_BATCH);
 
   return {
-    async enqueue(event) {
+    enqueue(event) {
       const immutable: ImmutablePart = {
         id: event.id,
         functionName: event.functionName,
@@ -71,27 +104,36 @@ export function createRedisAsyncQueue(options: RedisAsyncQueueOptions): AsyncQue
         enqueuedAtMs: event.enqueuedAtMs,
         traceHeader: event.traceHeader,
       };
-      await call('ENQUEUE', event.id, JSON.stringify(immutable), stateJson(event), event.dueAtMs, event.enqueuedAtMs);
+      return submits.add({
+        id: event.id,
+        event: JSON.stringify(immutable),
+        state: stateJson(event),
+        dueAtMs: event.dueAtMs,
+        enqueuedAtMs: event.enqueuedAtMs,
+      });
     },
 
     async claim(owner, max, nowMs, claimTtlMs) {
-      if (max <= 0) return [];
       const deadline = nowMs + claimTtlMs;
-      const flat = (await call('CLAIM', nowMs, max, deadline, owner)) as string[];
       const out: ClaimedAsyncEvent[] = [];
-      for (let i = 0; i + 2 < flat.length; i += 3) {
-        const immutable = JSON.parse(flat[i]!) as ImmutablePart;
-        const state = JSON.parse(flat[i + 1]!) as AsyncAttemptState;
-        out.push({
-          ...immutable,
-          attempts: state.attempts ?? 0,
-          throttleRetries: state.throttleRetries ?? 0,
-          lastResponse: state.lastResponse,
-          lastError: state.lastError,
-          deliver: state.deliver,
-          dueAtMs: Number(flat[i + 2]),
-          claimDeadlineMs: deadline,
-        });
+      // Several script calls only past CLAIM_BATCH (Lua's unpack has a stack limit); stop when one comes up short.
+      for (let want = Math.min(max, CLAIM_BATCH); want > 0; want = Math.min(max - out.length, CLAIM_BATCH)) {
+        const flat = (await call('CLAIM', nowMs, want, deadline, owner)) as string[];
+        for (let i = 0; i + 2 < flat.length; i += 3) {
+          const immutable = JSON.parse(flat[i]!) as ImmutablePart;
+          const state = JSON.parse(flat[i + 1]!) as AsyncAttemptState;
+          out.push({
+            ...immutable,
+            attempts: state.attempts ?? 0,
+            throttleRetries: state.throttleRetries ?? 0,
+            lastResponse: state.lastResponse,
+            lastError: state.lastError,
+            deliver: state.deliver,
+            dueAtMs: Number(flat[i + 2]),
+            claimDeadlineMs: deadline,
+          });
+        }
+        if (flat.length < want * 3) break;
       }
       return out;
     },
@@ -101,8 +143,8 @@ export function createRedisAsyncQueue(options: RedisAsyncQueueOptions): AsyncQue
       return (await call('EXTEND', deadlineMs, owner, ...ids)) as string[];
     },
 
-    async complete(id, owner) {
-      return (await call('COMPLETE', id, owner)) === 1;
+    complete(id, owner) {
+      return completions.add({ id, owner });
     },
 
     async reschedule(id, owner, dueAtMs, state) {
@@ -128,7 +170,8 @@ export function createRedisAsyncQueue(options: RedisAsyncQueueOptions): AsyncQue
     },
 
     async close() {
-      if (owned) await closeRedis(redis);
+      await Promise.all([submits.drain(), completions.drain()]);
+      if (owned) await Promise.all([closeRedis(redis), closeRedis(submitRedis)]);
     },
   };
 }

@@ -1,7 +1,15 @@
 // In-memory state store: the embedded default (one process) and the engine's unit tests.
 // Nothing survives a restart; use the Redis store to share state between processes or keep it across restarts.
 import type { Clock } from '../ports/clock.js';
-import type { CheckpointStore, LeaseStore, NoteStore, StateStore, TagStore } from '../ports/state.js';
+import type {
+  CheckpointStore,
+  LeaseStore,
+  MappingStore,
+  NoteStore,
+  StateStore,
+  StoredMapping,
+  TagStore,
+} from '../ports/state.js';
 
 export class MemoryCheckpointStore implements CheckpointStore {
   private readonly positions = new Map<string, string>();
@@ -76,6 +84,30 @@ export class MemoryLeaseStore implements LeaseStore {
   }
 }
 
+export class MemoryMappingStore implements MappingStore {
+  private readonly stored = new Map<string, string>();
+  private changes = 0;
+
+  list(): Promise<StoredMapping[]> {
+    return Promise.resolve([...this.stored.values()].map((v) => JSON.parse(v) as StoredMapping));
+  }
+
+  put(m: StoredMapping): Promise<void> {
+    this.stored.set(m.uuid, JSON.stringify(m));
+    this.changes++;
+    return Promise.resolve();
+  }
+
+  delete(uuid: string): Promise<void> {
+    if (this.stored.delete(uuid)) this.changes++;
+    return Promise.resolve();
+  }
+
+  version(): Promise<string> {
+    return Promise.resolve(String(this.changes));
+  }
+}
+
 export class MemoryTagStore implements TagStore {
   readonly #tags = new Map<string, Record<string, string>>();
 
@@ -140,6 +172,7 @@ export class MemoryNoteStore implements NoteStore {
 export class MemoryStateStore implements StateStore {
   readonly checkpoints: MemoryCheckpointStore;
   readonly leases: MemoryLeaseStore;
+  readonly mappings = new MemoryMappingStore();
   readonly tags = new MemoryTagStore();
   readonly notes: MemoryNoteStore;
 

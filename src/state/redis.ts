@@ -1,11 +1,11 @@
 // Redis-backed checkpoints and shard leases, so several sluice processes can share Kinesis/DynamoDB shards
 // (KCL-style: a lease per shard with a TTL, renewed by its owner, taken over once it expires).
 // Keys: <prefix>:checkpoints:<mapping> (hash shard → position), <prefix>:finished:<mapping> (hash shard → 1),
-// <prefix>:lease:<lease key> (string owner, PX ttl), <prefix>:tags:<resource ARN> (hash key → value), notes
-// (redis-notes.ts). Compare-and-set
-// steps run as small Lua scripts.
+// <prefix>:lease:<lease key> (string owner, PX ttl), <prefix>:tags:<resource ARN> (hash key → value), <prefix>:mappings
+// (API-created mappings, redis-mappings.ts), notes (redis-notes.ts). Compare-and-set steps run as small Lua scripts.
 import { Redis } from 'ioredis';
 import type { CheckpointStore, LeaseStore, StateStore, TagStore } from '../ports/state.js';
+import { RedisMappingStore } from './redis-mappings.js';
 import { RedisNoteStore, scanValues } from './redis-notes.js';
 
 /** Take the lease if it is free (missing or expired) or already ours (then extend it). */
@@ -128,6 +128,7 @@ export class RedisTagStore implements TagStore {
 export class RedisStateStore implements StateStore {
   readonly checkpoints: RedisCheckpointStore;
   readonly leases: RedisLeaseStore;
+  readonly mappings: RedisMappingStore;
   readonly tags: RedisTagStore;
   readonly notes: RedisNoteStore;
   private readonly redis: Redis;
@@ -146,6 +147,7 @@ export class RedisStateStore implements StateStore {
     const prefix = options.keyPrefix ?? 'sluice';
     this.checkpoints = new RedisCheckpointStore(this.redis, prefix);
     this.leases = new RedisLeaseStore(this.redis, prefix);
+    this.mappings = new RedisMappingStore(this.redis, prefix);
     this.tags = new RedisTagStore(this.redis, prefix);
     this.notes = new RedisNoteStore(this.redis, prefix);
   }

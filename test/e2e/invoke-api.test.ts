@@ -94,6 +94,7 @@ describe.each(['process', 'worker'])('Invoke API over HTTP (ASY-1, ERR-1..5), is
     expect((await fetch(`${svc.url}/readyz`)).status).toBe(200);
     const text = await (await fetch(`${svc.url}/metrics`)).text();
     expect(text).toMatch(/sluice_invocations_total\{function="echo",source="sync"\} \d+/);
-    expect(text).toContain('sluice_process_');
+    expect(text).toContain('sluice_process_cpu_seconds_total');
+    expect(text).toMatch(/sluice_build_info\{version="[^"]+",node_version="24\.[^"]+"\} 1/);
   });
 });

@@ -10,6 +10,8 @@ export const FIXTURES = path.resolve('test/fixtures/e2e');
 
 export interface Service {
   url: string;
+  /** The config file it runs with. */
+  file: string;
   logs: string[];
   child: ChildProcess;
   /** SIGTERM and wait for the exit code. */
@@ -38,9 +40,9 @@ export function runCli(
   });
 }
 
-export async function startService(config: object): Promise<Service> {
+export async function startService(config: object, extraArgs: string[] = []): Promise<Service> {
   const file = await writeConfig({ server: { port: 0 }, ...config });
-  const child = spawn(process.execPath, [MAIN, 'start', '--config', file], {
+  const child = spawn(process.execPath, [MAIN, 'start', '--config', file, ...extraArgs], {
     env: { ...process.env, SLUICE_LOG_FORMAT: 'json' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -80,6 +82,7 @@ export async function startService(config: object): Promise<Service> {
   await waitForLog(/sluice started/);
   return {
     url: `http://127.0.0.1:${port}`,
+    file,
     logs,
     child,
     waitForLog,

@@ -93,7 +93,7 @@ export function createAsyncEngine(deps: AsyncEngineDeps): AsyncEngine {
       const recovered = await queue.recoverExpiredClaims(now);
       if (recovered > 0) logger.warn({ recovered }, 'recovered async events from expired claims');
       metrics.set(ASYNC_METRICS.queueDepth, {}, await queue.depth());
-      metrics.set(ASYNC_METRICS.oldestAge, {}, await queue.oldestAgeMs(now));
+      metrics.set(ASYNC_METRICS.oldestAge, {}, (await queue.oldestAgeMs(now)) / 1000);
     }
   }
 
@@ -169,7 +169,7 @@ export function createAsyncEngine(deps: AsyncEngineDeps): AsyncEngine {
       const events = await queue.claim(owner, concurrency - inFlight.size, now, claimTtlMs);
       await Promise.all(events.filter((e) => !inFlight.has(e.id)).map(run));
       metrics.set(ASYNC_METRICS.queueDepth, {}, await queue.depth());
-      metrics.set(ASYNC_METRICS.oldestAge, {}, await queue.oldestAgeMs(clock.now()));
+      metrics.set(ASYNC_METRICS.oldestAge, {}, (await queue.oldestAgeMs(clock.now())) / 1000);
       return events.length;
     },
   };

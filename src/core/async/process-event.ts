@@ -187,7 +187,7 @@ export async function processEvent(ctx: ProcessContext, event: ClaimedAsyncEvent
     return fail(ctx, event, config, 'RecursiveInvocationException', { ...state, lastError });
   }
 
-  ctx.metrics.observe(ASYNC_METRICS.eventAge, { function: event.functionName }, now - event.enqueuedAtMs);
+  ctx.metrics.observe(ASYNC_METRICS.eventAge, { function: event.functionName }, (now - event.enqueuedAtMs) / 1000);
   const result = await invokeSafely(ctx, event, signal);
   const after = ctx.clock.now();
   const version = executedVersion(event.qualifier);

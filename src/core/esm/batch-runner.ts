@@ -197,7 +197,7 @@ export class BatchRunner {
     if (last) {
       ctx.metrics.inc(StreamMetric.invoked, ctx.labels, records.length);
       // STR-27: iterator age = age of the last record of the batch when the event is sent.
-      ctx.metrics.set(StreamMetric.iteratorAge, ctx.labels, Math.max(0, ctx.clock.now() - last.arrivalMs));
+      ctx.metrics.set(StreamMetric.iteratorAge, ctx.labels, Math.max(0, ctx.clock.now() - last.arrivalMs) / 1000);
     }
     try {
       return await ctx.invoker.invoke(

@@ -336,9 +336,9 @@ class StreamMappingImpl implements StreamMapping {
     this.waker.notify();
   }
 
-  private setIteratorAge(shardId: string, ms: number | undefined): void {
-    if (ms === undefined) this.iteratorAges.delete(shardId);
-    else this.iteratorAges.set(shardId, ms);
+  private setIteratorAge(shardId: string, seconds: number | undefined): void {
+    if (seconds === undefined) this.iteratorAges.delete(shardId);
+    else this.iteratorAges.set(shardId, seconds);
     this.deps.metrics.set(StreamMetric.iteratorAge, this.labels, Math.max(0, ...this.iteratorAges.values()));
   }
 

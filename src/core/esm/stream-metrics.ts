@@ -10,7 +10,7 @@ export const StreamMetric = {
   dropped: 'sluice_dropped_events_total',
   onFailureDelivered: 'sluice_on_failure_delivered_events_total',
   destinationDeliveryFailures: DeliveryMetric.destinationFailures,
-  iteratorAge: 'sluice_iterator_age_milliseconds',
+  iteratorAge: 'sluice_iterator_age_seconds',
   backlog: 'sluice_backlog',
   pollingErrors: 'sluice_polling_errors_total',
   retries: 'sluice_stream_retries_total',

@@ -38,6 +38,13 @@ export interface ConcurrencyInvoker extends Invoker {
   reservedConcurrency(functionName: string): number | undefined;
   /** PutFunctionConcurrency (a number) / DeleteFunctionConcurrency (undefined). Throws LambdaApiError. */
   setReservedConcurrency(functionName: string, value: number | undefined): void;
+  /**
+   * Adds or replaces a function at runtime. A replaced runtime finishes the invocations it has started
+   * (they keep the old code) and is closed once the last one ends; new invocations get the new one.
+   */
+  putFunction(functionName: string, fn: InvokerFunction): void;
+  /** Removes a function (its reservation too); in-flight invocations finish, then its runtime closes. */
+  removeFunction(functionName: string): void;
   /** Closes every runtime. */
   close(): Promise<void>;
 }
@@ -56,6 +63,13 @@ export function createInvoker(options: InvokerOptions): ConcurrencyInvoker {
   for (const [name, fn] of functions) {
     if (fn.reservedConcurrency !== undefined) pools.setReserved(name, fn.reservedConcurrency);
   }
+  // Invocations running per runtime, so a replaced or removed runtime closes only once they are done.
+  const inFlight = new Map<FunctionRuntime, number>();
+  const retired = new Set<FunctionRuntime>();
+  const retire = (runtime: FunctionRuntime): void => {
+    if ((inFlight.get(runtime) ?? 0) > 0) retired.add(runtime);
+    else void runtime.close().catch(() => undefined);
+  };
   const rates = new InvocationRateLimits(accountConcurrency, options.invocationsPerSecondPerConcurrency ?? 10, clock);
 
   const publishConcurrency = (name: string): void => {
@@ -95,8 +109,10 @@ export function createInvoker(options: InvokerOptions): ConcurrencyInvoker {
     publishConcurrency(functionName);
     const started = clock.now();
     let result: InvokeResult;
+    const runtime = fn.runtime;
+    inFlight.set(runtime, (inFlight.get(runtime) ?? 0) + 1);
     try {
-      result = await fn.runtime.invoke(req, signal);
+      result = await runtime.invoke(req, signal);
     } catch (err) {
       // A runtime must not reject; if one does, the function did not run as far as we know.
       const message = err instanceof Error ? err.message : String(err);
@@ -104,6 +120,12 @@ export function createInvoker(options: InvokerOptions): ConcurrencyInvoker {
     } finally {
       pools.release(functionName);
       publishConcurrency(functionName);
+      const left = (inFlight.get(runtime) ?? 1) - 1;
+      if (left > 0) inFlight.set(runtime, left);
+      else {
+        inFlight.delete(runtime);
+        if (retired.delete(runtime)) retire(runtime);
+      }
     }
     record(functionName, labels, result, clock.now() - started);
     return result;
@@ -145,8 +167,24 @@ export function createInvoker(options: InvokerOptions): ConcurrencyInvoker {
       lookup(name);
       pools.setReserved(name, value);
     },
+    putFunction: (name, fn) => {
+      const old = functions.get(name);
+      // A replacement keeps the function's reservation (PutFunctionConcurrency outlives code updates).
+      if (old === undefined && fn.reservedConcurrency !== undefined) pools.setReserved(name, fn.reservedConcurrency);
+      functions.set(name, fn);
+      if (old !== undefined && old.runtime !== fn.runtime) retire(old.runtime);
+    },
+    removeFunction: (name) => {
+      const old = functions.get(name);
+      if (old === undefined) return;
+      functions.delete(name);
+      pools.setReserved(name, undefined);
+      retire(old.runtime);
+    },
     close: async () => {
-      await Promise.all([...functions.values()].map((fn) => fn.runtime.close()));
+      const all = new Set([...[...functions.values()].map((fn) => fn.runtime), ...retired]);
+      retired.clear();
+      await Promise.all([...all].map((runtime) => runtime.close()));
     },
   };
 }

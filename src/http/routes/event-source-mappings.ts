@@ -1,13 +1,12 @@
-// API-2 (read-only part): GetEventSourceMapping `GET /2015-03-31/event-source-mappings/{UUID}` and
-// ListEventSourceMappings `GET /2015-03-31/event-source-mappings/`, answering Lambda's
-// EventSourceMappingConfiguration shape so @aws-sdk/client-lambda (and dashboards built on it) can read each
-// mapping's settings and State. Mappings come from the config file; create/update/delete are not offered. The app
-// provides the mappings and renders each one (src/app/mapping-view.ts).
+// ESMAPI-1: Create (POST), Get, Update (PUT), Delete and List of `/2015-03-31/event-source-mappings/`, answering
+// Lambda's EventSourceMappingConfiguration shape so @aws-sdk/client-lambda (and dashboards built on it) can manage
+// mappings. The app keeps the mappings, checks and applies changes and renders each one (src/app/mapping-catalog.ts).
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LambdaApiError } from '../../ports/errors.js';
 import { asApiError, parseFunctionRef } from './invoke.js';
-import { sendError, sendJson } from '../respond.js';
+import { parseJsonBody } from '../json-check.js';
+import { readBody, sendError, sendJson } from '../respond.js';
 import type { ExtraRoute } from '../server.js';
 
 const ONE = /^\/2015-03-31\/event-source-mappings\/([^/]+)\/?$/;
@@ -19,6 +18,24 @@ export interface MappingEntry {
   functionName: string;
   eventSourceArn: string;
   view(): Record<string, unknown>;
+}
+
+/** What the app offers: the mappings, and the changes (which throw LambdaApiErrors with Lambda's codes). */
+export interface MappingApi {
+  list(): MappingEntry[];
+  create(body: Record<string, unknown>): Promise<Record<string, unknown>>;
+  update(uuid: string, body: Record<string, unknown>): Promise<Record<string, unknown>>;
+  delete(uuid: string): Promise<Record<string, unknown>>;
+}
+
+/** A mapping request is small: a filter of 5 patterns of 4 KB is the largest part. */
+const MAX_BODY_BYTES = 256 * 1024;
+
+async function jsonObject(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const parsed = parseJsonBody(await readBody(req, MAX_BODY_BYTES));
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new LambdaApiError('InvalidRequestContentException', 400, 'The request body must be a JSON object');
+  return parsed as Record<string, unknown>;
 }
 
 function notFound(): LambdaApiError {
@@ -33,7 +50,7 @@ function maxItems(raw: string | null): number {
   return n;
 }
 
-export function eventSourceMappingRoutes(mappings: readonly MappingEntry[]): ExtraRoute[] {
+export function eventSourceMappingRoutes(api: MappingApi): ExtraRoute[] {
   const view = (m: MappingEntry) => m.view();
 
   const get = (req: IncomingMessage, res: ServerResponse, match: RegExpExecArray): void => {
@@ -41,7 +58,7 @@ export function eventSourceMappingRoutes(mappings: readonly MappingEntry[]): Ext
     req.resume();
     try {
       const uuid = decodeURIComponent(match[1] ?? '');
-      const m = mappings.find((x) => x.uuid === uuid);
+      const m = api.list().find((x) => x.uuid === uuid);
       if (m === undefined) throw notFound();
       sendJson(res, 200, view(m), { 'x-amzn-RequestId': requestId });
     } catch (err) {
@@ -56,14 +73,18 @@ export function eventSourceMappingRoutes(mappings: readonly MappingEntry[]): Ext
       const fnRef = query.get('FunctionName');
       const fnName = fnRef === null ? undefined : parseFunctionRef(fnRef).name;
       const source = query.get('EventSourceArn');
-      const all = mappings.filter(
-        (m) => (fnName === undefined || m.functionName === fnName) && (source === null || m.eventSourceArn === source),
-      );
+      const all = api
+        .list()
+        .filter(
+          (m) =>
+            (fnName === undefined || m.functionName === fnName) && (source === null || m.eventSourceArn === source),
+        );
       // Marker: the index of the next mapping, as an opaque string.
       const start = Number(query.get('Marker') ?? 0);
       if (!Number.isInteger(start) || start < 0)
         throw new LambdaApiError('InvalidParameterValueException', 400, 'bad Marker');
-      const n = maxItems(query.get('MaxItems'));
+      // ESMAPI-8: at most 100 per response whatever MaxItems.
+      const n = Math.min(100, maxItems(query.get('MaxItems')));
       const page = all.slice(start, start + n);
       const body: Record<string, unknown> = { EventSourceMappings: page.map(view) };
       if (start + n < all.length) body.NextMarker = String(start + n);
@@ -73,8 +94,32 @@ export function eventSourceMappingRoutes(mappings: readonly MappingEntry[]): Ext
     }
   };
 
+  /** Create, Update and Delete answer 202 with the mapping as it is now (ESMAPI-2, -3, -6). */
+  const change =
+    (op: (uuid: string, req: IncomingMessage) => Promise<Record<string, unknown>>) =>
+    async (req: IncomingMessage, res: ServerResponse, match: RegExpExecArray): Promise<void> => {
+      const requestId = randomUUID();
+      try {
+        const body = await op(decodeURIComponent(match[1] ?? ''), req);
+        sendJson(res, 202, body, { 'x-amzn-RequestId': requestId });
+      } catch (err) {
+        req.resume();
+        sendError(res, asApiError(err), requestId);
+      }
+    };
+
   return [
     { method: 'GET', pattern: LIST, handle: (req, res, _m, query) => Promise.resolve(list(req, res, query)) },
     { method: 'GET', pattern: ONE, handle: (req, res, match) => Promise.resolve(get(req, res, match)) },
+    { method: 'POST', pattern: LIST, handle: change(async (_uuid, req) => api.create(await jsonObject(req))) },
+    { method: 'PUT', pattern: ONE, handle: change(async (uuid, req) => api.update(uuid, await jsonObject(req))) },
+    {
+      method: 'DELETE',
+      pattern: ONE,
+      handle: change((uuid, req) => {
+        req.resume();
+        return api.delete(uuid);
+      }),
+    },
   ];
 }

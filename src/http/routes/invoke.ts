@@ -19,6 +19,8 @@ export interface InvokeRouteDeps {
   async?: AsyncSubmitter;
   maxSyncPayloadBytes: number;
   maxAsyncPayloadBytes: number;
+  /** Why a function cannot be invoked now (FN-18: Pending or Failed → ResourceConflictException), if so. */
+  unavailable?(functionName: string): LambdaApiError | undefined;
 }
 
 /** Accepts a name, a partial ARN (`123456789012:function:name`) or a full ARN, with an optional qualifier. */
@@ -37,6 +39,8 @@ export function parseFunctionRef(ref: string): { name: string; qualifier?: strin
 function resolveFunction(deps: InvokeRouteDeps, ref: string, query: URLSearchParams): string {
   const { name, qualifier } = parseFunctionRef(ref);
   const q = query.get('Qualifier') ?? qualifier;
+  const refused = deps.unavailable?.(name);
+  if (refused !== undefined) throw refused;
   if (!deps.invoker.has(name) || (q !== undefined && q !== '$LATEST'))
     throw new LambdaApiError(
       'ResourceNotFoundException',

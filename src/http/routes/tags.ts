@@ -38,7 +38,7 @@ function resource(deps: TagDeps, raw: string): string {
   return arn;
 }
 
-function checkTags(given: unknown, current: Record<string, string>): Record<string, string> {
+export function checkTags(given: unknown, current: Record<string, string>): Record<string, string> {
   if (given === null || typeof given !== 'object' || Array.isArray(given))
     throw invalidParameter('Tags must be a map of strings');
   const tags = given as Record<string, unknown>;

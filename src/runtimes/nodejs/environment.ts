@@ -2,14 +2,12 @@
 // handler. It runs one invocation at a time; a crash, exit or termination makes it dead for good.
 import { transpiledBootstrap } from './dev-bootstrap.js';
 import { createHost, type EnvironmentHost, type HostExit, type Isolation } from './hosts.js';
-import type { EnvironmentData, InvokeMessage, WorkerMessage } from './protocol.js';
+import type { ExecutionEnvironment, Invocation, RunOutcome } from '../shared/execution-environment.js';
+import type { EnvironmentData, WorkerMessage } from './protocol.js';
 import type { ErrorBody } from '../shared/error-body.js';
 import { toErrorBody } from '../shared/error-body.js';
 
-export type RunOutcome =
-  | { type: 'ok'; payload: string }
-  /** The handler failed; `fatal` when the environment died with it. */
-  | { type: 'error'; error: ErrorBody; fatal: boolean };
+export type { RunOutcome };
 
 export interface EnvironmentOptions {
   data: EnvironmentData;
@@ -20,7 +18,7 @@ export interface EnvironmentOptions {
 
 type Waiter = (outcome: RunOutcome) => void;
 
-export class Environment {
+export class Environment implements ExecutionEnvironment {
   readonly logStreamName: string;
   readonly memorySizeMb: number;
   onLog: (text: string) => void = () => {};
@@ -62,12 +60,18 @@ export class Environment {
     return this.ready;
   }
 
-  run(msg: InvokeMessage): Promise<RunOutcome> {
+  run(inv: Invocation): Promise<RunOutcome> {
     if (this.dead) return Promise.resolve(this.exitOutcome());
-    this.requestId = msg.requestId;
+    this.requestId = inv.requestId;
     return new Promise<RunOutcome>((resolve) => {
       this.waiter = resolve;
-      this.host.send(msg);
+      this.host.send({
+        type: 'invoke',
+        requestId: inv.requestId,
+        payload: inv.payload.toString('utf8'),
+        deadlineMs: inv.deadlineMs,
+        ...(inv.clientContext ? { clientContext: inv.clientContext } : {}),
+      });
     });
   }
 

@@ -1,9 +1,9 @@
 // What runs an execution environment: a child process (default, isolated) or a worker thread (opt-in,
 // faster, shares the service's process). The environment sees both through the same small interface.
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { MEMORY_CHECK_MS, residentBytes, SETPRIV } from '../shared/process-tools.js';
 import type { EnvironmentData, InvokeMessage, WorkerMessage } from './protocol.js';
 
 export type Isolation = 'process' | 'worker';
@@ -39,12 +39,6 @@ export interface EnvironmentHost {
 export function createHost(isolation: Isolation, options: HostOptions): EnvironmentHost {
   return isolation === 'worker' ? new WorkerHost(options) : new ProcessHost(options);
 }
-
-/** util-linux setpriv (Linux), to tie each environment's life to the service's. */
-const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((file) => existsSync(file));
-
-/** How often a child's resident memory is compared with its MemorySize. */
-const MEMORY_CHECK_MS = 50;
 
 class ProcessHost implements EnvironmentHost {
   private readonly child: ChildProcess;
@@ -157,16 +151,5 @@ class WorkerHost implements EnvironmentHost {
 
   async terminate(): Promise<void> {
     await this.worker.terminate();
-  }
-}
-
-/** Resident set size of a process (Linux /proc); undefined where it cannot be read. */
-export function residentBytes(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kb === undefined ? undefined : Number(kb) * 1024;
-  } catch {
-    return undefined;
   }
 }

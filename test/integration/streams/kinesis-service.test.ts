@@ -170,7 +170,7 @@ describe('Kinesis through the built service', () => {
       expect(inv.records.length).toBeLessThanOrEqual(4);
       expect(new Set(inv.records.map((r) => r.shard)).size).toBe(1);
     }
-    expect(await metric('sluice_iterator_age_milliseconds', k)).toBeGreaterThanOrEqual(0);
+    expect(await metric('sluice_iterator_age_seconds', k)).toBeGreaterThanOrEqual(0);
     expect(await metric('sluice_invoked_events_total', k)).toBe(30);
   });
 

@@ -103,15 +103,15 @@ describe('bench HTML report', () => {
   it('has throughput and latency bars per source, the ratio chart with the 0.9 line, and scale line charts', () => {
     const titles = [...html.matchAll(/<svg[^>]*>\s*<title>([^<]*)<\/title>/g)].map((m) => m[1]);
     expect(titles).toEqual([
-      'sluice / raw throughput',
-      'sqs: throughput',
-      'sqs: source-to-handler latency',
-      'async: throughput',
-      'async: source-to-handler latency',
-      'filter: throughput',
-      'scale-batch: throughput',
-      'scale-batch: latency',
-      'scale-batch: peak RSS of the sluice process',
+      'sluice throughput as a share of the raw client loop',
+      'SQS queue (ElasticMQ): throughput of sluice next to the raw client',
+      'SQS queue (ElasticMQ): latency from the source to the handler',
+      'Async invocation queue: throughput of sluice next to the raw client',
+      'Async invocation queue: latency from the source to the handler',
+      'Event filter patterns: throughput of sluice',
+      'Scale batch: throughput',
+      'Scale batch: latency from the source to the handler',
+      'Scale batch: peak memory (RSS) of the sluice process',
     ]);
     expect(html).toContain('class="reference"');
     expect(html).toContain('target 0.9');
@@ -119,10 +119,35 @@ describe('bench HTML report', () => {
     expect(html).toMatch(/<path d="M[\d.]+,[\d.]+ L[\d.]+,[\d.]+ L[\d.]+,[\d.]+"/);
     expect(html).toContain('>batchSize (log scale)</text>'); // 1 … 100 spans decades
     // the ratio chart leaves out the scale curves and rows without a raw side
-    const ratioSvg = html.slice(html.indexOf('<title>sluice / raw throughput'), html.indexOf('</svg>'));
+    const ratioSvg = html.slice(html.indexOf('<title>sluice throughput as a share'), html.indexOf('</svg>'));
     expect(ratioSvg).toContain('sqs: drain');
     expect(ratioSvg).not.toContain('scale-batch');
     expect(ratioSvg).not.toContain('filter:');
+  });
+
+  it('#20-6 opens with one summary line per source (no scale curves) before any chart or table', () => {
+    const start = html.indexOf('<ul class="summary">');
+    const summary = html.slice(start, html.indexOf('</ul>', start));
+    expect(html.indexOf('<ul class="summary">')).toBeLessThan(html.indexOf('<svg'));
+    expect(html.indexOf('<svg')).toBeLessThan(html.indexOf('<table'));
+    const lines = [...summary.matchAll(/<li[^>]*>([^<]*)<\/li>/g)].map((m) => m[1]);
+    expect(lines).toEqual([
+      "SQS queue (ElasticMQ): sluice up to 4,013 records/s; 0.98 of the raw client's throughput over 1 row, at or above the 0.9 target.",
+      "Async invocation queue: sluice up to 1,600 events/s; 0.70 of the raw client's throughput over 1 row, below the 0.9 target.",
+      'Event filter patterns: sluice up to 6,900,000 records/s; no raw client to compare with (1 row).',
+    ]);
+  });
+
+  it('#20-6 uses a log axis where the values span decades, a linear one elsewhere', () => {
+    const chart = (title: string) =>
+      html.slice(html.indexOf(`<title>${title}`), html.indexOf('</svg>', html.indexOf(`<title>${title}`)));
+    // async latency: p50 0.05 ms … p99 4.98 ms
+    expect(chart('Async invocation queue: latency')).toContain('ms (log scale)');
+    // sqs latency 12 … 43 ms, and the ratio chart, stay linear
+    expect(chart('SQS queue (ElasticMQ): latency')).not.toContain('log scale');
+    expect(chart('sluice throughput as a share')).not.toContain('log scale');
+    // scale-batch latency 1 … 200 ms on the y axis
+    expect(chart('Scale batch: latency')).toMatch(/>ms \(log scale\)<\/text>/);
   });
 
   it('draws well-formed SVG: no attribute twice on one element', () => {

@@ -224,6 +224,12 @@ describe('one root cause, one error', () => {
 });
 
 describe('SAM runtime names (FN-8)', () => {
+  it.each(['python3.12', 'provided.al2023'])('FN-8 RT-17 RT-21 %s is a runtime of its own (Runtime API)', (name) => {
+    const r = loadConfigText(json({ functions: { f: { Runtime: name, Handler: 'app.handler' } } }), 'x.json', {});
+    expect(r.problems).toEqual([]);
+    expect(r.config?.functions.get('f')?.runtime).toBe(name);
+  });
+
   const runtime = (Runtime: string) =>
     loadConfigText(json({ functions: { f: { Runtime, Handler: 'functions/hello.handler' } } }), 'x.json', {});
 
@@ -242,7 +248,7 @@ describe('SAM runtime names (FN-8)', () => {
   });
 
   it('FN-8 another language, or no runtime at all, says what a config function can run as', () => {
-    expect(runtime('python3.12').problems[0]?.message).toMatch(/"python3.12".*nodejs.*http.*lambda/);
+    expect(runtime('dotnet8').problems[0]?.message).toMatch(/"dotnet8".*nodejs.*python3.10-3.14.*http.*lambda/);
     expect(runtime('node').problems[0]?.message).toMatch(/"node" is not a runtime: use nodejs \(or nodejs24.x/);
   });
 });

@@ -78,7 +78,7 @@ export const TARGET_LABELS = ['job', 'instance', 'namespace', 'pod', 'service', 
 
 /**
  * The series names sluice exports: the catalogue (histograms as _bucket/_sum/_count) plus the prom-client
- * process metrics under `sluice_process_`, read from a real registry; `up` is written by Prometheus itself.
+ * process metrics (`sluice_process_*`, `sluice_nodejs_*`), read from a real registry; `up` is written by Prometheus itself.
  */
 export function knownMetrics(): Map<string, KnownMetric> {
   const known = new Map<string, KnownMetric>();
@@ -91,7 +91,7 @@ export function knownMetrics(): Map<string, KnownMetric> {
   for (const [name, def] of Object.entries(CATALOGUE)) add(name, def.type, def.labels);
   for (const m of new PrometheusMetrics().registry.getMetricsAsArray()) {
     const { name, type } = m as unknown as { name: string; type: string; labelNames?: string[] };
-    if (name.startsWith('sluice_process_')) add(name, type, (m as { labelNames?: string[] }).labelNames ?? []);
+    if (!(name in CATALOGUE)) add(name, type, (m as { labelNames?: string[] }).labelNames ?? []);
   }
   known.set('up', { labels: [], bucket: false });
   return known;

@@ -55,7 +55,7 @@ describe('Grafana dashboard (deploy/grafana/sluice-dashboard.json)', () => {
     }
   });
 
-  it('every metric and label in its PromQL exists in the catalogue (histograms as _bucket/_sum/_count, process metrics as sluice_process_)', () => {
+  it('every metric and label in its PromQL exists in the catalogue (histograms as _bucket/_sum/_count, process metrics as sluice_process_ and sluice_nodejs_)', () => {
     const problems = dashboardExprs.flatMap(({ where, expr }) =>
       promqlProblems(expr, known).map((p) => `${where}: ${p}`),
     );
@@ -85,11 +85,11 @@ describe('Grafana dashboard (deploy/grafana/sluice-dashboard.json)', () => {
       'sluice_failed_invoke_events_total',
       'sluice_dropped_events_total',
       'sluice_deleted_events_total',
-      'sluice_iterator_age_milliseconds',
+      'sluice_iterator_age_seconds',
       'sluice_offset_lag',
       'sluice_backlog',
       'sluice_async_queue_depth',
-      'sluice_async_oldest_event_age_milliseconds',
+      'sluice_async_oldest_event_age_seconds',
       'sluice_async_events_dropped_total',
       'sluice_destination_delivery_failures_total',
       'sluice_dead_letter_errors_total',
@@ -118,11 +118,11 @@ describe('Prometheus alert rules (deploy/prometheus/alerts.yml)', () => {
 
   it('cover iterator age, blocked shards, errors, drops, destinations, DLQ and the async queue age', () => {
     const byName = new Map(rules.map((r) => [r.alert, metricsOf([r.expr])]));
-    expect([...(byName.get('SluiceIteratorAgeRising') ?? [])]).toContain('sluice_iterator_age_milliseconds');
+    expect([...(byName.get('SluiceIteratorAgeRising') ?? [])]).toContain('sluice_iterator_age_seconds');
     // No shard-state metric exists: rising iterator age plus failed invokes stands in for "blocked".
     expect([...(byName.get('SluiceShardBlocked') ?? [])].sort()).toEqual([
       'sluice_failed_invoke_events_total',
-      'sluice_iterator_age_milliseconds',
+      'sluice_iterator_age_seconds',
     ]);
     const all = metricsOf(rules.map((r) => r.expr));
     for (const m of [
@@ -131,13 +131,13 @@ describe('Prometheus alert rules (deploy/prometheus/alerts.yml)', () => {
       'sluice_async_events_dropped_total',
       'sluice_destination_delivery_failures_total',
       'sluice_dead_letter_errors_total',
-      'sluice_async_oldest_event_age_milliseconds',
+      'sluice_async_oldest_event_age_seconds',
     ])
       expect([...all]).toContain(m);
   });
 
   it('combine the unlabelled async queue gauges with max(), since every instance reports the shared queue', () => {
-    for (const r of rules.filter((x) => /sluice_async_(queue_depth|oldest_event_age_milliseconds)/.test(x.expr)))
+    for (const r of rules.filter((x) => /sluice_async_(queue_depth|oldest_event_age_seconds)/.test(x.expr)))
       expect(r.expr, r.alert).toMatch(/max\(sluice_async_/);
   });
 });

@@ -16,8 +16,8 @@ describe('PromQL scanner (test helper)', () => {
   });
 
   it('accepts catalogue metrics, histogram series and process metrics', () => {
-    expect(promqlProblems('sum(rate(sluice_async_event_age_milliseconds_count[5m]))', known)).toEqual([]);
-    expect(promqlProblems('rate(sluice_process_process_cpu_seconds_total[5m])', known)).toEqual([]);
+    expect(promqlProblems('sum(rate(sluice_async_event_age_seconds_count[5m]))', known)).toEqual([]);
+    expect(promqlProblems('rate(sluice_process_cpu_seconds_total[5m])', known)).toEqual([]);
     expect(promqlProblems('a_b and on (mapping) sluice_backlog', known)).toEqual(['unknown metric a_b']);
   });
 

@@ -34,7 +34,7 @@ describe('destination outage (ASY-10, ASY-13; nothing lost)', () => {
     ]);
     // The gauges show the waiting event.
     expect(t.metrics.gauges.get(`${ASYNC_METRICS.queueDepth}{}`)).toBe(1);
-    expect(t.metrics.gauges.get(`${ASYNC_METRICS.oldestAge}{}`)).toBe(14_999);
+    expect(t.metrics.gauges.get(`${ASYNC_METRICS.oldestAge}{}`)).toBe(14.999);
 
     t.destinations.failing.clear();
     await t.at(15_000);

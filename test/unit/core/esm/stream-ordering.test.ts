@@ -24,7 +24,7 @@ describe('stream shard worker: order, batching, cadence', () => {
     expect(h.metrics.count(StreamMetric.invoked)).toBe(250);
     expect(h.metrics.lastLabels).toEqual({ mapping: 'm-1', function: 'fn', source: 'kinesis' });
     // STR-27: iterator age of the last batch = time since its last record arrived (all put at t0, sent 100 ms later).
-    expect(h.metrics.gauges.get(StreamMetric.iteratorAge)).toBe(100);
+    expect(h.metrics.gauges.get(StreamMetric.iteratorAge)).toBe(0.1);
     expect(h.metrics.gauges.get(StreamMetric.backlog)).toBe(0);
     await h.stop();
   });

@@ -2,7 +2,7 @@
 // an invocation waits briefly for a free one, then is throttled (CON-5); idle ones make room.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FunctionSpec, InvokeRequest } from '../../../../src/ports/function-runtime.js';
-import { EnvironmentBudget, type BudgetOptions } from '../../../../src/runtimes/nodejs/env-budget.js';
+import { EnvironmentBudget, type BudgetOptions } from '../../../../src/runtimes/shared/env-budget.js';
 import { NodejsRuntime } from '../../../../src/runtimes/nodejs/nodejs-runtime.js';
 
 const runtimes: NodejsRuntime[] = [];

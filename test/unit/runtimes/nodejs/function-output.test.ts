@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { FunctionOutput } from '../../../../src/runtimes/nodejs/function-output.js';
+import { FunctionOutput } from '../../../../src/runtimes/shared/function-output.js';
 
 function collect(): { out: FunctionOutput; text: () => string } {
   const chunks: string[] = [];

@@ -1,7 +1,7 @@
-// Per-environment names and the process.env a function sees, as the Lambda Node.js runtime sets them.
+// Per-environment names and the environment variables a function sees, as Lambda sets them (RT-15, RT-16).
 import { randomBytes } from 'node:crypto';
 import type { FunctionSpec } from '../../ports/function-runtime.js';
-import { regionOf } from '../shared/region.js';
+import { regionOf } from './region.js';
 
 export const FUNCTION_VERSION = '$LATEST';
 
@@ -43,6 +43,8 @@ export function functionEnv(
   handler: string,
   taskRoot: string,
   logStreamName: string,
+  /** `AWS_Lambda_<runtime>`; OS-only runtimes (provided.*) have none (RT-15). Default: this Node's nodejs. */
+  executionEnv: string | null = `AWS_Lambda_nodejs${process.versions.node.split('.')[0]}.x`,
 ): Record<string, string> {
   const region = regionOf(spec);
   return {
@@ -51,7 +53,7 @@ export function functionEnv(
     ...spec.environment,
     _HANDLER: handler,
     LAMBDA_TASK_ROOT: taskRoot,
-    AWS_EXECUTION_ENV: `AWS_Lambda_nodejs${process.versions.node.split('.')[0]}.x`,
+    ...(executionEnv === null ? {} : { AWS_EXECUTION_ENV: executionEnv }),
     AWS_REGION: region,
     AWS_DEFAULT_REGION: region,
     AWS_LAMBDA_FUNCTION_NAME: spec.name,

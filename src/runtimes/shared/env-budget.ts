@@ -1,5 +1,5 @@
-// Bounds the execution environments of every nodejs function together: their MemorySize sums to at most
-// the budget (the host's memory is what runs out, not a count) and each function has at most its own cap.
+// Bounds the execution environments of every pooled function (nodejs and Runtime API runtimes) together: their
+// MemorySize sums to at most the budget (the host's memory is what runs out, not a count) and each function has at most its own cap.
 // An invocation that finds no environment waits briefly in one FIFO queue, then is throttled (CON-5).
 // When the budget is full, idle environments of other functions are reaped to make room, and under
 // memory pressure every idle environment goes, however recently used.

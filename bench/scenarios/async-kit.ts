@@ -1,0 +1,159 @@
+// Measurement shared by both sides of the async bench (bench/scenarios/async.ts), and the raw loop it is
+// measured against: ioredis LPUSH (one command per event, or auto-pipelined per tick) → BLMOVE to a
+// processing list → LREM, Redis' reliable-queue pattern with sluice's at-least-once guarantee.
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { sleep } from '../lib/runtime.js';
+
+export interface Config {
+  events: number;
+  idleSamples: number;
+  /** Events sent at 1 per ms for the paced latency row. */
+  pacedEvents: number;
+  rounds: number;
+}
+export const IN_FLIGHT = 100;
+export const payload = Buffer.from('{"hello":"world"}');
+
+export interface Result {
+  acceptedPerSec: number;
+  handledPerSec: number;
+  idlePerSec: number;
+  flood: number[];
+  idle: number[];
+  paced: number[];
+}
+
+export async function inFlight(n: number, fn: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(IN_FLIGHT, n) }, async () => {
+      while (next < n) await fn(next++);
+    }),
+  );
+}
+
+export type Arrivals = ReturnType<typeof arrivals>;
+
+/** Resolves when `count` events have reached the handler; `arrive(id)` is called from the handler. */
+export function arrivals() {
+  const startedAt = new Map<string, number>();
+  const latencies: number[] = [];
+  let waiting: { count: number; resolve: () => void } | undefined;
+  return {
+    sent(id: string) {
+      startedAt.set(id, performance.now());
+    },
+    arrive(id: string) {
+      const t0 = startedAt.get(id);
+      if (t0 !== undefined) latencies.push(performance.now() - t0);
+      if (waiting && latencies.length >= waiting.count) waiting.resolve();
+    },
+    until(count: number): Promise<void> {
+      if (latencies.length >= count) return Promise.resolve();
+      return new Promise((resolve) => (waiting = { count, resolve }));
+    },
+    take(): number[] {
+      return latencies.splice(0);
+    },
+  };
+}
+
+export type Send = (id: string) => Promise<unknown>;
+
+/** `n` events at one per millisecond (the sender catches up after a late timer, as steady clients would). */
+async function paced(n: number, send: Send): Promise<void> {
+  const t0 = performance.now();
+  const sends: Array<Promise<unknown>> = [];
+  let sent = 0;
+  while (sent < n) {
+    const due = Math.min(n, Math.floor(performance.now() - t0) + 1);
+    while (sent < due) sends.push(send(`p${sent++}`));
+    await sleep(1);
+  }
+  await Promise.all(sends);
+}
+
+/** With the consumer running: a flood of `events`, then 1,000 events/s, then `idleSamples` one at a time. */
+export async function measure(cfg: Config, send: Send, seen: Arrivals): Promise<Result> {
+  const t0 = performance.now();
+  await inFlight(cfg.events, (i) => send(`f${i}`));
+  const acceptSecs = (performance.now() - t0) / 1000;
+  await seen.until(cfg.events);
+  const handleSecs = (performance.now() - t0) / 1000;
+  const flood = seen.take();
+  await paced(cfg.pacedEvents, send);
+  await seen.until(cfg.pacedEvents);
+  const pacedLatencies = seen.take();
+  const idle: number[] = [];
+  const i0 = performance.now();
+  for (let i = 0; i < cfg.idleSamples; i++) {
+    await send(`i${i}`);
+    await seen.until(1);
+    idle.push(...seen.take());
+  }
+  const idleSecs = (performance.now() - i0) / 1000;
+  return {
+    acceptedPerSec: cfg.events / acceptSecs,
+    handledPerSec: cfg.events / handleSecs,
+    idlePerSec: cfg.idleSamples / idleSecs,
+    flood,
+    idle,
+    paced: pacedLatencies,
+  };
+}
+
+/** Accept rate alone, nothing consuming: events/s. */
+export async function acceptOnly(events: number, send: (i: number) => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await inFlight(events, send);
+  return events / ((performance.now() - t0) / 1000);
+}
+
+/** The raw reliable-queue loop; `pipelined` lets ioredis send the LPUSHes of one tick in one write. */
+export async function benchRaw(url: string, cfg: Config, pipelined: boolean): Promise<Result> {
+  const key = `bench-raw-${randomUUID()}`;
+  const producer = new Redis(url, { enableAutoPipelining: pipelined });
+  const consumer = new Redis(url);
+  const seen = arrivals();
+  const processing = `${key}:processing`;
+  let popping = true;
+  const consume = (async () => {
+    while (popping) {
+      const got = await consumer.blmove(key, processing, 'RIGHT', 'LEFT', 1);
+      if (got === null) continue;
+      seen.arrive((JSON.parse(got) as { id: string }).id);
+      await consumer.lrem(processing, 1, got);
+    }
+  })();
+  const body = payload.toString('base64');
+  try {
+    return await measure(
+      cfg,
+      (id) => {
+        seen.sent(id);
+        return producer.lpush(key, JSON.stringify({ id, body }));
+      },
+      seen,
+    );
+  } finally {
+    popping = false;
+    await consume;
+    await producer.del(key, processing);
+    await producer.quit();
+    await consumer.quit();
+  }
+}
+
+/** Pipelined LPUSH with no consumer: the accept ceiling. */
+export async function rawAcceptOnly(url: string, events: number): Promise<number> {
+  const key = `bench-raw-${randomUUID()}`;
+  const producer = new Redis(url, { enableAutoPipelining: true });
+  const body = payload.toString('base64');
+  try {
+    return await acceptOnly(events, (i) => producer.lpush(key, JSON.stringify({ id: `s${i}`, body })));
+  } finally {
+    await producer.del(key);
+    await producer.quit();
+  }
+}
