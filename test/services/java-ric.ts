@@ -21,12 +21,17 @@ export function installJavaRic(): Promise<string> {
 }
 
 /** Resolves to the code root holding the compiled handler classes (a java21 function's CodeUri). */
-export async function buildJavaHandler(): Promise<string> {
+export function buildJavaHandler(): Promise<string> {
+  return compileJavaHandler(SOURCES, 'java-conformance');
+}
+
+/** Compiles Java handler sources against the client into the cache, keyed by `prefix` and the sources' hash. */
+export async function compileJavaHandler(sources: string[], prefix: string): Promise<string> {
   const lib = await installJavaRic();
   const hash = createHash('sha256');
-  for (const f of SOURCES) hash.update(readFileSync(f));
+  for (const f of sources) hash.update(readFileSync(f));
   const key = hash.digest('hex').slice(0, 12);
-  return installOnce(path.join(cacheDir(), `java-conformance-${key}`), async (out) => {
-    await run('javac', ['-cp', `${lib}/*`, '-d', out, ...SOURCES], { timeout: 5 * 60_000 });
+  return installOnce(path.join(cacheDir(), `${prefix}-${key}`), async (out) => {
+    await run('javac', ['-cp', `${lib}/*`, '-d', out, ...sources], { timeout: 5 * 60_000 });
   });
 }
