@@ -1,57 +1,19 @@
 // `sluice shards MAPPING [skip SHARD | park SHARD DESTINATION | seek SHARD TO | pause/resume [SHARD] | command ID]`:
 // shard inspection and steering (#21) over a running sluice's HTTP API (src/http/routes/shards.ts).
-import { parseArgs } from 'node:util';
+import { callSluice, parseApiArgs } from './api-client.js';
 import { EXIT, SHARDS_HELP } from './help.js';
 import type { CliIo } from './io.js';
 
 export async function runShards(argv: string[], io: CliIo): Promise<number> {
-  let values: { url?: string; token?: string; by?: string; force?: boolean; help?: boolean };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      options: {
-        url: { type: 'string' },
-        token: { type: 'string' },
-        by: { type: 'string' },
-        force: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: true,
-    }));
-  } catch (err) {
-    io.stderr(`${(err as Error).message}\n\n${SHARDS_HELP}`);
-    return EXIT.usage;
-  }
-  if (values.help === true) {
-    io.stdout(SHARDS_HELP);
-    return EXIT.ok;
-  }
-  const request = route(positionals, values.by ?? io.env.USER, values.force === true);
+  const args = parseApiArgs(argv, io, SHARDS_HELP, { by: { type: 'string' }, force: { type: 'boolean' } });
+  if (typeof args === 'number') return args;
+  const by = typeof args.values.by === 'string' ? args.values.by : io.env.USER;
+  const request = route(args.positionals, by, args.values.force === true);
   if (request === undefined) {
     io.stderr(`sluice shards: bad arguments\n\n${SHARDS_HELP}`);
     return EXIT.usage;
   }
-  const base = (values.url ?? io.env.SLUICE_URL ?? 'http://127.0.0.1:9001').replace(/\/+$/, '');
-  const token = values.token ?? io.env.SLUICE_TOKEN;
-  try {
-    const res = await fetch(`${base}${request.path}`, {
-      method: request.method,
-      headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
-      ...(request.body !== undefined && { body: JSON.stringify(request.body) }),
-    });
-    const text = await res.text();
-    if (!res.ok) {
-      io.stderr(`${res.status} ${text}\n`);
-      return res.status === 400 ? EXIT.usage : EXIT.failure;
-    }
-    io.stdout(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
-    return EXIT.ok;
-  } catch (err) {
-    io.stderr(`could not reach sluice at ${base}: ${(err as Error).message}\n`);
-    return EXIT.failure;
-  }
+  return callSluice(io, args, request);
 }
 
 function route(
