@@ -32,26 +32,33 @@ export const motoConnection = (type: 's3' | 'sns' | 'eventbridge' | 'sqs', endpo
   credentials: { ...CREDENTIALS },
 });
 
-const aws = () => ({ endpoint: motoEndpoint(), region: REGION, credentials: { ...CREDENTIALS } });
-export const s3 = () => new S3Client({ ...aws(), forcePathStyle: true });
-export const sns = () => new SNSClient(aws());
-export const events = () => new EventBridgeClient(aws());
-export const motoSqs = () => new SQSClient(aws());
+// Every helper takes the endpoint of a moto a test started itself, else uses the shared one.
+const aws = (endpoint = motoEndpoint()) => ({ endpoint, region: REGION, credentials: { ...CREDENTIALS } });
+export const s3 = (endpoint?: string) => new S3Client({ ...aws(endpoint), forcePathStyle: true });
+export const sns = (endpoint?: string) => new SNSClient(aws(endpoint));
+export const events = (endpoint?: string) => new EventBridgeClient(aws(endpoint));
+export const motoSqs = (endpoint?: string) => new SQSClient(aws(endpoint));
 
 const deadlineMs = 30_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function createBucket(): Promise<{ name: string; arn: string }> {
-  const name = uniqueName('bucket').toLowerCase();
-  const c = s3();
+export async function createBucket(
+  endpoint?: string,
+  name = uniqueName('bucket').toLowerCase(),
+): Promise<{ name: string; arn: string }> {
+  const c = s3(endpoint);
   await c.send(new CreateBucketCommand({ Bucket: name }));
   c.destroy();
   return { name, arn: `arn:aws:s3:::${name}` };
 }
 
 /** The bucket's objects (key and parsed JSON body), once at least `want` are there. */
-export async function objects(bucket: string, want: number): Promise<Array<{ key: string; body: unknown }>> {
-  const c = s3();
+export async function objects(
+  bucket: string,
+  want: number,
+  endpoint?: string,
+): Promise<Array<{ key: string; body: unknown }>> {
+  const c = s3(endpoint);
   try {
     for (const deadline = Date.now() + deadlineMs; ; await sleep(100)) {
       const listed = await c.send(new ListObjectsV2Command({ Bucket: bucket }));
@@ -71,8 +78,8 @@ export async function objects(bucket: string, want: number): Promise<Array<{ key
 }
 
 /** A queue in moto; `read(want)` drains it until `want` bodies have arrived in all. */
-export async function motoQueue(): Promise<{ arn: string; read(want: number): Promise<string[]> }> {
-  const c = motoSqs();
+export async function motoQueue(endpoint?: string): Promise<{ arn: string; read(want: number): Promise<string[]> }> {
+  const c = motoSqs(endpoint);
   const url = (await c.send(new CreateQueueCommand({ QueueName: uniqueName('q') }))).QueueUrl!;
   const attrs = await c.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
   const got: string[] = [];
@@ -99,10 +106,13 @@ export async function motoQueue(): Promise<{ arn: string; read(want: number): Pr
 }
 
 /** An SNS topic with a moto queue subscribed; `read` gives SNS's notification envelopes. */
-export async function topicWithQueue(): Promise<{ arn: string; read(want: number): Promise<SnsNotification[]> }> {
-  const c = sns();
-  const arn = (await c.send(new CreateTopicCommand({ Name: uniqueName('topic') }))).TopicArn!;
-  const q = await motoQueue();
+export async function topicWithQueue(
+  endpoint?: string,
+  name = uniqueName('topic'),
+): Promise<{ arn: string; read(want: number): Promise<SnsNotification[]> }> {
+  const c = sns(endpoint);
+  const arn = (await c.send(new CreateTopicCommand({ Name: name }))).TopicArn!;
+  const q = await motoQueue(endpoint);
   await c.send(new SubscribeCommand({ TopicArn: arn, Protocol: 'sqs', Endpoint: q.arn }));
   c.destroy();
   return { arn, read: async (want) => (await q.read(want)).map((b) => JSON.parse(b) as SnsNotification) };

@@ -3,7 +3,7 @@
 // subscriptions and EventBridge rule targets deliver, so tests read deliveries back on the same server.
 import path from 'node:path';
 import { freePort } from '../ports.js';
-import { spawnServer } from '../proc.js';
+import { spawnServer, type ServerProcess } from '../proc.js';
 import { installPythonVenv } from '../python-venv.js';
 import { cacheDir } from '../paths.js';
 import { waitReady } from '../wait.js';
@@ -12,28 +12,40 @@ import type { ServerDef } from './server.js';
 export const MOTO_VERSION = '5.2.5';
 const dirName = `moto-${MOTO_VERSION}`;
 
+async function probe(info: { endpoint: string }): Promise<void> {
+  const res = await fetch(`${info.endpoint}/moto-api/data.json`, { signal: AbortSignal.timeout(5000) });
+  await res.body?.cancel();
+  if (!res.ok) throw new Error(`moto answered ${res.status}`);
+}
+
+/**
+ * Starts moto on `port` (default a free one) and waits until it answers. A test may start a private one on a port
+ * it chose, to take a destination down and bring it back.
+ */
+export async function startMoto(
+  dataDir: string,
+  background = false,
+  port?: number,
+): Promise<{ info: { endpoint: string }; proc: ServerProcess }> {
+  const p = port ?? (await freePort());
+  const proc = spawnServer({
+    name: 'moto',
+    command: path.join(cacheDir(), dirName, 'bin', 'moto_server'),
+    args: ['-H', '127.0.0.1', '-p', String(p)],
+    dataDir,
+    background,
+  });
+  const info = { endpoint: `http://127.0.0.1:${p}` };
+  await waitReady(proc, () => probe(info), 60_000);
+  return { info, proc };
+}
+
 export const moto: ServerDef<'moto'> = {
   name: 'moto',
   title: `moto ${MOTO_VERSION} (S3, SNS, EventBridge)`,
   async install() {
     await installPythonVenv(dirName, [`moto[server]==${MOTO_VERSION}`], ['moto_server', '--help']);
   },
-  async start({ dataDir, background }) {
-    const port = await freePort();
-    const proc = spawnServer({
-      name: 'moto',
-      command: path.join(cacheDir(), dirName, 'bin', 'moto_server'),
-      args: ['-H', '127.0.0.1', '-p', String(port)],
-      dataDir,
-      background,
-    });
-    const info = { endpoint: `http://127.0.0.1:${port}` };
-    await waitReady(proc, () => this.probe(info), 60_000);
-    return { info, proc };
-  },
-  async probe(info) {
-    const res = await fetch(`${info.endpoint}/moto-api/data.json`, { signal: AbortSignal.timeout(5000) });
-    await res.body?.cancel();
-    if (!res.ok) throw new Error(`moto answered ${res.status}`);
-  },
+  start: ({ dataDir, background }) => startMoto(dataDir, background),
+  probe,
 };
