@@ -24,6 +24,13 @@ export interface StreamRecord {
   arrivalMs: number;
   sizeBytes: number;
   record: Record<string, unknown>;
+  /** What filters see when it differs from `record` (Kafka schema registry SOURCE format filters decoded data, DA-9). */
+  filterView?: Record<string, unknown>;
+  /**
+   * The connector could not turn this record into an event (Kafka schema validation, DA-8): it is never invoked; the
+   * engine gives it up at once with this condition (on-failure destination, else dropped).
+   */
+  rejected?: { condition: 'SchemaValidationFailed'; reason: string };
 }
 
 export interface ReadResult {
