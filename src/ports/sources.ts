@@ -28,6 +28,13 @@ export interface StreamRecord {
   readonly record: Record<string, unknown>;
   /** The record's JSON, serialised once at ingest (#20): events are assembled from it (ports/event-json.ts). */
   readonly json?: string;
+  /** What filters see when it differs from `record` (Kafka schema registry SOURCE format filters decoded data, DA-9). */
+  filterView?: Record<string, unknown>;
+  /**
+   * The connector could not turn this record into an event (Kafka schema validation, DA-8): it is never invoked; the
+   * engine gives it up at once with this condition (on-failure destination, else dropped).
+   */
+  rejected?: { condition: 'SchemaValidationFailed'; reason: string };
 }
 
 export interface ReadResult {
