@@ -68,7 +68,7 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
       target: functions,
       logger,
       tags: state.store.tags,
-      destinationProblem: (address) => apiDestinationProblem(config, address),
+      destinationProblem: (address) => apiDestinationProblem(config, address, 'dead-letter'),
     });
     await functionApi.registry.start();
     stack.push({ name: 'function api', stop: () => functionApi.registry.stop() });
@@ -181,7 +181,7 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
       extraRoutes: [
         ...eventInvokeConfigRoutes({
           functions,
-          destinationProblem: (address) => apiDestinationProblem(live, address),
+          destinationProblem: (address, role) => apiDestinationProblem(live, address, role),
           allowedDestinations: ALLOWED_API_DESTINATIONS,
         }),
         ...eventSourceMappingRoutes(catalog),
@@ -191,7 +191,7 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
           inspect: (uuid) => shardControl.inspect(uuid),
           send: (uuid, shardId, cmd) => shardControl.send(uuid, shardId, cmd),
           result: (uuid, id) => shardControl.result(uuid, id),
-          destinationProblem: (address) => apiDestinationProblem(live, address),
+          destinationProblem: (address) => apiDestinationProblem(live, address, 'mapping-on-failure'),
         }),
         ...functionApiRoutes({
           config,

@@ -124,6 +124,11 @@ export interface DeliveryContext {
   attributes?: Record<string, { type: 'String' | 'Number'; value: string }>;
   /** X-Amzn-Trace-Id (with Lineage) for a destination that invokes a function, so recursion is counted (REC-1). */
   traceHeader?: string;
+  /**
+   * A stream mapping's discarded batch: the mapping, the shard and the event the function was invoked with, for a
+   * destination that keeps the records themselves (S3: DEST-2's `payload`, DEST-3's object key). Built on demand.
+   */
+  batch?: { mappingId: string; shardId: string; event(): unknown };
 }
 
 export interface Destination {
