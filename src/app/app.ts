@@ -32,7 +32,7 @@ import { shardRoutes } from '../http/routes/shards.js';
 import { ShardControl } from './shard-control.js';
 import { redriveRoutes } from '../http/routes/redrive.js';
 import { redrivePlan, redriveProblem, type RedrivePlanDeps } from './redrive-plan.js';
-import { RedriveBusy, RedriveTasks } from './redrive-tasks.js';
+import { RedriveRefused, RedriveTasks } from './redrive-tasks.js';
 
 export interface App {
   address(): AddressInfo;
@@ -220,7 +220,7 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
         ...redriveRoutes({
           problem: (req) => redriveProblem(redrivePlanDeps, req),
           start: (req) => redrives.start(req),
-          isBusy: (err) => err instanceof RedriveBusy,
+          refusal: (err) => (err instanceof RedriveRefused ? err.status : undefined),
           get: (id) => redrives.get(id),
         }),
         ...functionApiRoutes({

@@ -29,7 +29,15 @@ const LEASE_TTL_MS = 30_000;
 /** Progress is stored at most this often while a task runs. */
 const STORE_EVERY_MS = 500;
 
-export class RedriveBusy extends Error {}
+/** A request that cannot start: 409 while another redrive of the queue runs, 400 when its addresses cannot be used. */
+export class RedriveRefused extends Error {
+  constructor(
+    message: string,
+    readonly status: 400 | 409,
+  ) {
+    super(message);
+  }
+}
 
 export class RedriveTasks {
   private readonly running = new Map<string, { abort: AbortController; done: Promise<unknown> }>();
@@ -41,13 +49,13 @@ export class RedriveTasks {
     const id = randomUUID();
     const lease = leaseKey(req.from);
     if (!(await this.deps.leases.acquire(lease, id, LEASE_TTL_MS)))
-      throw new RedriveBusy(`a redrive from ${req.from} is already running`);
+      throw new RedriveRefused(`a redrive from ${req.from} is already running`, 409);
     let plan: RedrivePlan;
     try {
       plan = this.deps.plan(req);
     } catch (err) {
       await this.deps.leases.release(lease, id);
-      throw err;
+      throw new RedriveRefused(err instanceof Error ? err.message : String(err), 400);
     }
     const progress = newProgress(id, req, Date.now());
     await this.store(progress);

@@ -13,9 +13,9 @@ import { caller, jsonBody } from './shards.js';
 export interface RedriveRouteDeps {
   /** Why the request cannot run (bad addresses), or undefined. */
   problem(req: RedriveRequest): string | undefined;
-  /** Starts the task; throws `busy` when one from the same queue runs. */
+  /** Starts the task; a refusal (another one runs, an address cannot be used) is told by `refusal`. */
   start(req: RedriveRequest): Promise<RedriveProgress>;
-  isBusy(err: unknown): boolean;
+  refusal(err: unknown): 400 | 409 | undefined;
   get(id: string): Promise<RedriveProgress | undefined>;
 }
 
@@ -73,8 +73,10 @@ export function redriveRoutes(deps: RedriveRouteDeps): ExtraRoute[] {
         try {
           return [202, await deps.start(request)];
         } catch (err) {
-          if (deps.isBusy(err))
-            throw new LambdaApiError('ResourceConflictException', 409, err instanceof Error ? err.message : '');
+          const status = deps.refusal(err);
+          const message = err instanceof Error ? err.message : String(err);
+          if (status === 409) throw new LambdaApiError('ResourceConflictException', 409, message);
+          if (status === 400) throw bad(message);
           throw err;
         }
       }),

@@ -298,3 +298,25 @@ it('#21 redrive a Kinesis on-failure record (kinesalite): the records are read b
     await app.stop('test');
   }
 }, 120_000);
+
+it('#21 POST /sluice/redrive is a write: refused when server.api.readOnly; bad addresses are a 400, an unknown task a 404', async () => {
+  const dlq = await queue('redrive-ro');
+  const ro = await start({ server: { port: 0, api: { readOnly: true } }, connections: connections() });
+  const rw = await start({
+    connections: connections(),
+    functions: { fn: { Handler: 'handlers.handler', CodeUri: FIXTURES } },
+  });
+  try {
+    expect((await call(ro, '/sluice/redrive', { from: dlq.arn, to: 'fn' })).status).toBe(403);
+    expect((await call(rw, '/sluice/redrive', { from: dlq.arn, to: 'nope' })).status).toBe(400);
+    expect((await call(rw, '/sluice/redrive', { from: 'memory://stream/x', to: 'fn' })).status).toBe(400);
+    expect((await call(rw, '/sluice/redrive', { from: dlq.arn, to: 'fn', rate: -1 })).status).toBe(400);
+    expect((await call(rw, `/sluice/redrive/${randomUUID()}`)).status).toBe(404);
+    const bad = await cli(rw, '--from', dlq.arn, '--to', 'nope');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('not a function of this sluice');
+  } finally {
+    await ro.stop('test');
+    await rw.stop('test');
+  }
+}, 60_000);
