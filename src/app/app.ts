@@ -30,6 +30,9 @@ import { functionApiRoutes } from './function-api.js';
 import { applyConfig, reloadCode, type ReloadTarget } from './reload.js';
 import { shardRoutes } from '../http/routes/shards.js';
 import { ShardControl } from './shard-control.js';
+import { redriveRoutes } from '../http/routes/redrive.js';
+import { redrivePlan, redriveProblem, type RedrivePlanDeps } from './redrive-plan.js';
+import { RedriveRefused, RedriveTasks } from './redrive-tasks.js';
 
 export interface App {
   address(): AddressInfo;
@@ -156,6 +159,27 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
       destination: (address) => destinations.get(address),
       logger,
     });
+    // #21 redrive of failure destinations, run by the process that was asked.
+    const redrivePlanDeps: RedrivePlanDeps = {
+      config: live,
+      instances,
+      invoker: functions.invoker,
+      hasFunction: (name) => functions.get(name) !== undefined,
+      invokeAsync: (name, payload, requestId) => engine.submit(name, payload, requestId),
+      destination: (address) => destinations.get(address),
+      destinationProblem: (address) => apiDestinationProblem(live, address),
+      mappings: () => catalog.compiled(),
+      metrics,
+      logger,
+    };
+    const redrives = new RedriveTasks({
+      notes: state.store.notes,
+      leases: state.store.leases,
+      instanceId,
+      plan: (req) => redrivePlan(redrivePlanDeps, req),
+      logger,
+    });
+    stack.push({ name: 'redrive', stop: () => redrives.stop() });
     const server = new HttpServer({
       host: config.server.host,
       port: config.server.port,
@@ -192,6 +216,12 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
           send: (uuid, shardId, cmd) => shardControl.send(uuid, shardId, cmd),
           result: (uuid, id) => shardControl.result(uuid, id),
           destinationProblem: (address) => apiDestinationProblem(live, address, 'mapping-on-failure'),
+        }),
+        ...redriveRoutes({
+          problem: (req) => redriveProblem(redrivePlanDeps, req),
+          start: (req) => redrives.start(req),
+          refusal: (err) => (err instanceof RedriveRefused ? err.status : undefined),
+          get: (id) => redrives.get(id),
         }),
         ...functionApiRoutes({
           config,

@@ -80,6 +80,11 @@ export class MappingCatalog {
     await this.chain.catch(() => undefined);
   }
 
+  /** The config file's mappings and the API's, compiled (redrive reads a stream with its mapping's connection). */
+  compiled(): CompiledMapping[] {
+    return [...this.deps.config.mappings, ...[...this.api.values()].map((e) => e.compiled)];
+  }
+
   list(): MappingEntry[] {
     const file = this.deps.config.mappings.map((m) => this.entry(m, this.startedMs));
     const api = [...this.api.values()].map((e) => this.entry(e.compiled, e.stored.lastModifiedMs));

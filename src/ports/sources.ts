@@ -120,8 +120,11 @@ export interface StreamSource {
 export interface DeliveryContext {
   /** Function that produced the record, for logs and metrics. */
   functionName: string;
-  /** Extra message attributes (DLQ: RequestID, ErrorCode, ErrorMessage). */
-  attributes?: Record<string, { type: 'String' | 'Number'; value: string }>;
+  /**
+   * Extra message attributes (DLQ: RequestID, ErrorCode, ErrorMessage; a redriven message's own). `type` is SQS's
+   * DataType (String, Number, Binary, each with an optional custom suffix); a Binary value is base64.
+   */
+  attributes?: Record<string, { type: string; value: string }>;
   /** X-Amzn-Trace-Id (with Lineage) for a destination that invokes a function, so recursion is counted (REC-1). */
   traceHeader?: string;
   /**
