@@ -29,6 +29,8 @@ import { MappingStateBoard } from './mapping-view.js';
 import { functionApiRoutes } from './function-api.js';
 import { applyConfig, reloadCode, type ReloadTarget } from './reload.js';
 import { shardRoutes } from '../http/routes/shards.js';
+import { patternSampleRoutes } from '../http/routes/pattern-sample.js';
+import { MAX_SAMPLE, samplePatterns } from './pattern-sample.js';
 import { ShardControl } from './shard-control.js';
 
 export interface App {
@@ -192,6 +194,13 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
           send: (uuid, shardId, cmd) => shardControl.send(uuid, shardId, cmd),
           result: (uuid, id) => shardControl.result(uuid, id),
           destinationProblem: (address) => apiDestinationProblem(live, address),
+        }),
+        ...patternSampleRoutes({
+          sample: (uuid, request) => {
+            const m = catalog.compiled(uuid);
+            return m && samplePatterns(live, m, mappingDeps, request);
+          },
+          maxSample: MAX_SAMPLE,
         }),
         ...functionApiRoutes({
           config,

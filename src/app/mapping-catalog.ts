@@ -162,6 +162,11 @@ export class MappingCatalog {
     return this.view(e.compiled, e.stored.lastModifiedMs);
   }
 
+  /** A mapping's compiled form (config file or API), for what reads its source directly (test-pattern, #21). */
+  compiled(uuid: string): CompiledMapping | undefined {
+    return this.all().find((m) => m.uuid === uuid);
+  }
+
   private all(): CompiledMapping[] {
     return [
       ...this.deps.config.mappings,
