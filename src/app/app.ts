@@ -30,6 +30,7 @@ import { functionApiRoutes } from './function-api.js';
 import { applyConfig, reloadCode, type ReloadTarget } from './reload.js';
 import { shardRoutes } from '../http/routes/shards.js';
 import { patternSampleRoutes } from '../http/routes/pattern-sample.js';
+import { uiRoutes } from '../http/routes/ui.js';
 import { MAX_SAMPLE, samplePatterns } from './pattern-sample.js';
 import { ShardControl } from './shard-control.js';
 
@@ -180,6 +181,7 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
         peekQueue: (q, limit) => (broker.hasQueue(q) ? broker.queue(q).peek(limit) : undefined),
         peekStream: (s, limit) => (broker.hasStream(s) ? broker.stream(s).peek(limit) : undefined),
       },
+      publicRoutes: uiRoutes(),
       extraRoutes: [
         ...eventInvokeConfigRoutes({
           functions,
