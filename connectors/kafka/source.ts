@@ -13,6 +13,7 @@ import { OffsetCommitter, offsetLag } from './offset-committer.js';
 import { PartitionState } from './partition-state.js';
 import { decodeBatch } from './schema-registry-batch.js';
 import type { KafkaSchemaDecoder } from './schema-registry.js';
+import { sampleTopic } from './sample.js';
 import { KafkaShardReader } from './shard-reader.js';
 
 export interface KafkaSourceOptions {
@@ -306,6 +307,11 @@ export class KafkaStreamSource implements StreamSource {
     const had = this.partitions.size > 0;
     this.partitions.clear();
     if (had) for (const l of this.listeners) l();
+  }
+
+  /** The newest records through a throwaway group (see sample.ts): this source's group is never joined for it. */
+  sample(limit: number, signal: AbortSignal): ReturnType<typeof sampleTopic> {
+    return sampleTopic(this.kafka, this.options.topic, limit, signal);
   }
 
   async listShards(): Promise<ShardInfo[]> {

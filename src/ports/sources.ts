@@ -114,6 +114,12 @@ export interface StreamSource {
   readonly leasedShards?: boolean;
   /** Called when the set of shards changes (Kafka rebalance), so the engine need not wait for its next poll. */
   onShardsChanged?(listener: () => void): () => void;
+  /**
+   * Up to `limit` of the most recent records of each shard, read without acknowledging, committing or joining
+   * anything (`sluice test-pattern --mapping`, #21). Needed by sources with their own positions (a consumer-group
+   * read would move them); others are sampled through `open` on a fresh source, which moves nothing.
+   */
+  sample?(limit: number, signal: AbortSignal): Promise<Array<StreamRecord & { shardId: string }>>;
   close(): Promise<void>;
 }
 
