@@ -156,6 +156,7 @@ export async function startOne(config: CompiledConfig, m: CompiledMapping, deps:
         maxBatchingWindowMs: m.maxBatchingWindowMs,
         reportBatchItemFailures: m.reportBatchItemFailures,
         maximumConcurrency: m.maximumConcurrency,
+        provisioned: m.provisioned,
         concurrencyLimit: concurrencyLimitOf(config, fn),
         fifo: described?.fifo ?? m.fifo,
         scaling: config.tuning.sqsScaling,

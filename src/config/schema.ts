@@ -327,6 +327,7 @@ export const configSchema = z
             initial: int().min(1).default(5),
             addPerMinute: int().min(1).default(300),
             max: int().min(1).default(1250),
+            provisionedAddPerMinute: int().min(1).default(1000).describe('PRV-9: pollers added per minute.'),
           })
           .strict()
           .prefault({})

@@ -71,6 +71,11 @@ export const CATALOGUE: Readonly<Record<MetricName, MetricDef>> = {
   },
   sluice_inflight_batches: { type: 'gauge', help: 'Batches being processed now.', labels: esm },
   sluice_mapping_concurrency: { type: 'gauge', help: 'Current concurrency target of a queue mapping.', labels: esm },
+  sluice_provisioned_pollers: {
+    type: 'gauge',
+    help: 'Pollers running for a mapping in provisioned mode (ProvisionedPollers), between its minimum and maximum.',
+    labels: esm,
+  },
   sluice_backlog: { type: 'gauge', help: 'Records waiting at the source (KEDA scaler input).', labels: esm },
   sluice_iterator_age_seconds: {
     type: 'gauge',

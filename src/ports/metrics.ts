@@ -28,6 +28,7 @@ export type MetricName =
   | 'sluice_on_failure_delivered_events_total'
   | 'sluice_inflight_batches'
   | 'sluice_mapping_concurrency'
+  | 'sluice_provisioned_pollers'
   | 'sluice_backlog'
   | 'sluice_iterator_age_seconds'
   | 'sluice_offset_lag'

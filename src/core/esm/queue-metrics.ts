@@ -10,6 +10,8 @@ export const QueueMetric = {
   inflightBatches: 'sluice_inflight_batches',
   backlog: 'sluice_backlog',
   concurrency: 'sluice_mapping_concurrency',
+  /** PRV-14 ProvisionedPollers: receive loops of a provisioned mapping. */
+  provisionedPollers: 'sluice_provisioned_pollers',
 } as const;
 
 /** Counters and gauges of one mapping, with its labels bound once. */
