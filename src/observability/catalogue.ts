@@ -85,6 +85,22 @@ export const CATALOGUE: Readonly<Record<MetricName, MetricDef>> = {
   sluice_offset_lag: { type: 'gauge', help: 'Kafka offset lag (sum over partitions).', labels: esm },
   sluice_offset_lag_max: { type: 'gauge', help: 'Kafka offset lag (max over partitions).', labels: esm },
   sluice_polling_errors_total: { type: 'counter', help: 'Errors reading from a source.', labels: esm },
+  // ErrorCount group (MET-4), for every source.
+  sluice_invoke_errors_total: {
+    type: 'counter',
+    help: 'Failed invocations of a mapping (function or system error, invalid batch response), one per batch.',
+    labels: esm,
+  },
+  sluice_commit_errors_total: {
+    type: 'counter',
+    help: 'Failed checkpoint writes or offset commits of a stream mapping (retried).',
+    labels: esm,
+  },
+  sluice_on_failure_delivery_errors_total: {
+    type: 'counter',
+    help: "Failed sends to a stream mapping's on-failure destination (the records wait and are retried).",
+    labels: esm,
+  },
   sluice_stream_retries_total: {
     type: 'counter',
     help: 'Stream batches invoked again after a function error, partial failure, throttle or system error.',

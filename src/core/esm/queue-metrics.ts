@@ -6,6 +6,8 @@ export const QueueMetric = {
   filteredOut: 'sluice_filtered_out_events_total',
   invoked: 'sluice_invoked_events_total',
   failedInvoke: 'sluice_failed_invoke_events_total',
+  /** MET-4 InvokeErrorCount: failed invocations, one per batch. */
+  invokeErrors: 'sluice_invoke_errors_total',
   deleted: 'sluice_deleted_events_total',
   inflightBatches: 'sluice_inflight_batches',
   backlog: 'sluice_backlog',
