@@ -100,7 +100,8 @@ export function runPrimary(opts: PrimaryOptions): Promise<number> {
       slot.startedAtMs = Date.now();
       slot.startFailures = 0;
       countStarted();
-      if (!allStartedOnce && slots.every((s) => s.startedAtMs !== undefined)) {
+      if (allStartedOnce) logger.info({ pid: worker.process.pid, worker: slot.index }, 'worker started again');
+      else if (slots.every((s) => s.startedAtMs !== undefined)) {
         allStartedOnce = true;
         logger.info({ workers: count, pids: live().map((w) => w.process.pid) }, 'all workers started');
       }

@@ -110,8 +110,7 @@ export const CATALOGUE: Readonly<Record<MetricName, MetricDef>> = {
   },
   sluice_mapping_state: {
     type: 'gauge',
-    merge: 'max',
-    help: 'Enabled mappings by state (1 = current): starting, running, retrying (source unreachable; backing off), stopping, stopped.',
+    help: 'Enabled mappings by state (1 = current; with --workers, how many processes are in it): starting, running, retrying (source unreachable; backing off), stopping, stopped.',
     labels: [...esm, 'state'],
   },
   // Async invocation.
