@@ -3,9 +3,10 @@
 // both workers work, one /metrics shows their sum (and passes promtool), a SIGKILLed worker is started again
 // and processing goes on with nothing lost, and SIGTERM drains both and exits 0.
 import { existsSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { logLevel, type Producer } from 'kafkajs';
 import { afterEach, expect, it } from 'vitest';
-import { eventually, metricValue, startService, type Service } from '../../e2e/service.js';
+import { eventually, metricValue, runCli, startService, writeConfig, type Service } from '../../e2e/service.js';
 import { FAULT_FIXTURES, readRecords, recordLog } from '../../faults/harness.js';
 import { closeClients, kafka, redis, servers, uniqueName } from '../../services/inject.js';
 import { installPromtool, promtoolBin, promtoolCheckMetrics } from '../../services/promtool.js';
@@ -183,3 +184,20 @@ function countBy(values: number[]): Record<number, number> {
   for (const v of values) out[v] = (out[v] ?? 0) + 1;
   return out;
 }
+
+it('#20-4 --workers 2 whose workers cannot start (the port is taken) exits 1 once, without a restart loop', async () => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise((r) => taken.close(r)));
+  const { port } = taken.address() as AddressInfo;
+  const file = await writeConfig({
+    server: { port },
+    state: { type: 'redis', connection: 'redis', keyPrefix: uniqueName('workers') },
+    connections: { redis: { type: 'redis', url: servers().redis.url } },
+  });
+  const run = await runCli(['start', '--config', file, '--workers', '2'], { SLUICE_LOG_FORMAT: 'json' });
+  const out = run.stdout + run.stderr;
+  expect(run.code).toBe(1);
+  expect(out.match(/a worker could not start/g)).toHaveLength(1);
+  expect(out).not.toContain('starting it again');
+}, 60_000);
