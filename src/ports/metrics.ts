@@ -50,7 +50,9 @@ export type MetricName =
   | 'sluice_async_oldest_event_age_seconds'
   | 'sluice_destination_delivery_failures_total'
   | 'sluice_dead_letter_errors_total'
-  | 'sluice_recursive_invocations_dropped_total';
+  | 'sluice_recursive_invocations_dropped_total'
+  | 'sluice_workers'
+  | 'sluice_worker_restarts_total';
 
 export interface Metrics {
   inc(name: MetricName, labels?: Labels, value?: number): void;
