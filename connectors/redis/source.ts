@@ -15,7 +15,7 @@ import type {
   StreamRecord,
   StreamSource,
 } from '../../src/ports/sources.js';
-import { entriesOfRead, redisEvents, toRedisRecord, toStreamRecord, type RawEntry } from './event.js';
+import { entriesOfRead, redisEvents, redisStreamRecord, type RawEntry } from './event.js';
 import { closeRedis, pingWithin } from './redis-health.js';
 
 export interface RedisSourceOptions {
@@ -135,12 +135,8 @@ export class RedisStreamSource implements StreamSource {
         continue;
       }
       this.delivered.set(id, true);
-      out.push(
-        toStreamRecord(
-          toRedisRecord(this.options.streamKey, id, flat, this.options.region),
-          this.options.partitionKeyField,
-        ),
-      );
+      const { streamKey, region, partitionKeyField } = this.options;
+      out.push(redisStreamRecord(streamKey, id, flat, region, partitionKeyField));
     }
     if (gone.length > 0) await this.xack(gone);
     return out;

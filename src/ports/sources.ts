@@ -22,8 +22,12 @@ export interface StreamRecord {
   /** Key used for lanes when ParallelizationFactor > 1 (D-2). */
   partitionKey: string;
   arrivalMs: number;
+  /** UTF-8 length of the record's JSON in the event (of `json` when set). */
   sizeBytes: number;
-  record: Record<string, unknown>;
+  /** The record as the function gets it; connectors that keep `json` may parse it from there on first use. */
+  readonly record: Record<string, unknown>;
+  /** The record's JSON, serialised once at ingest (#20): events are assembled from it (ports/event-json.ts). */
+  readonly json?: string;
 }
 
 export interface ReadResult {
@@ -46,8 +50,11 @@ export interface ShardReader {
 
 /** What a connector builds from its records: the function's event and the on-failure record's parts. */
 export interface StreamEvents {
-  /** The event the function receives for a batch from one shard (§5.2, §5.3, §4.1). */
-  event(shard: ShardInfo, records: readonly StreamRecord[]): unknown;
+  /**
+   * The JSON of the event the function receives for a batch from one shard (§5.2, §5.3, §4.1), assembled from the
+   * records' `json` (ports/event-json.ts); the engine sends it as is.
+   */
+  event(shard: ShardInfo, records: readonly StreamRecord[]): string;
   /** Identifier a function returns in `batchItemFailures[].itemIdentifier` for this record. */
   itemIdentifier(record: StreamRecord): unknown;
   /**
