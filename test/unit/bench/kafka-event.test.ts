@@ -1,8 +1,7 @@
 // The Kafka raw loop builds the same Lambda event as sluice: same bytes as the connector's event for the same
 // messages, so the "same output" raw row compares like with like.
 import { describe, expect, it } from 'vitest';
-import { buildKafkaEvent, toKafkaRecord } from '../../../connectors/kafka/index.js';
-import { toStreamRecord } from '../../../connectors/kafka/event.js';
+import { kafkaEvents, kafkaStreamRecord } from '../../../connectors/kafka/event.js';
 import { kafkaEventBytes, type EventMessage } from '../../../bench/scenarios/kafka-event.js';
 
 const msg = (offset: number, over: Partial<EventMessage> = {}): EventMessage => ({
@@ -14,13 +13,12 @@ const msg = (offset: number, over: Partial<EventMessage> = {}): EventMessage => 
   ...over,
 });
 
-const sluiceBytes = (servers: string, topic: string, partition: number, ms: EventMessage[]): string =>
-  JSON.stringify(
-    buildKafkaEvent(
-      servers,
-      ms.map((m) => toStreamRecord(toKafkaRecord(topic, partition, m))),
-    ),
-  );
+/** The event text sluice's engine hands the function: the source's StreamEvents over its own records. */
+function sluiceBytes(servers: string, topic: string, partition: number, ms: EventMessage[]): string {
+  const records = ms.map((m) => kafkaStreamRecord(topic, partition, m));
+  const event = kafkaEvents(servers).event({ id: `${topic}-${partition}`, parentIds: [] }, records);
+  return typeof event === 'string' ? event : JSON.stringify(event);
+}
 
 describe('bench Kafka raw loop event (same output as sluice)', () => {
   it('KAF-1 the benchmark records: key, 100 B value, no headers', () => {
