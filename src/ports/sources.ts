@@ -137,7 +137,7 @@ export interface DeliveryContext {
    * A stream mapping's discarded batch: the mapping, the shard and the event the function was invoked with, for a
    * destination that keeps the records themselves (S3: DEST-2's `payload`, DEST-3's object key). Built on demand.
    */
-  batch?: { mappingId: string; shardId: string; event(): unknown };
+  batch?: { mappingId: string; shardId: string; eventJson(): string };
 }
 
 export interface Destination {
