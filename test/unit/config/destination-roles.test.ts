@@ -1,6 +1,7 @@
 // Where each new destination may serve (DEST-1, DEST-7..10): S3 on failure only (stream mappings and async), SNS
 // everywhere, EventBridge as async OnSuccess/OnFailure only. Refused with the field's path before anything connects.
 import { describe, expect, it } from 'vitest';
+import { compileApiMapping } from '../../../src/config/api-mapping.js';
 import { loadConfigText } from '../../../src/config/loader.js';
 
 const emu = (type: string) => ({ type, endpoint: 'http://127.0.0.1:1' });
@@ -79,5 +80,23 @@ describe('destination roles', () => {
     expect(loadConfigText(JSON.stringify(cfg), 'test.json', {}).problems).toMatchObject([
       { message: expect.stringMatching(/no connection of type sns/) as string },
     ]);
+  });
+
+  it('DEST-10 CreateEventSourceMapping over the API refuses an EventBridge OnFailure; DEST-1 takes an S3 one', () => {
+    const config = loadConfigText(
+      JSON.stringify({ connections, functions: { f: { Handler: 'functions/hello.handler' } } }),
+      'test.json',
+      {},
+    ).config!;
+    const mapping = (destination: string) => ({
+      FunctionName: 'f',
+      EventSourceArn: STREAM,
+      StartingPosition: 'LATEST',
+      DestinationConfig: { OnFailure: { Destination: destination } },
+    });
+    expect(compileApiMapping(config, mapping(BUS), []).problems).toEqual([
+      expect.stringContaining('only be an OnSuccess or OnFailure destination of asynchronous invocation'),
+    ]);
+    expect(compileApiMapping(config, mapping(S3), []).problems).toEqual([]);
   });
 });
