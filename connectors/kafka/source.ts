@@ -260,7 +260,7 @@ export class KafkaStreamSource implements StreamSource {
         resolved = m.offset;
         continue;
       }
-      st.push(kafkaStreamRecord(batch.topic, batch.partition, m));
+      st.push(kafkaStreamRecord(batch.topic, batch.partition, m, st.shardId));
       st.baseline ??= offset;
       st.nextExpected = offset + 1;
       resolved = m.offset;
