@@ -82,6 +82,9 @@ export function toKafkaRecord(topic: string, partition: number, m: KafkaMessageL
  */
 export class KafkaStreamRecord implements StreamRecord {
   private parsed: Record<string, unknown> | undefined;
+  /** Set by the schema registry decoder (schema-registry.ts). */
+  filterView?: Record<string, unknown>;
+  rejected?: StreamRecord['rejected'];
 
   constructor(
     /** "<topic>-<partition>": the event's group and the item identifier's `partition` (KAF-1, KAF-15). */

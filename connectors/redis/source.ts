@@ -17,6 +17,7 @@ import type {
 } from '../../src/ports/sources.js';
 import { entriesOfRead, redisEvents, redisStreamRecord, type RawEntry } from './event.js';
 import { closeRedis, pingWithin } from './redis-health.js';
+import { sampleStreamKey } from './sample.js';
 
 export interface RedisSourceOptions {
   streamKey: string;
@@ -98,6 +99,12 @@ export class RedisStreamSource implements StreamSource {
   async listShards(): Promise<ShardInfo[]> {
     await pingWithin(this.cmd);
     return [{ id: this.options.streamKey, parentIds: [] }];
+  }
+
+  /** The newest entries, read past the consumer group (XREVRANGE): nothing is delivered or acknowledged. */
+  sample(limit: number): Promise<Array<StreamRecord & { shardId: string }>> {
+    const { streamKey, region, partitionKeyField } = this.options;
+    return sampleStreamKey(this.cmd, streamKey, limit, region, partitionKeyField);
   }
 
   /** XGROUP CREATE ... MKSTREAM; an existing group keeps its position (like a Kafka group offset). */
