@@ -268,7 +268,7 @@ export class KafkaStreamSource implements StreamSource {
         resolved = m.offset;
         continue;
       }
-      st.push(decoded?.[i] ?? kafkaStreamRecord(batch.topic, batch.partition, m));
+      st.push(decoded?.[i] ?? kafkaStreamRecord(batch.topic, batch.partition, m, st.shardId));
       st.baseline ??= offset;
       st.nextExpected = offset + 1;
       resolved = m.offset;
