@@ -1,5 +1,5 @@
 // Addresses of the test servers, as handed from globalSetup to the tests (must stay JSON-serializable).
-export const SERVER_NAMES = ['kafka', 'sqs', 'dynamodb', 'kinesis', 'redis', 'rabbitmq'] as const;
+export const SERVER_NAMES = ['kafka', 'sqs', 'dynamodb', 'kinesis', 'redis', 'rabbitmq', 'schemaregistry'] as const;
 export type ServerName = (typeof SERVER_NAMES)[number];
 
 export interface ServersInfo {
@@ -11,6 +11,8 @@ export interface ServersInfo {
   redis?: { url: string };
   /** amqp://guest:guest@127.0.0.1:PORT (guest may log in over loopback only, which is all we use). */
   rabbitmq?: { url: string };
+  /** A Confluent-compatible schema registry that checks HTTP basic auth with these credentials. */
+  schemaregistry?: { url: string; username: string; password: string };
 }
 
 /** What globalSetup provides: the addresses plus which servers were asked for (to explain a missing one). */

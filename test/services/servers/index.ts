@@ -5,6 +5,7 @@ import { kafka } from './kafka.js';
 import { kinesis } from './kinesis.js';
 import { rabbitmq } from './rabbitmq.js';
 import { redis } from './redis.js';
+import { schemaRegistry } from './schema-registry.js';
 import type { ServerDef } from './server.js';
 
 export const SERVERS: { [N in ServerName]: ServerDef<N> } = {
@@ -14,4 +15,5 @@ export const SERVERS: { [N in ServerName]: ServerDef<N> } = {
   kinesis,
   redis,
   rabbitmq,
+  schemaregistry: schemaRegistry,
 };
