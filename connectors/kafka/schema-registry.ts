@@ -65,7 +65,6 @@ export class KafkaSchemaDecoder {
       if (k !== undefined) out.keySchemaMetadata = k.metadata;
       if (v !== undefined) out.valueSchemaMetadata = v.metadata;
       const record = toStreamRecord(out);
-      record.sizeBytes = Buffer.byteLength(JSON.stringify(out));
       if (settings.format === 'SOURCE') record.filterView = view;
       return record;
     } catch (err) {

@@ -15,6 +15,7 @@ describe('test-server harness', () => {
       'kinesis',
       'redis',
       'rabbitmq',
+      'moto',
       'schemaregistry',
     ]);
     expect(parseSelection('all').none).toBe(false);
