@@ -11,6 +11,7 @@ import type { ShardInfo, ShardReader, StartPosition, StreamEvents, StreamSource 
 import { kafkaEvents, shardIdOf, toKafkaRecord, toStreamRecord } from './event.js';
 import { OffsetCommitter, offsetLag } from './offset-committer.js';
 import { PartitionState } from './partition-state.js';
+import { seekPartition, seekTarget } from './seek.js';
 import { KafkaShardReader } from './shard-reader.js';
 
 export interface KafkaSourceOptions {
@@ -300,6 +301,17 @@ export class KafkaStreamSource implements StreamSource {
       (taken) => this.afterTake(taken),
       (position) => this.commit(shard.id, position),
     );
+  }
+
+  /** #21: the engine stopped the partition's worker; the group offset moves to the target (see seek.ts). */
+  async seek(shardId: string, to: Extract<StartPosition, { type: 'AFTER' | 'AT_TIMESTAMP' }>): Promise<void> {
+    const st = this.stateOf(shardId);
+    const { consumer, admin } = this;
+    if (st === undefined || consumer === undefined || admin === undefined) throw new ShardLostError(shardId);
+    await this.committer.idle(); // the stopped worker's last commit lands first, not after the seek's
+    const offset = await seekTarget(admin, this.options.topic, st.partition, to);
+    await seekPartition(consumer, this.options.topic, st, offset);
+    this.logger.info({ shardId, offset }, 'partition seeked');
   }
 
   /**
