@@ -61,6 +61,8 @@ export class KafkaStreamSource implements StreamSource {
   private readonly placing = new Set<Promise<void>>();
   private readonly labels: Labels;
   private readonly capacity: number;
+  /** Offset lag per partition, from the last lag update. */
+  private lags = new Map<number, number>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -345,12 +347,19 @@ export class KafkaStreamSource implements StreamSource {
     return this.committer.add(consumer, st, offset);
   }
 
+  /** #21 inspection: the partition's offset lag as of the last lag update (every lagIntervalMs). */
+  shardLag(shardId: string): number | undefined {
+    const st = this.stateOf(shardId);
+    return st === undefined ? undefined : this.lags.get(st.partition);
+  }
+
   /** KAF-19: topic-level lag = latest offset minus the group's committed offset, summed and maxed over partitions. */
   async updateLag(): Promise<{ sum: number; max: number } | undefined> {
     const admin = this.admin;
     if (admin === undefined || this.closed) return undefined;
     try {
-      const { sum, max } = await offsetLag(admin, this.options.topic, this.options.groupId);
+      const { sum, max, byPartition } = await offsetLag(admin, this.options.topic, this.options.groupId);
+      this.lags = byPartition;
       this.metrics.set('sluice_offset_lag', this.labels, sum);
       this.metrics.set('sluice_offset_lag_max', this.labels, max);
       return { sum, max };

@@ -104,6 +104,11 @@ export interface StreamSource {
    * worker first and starts it again afterwards; it has already refused a backward seek without force.
    */
   seek?(shardId: string, to: Extract<StartPosition, { type: 'AFTER' | 'AT_TIMESTAMP' }>): Promise<void>;
+  /**
+   * #21 inspection: records of the shard not yet processed, as the source last measured them (Kafka: high watermark
+   * minus the committed offset); undefined when it does not know.
+   */
+  shardLag?(shardId: string): number | undefined;
   /** Called when the set of shards changes (Kafka rebalance), so the engine need not wait for its next poll. */
   onShardsChanged?(listener: () => void): () => void;
   close(): Promise<void>;

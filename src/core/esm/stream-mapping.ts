@@ -110,7 +110,18 @@ class StreamMappingImpl implements StreamMapping {
 
   shards(): { owner: string; shards: ShardView[] } {
     const live = [...this.running.values()].filter((r) => !r.leaving);
-    return { owner: this.owner, shards: live.map((r) => r.worker.inspect()) };
+    return { owner: this.owner, shards: live.map((r) => this.withLag(r.worker.inspect())) };
+  }
+
+  private withLag(view: ShardView): ShardView {
+    const ageSeconds = this.iteratorAges.get(view.shardId);
+    const records = this.deps.source.shardLag?.(view.shardId);
+    if (ageSeconds === undefined && records === undefined) return view;
+    const lag = {
+      ...(ageSeconds !== undefined && { iteratorAgeMs: Math.round(ageSeconds * 1000) }),
+      ...(records !== undefined && { records }),
+    };
+    return { ...view, lag };
   }
 
   command(shardId: string | undefined, cmd: ShardCommand): ShardCommandResult | 'not-owned' {
