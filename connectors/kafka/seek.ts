@@ -21,10 +21,12 @@ export async function seekTarget(
 
 export async function seekPartition(
   consumer: Consumer,
+  admin: Admin,
   topic: string,
   st: PartitionState,
-  offset: number,
+  to: Extract<StartPosition, { type: 'AFTER' | 'AT_TIMESTAMP' }>,
 ): Promise<void> {
+  const offset = await seekTarget(admin, topic, st.partition, to);
   // Batches fetched before the seek are stale for kafkajs (EachBatchPayload.isStale) and dropped by onBatch.
   consumer.seek({ topic, partition: st.partition, offset: String(offset) });
   st.clear();

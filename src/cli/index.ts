@@ -25,6 +25,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         stdout: (s) => io.stdout(s),
         stderr: (s) => io.stderr(s),
         readFile: (p) => readFile(p, 'utf8'),
+        env: io.env,
       });
     case 'schema':
       return runSchema(io);
