@@ -12,6 +12,7 @@ import { createKafka } from './client.js';
 import { kafkaConnection, kafkaConnectionSchema } from './connection.js';
 import { KafkaDestination } from './destination.js';
 import { kafkaMappingFields, kafkaSettingsOf } from './mapping.js';
+import { KafkaSchemaDecoder } from './schema-registry.js';
 import { KafkaStreamSource } from './source.js';
 
 export { KafkaStreamSource, type KafkaSourceOptions } from './source.js';
@@ -89,6 +90,7 @@ export const kafkaConnector: ConnectorDefinition = {
     const conn = kafkaConnection(ctx.connection);
     const msk = MSK_ARN.test(address);
     const topic = topicOf(address, options);
+    const registry = kafkaSettingsOf(options).schemaRegistry;
     return new KafkaStreamSource(
       createKafka(conn, ctx.logger),
       conn.brokers.join(','),
@@ -99,6 +101,7 @@ export const kafkaConnector: ConnectorDefinition = {
         mappingId: options.mappingId,
         functionName: options.functionName,
         startingPosition: options.startingPosition,
+        ...(registry === undefined ? {} : { schemas: new KafkaSchemaDecoder(registry, conn.schemaRegistry) }),
         ...conn.consumer,
       },
       ctx.metrics,

@@ -108,12 +108,14 @@ export class MemoryStream {
       awsRegion: this.options.region,
       eventSourceARN: this.arn,
     };
+    const json = JSON.stringify(record);
     return {
       position: e.seq,
       partitionKey: e.partitionKey,
       arrivalMs: e.arrivalMs,
-      sizeBytes: Buffer.byteLength(JSON.stringify(record)),
+      sizeBytes: Buffer.byteLength(json),
       record,
+      json,
     };
   }
 

@@ -12,10 +12,11 @@ import type {
   ShardReader,
   StartPosition,
   StreamEvents,
+  ShardRecord,
   StreamRecord,
   StreamSource,
 } from '../../src/ports/sources.js';
-import { entriesOfRead, redisEvents, toRedisRecord, toStreamRecord, type RawEntry } from './event.js';
+import { entriesOfRead, redisEvents, redisStreamRecord, type RawEntry } from './event.js';
 import { closeRedis, pingWithin } from './redis-health.js';
 import { sampleStreamKey } from './sample.js';
 
@@ -102,7 +103,7 @@ export class RedisStreamSource implements StreamSource {
   }
 
   /** The newest entries, read past the consumer group (XREVRANGE): nothing is delivered or acknowledged. */
-  sample(limit: number): Promise<Array<StreamRecord & { shardId: string }>> {
+  sample(limit: number): Promise<ShardRecord[]> {
     const { streamKey, region, partitionKeyField } = this.options;
     return sampleStreamKey(this.cmd, streamKey, limit, region, partitionKeyField);
   }
@@ -142,12 +143,8 @@ export class RedisStreamSource implements StreamSource {
         continue;
       }
       this.delivered.set(id, true);
-      out.push(
-        toStreamRecord(
-          toRedisRecord(this.options.streamKey, id, flat, this.options.region),
-          this.options.partitionKeyField,
-        ),
-      );
+      const { streamKey, region, partitionKeyField } = this.options;
+      out.push(redisStreamRecord(streamKey, id, flat, region, partitionKeyField));
     }
     if (gone.length > 0) await this.xack(gone);
     return out;

@@ -80,6 +80,11 @@ export class MappingCatalog {
     await this.chain.catch(() => undefined);
   }
 
+  /** The config file's mappings and the API's, compiled (redrive reads a stream with its mapping's connection). */
+  compiled(): CompiledMapping[] {
+    return [...this.deps.config.mappings, ...[...this.api.values()].map((e) => e.compiled)];
+  }
+
   list(): MappingEntry[] {
     const file = this.deps.config.mappings.map((m) => this.entry(m, this.startedMs));
     const api = [...this.api.values()].map((e) => this.entry(e.compiled, e.stored.lastModifiedMs));
@@ -160,11 +165,6 @@ export class MappingCatalog {
     const e = this.api.get(uuid);
     if (e === undefined) throw notFound();
     return this.view(e.compiled, e.stored.lastModifiedMs);
-  }
-
-  /** A mapping's compiled form (config file or API), for what reads its source directly (test-pattern, #21). */
-  compiled(uuid: string): CompiledMapping | undefined {
-    return this.all().find((m) => m.uuid === uuid);
   }
 
   private all(): CompiledMapping[] {

@@ -3,6 +3,7 @@ import { EXIT, MAIN_HELP } from './help.js';
 import type { CliIo } from './io.js';
 import { runImport } from './import.js';
 import { runPeek } from './peek.js';
+import { runRedrive } from './redrive.js';
 import { runSchema } from './schema.js';
 import { runShards } from './shards.js';
 import { runStart } from './start.js';
@@ -32,6 +33,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return runPeek(rest, io);
     case 'shards':
       return runShards(rest, io);
+    case 'redrive':
+      return runRedrive(rest, io);
     case '-v':
     case '--version':
       io.stdout(`${sluiceVersion()}\n`);

@@ -79,6 +79,16 @@ export const CATALOGUE: Readonly<Record<MetricName, MetricDef>> = {
   },
   sluice_offset_lag: { type: 'gauge', help: 'Kafka offset lag (sum over partitions).', labels: esm },
   sluice_offset_lag_max: { type: 'gauge', help: 'Kafka offset lag (max over partitions).', labels: esm },
+  sluice_source_buffered_bytes: {
+    type: 'gauge',
+    help: 'Bytes of records a source has fetched ahead and buffered (Kafka partition buffers).',
+    labels: esm,
+  },
+  sluice_schema_registry_errors_total: {
+    type: 'counter',
+    help: 'Kafka schema registry failures: a schema not fetched or a record not decoded (SchemaRegistryErrorCount, SR-14).',
+    labels: esm,
+  },
   sluice_polling_errors_total: { type: 'counter', help: 'Errors reading from a source.', labels: esm },
   sluice_stream_retries_total: {
     type: 'counter',

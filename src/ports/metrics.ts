@@ -32,6 +32,8 @@ export type MetricName =
   | 'sluice_iterator_age_seconds'
   | 'sluice_offset_lag'
   | 'sluice_offset_lag_max'
+  | 'sluice_source_buffered_bytes'
+  | 'sluice_schema_registry_errors_total'
   | 'sluice_polling_errors_total'
   | 'sluice_stream_retries_total'
   | 'sluice_shard_state'
