@@ -5,6 +5,7 @@
 import type {
   ConnectorDefinition,
   MappingFields,
+  ProvisionedRules,
   SourceRules,
   StreamSourceOptions,
 } from '../../src/ports/connector.js';
@@ -47,6 +48,14 @@ function checkMapping(m: MappingFields): Array<[string, string]> {
     : [];
 }
 
+/** PRV-3, PRV-4, MET-9: Kafka pollers 1–200 at least, 1–2,000 at most (defaults 1 and 200), groups, log level. */
+const KAFKA_PROVISIONED: ProvisionedRules = {
+  minimumPollers: { min: 1, max: 200, default: 1 },
+  maximumPollers: { min: 1, max: 2000, default: 200 },
+  pollerGroups: true,
+  systemLogLevel: true,
+};
+
 /** Kafka mappings: BatchSize 100, a 500 ms window, offsets in a consumer group named after the mapping (spec 1.2, D-7). */
 const KAFKA_SOURCE: SourceRules = {
   shape: 'stream',
@@ -67,6 +76,8 @@ const KAFKA_SOURCE: SourceRules = {
   retryAttemptsWithOnFailure: 10,
   // A kafka:// on-failure topic is in the mapping's own cluster (KAF-16).
   ownsDestination: (address) => address.startsWith('kafka://'),
+  provisioned: KAFKA_PROVISIONED,
+  metricGroups: ['EventCount', 'ErrorCount', 'KafkaMetrics'],
 };
 
 const isKafkaAddress = (address: string): boolean =>

@@ -11,9 +11,9 @@ import type { ShardInfo, ShardReader, StartPosition, StreamEvents, StreamSource 
 import { kafkaEvents, kafkaStreamRecord, shardIdOf } from './event.js';
 import { OffsetCommitter, offsetLag } from './offset-committer.js';
 import { PartitionState } from './partition-state.js';
-import { sampleTopic } from './sample.js';
 import { decodeBatch } from './schema-registry-batch.js';
 import type { KafkaSchemaDecoder } from './schema-registry.js';
+import { sampleTopic } from './sample.js';
 import { KafkaShardReader } from './shard-reader.js';
 
 export interface KafkaSourceOptions {

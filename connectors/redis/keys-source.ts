@@ -10,7 +10,6 @@ import type {
   StartPosition,
   StreamEvents,
   ShardRecord,
-  StreamRecord,
   StreamSource,
 } from '../../src/ports/sources.js';
 import { redisEvents } from './event.js';

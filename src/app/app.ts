@@ -171,7 +171,7 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
       invokeAsync: (name, payload, requestId) => engine.submit(name, payload, requestId),
       destination: (address) => destinations.get(address),
       destinationProblem: (address) => apiDestinationProblem(live, address, 'dead-letter'),
-      mappings: () => catalog.compiled(),
+      mappings: () => catalog.all(),
       metrics,
       logger,
     };
@@ -229,7 +229,7 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
         }),
         ...patternSampleRoutes({
           sample: (uuid, request) => {
-            const m = catalog.compiled().find((c) => c.uuid === uuid);
+            const m = catalog.compiled(uuid);
             return m && samplePatterns(live, m, mappingDeps, request);
           },
           maxSample: MAX_SAMPLE,

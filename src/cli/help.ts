@@ -24,7 +24,7 @@ Exit codes:
   2  invalid config or invalid usage (problems are printed on stderr)
 `;
 
-export const START_HELP = `Usage: sluice start [--config FILE | --template FILE [import options]] [--watch]
+export const START_HELP = `Usage: sluice start [--config FILE | --template FILE [import options]] [--watch] [--workers N]
 
 Starts sluice with the config file (default: config/sluice.json). The service never starts on an invalid
 config: every problem is printed on stderr with its file:line:column and path and the exit code is 2.
@@ -39,6 +39,8 @@ Options:
   --template FILE     a SAM/CloudFormation template or serverless.yml, imported in memory (options: sluice import --help)
   -w, --watch         reload the config (or template) when its file changes, and a nodejs function's code when a
                       file under its code directory changes (node_modules and dotfiles ignored)
+  --workers N         run N processes behind one HTTP port and one /metrics (default server.workers, else one per
+                      core when state.type is redis, else 1); a worker that dies is started again
   -h, --help          show this help
 `;
 

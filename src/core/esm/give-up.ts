@@ -66,7 +66,10 @@ export async function giveUp(
       delayMs: (failures) => fullJitterBackoffMs(failures, ctx.options.retryBackoff, ctx.rng),
       signal: ctx.sleepSignal,
       stopped: () => ctx.isStopping() || ctx.signal.aborted,
-      onFailure: () => hooks.onStatus?.('blocked'),
+      onFailure: () => {
+        ctx.metrics.inc(StreamMetric.onFailureDeliveryErrors, ctx.labels);
+        hooks.onStatus?.('blocked');
+      },
     },
   );
   if (!delivered) return false;

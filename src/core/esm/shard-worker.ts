@@ -88,6 +88,7 @@ export class ShardWorker {
         stopped: () => this.stopping,
       },
       onPending: (n) => deps.onPending?.(shard.id, n),
+      onWriteError: () => deps.metrics.inc(StreamMetric.commitErrors, deps.labels),
     });
     this.runner = new BatchRunner({
       ...deps,
