@@ -314,7 +314,7 @@ export class KafkaStreamSource implements StreamSource {
 
   /** The newest records through a throwaway group (see sample.ts): this source's group is never joined for it. */
   sample(limit: number, signal: AbortSignal): ReturnType<typeof sampleTopic> {
-    return sampleTopic(this.kafka, this.options.topic, limit, signal);
+    return sampleTopic(this.kafka, this.options.topic, limit, signal, this.options.schemas);
   }
 
   async listShards(): Promise<ShardInfo[]> {

@@ -8,7 +8,7 @@ Commands:
   start          run the service (Invoke API, mappings, async queue)
   validate       check a config file and list every problem with its line:column
   import         write a config from a SAM/CloudFormation template or a serverless.yml
-  test-pattern   try a filter pattern against records
+  test-pattern   try a filter pattern against records, or a mapping's live records (--mapping)
   peek           show what a memory queue (a DLQ too) or stream of a running sluice holds
   shards         show a stream mapping's shards, or skip/pause/resume one (operator controls)
   redrive        replay the messages of a failure destination (DLQ) to a function or back to their queue

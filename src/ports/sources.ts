@@ -37,6 +37,12 @@ export interface StreamRecord {
   rejected?: { condition: 'SchemaValidationFailed'; reason: string };
 }
 
+/** A record with the shard it was read from (a filter dry-run's sample). */
+export interface ShardRecord {
+  shardId: string;
+  record: StreamRecord;
+}
+
 export interface ReadResult {
   records: StreamRecord[];
   /** The shard is closed and every record has been returned. */
@@ -130,7 +136,7 @@ export interface StreamSource {
    * anything (`sluice test-pattern --mapping`, #21). Needed by sources with their own positions (a consumer-group
    * read would move them); others are sampled through `open` on a fresh source, which moves nothing.
    */
-  sample?(limit: number, signal: AbortSignal): Promise<Array<StreamRecord & { shardId: string }>>;
+  sample?(limit: number, signal: AbortSignal): Promise<ShardRecord[]>;
   close(): Promise<void>;
 }
 
