@@ -14,6 +14,7 @@ import { kafkaConnection, kafkaConnectionSchema } from './connection.js';
 import { KafkaDestination } from './destination.js';
 import { kafkaMappingFields, kafkaSettingsOf } from './mapping.js';
 import { KafkaPollerGroup } from './poller-group.js';
+import { KafkaSchemaDecoder } from './schema-registry.js';
 import { KafkaStreamSource } from './source.js';
 
 export { KafkaStreamSource, type KafkaSourceOptions } from './source.js';
@@ -102,6 +103,8 @@ export const kafkaConnector: ConnectorDefinition = {
     const msk = MSK_ARN.test(address);
     const topic = topicOf(address, options);
     const logger = ctx.logger.child({ connector: 'kafka', topic });
+    const registry = kafkaSettingsOf(options).schemaRegistry;
+    const schemas = registry === undefined ? undefined : new KafkaSchemaDecoder(registry, conn.schemaRegistry);
     // One consumer; in provisioned mode each poller is one (only the first reports the group's lag).
     const consumer = (poller: number) =>
       new KafkaStreamSource(
@@ -114,6 +117,7 @@ export const kafkaConnector: ConnectorDefinition = {
           mappingId: options.mappingId,
           functionName: options.functionName,
           startingPosition: options.startingPosition,
+          ...(schemas === undefined ? {} : { schemas }),
           ...conn.consumer,
           ...(poller > 0 && { lagIntervalMs: 0 }),
         },

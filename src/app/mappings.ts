@@ -57,7 +57,7 @@ function concurrencyLimitOf(config: CompiledConfig, fn: CompiledFunction): numbe
   return config.accountConcurrency - reserved;
 }
 
-function connectorContext(
+export function connectorContext(
   config: CompiledConfig,
   m: CompiledMapping,
   deps: MappingDeps,

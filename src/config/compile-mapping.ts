@@ -207,7 +207,8 @@ export function compileMapping(
       path: `${at}.DestinationConfig.OnSuccess`,
       message: 'event source mappings support OnFailure only',
     });
-  const failureProblem = onFailure === undefined ? undefined : destinationProblem(cfg.connections, onFailure);
+  const failureProblem =
+    onFailure === undefined ? undefined : destinationProblem(cfg.connections, onFailure, 'mapping-on-failure');
   if (failureProblem !== undefined)
     problems.push({ path: `${at}.DestinationConfig.OnFailure.Destination`, message: failureProblem });
   // A destination the source reaches itself (e.g. a topic of its own cluster) needs no connection of its own.

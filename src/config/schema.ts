@@ -195,6 +195,13 @@ export const configSchema = z
           })
           .strict()
           .prefault({}),
+        workers: int()
+          .min(1)
+          .max(256)
+          .optional()
+          .describe(
+            'Processes on this machine, one HTTP port (sluice start --workers overrides it). Default: one per core when state.type is redis, else 1.',
+          ),
         maxBufferedBodyBytes: int()
           .min(1024 * 1024)
           .default(64 * 1024 * 1024)

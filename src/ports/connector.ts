@@ -223,6 +223,9 @@ export interface MappingFieldsDefinition<Shape extends z.ZodRawShape = z.ZodRawS
   checkAll?(mappings: ReadonlyArray<CompiledMappingOf<S>>): Array<[string, string]>;
 }
 
+/** Where a destination is used: a mapping's OnFailure, an async OnSuccess/OnFailure, a function's DLQ. */
+export type DestinationRole = 'mapping-on-failure' | 'async-on-success' | 'async-on-failure' | 'dead-letter';
+
 /** One compiled mapping of a connector, as its `checkAll` sees it. */
 export interface CompiledMappingOf<S> {
   /** Its place in the file (`eventSourceMappings[3]`), which problem paths start with. */
@@ -285,6 +288,8 @@ export interface ConnectorDefinition {
     ctx: ConnectorContext,
   ): Promise<string | undefined>;
   createDestination?(address: string, ctx: ConnectorContext): Destination;
+  /** Why it may not deliver in `role` (S3 is on-failure only, EventBridge async only), or undefined when it may. */
+  destinationRoleProblem?(role: DestinationRole): string | undefined;
   /**
    * Destinations that pick their connection by address instead of the default of their type, and work without one
    * (http: the connection whose baseUrl covers the URL; lambda: one for a function not in this sluice).
