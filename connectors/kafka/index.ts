@@ -127,7 +127,16 @@ export const kafkaConnector: ConnectorDefinition = {
     const p = options.provisioned;
     if (p === undefined) return consumer(0);
     const labels = { mapping: options.mappingId, function: options.functionName ?? '', source: 'kafka' };
-    return new KafkaPollerGroup(consumer, { ...p, labels }, ctx.metrics, logger);
+    const partitionCount = async () => {
+      const admin = createKafka(conn, ctx.logger).admin();
+      await admin.connect();
+      try {
+        return (await admin.fetchTopicOffsets(topic)).length;
+      } finally {
+        await admin.disconnect();
+      }
+    };
+    return new KafkaPollerGroup(consumer, { ...p, labels, partitionCount }, ctx.metrics, logger);
   },
   findStoredPositions: async (address, options, groupIds, ctx) => {
     const topic = topicOf(address, options);

@@ -17,6 +17,8 @@ export interface PollerGroupOptions {
   /** DA-6: how long without lag before one poller is removed (1 min). */
   idleRemoveMs?: number;
   labels: Labels;
+  /** PRV-3: the topic's partition count, which caps the pollers. */
+  partitionCount: () => Promise<number>;
 }
 
 /** DA-6: the pollers wanted after one evaluation. */
@@ -66,7 +68,7 @@ export class KafkaPollerGroup implements StreamSource {
 
   private start(): Promise<void> {
     this.started ??= (async () => {
-      this.partitions = await this.members[0]!.partitionCount();
+      this.partitions = await this.o.partitionCount();
       const want = Math.min(this.o.minimumPollers, this.partitions);
       while (this.members.length < want) this.add();
       await Promise.all(this.members.map((m) => m.listShards()));

@@ -382,12 +382,6 @@ export class KafkaStreamSource implements StreamSource {
     return this.committer.add(consumer, st, offset);
   }
 
-  /** PRV-3: the topic's partition count, which caps a provisioned mapping's pollers. */
-  async partitionCount(): Promise<number> {
-    await this.start();
-    return (await this.admin!.fetchTopicOffsets(this.options.topic)).length;
-  }
-
   /** KAF-19: topic-level lag = latest offset minus the group's committed offset, summed and maxed over partitions. */
   async updateLag(): Promise<{ sum: number; max: number } | undefined> {
     const admin = this.admin;
