@@ -30,6 +30,7 @@ import { functionApiRoutes } from './function-api.js';
 import { applyConfig, reloadCode, type ReloadTarget } from './reload.js';
 import { shardRoutes } from '../http/routes/shards.js';
 import { ShardControl } from './shard-control.js';
+import { shareApiSettings } from './workers-share.js';
 
 export interface App {
   address(): AddressInfo;
@@ -57,6 +58,7 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
     stack.push({ name: 'async queue', stop: () => state.asyncQueue.close() });
 
     const functions: Functions = buildFunctions(config, metrics, clock);
+    shareApiSettings(functions); // --workers: API-set reservations and async settings reach every process
     // What mappings and API destinations may name: the file's functions and those created over the API.
     const live: CompiledConfig = { ...config, functions: functions.all };
     stack.push({ name: 'runtimes', stop: () => functions.close() });

@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import type { Logger } from '../ports/logger.js';
 import { answerMergeRequests, mergedMetrics, serveWorkerMetrics } from '../observability/cluster-metrics.js';
 import { PrometheusMetrics } from '../observability/prometheus.js';
+import { isSharedSetting, type SharedSetting } from './workers-share.js';
 
 /** Sent by a worker once its app started (HTTP listening, mappings started). */
 export const WORKER_STARTED = { sluice: 'worker-started' } as const;
@@ -87,6 +88,8 @@ export function runPrimary(opts: PrimaryOptions): Promise<number> {
   const done = new Promise<number>((resolve) => (finish = resolve));
   cluster.setupPrimary({ exec: process.argv[1], args: opts.args });
 
+  // The API settings workers changed, latest per function, for the workers started after the change.
+  const shared = new Map<string, SharedSetting>();
   const countStarted = () => metrics.set('sluice_workers', {}, slots.filter((s) => s.startedAtMs).length);
 
   const fork = (slot: Slot) => {
@@ -96,7 +99,13 @@ export function runPrimary(opts: PrimaryOptions): Promise<number> {
     slot.startedAtMs = undefined;
     answerMergeRequests(worker, merged);
     worker.on('message', (m: unknown) => {
+      if (isSharedSetting(m)) {
+        shared.set(`${m.kind}:${m.name}`, m);
+        for (const w of live()) if (w !== worker && w.isConnected()) w.send(m);
+        return;
+      }
       if ((m as { sluice?: unknown } | null)?.sluice !== WORKER_STARTED.sluice) return;
+      for (const setting of shared.values()) if (worker.isConnected()) worker.send(setting);
       slot.startedAtMs = Date.now();
       slot.startFailures = 0;
       countStarted();
