@@ -2,7 +2,7 @@
 // behind one port: a Kafka topic of 4 partitions and a Redis stream are each handled once with nothing lost,
 // both workers work, one /metrics shows their sum (and passes promtool), a SIGKILLed worker is started again
 // and processing goes on with nothing lost, and SIGTERM drains both and exits 0.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { logLevel, type Producer } from 'kafkajs';
@@ -89,7 +89,7 @@ const workerPids = (svc: Service): number[] => {
   return line === undefined ? [] : (JSON.parse(line) as { pids: number[] }).pids;
 };
 
-it('#20-4 --workers 2: Kafka (4 partitions) and a Redis stream handled once by both workers, one merged /metrics, a SIGKILLed worker restarted with nothing lost, SIGTERM exits 0', async () => {
+it('#20-4 --workers 2: Kafka (4 partitions) and a Redis stream handled once by both workers, one merged /metrics, a SIGKILLed worker restarted with nothing lost, SIGHUP reloads each, SIGTERM exits 0', async () => {
   const topic = uniqueName('workers');
   const streamKey = uniqueName('workers-stream');
   const admin = kafka({ logLevel: logLevel.NOTHING }).admin();
@@ -211,6 +211,14 @@ it('#20-4 --workers 2: Kafka (4 partitions) and a Redis stream handled once by b
   console.log(
     `--workers 2: ${first.length + second.length} records, 0 lost, ${handled.length - seen.size} handled twice ` +
       `(at-least-once replays after the SIGKILL of ${victim}); wave 1 by pid: ${JSON.stringify(countBy(wave1.map((r) => r.pid)))}`,
+  );
+
+  // SIGHUP to the primary: every worker reloads the file (here: one function more).
+  const file = JSON.parse(readFileSync(svc.file, 'utf8')) as { functions: Record<string, object> };
+  writeFileSync(svc.file, JSON.stringify({ ...file, functions: { ...file.functions, more: file.functions.rec } }));
+  svc.child.kill('SIGHUP');
+  await eventually(async () =>
+    Promise.resolve(svc.logs.filter((l) => l.includes('"function added"')).length === 2 ? true : undefined),
   );
 
   expect(await svc.stop()).toBe(0);
