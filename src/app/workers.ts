@@ -3,6 +3,7 @@
 // consumer); they share one listening socket. The primary runs no mapping: it restarts a worker that dies (with
 // backoff), forwards signals, merges /metrics, and gives up when workers keep dying before they start.
 import cluster, { type Worker } from 'node:cluster';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Logger } from '../ports/logger.js';
 import { answerMergeRequests, mergedMetrics, serveWorkerMetrics } from '../observability/cluster-metrics.js';
@@ -23,8 +24,12 @@ export interface WorkerCount {
  * instances share checkpoints, leases and the async queue), else 1: with memory state each process would keep
  * its own async queue, API-created functions and shard positions.
  */
-export function workerCount(asked: number | undefined, stateType: string): WorkerCount {
-  if (stateType === 'redis') return { count: asked ?? availableParallelism() };
+export function workerCount(
+  asked: number | undefined,
+  stateType: string,
+  cores: () => number = usableCores,
+): WorkerCount {
+  if (stateType === 'redis') return { count: asked ?? cores() };
   if (asked !== undefined && asked > 1)
     return {
       count: 1,
@@ -33,6 +38,25 @@ export function workerCount(asked: number | undefined, stateType: string): Worke
         'through it); running 1 process',
     };
   return { count: 1 };
+}
+
+/**
+ * The cores this process may use: the CPUs it may run on, capped by a cgroup v2 CPU quota (a container limited to
+ * 2 CPUs on a 64-core node sees 64 CPUs but gets 2).
+ */
+export function usableCores(cpuMax = readCpuMax()): number {
+  const cpus = availableParallelism();
+  const [quota, period] = (cpuMax ?? '').trim().split(/\s+/).map(Number);
+  if (quota === undefined || period === undefined || !(quota > 0) || !(period > 0)) return cpus;
+  return Math.max(1, Math.min(cpus, Math.ceil(quota / period)));
+}
+
+function readCpuMax(): string | undefined {
+  try {
+    return readFileSync('/sys/fs/cgroup/cpu.max', 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 export interface PrimaryOptions {
