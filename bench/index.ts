@@ -1,16 +1,19 @@
-// npm run bench [-- --quick] [--only sqs,kinesis] [--no-write]
+// npm run bench [-- --quick] [--only sqs,kinesis] [--no-write] [--update-readme]
 // Runs the benchmark scenarios in order, prints one table to stdout and writes bench/results/latest.json and the
-// self-contained bench/results/report.html (unless --no-write). Servers: env vars, else .services/servers.json
+// self-contained bench/results/report.html (unless --no-write); --update-readme also rewrites the README's table
+// from the run (with --report-only: from the saved latest.json). Servers: env vars, else .services/servers.json
 // (`npm run services:up`). Exits non-zero when any scenario failed.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import * as prettier from 'prettier';
 import { createProgress } from './lib/progress.js';
 import { runScenarios, selectScenarios } from './lib/runner.js';
 import type { Scenario } from './lib/types.js';
 import { renderHtml } from './report/html.js';
 import { machineInfo } from './report/machine.js';
 import { buildResults, failedScenarios, resultsJson, type BenchResults } from './report/results.js';
+import { readmeTable, replaceReadmeTable } from './report/readme-table.js';
 import { formatTable } from './report/text-table.js';
 import { scaleScenarios } from './scale/index.js';
 import { asyncScenario } from './scenarios/async.js';
@@ -35,12 +38,21 @@ const ALL: Scenario[] = [
 ];
 const RESULTS_DIR = 'bench/results';
 
+/** Rewrites the README's table from `results`, formatted as `npm run format:check` wants it. */
+async function updateReadme(results: BenchResults): Promise<void> {
+  const text = replaceReadmeTable(readFileSync('README.md', 'utf8'), readmeTable(results));
+  const options = (await prettier.resolveConfig('README.md')) ?? {};
+  writeFileSync('README.md', await prettier.format(text, { ...options, filepath: 'README.md' }));
+  process.stdout.write('rewrote the benchmark table in README.md\n');
+}
+
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     'no-write': { type: 'boolean', default: false },
     'report-only': { type: 'boolean', default: false },
+    'update-readme': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -48,6 +60,7 @@ if (values.help) {
   process.stdout.write(
     'npm run bench [-- --quick] [--only id,id] [--no-write]\n' +
       'npm run bench -- --report-only   (re-renders report.html from latest.json, runs nothing)\n' +
+      'npm run bench -- --update-readme (also rewrites the README table; with --report-only from latest.json)\n' +
       `scenarios: ${ALL.map((s) => s.id).join(', ')}\n` +
       `writes ${RESULTS_DIR}/latest.json and ${RESULTS_DIR}/report.html\n`,
   );
@@ -58,6 +71,7 @@ if (values['report-only']) {
   const saved = JSON.parse(readFileSync(path.join(RESULTS_DIR, 'latest.json'), 'utf8')) as BenchResults;
   writeFileSync(path.join(RESULTS_DIR, 'report.html'), renderHtml(saved));
   process.stdout.write(`wrote ${RESULTS_DIR}/report.html from ${RESULTS_DIR}/latest.json\n`);
+  if (values['update-readme']) await updateReadme(saved);
   process.exit(0);
 }
 
@@ -104,6 +118,7 @@ if (!values['no-write']) {
   writeFileSync(path.join(RESULTS_DIR, 'report.html'), renderHtml(results));
   process.stdout.write(`wrote ${RESULTS_DIR}/latest.json and ${RESULTS_DIR}/report.html\n`);
 }
+if (values['update-readme']) await updateReadme(results);
 const failed = failedScenarios(results);
 if (failed.length > 0)
   process.stderr.write(`${failed.length} scenario(s) failed: ${failed.map((s) => s.id).join(', ')}\n`);

@@ -14,7 +14,7 @@ const rows = await runRedisBench(
     keys: num(1, 1),
     bodyBytes: num(2, 100),
     batchSize: 100,
-    rounds: quick ? 1 : 3,
+    rounds: 3,
     rate: 500,
     seconds: quick ? 2 : 5,
   },

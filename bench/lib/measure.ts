@@ -1,4 +1,5 @@
 // Measurement helpers shared by the benchmark scenarios.
+import { peakRssMb, resetPeakRss } from './proc-memory.js';
 import type { Latency, ProcessCost } from './types.js';
 
 /** p50/p99 of a list of millisecond samples (nearest-rank); NaN when there are none. */
@@ -9,22 +10,18 @@ export function quantiles(samplesMs: number[]): Latency {
 }
 
 /**
- * Runs `work` while sampling this process: CPU time over wall time (100 = one core busy) and the peak RSS.
- * Benchmarks run sluice in-process, so this is the cost of the sluice side (plus the benchmark's own driver).
+ * Runs `work` and measures this process: CPU time over wall time (100 = one core busy) and the peak RSS (VmHWM,
+ * reset before the work where the kernel allows). Benchmarks run sluice in-process, so this is the cost of the
+ * sluice side (plus the benchmark's own driver).
  */
 export async function withCost<T>(work: () => Promise<T>): Promise<{ value: T; cost: ProcessCost; ms: number }> {
+  resetPeakRss();
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 100);
-  try {
-    const value = await work();
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    const cpu = process.cpuUsage(cpu0);
-    peak = Math.max(peak, process.memoryUsage.rss());
-    const cpuPercent = ms > 0 ? ((cpu.user + cpu.system) / 1000 / ms) * 100 : 0;
-    return { value, cost: { cpuPercent, rssMb: peak / 2 ** 20 }, ms };
-  } finally {
-    clearInterval(timer);
-  }
+  const value = await work();
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuPercent = ms > 0 ? ((cpu.user + cpu.system) / 1000 / ms) * 100 : 0;
+  const rssMb = peakRssMb() ?? process.memoryUsage.rss() / 2 ** 20;
+  return { value, cost: { cpuPercent, rssMb }, ms };
 }

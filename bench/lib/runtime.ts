@@ -4,6 +4,7 @@ import { withCost } from './measure.js';
 import type { ProcessCost } from './types.js';
 
 export { systemClock } from '../../src/app/clock.js';
+export { median } from './stats.js';
 
 export const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quietLogger };
 
@@ -43,10 +44,3 @@ export class CostMeter {
     return { cpuPercent: (this.cpuMs / this.wallMs) * 100, rssMb: this.peakMb };
   }
 }
-
-export const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  if (s.length === 0) return Number.NaN;
-  const mid = s.length / 2;
-  return s.length % 2 === 1 ? s[Math.floor(mid)]! : (s[mid - 1]! + s[mid]!) / 2;
-};

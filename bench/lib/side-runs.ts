@@ -3,7 +3,8 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { quantiles, withCost } from './measure.js';
-import type { Latency, ProcessCost } from './types.js';
+import { fromRounds, medianRound } from './stats.js';
+import type { Latency, ProcessCost, Side } from './types.js';
 
 /** Records reached the handler; `producedAt` (ms epoch, one per record) only when timing was asked for. */
 export type OnRecords = (count: number, producedAt?: number[]) => void;
@@ -74,14 +75,18 @@ export async function measureLatency(
 }
 
 /** The sides of a comparison: a raw client loop and sluice, and for Kafka a second raw client. */
-export type SideName = 'raw' | 'sluice' | 'rawPlatformatic';
+export type SideName = 'raw' | 'sluice' | 'rawPlatformatic' | 'rawEvent';
 
 export interface Compared<S extends SideName = 'raw' | 'sluice'> {
-  best: Record<S, ThroughputRun>;
+  /** The median round of each side (its rate, CPU and RSS go together). */
+  median: Record<S, ThroughputRun>;
   rounds: Record<S, ThroughputRun[]>;
 }
 
-/** Alternates the sides for `rounds` rounds so warm-up and noise favour neither; the best round of each counts. */
+/**
+ * Alternates the sides for `rounds` rounds (the order flips every round) so warm-up and noise favour neither; the
+ * median round of each counts.
+ */
 export async function compareThroughput<S extends SideName = 'raw' | 'sluice'>(
   sides: Record<S, StartSide>,
   total: number,
@@ -90,21 +95,30 @@ export async function compareThroughput<S extends SideName = 'raw' | 'sluice'>(
   only?: readonly S[],
 ): Promise<Compared<S>> {
   const none: ThroughputRun = { rate: 0, cost: { cpuPercent: 0, rssMb: 0 }, cpuUsPerRecord: 0 };
-  const names = Object.keys(sides) as S[];
-  const out = {
-    best: Object.fromEntries(names.map((n) => [n, none])),
-    rounds: Object.fromEntries(names.map((n) => [n, []])),
-  } as unknown as Compared<S>;
+  const names = (Object.keys(sides) as S[]).filter((n) => !only || only.includes(n));
+  const runs = Object.fromEntries(names.map((n) => [n, [] as ThroughputRun[]])) as Record<S, ThroughputRun[]>;
   for (let round = 0; round < rounds; round++) {
-    for (const name of names) {
-      if (only && !only.includes(name)) continue;
+    const order = round % 2 === 0 ? names : [...names].reverse();
+    for (const name of order) {
       progress(`throughput round ${round + 1}/${rounds}, ${name}`);
-      const r = await profiled(`${name}-${round + 1}`, () => measureThroughput(sides[name], total));
-      out.rounds[name].push(r);
-      if (r.rate > out.best[name].rate) out.best[name] = r;
+      runs[name].push(await profiled(`${name}-${round + 1}`, () => measureThroughput(sides[name], total)));
     }
   }
-  return out;
+  const all = Object.keys(sides) as S[];
+  return {
+    median: Object.fromEntries(all.map((n) => [n, medianRound(runs[n] ?? []) ?? none])) as Record<S, ThroughputRun>,
+    rounds: Object.fromEntries(all.map((n) => [n, runs[n] ?? []])) as Record<S, ThroughputRun[]>,
+  };
+}
+
+/** A side of a row from its rounds: median rate with the spread, the median round's cost, and `latency`. */
+export function sideOf(runs: readonly ThroughputRun[], latency?: Latency): Side {
+  const m = medianRound(runs);
+  return {
+    ...fromRounds(runs.map((r) => r.rate)),
+    ...(latency ? { latency } : {}),
+    ...(m ? { cost: m.cost } : {}),
+  };
 }
 
 /** Per-round figures for the row's params. */

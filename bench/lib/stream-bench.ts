@@ -1,7 +1,8 @@
 // The side-by-side harness of the stream sources (Kinesis, DynamoDB Streams): sluice's stream engine over the real
 // connector with a no-op in-process handler, against a raw GetRecords loop per shard with the same client library.
-//   1. throughput: `total` records already in the stream, read from TRIM_HORIZON until all reached the handler,
-//      rounds alternating raw/sluice on the same stream;
+//   1. throughput: `total` records already in the stream (counted by a raw pass first), read from TRIM_HORIZON
+//      until all reached the handler (counted, not parsed), rounds alternating raw/sluice on the same stream, the
+//      median with its spread;
 //   2. latency: records written at a steady rate while the consumer reads from LATEST; write-to-handler p50/p99
 //      from a timestamp carried in each record.
 // Both consumers sleep `pollMs` after an empty page.
@@ -11,12 +12,16 @@ import { noopMetrics } from '../../src/ports/metrics.js';
 import type { StreamSource } from '../../src/ports/sources.js';
 import { MemoryCheckpointStore } from '../../src/state/memory.js';
 import { quantiles } from './measure.js';
-import { CostMeter, median, quietLogger, sleep, systemClock } from './runtime.js';
+import { countAtBuild } from './noop-stream-mapping.js';
+import { CostMeter, quietLogger, sleep, systemClock } from './runtime.js';
+import { fromRounds } from './stats.js';
 import type { BenchContext, Side } from './types.js';
 
 export type From = 'TRIM_HORIZON' | 'LATEST';
 /** Called once per record a consumer hands to its "handler", with the write time carried in the record. */
 export type OnRecord = (writtenAtMs: number) => void;
+/** The raw loop's per-record callback: the SDK's record, read (parsed) only by the latency run. */
+export type OnRawRecord = (record: unknown) => void;
 
 export interface Consumer {
   stop(): Promise<void>;
@@ -27,7 +32,9 @@ export interface BenchStream {
   /** Writes `n` records carrying Date.now() at write time; `from` numbers their keys. */
   write(n: number, from: number): Promise<void>;
   /** The raw baseline: a GetRecords loop per shard. */
-  raw(from: From, onRecord: OnRecord, pollMs: number, stop: AbortSignal): Promise<Array<Promise<void>>>;
+  raw(from: From, onRecord: OnRawRecord, pollMs: number, stop: AbortSignal): Promise<Array<Promise<void>>>;
+  /** The write time carried in one record of the raw loop's GetRecords page. */
+  rawRecordAt(record: unknown): number;
   /** A fresh sluice source over this stream (closed by the harness). */
   source(): StreamSource;
   /** The write time carried in one record of the Lambda event sluice built. */
@@ -50,9 +57,16 @@ export interface StreamBenchResult {
   raw: Side;
 }
 
-async function rawConsumer(stream: BenchStream, from: From, onRecord: OnRecord, pollMs: number): Promise<Consumer> {
+async function rawConsumer(
+  stream: BenchStream,
+  from: From,
+  onRecord: OnRecord,
+  pollMs: number,
+  timed: boolean,
+): Promise<Consumer> {
   const stop = new AbortController();
-  const loops = await stream.raw(from, onRecord, pollMs, stop.signal);
+  const on: OnRawRecord = timed ? (r) => onRecord(stream.rawRecordAt(r)) : () => onRecord(Number.NaN);
+  const loops = await stream.raw(from, on, pollMs, stop.signal);
   return {
     stop: async () => {
       stop.abort();
@@ -67,11 +81,18 @@ async function sluiceConsumer(
   onRecord: OnRecord,
   cfg: StreamBenchConfig,
   label: string,
+  timed: boolean,
 ): Promise<Consumer> {
   const source = stream.source();
+  // Throughput counts the records the engine built the event from (no parsing); latency parses write times.
+  const count = countAtBuild([source]);
   const invoker: Invoker = {
     has: () => true,
     invoke: (_fn, req) => {
+      if (!timed) {
+        for (let n = count(); n > 0; n--) onRecord(Number.NaN);
+        return Promise.resolve({ kind: 'success', payload: Buffer.from('null'), durationMs: 0, coldStart: false });
+      }
       const event = JSON.parse(req.payload.toString('utf8')) as { Records: unknown[] };
       for (const r of event.Records) onRecord(stream.eventRecordAt(r));
       return Promise.resolve({ kind: 'success', payload: Buffer.from('null'), durationMs: 0, coldStart: false });
@@ -113,9 +134,10 @@ async function sluiceConsumer(
 type Kind = 'raw' | 'sluice';
 
 function consumer(kind: Kind, stream: BenchStream, from: From, onRecord: OnRecord, cfg: StreamBenchConfig) {
+  const timed = from === 'LATEST';
   return kind === 'raw'
-    ? rawConsumer(stream, from, onRecord, cfg.pollMs)
-    : sluiceConsumer(stream, from, onRecord, cfg, `${from}-${Date.now()}`);
+    ? rawConsumer(stream, from, onRecord, cfg.pollMs, timed)
+    : sluiceConsumer(stream, from, onRecord, cfg, `${from}-${Date.now()}`, timed);
 }
 
 /** Records/s reading the whole pre-written stream; fails when not every record arrives within `timeoutMs`. */
@@ -136,6 +158,23 @@ async function throughput(kind: Kind, stream: BenchStream, cfg: StreamBenchConfi
     if (outcome === 'timeout') throw new Error(`${kind}: ${seen} of ${cfg.total} records after ${timeoutMs} ms`);
     return (cfg.total / ms) * 1000;
   });
+}
+
+/**
+ * Count at build: a raw pass over the whole stream finds exactly `total` records (none missing, none extra) before
+ * any side is timed. It also warms the server's read path for both sides alike.
+ */
+async function checkBacklog(stream: BenchStream, cfg: StreamBenchConfig): Promise<void> {
+  let seen = 0;
+  const c = await rawConsumer(stream, 'TRIM_HORIZON', () => seen++, cfg.pollMs, false);
+  try {
+    const deadline = Date.now() + 60_000 + cfg.total;
+    while (seen < cfg.total && Date.now() < deadline) await sleep(50);
+    await sleep(3 * cfg.pollMs); // anything beyond `total` shows up too
+  } finally {
+    await c.stop();
+  }
+  if (seen !== cfg.total) throw new Error(`the stream holds ${seen} records, expected ${cfg.total}`);
 }
 
 /** `keyBase` numbers the new records' keys after every earlier one, so each write is a new item (an INSERT). */
@@ -178,6 +217,8 @@ export async function runStreamBench(
   const stream = await create('bench');
   try {
     await stream.write(cfg.total, 0);
+    ctx.progress(`counting the ${cfg.total} records`);
+    await checkBacklog(stream, cfg);
     for (let round = 0; round < cfg.rounds; round++) {
       const order: Kind[] = round % 2 === 0 ? ['raw', 'sluice'] : ['sluice', 'raw'];
       for (const kind of order) {
@@ -193,7 +234,7 @@ export async function runStreamBench(
     await stream.destroy();
   }
   const side = (kind: Kind): Side => ({
-    throughput: median(rates[kind]),
+    ...fromRounds(rates[kind]),
     latency: quantiles(lat[kind]),
     cost: meters[kind].cost(),
   });

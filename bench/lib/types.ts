@@ -15,10 +15,18 @@ export interface ProcessCost {
   rssMb: number;
 }
 
+/** Throughput of a side's rounds: lowest and highest, and how many rounds the median was taken over. */
+export interface Spread {
+  min: number;
+  max: number;
+  rounds: number;
+}
+
 /** One measured side (sluice, or the raw client ceiling). */
 export interface Side {
-  /** records/s (or events/s); the unit is the row's. */
+  /** records/s (or events/s); the unit is the row's. The median of the rounds where there were several. */
   throughput: number;
+  spread?: Spread;
   latency?: Latency;
   cost?: ProcessCost;
 }
@@ -39,6 +47,8 @@ export interface BenchRow {
   params: Record<string, number | string | boolean>;
   /** Anything a reader must know to read the figure right. */
   notes?: string;
+  /** The raw side in a few words, for the README table (e.g. "kafkajs eachBatch, same event"). */
+  rawLoop?: string;
 }
 
 export interface BenchContext {

@@ -1,7 +1,8 @@
 // bench/results/report.html: one self-contained page (inline CSS and SVG, no script, no network): a one-line-per-
 // source summary, the ratio overview, throughput and latency per source, the scale curves, then the full table.
 import { groupsOf, isScaleGroup, latencyChart, ratioChart, scaleCharts, throughputChart } from './charts.js';
-import { fmtDuration, fmtFixed, fmtMs, fmtRate, fmtRatio } from './format.js';
+import { fmtDuration, fmtFixed, fmtMs, fmtRate, fmtRatio, fmtSpread } from './format.js';
+import type { Spread } from '../lib/types.js';
 import type { BenchResults, ResultRow } from './results.js';
 import { summaryHtml } from './summary.js';
 import { esc } from './svg.js';
@@ -19,6 +20,9 @@ th.l, td.l { text-align: left; } td.notes { white-space: normal; color: #555; mi
 
 const latency = (l: { p50: number; p99: number } | undefined) =>
   l === undefined ? '-' : `${fmtMs(l.p50)} / ${fmtMs(l.p99)}`;
+
+/** The rounds' min–max under the median figure. */
+const spread = (s: Spread | undefined) => (s && s.rounds > 1 ? `<br><small>${esc(fmtSpread(s))}</small>` : '');
 
 function tableHtml(rows: ResultRow[]): string {
   const head = [
@@ -39,7 +43,8 @@ function tableHtml(rows: ResultRow[]): string {
     const low = r.ratio !== undefined && r.ratio < 0.9 ? ' class="low"' : '';
     return (
       `<tr><td class="l">${esc(r.group)}</td><td class="l">${esc(r.name)}</td>` +
-      `<td>${fmtRate(r.sluice.throughput)}</td><td>${fmtRate(r.raw?.throughput)}</td>` +
+      `<td>${fmtRate(r.sluice.throughput)}${spread(r.sluice.spread)}</td>` +
+      `<td>${fmtRate(r.raw?.throughput)}${spread(r.raw?.spread)}</td>` +
       `<td${low}>${fmtRatio(r.ratio)}</td>` +
       `<td>${latency(r.sluice.latency)}</td><td>${latency(r.raw?.latency)}</td>` +
       `<td>${fmtFixed(r.sluice.cost?.cpuPercent)}</td><td>${fmtFixed(r.raw?.cost?.cpuPercent)}</td>` +
@@ -64,8 +69,9 @@ export function renderHtml(results: BenchResults): string {
       `${m.cpus.count} × ${esc(m.cpus.model)}, ${Math.round(m.totalMemoryMb / 1024)} GB RAM, ${esc(m.os)} ` +
       `(${esc(m.arch)}), Node ${esc(m.node)}, commit <code>${esc(m.commit)}</code>.<br>` +
       'Each row ran sluice (no-op in-process handler) and the best raw loop with the same client library side by ' +
-      'side on the same server; ratio = sluice / raw throughput, target ≥ 0.9. CPU % (of one core) and peak RSS ' +
-      'are of the benchmark process while that side ran.</p>',
+      'side on the same server; throughput = median of the rounds with their min–max below it; ratio = sluice / ' +
+      'raw median, target ≥ 0.9. CPU % (of one core) and peak RSS (VmHWM) are of the benchmark process while ' +
+      'that side ran.</p>',
   ];
   if (failed.length > 0) {
     body.push(

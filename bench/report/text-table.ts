@@ -1,5 +1,5 @@
 // The aligned table `npm run bench` prints to stdout: one line per row, one FAILED line per failed scenario.
-import { fmtDuration, fmtFixed, fmtMs, fmtRate, fmtRatio } from './format.js';
+import { fmtDuration, fmtFixed, fmtMs, fmtRate, fmtRatio, fmtSpread } from './format.js';
 import type { BenchResults, ResultRow } from './results.js';
 
 const HEADER = [
@@ -8,6 +8,8 @@ const HEADER = [
   'sluice/s',
   'raw/s',
   'ratio',
+  'sluice min–max',
+  'raw min–max',
   'sluice p50/p99 ms',
   'raw p50/p99 ms',
   'CPU %',
@@ -16,7 +18,7 @@ const HEADER = [
   'unit',
 ];
 /** Columns aligned left; the others are numbers, aligned right. */
-const LEFT = new Set([0, 1, 10]);
+const LEFT = new Set([0, 1, 12]);
 
 const pair = (l: { p50: number; p99: number } | undefined): string =>
   l === undefined ? '-' : `${fmtMs(l.p50)} / ${fmtMs(l.p99)}`;
@@ -28,6 +30,8 @@ function cells(row: ResultRow): string[] {
     fmtRate(row.sluice.throughput),
     fmtRate(row.raw?.throughput),
     fmtRatio(row.ratio),
+    fmtSpread(row.sluice.spread),
+    fmtSpread(row.raw?.spread),
     pair(row.sluice.latency),
     pair(row.raw?.latency),
     fmtFixed(row.sluice.cost?.cpuPercent),
@@ -61,7 +65,8 @@ export function formatTable(results: BenchResults): string {
     `${results.quick ? 'quick' : 'full'} run of ${results.date}, ${fmtDuration(results.durationMs)}; ` +
       `${m.cpus.count} × ${m.cpus.model}, ${Math.round(m.totalMemoryMb / 1024)} GB, ${m.os}, node ${m.node}, ` +
       `commit ${m.commit.slice(0, 12)}`,
-    'ratio = sluice / raw throughput (target ≥ 0.9); CPU % of one core and peak RSS of the benchmark process',
+    'throughput = median of the rounds, min–max their spread; ratio = sluice / raw median (target ≥ 0.9); ' +
+      'CPU % of one core and peak RSS (VmHWM) of the benchmark process',
   );
   return `${out.join('\n')}\n`;
 }

@@ -56,7 +56,7 @@ export const batchSizeScenario: Scenario = {
         },
         notes:
           'In-process memory stream: the engine ceiling (no broker, no network); handler counts records and returns. ' +
-          'The memory stream finds its read position by a linear scan of the shard, so large backlogs cost it extra.',
+          'The memory stream finds its read position by binary search, so the backlog size costs it nothing.',
       });
     }
     const url = redisUrl();

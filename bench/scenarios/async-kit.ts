@@ -1,6 +1,7 @@
 // Measurement shared by both sides of the async bench (bench/scenarios/async.ts), and the raw loop it is
 // measured against: ioredis LPUSH (one command per event, or auto-pipelined per tick) → BLMOVE to a
-// processing list → LREM, Redis' reliable-queue pattern with sluice's at-least-once guarantee.
+// processing list (plus up to 31 pipelined LMOVEs: a concurrent consumer) → LREM, Redis' reliable-queue pattern
+// with sluice's at-least-once guarantee.
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { sleep } from '../lib/runtime.js';
@@ -13,6 +14,8 @@ export interface Config {
   rounds: number;
 }
 export const IN_FLIGHT = 100;
+/** Events the raw consumer takes per round trip: sluice's async engine runs 32 handlers at once by default. */
+export const RAW_CONSUMER_BATCH = 32;
 export const payload = Buffer.from('{"hello":"world"}');
 
 export interface Result {
@@ -118,13 +121,23 @@ export async function benchRaw(url: string, cfg: Config, pipelined: boolean): Pr
   const seen = arrivals();
   const processing = `${key}:processing`;
   let popping = true;
+  let removing: Promise<unknown> = Promise.resolve();
   const consume = (async () => {
     while (popping) {
-      const got = await consumer.blmove(key, processing, 'RIGHT', 'LEFT', 1);
-      if (got === null) continue;
-      seen.arrive((JSON.parse(got) as { id: string }).id);
-      await consumer.lrem(processing, 1, got);
+      const first = await consumer.blmove(key, processing, 'RIGHT', 'LEFT', 1);
+      if (first === null) continue;
+      // Concurrent like sluice's engine (32 handlers): up to 31 more moved in the same round trip.
+      const got = [first];
+      const more = consumer.pipeline();
+      for (let i = 1; i < RAW_CONSUMER_BATCH; i++) more.lmove(key, processing, 'RIGHT', 'LEFT');
+      for (const [, v] of (await more.exec()) ?? []) if (typeof v === 'string') got.push(v);
+      for (const g of got) seen.arrive((JSON.parse(g) as { id: string }).id);
+      // Done: removed from the processing list, pipelined with the next move.
+      const rem = consumer.pipeline();
+      for (const g of got) rem.lrem(processing, 1, g);
+      removing = rem.exec();
     }
+    await removing;
   })();
   const body = payload.toString('base64');
   try {

@@ -1,6 +1,7 @@
 // Async invocation queue on Redis: sluice's engine (submit → Redis store → claim → no-op handler) against a raw
-// ioredis reliable-queue loop (async-kit: LPUSH, BLMOVE to a processing list, LREM after handling: the same
-// at-least-once guarantee) on the same server, in the same run, alternating rounds. Rows:
+// ioredis reliable-queue loop (async-kit: LPUSH, BLMOVE plus pipelined LMOVEs to a processing list, 32 events at
+// once like sluice's engine, LREM after handling: the same at-least-once guarantee) on the same server, in the
+// same run, alternating rounds; every row is the median of the rounds with their spread. Rows:
 //   accept   events enqueued with 100 in flight while the consumer runs (sluice: engine.submit() resolved =
 //            where the Invoke API answers 202; raw: LPUSH acknowledged), against plain and pipelined LPUSH
 //   accept, consumer stopped   the same without anything consuming (raw: pipelined LPUSH)
@@ -17,8 +18,9 @@ import type { Invoker } from '../../src/core/invoke/types.js';
 import { noopMetrics } from '../../src/ports/metrics.js';
 import { createRedisAsyncQueue } from '../../src/state/async-redis.js';
 import { quantiles } from '../lib/measure.js';
-import { CostMeter, median, quietLogger, systemClock } from '../lib/runtime.js';
+import { CostMeter, quietLogger, systemClock } from '../lib/runtime.js';
 import { redisUrl } from '../lib/servers.js';
+import { fromRounds } from '../lib/stats.js';
 import type { BenchContext, BenchRow, Scenario, Side } from '../lib/types.js';
 import {
   acceptOnly,
@@ -34,7 +36,7 @@ import {
 } from './async-kit.js';
 
 const FULL: Config = { events: 10_000, idleSamples: 300, pacedEvents: 3_000, rounds: 3 };
-const QUICK: Config = { events: 3_000, idleSamples: 100, pacedEvents: 1_000, rounds: 2 };
+const QUICK: Config = { events: 3_000, idleSamples: 100, pacedEvents: 1_000, rounds: 3 };
 
 function sluiceEngine(
   url: string,
@@ -123,7 +125,7 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
     rate: (r: Result) => number,
     lat?: (r: Result) => number[],
   ): Side => ({
-    throughput: median(results[kind].map(rate)),
+    ...fromRounds(results[kind].map(rate)),
     ...(lat ? { latency: quantiles(results[kind].flatMap(lat)) } : {}),
     cost: meters[kind].cost(),
   });
@@ -135,7 +137,8 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
     inFlight: IN_FLIGHT,
   };
   const notes =
-    'Redis; raw = ioredis LPUSH → BLMOVE to a processing list → LREM (reliable queue, at-least-once like sluice); ' +
+    'Redis; raw = ioredis LPUSH → BLMOVE (+ 31 pipelined LMOVEs: 32 at once, as sluice) to a processing list → ' +
+    'pipelined LREM (reliable queue, at-least-once like sluice); median of rounds; ' +
     'CPU/RSS cover the whole round of each side';
   const pipedNotes = `${notes}; raw LPUSHes auto-pipelined per tick (enableAutoPipelining)`;
   return [
@@ -143,6 +146,7 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
       group: 'async',
       name: `accept (Invoke 202), ${IN_FLIGHT} in flight`,
       unit: 'events/s',
+      rawLoop: '`LPUSH`, consumer running',
       sluice: side('sluice', (r) => r.acceptedPerSec),
       raw: side('raw', (r) => r.acceptedPerSec),
       params,
@@ -152,6 +156,7 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
       group: 'async',
       name: `accept (Invoke 202), ${IN_FLIGHT} in flight, vs pipelined LPUSH`,
       unit: 'events/s',
+      rawLoop: 'pipelined `LPUSH`, consumer running',
       sluice: side('sluice', (r) => r.acceptedPerSec),
       raw: side('piped', (r) => r.acceptedPerSec),
       params,
@@ -161,8 +166,9 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
       group: 'async',
       name: `accept, consumer stopped, vs pipelined LPUSH`,
       unit: 'events/s',
-      sluice: { throughput: median(stopped.sluice) },
-      raw: { throughput: median(stopped.piped) },
+      rawLoop: 'pipelined `LPUSH`, no consumer',
+      sluice: fromRounds(stopped.sluice),
+      raw: fromRounds(stopped.piped),
       params,
       notes: `${pipedNotes}; nothing consumes while the events are accepted (no CPU/RSS: measured inside the rounds)`,
     },
@@ -170,6 +176,7 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
       group: 'async',
       name: 'paced 1,000 events/s: accept→handler',
       unit: 'events/s',
+      rawLoop: '`BLMOVE` ×32 + `LREM` (reliable queue)',
       sluice: side(
         'sluice',
         () => 1_000,
@@ -187,6 +194,7 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
       group: 'async',
       name: `flood of ${cfg.events}: accept→handler`,
       unit: 'events/s',
+      rawLoop: '`BLMOVE` ×32 + `LREM` (reliable queue)',
       sluice: side(
         'sluice',
         (r) => r.handledPerSec,
@@ -204,6 +212,7 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
       group: 'async',
       name: 'idle queue, one event at a time',
       unit: 'events/s',
+      rawLoop: '`BLMOVE` ×32 + `LREM` (reliable queue)',
       sluice: side(
         'sluice',
         (r) => r.idlePerSec,

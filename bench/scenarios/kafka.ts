@@ -5,36 +5,41 @@
 //     flight per partition, offsets committed through the source's CheckpointStore after each batch, exactly as
 //     the service wires a Kafka mapping (src/app/mappings.ts). MaximumBatchingWindow is 0 (the service's Kafka
 //     default is 500 ms, which only adds latency; the raw side has no window either).
-//   raw: a kafkajs consumer (eachBatch, one partition at a time — kafkajs' default, as sluice's consumer) that
-//     hands each fetched batch to the same no-op handler BatchSize messages at a time, then commits the batch's
-//     offsets before the next fetch is processed (autoCommit off, one OffsetCommit per fetched batch).
-//   rawPlatformatic: the same over @platformatic/kafka 2.x (kafka-raw-platformatic.ts): a second row shows it.
-// Counting costs neither side anything (the raw side takes the array length, sluice the number of records the
-// engine built the event from); only the latency phase parses (producer timestamps).
-//   1. throughput: N records preloaded over P partitions, a fresh consumer group reads them from the start until
-//      every record reached the handler; the sides alternate, best of the rounds counts.
+//   rawEvent: a kafkajs consumer (kafka-raw-kafkajs.ts: eachBatch, BatchSize messages per handler call, one commit
+//     per fetched batch) that builds the same Lambda event bytes as sluice for every call (kafka-event.ts): the
+//     fair baseline, the row the README shows.
+//   raw: the same kafkajs loop counting only (no event), and rawPlatformatic: @platformatic/kafka 2.x counting
+//     only (kafka-raw-platformatic.ts): the clients' bare ceilings, one row each.
+// Counting costs no side anything (the raw sides take the array length, sluice the number of records the engine
+// built the event from); only the latency phase parses (producer timestamps).
+//   1. throughput: N records preloaded over P partitions (count checked), a fresh consumer group reads them from
+//      the start until every record reached the handler; the sides alternate, the median round counts and the
+//      spread (min–max) is printed.
 //   2. latency: records produced at a steady rate into a fresh topic the consumer is already on; p50/p99 of
 //      handler time minus the record's producer timestamp.
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { kafkaConnector } from '../../connectors/kafka/index.js';
 import { noopMetrics } from '../../src/ports/metrics.js';
 import type { StreamSource } from '../../src/ports/sources.js';
-import { rawPlatformaticSide } from './kafka-raw-platformatic.js';
 import { countAtBuild, noopInvoker, quiet, startNoopMapping } from '../lib/noop-stream-mapping.js';
 import { kafkaBrokers } from '../lib/servers.js';
 import {
   compareThroughput,
+  measureLatency,
+  sideOf,
   sparseParams,
   SPARSE_RATE,
   SPARSE_SECONDS,
-  measureLatency,
-  roundParams,
+  type Compared,
   type OnRecords,
   type RunningSide,
   type StartSide,
 } from '../lib/side-runs.js';
 import type { BenchContext, BenchRow, Scenario } from '../lib/types.js';
+import { rawKafkajsSide } from './kafka-raw-kafkajs.js';
+import { rawPlatformaticSide } from './kafka-raw-platformatic.js';
+import { checkBacklog, createTopic, deleteTopics, kafkaOf, produce } from './kafka-topic.js';
 
 export interface KafkaBenchParams {
   records: number;
@@ -45,16 +50,19 @@ export interface KafkaBenchParams {
   /** Latency phase: records/s and seconds. */
   rate: number;
   seconds: number;
-  /** Only these sides (profiling one side); default both. */
-  sides?: Array<'raw' | 'sluice' | 'rawPlatformatic'>;
+  /** Only these sides (profiling one side); default all. */
+  sides?: KafkaSide[];
   /** A second, sparse latency run (records/s, seconds): what the first record after an idle moment waits. */
   sparseRate?: number;
   sparseSeconds?: number;
   /** sluice's idle poll after an empty read (default: the service's tuning.streamPollIntervalMs, 1000). */
   pollIntervalMs?: number;
+  /** false: throughput of sluice and the same-output raw loop only (the record-size rows). */
+  latency?: boolean;
 }
 
-type KafkaSide = 'raw' | 'sluice' | 'rawPlatformatic';
+type KafkaSide = 'rawEvent' | 'raw' | 'sluice' | 'rawPlatformatic';
+const ALL_SIDES: KafkaSide[] = ['rawEvent', 'sluice', 'raw', 'rawPlatformatic'];
 
 const FULL: KafkaBenchParams = {
   records: 100_000,
@@ -65,83 +73,11 @@ const FULL: KafkaBenchParams = {
   rate: 500,
   seconds: 5,
 };
-const QUICK: KafkaBenchParams = { ...FULL, records: 20_000, rounds: 1, seconds: 2 };
+const QUICK: KafkaBenchParams = { ...FULL, records: 20_000, seconds: 2 };
 /** Fetch long-poll of both consumers (sluice's connector default). */
 const MAX_WAIT_MS = 100;
 /** The service's default idle cadence (tuning.streamPollIntervalMs). */
 const DEFAULT_POLL_MS = 1000;
-
-function kafkaOf(brokers: string[]): Kafka {
-  return new Kafka({ clientId: 'sluice-bench', brokers, logLevel: logLevel.NOTHING });
-}
-
-async function createTopic(kafka: Kafka, topic: string, partitions: number): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
-  await admin.disconnect();
-}
-
-async function deleteTopics(kafka: Kafka, topics: string[]): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.deleteTopics({ topics }).catch(() => undefined);
-  await admin.disconnect();
-}
-
-async function produce(kafka: Kafka, topic: string, p: KafkaBenchParams): Promise<void> {
-  const producer = kafka.producer();
-  await producer.connect();
-  const value = Buffer.alloc(p.valueBytes, 'x');
-  for (let sent = 0; sent < p.records; sent += 2000) {
-    const n = Math.min(2000, p.records - sent);
-    await producer.send({
-      topic,
-      messages: Array.from({ length: n }, (_, i) => ({
-        key: `k${sent + i}`,
-        value,
-        partition: (sent + i) % p.partitions,
-      })),
-    });
-  }
-  await producer.disconnect();
-}
-
-async function rawSide(
-  kafka: Kafka,
-  topic: string,
-  batchSize: number,
-  onRecords: OnRecords,
-  timed: boolean,
-): Promise<RunningSide> {
-  const consumer: Consumer = kafka.consumer({ groupId: `bench-raw-${randomUUID()}`, maxWaitTimeInMs: MAX_WAIT_MS });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning: true });
-  let joined: (at: bigint) => void = () => {};
-  const ready = new Promise<bigint>((resolve) => (joined = resolve));
-  consumer.on(consumer.events.GROUP_JOIN, () => joined(process.hrtime.bigint()));
-  await consumer.run({
-    autoCommit: false,
-    eachBatchAutoResolve: false,
-    eachBatch: async (payload) => {
-      const { batch } = payload;
-      const { messages } = batch;
-      let last: string | undefined;
-      for (let i = 0; i < messages.length && payload.isRunning() && !payload.isStale(); i += batchSize) {
-        const chunk = messages.slice(i, i + batchSize);
-        // The no-op handler, then the harness's count.
-        onRecords(chunk.length, timed ? chunk.map((m) => Number(m.timestamp)) : undefined);
-        last = chunk[chunk.length - 1]!.offset;
-        payload.resolveOffset(last);
-      }
-      if (last !== undefined)
-        await consumer.commitOffsets([
-          { topic: batch.topic, partition: batch.partition, offset: String(Number(last) + 1) },
-        ]);
-    },
-  });
-  return { readyAt: await ready, stop: () => consumer.disconnect() };
-}
 
 async function sluiceSide(
   brokers: string[],
@@ -182,94 +118,118 @@ async function sluiceSide(
   return { readyAt, stop: () => mapping.stop() };
 }
 
+const NO_LATENCY = { p50: Number.NaN, p99: Number.NaN, samples: 0 };
+
 export async function runKafkaBench(ctx: BenchContext, p: KafkaBenchParams): Promise<BenchRow[]> {
   const brokers = kafkaBrokers();
   const kafka = kafkaOf(brokers);
+  const raw = { batchSize: p.batchSize, maxWaitMs: MAX_WAIT_MS };
   const sidesOn = (topic: string): Record<KafkaSide, StartSide> => ({
-    raw: (on, timed) => rawSide(kafka, topic, p.batchSize, on, timed),
-    rawPlatformatic: (on, timed) => rawPlatformaticSide(brokers, topic, p.batchSize, MAX_WAIT_MS, on, timed),
+    rawEvent: (on, timed) =>
+      rawKafkajsSide(kafka, topic, { ...raw, event: { bootstrapServers: brokers.join(',') } }, on, timed),
     sluice: (on, timed) => sluiceSide(brokers, topic, p.batchSize, p.pollIntervalMs ?? DEFAULT_POLL_MS, on, timed),
+    raw: (on, timed) => rawKafkajsSide(kafka, topic, raw, on, timed),
+    rawPlatformatic: (on, timed) => rawPlatformaticSide(brokers, topic, p.batchSize, MAX_WAIT_MS, on, timed),
   });
-  const progress = (m: string) => ctx.progress(`kafka: ${m}`);
+  const sides: KafkaSide[] = p.sides ?? (p.latency === false ? ['rawEvent', 'sluice'] : ALL_SIDES);
+  const progress = (m: string) => ctx.progress(`kafka (${p.valueBytes} B): ${m}`);
   const topic = `bench-${randomUUID()}`;
   await createTopic(kafka, topic, p.partitions);
   try {
     progress(`producing ${p.records} records over ${p.partitions} partitions`);
     await produce(kafka, topic, p);
+    await checkBacklog(kafka, topic, p.records);
     // Each round is a fresh consumer group over the same records.
-    const tp = await compareThroughput(sidesOn(topic), p.records, p.rounds, progress, p.sides);
-    const lat = {
-      raw: await latency(kafka, 'raw', sidesOn, p, progress, p.rate, p.seconds),
-      sluice: await latency(kafka, 'sluice', sidesOn, p, progress, p.rate, p.seconds),
-      rawPlatformatic: await latency(kafka, 'rawPlatformatic', sidesOn, p, progress, p.rate, p.seconds),
-      rawSparse: await latency(
-        kafka,
-        'raw',
-        sidesOn,
-        p,
-        progress,
-        p.sparseRate ?? SPARSE_RATE,
-        p.sparseSeconds ?? SPARSE_SECONDS,
-      ),
-      sluiceSparse: await latency(
-        kafka,
-        'sluice',
-        sidesOn,
-        p,
-        progress,
-        p.sparseRate ?? SPARSE_RATE,
-        p.sparseSeconds ?? SPARSE_SECONDS,
-      ),
+    const tp = await compareThroughput(sidesOn(topic), p.records, p.rounds, progress, sides);
+    const lat = async (name: KafkaSide, sparse = false) =>
+      p.latency === false || !sides.includes(name)
+        ? NO_LATENCY
+        : latency(
+            kafka,
+            name,
+            sidesOn,
+            p,
+            progress,
+            sparse ? (p.sparseRate ?? SPARSE_RATE) : p.rate,
+            sparse ? (p.sparseSeconds ?? SPARSE_SECONDS) : p.seconds,
+          );
+    const l = {
+      rawEvent: await lat('rawEvent'),
+      sluice: await lat('sluice'),
+      rawSparse: await lat('rawEvent', true),
+      sluiceSparse: await lat('sluice', true),
     };
-    const name = `${p.partitions} partitions, BatchSize ${p.batchSize}, ${p.valueBytes} B values`;
-    const rates = (name: KafkaSide) => tp.rounds[name].map((r) => Math.round(r.rate)).join(' ');
-    return [
-      {
-        group: 'kafka',
-        name,
-        unit: 'records/s',
-        sluice: { throughput: tp.best.sluice.rate, latency: lat.sluice, cost: tp.best.sluice.cost },
-        raw: { throughput: tp.best.raw.rate, latency: lat.raw, cost: tp.best.raw.cost },
-        params: {
-          records: p.records,
-          partitions: p.partitions,
-          valueBytes: p.valueBytes,
-          batchSize: p.batchSize,
-          rounds: p.rounds,
-          latencyRate: p.rate,
-          latencySeconds: p.seconds,
-          ...sparseParams(lat, p.sparseRate ?? SPARSE_RATE),
-          ...roundParams(tp),
-        },
-        notes:
-          'sluice = engine + Kafka connector + no-op handler, offsets committed per batch through the source; ' +
-          'raw = kafkajs eachBatch, handler per BatchSize chunk, one commit per fetched batch. Best of rounds; ' +
-          'latency = producer timestamp to handler.',
-      },
-      {
-        group: 'kafka',
-        name: `${name}, raw = @platformatic/kafka`,
-        unit: 'records/s',
-        sluice: { throughput: tp.best.sluice.rate, latency: lat.sluice, cost: tp.best.sluice.cost },
-        raw: {
-          throughput: tp.best.rawPlatformatic.rate,
-          latency: lat.rawPlatformatic,
-          cost: tp.best.rawPlatformatic.cost,
-        },
-        params: {
-          records: p.records,
-          partitions: p.partitions,
-          rawRates: rates('rawPlatformatic'),
-          sluiceRates: rates('sluice'),
-        },
-        notes:
-          'the same sluice run as the row above; raw = @platformatic/kafka 2.x consume stream, handler per BatchSize ' +
-          'chunk per partition, coalesced commits (one OffsetCommit in flight).',
-      },
-    ];
+    return kafkaRows(p, tp, l, sides);
   } finally {
     await deleteTopics(kafka, [topic]);
   }
+}
+
+type Lat = typeof NO_LATENCY;
+
+function kafkaRows(
+  p: KafkaBenchParams,
+  tp: Compared<KafkaSide>,
+  l: { rawEvent: Lat; sluice: Lat; rawSparse: Lat; sluiceSparse: Lat },
+  sides: readonly KafkaSide[],
+): BenchRow[] {
+  const name = `${p.partitions} partitions, BatchSize ${p.batchSize}, ${p.valueBytes} B values`;
+  const rates = (s: KafkaSide) => tp.rounds[s].map((r) => Math.round(r.rate)).join(' ');
+  const cpu = (s: KafkaSide) => tp.rounds[s].map((r) => r.cpuUsPerRecord.toFixed(1)).join(' ');
+  const sluice = sideOf(tp.rounds.sluice, l.sluice);
+  const base = { records: p.records, partitions: p.partitions, valueBytes: p.valueBytes, batchSize: p.batchSize };
+  const rows: BenchRow[] = [
+    {
+      group: 'kafka',
+      name,
+      unit: 'records/s',
+      rawLoop: 'kafkajs `eachBatch` building the same event, a commit per fetch',
+      sluice,
+      raw: sideOf(tp.rounds.rawEvent, l.rawEvent),
+      params: {
+        ...base,
+        rounds: p.rounds,
+        ...(p.latency === false
+          ? {}
+          : { latencyRate: p.rate, latencySeconds: p.seconds, ...sparseParams(l, p.sparseRate ?? SPARSE_RATE) }),
+        rawRates: rates('rawEvent'),
+        sluiceRates: rates('sluice'),
+        rawCpuUsPerRecord: cpu('rawEvent'),
+        sluiceCpuUsPerRecord: cpu('sluice'),
+      },
+      notes:
+        'sluice = engine + Kafka connector + no-op handler, offsets committed per batch through the source; ' +
+        'raw = kafkajs eachBatch building the same Lambda event bytes per BatchSize chunk, one commit per fetched ' +
+        'batch. Median of rounds (spread min–max); latency = producer timestamp to handler.',
+    },
+  ];
+  const bare = (side: 'raw' | 'rawPlatformatic', label: string, notes: string, rawLoop: string): void => {
+    if (!sides.includes(side)) return;
+    rows.push({
+      group: 'kafka',
+      name: `${name}, raw = ${label}`,
+      unit: 'records/s',
+      rawLoop,
+      sluice,
+      raw: sideOf(tp.rounds[side]),
+      params: { ...base, rawRates: rates(side), sluiceRates: rates('sluice'), rawCpuUsPerRecord: cpu(side) },
+      notes: `the same sluice rounds as the first row; raw = ${notes}`,
+    });
+  };
+  bare(
+    'raw',
+    'kafkajs, no event',
+    'the same kafkajs loop counting records without building the event.',
+    'kafkajs `eachBatch`, no event (bare client)',
+  );
+  bare(
+    'rawPlatformatic',
+    '@platformatic/kafka, no event',
+    '@platformatic/kafka 2.x consume stream, handler per BatchSize chunk per partition, coalesced commits, ' +
+      'counting without building the event.',
+    '@platformatic/kafka stream, no event (bare client)',
+  );
+  return rows;
 }
 
 /** A fresh topic per side, so each starts at its (empty) beginning and sees only the steady-rate records. */
@@ -282,7 +242,6 @@ async function latency(
   rate: number,
   seconds: number,
 ) {
-  if (p.sides && !p.sides.includes(name)) return { p50: Number.NaN, p99: Number.NaN, samples: 0 };
   progress(`latency at ${rate} records/s, ${name}`);
   const topic = `bench-lat-${randomUUID()}`;
   await createTopic(kafka, topic, p.partitions);
@@ -313,8 +272,23 @@ async function latency(
   }
 }
 
+/** Record-size rows: throughput of sluice and the same-output raw loop; fewer records for the bigger ones. */
+const sized = (p: KafkaBenchParams, valueBytes: number, records: number): KafkaBenchParams => ({
+  ...p,
+  valueBytes,
+  records,
+  latency: false,
+});
+
 export const kafkaScenario: Scenario = {
   id: 'kafka',
-  title: 'Kafka: sluice vs raw kafkajs eachBatch and raw @platformatic/kafka',
-  run: (ctx) => runKafkaBench(ctx, ctx.quick ? QUICK : FULL),
+  title: 'Kafka: sluice vs a kafkajs loop building the same event, and both clients bare',
+  run: async (ctx) => {
+    const p = ctx.quick ? QUICK : FULL;
+    return [
+      ...(await runKafkaBench(ctx, p)),
+      ...(await runKafkaBench(ctx, sized(p, 1024, ctx.quick ? 10_000 : 50_000))),
+      ...(await runKafkaBench(ctx, sized(p, 100 * 1024, ctx.quick ? 1_000 : 3_000))),
+    ];
+  },
 };

@@ -17,10 +17,10 @@ import { runStreamBench, type BenchStream, type StreamBenchConfig } from '../lib
 import type { BenchContext, BenchRow, Scenario } from '../lib/types.js';
 
 const SHARDS = 4;
-const FULL: StreamBenchConfig = { total: 20_000, rounds: 4, batchSize: 100, pollMs: 100, rate: 500, latencySeconds: 4 };
+const FULL: StreamBenchConfig = { total: 20_000, rounds: 5, batchSize: 100, pollMs: 100, rate: 500, latencySeconds: 4 };
 const QUICK: StreamBenchConfig = {
   total: 10_000,
-  rounds: 2,
+  rounds: 3,
   batchSize: 100,
   pollMs: 100,
   rate: 500,
@@ -53,7 +53,7 @@ async function kinesisStream(client: KinesisClient, label: string): Promise<Benc
         );
         while (!stop.aborted && ShardIterator) {
           const out = await client.send(new GetRecordsCommand({ ShardIterator, Limit: 10_000 }));
-          for (const r of out.Records ?? []) onRecord(writtenAt(r.Data ?? ''));
+          for (const r of out.Records ?? []) onRecord(r);
           ShardIterator = out.NextShardIterator;
           if ((out.Records ?? []).length === 0) await systemClock.sleep(pollMs, stop);
         }
@@ -68,6 +68,7 @@ async function kinesisStream(client: KinesisClient, label: string): Promise<Benc
         invokeIdentityArn: `arn:aws:iam::${AWS_ACCOUNT}:role/sluice`,
         ownsClient: false,
       }),
+    rawRecordAt: (r) => writtenAt((r as { Data?: Uint8Array }).Data ?? ''),
     eventRecordAt: (r) => writtenAt(Buffer.from((r as { kinesis: { data: string } }).kinesis.data, 'base64')),
     destroy: async () => {
       await client.send(new DeleteStreamCommand({ StreamName })).catch(() => undefined);
@@ -83,6 +84,7 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
     return [
       {
         group: 'kinesis',
+        rawLoop: 'GetRecords loop per shard, same client',
         name: `${SHARDS} shards, BatchSize ${cfg.batchSize}`,
         unit: 'records/s',
         sluice,

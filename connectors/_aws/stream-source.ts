@@ -4,6 +4,7 @@
 // the client the source owns.
 import { SluiceError, externalCode } from '../../src/ports/errors.js';
 import type { ShardInfo, ShardReader, StartPosition, StreamEvents, StreamSource } from '../../src/ports/sources.js';
+import { recordsEvent } from '../../src/ports/event-json.js';
 import { buildStreamBatchInfo } from '../../src/ports/stream-batch-info.js';
 
 /** DDBStreamBatchInfo writes arrival times with second precision (STR-29). */
@@ -12,7 +13,7 @@ export type AwsBatchInfoKey = 'KinesisBatchInfo' | 'DDBStreamBatchInfo';
 export function awsStreamEvents(streamArn: string, batchInfoKey: AwsBatchInfoKey): StreamEvents {
   const secondPrecision = batchInfoKey === 'DDBStreamBatchInfo';
   return {
-    event: (_shard, records) => ({ Records: records.map((r) => r.record) }),
+    event: (_shard, records) => recordsEvent(records),
     itemIdentifier: (record) => record.position,
     failureInfo: (shard, records) => ({
       [batchInfoKey]: buildStreamBatchInfo(shard.id, streamArn, records, secondPrecision),

@@ -68,11 +68,13 @@ export function toDynamoDbStreamRecord(r: DynamoDbSdkRecord, ctx: DynamoDbRecord
   if (r.userIdentity !== undefined) {
     record.userIdentity = { type: r.userIdentity.Type, principalId: r.userIdentity.PrincipalId };
   }
+  const json = JSON.stringify(record);
   return {
     position: sequenceNumber,
     partitionKey: keysPartitionKey(keys),
     arrivalMs: createdMs,
-    sizeBytes: Buffer.byteLength(JSON.stringify(record)),
+    sizeBytes: Buffer.byteLength(json),
     record,
+    json,
   };
 }

@@ -2,8 +2,17 @@
 import { z } from 'zod';
 import { MAX_TIMER_MS } from '../../src/ports/clock.js';
 import { parseConnection } from '../../src/ports/connector.js';
+import { schemaRegistryConnectionSchema } from './schema-registry-config.js';
 
 const ms = (description: string) => z.number().int().min(0).max(MAX_TIMER_MS).optional().describe(description);
+const bytes = (description: string) =>
+  z
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 31 - 1)
+    .optional()
+    .describe(description);
 
 export const kafkaConnectionSchema = z.object({
   brokers: z
@@ -21,9 +30,13 @@ export const kafkaConnectionSchema = z.object({
     })
     .strict()
     .optional(),
+  schemaRegistry: schemaRegistryConnectionSchema,
   consumer: z
     .object({
-      bufferRecords: ms('Records buffered per partition before the partition is paused (default 5000).'),
+      bufferRecords: ms('Records buffered per partition before the partition is paused (default 20000).'),
+      bufferBytes: bytes('Bytes buffered per partition before the partition is paused (default 12 MiB).'),
+      maxBytesPerPartition: bytes('kafkajs fetch size per partition (default 1 MiB, at most half of bufferBytes).'),
+      maxBytes: bytes('kafkajs fetch response size (default 10 MiB).'),
       readWaitMs: ms('How long an empty read waits for records (default 100).'),
       lagIntervalMs: ms('Period of the OffsetLag gauges, 0 = off (default 30000).'),
       sessionTimeoutMs: ms('Consumer group session timeout (kafkajs default 30000).'),

@@ -1,5 +1,6 @@
 // The self-managed Kafka event (spec §4.1): records grouped by "<topic>-<partition>", key/value in base64,
 // headers as arrays of one-key objects holding byte arrays (D-7: bytes 0..255, a null key is left out).
+import { joinRecords, jsonLiteral } from '../../src/ports/event-json.js';
 import type { StreamEvents, StreamRecord } from '../../src/ports/sources.js';
 
 /** The fields of a kafkajs message this module reads (kept structural so tests need no broker). */
@@ -74,44 +75,70 @@ export function toKafkaRecord(topic: string, partition: number, m: KafkaMessageL
   return { topic, partition, offset, timestamp, timestampType, key: m.key.toString('base64'), value, headers };
 }
 
-/** Wraps a Kafka record as the engine's StreamRecord; position is the offset, lanes use the key. */
-export function toStreamRecord(record: KafkaRecord): StreamRecord {
-  return {
-    position: String(record.offset),
-    partitionKey: record.key ?? '',
-    arrivalMs: record.timestamp,
-    sizeBytes: jsonSize(record),
-    record: record as unknown as Record<string, unknown>,
-  };
+/**
+ * A Kafka record as the engine's StreamRecord: its Lambda JSON is written once, straight from the fetched message
+ * (key and value base64-encoded once from their Buffers), and the object form is parsed from that JSON only when
+ * something asks for it (filters, the on-failure path). Position is the offset, lanes use the key.
+ */
+export class KafkaStreamRecord implements StreamRecord {
+  private parsed: Record<string, unknown> | undefined;
+  /** Set by the schema registry decoder (schema-registry.ts). */
+  filterView?: Record<string, unknown>;
+  rejected?: StreamRecord['rejected'];
+
+  constructor(
+    /** "<topic>-<partition>": the event's group and the item identifier's `partition` (KAF-1, KAF-15). */
+    readonly shardId: string,
+    readonly position: string,
+    readonly partitionKey: string,
+    readonly arrivalMs: number,
+    readonly json: string,
+    readonly sizeBytes: number,
+  ) {}
+
+  get record(): Record<string, unknown> {
+    return (this.parsed ??= JSON.parse(this.json) as Record<string, unknown>);
+  }
 }
 
 /**
- * Byte length of JSON.stringify(record) without stringifying it all: topic names ([A-Za-z0-9._-]), numbers and
- * base64 need no escaping, so only the headers go through JSON.stringify.
+ * The record's JSON exactly as JSON.stringify(toKafkaRecord(...)) writes it: topic names ([A-Za-z0-9._-]),
+ * numbers and base64 need no escaping, so only the headers go through JSON.stringify.
  */
-export function jsonSize(r: KafkaRecord): number {
-  // {"topic":"…","partition":…,"offset":…,"timestamp":…,"timestampType":"…", counted without building it.
-  const head =
-    HEAD_BYTES +
-    r.topic.length +
-    numberLength(r.partition) +
-    numberLength(r.offset) +
-    numberLength(r.timestamp) +
-    r.timestampType.length;
-  const key = r.key === undefined ? 0 : 9 + r.key.length; // ,"key":"…"
-  const value = 9 + (r.value === null ? 4 : r.value.length + 2); // ,"value":…
-  const headers = 11 + (r.headers.length === 0 ? 2 : Buffer.byteLength(JSON.stringify(r.headers))); // ,"headers":…
-  return head + key + value + headers + 1;
+export function kafkaStreamRecord(topic: string, partition: number, m: KafkaMessageLike): KafkaStreamRecord {
+  const key = m.key === null ? undefined : m.key.toString('base64');
+  const timestampType = m.batchContext?.timestampType === 1 ? 'LOG_APPEND_TIME' : 'CREATE_TIME';
+  const offset = String(Number(m.offset));
+  const timestamp = Number(m.timestamp);
+  const headers = headersJson(m.headers);
+  // D-7: a null key is omitted; a null value stays null.
+  const json =
+    `{"topic":${jsonLiteral(topic)},"partition":${partition},"offset":${offset},"timestamp":${timestamp},` +
+    `"timestampType":"${timestampType}"${key === undefined ? '' : `,"key":"${key}"`},"value":` +
+    `${m.value === null ? 'null' : `"${m.value.toString('base64')}"`},"headers":${headers}}`;
+  // Only header names can hold non-ASCII characters: otherwise the string length is the byte length.
+  const sizeBytes = headers === '[]' ? json.length : Buffer.byteLength(json);
+  return new KafkaStreamRecord(shardIdOf(topic, partition), offset, key ?? '', timestamp, json, sizeBytes);
 }
 
-const HEAD_BYTES = '{"topic":"","partition":,"offset":,"timestamp":,"timestampType":""'.length;
+function headersJson(headers: KafkaMessageLike['headers']): string {
+  if (headers === undefined) return '[]';
+  for (const _ in headers) return JSON.stringify(headersOf(headers));
+  return '[]';
+}
 
-/** Length of String(n) for the integers of a record, without allocating the string. */
-function numberLength(n: number): number {
-  if (!Number.isSafeInteger(n)) return String(n).length;
-  let len = n < 0 ? 2 : 1;
-  for (let v = Math.abs(n); v >= 10; v = Math.floor(v / 10)) len++;
-  return len;
+/** Wraps a Kafka record object as the engine's StreamRecord (tests and tools; the source uses kafkaStreamRecord). */
+export function toStreamRecord(record: KafkaRecord): KafkaStreamRecord {
+  const json = JSON.stringify(record);
+  const { topic, partition, offset, key, timestamp } = record;
+  return new KafkaStreamRecord(
+    shardIdOf(topic, partition),
+    String(offset),
+    key ?? '',
+    timestamp,
+    json,
+    Buffer.byteLength(json),
+  );
 }
 
 /** KAF-1: records keyed by "<topic>-<partition>", in offset order (the engine hands them in order). */
@@ -119,29 +146,46 @@ export function buildKafkaEvent(
   bootstrapServers: string,
   records: readonly StreamRecord[],
   clusterArn?: string,
-): KafkaEvent {
-  const grouped: Record<string, KafkaRecord[]> = {};
-  // A batch is normally one partition: look its group up again only when the partition changes.
-  let list: KafkaRecord[] | undefined;
-  let topic: string | undefined;
-  let partition: number | undefined;
-  for (const r of records) {
-    const rec = r.record as unknown as KafkaRecord;
-    if (list === undefined || rec.partition !== partition || rec.topic !== topic) {
-      ({ topic, partition } = rec);
-      list = grouped[shardIdOf(topic, partition)] ??= [];
-    }
-    list.push(rec);
-  }
+): string {
   // KAF-4: MSK says aws:kafka and names the cluster; self-managed Kafka has no ARN.
-  return clusterArn === undefined
-    ? { eventSource: 'SelfManagedKafka', bootstrapServers, records: grouped }
-    : { eventSource: 'aws:kafka', eventSourceArn: clusterArn, bootstrapServers, records: grouped };
+  let out =
+    clusterArn === undefined
+      ? `{"eventSource":"SelfManagedKafka","bootstrapServers":${jsonLiteral(bootstrapServers)},"records":{`
+      : `{"eventSource":"aws:kafka","eventSourceArn":${jsonLiteral(clusterArn)},` +
+        `"bootstrapServers":${jsonLiteral(bootstrapServers)},"records":{`;
+  // A batch is normally one partition; the groups come in first-seen order, as the object's keys did.
+  const groups = groupByShard(records);
+  let first = true;
+  for (const [shardId, list] of groups) {
+    out += `${first ? '' : ','}${jsonLiteral(shardId)}:${joinRecords('[', list, ']')}`;
+    first = false;
+  }
+  return `${out}}}`;
+}
+
+function shardOf(r: StreamRecord): string {
+  if (r instanceof KafkaStreamRecord) return r.shardId;
+  const rec = r.record as unknown as KafkaRecord;
+  return shardIdOf(rec.topic, rec.partition);
+}
+
+function groupByShard(records: readonly StreamRecord[]): Map<string, StreamRecord[]> {
+  const groups = new Map<string, StreamRecord[]>();
+  if (records.length === 0) return groups;
+  const firstShard = shardOf(records[0]!);
+  // The usual case, one partition: no copy of the array.
+  if (records.every((r) => shardOf(r) === firstShard)) return groups.set(firstShard, records as StreamRecord[]);
+  for (const r of records) {
+    const id = shardOf(r);
+    const list = groups.get(id);
+    if (list === undefined) groups.set(id, [r]);
+    else list.push(r);
+  }
+  return groups;
 }
 
 export function kafkaItemIdentifier(record: StreamRecord): KafkaItemIdentifier {
-  const rec = record.record as unknown as KafkaRecord;
-  return { partition: shardIdOf(rec.topic, rec.partition), offset: rec.offset };
+  return { partition: shardOf(record), offset: Number(record.position) };
 }
 
 /**
@@ -176,7 +220,7 @@ export function kafkaBatchInfo(
       batchSize: records.length,
       ...(clusterArn === undefined ? {} : { eventSourceArn: clusterArn }),
       bootstrapServers,
-      payloadSize: Buffer.byteLength(JSON.stringify(buildKafkaEvent(bootstrapServers, records, clusterArn))),
+      payloadSize: Buffer.byteLength(buildKafkaEvent(bootstrapServers, records, clusterArn)),
       recordsInfo,
     },
   };
@@ -197,7 +241,8 @@ export function kafkaRecordFailure(
   const rec = record.record as unknown as KafkaRecord;
   const context = batchRecord.requestContext as { condition?: string } | undefined;
   const condition = context?.condition === 'RetryAttemptsExhausted' ? 'RetriesExhausted' : context?.condition;
-  const payload = buildKafkaEvent(bootstrapServers, [record], clusterArn);
+  const payloadJson = buildKafkaEvent(bootstrapServers, [record], clusterArn);
+  const payload = JSON.parse(payloadJson) as unknown;
   const rest = Object.fromEntries(Object.entries(batchRecord).filter(([k]) => k !== 'KafkaBatchInfo'));
   return {
     ...rest,
@@ -206,7 +251,7 @@ export function kafkaRecordFailure(
       batchSize: 1,
       ...(clusterArn === undefined ? {} : { eventSourceArn: clusterArn }),
       bootstrapServers,
-      payloadSize: Buffer.byteLength(JSON.stringify(payload)),
+      payloadSize: Buffer.byteLength(payloadJson),
       recordInfo: { offset: String(rec.offset), timestamp: new Date(rec.timestamp).toISOString() },
     },
     ...(condition === 'MaximumPayloadSizeExceeded' ? {} : { payload }),

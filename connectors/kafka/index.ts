@@ -5,6 +5,7 @@
 import type {
   ConnectorDefinition,
   MappingFields,
+  ProvisionedRules,
   SourceRules,
   StreamSourceOptions,
 } from '../../src/ports/connector.js';
@@ -12,6 +13,7 @@ import { createKafka } from './client.js';
 import { kafkaConnection, kafkaConnectionSchema } from './connection.js';
 import { KafkaDestination } from './destination.js';
 import { kafkaMappingFields, kafkaSettingsOf } from './mapping.js';
+import { KafkaSchemaDecoder } from './schema-registry.js';
 import { KafkaStreamSource } from './source.js';
 
 export { KafkaStreamSource, type KafkaSourceOptions } from './source.js';
@@ -46,6 +48,14 @@ function checkMapping(m: MappingFields): Array<[string, string]> {
     : [];
 }
 
+/** PRV-3, PRV-4, MET-9: Kafka pollers 1–200 at least, 1–2,000 at most (defaults 1 and 200), groups, log level. */
+const KAFKA_PROVISIONED: ProvisionedRules = {
+  minimumPollers: { min: 1, max: 200, default: 1 },
+  maximumPollers: { min: 1, max: 2000, default: 200 },
+  pollerGroups: true,
+  systemLogLevel: true,
+};
+
 /** Kafka mappings: BatchSize 100, a 500 ms window, offsets in a consumer group named after the mapping (spec 1.2, D-7). */
 const KAFKA_SOURCE: SourceRules = {
   shape: 'stream',
@@ -66,6 +76,8 @@ const KAFKA_SOURCE: SourceRules = {
   retryAttemptsWithOnFailure: 10,
   // A kafka:// on-failure topic is in the mapping's own cluster (KAF-16).
   ownsDestination: (address) => address.startsWith('kafka://'),
+  provisioned: KAFKA_PROVISIONED,
+  metricGroups: ['EventCount', 'ErrorCount', 'KafkaMetrics'],
 };
 
 const isKafkaAddress = (address: string): boolean =>
@@ -89,6 +101,7 @@ export const kafkaConnector: ConnectorDefinition = {
     const conn = kafkaConnection(ctx.connection);
     const msk = MSK_ARN.test(address);
     const topic = topicOf(address, options);
+    const registry = kafkaSettingsOf(options).schemaRegistry;
     return new KafkaStreamSource(
       createKafka(conn, ctx.logger),
       conn.brokers.join(','),
@@ -99,6 +112,7 @@ export const kafkaConnector: ConnectorDefinition = {
         mappingId: options.mappingId,
         functionName: options.functionName,
         startingPosition: options.startingPosition,
+        ...(registry === undefined ? {} : { schemas: new KafkaSchemaDecoder(registry, conn.schemaRegistry) }),
         ...conn.consumer,
       },
       ctx.metrics,

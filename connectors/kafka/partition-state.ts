@@ -1,4 +1,4 @@
-// One assigned partition: its bounded record buffer, the next offset it expects, and who waits for records.
+// One assigned partition: its record buffer (bounded in records and bytes by the source), the next offset it expects, and who waits for records.
 // A new object per assignment, so a reader opened before a revoke can tell it has lost the partition.
 import type { StreamRecord } from '../../src/ports/sources.js';
 
@@ -6,6 +6,8 @@ export class PartitionState {
   /** Records not yet handed to the reader, in offset order; `head` avoids shifting the array. */
   private buffer: StreamRecord[] = [];
   private head = 0;
+  /** Sum of the buffered records' sizeBytes: the source pauses the partition at its byte cap too. */
+  bytes = 0;
   private waiters = new Set<() => void>();
   /** Lowest offset accepted from the consumer: anything below is already buffered or handed out. */
   nextExpected = 0;
@@ -29,11 +31,13 @@ export class PartitionState {
 
   push(record: StreamRecord): void {
     this.buffer.push(record);
+    this.bytes += record.sizeBytes;
   }
 
   take(limit: number): StreamRecord[] {
     const n = Math.min(limit, this.size);
     const out = this.buffer.slice(this.head, this.head + n);
+    for (const r of out) this.bytes -= r.sizeBytes;
     this.head += n;
     if (this.head > 1024 && this.head * 2 > this.buffer.length) {
       this.buffer = this.buffer.slice(this.head);
@@ -44,12 +48,16 @@ export class PartitionState {
 
   /** Drops buffered records at or below `offset` (the engine resumes after it). */
   dropThrough(offset: number): void {
-    while (this.size > 0 && Number(this.buffer[this.head]!.position) <= offset) this.head++;
+    while (this.size > 0 && Number(this.buffer[this.head]!.position) <= offset) {
+      this.bytes -= this.buffer[this.head]!.sizeBytes;
+      this.head++;
+    }
   }
 
   clear(): void {
     this.buffer = [];
     this.head = 0;
+    this.bytes = 0;
   }
 
   wake(): void {

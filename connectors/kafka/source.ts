@@ -8,9 +8,12 @@ import { ShardLostError, SluiceError } from '../../src/ports/errors.js';
 import type { Logger } from '../../src/ports/logger.js';
 import type { Labels, Metrics } from '../../src/ports/metrics.js';
 import type { ShardInfo, ShardReader, StartPosition, StreamEvents, StreamSource } from '../../src/ports/sources.js';
-import { kafkaEvents, shardIdOf, toKafkaRecord, toStreamRecord } from './event.js';
+import { kafkaEvents, kafkaStreamRecord, shardIdOf } from './event.js';
 import { OffsetCommitter, offsetLag } from './offset-committer.js';
 import { PartitionState } from './partition-state.js';
+import { decodeBatch } from './schema-registry-batch.js';
+import type { KafkaSchemaDecoder } from './schema-registry.js';
+import { sampleTopic } from './sample.js';
 import { KafkaShardReader } from './shard-reader.js';
 
 export interface KafkaSourceOptions {
@@ -23,6 +26,11 @@ export interface KafkaSourceOptions {
   startingPosition: StartPosition;
   /** Records buffered per partition before it is paused. */
   bufferRecords?: number;
+  /** Bytes (records' event JSON) buffered per partition before it is paused. */
+  bufferBytes?: number;
+  /** kafkajs fetch sizes: per partition, and per fetch response. */
+  maxBytesPerPartition?: number;
+  maxBytes?: number;
   /** How long an empty read waits for records before returning none. */
   readWaitMs?: number;
   /** Period of the offset-lag gauges (KAF-19); 0 turns them off. */
@@ -31,9 +39,19 @@ export interface KafkaSourceOptions {
   heartbeatIntervalMs?: number;
   /** Fetch long-poll of the consumer. */
   maxWaitTimeMs?: number;
+  /** SchemaRegistryConfig (SR-8): records are decoded before the engine sees them. */
+  schemas?: KafkaSchemaDecoder;
 }
 
-const DEFAULT_BUFFER = 5_000;
+// #20: a partition's buffer holds at least two fetches, in records (a 1 MiB fetch of 100 B records is ~6,000; a
+// buffer smaller than one fetch held one partition to 60k records/s) and in bytes: twice Lambda's 6 MB event, so a
+// 100 KB-record partition buffers ~12 MiB, not 5,000 records (500 MB). A paused partition holds at most the cap
+// plus the fetch in flight.
+const DEFAULT_BUFFER = 20_000;
+const DEFAULT_BUFFER_BYTES = 12 * 1024 * 1024;
+/** kafkajs' own defaults, kept unless the byte cap is smaller than two of them. */
+const DEFAULT_MAX_BYTES_PER_PARTITION = 1024 * 1024;
+const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 const DEFAULT_READ_WAIT_MS = 100;
 const DEFAULT_LAG_MS = 30_000;
 // kafkajs sleeps this long when every assigned partition is paused, so keep it short.
@@ -60,6 +78,7 @@ export class KafkaStreamSource implements StreamSource {
   private readonly placing = new Set<Promise<void>>();
   private readonly labels: Labels;
   private readonly capacity: number;
+  private readonly capacityBytes: number;
 
   constructor(
     private readonly kafka: Kafka,
@@ -70,6 +89,7 @@ export class KafkaStreamSource implements StreamSource {
   ) {
     this.arn = options.clusterArn ?? `kafka://${options.topic}`;
     this.capacity = Math.max(1, options.bufferRecords ?? DEFAULT_BUFFER);
+    this.capacityBytes = Math.max(1, options.bufferBytes ?? DEFAULT_BUFFER_BYTES);
     this.labels = { mapping: options.mappingId, function: options.functionName ?? '', source: 'kafka' };
     this.events = kafkaEvents(bootstrapServers, options.clusterArn);
     this.committer = new OffsetCommitter(options.topic, (st, offset) => {
@@ -109,6 +129,11 @@ export class KafkaStreamSource implements StreamSource {
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
       maxWaitTimeInMs: options.maxWaitTimeMs ?? DEFAULT_MAX_WAIT_MS,
+      // Read-ahead of at least two fetches under the byte cap.
+      maxBytesPerPartition:
+        options.maxBytesPerPartition ??
+        Math.max(1, Math.min(DEFAULT_MAX_BYTES_PER_PARTITION, Math.floor(this.capacityBytes / 2))),
+      maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
       allowAutoTopicCreation: false,
     });
     this.consumer = consumer;
@@ -140,7 +165,7 @@ export class KafkaStreamSource implements StreamSource {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
-      eachBatch: (payload) => Promise.resolve(this.onBatch(payload)),
+      eachBatch: (payload) => this.onBatch(payload),
     });
     // The first assignment's starting positions are placed (LATEST pinned) before the source counts as started.
     await Promise.all(this.placing);
@@ -224,35 +249,46 @@ export class KafkaStreamSource implements StreamSource {
   }
 
   /**
-   * Buffers the batch and returns at once; a buffer at capacity pauses the partition. Memory stays bounded by
-   * the capacity plus one fetch (maxBytesPerPartition), and nothing fetched is thrown away to be fetched again.
+   * Buffers the batch and returns at once; a buffer at capacity (records or bytes) pauses the partition. Memory
+   * stays bounded by the capacity plus one fetch (maxBytesPerPartition), and nothing fetched is thrown away to be
+   * fetched again.
    */
-  private onBatch(payload: EachBatchPayload): void {
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const st = this.partitions.get(batch.partition);
     if (st === undefined || st.lost || st.gated || payload.isStale()) return;
+    // SR-8: decoded before filtering and batching; the partition waits while the registry is down (DA-8).
+    const decoded = this.options.schemas && (await decodeBatch(this.options.schemas, payload, st, this.decodeHooks));
+    if (st.lost || payload.isStale() || (this.options.schemas && decoded === undefined)) return;
     let resolved: string | undefined;
-    for (const m of batch.messages) {
+    for (const [i, m] of batch.messages.entries()) {
       const offset = Number(m.offset);
       if (offset < st.nextExpected) {
         // Refetched after a rejoin (kafkajs restarts from the committed offset): the engine already has it.
         resolved = m.offset;
         continue;
       }
-      st.push(toStreamRecord(toKafkaRecord(batch.topic, batch.partition, m)));
+      st.push(decoded?.[i] ?? kafkaStreamRecord(batch.topic, batch.partition, m));
       st.baseline ??= offset;
       st.nextExpected = offset + 1;
       resolved = m.offset;
     }
     if (resolved !== undefined) payload.resolveOffset(resolved);
     this.applyPause(st);
+    this.reportBuffered();
     st.wake();
   }
+
+  private readonly decodeHooks = {
+    onError: (): void => this.metrics.inc('sluice_schema_registry_errors_total', this.labels),
+    logger: (): Logger => this.logger,
+    stopped: (): boolean => this.closed,
+  };
 
   private applyPause(st: PartitionState): void {
     const consumer = this.consumer;
     if (consumer === undefined || st.lost) return;
-    const want = st.gated || st.size >= this.capacity;
+    const want = st.gated || st.size >= this.capacity || st.bytes >= this.capacityBytes;
     if (want === st.paused) return;
     st.paused = want;
     const tp = [{ topic: this.options.topic, partitions: [st.partition] }];
@@ -271,6 +307,11 @@ export class KafkaStreamSource implements StreamSource {
     const had = this.partitions.size > 0;
     this.partitions.clear();
     if (had) for (const l of this.listeners) l();
+  }
+
+  /** The newest records through a throwaway group (see sample.ts): this source's group is never joined for it. */
+  sample(limit: number, signal: AbortSignal): ReturnType<typeof sampleTopic> {
+    return sampleTopic(this.kafka, this.options.topic, limit, signal);
   }
 
   async listShards(): Promise<ShardInfo[]> {
@@ -309,6 +350,14 @@ export class KafkaStreamSource implements StreamSource {
    */
   afterTake(st: PartitionState): void {
     if (st.paused) this.applyPause(st);
+    this.reportBuffered();
+  }
+
+  /** sluice_source_buffered_bytes: what this source's partition buffers hold now. */
+  private reportBuffered(): void {
+    let bytes = 0;
+    for (const st of this.partitions.values()) bytes += st.bytes;
+    this.metrics.set('sluice_source_buffered_bytes', this.labels, bytes);
   }
 
   stateOf(shardId: string): PartitionState | undefined {

@@ -41,6 +41,21 @@ export interface PeekedRecord {
 
 const SEQ_WIDTH = 20;
 
+/**
+ * Index of the first entry whose sequence number sorts after `seq` (shard.length when none). Sequence numbers are
+ * increasing and fixed-width, so a binary search: a linear scan per read made a large backlog quadratic.
+ */
+function firstAfter(shard: readonly Entry[], seq: string): number {
+  let lo = 0;
+  let hi = shard.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((shard[mid] as Entry).seq > seq) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
 export class MemoryStream {
   private readonly shards: Entry[][];
   private counter = 0;
@@ -108,12 +123,14 @@ export class MemoryStream {
       awsRegion: this.options.region,
       eventSourceARN: this.arn,
     };
+    const json = JSON.stringify(record);
     return {
       position: e.seq,
       partitionKey: e.partitionKey,
       arrivalMs: e.arrivalMs,
-      sizeBytes: Buffer.byteLength(JSON.stringify(record)),
+      sizeBytes: Buffer.byteLength(json),
       record,
+      json,
     };
   }
 
@@ -128,8 +145,7 @@ export class MemoryStream {
         return i === -1 ? shard.length : i;
       }
       case 'AFTER': {
-        const i = shard.findIndex((e) => e.seq > from.position);
-        return i === -1 ? shard.length : i;
+        return firstAfter(shard, from.position);
       }
     }
   }
@@ -155,8 +171,8 @@ export class MemoryStream {
         const reader: ShardReader = {
           read: (limit): Promise<ReadResult> => {
             this.trim(shard);
-            const start = shard.findIndex((e) => e.seq > (after ?? ''));
-            const slice = start === -1 ? [] : shard.slice(start, start + limit);
+            const start = firstAfter(shard, after ?? '');
+            const slice = shard.slice(start, start + limit);
             const last = slice.at(-1);
             if (last !== undefined) after = last.seq;
             const newest = shard.at(-1);

@@ -1,5 +1,6 @@
 // The event a function gets for a Redis stream batch: Kinesis-like `{ Records: [...] }` (documented in README.md).
 import type { StreamEvents, StreamRecord } from '../../src/ports/sources.js';
+import { jsonLiteral, recordsEvent } from '../../src/ports/event-json.js';
 import { buildStreamBatchInfo } from '../../src/ports/stream-batch-info.js';
 
 export interface RedisStreamRecord {
@@ -44,50 +45,74 @@ export function toRedisRecord(
   };
 }
 
-/** position and itemIdentifier are the entry id; lanes use `partitionKeyField` when set (else one lane). */
-export function toStreamRecord(record: RedisStreamRecord, partitionKeyField?: string): StreamRecord {
-  return {
-    position: record.redis.id,
-    partitionKey: partitionKeyField === undefined ? '' : (record.redis.fields[partitionKeyField] ?? ''),
-    arrivalMs: record.redis.arrivalTimestamp,
-    sizeBytes: jsonSize(record),
-    record: record as unknown as Record<string, unknown>,
-  };
+/**
+ * A Redis stream entry as the engine's StreamRecord: its JSON is written once when it is read, and the object form
+ * is parsed from it only when something asks (filters, the on-failure path).
+ */
+export class RedisStreamEntryRecord implements StreamRecord {
+  private parsed: Record<string, unknown> | undefined;
+
+  constructor(
+    readonly position: string,
+    readonly partitionKey: string,
+    readonly arrivalMs: number,
+    readonly json: string,
+    readonly sizeBytes: number,
+  ) {}
+
+  get record(): Record<string, unknown> {
+    return (this.parsed ??= JSON.parse(this.json) as Record<string, unknown>);
+  }
 }
 
 /**
- * Byte length of JSON.stringify(record) without stringifying the envelope: ids are digits and a dash, so only the
- * key, the region and the fields need JSON escaping.
+ * The entry's JSON exactly as JSON.stringify(toRedisRecord(...)) writes it. Ids are digits and a dash; the key,
+ * the region and the fields are escaped. position and itemIdentifier are the entry id; lanes use
+ * `partitionKeyField` when set (else one lane).
  */
-export function jsonSize(r: RedisStreamRecord): number {
-  const key = jsonBytesOf(r.redis.streamKey);
-  const region = jsonBytesOf(r.awsRegion);
-  const fields = Buffer.byteLength(JSON.stringify(r.redis.fields));
-  const id = r.redis.id.length;
-  const ts = String(r.redis.arrivalTimestamp).length;
-  const arn = key + 8; // "redis://<key>"
-  const eventId = key + 1 + id; // "<key>:<id>"
-  return ENVELOPE_BYTES + arn + eventId + region + key + (id + 2) + fields + ts;
+export function redisStreamRecord(
+  streamKey: string,
+  id: string,
+  flat: readonly string[],
+  region: string,
+  partitionKeyField?: string,
+): RedisStreamEntryRecord {
+  const key = jsonLiteral(streamKey);
+  const inner = key.slice(1, -1);
+  const arrival = arrivalMsOf(id);
+  // One field (the usual entry) needs no object; more go through one, which keeps JSON's key order and last value.
+  const fields =
+    flat.length === 2 && flat[0] !== '__proto__'
+      ? `{${JSON.stringify(flat[0])}:${JSON.stringify(flat[1])}}`
+      : JSON.stringify(fieldsOf(flat));
+  const json =
+    `{"eventSource":"sluice:redis","eventVersion":"1.0","eventSourceARN":"redis://${inner}","eventID":"${inner}:${id}",` +
+    `"awsRegion":${jsonLiteral(region)},"redis":{"streamKey":${key},"id":"${id}","fields":${fields},` +
+    `"arrivalTimestamp":${arrival}}}`;
+  const partitionKey = partitionKeyField === undefined ? '' : lastValueOf(flat, partitionKeyField);
+  return new RedisStreamEntryRecord(id, partitionKey, arrival, json, Buffer.byteLength(json));
 }
 
-/** JSON byte length of a string, remembered: a source sizes every record with the same key and region. */
-const jsonBytesCache = new Map<string, number>();
-function jsonBytesOf(s: string): number {
-  let n = jsonBytesCache.get(s);
-  if (n === undefined) {
-    n = Buffer.byteLength(JSON.stringify(s));
-    if (jsonBytesCache.size < 1024) jsonBytesCache.set(s, n);
-  }
-  return n;
+function lastValueOf(flat: readonly string[], field: string): string {
+  for (let i = flat.length - 2; i >= 0; i -= 2) if (flat[i] === field) return flat[i + 1] ?? '';
+  return '';
 }
 
-/** The constant characters of a record's JSON, every variable part left out. */
-const ENVELOPE_BYTES =
-  '{"eventSource":"sluice:redis","eventVersion":"1.0","eventSourceARN":,"eventID":,"awsRegion":,"redis":{"streamKey":,"id":,"fields":,"arrivalTimestamp":}}'
-    .length;
+/** Wraps a Redis record object as the engine's StreamRecord (tests and tools; the source uses redisStreamRecord). */
+export function toStreamRecord(record: RedisStreamRecord, partitionKeyField?: string): RedisStreamEntryRecord {
+  const json = JSON.stringify(record);
+  const partitionKey = partitionKeyField === undefined ? '' : (record.redis.fields[partitionKeyField] ?? '');
+  return new RedisStreamEntryRecord(
+    record.redis.id,
+    partitionKey,
+    record.redis.arrivalTimestamp,
+    json,
+    Buffer.byteLength(json),
+  );
+}
 
-export function buildRedisEvent(records: readonly StreamRecord[]): { Records: RedisStreamRecord[] } {
-  return { Records: records.map((r) => r.record as unknown as RedisStreamRecord) };
+export function buildRedisEvent(records: readonly StreamRecord[]): string {
+  return recordsEvent(records);
 }
 
 /** A batch's event, its entry ids as item identifiers, and the on-failure record's `RedisStreamBatchInfo`. */

@@ -15,8 +15,9 @@ import type {
   StreamRecord,
   StreamSource,
 } from '../../src/ports/sources.js';
-import { entriesOfRead, redisEvents, toRedisRecord, toStreamRecord, type RawEntry } from './event.js';
+import { entriesOfRead, redisEvents, redisStreamRecord, type RawEntry } from './event.js';
 import { closeRedis, pingWithin } from './redis-health.js';
+import { sampleStreamKey } from './sample.js';
 
 export interface RedisSourceOptions {
   streamKey: string;
@@ -100,6 +101,12 @@ export class RedisStreamSource implements StreamSource {
     return [{ id: this.options.streamKey, parentIds: [] }];
   }
 
+  /** The newest entries, read past the consumer group (XREVRANGE): nothing is delivered or acknowledged. */
+  sample(limit: number): Promise<Array<StreamRecord & { shardId: string }>> {
+    const { streamKey, region, partitionKeyField } = this.options;
+    return sampleStreamKey(this.cmd, streamKey, limit, region, partitionKeyField);
+  }
+
   /** XGROUP CREATE ... MKSTREAM; an existing group keeps its position (like a Kafka group offset). */
   ensureGroup(from: StartPosition): Promise<void> {
     this.groupReady ??= this.cmd
@@ -135,12 +142,8 @@ export class RedisStreamSource implements StreamSource {
         continue;
       }
       this.delivered.set(id, true);
-      out.push(
-        toStreamRecord(
-          toRedisRecord(this.options.streamKey, id, flat, this.options.region),
-          this.options.partitionKeyField,
-        ),
-      );
+      const { streamKey, region, partitionKeyField } = this.options;
+      out.push(redisStreamRecord(streamKey, id, flat, region, partitionKeyField));
     }
     if (gone.length > 0) await this.xack(gone);
     return out;

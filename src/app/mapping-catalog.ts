@@ -162,7 +162,13 @@ export class MappingCatalog {
     return this.view(e.compiled, e.stored.lastModifiedMs);
   }
 
-  private all(): CompiledMapping[] {
+  /** A mapping's compiled form (config file or API), for what reads its source directly (test-pattern, #21). */
+  compiled(uuid: string): CompiledMapping | undefined {
+    return this.all().find((m) => m.uuid === uuid);
+  }
+
+  /** The config file's mappings and the API's, compiled (redrive reads a stream with its mapping's connection). */
+  all(): CompiledMapping[] {
     return [
       ...this.deps.config.mappings,
       ...[...this.api.values()].filter((e) => e.deleting !== true).map((e) => e.compiled),

@@ -11,6 +11,7 @@ Commands:
   test-pattern   try a filter pattern against records
   peek           show what a memory queue (a DLQ too) or stream of a running sluice holds
   shards         show a stream mapping's shards, or skip/pause/resume one (operator controls)
+  redrive        replay the messages of a failure destination (DLQ) to a function or back to their queue
   schema         print the JSON Schema of the config file
 
 Options:
@@ -112,4 +113,30 @@ Options:
   --by NAME     who asks, written into a skipped batch's failure record (default $USER)
   --force       seek: allow moving backwards
   -h, --help    show this help
+`;
+
+export const REDRIVE_HELP = `Usage: sluice redrive --from DESTINATION --to FUNCTION|QUEUE [--rate N/s] [--dry-run] [--max N]
+                      [--no-wait] [--url URL] [--token T] [--by NAME]
+       sluice redrive --status ID [--url URL] [--token T]
+
+Replays the messages of a failure destination (an SQS queue or a memory queue) through a running sluice:
+  --to FUNCTION  async invocation records (OnFailure) re-invoke the function asynchronously with their
+                 requestPayload; stream on-failure records (Kinesis, DynamoDB Streams) have their records read back
+                 from the stream while it retains them and the function invoked with the mapping's event; any other
+                 message (an async DLQ's) is invoked asynchronously as the payload
+  --to QUEUE     moves the messages to the queue (the source queue of an SQS DLQ), body and attributes kept, like
+                 SQS StartMessageMoveTask
+A message leaves DESTINATION only after it was replayed; failed and skipped ones stay. One redrive per DESTINATION
+runs at a time across the processes sharing the state store. Progress goes to stderr, the report (counts replayed,
+failed, skipped and why) to stdout as JSON; exit 1 when a message failed.
+
+Options:
+  --rate N       at most N replays a second (also N/s)
+  --dry-run      list what would be replayed; nothing is moved or invoked
+  --max N        look at N messages at most
+  --no-wait      print the started task (its id) and return; --status ID shows it later
+  --url URL      the running sluice (default $SLUICE_URL, else http://127.0.0.1:9001)
+  --token T      bearer token when the server needs one (default $SLUICE_TOKEN)
+  --by NAME      who asks, for the logs (default $USER)
+  -h, --help     show this help
 `;

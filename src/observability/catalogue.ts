@@ -78,6 +78,11 @@ export const CATALOGUE: Readonly<Record<MetricName, MetricDef>> = {
   },
   sluice_inflight_batches: { type: 'gauge', help: 'Batches being processed now.', labels: esm },
   sluice_mapping_concurrency: { type: 'gauge', help: 'Current concurrency target of a queue mapping.', labels: esm },
+  sluice_provisioned_pollers: {
+    type: 'gauge',
+    help: 'Pollers running for a mapping in provisioned mode (ProvisionedPollers), between its minimum and maximum.',
+    labels: esm,
+  },
   sluice_backlog: {
     type: 'gauge',
     merge: 'max',
@@ -92,7 +97,33 @@ export const CATALOGUE: Readonly<Record<MetricName, MetricDef>> = {
   },
   sluice_offset_lag: { type: 'gauge', merge: 'max', help: 'Kafka offset lag (sum over partitions).', labels: esm },
   sluice_offset_lag_max: { type: 'gauge', merge: 'max', help: 'Kafka offset lag (max over partitions).', labels: esm },
+  sluice_source_buffered_bytes: {
+    type: 'gauge',
+    help: 'Bytes of records a source has fetched ahead and buffered (Kafka partition buffers).',
+    labels: esm,
+  },
+  sluice_schema_registry_errors_total: {
+    type: 'counter',
+    help: 'Kafka schema registry failures: a schema not fetched or a record not decoded (SchemaRegistryErrorCount, SR-14).',
+    labels: esm,
+  },
   sluice_polling_errors_total: { type: 'counter', help: 'Errors reading from a source.', labels: esm },
+  // ErrorCount group (MET-4), for every source.
+  sluice_invoke_errors_total: {
+    type: 'counter',
+    help: 'Failed invocations of a mapping (function or system error, invalid batch response), one per batch.',
+    labels: esm,
+  },
+  sluice_commit_errors_total: {
+    type: 'counter',
+    help: 'Failed checkpoint writes or offset commits of a stream mapping (retried).',
+    labels: esm,
+  },
+  sluice_on_failure_delivery_errors_total: {
+    type: 'counter',
+    help: "Failed sends to a stream mapping's on-failure destination (the records wait and are retried).",
+    labels: esm,
+  },
   sluice_stream_retries_total: {
     type: 'counter',
     help: 'Stream batches invoked again after a function error, partial failure, throttle or system error.',

@@ -22,8 +22,19 @@ export interface StreamRecord {
   /** Key used for lanes when ParallelizationFactor > 1 (D-2). */
   partitionKey: string;
   arrivalMs: number;
+  /** UTF-8 length of the record's JSON in the event (of `json` when set). */
   sizeBytes: number;
-  record: Record<string, unknown>;
+  /** The record as the function gets it; connectors that keep `json` may parse it from there on first use. */
+  readonly record: Record<string, unknown>;
+  /** The record's JSON, serialised once at ingest (#20): events are assembled from it (ports/event-json.ts). */
+  readonly json?: string;
+  /** What filters see when it differs from `record` (Kafka schema registry SOURCE format filters decoded data, DA-9). */
+  filterView?: Record<string, unknown>;
+  /**
+   * The connector could not turn this record into an event (Kafka schema validation, DA-8): it is never invoked; the
+   * engine gives it up at once with this condition (on-failure destination, else dropped).
+   */
+  rejected?: { condition: 'SchemaValidationFailed'; reason: string };
 }
 
 export interface ReadResult {
@@ -46,8 +57,11 @@ export interface ShardReader {
 
 /** What a connector builds from its records: the function's event and the on-failure record's parts. */
 export interface StreamEvents {
-  /** The event the function receives for a batch from one shard (§5.2, §5.3, §4.1). */
-  event(shard: ShardInfo, records: readonly StreamRecord[]): unknown;
+  /**
+   * The JSON of the event the function receives for a batch from one shard (§5.2, §5.3, §4.1), assembled from the
+   * records' `json` (ports/event-json.ts); the engine sends it as is.
+   */
+  event(shard: ShardInfo, records: readonly StreamRecord[]): string;
   /** Identifier a function returns in `batchItemFailures[].itemIdentifier` for this record. */
   itemIdentifier(record: StreamRecord): unknown;
   /**
@@ -100,16 +114,30 @@ export interface StreamSource {
   readonly leasedShards?: boolean;
   /** Called when the set of shards changes (Kafka rebalance), so the engine need not wait for its next poll. */
   onShardsChanged?(listener: () => void): () => void;
+  /**
+   * Up to `limit` of the most recent records of each shard, read without acknowledging, committing or joining
+   * anything (`sluice test-pattern --mapping`, #21). Needed by sources with their own positions (a consumer-group
+   * read would move them); others are sampled through `open` on a fresh source, which moves nothing.
+   */
+  sample?(limit: number, signal: AbortSignal): Promise<Array<StreamRecord & { shardId: string }>>;
   close(): Promise<void>;
 }
 
 export interface DeliveryContext {
   /** Function that produced the record, for logs and metrics. */
   functionName: string;
-  /** Extra message attributes (DLQ: RequestID, ErrorCode, ErrorMessage). */
-  attributes?: Record<string, { type: 'String' | 'Number'; value: string }>;
+  /**
+   * Extra message attributes (DLQ: RequestID, ErrorCode, ErrorMessage; a redriven message's own). `type` is SQS's
+   * DataType (String, Number, Binary, each with an optional custom suffix); a Binary value is base64.
+   */
+  attributes?: Record<string, { type: string; value: string }>;
   /** X-Amzn-Trace-Id (with Lineage) for a destination that invokes a function, so recursion is counted (REC-1). */
   traceHeader?: string;
+  /**
+   * A stream mapping's discarded batch: the mapping, the shard and the event the function was invoked with, for a
+   * destination that keeps the records themselves (S3: DEST-2's `payload`, DEST-3's object key). Built on demand.
+   */
+  batch?: { mappingId: string; shardId: string; event(): unknown };
 }
 
 export interface Destination {

@@ -1,5 +1,5 @@
 // Addresses of the test servers, as handed from globalSetup to the tests (must stay JSON-serializable).
-export const SERVER_NAMES = ['kafka', 'sqs', 'dynamodb', 'kinesis', 'redis', 'rabbitmq'] as const;
+export const SERVER_NAMES = ['kafka', 'sqs', 'dynamodb', 'kinesis', 'redis', 'rabbitmq', 'moto'] as const;
 export type ServerName = (typeof SERVER_NAMES)[number];
 
 export interface ServersInfo {
@@ -11,6 +11,8 @@ export interface ServersInfo {
   redis?: { url: string };
   /** amqp://guest:guest@127.0.0.1:PORT (guest may log in over loopback only, which is all we use). */
   rabbitmq?: { url: string };
+  /** moto server: S3, SNS, EventBridge (and its own SQS, where their deliveries land), account 123456789012. */
+  moto?: { endpoint: string };
 }
 
 /** What globalSetup provides: the addresses plus which servers were asked for (to explain a missing one). */

@@ -1,6 +1,7 @@
 // Runs one batch of one shard lane to completion: invoke, classify, retry with backoff, bisect, rewind on
 // partial failure, expire by age and discard to the on-failure destination (STR-10..30, D-1, D-3, D-4).
 // The lane stays blocked while this runs, which is what keeps per-shard (per-key) order.
+import { withFields } from '../../ports/event-json.js';
 import type { InvokeResult } from '../../ports/function-runtime.js';
 import type { StreamRecord } from '../../ports/sources.js';
 import type { StreamFailureCondition } from '../records/stream-failure-record.js';
@@ -52,6 +53,7 @@ export class BatchRunner {
       if (result.kind === 'throttle' || result.kind === 'system-error') {
         // STR-12: errors before the function runs never use the retry budget; they back off and retry.
         throttles++;
+        if (result.kind === 'system-error') metrics.inc(StreamMetric.invokeErrors, labels);
         const retryAfterMs = result.kind === 'throttle' ? (result.retryAfterSeconds ?? 0) * 1000 : 0;
         const delay = Math.max(retryAfterMs, fullJitterBackoffMs(throttles, options.retryBackoff, ctx.rng));
         ctx.logger.debug({ kind: result.kind, delay }, 'invoke not run; backing off');
@@ -65,7 +67,11 @@ export class BatchRunner {
       piece.lastRequestId = requestId;
 
       if (result.kind === 'success') {
-        const ids = hooks.windowFinal ? [] : records.map((r) => ctx.source.events.itemIdentifier(r));
+        // Identifiers only matter to ReportBatchItemFailures (STR-26): none are built without it.
+        const ids =
+          hooks.windowFinal || !options.reportBatchItemFailures
+            ? []
+            : records.map((r) => ctx.source.events.itemIdentifier(r));
         const parsed = parseStreamResponse(result.payload, ids, {
           reportBatchItemFailures: options.reportBatchItemFailures,
           requireState: hooks.requireState ?? false,
@@ -105,6 +111,7 @@ export class BatchRunner {
       }
       // Function error or invalid response (STR-13, STR-23, D-1).
       metrics.inc(StreamMetric.failedInvoke, labels, piece.entries.length);
+      metrics.inc(StreamMetric.invokeErrors, labels);
       if (!(await this.afterFailure(pieces, piece, true, hooks))) return 'stopped';
     }
     return 'done';
@@ -189,10 +196,9 @@ export class BatchRunner {
     hooks: BatchHooks,
   ): Promise<InvokeResult | 'aborted'> {
     const ctx = this.ctx;
-    const base = ctx.source.events.event(ctx.shard, records);
-    const event =
-      hooks.eventExtras && typeof base === 'object' && base !== null ? { ...base, ...hooks.eventExtras() } : base;
-    const payload = Buffer.from(JSON.stringify(event));
+    // The connector assembles the event from each record's JSON (ports/event-json.ts): it is encoded once, here.
+    const event = ctx.source.events.event(ctx.shard, records);
+    const payload = Buffer.from(hooks.eventExtras ? withFields(event, hooks.eventExtras()) : event);
     const last = records[records.length - 1];
     if (last) {
       ctx.metrics.inc(StreamMetric.invoked, ctx.labels, records.length);

@@ -13,6 +13,7 @@ import { ShardCheckpoints, STOPPED, type CheckpointTarget } from './shard-checkp
 import { ShardCursor } from './shard-cursor.js';
 import { shardView, type ShardCommand, type ShardCommandResult, type ShardView } from './shard-operator.js';
 import { StreamMetric } from './stream-metrics.js';
+import type { StreamFailureCondition } from '../records/stream-failure-record.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from './stream-options.js';
 import { TumblingWindows } from './tumbling-window.js';
 
@@ -87,6 +88,7 @@ export class ShardWorker {
         stopped: () => this.stopping,
       },
       onPending: (n) => deps.onPending?.(shard.id, n),
+      onWriteError: () => deps.metrics.inc(StreamMetric.commitErrors, deps.labels),
     });
     this.runner = new BatchRunner({
       ...deps,
@@ -228,6 +230,10 @@ export class ShardWorker {
     const now = deps.clock.now();
     for (const record of records) {
       const ordinal = this.positions.add(record.position);
+      if (record.rejected !== undefined) {
+        this.reject({ ordinal, record }, record.rejected.condition);
+        continue;
+      }
       if (!this.passes(record)) {
         // STR-42: skipped records are done; the checkpoint moves past them.
         this.positions.markDone(ordinal);
@@ -240,10 +246,22 @@ export class ShardWorker {
     if (filtered > 0) deps.metrics.inc(StreamMetric.filteredOut, deps.labels, filtered);
   }
 
+  /** DA-8: a record the connector rejected is given up at once, never invoked; its position waits for that. */
+  private reject(entry: BatchEntry, condition: StreamFailureCondition): void {
+    const never = { invokes: 0, lastResponse: null };
+    const onDone = (entries: readonly BatchEntry[]): void => this.markDone(entries);
+    const task = this.runner
+      .discard([entry], condition, never, { onDone })
+      .then(() => undefined)
+      .catch((err: unknown) => this.log.error({ err }, 'rejected record not given up'));
+    this.inflight.add(task);
+    void task.finally(() => this.inflight.delete(task));
+  }
+
   private passes(record: StreamRecord): boolean {
     if (!this.deps.filter) return true;
     try {
-      return this.deps.filter.matches(record.record);
+      return this.deps.filter.matches(record.filterView ?? record.record);
     } catch (err) {
       // A broken filter must not lose records: deliver rather than skip.
       this.log.warn({ err }, 'filter failed; record delivered');

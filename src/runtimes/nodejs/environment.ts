@@ -3,6 +3,7 @@
 import { transpiledBootstrap } from './dev-bootstrap.js';
 import { createHost, type EnvironmentHost, type HostExit, type Isolation } from './hosts.js';
 import type { ExecutionEnvironment, Invocation, RunOutcome } from '../shared/execution-environment.js';
+import { exitOutcome } from '../shared/execution-environment.js';
 import type { EnvironmentData, WorkerMessage } from './protocol.js';
 import type { ErrorBody } from '../shared/error-body.js';
 import { toErrorBody } from '../shared/error-body.js';
@@ -124,26 +125,14 @@ export class Environment implements ExecutionEnvironment {
     this.onExit();
   }
 
-  // ERR-3: how Lambda reports an environment that died during an invocation.
+  // ERR-3: a crash the bootstrap reported, or a worker's error, says more than the exit itself.
   private exitOutcome(): RunOutcome {
     const exit = this.exit ?? { code: 1, outOfMemory: false };
-    const prefix = `RequestId: ${this.requestId ?? 'unknown'} Error: `;
-    if (exit.outOfMemory) {
-      const error = {
-        errorType: 'Runtime.OutOfMemory',
-        errorMessage: `${prefix}Runtime exited with error: signal: killed`,
-      };
-      return { type: 'error', error, fatal: true };
+    if (!exit.outOfMemory && this.crashError) return { type: 'error', error: this.crashError, fatal: true };
+    if (!exit.outOfMemory && exit.error !== undefined) {
+      return { type: 'error', error: toErrorBody(exit.error), fatal: true };
     }
-    if (this.crashError) return { type: 'error', error: this.crashError, fatal: true };
-    if (exit.error !== undefined) return { type: 'error', error: toErrorBody(exit.error), fatal: true };
-    const reason =
-      exit.signal !== undefined
-        ? `Runtime exited with error: signal: ${exit.signal}`
-        : exit.code === 0
-          ? 'Runtime exited without providing a reason'
-          : `Runtime exited with error: exit status ${exit.code}`;
-    return { type: 'error', error: { errorType: 'Runtime.ExitError', errorMessage: prefix + reason }, fatal: true };
+    return exitOutcome(this.requestId, { code: exit.code, signal: exit.signal ?? null, outOfMemory: exit.outOfMemory });
   }
 }
 

@@ -12,8 +12,8 @@ export interface HostExit {
   code: number;
   /** Ran out of its MemorySize (heap limit, or killed for its resident memory). */
   outOfMemory: boolean;
-  /** Signal that ended a child process, as Lambda words it ("signal: killed"). */
-  signal?: string;
+  /** Signal that ended a child process. */
+  signal?: NodeJS.Signals;
   /** A worker's error event (anything other than a crash the bootstrap reported). */
   error?: unknown;
 }
@@ -86,7 +86,7 @@ class ProcessHost implements EnvironmentHost {
         code: code ?? 1,
         // V8 aborts on heap exhaustion (SIGABRT); the memory check kills with SIGKILL.
         outOfMemory: this.killedForMemory || signal === 'SIGABRT',
-        ...(signal ? { signal: signal === 'SIGKILL' || signal === 'SIGABRT' ? 'killed' : signal } : {}),
+        ...(signal ? { signal } : {}),
       });
     });
     this.timer = setInterval(() => this.enforceMemory(), MEMORY_CHECK_MS);

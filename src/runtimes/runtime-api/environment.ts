@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { ErrorBody } from '../shared/error-body.js';
 import type { ExecutionEnvironment, Invocation, RunOutcome } from '../shared/execution-environment.js';
+import { exitOutcome } from '../shared/execution-environment.js';
 import { MEMORY_CHECK_MS, residentBytes, SETPRIV } from '../shared/process-tools.js';
 import { responseTooLarge } from '../shared/pooled-runtime.js';
 import { peerIsProcessTree } from './peer.js';
@@ -168,28 +169,14 @@ export class RuntimeApiEnvironment implements ExecutionEnvironment {
     waiter?.(outcome);
   }
 
-  // RT-13 / RT-21: how Lambda reports a runtime that could not start or died during an invocation.
+  // RT-13: a runtime that could not be started at all is an invalid entrypoint.
   private exitOutcome(): RunOutcome {
-    const prefix = `RequestId: ${this.requestId ?? 'unknown'} Error: `;
     const info = this.exitInfo ?? { code: 1, signal: null };
     if (info.error !== undefined) {
-      const error = { errorType: 'Runtime.InvalidEntrypoint', errorMessage: `${prefix}${info.error.message}` };
-      return { type: 'error', error, fatal: true };
+      const errorMessage = `RequestId: ${this.requestId ?? 'unknown'} Error: ${info.error.message}`;
+      return { type: 'error', error: { errorType: 'Runtime.InvalidEntrypoint', errorMessage }, fatal: true };
     }
-    if (this.killedForMemory) {
-      const error = {
-        errorType: 'Runtime.OutOfMemory',
-        errorMessage: `${prefix}Runtime exited with error: signal: killed`,
-      };
-      return { type: 'error', error, fatal: true };
-    }
-    const reason =
-      info.signal !== null
-        ? `Runtime exited with error: signal: ${info.signal === 'SIGKILL' ? 'killed' : info.signal}`
-        : info.code === 0
-          ? 'Runtime exited without providing a reason'
-          : `Runtime exited with error: exit status ${info.code ?? 1}`;
-    return { type: 'error', error: { errorType: 'Runtime.ExitError', errorMessage: prefix + reason }, fatal: true };
+    return exitOutcome(this.requestId, { code: info.code, signal: info.signal, outOfMemory: this.killedForMemory });
   }
 }
 

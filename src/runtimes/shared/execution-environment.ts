@@ -36,3 +36,37 @@ export interface ExecutionEnvironment {
   /** Discards the environment (timeout, abort, idle reaping, close). */
   terminate(): Promise<void>;
 }
+
+/** How an environment's process ended. */
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  outOfMemory: boolean;
+}
+
+// Lambda's runtime is written in Go and prints a killed process the way Go's os/exec does.
+const GO_SIGNAL_NAMES: Partial<Record<NodeJS.Signals, string>> = {
+  SIGKILL: 'killed',
+  SIGTERM: 'terminated',
+  SIGSEGV: 'segmentation fault',
+  SIGABRT: 'aborted',
+};
+
+/** ERR-3, RT-13, RT-21: how Lambda reports an environment that died during an invocation. */
+export function exitOutcome(requestId: string | undefined, exit: ProcessExit): RunOutcome {
+  const prefix = `RequestId: ${requestId ?? 'unknown'} Error: `;
+  if (exit.outOfMemory) {
+    const error = {
+      errorType: 'Runtime.OutOfMemory',
+      errorMessage: `${prefix}Runtime exited with error: signal: killed`,
+    };
+    return { type: 'error', error, fatal: true };
+  }
+  const reason =
+    exit.signal !== null
+      ? `Runtime exited with error: signal: ${GO_SIGNAL_NAMES[exit.signal] ?? exit.signal}`
+      : exit.code === 0
+        ? 'Runtime exited without providing a reason'
+        : `Runtime exited with error: exit status ${exit.code ?? 1}`;
+  return { type: 'error', error: { errorType: 'Runtime.ExitError', errorMessage: prefix + reason }, fatal: true };
+}

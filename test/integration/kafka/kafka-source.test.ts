@@ -96,7 +96,9 @@ describe('Kafka source (real broker)', () => {
       expect(Buffer.from(recs[0]!.key!, 'base64').toString()).toBe('k0');
       expect('key' in recs[1]!).toBe(false); // D-7: null key omitted
     }
-    const event = src.events.event({ id: `${topic}-1`, parentIds: [] }, got.get(`${topic}-1`)!.slice(0, 2)) as {
+    const event = JSON.parse(
+      src.events.event({ id: `${topic}-1`, parentIds: [] }, got.get(`${topic}-1`)!.slice(0, 2)),
+    ) as {
       eventSource: string;
       bootstrapServers: string;
       records: Record<string, unknown[]>;

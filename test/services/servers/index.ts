@@ -3,6 +3,7 @@ import { dynamodb } from './dynamodb.js';
 import { elasticmq } from './elasticmq.js';
 import { kafka } from './kafka.js';
 import { kinesis } from './kinesis.js';
+import { moto } from './moto.js';
 import { rabbitmq } from './rabbitmq.js';
 import { redis } from './redis.js';
 import type { ServerDef } from './server.js';
@@ -14,4 +15,5 @@ export const SERVERS: { [N in ServerName]: ServerDef<N> } = {
   kinesis,
   redis,
   rabbitmq,
+  moto,
 };

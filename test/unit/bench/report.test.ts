@@ -24,9 +24,14 @@ function results(overrides: Partial<Parameters<typeof buildResults>[0]> = {}): B
 describe('bench text table', () => {
   it('prints one aligned line per row, a FAILED line per failed scenario, and the machine', () => {
     const lines = formatTable(results()).split('\n');
-    expect(lines[0]).toMatch(/^group\s+name\s+sluice\/s\s+raw\/s\s+ratio\s+sluice p50\/p99 ms/);
+    expect(lines[0]).toMatch(
+      /^group\s+name\s+sluice\/s\s+raw\/s\s+ratio\s+sluice min–max\s+raw min–max\s+sluice p50\/p99 ms/,
+    );
     const sqs = lines.find((l) => l.startsWith('sqs '));
     expect(sqs).toContain('4,013');
+    // #20-5 the median with the spread of the rounds next to it
+    expect(sqs).toContain('3.9k–4.3k');
+    expect(sqs).toContain('4.0k–4.1k');
     expect(sqs).toContain('4,100');
     expect(sqs).toContain('0.98');
     expect(sqs).toContain('13.0 / 43.0');

@@ -5,6 +5,7 @@ import {
   kafkaItemIdentifier,
   toKafkaRecord,
   toStreamRecord,
+  type KafkaEvent,
 } from '../../../../connectors/kafka/event.js';
 import { originalKey } from '../../../../connectors/kafka/destination.js';
 import {
@@ -70,7 +71,7 @@ describe('Kafka event shape (§4.1)', () => {
       const r = toStreamRecord(toKafkaRecord('a.b_c-1', 12, m));
       expect(r.sizeBytes).toBe(Buffer.byteLength(JSON.stringify(r.record)));
     }
-    const event = buildKafkaEvent('b-1:9092,b-2:9092', recs);
+    const event = JSON.parse(buildKafkaEvent('b-1:9092,b-2:9092', recs)) as KafkaEvent;
     expect(event.eventSource).toBe('SelfManagedKafka');
     expect(event.bootstrapServers).toBe('b-1:9092,b-2:9092');
     expect(Object.keys(event.records)).toEqual(['my-topic-2']);
@@ -91,7 +92,7 @@ describe('Kafka on-failure batch info (KAF-17)', () => {
       KafkaBatchInfo: {
         batchSize: 3,
         bootstrapServers: 'b-1:9092',
-        payloadSize: Buffer.byteLength(JSON.stringify(buildKafkaEvent('b-1:9092', recs))),
+        payloadSize: Buffer.byteLength(buildKafkaEvent('b-1:9092', recs)),
         recordsInfo: {
           'Topic-0': {
             firstRecordOffset: '40',
@@ -128,7 +129,7 @@ describe('Kafka connector definition', () => {
     const source = kafkaConnector.createStreamSource!(arn, { ...opts, settings: { topics: ['orders'] } }, ctx);
     expect(source.arn).toBe(arn);
     const recs = [toStreamRecord(toKafkaRecord('orders', 0, msg))];
-    expect(source.events.event({ id: 'orders-0', parentIds: [] }, recs)).toMatchObject({
+    expect(JSON.parse(source.events.event({ id: 'orders-0', parentIds: [] }, recs))).toMatchObject({
       eventSource: 'aws:kafka',
       eventSourceArn: arn,
       bootstrapServers: 'b-1:9092',

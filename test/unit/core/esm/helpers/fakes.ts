@@ -14,6 +14,7 @@ import type {
   StreamRecord,
   StreamSource,
 } from '../../../../../src/ports/sources.js';
+import { recordsEvent } from '../../../../../src/ports/event-json.js';
 import { buildStreamBatchInfo } from '../../../../../src/ports/stream-batch-info.js';
 import type { Invoker } from '../../../../../src/core/invoke/types.js';
 import type { StreamMappingOptions } from '../../../../../src/core/esm/stream-options.js';
@@ -42,7 +43,7 @@ export class FakeStreamSource implements StreamSource {
   readonly commits: Array<{ shardId: string; position: string; open: number }> = [];
   /** Kinesis's event and on-failure batch info; tests replace members (Kafka-like batch info, per-record messages). */
   readonly events: StreamEvents = {
-    event: (_shard, records) => ({ Records: records.map((r) => r.record) }),
+    event: (_shard, records) => recordsEvent(records),
     itemIdentifier: (record) => this.identifier(record),
     failureInfo: (shard, records) => ({ KinesisBatchInfo: buildStreamBatchInfo(shard.id, this.arn, records, false) }),
   };

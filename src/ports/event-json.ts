@@ -1,0 +1,45 @@
+// The one home of event assembly (#20): a record's Lambda JSON is serialised once, when the connector reads it
+// (StreamRecord.json, whose UTF-8 length is its sizeBytes), and every event is those fragments joined inside the
+// source's envelope. Nothing builds the event as objects or stringifies it whole on the hot path.
+import type { StreamRecord } from './sources.js';
+
+/** The record's JSON as it appears in the event (records built without `json`, e.g. by tests, stringify here). */
+export function recordJson(r: StreamRecord): string {
+  return r.json ?? JSON.stringify(r.record);
+}
+
+/** `head` + the records' JSON joined by commas + `tail`: `{"Records":[` … `]}` and the like. */
+export function joinRecords(head: string, records: readonly StreamRecord[], tail: string): string {
+  let out = head;
+  for (let i = 0; i < records.length; i++) {
+    if (i > 0) out += ',';
+    out += recordJson(records[i]!);
+  }
+  return out + tail;
+}
+
+/** `{"Records":[…]}`: the event of Kinesis, DynamoDB Streams, Redis Streams and the memory stream. */
+export function recordsEvent(records: readonly StreamRecord[]): string {
+  return joinRecords('{"Records":[', records, ']}');
+}
+
+/**
+ * The JSON of `{ ...event, ...fields }` for an event object's JSON whose keys are not among `fields` (tumbling
+ * windows add window, state, shardId, …, STR-33): the fields' JSON goes in before the closing brace.
+ */
+export function withFields(eventJson: string, fields: Record<string, unknown>): string {
+  const more = JSON.stringify(fields);
+  if (more === '{}') return eventJson;
+  return eventJson === '{}' ? more : `${eventJson.slice(0, -1)},${more.slice(1)}`;
+}
+
+/** A JSON string literal of `s`, remembered: a source writes the same topic, key and region into every record. */
+const literals = new Map<string, string>();
+export function jsonLiteral(s: string): string {
+  let lit = literals.get(s);
+  if (lit === undefined) {
+    lit = JSON.stringify(s);
+    if (literals.size < 4096) literals.set(s, lit);
+  }
+  return lit;
+}
