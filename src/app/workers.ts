@@ -63,6 +63,8 @@ export interface PrimaryOptions {
   count: number;
   /** The worker command line (`start ...`); the primary's own by default. */
   args: string[];
+  /** The worker's script; the primary's own (sluice's main) by default. */
+  exec?: string;
   logger: Logger;
   /** The workers' drain time: after it (plus a margin) a worker that has not exited is killed. */
   graceMs: number;
@@ -110,7 +112,7 @@ export function runPrimary(opts: PrimaryOptions): Promise<number> {
   let stopping: { code: number } | undefined;
   let finish: (code: number) => void = () => undefined;
   const done = new Promise<number>((resolve) => (finish = resolve));
-  cluster.setupPrimary({ exec: process.argv[1], args: opts.args });
+  cluster.setupPrimary({ exec: opts.exec ?? process.argv[1], args: opts.args });
 
   // The API settings workers changed, latest per function, for the workers started after the change.
   const shared = new Map<string, SharedSetting>();
