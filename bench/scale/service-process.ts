@@ -1,7 +1,7 @@
 // The built service as a child process for the curves that measure whole processes (idle mappings, processes):
 // a free port, /readyz, and CPU and memory read from /proc/<pid>.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,38 @@ export function cpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) / clockTicks) * 1000;
+}
+
+/** `pid` and its descendants (child processes a service started, e.g. its workers), from /proc. */
+export function processTree(pid: number): number[] {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    let tasks: string[];
+    try {
+      tasks = readdirSync(`/proc/${out[i]}/task`);
+    } catch {
+      continue; // gone meanwhile
+    }
+    for (const t of tasks) {
+      try {
+        const kids = readFileSync(`/proc/${out[i]}/task/${t}/children`, 'utf8').trim();
+        if (kids !== '') out.push(...kids.split(/\s+/).map(Number));
+      } catch {
+        // the thread ended meanwhile
+      }
+    }
+  }
+  return out;
+}
+
+/** Whether the built service's `start` knows `option` (e.g. --workers, once it lands). */
+export function startSupports(option: string): boolean {
+  try {
+    const help = execFileSync(process.execPath, [BUILT, 'start', '--help'], { cwd: ROOT, encoding: 'utf8' });
+    return help.includes(option);
+  } catch {
+    return false;
+  }
 }
 
 export function rssMb(pid: number): number {
