@@ -79,7 +79,8 @@ Options:
                               destinations only; default http://127.0.0.1:5000 (moto)
   --port N                    the Invoke API's port (server.port; default 9001)
   --create-resources          create the template's SQS queues (RedrivePolicy, FIFO), Kinesis streams, DynamoDB
-                              tables with streams and the mappings' Kafka topics on those endpoints (idempotent)
+                              tables with streams, SNS topics, EventBridge buses, S3 buckets and the mappings'
+                              Kafka topics on those endpoints (idempotent)
   -h, --help                  show this help
 `;
 
