@@ -11,6 +11,7 @@ import type { ShardInfo, ShardReader, StartPosition, StreamEvents, StreamSource 
 import { kafkaEvents, kafkaStreamRecord, shardIdOf } from './event.js';
 import { OffsetCommitter, offsetLag } from './offset-committer.js';
 import { PartitionState } from './partition-state.js';
+import { seekPartition } from './seek.js';
 import { decodeBatch } from './schema-registry-batch.js';
 import type { KafkaSchemaDecoder } from './schema-registry.js';
 import { sampleTopic } from './sample.js';
@@ -78,6 +79,8 @@ export class KafkaStreamSource implements StreamSource {
   private readonly placing = new Set<Promise<void>>();
   private readonly labels: Labels;
   private readonly capacity: number;
+  /** Offset lag per partition, from the last lag update. */
+  private lags = new Map<number, number>();
   private readonly capacityBytes: number;
 
   constructor(
@@ -268,7 +271,7 @@ export class KafkaStreamSource implements StreamSource {
         resolved = m.offset;
         continue;
       }
-      st.push(decoded?.[i] ?? kafkaStreamRecord(batch.topic, batch.partition, m));
+      st.push(decoded?.[i] ?? kafkaStreamRecord(batch.topic, batch.partition, m, st.shardId));
       st.baseline ??= offset;
       st.nextExpected = offset + 1;
       resolved = m.offset;
@@ -343,6 +346,14 @@ export class KafkaStreamSource implements StreamSource {
     );
   }
 
+  /** #21: the engine stopped the partition's worker; the group offset moves to the target (see seek.ts). */
+  async seek(shardId: string, to: Extract<StartPosition, { type: 'AFTER' | 'AT_TIMESTAMP' }>): Promise<void> {
+    const st = this.stateOf(shardId);
+    if (st === undefined || !this.consumer || !this.admin) throw new ShardLostError(shardId);
+    await this.committer.idle(); // the stopped worker's last commit lands first, not after the seek's
+    await seekPartition(this.consumer, this.admin, this.options.topic, st, to);
+  }
+
   /**
    * @internal Resumes as soon as the buffer is below capacity again, not at half: a paused partition is only
    * fetched again after kafkajs' next fetch round (up to maxWaitTimeMs of sleep when every partition is paused,
@@ -382,12 +393,19 @@ export class KafkaStreamSource implements StreamSource {
     return this.committer.add(consumer, st, offset);
   }
 
+  /** #21 inspection: the partition's offset lag as of the last lag update (every lagIntervalMs). */
+  shardLag(shardId: string): number | undefined {
+    const st = this.stateOf(shardId);
+    return st === undefined ? undefined : this.lags.get(st.partition);
+  }
+
   /** KAF-19: topic-level lag = latest offset minus the group's committed offset, summed and maxed over partitions. */
   async updateLag(): Promise<{ sum: number; max: number } | undefined> {
     const admin = this.admin;
     if (admin === undefined || this.closed) return undefined;
     try {
-      const { sum, max } = await offsetLag(admin, this.options.topic, this.options.groupId);
+      const { sum, max, byPartition } = await offsetLag(admin, this.options.topic, this.options.groupId);
+      this.lags = byPartition;
       this.metrics.set('sluice_offset_lag', this.labels, sum);
       this.metrics.set('sluice_offset_lag_max', this.labels, max);
       return { sum, max };

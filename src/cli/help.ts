@@ -102,8 +102,9 @@ skip SHARD     gives the shard's failing batch up now: to the on-failure destina
                who and when in the record), counted as dropped without one; the shard moves on
 park SHARD DESTINATION
                the same, to DESTINATION (a configured destination address) instead
-seek SHARD TO  resume after position TO (digits: sequence number) or at timestamp TO (ISO-8601); never backwards
-               (nor by timestamp) without --force; for Kinesis and DynamoDB Streams shards (not yet Kafka)
+seek SHARD TO  resume after position TO (digits: sequence number, Kafka offset) or at timestamp TO (ISO-8601);
+               never backwards (nor by timestamp) without --force; Kinesis, DynamoDB Streams and Kafka (the
+               partition's owner moves the group offset)
 pause/resume   one shard, or the whole mapping without SHARD: nothing new is read or invoked while paused
 command ID     the result of an earlier action (actions are carried out by the process that owns the shard)
 

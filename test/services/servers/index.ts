@@ -6,6 +6,7 @@ import { kinesis } from './kinesis.js';
 import { moto } from './moto.js';
 import { rabbitmq } from './rabbitmq.js';
 import { redis } from './redis.js';
+import { schemaRegistry } from './schema-registry.js';
 import type { ServerDef } from './server.js';
 
 export const SERVERS: { [N in ServerName]: ServerDef<N> } = {
@@ -16,4 +17,5 @@ export const SERVERS: { [N in ServerName]: ServerDef<N> } = {
   redis,
   rabbitmq,
   moto,
+  schemaregistry: schemaRegistry,
 };
