@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { MAX_TIMER_MS } from '../../src/ports/clock.js';
 import { parseConnection } from '../../src/ports/connector.js';
+import { schemaRegistryConnectionSchema } from './schema-registry-config.js';
 
 const ms = (description: string) => z.number().int().min(0).max(MAX_TIMER_MS).optional().describe(description);
 const bytes = (description: string) =>
@@ -29,6 +30,7 @@ export const kafkaConnectionSchema = z.object({
     })
     .strict()
     .optional(),
+  schemaRegistry: schemaRegistryConnectionSchema,
   consumer: z
     .object({
       bufferRecords: ms('Records buffered per partition before the partition is paused (default 20000).'),

@@ -5,6 +5,7 @@
 import type {
   ConnectorDefinition,
   MappingFields,
+  ProvisionedRules,
   SourceRules,
   StreamSourceOptions,
 } from '../../src/ports/connector.js';
@@ -12,6 +13,8 @@ import { createKafka } from './client.js';
 import { kafkaConnection, kafkaConnectionSchema } from './connection.js';
 import { KafkaDestination } from './destination.js';
 import { kafkaMappingFields, kafkaSettingsOf } from './mapping.js';
+import { KafkaPollerGroup } from './poller-group.js';
+import { KafkaSchemaDecoder } from './schema-registry.js';
 import { KafkaStreamSource } from './source.js';
 
 export { KafkaStreamSource, type KafkaSourceOptions } from './source.js';
@@ -46,6 +49,14 @@ function checkMapping(m: MappingFields): Array<[string, string]> {
     : [];
 }
 
+/** PRV-3, PRV-4, MET-9: Kafka pollers 1–200 at least, 1–2,000 at most (defaults 1 and 200), groups, log level. */
+const KAFKA_PROVISIONED: ProvisionedRules = {
+  minimumPollers: { min: 1, max: 200, default: 1 },
+  maximumPollers: { min: 1, max: 2000, default: 200 },
+  pollerGroups: true,
+  systemLogLevel: true,
+};
+
 /** Kafka mappings: BatchSize 100, a 500 ms window, offsets in a consumer group named after the mapping (spec 1.2, D-7). */
 const KAFKA_SOURCE: SourceRules = {
   shape: 'stream',
@@ -66,6 +77,8 @@ const KAFKA_SOURCE: SourceRules = {
   retryAttemptsWithOnFailure: 10,
   // A kafka:// on-failure topic is in the mapping's own cluster (KAF-16).
   ownsDestination: (address) => address.startsWith('kafka://'),
+  provisioned: KAFKA_PROVISIONED,
+  metricGroups: ['EventCount', 'ErrorCount', 'KafkaMetrics'],
 };
 
 const isKafkaAddress = (address: string): boolean =>
@@ -89,21 +102,41 @@ export const kafkaConnector: ConnectorDefinition = {
     const conn = kafkaConnection(ctx.connection);
     const msk = MSK_ARN.test(address);
     const topic = topicOf(address, options);
-    return new KafkaStreamSource(
-      createKafka(conn, ctx.logger),
-      conn.brokers.join(','),
-      {
-        topic,
-        clusterArn: msk ? address : undefined,
-        groupId: options.consumerGroupId ?? options.mappingId,
-        mappingId: options.mappingId,
-        functionName: options.functionName,
-        startingPosition: options.startingPosition,
-        ...conn.consumer,
-      },
-      ctx.metrics,
-      ctx.logger.child({ connector: 'kafka', topic }),
-    );
+    const logger = ctx.logger.child({ connector: 'kafka', topic });
+    const registry = kafkaSettingsOf(options).schemaRegistry;
+    const schemas = registry === undefined ? undefined : new KafkaSchemaDecoder(registry, conn.schemaRegistry);
+    // One consumer; in provisioned mode each poller is one (only the first reports the group's lag).
+    const consumer = (poller: number) =>
+      new KafkaStreamSource(
+        createKafka(conn, ctx.logger),
+        conn.brokers.join(','),
+        {
+          topic,
+          clusterArn: msk ? address : undefined,
+          groupId: options.consumerGroupId ?? options.mappingId,
+          mappingId: options.mappingId,
+          functionName: options.functionName,
+          startingPosition: options.startingPosition,
+          ...(schemas === undefined ? {} : { schemas }),
+          ...conn.consumer,
+          ...(poller > 0 && { lagIntervalMs: 0 }),
+        },
+        ctx.metrics,
+        poller > 0 ? logger.child({ poller }) : logger,
+      );
+    const p = options.provisioned;
+    if (p === undefined) return consumer(0);
+    const labels = { mapping: options.mappingId, function: options.functionName ?? '', source: 'kafka' };
+    const partitionCount = async () => {
+      const admin = createKafka(conn, ctx.logger).admin();
+      await admin.connect();
+      try {
+        return (await admin.fetchTopicOffsets(topic)).length;
+      } finally {
+        await admin.disconnect();
+      }
+    };
+    return new KafkaPollerGroup(consumer, { ...p, labels, partitionCount }, ctx.metrics, logger);
   },
   findStoredPositions: async (address, options, groupIds, ctx) => {
     const topic = topicOf(address, options);

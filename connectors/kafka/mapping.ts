@@ -2,6 +2,13 @@
 // SelfManagedKafkaEventSourceConfig, what they compile to and how GetEventSourceMapping shows them.
 import { z } from 'zod';
 import { mappingFields, type StreamSourceOptions } from '../../src/ports/connector.js';
+import {
+  checkSchemaRegistry,
+  compileSchemaRegistry,
+  renderSchemaRegistry,
+  schemaRegistryConfigSchema,
+  type SchemaRegistrySettings,
+} from './schema-registry-config.js';
 
 /** What a Kafka mapping's own fields say, as the source factory gets it (options.settings). */
 export interface KafkaMappingSettings {
@@ -9,6 +16,8 @@ export interface KafkaMappingSettings {
   topics?: string[];
   /** SelfManagedEventSource's bootstrap servers: the mapping's own connection. */
   bootstrapServers?: string[];
+  /** SchemaRegistryConfig (SR-1): records are decoded before filtering and batching. */
+  schemaRegistry?: SchemaRegistrySettings;
 }
 
 const shape = {
@@ -23,12 +32,18 @@ const shape = {
     .strict()
     .optional(),
   SelfManagedKafkaEventSourceConfig: z
-    .object({ ConsumerGroupId: z.string().min(1).max(200).optional() })
+    .object({
+      ConsumerGroupId: z.string().min(1).max(200).optional(),
+      SchemaRegistryConfig: schemaRegistryConfigSchema.optional(),
+    })
     .strict()
     .optional(),
-  // ESMAPI-9: the MSK form of the same setting.
+  // ESMAPI-9: the MSK form of the same settings.
   AmazonManagedKafkaEventSourceConfig: z
-    .object({ ConsumerGroupId: z.string().min(1).max(200).optional() })
+    .object({
+      ConsumerGroupId: z.string().min(1).max(200).optional(),
+      SchemaRegistryConfig: schemaRegistryConfigSchema.optional(),
+    })
     .strict()
     .optional(),
 };
@@ -65,15 +80,30 @@ export const kafkaMappingFields = mappingFields({
         'DestinationConfig.OnFailure.Destination',
         `the on-failure topic ${failureTopic} is a source topic of the mapping (KAF-16)`,
       ]);
+    problems.push(
+      ...checkSchemaRegistry(
+        f.SelfManagedKafkaEventSourceConfig?.SchemaRegistryConfig,
+        'SelfManagedKafkaEventSourceConfig.SchemaRegistryConfig',
+      ),
+      ...checkSchemaRegistry(
+        f.AmazonManagedKafkaEventSourceConfig?.SchemaRegistryConfig,
+        'AmazonManagedKafkaEventSourceConfig.SchemaRegistryConfig',
+      ),
+    );
     return problems;
   },
   consumerGroupOf: (f) =>
     f.SelfManagedKafkaEventSourceConfig?.ConsumerGroupId ?? f.AmazonManagedKafkaEventSourceConfig?.ConsumerGroupId,
   settings: (f, address): KafkaMappingSettings => {
     const topic = topicOfUri(address);
+    const schemaRegistry = compileSchemaRegistry(
+      f.SelfManagedKafkaEventSourceConfig?.SchemaRegistryConfig ??
+        f.AmazonManagedKafkaEventSourceConfig?.SchemaRegistryConfig,
+    );
     return {
       topics: f.Topics ?? (topic === undefined ? undefined : [topic]),
       bootstrapServers: f.SelfManagedEventSource?.Endpoints.KAFKA_BOOTSTRAP_SERVERS,
+      ...(schemaRegistry === undefined ? {} : { schemaRegistry }),
     };
   },
   connectionOf: (s) => (s.bootstrapServers === undefined ? undefined : { brokers: s.bootstrapServers }),
@@ -99,6 +129,9 @@ export const kafkaMappingFields = mappingFields({
     ...(s.bootstrapServers === undefined
       ? {}
       : { SelfManagedEventSource: { Endpoints: { KAFKA_BOOTSTRAP_SERVERS: s.bootstrapServers } } }),
-    SelfManagedKafkaEventSourceConfig: { ConsumerGroupId: consumerGroupId },
+    SelfManagedKafkaEventSourceConfig: {
+      ConsumerGroupId: consumerGroupId,
+      ...(s.schemaRegistry === undefined ? {} : { SchemaRegistryConfig: renderSchemaRegistry(s.schemaRegistry) }),
+    },
   }),
 });

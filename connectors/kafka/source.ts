@@ -11,6 +11,10 @@ import type { ShardInfo, ShardReader, StartPosition, StreamEvents, StreamSource 
 import { kafkaEvents, kafkaStreamRecord, shardIdOf } from './event.js';
 import { OffsetCommitter, offsetLag } from './offset-committer.js';
 import { PartitionState } from './partition-state.js';
+import { seekPartition } from './seek.js';
+import { decodeBatch } from './schema-registry-batch.js';
+import type { KafkaSchemaDecoder } from './schema-registry.js';
+import { sampleTopic } from './sample.js';
 import { KafkaShardReader } from './shard-reader.js';
 
 export interface KafkaSourceOptions {
@@ -36,6 +40,8 @@ export interface KafkaSourceOptions {
   heartbeatIntervalMs?: number;
   /** Fetch long-poll of the consumer. */
   maxWaitTimeMs?: number;
+  /** SchemaRegistryConfig (SR-8): records are decoded before the engine sees them. */
+  schemas?: KafkaSchemaDecoder;
 }
 
 // #20: a partition's buffer holds at least two fetches, in records (a 1 MiB fetch of 100 B records is ~6,000; a
@@ -73,6 +79,8 @@ export class KafkaStreamSource implements StreamSource {
   private readonly placing = new Set<Promise<void>>();
   private readonly labels: Labels;
   private readonly capacity: number;
+  /** Offset lag per partition, from the last lag update. */
+  private lags = new Map<number, number>();
   private readonly capacityBytes: number;
 
   constructor(
@@ -160,7 +168,7 @@ export class KafkaStreamSource implements StreamSource {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
-      eachBatch: (payload) => Promise.resolve(this.onBatch(payload)),
+      eachBatch: (payload) => this.onBatch(payload),
     });
     // The first assignment's starting positions are placed (LATEST pinned) before the source counts as started.
     await Promise.all(this.placing);
@@ -248,19 +256,22 @@ export class KafkaStreamSource implements StreamSource {
    * stays bounded by the capacity plus one fetch (maxBytesPerPartition), and nothing fetched is thrown away to be
    * fetched again.
    */
-  private onBatch(payload: EachBatchPayload): void {
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const st = this.partitions.get(batch.partition);
     if (st === undefined || st.lost || st.gated || payload.isStale()) return;
+    // SR-8: decoded before filtering and batching; the partition waits while the registry is down (DA-8).
+    const decoded = this.options.schemas && (await decodeBatch(this.options.schemas, payload, st, this.decodeHooks));
+    if (st.lost || payload.isStale() || (this.options.schemas && decoded === undefined)) return;
     let resolved: string | undefined;
-    for (const m of batch.messages) {
+    for (const [i, m] of batch.messages.entries()) {
       const offset = Number(m.offset);
       if (offset < st.nextExpected) {
         // Refetched after a rejoin (kafkajs restarts from the committed offset): the engine already has it.
         resolved = m.offset;
         continue;
       }
-      st.push(kafkaStreamRecord(batch.topic, batch.partition, m));
+      st.push(decoded?.[i] ?? kafkaStreamRecord(batch.topic, batch.partition, m, st.shardId));
       st.baseline ??= offset;
       st.nextExpected = offset + 1;
       resolved = m.offset;
@@ -270,6 +281,12 @@ export class KafkaStreamSource implements StreamSource {
     this.reportBuffered();
     st.wake();
   }
+
+  private readonly decodeHooks = {
+    onError: (): void => this.metrics.inc('sluice_schema_registry_errors_total', this.labels),
+    logger: (): Logger => this.logger,
+    stopped: (): boolean => this.closed,
+  };
 
   private applyPause(st: PartitionState): void {
     const consumer = this.consumer;
@@ -293,6 +310,11 @@ export class KafkaStreamSource implements StreamSource {
     const had = this.partitions.size > 0;
     this.partitions.clear();
     if (had) for (const l of this.listeners) l();
+  }
+
+  /** The newest records through a throwaway group (see sample.ts): this source's group is never joined for it. */
+  sample(limit: number, signal: AbortSignal): ReturnType<typeof sampleTopic> {
+    return sampleTopic(this.kafka, this.options.topic, limit, signal, this.options.schemas);
   }
 
   async listShards(): Promise<ShardInfo[]> {
@@ -322,6 +344,14 @@ export class KafkaStreamSource implements StreamSource {
       (taken) => this.afterTake(taken),
       (position) => this.commit(shard.id, position),
     );
+  }
+
+  /** #21: the engine stopped the partition's worker; the group offset moves to the target (see seek.ts). */
+  async seek(shardId: string, to: Extract<StartPosition, { type: 'AFTER' | 'AT_TIMESTAMP' }>): Promise<void> {
+    const st = this.stateOf(shardId);
+    if (st === undefined || !this.consumer || !this.admin) throw new ShardLostError(shardId);
+    await this.committer.idle(); // the stopped worker's last commit lands first, not after the seek's
+    await seekPartition(this.consumer, this.admin, this.options.topic, st, to);
   }
 
   /**
@@ -363,12 +393,19 @@ export class KafkaStreamSource implements StreamSource {
     return this.committer.add(consumer, st, offset);
   }
 
+  /** #21 inspection: the partition's offset lag as of the last lag update (every lagIntervalMs). */
+  shardLag(shardId: string): number | undefined {
+    const st = this.stateOf(shardId);
+    return st === undefined ? undefined : this.lags.get(st.partition);
+  }
+
   /** KAF-19: topic-level lag = latest offset minus the group's committed offset, summed and maxed over partitions. */
   async updateLag(): Promise<{ sum: number; max: number } | undefined> {
     const admin = this.admin;
     if (admin === undefined || this.closed) return undefined;
     try {
-      const { sum, max } = await offsetLag(admin, this.options.topic, this.options.groupId);
+      const { sum, max, byPartition } = await offsetLag(admin, this.options.topic, this.options.groupId);
+      this.lags = byPartition;
       this.metrics.set('sluice_offset_lag', this.labels, sum);
       this.metrics.set('sluice_offset_lag_max', this.labels, max);
       return { sum, max };

@@ -9,6 +9,14 @@ export interface KinesisStreamArn {
 
 const STREAM_ARN = /^arn:[\w-]+:kinesis:([^:]*):([^:]*):stream\/([A-Za-z0-9_.-]{1,128})$/;
 
+/** EFO-1: a stream consumer ARN, `…:stream/<stream>/consumer/<name>:<creation epoch seconds>`. */
+const CONSUMER_ARN =
+  /^arn:[\w-]+:kinesis:[^:]*:[^:]*:stream\/[A-Za-z0-9_.-]{1,128}\/consumer\/[A-Za-z0-9_.-]{1,128}:\d+$/;
+
+export function isKinesisConsumerArn(address: string): boolean {
+  return CONSUMER_ARN.test(address);
+}
+
 export function isKinesisStreamArn(address: string): boolean {
   return STREAM_ARN.test(address);
 }

@@ -20,6 +20,8 @@ const RABBITMQ_SOURCE: SourceRules = {
   defaults: { batchSize: 100, maxBatchingWindowMs: 500 },
   needsConnection: true,
   concurrency: { fixed: 1 },
+  // MET-2/DA-5: no ESM metrics for Amazon MQ, so MetricsConfig is refused.
+  metricGroups: [],
 };
 
 export const rabbitmqConnector: ConnectorDefinition = {

@@ -4,7 +4,14 @@
 // created after it started: they are read from their beginning even when the mapping starts at LATEST, so nothing
 // written to a new key before its discovery is skipped.
 import type { Redis } from 'ioredis';
-import type { ShardInfo, ShardReader, StartPosition, StreamEvents, StreamSource } from '../../src/ports/sources.js';
+import type {
+  ShardInfo,
+  ShardReader,
+  StartPosition,
+  StreamEvents,
+  ShardRecord,
+  StreamSource,
+} from '../../src/ports/sources.js';
 import { redisEvents } from './event.js';
 import type { RedisStreamSource } from './source.js';
 import { closeRedis, pingWithin } from './redis-health.js';
@@ -60,6 +67,13 @@ export class RedisKeysSource implements StreamSource {
     const isNew = this.initial !== null && !this.initial.has(shard.id) && !this.selector.keys.includes(shard.id);
     const start: StartPosition = isNew && from.type === 'LATEST' ? { type: 'TRIM_HORIZON' } : from;
     return this.source(shard.id).open(shard, start);
+  }
+
+  /** Each key's newest entries, read past the consumer groups (see RedisStreamSource.sample). */
+  async sample(limit: number): Promise<ShardRecord[]> {
+    const out: ShardRecord[] = [];
+    for (const shard of await this.listShards()) out.push(...(await this.source(shard.id).sample(limit)));
+    return out;
   }
 
   async close(): Promise<void> {

@@ -12,11 +12,13 @@ import type {
   ShardReader,
   StartPosition,
   StreamEvents,
+  ShardRecord,
   StreamRecord,
   StreamSource,
 } from '../../src/ports/sources.js';
 import { entriesOfRead, redisEvents, redisStreamRecord, type RawEntry } from './event.js';
 import { closeRedis, pingWithin } from './redis-health.js';
+import { sampleStreamKey } from './sample.js';
 
 export interface RedisSourceOptions {
   streamKey: string;
@@ -98,6 +100,12 @@ export class RedisStreamSource implements StreamSource {
   async listShards(): Promise<ShardInfo[]> {
     await pingWithin(this.cmd);
     return [{ id: this.options.streamKey, parentIds: [] }];
+  }
+
+  /** The newest entries, read past the consumer group (XREVRANGE): nothing is delivered or acknowledged. */
+  sample(limit: number): Promise<ShardRecord[]> {
+    const { streamKey, region, partitionKeyField } = this.options;
+    return sampleStreamKey(this.cmd, streamKey, limit, region, partitionKeyField);
   }
 
   /** XGROUP CREATE ... MKSTREAM; an existing group keeps its position (like a Kafka group offset). */

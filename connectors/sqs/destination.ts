@@ -20,7 +20,9 @@ export class SqsDestination implements Destination {
   async send(record: unknown, ctx: DeliveryContext): Promise<void> {
     const attributes: Record<string, MessageAttributeValue> = {};
     for (const [name, a] of Object.entries(ctx.attributes ?? {})) {
-      attributes[name] = { DataType: a.type, StringValue: a.value };
+      attributes[name] = a.type.startsWith('Binary')
+        ? { DataType: a.type, BinaryValue: Buffer.from(a.value, 'base64') }
+        : { DataType: a.type, StringValue: a.value };
     }
     await this.client.send(
       new SendMessageCommand({

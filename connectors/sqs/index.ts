@@ -1,4 +1,9 @@
-import { QUEUE_SOURCE, type ConnectorContext, type ConnectorDefinition } from '../../src/ports/connector.js';
+import {
+  QUEUE_SOURCE,
+  type ConnectorContext,
+  type ConnectorDefinition,
+  type ProvisionedRules,
+} from '../../src/ports/connector.js';
 import type { QueueDescription } from '../../src/ports/queue-source.js';
 import { parseSqsAddress, queueArn, type SqsAddress } from './address.js';
 import { awsConnectionProblems } from '../_aws/client-config.js';
@@ -21,12 +26,23 @@ function address(a: string): SqsAddress {
   return parsed;
 }
 
+/** PRV-2: SQS pollers 2–200 at least, 2–10,000 at most (defaults 2 and 200); no poller groups (DA-5). */
+const SQS_PROVISIONED: ProvisionedRules = {
+  minimumPollers: { min: 2, max: 200, default: 2 },
+  maximumPollers: { min: 2, max: 10_000, default: 200 },
+  pollerGroups: false,
+  systemLogLevel: false,
+};
+
 /** Amazon SQS (or ElasticMQ and other SQS-compatible servers through `connection.endpoint`). */
 export const sqsConnector: ConnectorDefinition = {
   kind: 'sqs',
   matches: (a) => parseSqsAddress(a) !== undefined,
   // Destinations name queues by ARN; a mapping may also name its queue by AWS queue URL (ESMAPI-9, issue #17).
-  sourceAt: (a) => (parseSqsAddress(a) !== undefined ? { ...QUEUE_SOURCE, fifo: a.endsWith('.fifo') } : undefined),
+  sourceAt: (a) =>
+    parseSqsAddress(a) !== undefined
+      ? { ...QUEUE_SOURCE, fifo: a.endsWith('.fifo'), provisioned: SQS_PROVISIONED }
+      : undefined,
   // FLT-8: the body as it is, JSON when it holds an object or an array.
   filter: { label: 'SQS', data: { path: ['body'], encoding: 'text', form: 'text', mismatch: 'fail' } },
   isDestination: isQueueArn,

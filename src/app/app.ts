@@ -29,7 +29,14 @@ import { MappingStateBoard } from './mapping-view.js';
 import { functionApiRoutes } from './function-api.js';
 import { applyConfig, reloadCode, type ReloadTarget } from './reload.js';
 import { shardRoutes } from '../http/routes/shards.js';
+import { patternSampleRoutes } from '../http/routes/pattern-sample.js';
+import { uiRoutes } from '../http/routes/ui.js';
+import { MAX_SAMPLE, samplePatterns } from './pattern-sample.js';
 import { ShardControl } from './shard-control.js';
+import { shareApiSettings } from './workers-share.js';
+import { redriveRoutes } from '../http/routes/redrive.js';
+import { redrivePlan, redriveProblem, type RedrivePlanDeps } from './redrive-plan.js';
+import { RedriveRefused, RedriveTasks } from './redrive-tasks.js';
 
 export interface App {
   address(): AddressInfo;
@@ -57,6 +64,7 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
     stack.push({ name: 'async queue', stop: () => state.asyncQueue.close() });
 
     const functions: Functions = buildFunctions(config, metrics, clock);
+    shareApiSettings(functions); // --workers: API-set reservations and async settings reach every process
     // What mappings and API destinations may name: the file's functions and those created over the API.
     const live: CompiledConfig = { ...config, functions: functions.all };
     stack.push({ name: 'runtimes', stop: () => functions.close() });
@@ -68,7 +76,7 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
       target: functions,
       logger,
       tags: state.store.tags,
-      destinationProblem: (address) => apiDestinationProblem(config, address),
+      destinationProblem: (address) => apiDestinationProblem(config, address, 'dead-letter'),
     });
     await functionApi.registry.start();
     stack.push({ name: 'function api', stop: () => functionApi.registry.stop() });
@@ -156,6 +164,27 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
       destination: (address) => destinations.get(address),
       logger,
     });
+    // #21 redrive of failure destinations, run by the process that was asked.
+    const redrivePlanDeps: RedrivePlanDeps = {
+      config: live,
+      instances,
+      invoker: functions.invoker,
+      hasFunction: (name) => functions.get(name) !== undefined,
+      invokeAsync: (name, payload, requestId) => engine.submit(name, payload, requestId),
+      destination: (address) => destinations.get(address),
+      destinationProblem: (address) => apiDestinationProblem(live, address, 'dead-letter'),
+      mappings: () => catalog.all(),
+      metrics,
+      logger,
+    };
+    const redrives = new RedriveTasks({
+      notes: state.store.notes,
+      leases: state.store.leases,
+      instanceId,
+      plan: (req) => redrivePlan(redrivePlanDeps, req),
+      logger,
+    });
+    stack.push({ name: 'redrive', stop: () => redrives.stop() });
     const server = new HttpServer({
       host: config.server.host,
       port: config.server.port,
@@ -178,10 +207,11 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
         peekQueue: (q, limit) => (broker.hasQueue(q) ? broker.queue(q).peek(limit) : undefined),
         peekStream: (s, limit) => (broker.hasStream(s) ? broker.stream(s).peek(limit) : undefined),
       },
+      publicRoutes: uiRoutes(),
       extraRoutes: [
         ...eventInvokeConfigRoutes({
           functions,
-          destinationProblem: (address) => apiDestinationProblem(live, address),
+          destinationProblem: (address, role) => apiDestinationProblem(live, address, role),
           allowedDestinations: ALLOWED_API_DESTINATIONS,
         }),
         ...eventSourceMappingRoutes(catalog),
@@ -191,7 +221,20 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
           inspect: (uuid) => shardControl.inspect(uuid),
           send: (uuid, shardId, cmd) => shardControl.send(uuid, shardId, cmd),
           result: (uuid, id) => shardControl.result(uuid, id),
-          destinationProblem: (address) => apiDestinationProblem(live, address),
+          destinationProblem: (address) => apiDestinationProblem(live, address, 'mapping-on-failure'),
+        }),
+        ...redriveRoutes({
+          problem: (req) => redriveProblem(redrivePlanDeps, req),
+          start: (req) => redrives.start(req),
+          refusal: (err) => (err instanceof RedriveRefused ? err.status : undefined),
+          get: (id) => redrives.get(id),
+        }),
+        ...patternSampleRoutes({
+          sample: (uuid, request) => {
+            const m = catalog.compiled(uuid);
+            return m && samplePatterns(live, m, mappingDeps, request);
+          },
+          maxSample: MAX_SAMPLE,
         }),
         ...functionApiRoutes({
           config,

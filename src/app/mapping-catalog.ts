@@ -9,7 +9,7 @@ import type { MappingEntry } from '../http/routes/event-source-mappings.js';
 import { LambdaApiError } from '../ports/errors.js';
 import type { Logger } from '../ports/logger.js';
 import type { MappingStore, StoredMapping, TagStore } from '../ports/state.js';
-import { duplicateMessage, UPDATABLE } from './mapping-fields.js';
+import { duplicateMessage, kafkaConfigUpdate, UPDATABLE } from './mapping-fields.js';
 import type { MappingSupervisor } from './mapping-supervisor.js';
 import { toMappingConfiguration, type MappingState, type MappingStateBoard } from './mapping-view.js';
 
@@ -107,8 +107,13 @@ export class MappingCatalog {
 
   async update(uuid: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
     const e = this.apiMapping(uuid);
-    for (const key of Object.keys(body))
-      if (!UPDATABLE.has(key)) throw invalid(`${key} cannot be updated; create a new event source mapping`);
+    body = { ...body };
+    for (const key of Object.keys(body)) {
+      const kafka = kafkaConfigUpdate(key, body[key], e.stored.fields[key]);
+      if (kafka !== undefined && 'problem' in kafka) throw invalid(kafka.problem);
+      if (kafka !== undefined) body[key] = kafka.value;
+      else if (!UPDATABLE.has(key)) throw invalid(`${key} cannot be updated; create a new event source mapping`);
+    }
     const busy = this.transitional(uuid);
     if (busy !== undefined) throw inUse(uuid, busy);
     const fields: Record<string, unknown> = { ...e.stored.fields, ...this.withFunction(body) };
@@ -162,7 +167,13 @@ export class MappingCatalog {
     return this.view(e.compiled, e.stored.lastModifiedMs);
   }
 
-  private all(): CompiledMapping[] {
+  /** A mapping's compiled form (config file or API), for what reads its source directly (test-pattern, #21). */
+  compiled(uuid: string): CompiledMapping | undefined {
+    return this.all().find((m) => m.uuid === uuid);
+  }
+
+  /** The config file's mappings and the API's, compiled (redrive reads a stream with its mapping's connection). */
+  all(): CompiledMapping[] {
     return [
       ...this.deps.config.mappings,
       ...[...this.api.values()].filter((e) => e.deleting !== true).map((e) => e.compiled),

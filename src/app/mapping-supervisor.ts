@@ -7,6 +7,7 @@ import type { CompiledConfig, CompiledMapping } from '../config/compile.js';
 import { exponentialCeilingMs, type BackoffPolicy } from '../core/retry/backoff.js';
 import { SluiceError } from '../ports/errors.js';
 import type { MappingState, MappingStateBoard } from './mapping-view.js';
+import { mappingLogger } from './mapping-logger.js';
 import { startOne, type MappingDeps, type RunningMapping } from './mappings.js';
 import { setMappingInfo } from '../observability/info-metrics.js';
 import type { ShardOperable } from './shard-control.js';
@@ -70,7 +71,7 @@ export class MappingSupervisor {
   /** First attempt for every mapping; throws only for a config error (everything started is stopped again). */
   async start(): Promise<void> {
     for (const m of this.config.mappings)
-      if (!m.enabled) this.deps.logger.info({ mapping: m.uuid }, 'mapping disabled (Enabled: false)');
+      if (!m.enabled) mappingLogger(this.deps.logger, m).info({}, 'mapping disabled (Enabled: false)');
     // The gauge also follows running stream mappings whose source fails discovery.
     this.refresh = setInterval(() => this.statuses(), 5_000);
     this.refresh.unref();
@@ -167,7 +168,7 @@ export class MappingSupervisor {
         e.error = undefined;
         e.label = undefined;
         this.move(e, 'running');
-        if (e.attempts > 1) this.deps.logger.info({ mapping: e.m.uuid, attempts: e.attempts }, 'mapping started');
+        if (e.attempts > 1) mappingLogger(this.deps.logger, e.m).info({ attempts: e.attempts }, 'mapping started');
       },
       (err: unknown) => {
         // An error no retry can fix (a config the service cannot run) is reported at once by `sluice start`.
@@ -176,8 +177,8 @@ export class MappingSupervisor {
         this.move(e, 'retrying');
         if (this.stopped || e.removed === true) return;
         const delayMs = exponentialCeilingMs(e.attempts, this.backoff);
-        this.deps.logger.warn(
-          { err, mapping: e.m.uuid, function: e.m.functionName, attempts: e.attempts, retryInMs: delayMs },
+        mappingLogger(this.deps.logger, e.m).warn(
+          { err, attempts: e.attempts, retryInMs: delayMs },
           'mapping could not start; retrying',
         );
         e.timer = setTimeout(() => {

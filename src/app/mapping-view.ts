@@ -2,6 +2,7 @@
 // and stop, and its EventSourceMappingConfiguration rendered from the compiled config.
 import { renderOwnFields, sourceAt } from '../config/addresses.js';
 import type { CompiledConfig, CompiledMapping } from '../config/compile.js';
+import { renderProvisioned } from '../config/provisioned.js';
 
 /** API-5 and ESMAPI-2/3/6 states a mapping passes through. */
 export type MappingState = 'Creating' | 'Enabled' | 'Disabling' | 'Disabled' | 'Updating' | 'Enabling' | 'Deleting';
@@ -49,7 +50,7 @@ export function toMappingConfiguration(
     EventSourceMappingArn: m.arn,
   };
   if (m.filterPatterns.length > 0) out.FilterCriteria = { Filters: m.filterPatterns.map((Pattern) => ({ Pattern })) };
-  Object.assign(out, m.shown);
+  Object.assign(out, m.shown, renderProvisioned(m.provisioned));
   // The connector's own fields (Kafka's Topics...) come last, for queues and streams alike.
   const own = renderOwnFields(m.kind, m.settings, m.consumerGroupId);
   if (m.shape === 'queue') {

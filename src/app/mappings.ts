@@ -18,6 +18,7 @@ import { settledWithin } from './deadline.js';
 import type { ShardOperable } from './shard-control.js';
 import type { Destinations } from './destinations.js';
 import { adoptLegacyCheckpoints, consumerGroupToUse } from './mapping-identity.js';
+import { mappingLogger } from './mapping-logger.js';
 
 export interface RunningMapping {
   uuid: string;
@@ -56,7 +57,7 @@ function concurrencyLimitOf(config: CompiledConfig, fn: CompiledFunction): numbe
   return config.accountConcurrency - reserved;
 }
 
-function connectorContext(
+export function connectorContext(
   config: CompiledConfig,
   m: CompiledMapping,
   deps: MappingDeps,
@@ -106,7 +107,7 @@ export async function queueProblem(
 
 /** Starts one enabled mapping; throws when its source cannot be reached or the config is refused (P-6). */
 export async function startOne(config: CompiledConfig, m: CompiledMapping, deps: MappingDeps): Promise<RunningMapping> {
-  const logger = deps.logger.child({ mapping: m.uuid, function: m.functionName, source: m.eventSourceArn });
+  const logger = mappingLogger(deps.logger, m);
   const fn = config.functions.get(m.functionName);
   if (fn === undefined) throw new SluiceError('InvalidConfig', `mapping ${m.uuid}: no function ${m.functionName}`);
   const connector = findConnector(connectors, m.eventSourceArn);
@@ -156,6 +157,7 @@ export async function startOne(config: CompiledConfig, m: CompiledMapping, deps:
         maxBatchingWindowMs: m.maxBatchingWindowMs,
         reportBatchItemFailures: m.reportBatchItemFailures,
         maximumConcurrency: m.maximumConcurrency,
+        provisioned: m.provisioned,
         concurrencyLimit: concurrencyLimitOf(config, fn),
         fifo: described?.fifo ?? m.fifo,
         scaling: config.tuning.sqsScaling,
@@ -187,6 +189,7 @@ export async function startOne(config: CompiledConfig, m: CompiledMapping, deps:
     functionName: m.functionName,
     settings: m.settings,
     leased: deps.sharedState,
+    provisioned: m.provisioned,
   };
   options.consumerGroupId = await consumerGroupToUse(m, connector, options, ctx, logger);
   const source = connector.createStreamSource(m.eventSourceArn, options, ctx);

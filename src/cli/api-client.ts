@@ -52,15 +52,10 @@ export async function callSluice(
   request: { method?: string; path: string; body?: unknown },
 ): Promise<number> {
   try {
-    const res = await fetch(`${args.base}${request.path}`, {
-      method: request.method ?? 'GET',
-      headers: args.token === undefined ? {} : { authorization: `Bearer ${args.token}` },
-      ...(request.body !== undefined && { body: JSON.stringify(request.body) }),
-    });
-    const text = await res.text();
-    if (!res.ok) {
-      io.stderr(`${res.status} ${text}\n`);
-      return res.status === 400 ? EXIT.usage : EXIT.failure;
+    const { status, text } = await fetchSluice(args, request);
+    if (status < 200 || status > 299) {
+      io.stderr(`${status} ${text}\n`);
+      return status === 400 ? EXIT.usage : EXIT.failure;
     }
     io.stdout(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
     return EXIT.ok;
@@ -68,4 +63,17 @@ export async function callSluice(
     io.stderr(`could not reach sluice at ${args.base}: ${(err as Error).message}\n`);
     return EXIT.failure;
   }
+}
+
+/** One request to the running sluice whose answer the command reads itself; throws when sluice cannot be reached. */
+export async function fetchSluice(
+  args: Pick<ApiArgs, 'base' | 'token'>,
+  request: { method?: string; path: string; body?: unknown },
+): Promise<{ status: number; text: string }> {
+  const res = await fetch(`${args.base}${request.path}`, {
+    method: request.method ?? 'GET',
+    headers: args.token === undefined ? {} : { authorization: `Bearer ${args.token}` },
+    ...(request.body !== undefined && { body: JSON.stringify(request.body) }),
+  });
+  return { status: res.status, text: await res.text() };
 }

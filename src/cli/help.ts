@@ -8,9 +8,10 @@ Commands:
   start          run the service (Invoke API, mappings, async queue)
   validate       check a config file and list every problem with its line:column
   import         write a config from a SAM/CloudFormation template or a serverless.yml
-  test-pattern   try a filter pattern against records
+  test-pattern   try a filter pattern against records, or a mapping's live records (--mapping)
   peek           show what a memory queue (a DLQ too) or stream of a running sluice holds
   shards         show a stream mapping's shards, or skip/pause/resume one (operator controls)
+  redrive        replay the messages of a failure destination (DLQ) to a function or back to their queue
   schema         print the JSON Schema of the config file
 
 Options:
@@ -23,7 +24,7 @@ Exit codes:
   2  invalid config or invalid usage (problems are printed on stderr)
 `;
 
-export const START_HELP = `Usage: sluice start [--config FILE | --template FILE [import options]] [--watch]
+export const START_HELP = `Usage: sluice start [--config FILE | --template FILE [import options]] [--watch] [--workers N]
 
 Starts sluice with the config file (default: config/sluice.json). The service never starts on an invalid
 config: every problem is printed on stderr with its file:line:column and path and the exit code is 2.
@@ -38,6 +39,8 @@ Options:
   --template FILE     a SAM/CloudFormation template or serverless.yml, imported in memory (options: sluice import --help)
   -w, --watch         reload the config (or template) when its file changes, and a nodejs function's code when a
                       file under its code directory changes (node_modules and dotfiles ignored)
+  --workers N         run N processes behind one HTTP port and one /metrics (default server.workers, else one per
+                      core when state.type is redis, else 1); a worker that dies is started again
   -h, --help          show this help
 `;
 
@@ -99,8 +102,9 @@ skip SHARD     gives the shard's failing batch up now: to the on-failure destina
                who and when in the record), counted as dropped without one; the shard moves on
 park SHARD DESTINATION
                the same, to DESTINATION (a configured destination address) instead
-seek SHARD TO  resume after position TO (digits: sequence number) or at timestamp TO (ISO-8601); never backwards
-               (nor by timestamp) without --force; for Kinesis and DynamoDB Streams shards (not yet Kafka)
+seek SHARD TO  resume after position TO (digits: sequence number, Kafka offset) or at timestamp TO (ISO-8601);
+               never backwards (nor by timestamp) without --force; Kinesis, DynamoDB Streams and Kafka (the
+               partition's owner moves the group offset)
 pause/resume   one shard, or the whole mapping without SHARD: nothing new is read or invoked while paused
 command ID     the result of an earlier action (actions are carried out by the process that owns the shard)
 
@@ -110,4 +114,30 @@ Options:
   --by NAME     who asks, written into a skipped batch's failure record (default $USER)
   --force       seek: allow moving backwards
   -h, --help    show this help
+`;
+
+export const REDRIVE_HELP = `Usage: sluice redrive --from DESTINATION --to FUNCTION|QUEUE [--rate N/s] [--dry-run] [--max N]
+                      [--no-wait] [--url URL] [--token T] [--by NAME]
+       sluice redrive --status ID [--url URL] [--token T]
+
+Replays the messages of a failure destination (an SQS queue or a memory queue) through a running sluice:
+  --to FUNCTION  async invocation records (OnFailure) re-invoke the function asynchronously with their
+                 requestPayload; stream on-failure records (Kinesis, DynamoDB Streams) have their records read back
+                 from the stream while it retains them and the function invoked with the mapping's event; any other
+                 message (an async DLQ's) is invoked asynchronously as the payload
+  --to QUEUE     moves the messages to the queue (the source queue of an SQS DLQ), body and attributes kept, like
+                 SQS StartMessageMoveTask
+A message leaves DESTINATION only after it was replayed; failed and skipped ones stay. One redrive per DESTINATION
+runs at a time across the processes sharing the state store. Progress goes to stderr, the report (counts replayed,
+failed, skipped and why) to stdout as JSON; exit 1 when a message failed.
+
+Options:
+  --rate N       at most N replays a second (also N/s)
+  --dry-run      list what would be replayed; nothing is moved or invoked
+  --max N        look at N messages at most
+  --no-wait      print the started task (its id) and return; --status ID shows it later
+  --url URL      the running sluice (default $SLUICE_URL, else http://127.0.0.1:9001)
+  --token T      bearer token when the server needs one (default $SLUICE_TOKEN)
+  --by NAME      who asks, for the logs (default $USER)
+  -h, --help     show this help
 `;

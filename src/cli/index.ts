@@ -3,6 +3,7 @@ import { EXIT, MAIN_HELP } from './help.js';
 import type { CliIo } from './io.js';
 import { runImport } from './import.js';
 import { runPeek } from './peek.js';
+import { runRedrive } from './redrive.js';
 import { runSchema } from './schema.js';
 import { runShards } from './shards.js';
 import { runStart } from './start.js';
@@ -24,6 +25,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         stdout: (s) => io.stdout(s),
         stderr: (s) => io.stderr(s),
         readFile: (p) => readFile(p, 'utf8'),
+        env: io.env,
       });
     case 'schema':
       return runSchema(io);
@@ -31,6 +33,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return runPeek(rest, io);
     case 'shards':
       return runShards(rest, io);
+    case 'redrive':
+      return runRedrive(rest, io);
     case '-v':
     case '--version':
       io.stdout(`${sluiceVersion()}\n`);

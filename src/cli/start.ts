@@ -8,6 +8,8 @@ import { parseCommandArgs } from './args.js';
 import { EXIT, START_HELP } from './help.js';
 import { loadTemplateArgs, wantsTemplate } from './import.js';
 import type { CliIo } from './io.js';
+import cluster from 'node:cluster';
+import { joinPrimary, runPrimary, workerCount } from '../app/workers.js';
 
 /** The config file's, or a template's imported in memory (--template). */
 async function configOf(argv: string[], io: CliIo): Promise<{ name: string; result: LoadResult } | number> {
@@ -20,7 +22,12 @@ async function configOf(argv: string[], io: CliIo): Promise<{ name: string; resu
 /** Runs until SIGTERM/SIGINT (SIGHUP reloads the config); resolves with the exit code. */
 export async function runStart(argvIn: string[], io: CliIo): Promise<number> {
   const watching = argvIn.includes('--watch') || argvIn.includes('-w');
-  const argv = argvIn.filter((a) => a !== '--watch' && a !== '-w');
+  const workers = workersOption(argvIn.filter((a) => a !== '--watch' && a !== '-w'));
+  if (typeof workers === 'string') {
+    io.stderr(`${workers}\n\n${START_HELP}`);
+    return EXIT.usage;
+  }
+  const argv = workers.rest;
   const source = await configOf(argv, io);
   if (typeof source === 'number') return source;
   const { name, result } = source;
@@ -30,7 +37,20 @@ export async function runStart(argvIn: string[], io: CliIo): Promise<number> {
   }
   const logger = createLogger(result.config.logLevel);
   logProcessWarnings(logger);
-  for (const w of result.warnings) logger.warn({ path: w.path, line: w.line, column: w.column }, w.message);
+  const inWorker = cluster.isWorker;
+  if (!inWorker)
+    for (const w of result.warnings) logger.warn({ path: w.path, line: w.line, column: w.column }, w.message);
+  if (!inWorker) {
+    const plan = workerCount(workers.count ?? result.config.server.workers, result.config.state.type);
+    if (plan.warning !== undefined) logger.warn({ workers: plan.count }, plan.warning);
+    if (plan.count > 1)
+      return runPrimary({
+        count: plan.count,
+        args: ['start', ...argvIn],
+        logger,
+        graceMs: result.config.server.shutdownGraceSeconds * 1000,
+      });
+  }
   // Taken from the start: SIGHUP's default would end the process; one while starting reloads once started.
   let hupWhileStarting = false;
   let reload = (): Promise<unknown> => Promise.resolve((hupWhileStarting = true));
@@ -42,7 +62,7 @@ export async function runStart(argvIn: string[], io: CliIo): Promise<number> {
   } catch (err) {
     process.off('SIGHUP', onHup);
     logger.error({ err }, 'sluice could not start');
-    return EXIT.failure;
+    return leavePrimary(EXIT.failure);
   }
   const running = app;
   // The file (or template) is read again as at start.
@@ -55,22 +75,56 @@ export async function runStart(argvIn: string[], io: CliIo): Promise<number> {
   if (hupWhileStarting) void reload();
   const watcher = watching ? watchForChanges(running, name, reload, logger) : undefined;
   return new Promise<number>((resolve) => {
+    let draining = false;
     const shutdown = (signal: string) => {
-      process.off('SIGTERM', onTerm);
-      process.off('SIGINT', onInt);
+      // A worker gets Ctrl-C from the terminal and from the primary: the second must not kill the drain.
+      if (draining) return;
+      draining = true;
+      if (!inWorker) {
+        process.off('SIGTERM', onTerm);
+        process.off('SIGINT', onInt);
+      }
       process.off('SIGHUP', onHup);
       watcher?.close();
-      running.stop(signal).then(
-        () => resolve(EXIT.ok),
-        (err: unknown) => {
-          logger.error({ err }, 'error during shutdown');
-          resolve(EXIT.failure);
-        },
-      );
+      void running
+        .stop(signal)
+        .then(
+          () => EXIT.ok,
+          (err: unknown) => {
+            logger.error({ err }, 'error during shutdown');
+            return EXIT.failure;
+          },
+        )
+        .then((code) => resolve(leavePrimary(code)));
     };
     const onTerm = () => shutdown('SIGTERM');
     const onInt = () => shutdown('SIGINT');
     process.on('SIGTERM', onTerm);
     process.on('SIGINT', onInt);
+    if (inWorker) joinPrimary(running.metrics, shutdown);
   });
+}
+
+/** A worker's IPC channel to the primary would keep it alive once its work is done. */
+function leavePrimary(code: number): number {
+  if (cluster.isWorker && process.connected) process.disconnect();
+  return code;
+}
+
+/** `--workers N` (or `--workers=N`) taken out of the arguments. */
+function workersOption(argv: string[]): { count?: number; rest: string[] } | string {
+  const rest: string[] = [];
+  let count: number | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if (a !== '--workers' && !a.startsWith('--workers=')) {
+      rest.push(a);
+      continue;
+    }
+    const value = a === '--workers' ? argv[++i] : a.slice('--workers='.length);
+    count = Number(value);
+    if (!Number.isInteger(count) || count < 1 || count > 256)
+      return `--workers takes a whole number of processes from 1 to 256, not ${value ?? 'nothing'}`;
+  }
+  return { ...(count === undefined ? {} : { count }), rest };
 }

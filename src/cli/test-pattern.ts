@@ -2,17 +2,25 @@
 import { parseArgs } from 'node:util';
 import { filterSources } from '../config/addresses.js';
 import { PLAIN_RECORDS, RecordFilter, validateFilterCriteria, type FilterCriteria } from '../core/filter/index.js';
+import { runLiveSample } from './test-pattern-live.js';
 
 export interface TestPatternIo {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   readFile: (p: string) => Promise<string>;
+  env?: NodeJS.ProcessEnv;
 }
 
 export const TEST_PATTERN_HELP = `Usage: sluice test-pattern (--pattern '<json>' | --pattern-file F) --source KIND
                            (--record '<json>' | --record-file F | --event-file F)
 
-Checks Lambda event filter patterns against records, with the same decoding a mapping uses.
+       sluice test-pattern --mapping UUID [--sample N] [--pattern '<json>' | --pattern-file F]
+                           [--url URL] [--token T] [--json]
+
+Checks Lambda event filter patterns against records, with the same decoding a mapping uses. With --mapping, a
+running sluice reads the mapping's N most recent records (default 10) without acknowledging or moving anything
+(Kafka: a throwaway consumer group; Redis: XREVRANGE; Kinesis/DynamoDB: a plain shard read; not SQS or RabbitMQ,
+where reading a message hides it) and shows which match its current FilterCriteria and the proposed pattern.
 
   --pattern '<json>'    a filter pattern; repeat it for several filters (a record matches if any does)
   --pattern-file F      a file with one pattern, a FilterCriteria {"Filters":[{"Pattern":"..."}]},
@@ -22,6 +30,8 @@ Checks Lambda event filter patterns against records, with the same decoding a ma
   --record-file F       a file with one record or a JSON array of records
   --event-file F        a whole event: each record of "Records" (or Kafka "records") is tested
   --max-filters N       filters allowed (default 5, at most 10)
+  --mapping UUID        sample this mapping's live records on the sluice at --url (default $SLUICE_URL or
+                        http://127.0.0.1:9001; --token or $SLUICE_TOKEN); --json prints the whole answer
   -h, --help            show this help
 
 Prints "match" or "no match" per record (with its position when there are several).
@@ -62,6 +72,11 @@ async function run(argv: string[], io: TestPatternIo): Promise<number> {
         'record-file': { type: 'string' },
         'event-file': { type: 'string' },
         'max-filters': { type: 'string' },
+        mapping: { type: 'string' },
+        sample: { type: 'string' },
+        url: { type: 'string' },
+        token: { type: 'string' },
+        json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -71,6 +86,24 @@ async function run(argv: string[], io: TestPatternIo): Promise<number> {
   if (values.help) {
     io.stdout(TEST_PATTERN_HELP);
     return 0;
+  }
+
+  if (values.mapping !== undefined) {
+    const sample = Number(values.sample ?? '10');
+    if (!Number.isInteger(sample) || sample < 1) throw new UsageError('--sample must be a positive integer');
+    const given = (values.pattern?.length ?? 0) > 0 || values['pattern-file'] !== undefined;
+    const proposed = given ? await loadCriteria(values.pattern, values['pattern-file'], io) : undefined;
+    return runLiveSample(
+      {
+        mapping: values.mapping,
+        sample,
+        ...(proposed && { proposed }),
+        ...(values.url !== undefined && { url: values.url }),
+        ...(values.token !== undefined && { token: values.token }),
+        json: values.json === true,
+      },
+      { stdout: io.stdout, stderr: io.stderr, env: io.env ?? {} },
+    );
   }
 
   // A connector's kind, or generic for records matched as they are (Redis streams).

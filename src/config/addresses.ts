@@ -1,7 +1,7 @@
 // What an address (ARN or URI) is, from the connector registry: the source it names and its rules, whether sluice
 // can deliver to it, and the type of connection that reaches it.
 import { connectors } from '../../connectors/index.js';
-import type { ConnectorDefinition, MappingFieldsDefinition, SourceRules } from '../ports/connector.js';
+import type { ConnectorDefinition, DestinationRole, MappingFieldsDefinition, SourceRules } from '../ports/connector.js';
 import { PLAIN_RECORDS, type FilterSource } from '../ports/filter-source.js';
 
 export interface SourceAt {
@@ -65,6 +65,11 @@ export function renderOwnFields(
 
 export const destinationConnector = (address: string): ConnectorDefinition | undefined =>
   connectors.find((c) => c.isDestination?.(address) === true);
+
+/** Why the destination at `address` may not serve in `role` (DEST-1, DEST-10), or undefined when it may. */
+export function destinationRoleProblem(address: string, role: DestinationRole): string | undefined {
+  return destinationConnector(address)?.destinationRoleProblem?.(role);
+}
 
 /** Destination address forms sluice can deliver to (async destinations, DLQs, stream on-failure). */
 export function isDestinationAddress(address: string): boolean {

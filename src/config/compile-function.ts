@@ -3,6 +3,7 @@ import { awsClientConfig, awsConnectionProblems } from '../../connectors/_aws/cl
 import { defaultConnection, destinationConnectionProblem, destinationProblem } from './default-connection.js';
 import type { Connection, ParsedConfig, ParsedFunction } from './schema.js';
 import { functionAwsEnvironment } from './function-aws-env.js';
+import type { DestinationRole } from '../ports/connector.js';
 import type { Problem } from './problems.js';
 import { runtimeKindOf, type ConfigRuntimeKind } from './runtime-names.js';
 
@@ -90,14 +91,23 @@ export function compileFunction(
     if (typeof remote === 'string') problems.push({ path: `${at}.Connection`, message: remote });
   }
   const inv = fn.EventInvokeConfig;
-  const dests: Array<[string, string | undefined]> = [
-    [`${at}.EventInvokeConfig.DestinationConfig.OnSuccess.Destination`, inv?.DestinationConfig?.OnSuccess?.Destination],
-    [`${at}.EventInvokeConfig.DestinationConfig.OnFailure.Destination`, inv?.DestinationConfig?.OnFailure?.Destination],
-    [`${at}.DeadLetterConfig.TargetArn`, fn.DeadLetterConfig?.TargetArn],
+  const destinationConfig = inv?.DestinationConfig;
+  const dests: Array<[string, string | undefined, DestinationRole]> = [
+    [
+      `${at}.EventInvokeConfig.DestinationConfig.OnSuccess.Destination`,
+      destinationConfig?.OnSuccess?.Destination,
+      'async-on-success',
+    ],
+    [
+      `${at}.EventInvokeConfig.DestinationConfig.OnFailure.Destination`,
+      destinationConfig?.OnFailure?.Destination,
+      'async-on-failure',
+    ],
+    [`${at}.DeadLetterConfig.TargetArn`, fn.DeadLetterConfig?.TargetArn, 'dead-letter'],
   ];
-  for (const [p, d] of dests) {
+  for (const [p, d, role] of dests) {
     if (d === undefined) continue;
-    const problem = destinationProblem(cfg.connections, d) ?? destinationConnectionProblem(cfg.connections, d);
+    const problem = destinationProblem(cfg.connections, d, role) ?? destinationConnectionProblem(cfg.connections, d);
     if (problem !== undefined) problems.push({ path: p, message: problem });
   }
   return {

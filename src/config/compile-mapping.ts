@@ -10,6 +10,12 @@ import { validateFilterCriteria } from '../ports/filter-pattern/index.js';
 import { addressHints, addressNamedBy, mappingFieldsOf, ownFieldsOf, sourceAt, sourceHints } from './addresses.js';
 import type { FilterSource } from '../ports/filter-source.js';
 import type { Problem } from './problems.js';
+import {
+  compileProvisioned,
+  pollerGroupProblems,
+  type ProvisionedPollers,
+  type SystemLogLevel,
+} from './provisioned.js';
 
 export interface CompiledMapping {
   uuid: string;
@@ -46,6 +52,10 @@ export interface CompiledMapping {
   tumblingWindowMs: number;
   onFailure?: string;
   maximumConcurrency?: number;
+  /** Provisioned mode (PRV-1..6): the poller bounds; undefined when off. */
+  provisioned?: ProvisionedPollers;
+  /** LoggingConfig.SystemLogLevel (MET-9): the level of sluice's own logs for this mapping. */
+  systemLogLevel?: SystemLogLevel;
   fifo: boolean;
   /** The consumer group the source reads with (D-7): the mapping's own (KAF-5), else its source's default. */
   consumerGroupId?: string;
@@ -56,14 +66,10 @@ export interface CompiledMapping {
 }
 
 /** ESMAPI-9 fields sluice accepts, keeps and shows (API) but does not act on: each set one draws a warning. */
-export const ACCEPTED_NOT_ACTED_ON = [
-  'KMSKeyArn',
-  'MetricsConfig',
-  'LoggingConfig',
-  'ProvisionedPollerConfig',
-  'Tags',
-  'DocumentDBEventSourceConfig',
-] as const;
+export const ACCEPTED_NOT_ACTED_ON = ['KMSKeyArn', 'MetricsConfig', 'Tags', 'DocumentDBEventSourceConfig'] as const;
+
+/** Shown as they were set: the ones above but Tags, and LoggingConfig (acted on). */
+const SHOWN_AS_SET = ['KMSKeyArn', 'MetricsConfig', 'LoggingConfig', 'DocumentDBEventSourceConfig'] as const;
 
 /** Fields every source accepts; any other must be among its source's `fields`. */
 const COMMON = new Set([
@@ -77,6 +83,9 @@ const COMMON = new Set([
   'FilterCriteria',
   'FunctionResponseTypes',
   ...ACCEPTED_NOT_ACTED_ON,
+  // Each source's rules say whether it takes them (provisioned.ts).
+  'LoggingConfig',
+  'ProvisionedPollerConfig',
 ]);
 
 /** What compiling one mapping needs of the config (the file's, or the running one's for the API). */
@@ -123,6 +132,10 @@ export function compileMapping(
   }
 
   const { kind, rules, fields: own, filter } = source;
+  if (rules.unsupported !== undefined) {
+    problems.push({ path: `${at}.EventSourceArn`, message: rules.unsupported });
+    return undefined;
+  }
   for (const key of Object.keys(m))
     if (!COMMON.has(key) && !rules.fields.includes(key) && !(key in (own?.shape ?? {})) && m[key] !== undefined)
       problems.push({ path: `${at}.${key}`, message: `not supported for ${kind} sources` });
@@ -130,12 +143,7 @@ export function compileMapping(
   for (const key of ACCEPTED_NOT_ACTED_ON)
     if (m[key] !== undefined)
       problems.push({ path: `${at}.${key}`, message: 'accepted but not acted on by sluice', severity: 'warning' });
-  // ESMAPI-14: provisioned pollers and MaximumConcurrency exclude each other.
-  if (m.ScalingConfig !== undefined && m.ProvisionedPollerConfig !== undefined)
-    problems.push({ path: `${at}.ProvisionedPollerConfig`, message: 'cannot be set together with ScalingConfig' });
-  const pollers = m.ProvisionedPollerConfig;
-  if ((pollers?.MinimumPollers ?? 1) > (pollers?.MaximumPollers ?? 2000))
-    problems.push({ path: `${at}.ProvisionedPollerConfig`, message: 'MinimumPollers must not exceed MaximumPollers' });
+  const { provisioned, systemLogLevel } = compileProvisioned(m, rules, kind, at, problems);
   const ownFields = own === undefined ? {} : ownFieldsOf(own, m);
   const settings = own?.settings(ownFields, address);
   const ownConnection = own?.connectionOf?.(settings);
@@ -199,7 +207,8 @@ export function compileMapping(
       path: `${at}.DestinationConfig.OnSuccess`,
       message: 'event source mappings support OnFailure only',
     });
-  const failureProblem = onFailure === undefined ? undefined : destinationProblem(cfg.connections, onFailure);
+  const failureProblem =
+    onFailure === undefined ? undefined : destinationProblem(cfg.connections, onFailure, 'mapping-on-failure');
   if (failureProblem !== undefined)
     problems.push({ path: `${at}.DestinationConfig.OnFailure.Destination`, message: failureProblem });
   // A destination the source reaches itself (e.g. a topic of its own cluster) needs no connection of its own.
@@ -257,6 +266,8 @@ export function compileMapping(
     tumblingWindowMs: (m.TumblingWindowInSeconds ?? 0) * 1000,
     onFailure,
     maximumConcurrency: m.ScalingConfig?.MaximumConcurrency,
+    provisioned,
+    systemLogLevel,
     fifo,
     consumerGroupId: explicitGroup ?? defaultGroup?.(uuid),
     settings,
@@ -281,10 +292,11 @@ export function acrossMappings(
     }));
     for (const [path, message] of fields?.checkAll?.(seen) ?? []) problems.push({ path, message });
   }
+  problems.push(...pollerGroupProblems(mappings.map((m) => ({ at: places.get(m) ?? '', provisioned: m.provisioned }))));
   return problems;
 }
 
 function shownFields(m: ParsedMapping): Record<string, unknown> | undefined {
-  const keys = ACCEPTED_NOT_ACTED_ON.filter((k) => k !== 'Tags' && m[k] !== undefined);
+  const keys = SHOWN_AS_SET.filter((k) => m[k] !== undefined);
   return keys.length === 0 ? undefined : Object.fromEntries(keys.map((k) => [k, m[k]]));
 }

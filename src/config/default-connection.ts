@@ -2,10 +2,10 @@
 // after its type ("sqs", "kafka", "redis"...), or failing that the only connection of that type. Never an implicit
 // default endpoint: with no connection of the type there is none (README: compatibility notes).
 import { connectors } from '../../connectors/index.js';
-import type { NamedConnections } from '../ports/connector.js';
+import type { DestinationRole, NamedConnections } from '../ports/connector.js';
 import type { Problem } from './problems.js';
 import type { Connection } from './schema.js';
-import { connectionTypeOf, destinationConnector } from './addresses.js';
+import { connectionTypeOf, destinationConnector, destinationRoleProblem } from './addresses.js';
 
 export function defaultConnection(
   connections: Record<string, Connection>,
@@ -63,9 +63,13 @@ export function namedConnections(connections: Record<string, Connection>): Named
   };
 }
 
-/** Why a config-file destination address is refused (not one sluice delivers to, or its connector's rule). */
-export function destinationProblem(connections: Record<string, Connection>, address: string): string | undefined {
+/** Why a config-file destination address is refused (not one sluice delivers to, not in `role`, its connector's rule). */
+export function destinationProblem(
+  connections: Record<string, Connection>,
+  address: string,
+  role: DestinationRole,
+): string | undefined {
   const c = destinationConnector(address);
   if (c === undefined) return `"${address}" is not a destination sluice can deliver to`;
-  return c.configDestinationProblem?.(address, namedConnections(connections));
+  return destinationRoleProblem(address, role) ?? c.configDestinationProblem?.(address, namedConnections(connections));
 }

@@ -71,16 +71,20 @@ const commonMappingShape = {
     .object({ SystemLogLevel: z.enum(['DEBUG', 'INFO', 'WARN']).optional() })
     .strict()
     .optional()
-    .describe('Accepted and shown; sluice logs at logLevel.'),
+    .describe("Kafka mappings in provisioned mode: the level of sluice's own logs for this mapping (MET-9)."),
   ProvisionedPollerConfig: z
     .object({
       MinimumPollers: int().min(1).max(200).optional(),
-      MaximumPollers: int().min(1).max(2000).optional(),
-      PollerGroupName: z.string().min(1).max(128).optional(),
+      MaximumPollers: int().min(1).max(10000).optional(),
+      PollerGroupName: z
+        .string()
+        .max(128)
+        .regex(/^[a-zA-Z0-9_-]*$/)
+        .optional(),
     })
     .strict()
     .optional()
-    .describe('Accepted and shown; sluice scales its pollers itself.'),
+    .describe('Provisioned mode (SQS, Kafka): pollers between MinimumPollers and MaximumPollers; {} turns it off.'),
   Tags: z
     .record(z.string(), z.string())
     .optional()
@@ -191,6 +195,13 @@ export const configSchema = z
           })
           .strict()
           .prefault({}),
+        workers: int()
+          .min(1)
+          .max(256)
+          .optional()
+          .describe(
+            'Processes on this machine, one HTTP port (sluice start --workers overrides it). Default: one per core when state.type is redis, else 1.',
+          ),
         maxBufferedBodyBytes: int()
           .min(1024 * 1024)
           .default(64 * 1024 * 1024)
@@ -323,6 +334,7 @@ export const configSchema = z
             initial: int().min(1).default(5),
             addPerMinute: int().min(1).default(300),
             max: int().min(1).default(1250),
+            provisionedAddPerMinute: int().min(1).default(1000).describe('PRV-9: pollers added per minute.'),
           })
           .strict()
           .prefault({})

@@ -62,6 +62,16 @@ export class RequestGuard {
       return undefined;
     }
     if (this.origins.has(origin.toLowerCase())) return origin;
+    // The operator page's own writes (browsers send Origin on a same-origin POST): its origin is the Host it asked,
+    // which check() has already vetted, so a rebinding name or another local port never gets here.
+    const host = req.headers.host;
+    if (
+      host !== undefined &&
+      origin.toLowerCase() === `http://${host.toLowerCase()}` &&
+      site !== 'cross-site' &&
+      site !== 'same-site'
+    )
+      return undefined;
     throw forbidden(`Origin ${JSON.stringify(origin)} is not in server.allowedOrigins`);
   }
 

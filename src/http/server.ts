@@ -52,6 +52,8 @@ export interface HttpServerDeps extends InvokeRouteDeps, ProbeDeps {
   logger: Logger;
   memory?: MemorySources;
   extraRoutes?: ExtraRoute[];
+  /** Static GET routes that hold no data (the operator page): after the browser guard, before auth. */
+  publicRoutes?: ExtraRoute[];
 }
 
 export class HttpServer {
@@ -138,6 +140,10 @@ export class HttpServer {
     const p = url.pathname;
     if (req.method === 'GET' && p === '/healthz') return healthz(res);
     if (req.method === 'GET' && p === '/readyz') return readyz(this.deps, res);
+    for (const r of this.deps.publicRoutes ?? []) {
+      const mm = req.method === r.method ? r.pattern.exec(p) : null;
+      if (mm) return r.handle(req, res, mm, url.searchParams);
+    }
     useBodyBudget(req, res, this.bodyBudget);
     try {
       // Synchronous unless the signature covers the body: the answer to an unsigned request must not wait.

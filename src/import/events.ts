@@ -22,6 +22,7 @@ const COPIED = new Set([
   'Queues',
   'SelfManagedEventSource',
   'SelfManagedKafkaEventSourceConfig',
+  'LoggingConfig',
 ]);
 
 /** The SAM event property that names the source, per event type. */
@@ -42,6 +43,14 @@ export type SluiceMapping = Record<string, unknown>;
 function scalar(v: unknown): unknown {
   if (v === 'true' || v === 'false') return v === 'true';
   return typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v;
+}
+
+/** PRV-1: provisioned mode, with CloudFormation's "2" pollers as numbers (the group name stays text). */
+function provisionedPollers(v: unknown): unknown {
+  if (!isRecord(v)) return v;
+  const out: Record<string, unknown> = { ...v };
+  for (const k of ['MinimumPollers', 'MaximumPollers']) if (k in out) out[k] = scalar(out[k]);
+  return out;
 }
 
 function filterCriteria(v: unknown): unknown {
@@ -85,6 +94,7 @@ export function translateMapping(
       else m.EventSourceArn = v;
     } else if (COPIED.has(k)) m[k] = scalar(v);
     else if (k === 'FilterCriteria') m.FilterCriteria = filterCriteria(v);
+    else if (k === 'ProvisionedPollerConfig') m.ProvisionedPollerConfig = provisionedPollers(v);
     else if (k === 'DestinationConfig') {
       const d = destinationConfig(v, `${at}.DestinationConfig`, notes);
       if (d?.OnFailure !== undefined) m.DestinationConfig = { OnFailure: d.OnFailure };

@@ -10,6 +10,11 @@ export interface MetricDef {
   help: string;
   labels: readonly string[];
   buckets?: number[];
+  /**
+   * How `--workers N` merges the processes' values into one /metrics (prom-client aggregators). Default sum;
+   * max where every process sees the same value (a queue's backlog, the async queue) or reports a 1.
+   */
+  merge?: 'max' | 'first';
 }
 
 const fn = ['function'] as const;
@@ -23,11 +28,13 @@ export const CATALOGUE: Readonly<Record<MetricName, MetricDef>> = {
   // Info gauges (always 1): join on their labels to name what runs.
   sluice_build_info: {
     type: 'gauge',
+    merge: 'first',
     help: 'Always 1; the labels say which sluice and Node.js versions run.',
     labels: ['version', 'node_version'],
   },
   sluice_mapping_info: {
     type: 'gauge',
+    merge: 'max',
     help: 'Always 1 for each running event source mapping; the series goes when the mapping stops.',
     labels: ['mapping', 'function', 'event_source_arn'],
   },
@@ -71,20 +78,52 @@ export const CATALOGUE: Readonly<Record<MetricName, MetricDef>> = {
   },
   sluice_inflight_batches: { type: 'gauge', help: 'Batches being processed now.', labels: esm },
   sluice_mapping_concurrency: { type: 'gauge', help: 'Current concurrency target of a queue mapping.', labels: esm },
-  sluice_backlog: { type: 'gauge', help: 'Records waiting at the source (KEDA scaler input).', labels: esm },
+  sluice_provisioned_pollers: {
+    type: 'gauge',
+    help: 'Pollers running for a mapping in provisioned mode (ProvisionedPollers), between its minimum and maximum.',
+    labels: esm,
+  },
+  sluice_backlog: {
+    type: 'gauge',
+    merge: 'max',
+    help: 'Records waiting at the source (KEDA scaler input).',
+    labels: esm,
+  },
   sluice_iterator_age_seconds: {
     type: 'gauge',
+    merge: 'max',
     help: 'Age in seconds of the last record of the last batch (oldest shard of the mapping).',
     labels: esm,
   },
-  sluice_offset_lag: { type: 'gauge', help: 'Kafka offset lag (sum over partitions).', labels: esm },
-  sluice_offset_lag_max: { type: 'gauge', help: 'Kafka offset lag (max over partitions).', labels: esm },
+  sluice_offset_lag: { type: 'gauge', merge: 'max', help: 'Kafka offset lag (sum over partitions).', labels: esm },
+  sluice_offset_lag_max: { type: 'gauge', merge: 'max', help: 'Kafka offset lag (max over partitions).', labels: esm },
   sluice_source_buffered_bytes: {
     type: 'gauge',
     help: 'Bytes of records a source has fetched ahead and buffered (Kafka partition buffers).',
     labels: esm,
   },
+  sluice_schema_registry_errors_total: {
+    type: 'counter',
+    help: 'Kafka schema registry failures: a schema not fetched or a record not decoded (SchemaRegistryErrorCount, SR-14).',
+    labels: esm,
+  },
   sluice_polling_errors_total: { type: 'counter', help: 'Errors reading from a source.', labels: esm },
+  // ErrorCount group (MET-4), for every source.
+  sluice_invoke_errors_total: {
+    type: 'counter',
+    help: 'Failed invocations of a mapping (function or system error, invalid batch response), one per batch.',
+    labels: esm,
+  },
+  sluice_commit_errors_total: {
+    type: 'counter',
+    help: 'Failed checkpoint writes or offset commits of a stream mapping (retried).',
+    labels: esm,
+  },
+  sluice_on_failure_delivery_errors_total: {
+    type: 'counter',
+    help: "Failed sends to a stream mapping's on-failure destination (the records wait and are retried).",
+    labels: esm,
+  },
   sluice_stream_retries_total: {
     type: 'counter',
     help: 'Stream batches invoked again after a function error, partial failure, throttle or system error.',
@@ -102,7 +141,7 @@ export const CATALOGUE: Readonly<Record<MetricName, MetricDef>> = {
   },
   sluice_mapping_state: {
     type: 'gauge',
-    help: 'Enabled mappings by state (1 = current): starting, running, retrying (source unreachable; backing off), stopping, stopped.',
+    help: 'Enabled mappings by state (1 = current; with --workers, how many processes are in it): starting, running, retrying (source unreachable; backing off), stopping, stopped.',
     labels: [...esm, 'state'],
   },
   // Async invocation.
@@ -118,9 +157,10 @@ export const CATALOGUE: Readonly<Record<MetricName, MetricDef>> = {
     help: 'Async events dropped without a successful run.',
     labels: ['function', 'reason'],
   },
-  sluice_async_queue_depth: { type: 'gauge', help: 'Events in the async queue.', labels: [] },
+  sluice_async_queue_depth: { type: 'gauge', merge: 'max', help: 'Events in the async queue.', labels: [] },
   sluice_async_oldest_event_age_seconds: {
     type: 'gauge',
+    merge: 'max',
     help: 'Age in seconds of the oldest queued event.',
     labels: [],
   },
@@ -134,5 +174,12 @@ export const CATALOGUE: Readonly<Record<MetricName, MetricDef>> = {
     type: 'counter',
     help: 'Async events stopped by the recursion guard (a function chained to itself more than 16 times).',
     labels: fn,
+  },
+  // `sluice start --workers N`: written by the primary process only.
+  sluice_workers: { type: 'gauge', help: 'Worker processes running (sluice start --workers).', labels: [] },
+  sluice_worker_restarts_total: {
+    type: 'counter',
+    help: 'Worker processes the primary started again after one died.',
+    labels: [],
   },
 };

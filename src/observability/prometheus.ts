@@ -34,7 +34,13 @@ export class PrometheusMetrics implements Metrics {
       this.unknown.add(name);
       return undefined;
     }
-    const opts = { name, help: def.help, labelNames: [...def.labels], registers: [this.registry] };
+    const opts = {
+      name,
+      help: def.help,
+      labelNames: [...def.labels],
+      registers: [this.registry],
+      aggregator: def.merge ?? ('sum' as const),
+    };
     const made =
       def.type === 'counter'
         ? new client.Counter(opts)
@@ -65,9 +71,8 @@ export class PrometheusMetrics implements Metrics {
     if (m instanceof client.Gauge) m.remove(labels);
   }
 
-  async text(): Promise<string> {
-    return this.registry.metrics();
-  }
+  /** What /metrics serves; a worker of `--workers N` swaps in the merged text of every process. */
+  text: () => Promise<string> = () => this.registry.metrics();
 
   get contentType(): string {
     return this.registry.contentType;

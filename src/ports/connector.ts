@@ -54,6 +54,8 @@ export interface StreamSourceOptions {
   leased?: boolean;
   /** What the connector's `mappingFields.settings` made of the mapping's own fields; the engine passes it through. */
   settings?: unknown;
+  /** Provisioned mode (PRV-3, PRV-10): the bounds of the source's pollers (Kafka: consumers in the group). */
+  provisioned?: { minimumPollers: number; maximumPollers: number };
 }
 
 /** What a queue source learns of its mapping (the stream side's StreamSourceOptions). */
@@ -123,6 +125,35 @@ export interface SourceRules {
    * many, never more or fewer (RMQ-15: one batch at a time).
    */
   concurrency?: 'scaled' | { fixed: number };
+  /** PRV-1..4: this source's provisioned-mode ranges; absent, ProvisionedPollerConfig is refused (DA-5). */
+  provisioned?: ProvisionedRules;
+  /**
+   * MET-1/MET-2: the MetricsConfig groups this source has (default EventCount only); an empty list refuses
+   * MetricsConfig (DA-5: MQ).
+   */
+  metricGroups?: readonly string[];
+  /**
+   * The address is this connector's but sluice cannot read it (EFO-1: a Kinesis consumer ARN): the config and the API
+   * refuse the mapping with this message, so it never fails at start.
+   */
+  unsupported?: string;
+}
+
+/** One poller bound of provisioned mode: its range and the default when unset (PRV-2, PRV-3). */
+export interface PollerRange {
+  min: number;
+  max: number;
+  default: number;
+}
+
+/** How a source takes ProvisionedPollerConfig (PRV-1..4) and the settings only provisioned mode allows. */
+export interface ProvisionedRules {
+  minimumPollers: PollerRange;
+  maximumPollers: PollerRange;
+  /** PRV-4: PollerGroupName is accepted (Kafka); else refused (DA-5). */
+  pollerGroups: boolean;
+  /** MET-9: LoggingConfig is accepted in provisioned mode (Kafka); else refused (DA-5). */
+  systemLogLevel: boolean;
 }
 
 /** The fields of Lambda's stream sources (Kinesis, DynamoDB Streams; Redis and memory streams alike). */
@@ -192,6 +223,9 @@ export interface MappingFieldsDefinition<Shape extends z.ZodRawShape = z.ZodRawS
   checkAll?(mappings: ReadonlyArray<CompiledMappingOf<S>>): Array<[string, string]>;
 }
 
+/** Where a destination is used: a mapping's OnFailure, an async OnSuccess/OnFailure, a function's DLQ. */
+export type DestinationRole = 'mapping-on-failure' | 'async-on-success' | 'async-on-failure' | 'dead-letter';
+
 /** One compiled mapping of a connector, as its `checkAll` sees it. */
 export interface CompiledMappingOf<S> {
   /** Its place in the file (`eventSourceMappings[3]`), which problem paths start with. */
@@ -254,6 +288,8 @@ export interface ConnectorDefinition {
     ctx: ConnectorContext,
   ): Promise<string | undefined>;
   createDestination?(address: string, ctx: ConnectorContext): Destination;
+  /** Why it may not deliver in `role` (S3 is on-failure only, EventBridge async only), or undefined when it may. */
+  destinationRoleProblem?(role: DestinationRole): string | undefined;
   /**
    * Destinations that pick their connection by address instead of the default of their type, and work without one
    * (http: the connection whose baseUrl covers the URL; lambda: one for a function not in this sluice).

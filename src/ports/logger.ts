@@ -4,5 +4,6 @@ export interface Logger {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
-  child(bindings: Record<string, unknown>): Logger;
+  /** `options.level`: this child's own threshold (a mapping's SystemLogLevel), lower or higher than its parent's. */
+  child(bindings: Record<string, unknown>, options?: { level?: string }): Logger;
 }

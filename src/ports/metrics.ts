@@ -28,12 +28,17 @@ export type MetricName =
   | 'sluice_on_failure_delivered_events_total'
   | 'sluice_inflight_batches'
   | 'sluice_mapping_concurrency'
+  | 'sluice_provisioned_pollers'
   | 'sluice_backlog'
   | 'sluice_iterator_age_seconds'
   | 'sluice_offset_lag'
   | 'sluice_offset_lag_max'
   | 'sluice_source_buffered_bytes'
+  | 'sluice_schema_registry_errors_total'
   | 'sluice_polling_errors_total'
+  | 'sluice_invoke_errors_total'
+  | 'sluice_commit_errors_total'
+  | 'sluice_on_failure_delivery_errors_total'
   | 'sluice_stream_retries_total'
   | 'sluice_shard_state'
   | 'sluice_operator_actions_total'
@@ -45,7 +50,9 @@ export type MetricName =
   | 'sluice_async_oldest_event_age_seconds'
   | 'sluice_destination_delivery_failures_total'
   | 'sluice_dead_letter_errors_total'
-  | 'sluice_recursive_invocations_dropped_total';
+  | 'sluice_recursive_invocations_dropped_total'
+  | 'sluice_workers'
+  | 'sluice_worker_restarts_total';
 
 export interface Metrics {
   inc(name: MetricName, labels?: Labels, value?: number): void;

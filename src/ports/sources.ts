@@ -28,6 +28,19 @@ export interface StreamRecord {
   readonly record: Record<string, unknown>;
   /** The record's JSON, serialised once at ingest (#20): events are assembled from it (ports/event-json.ts). */
   readonly json?: string;
+  /** What filters see when it differs from `record` (Kafka schema registry SOURCE format filters decoded data, DA-9). */
+  filterView?: Record<string, unknown>;
+  /**
+   * The connector could not turn this record into an event (Kafka schema validation, DA-8): it is never invoked; the
+   * engine gives it up at once with this condition (on-failure destination, else dropped).
+   */
+  rejected?: { condition: 'SchemaValidationFailed'; reason: string };
+}
+
+/** A record with the shard it was read from (a filter dry-run's sample). */
+export interface ShardRecord {
+  shardId: string;
+  record: StreamRecord;
 }
 
 export interface ReadResult {
@@ -105,18 +118,43 @@ export interface StreamSource {
    * processes share the work: Redis stream keys get one owner at a time, which keeps each key in order.
    */
   readonly leasedShards?: boolean;
+  /**
+   * #21 operator seek of a source that keeps its own positions (Kafka): moves the shard's position to `to` (AFTER:
+   * the next record is the one after it) and keeps it there across restarts. The engine has stopped the shard's
+   * worker first and starts it again afterwards; it has already refused a backward seek without force.
+   */
+  seek?(shardId: string, to: Extract<StartPosition, { type: 'AFTER' | 'AT_TIMESTAMP' }>): Promise<void>;
+  /**
+   * #21 inspection: records of the shard not yet processed, as the source last measured them (Kafka: high watermark
+   * minus the committed offset); undefined when it does not know.
+   */
+  shardLag?(shardId: string): number | undefined;
   /** Called when the set of shards changes (Kafka rebalance), so the engine need not wait for its next poll. */
   onShardsChanged?(listener: () => void): () => void;
+  /**
+   * Up to `limit` of the most recent records of each shard, read without acknowledging, committing or joining
+   * anything (`sluice test-pattern --mapping`, #21). Needed by sources with their own positions (a consumer-group
+   * read would move them); others are sampled through `open` on a fresh source, which moves nothing.
+   */
+  sample?(limit: number, signal: AbortSignal): Promise<ShardRecord[]>;
   close(): Promise<void>;
 }
 
 export interface DeliveryContext {
   /** Function that produced the record, for logs and metrics. */
   functionName: string;
-  /** Extra message attributes (DLQ: RequestID, ErrorCode, ErrorMessage). */
-  attributes?: Record<string, { type: 'String' | 'Number'; value: string }>;
+  /**
+   * Extra message attributes (DLQ: RequestID, ErrorCode, ErrorMessage; a redriven message's own). `type` is SQS's
+   * DataType (String, Number, Binary, each with an optional custom suffix); a Binary value is base64.
+   */
+  attributes?: Record<string, { type: string; value: string }>;
   /** X-Amzn-Trace-Id (with Lineage) for a destination that invokes a function, so recursion is counted (REC-1). */
   traceHeader?: string;
+  /**
+   * A stream mapping's discarded batch: the mapping, the shard and the event the function was invoked with, for a
+   * destination that keeps the records themselves (S3: DEST-2's `payload`, DEST-3's object key). Built on demand.
+   */
+  batch?: { mappingId: string; shardId: string; eventJson(): string };
 }
 
 export interface Destination {

@@ -17,6 +17,17 @@ import { redisUrl } from '../integration/redis-streams/env.js';
 import { kafkaBrokers } from '../integration/kafka/env.js';
 import { createTopic, quietLogger, rawKafka } from '../integration/kafka/helpers.js';
 import { describeDestination, type DestinationFactory } from './destination.js';
+import { eventBridgeConnector } from '../../connectors/eventbridge/index.js';
+import { s3Connector } from '../../connectors/s3/index.js';
+import { snsConnector } from '../../connectors/sns/index.js';
+import {
+  busWithQueue,
+  createBucket,
+  MOTO_ACCOUNT,
+  motoConnection,
+  objects,
+  topicWithQueue,
+} from '../integration/destinations/moto-kit.js';
 
 const unique = () => `conformance-${randomUUID().slice(0, 8)}`;
 const ctx = (extra: Partial<ConnectorContext> = {}): ConnectorContext => ({
@@ -225,9 +236,67 @@ const kafka: DestinationFactory = {
   },
 };
 
+const onMoto = (type: 's3' | 'sns' | 'eventbridge') => ctx({ connection: motoConnection(type) });
+
+const s3: DestinationFactory = {
+  name: 's3 bucket (moto)',
+  accepts: { buffers: false, records: 'any', ordered: false },
+  async create() {
+    const bucket = await createBucket();
+    const destination = s3Connector.createDestination!(bucket.arn, onMoto('s3'));
+    const received = async (want: number) => (await objects(bucket.name, want)).map((o) => JSON.stringify(o.body));
+    return { destination, received, dispose: () => Promise.resolve() };
+  },
+  unreachable: () =>
+    Promise.resolve({
+      destination: s3Connector.createDestination!(`arn:aws:s3:::${unique()}-missing`, onMoto('s3')),
+      dispose: () => Promise.resolve(),
+    }),
+};
+
+const sns: DestinationFactory = {
+  name: 'sns topic (moto, read through a subscribed queue)',
+  async create() {
+    const topic = await topicWithQueue();
+    const destination = snsConnector.createDestination!(topic.arn, onMoto('sns'));
+    const received = async (want: number) => (await topic.read(want)).map((n) => n.Message);
+    return { destination, received, dispose: () => Promise.resolve() };
+  },
+  unreachable: () =>
+    Promise.resolve({
+      destination: snsConnector.createDestination!(
+        `arn:aws:sns:${REGION}:${MOTO_ACCOUNT}:${unique()}-missing`,
+        onMoto('sns'),
+      ),
+      dispose: () => Promise.resolve(),
+    }),
+};
+
+const eventBridge: DestinationFactory = {
+  name: 'eventbridge bus (moto, read through a rule targeting a queue)',
+  accepts: { buffers: false, records: 'invocation', ordered: true },
+  async create() {
+    const bus = await busWithQueue();
+    const destination = eventBridgeConnector.createDestination!(bus.arn, onMoto('eventbridge'));
+    const received = async (want: number) => (await bus.read(want)).map((e) => JSON.stringify(e.detail));
+    return { destination, received, dispose: () => Promise.resolve() };
+  },
+  unreachable: () =>
+    Promise.resolve({
+      destination: eventBridgeConnector.createDestination!(
+        `arn:aws:events:${REGION}:${MOTO_ACCOUNT}:event-bus/${unique()}-missing`,
+        onMoto('eventbridge'),
+      ),
+      dispose: () => Promise.resolve(),
+    }),
+};
+
 describeDestination(memory);
 describeDestination(httpDestinations);
 describeDestination(lambda);
 describeDestination(sqs);
 describeDestination(redis);
 describeDestination(kafka);
+describeDestination(s3);
+describeDestination(sns);
+describeDestination(eventBridge);

@@ -42,7 +42,10 @@ export function runCli(
 
 export async function startService(config: object, extraArgs: string[] = []): Promise<Service> {
   const file = await writeConfig({ server: { port: 0 }, ...config });
-  const child = spawn(process.execPath, [MAIN, 'start', '--config', file, ...extraArgs], {
+  // One process unless a test asks for more: with Redis state the default is one per core (--workers), and
+  // the tests that SIGKILL "the service" mean one process.
+  const workers = extraArgs.some((a) => a.startsWith('--workers')) ? [] : ['--workers', '1'];
+  const child = spawn(process.execPath, [MAIN, 'start', '--config', file, ...workers, ...extraArgs], {
     env: { ...process.env, SLUICE_LOG_FORMAT: 'json' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

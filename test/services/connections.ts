@@ -10,6 +10,7 @@ export function connectionsBlock(s: ServersInfo): string {
   if (s.dynamodb) connections.dynamodb = aws(s.dynamodb.endpoint);
   if (s.kafka) connections.kafka = { brokers: s.kafka.brokers };
   if (s.redis) connections.redis = { url: s.redis.url };
+  if (s.moto) for (const type of ['s3', 'sns', 'eventbridge']) connections[type] = aws(s.moto.endpoint);
   // No rabbitmq entry yet: sluice has no RabbitMQ connector to read it (issue #16).
   return JSON.stringify({ connections }, null, 2);
 }
@@ -21,6 +22,7 @@ export const SERVER_ENV_NAMES = [
   'SLUICE_KAFKA_BROKERS',
   'SLUICE_REDIS_URL',
   'SLUICE_RABBITMQ_URL',
+  'SLUICE_MOTO_ENDPOINT',
 ] as const;
 
 /**
@@ -35,5 +37,6 @@ export function serverEnv(s: ServersInfo): Partial<Record<(typeof SERVER_ENV_NAM
   if (s.kafka) env.SLUICE_KAFKA_BROKERS = s.kafka.brokers.join(',');
   if (s.redis) env.SLUICE_REDIS_URL = s.redis.url;
   if (s.rabbitmq) env.SLUICE_RABBITMQ_URL = s.rabbitmq.url;
+  if (s.moto) env.SLUICE_MOTO_ENDPOINT = s.moto.endpoint;
   return env;
 }

@@ -1,5 +1,14 @@
 // Addresses of the test servers, as handed from globalSetup to the tests (must stay JSON-serializable).
-export const SERVER_NAMES = ['kafka', 'sqs', 'dynamodb', 'kinesis', 'redis', 'rabbitmq'] as const;
+export const SERVER_NAMES = [
+  'kafka',
+  'sqs',
+  'dynamodb',
+  'kinesis',
+  'redis',
+  'rabbitmq',
+  'moto',
+  'schemaregistry',
+] as const;
 export type ServerName = (typeof SERVER_NAMES)[number];
 
 export interface ServersInfo {
@@ -11,6 +20,10 @@ export interface ServersInfo {
   redis?: { url: string };
   /** amqp://guest:guest@127.0.0.1:PORT (guest may log in over loopback only, which is all we use). */
   rabbitmq?: { url: string };
+  /** moto server: S3, SNS, EventBridge (and its own SQS, where their deliveries land), account 123456789012. */
+  moto?: { endpoint: string };
+  /** A Confluent-compatible schema registry that checks HTTP basic auth with these credentials. */
+  schemaregistry?: { url: string; username: string; password: string };
 }
 
 /** What globalSetup provides: the addresses plus which servers were asked for (to explain a missing one). */

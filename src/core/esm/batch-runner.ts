@@ -53,6 +53,7 @@ export class BatchRunner {
       if (result.kind === 'throttle' || result.kind === 'system-error') {
         // STR-12: errors before the function runs never use the retry budget; they back off and retry.
         throttles++;
+        if (result.kind === 'system-error') metrics.inc(StreamMetric.invokeErrors, labels);
         const retryAfterMs = result.kind === 'throttle' ? (result.retryAfterSeconds ?? 0) * 1000 : 0;
         const delay = Math.max(retryAfterMs, fullJitterBackoffMs(throttles, options.retryBackoff, ctx.rng));
         ctx.logger.debug({ kind: result.kind, delay }, 'invoke not run; backing off');
@@ -110,6 +111,7 @@ export class BatchRunner {
       }
       // Function error or invalid response (STR-13, STR-23, D-1).
       metrics.inc(StreamMetric.failedInvoke, labels, piece.entries.length);
+      metrics.inc(StreamMetric.invokeErrors, labels);
       if (!(await this.afterFailure(pieces, piece, true, hooks))) return 'stopped';
     }
     return 'done';

@@ -38,14 +38,10 @@ export async function giveUp(
     return true;
   }
   const record = failureRecord(ctx, entries, condition, piece);
+  const records = entries.map((e) => e.record);
   // Who gave the records up, beside Lambda's own fields (#21).
   if (operator) record.sluiceOperator = { action: operator.action, ...operator.note };
-  const messages = ctx.source.events.destinationRecords?.(
-    destination.arn,
-    ctx.shard,
-    entries.map((e) => e.record),
-    record,
-  ) ?? [record];
+  const messages = ctx.source.events.destinationRecords?.(destination.arn, ctx.shard, records, record) ?? [record];
   // Messages already delivered are not sent again when a later one fails and is retried.
   const delivered = await sendUntilDelivered(
     ctx.delivery,
@@ -55,7 +51,14 @@ export async function giveUp(
       address: destination.arn,
       destination: () => destination,
       messages,
-      ctx: { functionName: ctx.options.functionName },
+      ctx: {
+        functionName: ctx.options.functionName,
+        batch: {
+          mappingId: ctx.options.mappingId,
+          shardId: ctx.shard.id,
+          eventJson: () => ctx.source.events.event(ctx.shard, records),
+        },
+      },
       log: { shardId: ctx.shard.id, condition, records: entries.length }, // the sender's logger is the mapping's
     },
     {
@@ -63,7 +66,10 @@ export async function giveUp(
       delayMs: (failures) => fullJitterBackoffMs(failures, ctx.options.retryBackoff, ctx.rng),
       signal: ctx.sleepSignal,
       stopped: () => ctx.isStopping() || ctx.signal.aborted,
-      onFailure: () => hooks.onStatus?.('blocked'),
+      onFailure: () => {
+        ctx.metrics.inc(StreamMetric.onFailureDeliveryErrors, ctx.labels);
+        hooks.onStatus?.('blocked');
+      },
     },
   );
   if (!delivered) return false;

@@ -64,6 +64,7 @@ export class BatchInvoker {
             return { failedIds: verdict.failedIds, cause: 'function' };
           }
           m.count(QueueMetric.failedInvoke, n);
+          m.count(QueueMetric.invokeErrors, 1);
           log.warn({ reason: verdict.reason }, 'invalid batch item failure response: the whole batch failed');
           return { failedIds: all, cause: 'function' };
         }
@@ -71,6 +72,7 @@ export class BatchInvoker {
           // SQS-11, SQS-20, RMQ-17: the whole batch failed.
           m.count(QueueMetric.invoked, n);
           m.count(QueueMetric.failedInvoke, n);
+          m.count(QueueMetric.invokeErrors, 1);
           this.d.scaler.onFunctionError(o.reportBatchItemFailures);
           return { failedIds: all, cause: 'function' };
         case 'throttle':
@@ -78,6 +80,7 @@ export class BatchInvoker {
           break;
         case 'system-error':
           m.count(QueueMetric.failedInvoke, n);
+          m.count(QueueMetric.invokeErrors, 1);
           break;
       }
       if (this.d.signal.aborted || this.d.stopping()) return { failedIds: all, cause: 'stopped' };

@@ -6,10 +6,14 @@ export const QueueMetric = {
   filteredOut: 'sluice_filtered_out_events_total',
   invoked: 'sluice_invoked_events_total',
   failedInvoke: 'sluice_failed_invoke_events_total',
+  /** MET-4 InvokeErrorCount: failed invocations, one per batch. */
+  invokeErrors: 'sluice_invoke_errors_total',
   deleted: 'sluice_deleted_events_total',
   inflightBatches: 'sluice_inflight_batches',
   backlog: 'sluice_backlog',
   concurrency: 'sluice_mapping_concurrency',
+  /** PRV-14 ProvisionedPollers: receive loops of a provisioned mapping. */
+  provisionedPollers: 'sluice_provisioned_pollers',
 } as const;
 
 /** Counters and gauges of one mapping, with its labels bound once. */

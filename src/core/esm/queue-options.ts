@@ -12,6 +12,14 @@ export interface QueueScalingOptions {
   min: number;
   /** No growth for this long after a function error or throttle (SQS-13, SQS-14). */
   cooldownMs: number;
+  /** Provisioned mode: pollers added per minute while a backlog remains (PRV-9: 1,000). */
+  provisionedAddPerMinute: number;
+}
+
+/** Provisioned mode (PRV-8, PRV-9): receive loops ("pollers") between these bounds. */
+export interface ProvisionedPollerBounds {
+  minimumPollers: number;
+  maximumPollers: number;
 }
 
 export interface QueueMappingOptions {
@@ -25,6 +33,8 @@ export interface QueueMappingOptions {
   reportBatchItemFailures: boolean;
   /** ScalingConfig.MaximumConcurrency 2–1000 (SQS-6). */
   maximumConcurrency?: number;
+  /** ProvisionedPollerConfig (PRV-2, PRV-6): excludes maximumConcurrency. */
+  provisioned?: ProvisionedPollerBounds;
   /**
    * D-10, SQS-5: the most the function can run at once (its ReservedConcurrentExecutions, else the unreserved
    * account concurrency); more concurrent batches would only be throttled.
@@ -51,9 +61,10 @@ export interface QueueMappingOptions {
 }
 
 export type ResolvedQueueOptions = Required<
-  Omit<QueueMappingOptions, 'maximumConcurrency' | 'concurrencyLimit' | 'scaling' | 'fixedConcurrency'>
+  Omit<QueueMappingOptions, 'maximumConcurrency' | 'concurrencyLimit' | 'scaling' | 'fixedConcurrency' | 'provisioned'>
 > & {
   maximumConcurrency: number | undefined;
+  provisioned: ProvisionedPollerBounds | undefined;
   concurrencyLimit: number | undefined;
   fixedConcurrency: number | undefined;
   scaling: QueueScalingOptions;
@@ -66,6 +77,7 @@ export const QUEUE_DEFAULT_SCALING: QueueScalingOptions = {
   max: 1250,
   min: 2,
   cooldownMs: 10_000,
+  provisionedAddPerMinute: 1000,
 };
 
 export const SIX_MB = 6 * 1024 * 1024;
@@ -100,11 +112,24 @@ export function resolveQueueOptions(
   if (o.maximumConcurrency !== undefined && (o.maximumConcurrency < 2 || o.maximumConcurrency > 1000)) {
     throw invalid('ScalingConfig.MaximumConcurrency must be between 2 and 1000');
   }
+  const p = o.provisioned;
+  if (p !== undefined && o.maximumConcurrency !== undefined) {
+    throw invalid('ScalingConfig and ProvisionedPollerConfig cannot be set together');
+  }
+  if (p !== undefined && (p.minimumPollers < 1 || p.minimumPollers > p.maximumPollers)) {
+    throw invalid('ProvisionedPollerConfig: MinimumPollers must be at least 1 and not exceed MaximumPollers');
+  }
   const visibilityTimeoutMs = o.visibilityTimeoutMs ?? 30_000;
   if (redelivery === 'visibility-timeout') checkVisibilityTimeout(o.functionTimeoutMs, visibilityTimeoutMs);
   const fixed = o.fixedConcurrency;
   if (fixed !== undefined && (!Number.isInteger(fixed) || fixed < 1)) throw invalid('fixed concurrency must be >= 1');
-  if (scaling.initial < 1 || scaling.max < 1 || scaling.min < 1 || scaling.addPerMinute <= 0) {
+  if (
+    scaling.initial < 1 ||
+    scaling.max < 1 ||
+    scaling.min < 1 ||
+    scaling.addPerMinute <= 0 ||
+    scaling.provisionedAddPerMinute <= 0
+  ) {
     throw invalid('scaling rates must be positive');
   }
   return {
@@ -114,6 +139,7 @@ export function resolveQueueOptions(
     maxBatchingWindowMs: o.maxBatchingWindowMs,
     reportBatchItemFailures: o.reportBatchItemFailures,
     maximumConcurrency: o.maximumConcurrency,
+    provisioned: p,
     concurrencyLimit: o.concurrencyLimit,
     fixedConcurrency: fixed,
     fifo: o.fifo,

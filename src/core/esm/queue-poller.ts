@@ -102,10 +102,13 @@ class QueuePollerImpl implements QueuePoller {
     this.#m = new QueueMappingMetrics(deps.metrics, this.#o.mappingId, this.#o.functionName, deps.source.kind);
     const now = () => this.#clock.now();
     const fixed = this.#o.fixedConcurrency;
+    const provisioned = this.#o.provisioned;
     this.#scaler =
       fixed !== undefined
         ? QueueScaler.fixed(fixed, now)
-        : new QueueScaler(this.#o.scaling, this.#o.maximumConcurrency, now, this.#o.concurrencyLimit);
+        : provisioned !== undefined
+          ? QueueScaler.provisioned(provisioned, this.#o.scaling, now, this.#o.concurrencyLimit)
+          : new QueueScaler(this.#o.scaling, this.#o.maximumConcurrency, now, this.#o.concurrencyLimit);
     this.#buffer = new QueueBuffer(this.#o.fifo, this.#o);
     this.#settle = new QueueSettler(deps.source, this.#o, this.#m, deps.clock, this.#log);
     this.#batchInvoker = new BatchInvoker({
@@ -146,6 +149,7 @@ class QueuePollerImpl implements QueuePoller {
     }
     await this.#settle.nack([...this.#buffer.drain().map((h) => h.msg), ...this.#kept.splice(0)], 0);
     this.#m.gauge(QueueMetric.concurrency, 0);
+    if (this.#o.provisioned !== undefined) this.#m.gauge(QueueMetric.provisionedPollers, 0);
   }
 
   status(): QueuePollerStatus {
@@ -165,6 +169,8 @@ class QueuePollerImpl implements QueuePoller {
       this.#track(this.#worker());
     }
     this.#m.gauge(QueueMetric.concurrency, this.#scaler.target);
+    // PRV-14: each worker is one poller (a receive loop assembling one batch at a time).
+    if (this.#o.provisioned !== undefined) this.#m.gauge(QueueMetric.provisionedPollers, this.#scaler.target);
   }
 
   async #worker(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { QueueScalingOptions } from './queue-options.js';
+import type { ProvisionedPollerBounds, QueueScalingOptions } from './queue-options.js';
 
 /**
  * How many batches a queue mapping runs at once (SQS-2..7, SQS-13, SQS-14, D-10).
@@ -11,6 +11,8 @@ import type { QueueScalingOptions } from './queue-options.js';
  * - Function error: one fewer, unless ReportBatchItemFailures is on (SQS-13). Throttle: one fewer, down to 1,
  *   since function/account concurrency is the real limit (SQS-5, SQS-14). Both pause growth for `cooldownMs`.
  * - A source with fixed concurrency (RMQ-15) never scales: see `QueueScaler.fixed`.
+ * - Provisioned mode (PRV-8, PRV-9): the same rules between MinimumPollers (always running, even idle or throttled)
+ *   and MaximumPollers, growing at `provisionedAddPerMinute`: see `QueueScaler.provisioned`.
  */
 export class QueueScaler {
   #target: number;
@@ -22,11 +24,35 @@ export class QueueScaler {
   readonly #floor: number;
   readonly #intervalMs: number;
   #fixed = false;
+  /** Throttles shrink down to this (1; provisioned mode: MinimumPollers). */
+  #throttleFloor = 1;
 
   /** Exactly `n` concurrent batches whatever happens (RMQ-15). */
   static fixed(n: number, now: () => number): QueueScaler {
-    const s = new QueueScaler({ initial: n, min: n, max: n, addPerMinute: 1, cooldownMs: 0 }, undefined, now);
+    const s = new QueueScaler(
+      { initial: n, min: n, max: n, addPerMinute: 1, cooldownMs: 0, provisionedAddPerMinute: 1 },
+      undefined,
+      now,
+    );
     s.#fixed = true;
+    return s;
+  }
+
+  /** PRV-9: pollers between the bounds (capped by the function's concurrency), added at the provisioned rate. */
+  static provisioned(
+    p: ProvisionedPollerBounds,
+    opts: QueueScalingOptions,
+    now: () => number,
+    concurrencyLimit?: number,
+  ): QueueScaler {
+    const bounds = { ...opts, initial: p.minimumPollers, min: p.minimumPollers, max: p.maximumPollers };
+    const s = new QueueScaler(
+      { ...bounds, addPerMinute: opts.provisionedAddPerMinute },
+      undefined,
+      now,
+      concurrencyLimit,
+    );
+    s.#throttleFloor = s.#floor;
     return s;
   }
 
@@ -96,7 +122,7 @@ export class QueueScaler {
   onThrottle(): void {
     if (this.#fixed) return;
     this.#hold();
-    if (this.#target > 1) this.#target--;
+    if (this.#target > this.#throttleFloor) this.#target--;
   }
 
   #hold(): void {

@@ -24,6 +24,8 @@ export interface ShardCheckpointsDeps {
   retry: RetryLoop;
   /** Records read and not yet checkpointed, for the backlog gauge. */
   onPending?(pending: number): void;
+  /** A checkpoint write (offset commit) failed; it is retried at the next flush. */
+  onWriteError?(): void;
 }
 
 export class ShardCheckpoints {
@@ -81,6 +83,7 @@ export class ShardCheckpoints {
         if (written) this.saved = position;
         if (written && this.unsaved === position) this.unsaved = undefined;
       } catch (err) {
+        this.deps.onWriteError?.();
         this.deps.log.warn({ err }, 'checkpoint write failed; will retry');
       }
     });

@@ -13,6 +13,7 @@ import { ShardCheckpoints, STOPPED, type CheckpointTarget } from './shard-checkp
 import { ShardCursor } from './shard-cursor.js';
 import { shardView, type ShardCommand, type ShardCommandResult, type ShardView } from './shard-operator.js';
 import { StreamMetric } from './stream-metrics.js';
+import type { StreamFailureCondition } from '../records/stream-failure-record.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from './stream-options.js';
 import { TumblingWindows } from './tumbling-window.js';
 
@@ -64,6 +65,9 @@ export class ShardWorker {
   private readonly windows: TumblingWindows;
   /** #21: an operator paused the shard: nothing new is read or started (a batch in flight goes on). */
   private paused = false;
+  /** Average size of the records of the last read (0 before the first): the byte read-ahead's unit. */
+  private recordBytes = 0;
+  private readonly readAheadBytes: number;
 
   constructor(
     private readonly deps: ShardWorkerDeps,
@@ -76,6 +80,8 @@ export class ShardWorker {
     const { batchSize, maxBatchingWindowMs, maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES } = deps.options;
     const limits = { batchSize, maxBatchingWindowMs, maxPayloadBytes };
     this.lanes = Array.from({ length: n }, () => newLane(limits, now));
+    // #20: read ahead in bytes as well, twice the largest event per lane: 100 KB records stop at ~12 MB a lane.
+    this.readAheadBytes = 2 * maxPayloadBytes * n;
     this.log = deps.logger.child({ shardId: shard.id });
     this.positions = new ShardCheckpoints({
       target: checkpointTarget(deps, shard.id, (position) => this.cursor?.commit(position) ?? Promise.resolve(false)),
@@ -87,6 +93,7 @@ export class ShardWorker {
         stopped: () => this.stopping,
       },
       onPending: (n) => deps.onPending?.(shard.id, n),
+      onWriteError: () => deps.metrics.inc(StreamMetric.commitErrors, deps.labels),
     });
     this.runner = new BatchRunner({
       ...deps,
@@ -211,7 +218,17 @@ export class ShardWorker {
   private room(): number {
     if (this.paused) return 0;
     const room = Math.min(this.readAhead() - this.positions.unfinished, MAX_TRACKED - this.positions.pending);
-    return this.positions.unfinished === 0 || room >= this.readAhead() / 2 ? room : 0;
+    return Math.min(this.positions.unfinished === 0 || room >= this.readAhead() / 2 ? room : 0, this.byteRoom());
+  }
+
+  /** Records of the last read's average size that fit the byte read-ahead, once half of it is free. */
+  private byteRoom(): number {
+    // Sizes unknown yet: one batch per lane first, so a first read of large records is no 20,000 of them either.
+    if (this.recordBytes === 0) return this.deps.options.batchSize * this.lanes.length;
+    let queued = 0;
+    for (const lane of this.lanes) queued += lane.waiting.queuedBytes;
+    if (queued > this.readAheadBytes / 2) return 0;
+    return Math.max(1, Math.floor((this.readAheadBytes - queued) / this.recordBytes));
   }
 
   /** Records read ahead of the batches: ten batches per lane (at least), at most 20 000. */
@@ -224,10 +241,17 @@ export class ShardWorker {
     const { deps } = this;
     if (records.length === 0) return;
     deps.metrics.inc(StreamMetric.polled, deps.labels, records.length);
+    let bytes = 0;
+    for (const record of records) bytes += record.sizeBytes;
+    this.recordBytes = Math.max(1, Math.ceil(bytes / records.length));
     let filtered = 0;
     const now = deps.clock.now();
     for (const record of records) {
       const ordinal = this.positions.add(record.position);
+      if (record.rejected !== undefined) {
+        this.reject({ ordinal, record }, record.rejected.condition);
+        continue;
+      }
       if (!this.passes(record)) {
         // STR-42: skipped records are done; the checkpoint moves past them.
         this.positions.markDone(ordinal);
@@ -240,10 +264,22 @@ export class ShardWorker {
     if (filtered > 0) deps.metrics.inc(StreamMetric.filteredOut, deps.labels, filtered);
   }
 
+  /** DA-8: a record the connector rejected is given up at once, never invoked; its position waits for that. */
+  private reject(entry: BatchEntry, condition: StreamFailureCondition): void {
+    const never = { invokes: 0, lastResponse: null };
+    const onDone = (entries: readonly BatchEntry[]): void => this.markDone(entries);
+    const task = this.runner
+      .discard([entry], condition, never, { onDone })
+      .then(() => undefined)
+      .catch((err: unknown) => this.log.error({ err }, 'rejected record not given up'));
+    this.inflight.add(task);
+    void task.finally(() => this.inflight.delete(task));
+  }
+
   private passes(record: StreamRecord): boolean {
     if (!this.deps.filter) return true;
     try {
-      return this.deps.filter.matches(record.record);
+      return this.deps.filter.matches(record.filterView ?? record.record);
     } catch (err) {
       // A broken filter must not lose records: deliver rather than skip.
       this.log.warn({ err }, 'filter failed; record delivered');

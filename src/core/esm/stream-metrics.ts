@@ -13,6 +13,12 @@ export const StreamMetric = {
   iteratorAge: 'sluice_iterator_age_seconds',
   backlog: 'sluice_backlog',
   pollingErrors: 'sluice_polling_errors_total',
+  /** MET-4 InvokeErrorCount: failed invocations (function or system error, invalid response), one per batch. */
+  invokeErrors: 'sluice_invoke_errors_total',
+  /** MET-4 CommitErrorCount: failed checkpoint writes / offset commits. */
+  commitErrors: 'sluice_commit_errors_total',
+  /** MET-4 OnFailureDestinationDeliveryErrorCount: failed sends to the mapping's on-failure destination. */
+  onFailureDeliveryErrors: 'sluice_on_failure_delivery_errors_total',
   retries: 'sluice_stream_retries_total',
   /** Gauge {mapping, function, source, state}: how many shards are running, retrying or blocked. */
   shardState: 'sluice_shard_state',

@@ -5,6 +5,8 @@ export type StreamFailureCondition =
   | 'RetryAttemptsExhausted'
   | 'RecordAgeExceeded'
   | 'MaximumPayloadSizeExceeded'
+  /** Kafka schema registry (DA-8): the record failed validation or decoding and was never invoked. */
+  | 'SchemaValidationFailed'
   /** sluice only (#21): an operator gave the failing batch up (the record names who and when). */
   | 'OperatorSkipped';
 

@@ -25,7 +25,7 @@ export interface EventInvokeConfigDeps {
     setEventInvokeConfig(name: string, cfg: EventInvokeConfig | undefined): void;
   };
   /** Why `address` may not be set over the API, or undefined when it may. */
-  destinationProblem(address: string): string | undefined;
+  destinationProblem(address: string, role: 'async-on-success' | 'async-on-failure'): string | undefined;
   /** The destination forms that may be set, for the refusal's message. */
   allowedDestinations: string;
 }
@@ -49,10 +49,15 @@ function intIn(v: unknown, name: string, min: number, max: number): number | und
   return v;
 }
 
-function dest(deps: EventInvokeConfigDeps, v: unknown, name: string): string | undefined {
+function dest(
+  deps: EventInvokeConfigDeps,
+  v: unknown,
+  name: string,
+  role: 'async-on-success' | 'async-on-failure',
+): string | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string') throw invalid(`${name} must be a string (${deps.allowedDestinations})`);
-  const problem = deps.destinationProblem(v);
+  const problem = deps.destinationProblem(v, role);
   if (problem !== undefined) throw invalid(`${name} ${JSON.stringify(v)} ${problem}; ${deps.allowedDestinations}`);
   return v;
 }
@@ -111,11 +116,13 @@ export function eventInvokeConfigRoutes(deps: EventInvokeConfigDeps): ExtraRoute
           deps,
           body.DestinationConfig?.OnSuccess?.Destination,
           'DestinationConfig.OnSuccess.Destination',
+          'async-on-success',
         );
         const onFailure = dest(
           deps,
           body.DestinationConfig?.OnFailure?.Destination,
           'DestinationConfig.OnFailure.Destination',
+          'async-on-failure',
         );
         // PUT replaces the whole config (left-out settings return to defaults); POST changes the given fields.
         const base = method === 'PUT' || current === undefined ? undefined : current;

@@ -30,7 +30,7 @@ function notFound(what: string): LambdaApiError {
 }
 
 /** Who asked: the body's `by`, else the SigV4 access key id, else the bearer scheme (never the token itself). */
-function caller(req: IncomingMessage, body: Record<string, unknown>): string {
+export function caller(req: IncomingMessage, body: Record<string, unknown>): string {
   if (typeof body.by === 'string' && body.by !== '') return body.by.slice(0, 200);
   const auth = req.headers.authorization ?? '';
   const key = /Credential=([^/,\s]+)\//.exec(auth)?.[1];
@@ -38,7 +38,7 @@ function caller(req: IncomingMessage, body: Record<string, unknown>): string {
   return auth.startsWith('Bearer ') ? 'bearer-token' : 'anonymous';
 }
 
-async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+export async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
   const raw = (await readBody(req, 64 * 1024)).toString('utf8').trim();
   if (raw === '') return {};
   try {

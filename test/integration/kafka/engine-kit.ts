@@ -112,6 +112,10 @@ export interface RunOptions {
   startingPosition?: StartPosition;
   metrics?: Metrics;
   consumer?: Record<string, number>;
+  /** More of the mapping's own settings (kafkaMappingFields.settings), e.g. schemaRegistry. */
+  settings?: Record<string, unknown>;
+  /** More of the kafka connection, e.g. schemaRegistry credentials. */
+  connection?: Record<string, unknown>;
 }
 
 export interface Running {
@@ -128,11 +132,18 @@ export async function runMapping(o: RunOptions): Promise<Running> {
   const metrics = o.metrics ?? noopMetrics;
   const source = kafkaConnector.createStreamSource!(
     o.address ?? `kafka://${o.topic}`,
-    { mappingId: group, consumerGroupId: group, startingPosition, functionName: 'fn', settings: { topics: [o.topic] } },
+    {
+      mappingId: group,
+      consumerGroupId: group,
+      startingPosition,
+      functionName: 'fn',
+      settings: { topics: [o.topic], ...o.settings },
+    },
     {
       connection: {
         brokers: kafkaBrokers(),
         consumer: { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 500, ...o.consumer },
+        ...o.connection,
       },
       region: 'us-east-1',
       accountId: '000000000000',
@@ -180,7 +191,7 @@ export async function runMapping(o: RunOptions): Promise<Running> {
 
 export interface Produced {
   partition?: number;
-  key?: string | null;
+  key?: string | Buffer | null;
   value: string | Buffer;
   timestamp?: string;
   headers?: Record<string, Buffer | string>;

@@ -270,7 +270,7 @@ describe('Kafka rules through the service (real broker)', () => {
     expect(await metric('sluice_offset_lag_max')).toBe(4);
   });
 
-  it('KAF-9/KAF-10/KAF-11 provisioned-mode and per-partition concurrency settings are refused by validate', async () => {
+  it('KAF-9/KAF-11/PRV-3 per-partition concurrency and out-of-range provisioned pollers are refused by validate', async () => {
     const base = {
       FunctionName: 'k',
       Topics: ['orders'],
@@ -281,12 +281,12 @@ describe('Kafka rules through the service (real broker)', () => {
       functions: { k: fixtureFunction('kafka', outFile()) },
       eventSourceMappings: [
         { ...base, ParallelizationFactor: 2 },
-        { ...base, ProvisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 3 } },
+        { ...base, ProvisionedPollerConfig: { MaximumPollers: 2001 } },
       ],
     });
     const r = await runCli(['validate', '--config', file]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/eventSourceMappings\[0\]\.ParallelizationFactor.*not supported for kafka/);
-    expect(r.stderr).toMatch(/eventSourceMappings\[1\].*ProvisionedPollerConfig/);
+    expect(r.stderr).toMatch(/eventSourceMappings\[1\]\.ProvisionedPollerConfig\.MaximumPollers.*between 1 and 2000/);
   });
 });

@@ -39,4 +39,21 @@ describe('RequestGuard', () => {
     ];
     for (const h of hostile) expect(() => g.allowedOrigin(req(h))).toThrow(/Cross-site request refused/);
   });
+
+  it('#21 the operator page: a same-origin request (Origin = http:// + its vetted Host) needs no allowed origin', () => {
+    const g = new RequestGuard({ host: '127.0.0.1' });
+    const own = { host: '127.0.0.1:9001', origin: 'http://127.0.0.1:9001' };
+    expect(g.allowedOrigin(req(own))).toBeUndefined();
+    expect(g.allowedOrigin(req({ ...own, 'sec-fetch-site': 'same-origin' }))).toBeUndefined();
+    const foreign: Array<Record<string, string>> = [
+      { host: '127.0.0.1:9001', origin: 'http://127.0.0.1:3000' },
+      { host: '127.0.0.1:9001', origin: 'http://localhost:9001' },
+      { host: '127.0.0.1:9001', origin: 'https://127.0.0.1:9001' },
+      { ...own, 'sec-fetch-site': 'cross-site' },
+    ];
+    for (const h of foreign) expect(() => g.allowedOrigin(req(h))).toThrow(/Cross-site request refused/);
+    expect(() => g.check(req({ host: 'rebind.evil.com:9001', origin: 'http://rebind.evil.com:9001' }))).toThrow(
+      /is not served here/,
+    );
+  });
 });

@@ -327,6 +327,26 @@ Resources:
     valid(r);
   });
 
+  it('PRV-1 ProvisionedPollerConfig is imported with its pollers as numbers, LoggingConfig as it is', () => {
+    const template = `
+Resources:
+  Q: { Type: AWS::SQS::Queue }
+  Fn: { Type: AWS::Lambda::Function, Properties: { Handler: a.b, Runtime: nodejs22.x, Timeout: '30' } }
+  Mapping:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties:
+      FunctionName: !Ref Fn
+      EventSourceArn: !GetAtt Q.Arn
+      ProvisionedPollerConfig: { MinimumPollers: '3', MaximumPollers: '20' }
+`;
+    const r = importTemplate(template, '/app/t.yaml', options({}));
+    expect(r.config.eventSourceMappings).toEqual([
+      expect.objectContaining({ ProvisionedPollerConfig: { MinimumPollers: 3, MaximumPollers: 20 } }),
+    ]);
+    expect(paths(r).filter((p) => p.includes('Provisioned'))).toEqual([]);
+    valid(r);
+  });
+
   it('a Ref to a parameter without a value and an EventInvokeConfig of another stack say so', () => {
     const r = importTemplate(TEMPLATE, '/app/t.yaml', options());
     expect(r.notes).toEqual(

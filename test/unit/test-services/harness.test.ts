@@ -8,7 +8,16 @@ import { rabbitmqNodeName, rabbitmqUrl } from '../../services/servers/rabbitmq.j
 
 describe('test-server harness', () => {
   it('selects all servers by default, none on opt-out, and a subset in canonical order', () => {
-    expect(parseSelection('').names).toEqual(['kafka', 'sqs', 'dynamodb', 'kinesis', 'redis', 'rabbitmq']);
+    expect(parseSelection('').names).toEqual([
+      'kafka',
+      'sqs',
+      'dynamodb',
+      'kinesis',
+      'redis',
+      'rabbitmq',
+      'moto',
+      'schemaregistry',
+    ]);
     expect(parseSelection('all').none).toBe(false);
     expect(parseSelection(' NONE ')).toMatchObject({ names: [], none: true });
     expect(parseSelection('redis, sqs').names).toEqual(['sqs', 'redis']);

@@ -107,3 +107,58 @@ describe('QueueScaler', () => {
     expect(s.target).toBe(1);
   });
 });
+
+describe('QueueScaler in provisioned mode', () => {
+  function provisioned(minimumPollers: number, maximumPollers: number, concurrencyLimit?: number) {
+    let now = 0;
+    const s = QueueScaler.provisioned(
+      { minimumPollers, maximumPollers },
+      QUEUE_DEFAULT_SCALING,
+      () => now,
+      concurrencyLimit,
+    );
+    return { s, advance: (ms: number) => (now += ms) };
+  }
+
+  it('PRV-9 starts at MinimumPollers, adds up to 1000 per minute under backlog and stops at MaximumPollers', () => {
+    const { s, advance } = provisioned(2, 5000);
+    expect(s.target).toBe(2);
+    s.onBacklog();
+    for (let i = 0; i < 60; i++) {
+      advance(1000);
+      s.onBacklog();
+    }
+    expect(s.target).toBe(2 + 1000);
+    for (let i = 0; i < 600; i++) {
+      advance(1000);
+      s.onBacklog();
+    }
+    expect(s.target).toBe(5000);
+    expect(s.cap).toBe(5000);
+  });
+
+  it('PRV-9 never goes below MinimumPollers: idle, function errors and throttles', () => {
+    const { s, advance } = provisioned(4, 10);
+    for (let i = 0; i < 30; i++) {
+      advance(100);
+      s.onReceive(10, 10);
+    }
+    expect(s.target).toBe(10);
+    for (let i = 0; i < 20; i++) s.onReceive(0, 10);
+    expect(s.target).toBe(4);
+    for (let i = 0; i < 5; i++) {
+      s.onThrottle();
+      s.onFunctionError(false);
+    }
+    expect(s.target).toBe(4);
+  });
+
+  it('PRV-3/D-10 the function concurrency caps the pollers too', () => {
+    const { s, advance } = provisioned(2, 200, 7);
+    for (let i = 0; i < 100; i++) {
+      advance(1000);
+      s.onBacklog();
+    }
+    expect(s.target).toBe(7);
+  });
+});

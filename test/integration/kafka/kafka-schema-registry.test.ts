@@ -1,0 +1,212 @@
+// Spec §3 (SR-*) and decisions DA-8/DA-9 on a real Kafka broker and a real Confluent-compatible schema registry
+// (test/services/servers/schema-registry.ts, with HTTP basic auth): records produced in the Confluent wire format
+// are decoded before filtering and batching.
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { afterEach, describe, expect, it } from 'vitest';
+import { servers, uniqueName } from '../../services/inject.js';
+import {
+  committed,
+  createTopicWith,
+  produce,
+  recordingMetrics,
+  runMapping,
+  sqsDestination,
+  stopAll,
+  type FailureRecord,
+  type KRecord,
+  type RunOptions,
+} from './engine-kit.js';
+import { until } from './helpers.js';
+
+afterEach(stopAll);
+
+interface SRecord extends KRecord {
+  keySchemaMetadata?: { dataFormat: string; schemaId: string };
+  valueSchemaMetadata?: { dataFormat: string; schemaId: string };
+}
+
+const ORDER = {
+  type: 'record',
+  name: 'Order',
+  namespace: 'sluice.test',
+  fields: [
+    { name: 'id', type: 'string' },
+    { name: 'amount', type: 'int' },
+    { name: 'status', type: 'string' },
+  ],
+};
+const ORDER_KEY = {
+  type: 'record',
+  name: 'OrderKey',
+  namespace: 'sluice.test',
+  fields: [{ name: 'id', type: 'string' }],
+};
+
+function registry(): SchemaRegistry {
+  const { url, username, password } = servers().schemaregistry;
+  return new SchemaRegistry({ host: url, auth: { username, password } });
+}
+
+/** The mapping's SchemaRegistryConfig as compiled settings, and the connection's credentials. */
+function withRegistry(format: 'JSON' | 'SOURCE', key = false): Pick<RunOptions, 'settings' | 'connection'> {
+  const { url, username, password } = servers().schemaregistry;
+  return {
+    settings: { schemaRegistry: { uri: url, format, key, value: true } },
+    connection: { schemaRegistry: { username, password } },
+  };
+}
+
+const b64json = (s: string | null | undefined) =>
+  JSON.parse(Buffer.from(s ?? '', 'base64').toString('utf8')) as Record<string, unknown>;
+const recordsOf = (calls: Array<{ event: { records: Record<string, KRecord[]> } }>) =>
+  calls.flatMap((c) => Object.values(c.event.records).flat()) as SRecord[];
+
+async function avroTopic(): Promise<{ topic: string; reg: SchemaRegistry; valueId: number; keyId: number }> {
+  const topic = await createTopicWith(1);
+  const reg = registry();
+  const { id: valueId } = await reg.register(
+    { type: SchemaType.AVRO, schema: JSON.stringify(ORDER) },
+    { subject: `${topic}-value` },
+  );
+  const { id: keyId } = await reg.register(
+    { type: SchemaType.AVRO, schema: JSON.stringify(ORDER_KEY) },
+    { subject: `${topic}-key` },
+  );
+  return { topic, reg, valueId, keyId };
+}
+
+describe('Kafka schema registry (SR) on a real broker and registry', () => {
+  it('SR-9 SR-11 DA-9 an Avro key and value with EventRecordFormat JSON arrive as base64 JSON with key/valueSchemaMetadata', async () => {
+    const { topic, reg, valueId, keyId } = await avroTopic();
+    await produce(topic, [
+      {
+        key: await reg.encode(keyId, { id: 'o-1' }),
+        value: await reg.encode(valueId, { id: 'o-1', amount: 42, status: 'NEW' }),
+      },
+    ]);
+    const run = await runMapping({ topic, script: () => undefined, ...withRegistry('JSON', true) });
+    await until(() => Promise.resolve(run.calls.length > 0 ? true : undefined));
+    const [rec] = recordsOf(run.calls);
+    expect(b64json(rec!.value)).toEqual({ id: 'o-1', amount: 42, status: 'NEW' });
+    expect(b64json(rec!.key)).toEqual({ id: 'o-1' });
+    expect(rec!.valueSchemaMetadata).toEqual({ dataFormat: 'AVRO', schemaId: String(valueId) });
+    expect(rec!.keySchemaMetadata).toEqual({ dataFormat: 'AVRO', schemaId: String(keyId) });
+  });
+
+  it('SR-12 EventRecordFormat SOURCE delivers the Avro bytes without the registry framing, with valueSchemaMetadata; the key passes through unchanged (SR-6)', async () => {
+    const { topic, reg, valueId } = await avroTopic();
+    const framed = await reg.encode(valueId, { id: 'o-2', amount: 7, status: 'PAID' });
+    await produce(topic, [{ key: 'plain-key', value: framed }]);
+    const run = await runMapping({ topic, script: () => undefined, ...withRegistry('SOURCE') });
+    await until(() => Promise.resolve(run.calls.length > 0 ? true : undefined));
+    const [rec] = recordsOf(run.calls);
+    expect(rec!.value).toBe(framed.subarray(5).toString('base64'));
+    expect(rec!.key).toBe(Buffer.from('plain-key').toString('base64'));
+    expect(rec!.valueSchemaMetadata).toEqual({ dataFormat: 'AVRO', schemaId: String(valueId) });
+    expect('keySchemaMetadata' in rec!).toBe(false);
+  });
+
+  it('SR-13 DA-9 a filter on a decoded Avro field passes only matching records, in JSON and in SOURCE format', async () => {
+    for (const format of ['JSON', 'SOURCE'] as const) {
+      const { topic, reg, valueId } = await avroTopic();
+      const statuses = ['NEW', 'PAID', 'NEW', 'SHIPPED', 'PAID'];
+      await produce(
+        topic,
+        await Promise.all(
+          statuses.map(async (status, i) => ({
+            value: await reg.encode(valueId, { id: `o-${i}`, amount: i, status }),
+          })),
+        ),
+      );
+      const run = await runMapping({
+        topic,
+        script: () => undefined,
+        filterPatterns: [JSON.stringify({ value: { status: ['PAID'] } })],
+        ...withRegistry(format),
+      });
+      await until(async () => ((await committed(run.group, topic)).get(0) === 5 ? true : undefined));
+      const offsets = run.calls.flatMap((c) => c.offsets);
+      expect(offsets, format).toEqual([1, 4]);
+    }
+  });
+
+  it('SR-7 Protobuf and JSON Schema values decode to JSON (dataFormat PROTOBUF and JSON)', async () => {
+    const topic = await createTopicWith(1);
+    const reg = registry();
+    const proto = `syntax = "proto3";\npackage sluice.test;\nmessage Payment {\n  string id = 1;\n  int64 cents = 2;\n  bool settled = 3;\n}\n`;
+    const { id: protoId } = await reg.register(
+      { type: SchemaType.PROTOBUF, schema: proto },
+      { subject: `${topic}-proto` },
+    );
+    const jsonSchema = {
+      type: 'object',
+      properties: { sku: { type: 'string' }, qty: { type: 'integer' } },
+      required: ['sku', 'qty'],
+    };
+    const { id: jsonId } = await reg.register(
+      { type: SchemaType.JSON, schema: JSON.stringify(jsonSchema) },
+      { subject: `${topic}-json` },
+    );
+    await produce(topic, [
+      { value: await reg.encode(protoId, { id: 'p-1', cents: 1250, settled: true }) },
+      { value: await reg.encode(jsonId, { sku: 'A-7', qty: 3 }) },
+    ]);
+    const run = await runMapping({ topic, script: () => undefined, ...withRegistry('JSON') });
+    await until(() => Promise.resolve(recordsOf(run.calls).length >= 2 ? true : undefined));
+    const [p, j] = recordsOf(run.calls);
+    expect(b64json(p!.value)).toEqual({ id: 'p-1', cents: 1250, settled: true });
+    expect(p!.valueSchemaMetadata).toEqual({ dataFormat: 'PROTOBUF', schemaId: String(protoId) });
+    expect(b64json(j!.value)).toEqual({ sku: 'A-7', qty: 3 });
+    expect(j!.valueSchemaMetadata).toEqual({ dataFormat: 'JSON', schemaId: String(jsonId) });
+  });
+
+  it('DA-8 SR-14 SR-18 a record with a wrong magic byte or an unknown schema id goes to the on-failure destination as SchemaValidationFailed, counted, never invoked; the rest flow and offsets commit', async () => {
+    const { topic, reg, valueId } = await avroTopic();
+    const unknownId = Buffer.concat([Buffer.from([0, 0x7f, 0xff, 0xff, 0x00]), Buffer.from('x')]);
+    await produce(topic, [
+      { value: await reg.encode(valueId, { id: 'ok-1', amount: 1, status: 'NEW' }) },
+      { value: 'plain text, no framing' },
+      { value: unknownId },
+      { value: await reg.encode(valueId, { id: 'ok-2', amount: 2, status: 'NEW' }) },
+    ]);
+    const dest = await sqsDestination();
+    const metrics = recordingMetrics();
+    const run = await runMapping({
+      topic,
+      metrics,
+      script: () => undefined,
+      options: { onFailure: dest.destination },
+      ...withRegistry('JSON'),
+    });
+    const got = (await until(async () => {
+      const r = await dest.receive();
+      return r.length >= 2 ? r : undefined;
+    })) as FailureRecord[];
+    await until(async () => ((await committed(run.group, topic)).get(0) === 4 ? true : undefined));
+    expect(run.calls.flatMap((c) => c.offsets)).toEqual([0, 3]);
+    expect(got.map((r) => r.requestContext.condition)).toEqual(['SchemaValidationFailed', 'SchemaValidationFailed']);
+    expect(got.map((r) => r.responseContext)).toEqual([null, null]);
+    expect(got.map((r) => r.requestContext.approximateInvokeCount)).toEqual([0, 0]);
+    const offsets = got.map((r) => Object.values(r.KafkaBatchInfo.recordsInfo)[0]!.firstRecordOffset).sort();
+    expect(offsets).toEqual(['1', '2']);
+    expect(metrics.counter('sluice_schema_registry_errors_total')).toBe(2);
+    expect(metrics.counter('sluice_on_failure_delivered_events_total')).toBe(2);
+  });
+
+  it('SR-4 a registry that refuses the credentials is not a record failure: the partition waits and nothing is committed', async () => {
+    const { topic, reg, valueId } = await avroTopic();
+    await produce(topic, [{ value: await reg.encode(valueId, { id: 'o', amount: 1, status: 'NEW' }) }]);
+    const metrics = recordingMetrics();
+    const { url } = servers().schemaregistry;
+    const run = await runMapping({
+      topic,
+      metrics,
+      script: () => undefined,
+      settings: { schemaRegistry: { uri: url, format: 'JSON', key: false, value: true } },
+      connection: { schemaRegistry: { username: uniqueName('nobody'), password: 'wrong' } },
+    });
+    await until(() => Promise.resolve(metrics.counter('sluice_schema_registry_errors_total') >= 2 ? true : undefined));
+    expect(run.calls).toEqual([]);
+    expect((await committed(run.group, topic)).get(0)).toBe(-1);
+  });
+});
