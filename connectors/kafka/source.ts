@@ -12,36 +12,11 @@ import { kafkaEvents, kafkaStreamRecord, shardIdOf } from './event.js';
 import { OffsetCommitter, offsetLag } from './offset-committer.js';
 import { PartitionState } from './partition-state.js';
 import { decodeBatch } from './schema-registry-batch.js';
-import type { KafkaSchemaDecoder } from './schema-registry.js';
 import { sampleTopic } from './sample.js';
 import { KafkaShardReader } from './shard-reader.js';
+import type { KafkaSourceOptions } from './source-options.js';
 
-export interface KafkaSourceOptions {
-  topic: string;
-  /** MSK (KAF-4): the cluster ARN the mapping named; the event then says aws:kafka. */
-  clusterArn?: string;
-  groupId: string;
-  mappingId: string;
-  functionName?: string;
-  startingPosition: StartPosition;
-  /** Records buffered per partition before it is paused. */
-  bufferRecords?: number;
-  /** Bytes (records' event JSON) buffered per partition before it is paused. */
-  bufferBytes?: number;
-  /** kafkajs fetch sizes: per partition, and per fetch response. */
-  maxBytesPerPartition?: number;
-  maxBytes?: number;
-  /** How long an empty read waits for records before returning none. */
-  readWaitMs?: number;
-  /** Period of the offset-lag gauges (KAF-19); 0 turns them off. */
-  lagIntervalMs?: number;
-  sessionTimeoutMs?: number;
-  heartbeatIntervalMs?: number;
-  /** Fetch long-poll of the consumer. */
-  maxWaitTimeMs?: number;
-  /** SchemaRegistryConfig (SR-8): records are decoded before the engine sees them. */
-  schemas?: KafkaSchemaDecoder;
-}
+export type { KafkaSourceOptions } from './source-options.js';
 
 // #20: a partition's buffer holds at least two fetches, in records (a 1 MiB fetch of 100 B records is ~6,000; a
 // buffer smaller than one fetch held one partition to 60k records/s) and in bytes: twice Lambda's 6 MB event, so a
