@@ -12,6 +12,7 @@ const GROUPS: Readonly<Record<string, string>> = {
   'scale-idle-mappings': 'Idle mappings and their cost',
   'scale-idle-shards': 'Idle shards and their cost',
   'scale-shards': 'Scaling with the number of shards',
+  'scale-processes': 'Scaling with sluice processes (Kafka)',
 };
 
 /** The group in words; an unknown one reads as its id with spaces ("scale-foo-bar" → "Scale foo bar"). */

@@ -1,59 +1,22 @@
 // Idle mappings per process: the real service (built `dist/src/main.js start`, else `src/main.ts` through tsx)
 // started as a child process with a generated config of N idle mappings — memory queues, memory streams, or SQS
 // queues on the shared ElasticMQ — and measured from /proc/<pid>: CPU over an idle window and RSS at its end.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { CreateQueueCommand, DeleteQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { BenchRow, Scenario } from '../lib/types.js';
 import { round, sqsEndpoint } from './common.js';
+import { BUILT, cpuMs, freePort, rssMb, sleep, spawnService, stopService, waitReady } from './service-process.js';
 
 /** A series of the chart (memory queues and streams apart), not a connector kind. */
 export type IdleKind = 'none' | 'memory-queue' | 'memory-stream' | 'sqs';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BUILT = join(ROOT, 'dist/src/main.js');
 /** SQS long polls last 20 s: a shorter idle window would never see a poll cycle. */
 const SQS_WINDOW_MS = { quick: 21_000, full: 25_000 };
 /** A fresh object each time: the AWS SDK annotates the credentials object it is given. */
 const dummyCredentials = () => ({ accessKeyId: 'x', secretAccessKey: 'x' });
-
-const clockTicks = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** utime + stime of a process in ms, from /proc/<pid>/stat (fields 14 and 15; comm may contain spaces). */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) / clockTicks) * 1000;
-}
-
-function rssMb(pid: number): number {
-  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return Number(kb ?? 0) / 1024;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function mappingsOf(kind: IdleKind, count: number, run: string, queues: string[]): unknown[] {
   return Array.from({ length: kind === 'none' ? 0 : count }, (_v, i) => {
@@ -88,20 +51,6 @@ export function idleConfig(
   };
 }
 
-async function waitReady(port: number, child: ChildProcess, stderr: () => string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`sluice exited ${child.exitCode}: ${stderr().slice(-2000)}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await sleep(100);
-  }
-  throw new Error(`sluice not ready within 60 s: ${stderr().slice(-2000)}`);
-}
-
 interface Measured {
   cpuPercent: number;
   rssMb: number;
@@ -114,20 +63,11 @@ async function measureService(config: unknown, settleMs: number, windowMs: numbe
   const dir = mkdtempSync(join(tmpdir(), 'sluice-scale-'));
   const file = join(dir, 'sluice.json');
   writeFileSync(file, JSON.stringify(config));
-  const args = existsSync(BUILT)
-    ? [BUILT, 'start', '--config', file]
-    : ['--import', 'tsx', join(ROOT, 'src/main.ts'), 'start', '--config', file];
   const t0 = performance.now();
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let err = '';
-  child.stderr?.on('data', (b: Buffer) => (err = (err + b.toString()).slice(-10_000)));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const { child, stderr } = spawnService(file);
   try {
     const port = (config as { server: { port: number } }).server.port;
-    await waitReady(port, child, () => err);
+    await waitReady(port, child, stderr);
     const startMs = performance.now() - t0;
     await sleep(settleMs);
     const pid = child.pid!;
@@ -139,12 +79,7 @@ async function measureService(config: unknown, settleMs: number, windowMs: numbe
     return { cpuPercent: (cpu / wall) * 100, rssMb: rssMb(pid), startMs, windowMs: wall };
   } finally {
     const s0 = performance.now();
-    child.kill('SIGTERM');
-    const killed = await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)]);
-    if (!killed) {
-      child.kill('SIGKILL');
-      await exited;
-    }
+    await stopService(child);
     rmSync(dir, { recursive: true, force: true });
     if (process.env.SLUICE_SCALE_DEBUG) process.stderr.write(`  stopped in ${Math.round(performance.now() - s0)} ms\n`);
   }

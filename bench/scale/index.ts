@@ -5,6 +5,7 @@ import { batchSizeScenario } from './batch-size.js';
 import { handlerMsScenario } from './handler-ms.js';
 import { idleMappingsScenario } from './idle-mappings.js';
 import { idleShardsScenario } from './idle-shards.js';
+import { processesScenario } from './processes.js';
 import { shardsScenario } from './shards.js';
 
 export const scaleScenarios: Scenario[] = [
@@ -13,4 +14,5 @@ export const scaleScenarios: Scenario[] = [
   handlerMsScenario,
   idleShardsScenario,
   idleMappingsScenario,
+  processesScenario,
 ];

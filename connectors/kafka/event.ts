@@ -105,7 +105,13 @@ export class KafkaStreamRecord implements StreamRecord {
  * The record's JSON exactly as JSON.stringify(toKafkaRecord(...)) writes it: topic names ([A-Za-z0-9._-]),
  * numbers and base64 need no escaping, so only the headers go through JSON.stringify.
  */
-export function kafkaStreamRecord(topic: string, partition: number, m: KafkaMessageLike): KafkaStreamRecord {
+export function kafkaStreamRecord(
+  topic: string,
+  partition: number,
+  m: KafkaMessageLike,
+  /** The partition's shard id when the caller has it (one string for all of a fetch's records). */
+  shardId = shardIdOf(topic, partition),
+): KafkaStreamRecord {
   const key = m.key === null ? undefined : m.key.toString('base64');
   const timestampType = m.batchContext?.timestampType === 1 ? 'LOG_APPEND_TIME' : 'CREATE_TIME';
   const offset = String(Number(m.offset));
@@ -118,7 +124,7 @@ export function kafkaStreamRecord(topic: string, partition: number, m: KafkaMess
     `${m.value === null ? 'null' : `"${m.value.toString('base64')}"`},"headers":${headers}}`;
   // Only header names can hold non-ASCII characters: otherwise the string length is the byte length.
   const sizeBytes = headers === '[]' ? json.length : Buffer.byteLength(json);
-  return new KafkaStreamRecord(shardIdOf(topic, partition), offset, key ?? '', timestamp, json, sizeBytes);
+  return new KafkaStreamRecord(shardId, offset, key ?? '', timestamp, json, sizeBytes);
 }
 
 function headersJson(headers: KafkaMessageLike['headers']): string {

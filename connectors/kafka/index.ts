@@ -13,6 +13,7 @@ import { createKafka } from './client.js';
 import { kafkaConnection, kafkaConnectionSchema } from './connection.js';
 import { KafkaDestination } from './destination.js';
 import { kafkaMappingFields, kafkaSettingsOf } from './mapping.js';
+import { KafkaPollerGroup } from './poller-group.js';
 import { KafkaSchemaDecoder } from './schema-registry.js';
 import { KafkaStreamSource } from './source.js';
 
@@ -101,23 +102,41 @@ export const kafkaConnector: ConnectorDefinition = {
     const conn = kafkaConnection(ctx.connection);
     const msk = MSK_ARN.test(address);
     const topic = topicOf(address, options);
+    const logger = ctx.logger.child({ connector: 'kafka', topic });
     const registry = kafkaSettingsOf(options).schemaRegistry;
-    return new KafkaStreamSource(
-      createKafka(conn, ctx.logger),
-      conn.brokers.join(','),
-      {
-        topic,
-        clusterArn: msk ? address : undefined,
-        groupId: options.consumerGroupId ?? options.mappingId,
-        mappingId: options.mappingId,
-        functionName: options.functionName,
-        startingPosition: options.startingPosition,
-        ...(registry === undefined ? {} : { schemas: new KafkaSchemaDecoder(registry, conn.schemaRegistry) }),
-        ...conn.consumer,
-      },
-      ctx.metrics,
-      ctx.logger.child({ connector: 'kafka', topic }),
-    );
+    const schemas = registry === undefined ? undefined : new KafkaSchemaDecoder(registry, conn.schemaRegistry);
+    // One consumer; in provisioned mode each poller is one (only the first reports the group's lag).
+    const consumer = (poller: number) =>
+      new KafkaStreamSource(
+        createKafka(conn, ctx.logger),
+        conn.brokers.join(','),
+        {
+          topic,
+          clusterArn: msk ? address : undefined,
+          groupId: options.consumerGroupId ?? options.mappingId,
+          mappingId: options.mappingId,
+          functionName: options.functionName,
+          startingPosition: options.startingPosition,
+          ...(schemas === undefined ? {} : { schemas }),
+          ...conn.consumer,
+          ...(poller > 0 && { lagIntervalMs: 0 }),
+        },
+        ctx.metrics,
+        poller > 0 ? logger.child({ poller }) : logger,
+      );
+    const p = options.provisioned;
+    if (p === undefined) return consumer(0);
+    const labels = { mapping: options.mappingId, function: options.functionName ?? '', source: 'kafka' };
+    const partitionCount = async () => {
+      const admin = createKafka(conn, ctx.logger).admin();
+      await admin.connect();
+      try {
+        return (await admin.fetchTopicOffsets(topic)).length;
+      } finally {
+        await admin.disconnect();
+      }
+    };
+    return new KafkaPollerGroup(consumer, { ...p, labels, partitionCount }, ctx.metrics, logger);
   },
   findStoredPositions: async (address, options, groupIds, ctx) => {
     const topic = topicOf(address, options);

@@ -74,7 +74,11 @@ export class OffsetCommitter {
 }
 
 /** KAF-19: topic-level lag = latest offset minus the group's committed offset, summed and maxed over partitions. */
-export async function offsetLag(admin: Admin, topic: string, groupId: string): Promise<{ sum: number; max: number }> {
+export async function offsetLag(
+  admin: Admin,
+  topic: string,
+  groupId: string,
+): Promise<{ sum: number; max: number; byPartition: Map<number, number> }> {
   const [ends, committed] = await Promise.all([
     admin.fetchTopicOffsets(topic),
     admin.fetchOffsets({ groupId, topics: [topic] }),
@@ -82,11 +86,13 @@ export async function offsetLag(admin: Admin, topic: string, groupId: string): P
   const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
   let sum = 0;
   let max = 0;
+  const byPartition = new Map<number, number>();
   for (const p of ends) {
     const c = done.get(p.partition) ?? -1;
     const lag = Math.max(0, Number(p.high) - (c >= 0 ? c : Number(p.low)));
     sum += lag;
     max = Math.max(max, lag);
+    byPartition.set(p.partition, lag);
   }
-  return { sum, max };
+  return { sum, max, byPartition };
 }

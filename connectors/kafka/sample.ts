@@ -3,8 +3,9 @@
 // is deleted afterwards. The mapping's own group is never joined, so its assignment and offsets stay as they are.
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import type { StreamRecord } from '../../src/ports/sources.js';
-import { kafkaStreamRecord } from './event.js';
+import type { ShardRecord } from '../../src/ports/sources.js';
+import { kafkaStreamRecord, shardIdOf, toKafkaRecord } from './event.js';
+import type { KafkaSchemaDecoder } from './schema-registry.js';
 
 /** Gives up on partitions still unread after this long (a compacted tail may never reach the watermark). */
 const SAMPLE_WAIT_MS = 15_000;
@@ -14,7 +15,9 @@ export async function sampleTopic(
   topic: string,
   limit: number,
   signal: AbortSignal,
-): Promise<Array<StreamRecord & { shardId: string }>> {
+  /** SchemaRegistryConfig: records decoded as the mapping decodes them, so filters see the same fields. */
+  schemas?: KafkaSchemaDecoder,
+): Promise<ShardRecord[]> {
   const admin = kafka.admin();
   await admin.connect();
   const groupId = `sluice-sample-${randomUUID()}`;
@@ -28,7 +31,7 @@ export async function sampleTopic(
       if (from < end) ranges.set(p.partition, { from, end });
     }
     if (ranges.size === 0) return [];
-    const out: Array<StreamRecord & { shardId: string }> = [];
+    const out: ShardRecord[] = [];
     const open = new Set(ranges.keys());
     let finish = (): void => undefined;
     const finished = new Promise<void>((resolve) => (finish = resolve));
@@ -44,14 +47,16 @@ export async function sampleTopic(
           for (const m of batch.messages) {
             const offset = BigInt(m.offset);
             if (offset < range.from || offset >= range.end) continue;
-            out.push(kafkaStreamRecord(topic, batch.partition, m));
+            const record = schemas
+              ? await schemas.decode(toKafkaRecord(topic, batch.partition, m), m.key, m.value, () => undefined)
+              : kafkaStreamRecord(topic, batch.partition, m);
+            out.push({ shardId: shardIdOf(topic, batch.partition), record });
           }
           if (BigInt(batch.lastOffset()) >= range.end - 1n) {
             open.delete(batch.partition);
             consumer.pause([{ topic, partitions: [batch.partition] }]);
             if (open.size === 0) finish();
           }
-          return Promise.resolve();
         },
       });
       for (const [partition, { from }] of ranges) consumer.seek({ topic, partition, offset: String(from) });

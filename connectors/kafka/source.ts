@@ -11,6 +11,7 @@ import type { ShardInfo, ShardReader, StartPosition, StreamEvents, StreamSource 
 import { kafkaEvents, kafkaStreamRecord, shardIdOf } from './event.js';
 import { OffsetCommitter, offsetLag } from './offset-committer.js';
 import { PartitionState } from './partition-state.js';
+import { seekPartition } from './seek.js';
 import { decodeBatch } from './schema-registry-batch.js';
 import { sampleTopic } from './sample.js';
 import { KafkaShardReader } from './shard-reader.js';
@@ -53,6 +54,8 @@ export class KafkaStreamSource implements StreamSource {
   private readonly placing = new Set<Promise<void>>();
   private readonly labels: Labels;
   private readonly capacity: number;
+  /** Offset lag per partition, from the last lag update. */
+  private lags = new Map<number, number>();
   private readonly capacityBytes: number;
 
   constructor(
@@ -243,7 +246,7 @@ export class KafkaStreamSource implements StreamSource {
         resolved = m.offset;
         continue;
       }
-      st.push(decoded?.[i] ?? kafkaStreamRecord(batch.topic, batch.partition, m));
+      st.push(decoded?.[i] ?? kafkaStreamRecord(batch.topic, batch.partition, m, st.shardId));
       st.baseline ??= offset;
       st.nextExpected = offset + 1;
       resolved = m.offset;
@@ -286,7 +289,7 @@ export class KafkaStreamSource implements StreamSource {
 
   /** The newest records through a throwaway group (see sample.ts): this source's group is never joined for it. */
   sample(limit: number, signal: AbortSignal): ReturnType<typeof sampleTopic> {
-    return sampleTopic(this.kafka, this.options.topic, limit, signal);
+    return sampleTopic(this.kafka, this.options.topic, limit, signal, this.options.schemas);
   }
 
   async listShards(): Promise<ShardInfo[]> {
@@ -316,6 +319,14 @@ export class KafkaStreamSource implements StreamSource {
       (taken) => this.afterTake(taken),
       (position) => this.commit(shard.id, position),
     );
+  }
+
+  /** #21: the engine stopped the partition's worker; the group offset moves to the target (see seek.ts). */
+  async seek(shardId: string, to: Extract<StartPosition, { type: 'AFTER' | 'AT_TIMESTAMP' }>): Promise<void> {
+    const st = this.stateOf(shardId);
+    if (st === undefined || !this.consumer || !this.admin) throw new ShardLostError(shardId);
+    await this.committer.idle(); // the stopped worker's last commit lands first, not after the seek's
+    await seekPartition(this.consumer, this.admin, this.options.topic, st, to);
   }
 
   /**
@@ -357,12 +368,19 @@ export class KafkaStreamSource implements StreamSource {
     return this.committer.add(consumer, st, offset);
   }
 
+  /** #21 inspection: the partition's offset lag as of the last lag update (every lagIntervalMs). */
+  shardLag(shardId: string): number | undefined {
+    const st = this.stateOf(shardId);
+    return st === undefined ? undefined : this.lags.get(st.partition);
+  }
+
   /** KAF-19: topic-level lag = latest offset minus the group's committed offset, summed and maxed over partitions. */
   async updateLag(): Promise<{ sum: number; max: number } | undefined> {
     const admin = this.admin;
     if (admin === undefined || this.closed) return undefined;
     try {
-      const { sum, max } = await offsetLag(admin, this.options.topic, this.options.groupId);
+      const { sum, max, byPartition } = await offsetLag(admin, this.options.topic, this.options.groupId);
+      this.lags = byPartition;
       this.metrics.set('sluice_offset_lag', this.labels, sum);
       this.metrics.set('sluice_offset_lag_max', this.labels, max);
       return { sum, max };

@@ -9,7 +9,7 @@ import type {
   ShardReader,
   StartPosition,
   StreamEvents,
-  StreamRecord,
+  ShardRecord,
   StreamSource,
 } from '../../src/ports/sources.js';
 import { redisEvents } from './event.js';
@@ -70,8 +70,8 @@ export class RedisKeysSource implements StreamSource {
   }
 
   /** Each key's newest entries, read past the consumer groups (see RedisStreamSource.sample). */
-  async sample(limit: number): Promise<Array<StreamRecord & { shardId: string }>> {
-    const out: Array<StreamRecord & { shardId: string }> = [];
+  async sample(limit: number): Promise<ShardRecord[]> {
+    const out: ShardRecord[] = [];
     for (const shard of await this.listShards()) out.push(...(await this.source(shard.id).sample(limit)));
     return out;
   }

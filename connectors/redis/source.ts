@@ -12,6 +12,7 @@ import type {
   ShardReader,
   StartPosition,
   StreamEvents,
+  ShardRecord,
   StreamRecord,
   StreamSource,
 } from '../../src/ports/sources.js';
@@ -102,7 +103,7 @@ export class RedisStreamSource implements StreamSource {
   }
 
   /** The newest entries, read past the consumer group (XREVRANGE): nothing is delivered or acknowledged. */
-  sample(limit: number): Promise<Array<StreamRecord & { shardId: string }>> {
+  sample(limit: number): Promise<ShardRecord[]> {
     const { streamKey, region, partitionKeyField } = this.options;
     return sampleStreamKey(this.cmd, streamKey, limit, region, partitionKeyField);
   }

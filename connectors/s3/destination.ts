@@ -15,7 +15,7 @@ export class S3Destination implements Destination {
   async send(record: unknown, ctx: DeliveryContext): Promise<void> {
     if (Buffer.isBuffer(record)) throw new Error('an S3 bucket takes failure and invocation records only');
     const { batch } = ctx;
-    const body = batch === undefined ? record : { ...(record as object), payload: JSON.stringify(batch.event()) };
+    const body = batch === undefined ? record : { ...(record as object), payload: batch.eventJson() };
     const prefix =
       batch === undefined ? asyncKeyPrefix(ctx.functionName) : streamKeyPrefix(batch.mappingId, batch.shardId);
     await this.client.send(

@@ -33,6 +33,7 @@ import { patternSampleRoutes } from '../http/routes/pattern-sample.js';
 import { uiRoutes } from '../http/routes/ui.js';
 import { MAX_SAMPLE, samplePatterns } from './pattern-sample.js';
 import { ShardControl } from './shard-control.js';
+import { shareApiSettings } from './workers-share.js';
 import { redriveRoutes } from '../http/routes/redrive.js';
 import { redrivePlan, redriveProblem, type RedrivePlanDeps } from './redrive-plan.js';
 import { RedriveRefused, RedriveTasks } from './redrive-tasks.js';
@@ -63,6 +64,7 @@ export async function startApp(config: CompiledConfig, logger: Logger): Promise<
     stack.push({ name: 'async queue', stop: () => state.asyncQueue.close() });
 
     const functions: Functions = buildFunctions(config, metrics, clock);
+    shareApiSettings(functions); // --workers: API-set reservations and async settings reach every process
     // What mappings and API destinations may name: the file's functions and those created over the API.
     const live: CompiledConfig = { ...config, functions: functions.all };
     stack.push({ name: 'runtimes', stop: () => functions.close() });

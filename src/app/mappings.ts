@@ -189,6 +189,7 @@ export async function startOne(config: CompiledConfig, m: CompiledMapping, deps:
     functionName: m.functionName,
     settings: m.settings,
     leased: deps.sharedState,
+    provisioned: m.provisioned,
   };
   options.consumerGroupId = await consumerGroupToUse(m, connector, options, ctx, logger);
   const source = connector.createStreamSource(m.eventSourceArn, options, ctx);

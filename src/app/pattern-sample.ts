@@ -6,7 +6,7 @@ import { connectors, findConnector } from '../../connectors/index.js';
 import type { CompiledConfig, CompiledMapping } from '../config/compile.js';
 import { RecordFilter, type FilterCriteria } from '../core/filter/index.js';
 import { LambdaApiError } from '../ports/errors.js';
-import type { StreamRecord, StreamSource } from '../ports/sources.js';
+import type { ShardRecord, StreamSource } from '../ports/sources.js';
 import { connectorContext, type MappingDeps } from './mappings.js';
 
 /** At most this many records per request. */
@@ -33,8 +33,6 @@ export interface PatternSample {
   matches: { current: number; proposed?: number };
   records: SampledRecord[];
 }
-
-type Sampled = StreamRecord & { shardId: string };
 
 export async function samplePatterns(
   config: CompiledConfig,
@@ -71,7 +69,7 @@ export async function samplePatterns(
     connectorContext(config, m, deps, deps.logger.child({ mapping: m.uuid, component: 'test-pattern' })),
   );
   const signal = AbortSignal.timeout(SAMPLE_DEADLINE_MS);
-  let sampled: Sampled[];
+  let sampled: ShardRecord[];
   try {
     sampled = source.sample
       ? await source.sample(request.sample, signal)
@@ -81,16 +79,20 @@ export async function samplePatterns(
   }
   // The newest `sample` records over all shards, oldest first.
   const records = sampled
-    .sort((a, b) => a.arrivalMs - b.arrivalMs)
+    .sort((a, b) => a.record.arrivalMs - b.record.arrivalMs)
     .slice(-request.sample)
-    .map((r) => ({
-      shardId: r.shardId,
-      position: r.position,
-      arrivalTime: new Date(r.arrivalMs).toISOString(),
-      current: currentFilter.matches(r.record),
-      ...(proposedFilter && { proposed: proposedFilter.matches(r.record) }),
-      record: r.record,
-    }));
+    .map(({ shardId, record: r }) => {
+      // What the engine's filter sees (shard-worker): the decoded view where a schema registry decodes.
+      const view = r.filterView ?? r.record;
+      return {
+        shardId,
+        position: r.position,
+        arrivalTime: new Date(r.arrivalMs).toISOString(),
+        current: currentFilter.matches(view),
+        ...(proposedFilter && { proposed: proposedFilter.matches(view) }),
+        record: r.record,
+      };
+    });
   return {
     mapping: m.uuid,
     eventSourceArn: m.eventSourceArn,
@@ -106,15 +108,15 @@ export async function samplePatterns(
 }
 
 /** The last `limit` records of each shard within a bounded read from its trim horizon. */
-async function readEnds(source: StreamSource, limit: number, signal: AbortSignal): Promise<Sampled[]> {
-  const out: Sampled[] = [];
+async function readEnds(source: StreamSource, limit: number, signal: AbortSignal): Promise<ShardRecord[]> {
+  const out: ShardRecord[] = [];
   for (const shard of await source.listShards()) {
     const reader = await source.open(shard, { type: 'TRIM_HORIZON' });
-    const kept: Sampled[] = [];
+    const kept: ShardRecord[] = [];
     try {
       for (let i = 0; i < MAX_READS_PER_SHARD && !signal.aborted; i++) {
         const r = await reader.read(1000, signal);
-        for (const rec of r.records) kept.push({ ...rec, shardId: shard.id });
+        for (const record of r.records) kept.push({ shardId: shard.id, record });
         if (kept.length > limit) kept.splice(0, kept.length - limit);
         if (r.endOfShard || (r.records.length === 0 && (r.millisBehindLatest ?? 0) === 0)) break;
       }

@@ -60,6 +60,6 @@ export async function fetchStreamRange(
     return { gone: 'the records are no longer in the stream (past its retention, or the shard is gone)' };
   if (records.at(-1)?.position !== info.endSequenceNumber)
     return { gone: `only ${records.length} records up to ${records.at(-1)?.position ?? ''} are still in the stream` };
-  const event = source.events.event(shard, records);
-  return { event: Buffer.from(JSON.stringify(event), 'utf8'), count: records.length };
+  // The connector assembles the event's JSON as the mapping's worker would.
+  return { event: Buffer.from(source.events.event(shard, records), 'utf8'), count: records.length };
 }

@@ -3,10 +3,12 @@
 // consumer); they share one listening socket. The primary runs no mapping: it restarts a worker that dies (with
 // backoff), forwards signals, merges /metrics, and gives up when workers keep dying before they start.
 import cluster, { type Worker } from 'node:cluster';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Logger } from '../ports/logger.js';
 import { answerMergeRequests, mergedMetrics, serveWorkerMetrics } from '../observability/cluster-metrics.js';
 import { PrometheusMetrics } from '../observability/prometheus.js';
+import { isSharedSetting, type SharedSetting } from './workers-share.js';
 
 /** Sent by a worker once its app started (HTTP listening, mappings started). */
 export const WORKER_STARTED = { sluice: 'worker-started' } as const;
@@ -22,8 +24,12 @@ export interface WorkerCount {
  * instances share checkpoints, leases and the async queue), else 1: with memory state each process would keep
  * its own async queue, API-created functions and shard positions.
  */
-export function workerCount(asked: number | undefined, stateType: string): WorkerCount {
-  if (stateType === 'redis') return { count: asked ?? availableParallelism() };
+export function workerCount(
+  asked: number | undefined,
+  stateType: string,
+  cores: () => number = usableCores,
+): WorkerCount {
+  if (stateType === 'redis') return { count: asked ?? cores() };
   if (asked !== undefined && asked > 1)
     return {
       count: 1,
@@ -34,10 +40,31 @@ export function workerCount(asked: number | undefined, stateType: string): Worke
   return { count: 1 };
 }
 
+/**
+ * The cores this process may use: the CPUs it may run on, capped by a cgroup v2 CPU quota (a container limited to
+ * 2 CPUs on a 64-core node sees 64 CPUs but gets 2).
+ */
+export function usableCores(cpuMax = readCpuMax()): number {
+  const cpus = availableParallelism();
+  const [quota, period] = (cpuMax ?? '').trim().split(/\s+/).map(Number);
+  if (quota === undefined || period === undefined || !(quota > 0) || !(period > 0)) return cpus;
+  return Math.max(1, Math.min(cpus, Math.ceil(quota / period)));
+}
+
+function readCpuMax(): string | undefined {
+  try {
+    return readFileSync('/sys/fs/cgroup/cpu.max', 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 export interface PrimaryOptions {
   count: number;
   /** The worker command line (`start ...`); the primary's own by default. */
   args: string[];
+  /** The worker's script; the primary's own (sluice's main) by default. */
+  exec?: string;
   logger: Logger;
   /** The workers' drain time: after it (plus a margin) a worker that has not exited is killed. */
   graceMs: number;
@@ -85,8 +112,10 @@ export function runPrimary(opts: PrimaryOptions): Promise<number> {
   let stopping: { code: number } | undefined;
   let finish: (code: number) => void = () => undefined;
   const done = new Promise<number>((resolve) => (finish = resolve));
-  cluster.setupPrimary({ exec: process.argv[1], args: opts.args });
+  cluster.setupPrimary({ exec: opts.exec ?? process.argv[1], args: opts.args });
 
+  // The API settings workers changed, latest per function, for the workers started after the change.
+  const shared = new Map<string, SharedSetting>();
   const countStarted = () => metrics.set('sluice_workers', {}, slots.filter((s) => s.startedAtMs).length);
 
   const fork = (slot: Slot) => {
@@ -96,7 +125,13 @@ export function runPrimary(opts: PrimaryOptions): Promise<number> {
     slot.startedAtMs = undefined;
     answerMergeRequests(worker, merged);
     worker.on('message', (m: unknown) => {
+      if (isSharedSetting(m)) {
+        shared.set(`${m.kind}:${m.name}`, m);
+        for (const w of live()) if (w !== worker && w.isConnected()) w.send(m);
+        return;
+      }
       if ((m as { sluice?: unknown } | null)?.sluice !== WORKER_STARTED.sluice) return;
+      for (const setting of shared.values()) if (worker.isConnected()) worker.send(setting);
       slot.startedAtMs = Date.now();
       slot.startFailures = 0;
       countStarted();

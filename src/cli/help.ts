@@ -8,7 +8,7 @@ Commands:
   start          run the service (Invoke API, mappings, async queue)
   validate       check a config file and list every problem with its line:column
   import         write a config from a SAM/CloudFormation template or a serverless.yml
-  test-pattern   try a filter pattern against records
+  test-pattern   try a filter pattern against records, or a mapping's live records (--mapping)
   peek           show what a memory queue (a DLQ too) or stream of a running sluice holds
   shards         show a stream mapping's shards, or skip/pause/resume one (operator controls)
   redrive        replay the messages of a failure destination (DLQ) to a function or back to their queue
@@ -102,8 +102,9 @@ skip SHARD     gives the shard's failing batch up now: to the on-failure destina
                who and when in the record), counted as dropped without one; the shard moves on
 park SHARD DESTINATION
                the same, to DESTINATION (a configured destination address) instead
-seek SHARD TO  resume after position TO (digits: sequence number) or at timestamp TO (ISO-8601); never backwards
-               (nor by timestamp) without --force; for Kinesis and DynamoDB Streams shards (not yet Kafka)
+seek SHARD TO  resume after position TO (digits: sequence number, Kafka offset) or at timestamp TO (ISO-8601);
+               never backwards (nor by timestamp) without --force; Kinesis, DynamoDB Streams and Kafka (the
+               partition's owner moves the group offset)
 pause/resume   one shard, or the whole mapping without SHARD: nothing new is read or invoked while paused
 command ID     the result of an earlier action (actions are carried out by the process that owns the shard)
 

@@ -54,6 +54,8 @@ export interface StreamSourceOptions {
   leased?: boolean;
   /** What the connector's `mappingFields.settings` made of the mapping's own fields; the engine passes it through. */
   settings?: unknown;
+  /** Provisioned mode (PRV-3, PRV-10): the bounds of the source's pollers (Kafka: consumers in the group). */
+  provisioned?: { minimumPollers: number; maximumPollers: number };
 }
 
 /** What a queue source learns of its mapping (the stream side's StreamSourceOptions). */

@@ -37,6 +37,12 @@ export interface StreamRecord {
   rejected?: { condition: 'SchemaValidationFailed'; reason: string };
 }
 
+/** A record with the shard it was read from (a filter dry-run's sample). */
+export interface ShardRecord {
+  shardId: string;
+  record: StreamRecord;
+}
+
 export interface ReadResult {
   records: StreamRecord[];
   /** The shard is closed and every record has been returned. */
@@ -112,6 +118,17 @@ export interface StreamSource {
    * processes share the work: Redis stream keys get one owner at a time, which keeps each key in order.
    */
   readonly leasedShards?: boolean;
+  /**
+   * #21 operator seek of a source that keeps its own positions (Kafka): moves the shard's position to `to` (AFTER:
+   * the next record is the one after it) and keeps it there across restarts. The engine has stopped the shard's
+   * worker first and starts it again afterwards; it has already refused a backward seek without force.
+   */
+  seek?(shardId: string, to: Extract<StartPosition, { type: 'AFTER' | 'AT_TIMESTAMP' }>): Promise<void>;
+  /**
+   * #21 inspection: records of the shard not yet processed, as the source last measured them (Kafka: high watermark
+   * minus the committed offset); undefined when it does not know.
+   */
+  shardLag?(shardId: string): number | undefined;
   /** Called when the set of shards changes (Kafka rebalance), so the engine need not wait for its next poll. */
   onShardsChanged?(listener: () => void): () => void;
   /**
@@ -119,7 +136,7 @@ export interface StreamSource {
    * anything (`sluice test-pattern --mapping`, #21). Needed by sources with their own positions (a consumer-group
    * read would move them); others are sampled through `open` on a fresh source, which moves nothing.
    */
-  sample?(limit: number, signal: AbortSignal): Promise<Array<StreamRecord & { shardId: string }>>;
+  sample?(limit: number, signal: AbortSignal): Promise<ShardRecord[]>;
   close(): Promise<void>;
 }
 
@@ -137,7 +154,7 @@ export interface DeliveryContext {
    * A stream mapping's discarded batch: the mapping, the shard and the event the function was invoked with, for a
    * destination that keeps the records themselves (S3: DEST-2's `payload`, DEST-3's object key). Built on demand.
    */
-  batch?: { mappingId: string; shardId: string; event(): unknown };
+  batch?: { mappingId: string; shardId: string; eventJson(): string };
 }
 
 export interface Destination {

@@ -23,6 +23,10 @@ const ROUTES: Array<[string, string]> = [
   ['PUT', '/2019-09-25/functions/fail/event-invoke-config'],
   ['GET', '/2015-03-31/event-source-mappings/'],
   ['POST', '/sluice/memory/queues/q/messages'],
+  // #21: the operator page (served before auth) and the filter dry-run.
+  ['GET', '/sluice/ui/'],
+  ['GET', '/sluice/ui/page.js'],
+  ['GET', '/sluice/mappings/x/test-pattern'],
 ];
 
 beforeAll(async () => {

@@ -53,6 +53,11 @@ export class Batcher<T> {
     return this.queue.length;
   }
 
+  /** Sum of the waiting items' sizes. */
+  get queuedBytes(): number {
+    return this.bytes;
+  }
+
   head(): T | undefined {
     return this.queue[0];
   }

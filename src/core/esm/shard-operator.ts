@@ -34,6 +34,11 @@ export interface ShardView {
   shardId: string;
   paused: boolean;
   position: { checkpoint?: string; lastRead?: string; pending: number };
+  /**
+   * How far behind the shard is: `iteratorAgeMs` is the age of the last record of the last batch when it was sent
+   * (IteratorAge, STR-27); `records` the source's own count of unprocessed records (Kafka offset lag).
+   */
+  lag?: { iteratorAgeMs?: number; records?: number };
   lanes: LaneView[];
 }
 

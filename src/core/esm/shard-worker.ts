@@ -65,6 +65,9 @@ export class ShardWorker {
   private readonly windows: TumblingWindows;
   /** #21: an operator paused the shard: nothing new is read or started (a batch in flight goes on). */
   private paused = false;
+  /** Average size of the records of the last read (0 before the first): the byte read-ahead's unit. */
+  private recordBytes = 0;
+  private readonly readAheadBytes: number;
 
   constructor(
     private readonly deps: ShardWorkerDeps,
@@ -77,6 +80,8 @@ export class ShardWorker {
     const { batchSize, maxBatchingWindowMs, maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES } = deps.options;
     const limits = { batchSize, maxBatchingWindowMs, maxPayloadBytes };
     this.lanes = Array.from({ length: n }, () => newLane(limits, now));
+    // #20: read ahead in bytes as well, twice the largest event per lane: 100 KB records stop at ~12 MB a lane.
+    this.readAheadBytes = 2 * maxPayloadBytes * n;
     this.log = deps.logger.child({ shardId: shard.id });
     this.positions = new ShardCheckpoints({
       target: checkpointTarget(deps, shard.id, (position) => this.cursor?.commit(position) ?? Promise.resolve(false)),
@@ -213,7 +218,17 @@ export class ShardWorker {
   private room(): number {
     if (this.paused) return 0;
     const room = Math.min(this.readAhead() - this.positions.unfinished, MAX_TRACKED - this.positions.pending);
-    return this.positions.unfinished === 0 || room >= this.readAhead() / 2 ? room : 0;
+    return Math.min(this.positions.unfinished === 0 || room >= this.readAhead() / 2 ? room : 0, this.byteRoom());
+  }
+
+  /** Records of the last read's average size that fit the byte read-ahead, once half of it is free. */
+  private byteRoom(): number {
+    // Sizes unknown yet: one batch per lane first, so a first read of large records is no 20,000 of them either.
+    if (this.recordBytes === 0) return this.deps.options.batchSize * this.lanes.length;
+    let queued = 0;
+    for (const lane of this.lanes) queued += lane.waiting.queuedBytes;
+    if (queued > this.readAheadBytes / 2) return 0;
+    return Math.max(1, Math.floor((this.readAheadBytes - queued) / this.recordBytes));
   }
 
   /** Records read ahead of the batches: ten batches per lane (at least), at most 20 000. */
@@ -226,6 +241,9 @@ export class ShardWorker {
     const { deps } = this;
     if (records.length === 0) return;
     deps.metrics.inc(StreamMetric.polled, deps.labels, records.length);
+    let bytes = 0;
+    for (const record of records) bytes += record.sizeBytes;
+    this.recordBytes = Math.max(1, Math.ceil(bytes / records.length));
     let filtered = 0;
     const now = deps.clock.now();
     for (const record of records) {

@@ -110,7 +110,18 @@ class StreamMappingImpl implements StreamMapping {
 
   shards(): { owner: string; shards: ShardView[] } {
     const live = [...this.running.values()].filter((r) => !r.leaving);
-    return { owner: this.owner, shards: live.map((r) => r.worker.inspect()) };
+    return { owner: this.owner, shards: live.map((r) => this.withLag(r.worker.inspect())) };
+  }
+
+  private withLag(view: ShardView): ShardView {
+    const ageSeconds = this.iteratorAges.get(view.shardId);
+    const records = this.deps.source.shardLag?.(view.shardId);
+    if (ageSeconds === undefined && records === undefined) return view;
+    const lag = {
+      ...(ageSeconds !== undefined && { iteratorAgeMs: Math.round(ageSeconds * 1000) }),
+      ...(records !== undefined && { records }),
+    };
+    return { ...view, lag };
   }
 
   command(shardId: string | undefined, cmd: ShardCommand): ShardCommandResult | 'not-owned' {
@@ -128,10 +139,10 @@ class StreamMappingImpl implements StreamMapping {
 
   /** Stops the worker gracefully and starts it again at the new position, keeping the lease. */
   private seek(r: RunningShard, cmd: Extract<ShardCommand, { action: 'seek' }>): ShardCommandResult {
-    if (this.deps.source.positions !== 'engine')
+    if (this.deps.source.positions !== 'engine' && this.deps.source.seek === undefined)
       return {
         done: false,
-        reason: `seek is not offered yet for ${this.deps.source.kind} (positions kept by the source)`,
+        reason: `seek is not offered for ${this.deps.source.kind} (positions kept by the source)`,
       };
     const start = seekStart(cmd, r.worker.inspect().position.checkpoint);
     if ('refused' in start) return { done: false, reason: start.refused };
@@ -320,8 +331,13 @@ class StreamMappingImpl implements StreamMapping {
 
   private async onWorkerExit(id: string, entry: RunningShard, result: ShardWorkerResult): Promise<void> {
     if (entry.seek && result === 'stopped' && !entry.leaving && !this.stopSignal.signal.aborted) {
-      this.startWorker(entry.shard, entry.seek); // the lease stays ours
-      return;
+      const { source } = this.deps;
+      if (source.positions === 'engine') return this.startWorker(entry.shard, entry.seek); // the lease stays ours
+      // The source moves its own position (Kafka: the group offset) while no worker reads the shard.
+      const to = entry.seek;
+      if (to.type === 'AFTER' || to.type === 'AT_TIMESTAMP')
+        await source.seek?.(id, to).catch((err: unknown) => this.log.warn({ err, shardId: id }, 'seek failed'));
+      return this.startWorker(entry.shard);
     }
     if (result === 'finished') this.finished.add(id);
     if (this.running.get(id) === entry) this.running.delete(id);

@@ -141,8 +141,15 @@ function stateOf(s: Shard): string {
 }
 
 function lagOf(s: Shard): string {
-  // Per-shard lag lands with #21's redrive work; shown as the API gives it.
-  return text(s.position.lag ?? s.lag ?? s.iteratorAgeMs);
+  // `lag: {records?, iteratorAgeMs?}` of the shard view (#21); anything else as the API gives it.
+  const lag = s.lag ?? s.position.lag;
+  if (typeof lag !== 'object' || lag === null) return text(lag);
+  const { records, iteratorAgeMs } = lag as { records?: unknown; iteratorAgeMs?: unknown };
+  const parts = [
+    typeof records === 'number' ? `${records} rec` : '',
+    typeof iteratorAgeMs === 'number' ? `${(iteratorAgeMs / 1000).toFixed(1)} s` : '',
+  ].filter((p) => p !== '');
+  return parts.length > 0 ? parts.join(' · ') : text(lag);
 }
 
 /** Long positions (Kinesis sequence numbers) by their tail; the whole one is the tooltip. */

@@ -1,9 +1,9 @@
 // #21 item 5, the operator page in a real browser (Debian's Chromium through puppeteer-core): a real sluice with a
 // Kinesis mapping (kinesalite) blocked by a poison record and bearer-token auth. The page shows the shard blocked;
 // clicking skip puts the record in the on-failure destination and the shard moves on; pause and resume act on the
-// shard. No Content-Security-Policy violation or script error happens on the way.
+// shard; once the handler is fixed, the redrive form replays the skipped record from that destination. No Content-Security-Policy violation or script error happens on the way.
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
@@ -28,7 +28,7 @@ async function rowState(page: Page, shard: string): Promise<string | null> {
   return page.$eval(`tr[data-shard="${shard}"]`, (e) => e.getAttribute('data-state')).catch(() => null);
 }
 
-it('#21 operator page: a blocked Kinesis shard is shown, skip sends the record to the on-failure destination and the shard moves on; pause/resume; strict CSP, no inline script', async () => {
+it('#21 operator page: a blocked Kinesis shard is shown, skip sends the record to the on-failure destination and the shard moves on; pause/resume; redrive replays it; strict CSP, no inline script', async () => {
   const kinesis = kinesisClient();
   const stream = uniqueName('ui');
   await createStream(kinesis, stream, 1);
@@ -128,6 +128,16 @@ it('#21 operator page: a blocked Kinesis shard is shown, skip sends the record t
     await page.click(`tr[data-shard="${shard}"] button[data-action="resume"]`);
     await expect.poll(() => rowState(page, shard), { timeout: 30_000, interval: 250 }).not.toBe('paused');
     await expect.poll(handled, { timeout: 30_000, interval: 200 }).toEqual(['ok0', 'ok2', 'ok3']);
+
+    // The bug is fixed: redrive the skipped record from the on-failure destination to the function.
+    writeFileSync(`${log}.fixed`, '');
+    await page.type('#redrive input[name="from"]', 'memory://queue/orders-failed');
+    await page.type('#redrive input[name="to"]', 'orders');
+    await page.click('#redrive button[data-action="redrive"]');
+    await expect
+      .poll(() => page.$eval('#redrive-progress', (e) => e.textContent ?? ''), { timeout: 30_000, interval: 250 })
+      .toMatch(/"status": "done"[\s\S]*"replayed": 1/);
+    expect(handled()).toEqual(['ok0', 'ok2', 'ok3', 'poison1']);
     expect(problems).toEqual([]);
   } finally {
     await browser?.close();

@@ -2,7 +2,8 @@
 // behind one port: a Kafka topic of 4 partitions and a Redis stream are each handled once with nothing lost,
 // both workers work, one /metrics shows their sum (and passes promtool), a SIGKILLed worker is started again
 // and processing goes on with nothing lost, and SIGTERM drains both and exits 0.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { logLevel, type Producer } from 'kafkajs';
 import { afterEach, expect, it } from 'vitest';
@@ -63,12 +64,32 @@ async function bothInGroup(groupId: string): Promise<void> {
   }
 }
 
+/** One request on a new connection (the workers take turns at new connections), answered with its JSON. */
+function fresh(url: string, method: string, body?: string): Promise<{ status: number; json: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, agent: false }, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: text === '' ? undefined : JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** GetFunctionConcurrency asked 8 times, each on a new connection (so of both workers). */
+async function reservedEverywhere(url: string): Promise<unknown[]> {
+  const answers = [];
+  for (let i = 0; i < 8; i++) answers.push((await fresh(`${url}/2019-09-30/functions/rec/concurrency`, 'GET')).json);
+  return answers;
+}
+
 const workerPids = (svc: Service): number[] => {
   const line = svc.logs.find((l) => l.includes('all workers started'));
   return line === undefined ? [] : (JSON.parse(line) as { pids: number[] }).pids;
 };
 
-it('#20-4 --workers 2: Kafka (4 partitions) and a Redis stream handled once by both workers, one merged /metrics, a SIGKILLed worker restarted with nothing lost, SIGTERM exits 0', async () => {
+it('#20-4 --workers 2: Kafka (4 partitions) and a Redis stream handled once by both workers, one merged /metrics, a SIGKILLed worker restarted with nothing lost, SIGHUP reloads each, SIGTERM exits 0', async () => {
   const topic = uniqueName('workers');
   const streamKey = uniqueName('workers-stream');
   const admin = kafka({ logLevel: logLevel.NOTHING }).admin();
@@ -153,6 +174,19 @@ it('#20-4 --workers 2: Kafka (4 partitions) and a Redis stream handled once by b
     expect({ code: check.code, problems: `${check.stdout}${check.stderr}`.trim() }).toEqual({ code: 0, problems: '' });
   }
 
+  // PutFunctionConcurrency lands on one worker; every worker answers with it (the primary passes it on).
+  const put = await fresh(
+    `${svc.url}/2017-10-31/functions/rec/concurrency`,
+    'PUT',
+    '{"ReservedConcurrentExecutions":7}',
+  );
+  expect(put.status).toBe(200);
+  await eventually(async () =>
+    (await reservedEverywhere(svc.url)).every((a) => JSON.stringify(a) === '{"ReservedConcurrentExecutions":7}')
+      ? true
+      : undefined,
+  );
+
   // SIGKILL, while wave 2 arrives, the worker that holds the Redis stream's lease (it has Kafka partitions too):
   // the primary starts it again; what it held is taken over through the group and the lease.
   const victim = wave1.find((r) => r.id.startsWith('r-'))?.pid ?? -1;
@@ -169,10 +203,22 @@ it('#20-4 --workers 2: Kafka (4 partitions) and a Redis stream handled once by b
   const seen = new Set(handled.map((r) => r.id));
   expect([...first, ...second].filter((id) => !seen.has(id))).toEqual([]);
   expect(await metricValue(svc.url, 'sluice_worker_restarts_total')).toBe(1);
+  // The restarted worker got the reservation set before it started.
+  expect(new Set((await reservedEverywhere(svc.url)).map((a) => JSON.stringify(a)))).toEqual(
+    new Set(['{"ReservedConcurrentExecutions":7}']),
+  );
   expect(await metricValue(svc.url, 'sluice_workers')).toBe(2);
   console.log(
     `--workers 2: ${first.length + second.length} records, 0 lost, ${handled.length - seen.size} handled twice ` +
       `(at-least-once replays after the SIGKILL of ${victim}); wave 1 by pid: ${JSON.stringify(countBy(wave1.map((r) => r.pid)))}`,
+  );
+
+  // SIGHUP to the primary: every worker reloads the file (here: one function more).
+  const file = JSON.parse(readFileSync(svc.file, 'utf8')) as { functions: Record<string, object> };
+  writeFileSync(svc.file, JSON.stringify({ ...file, functions: { ...file.functions, more: file.functions.rec } }));
+  svc.child.kill('SIGHUP');
+  await eventually(async () =>
+    Promise.resolve(svc.logs.filter((l) => l.includes('"function added"')).length === 2 ? true : undefined),
   );
 
   expect(await svc.stop()).toBe(0);

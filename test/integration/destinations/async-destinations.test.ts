@@ -4,7 +4,10 @@
 import { InvokeCommand, PutFunctionEventInvokeConfigCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startService, type Service } from '../../e2e/service.js';
+import { eventBridgeConnector } from '../../../connectors/eventbridge/index.js';
+import { noopMetrics } from '../../../src/ports/metrics.js';
 import { ACCOUNT, fn, lambdaClient, REGION } from '../async/service-kit.js';
+import { silentLogger } from '../sqs/sqs-kit.js';
 import {
   busWithQueue,
   createBucket,
@@ -136,6 +139,33 @@ describe('async destinations on EventBridge (moto)', () => {
     expect(byId(failId)).toMatchObject({
       'detail-type': 'Lambda Function Invocation Result - Failure',
       detail: { requestContext: { condition: 'RetriesExhausted' }, requestPayload: { tag: 'eb-fail', fail: true } },
+    });
+  });
+});
+
+describe('EventBridge source setting', () => {
+  it('DA-12 an eventbridge connection with source "aws.lambda" puts events a rule on aws.lambda matches', async () => {
+    const awsBus = await busWithQueue('aws.lambda');
+    const destination = eventBridgeConnector.createDestination!(awsBus.arn, {
+      connection: { ...motoConnection('eventbridge'), source: 'aws.lambda' },
+      region: REGION,
+      accountId: ACCOUNT,
+      logger: silentLogger,
+      metrics: noopMetrics,
+    });
+    const record = {
+      version: '1.0',
+      timestamp: new Date().toISOString(),
+      requestContext: { requestId: 'r-da12', functionArn: `${arnOf('x')}:$LATEST`, condition: 'RetriesExhausted' },
+      requestPayload: { n: 1 },
+    };
+    await destination.send(record, { functionName: 'x' });
+    await destination.close();
+    const [event] = await awsBus.read(1);
+    expect(event).toMatchObject({
+      source: 'aws.lambda',
+      'detail-type': 'Lambda Function Invocation Result - Failure',
+      detail: record,
     });
   });
 });

@@ -236,4 +236,38 @@ describe('event source mapping API over HTTP', () => {
       message: `The event source arn (" memory://stream/s ") and function (" f ") provided mapping already exists. Please update or delete the existing mapping with UUID ${String(first.UUID)}`,
     });
   });
+
+  it('EFO-1 CreateEventSourceMapping refuses a Kinesis consumer ARN with InvalidParameterValueException', async () => {
+    const { c } = catalog();
+    const err = await c
+      .create({
+        FunctionName: 'f',
+        EventSourceArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/s/consumer/c:1700000000',
+        StartingPosition: 'LATEST',
+      })
+      .catch((e: LambdaApiError) => e);
+    expect(err).toMatchObject({ code: 'InvalidParameterValueException', statusCode: 400 });
+    expect((err as LambdaApiError).message).toMatch(/enhanced fan-out .* not supported/);
+  });
+
+  it('PRV-5/DA-15 Update turns provisioned mode on (defaults shown) and {} turns it off', async () => {
+    const { c, supervisor, board } = catalog();
+    const m = await c.create({ FunctionName: 'f', EventSourceArn: queue });
+    expect(m).not.toHaveProperty('ProvisionedPollerConfig');
+    await until(() => {
+      supervisor.settle();
+      return supervisor.running.size === 1;
+    });
+    const uuid = String(m.UUID);
+    const on = await c.update(uuid, { ProvisionedPollerConfig: { MinimumPollers: 3 } });
+    expect(on.ProvisionedPollerConfig).toEqual({ MinimumPollers: 3, MaximumPollers: 200 });
+    expect(c.compiled(uuid)?.provisioned).toEqual({ minimumPollers: 3, maximumPollers: 200 });
+    await until(() => {
+      supervisor.settle();
+      return board.get(uuid)?.state === 'Enabled';
+    });
+    const off = await c.update(uuid, { ProvisionedPollerConfig: {} });
+    expect(off).not.toHaveProperty('ProvisionedPollerConfig');
+    expect(c.compiled(uuid)?.provisioned).toBeUndefined();
+  });
 });

@@ -151,3 +151,15 @@ describe('Kinesis enhanced fan-out', () => {
     expect(r.problems).toEqual([expect.stringMatching(/^EventSourceArn: Kinesis enhanced fan-out .* not supported/)]);
   });
 });
+
+describe('Kafka provisioned scaling step (DA-6)', () => {
+  it('DA-6 adds up to ceil(n/2)+1 pollers under lag, toward the ceiling; removes one when idle, down to the floor', async () => {
+    const { nextPollerCount } = await import('../../../connectors/kafka/poller-group.js');
+    expect(nextPollerCount(1, 10, 200, 1, false)).toBe(3);
+    expect(nextPollerCount(3, 10, 200, 1, false)).toBe(6);
+    expect(nextPollerCount(6, 10, 8, 1, false)).toBe(8);
+    expect(nextPollerCount(8, 0, 8, 2, false)).toBe(8);
+    expect(nextPollerCount(8, 0, 8, 2, true)).toBe(7);
+    expect(nextPollerCount(2, 0, 8, 2, true)).toBe(2);
+  });
+});

@@ -22,6 +22,20 @@ const sqsEvent = {
 };
 
 describe('sluice test-pattern', () => {
+  it('#21 --mapping: a --sample that is not a positive integer is a usage error (exit 2), before anything is asked', async () => {
+    for (const sample of ['0', '2.5', 'ten']) {
+      const r = await run(['--mapping', 'm-1', '--sample', sample, '--url', 'http://127.0.0.1:1']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('--sample must be a positive integer');
+    }
+  });
+
+  it('#21 --mapping: an unreadable --pattern-file is a usage error (exit 2)', async () => {
+    const r = await run(['--mapping', 'm-1', '--pattern-file', 'nope.json', '--url', 'http://127.0.0.1:1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('cannot read nope.json');
+  });
+
   it('FLT-8 prints match and exits 0 when the record matches', async () => {
     const r = await run([
       '--pattern',
