@@ -1,23 +1,18 @@
 // Event source mappings of a template: SAM `Events` (SQS, Kinesis, DynamoDB, MSK, SelfManagedKafka, MQ) and
 // AWS::Lambda::EventSourceMapping resources, as sluice mappings. Fields carry CreateEventSourceMapping's names in all
 // three, so most are copied; the source field and what sluice does not read are handled here.
+import { STREAM_MAPPING_FIELDS } from '../ports/connector.js';
 import { destinationConfig } from './destinations.js';
 import { isRecord, text, type ImportNote } from './types.js';
 
-/** Fields with the same name and meaning in SAM events, CloudFormation and sluice. */
-const COPIED = new Set([
+/** Fields with the same name and meaning in SAM events, CloudFormation and sluice (DestinationConfig is read apart). */
+const COPIED = new Set<string>([
   'BatchSize',
   'MaximumBatchingWindowInSeconds',
   'Enabled',
   'FunctionResponseTypes',
   'ScalingConfig',
-  'StartingPosition',
-  'StartingPositionTimestamp',
-  'BisectBatchOnFunctionError',
-  'MaximumRetryAttempts',
-  'MaximumRecordAgeInSeconds',
-  'ParallelizationFactor',
-  'TumblingWindowInSeconds',
+  ...STREAM_MAPPING_FIELDS.filter((f) => f !== 'DestinationConfig'),
   'Topics',
   'Queues',
   'SelfManagedEventSource',

@@ -47,6 +47,16 @@ export type InvokeResult =
       message: string;
     };
 
+/** An invocation given up because its caller aborted it or the runtime closed (500, not retried as a function error). */
+export function invocationAborted(name: string): InvokeResult {
+  return {
+    kind: 'system-error',
+    statusCode: 500,
+    errorType: 'ServiceException',
+    message: `invocation of ${name} aborted`,
+  };
+}
+
 export interface FunctionRuntime {
   invoke(req: InvokeRequest, signal: AbortSignal): Promise<InvokeResult>;
   /** Release environments, sockets and clients. */

@@ -1,7 +1,13 @@
 // The invoker: admission against account and reserved concurrency, then the function's runtime,
 // then metrics. It never queues: over the limit it answers with a throttle at once (CON-5).
 import type { Clock } from '../../ports/clock.js';
-import type { FunctionRuntime, FunctionSpec, InvokeRequest, InvokeResult } from '../../ports/function-runtime.js';
+import {
+  invocationAborted,
+  type FunctionRuntime,
+  type FunctionSpec,
+  type InvokeRequest,
+  type InvokeResult,
+} from '../../ports/function-runtime.js';
 import type { Metrics } from '../../ports/metrics.js';
 import { noopMetrics } from '../../ports/metrics.js';
 import { LambdaApiError } from '../../ports/errors.js';
@@ -99,7 +105,7 @@ export function createInvoker(options: InvokerOptions): ConcurrencyInvoker {
     }
     const labels = { function: functionName, source: invokeOptions.source ?? 'sync' };
     const signal = invokeOptions.signal ?? new AbortController().signal;
-    if (signal.aborted) return aborted(functionName);
+    if (signal.aborted) return invocationAborted(functionName);
 
     const refused = rates.take(functionName, pools.reservedFor(functionName)) ?? pools.acquire(functionName);
     if (refused) {
@@ -186,14 +192,5 @@ export function createInvoker(options: InvokerOptions): ConcurrencyInvoker {
       retired.clear();
       await Promise.all([...all].map((runtime) => runtime.close()));
     },
-  };
-}
-
-function aborted(name: string): InvokeResult {
-  return {
-    kind: 'system-error',
-    statusCode: 500,
-    errorType: 'ServiceException',
-    message: `invocation of ${name} aborted`,
   };
 }

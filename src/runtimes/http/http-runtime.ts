@@ -4,7 +4,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import type { FunctionRuntime, FunctionSpec, InvokeRequest, InvokeResult } from '../../ports/function-runtime.js';
-import { errorPayload, timeoutBody, type ErrorBody } from '../shared/error-body.js';
+import { functionError, timeoutBody } from '../shared/error-body.js';
 
 type Response = { status: number; statusText: string; headers: http.IncomingHttpHeaders; body: Buffer };
 type Outcome =
@@ -120,16 +120,6 @@ export class HttpRuntime implements FunctionRuntime {
 function isReset(error: Error): boolean {
   const code = (error as NodeJS.ErrnoException).code;
   return code === 'ECONNRESET' || code === 'EPIPE';
-}
-
-function functionError(error: ErrorBody, durationMs: number): InvokeResult {
-  return {
-    kind: 'function-error',
-    payload: errorPayload(error),
-    errorType: error.errorType,
-    durationMs,
-    coldStart: false,
-  };
 }
 
 function functionErrorFromBody(body: Buffer, durationMs: number): InvokeResult {

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { InvokeCommand, LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
 import { externalCode } from '../../ports/errors.js';
 import type { FunctionRuntime, FunctionSpec, InvokeRequest, InvokeResult } from '../../ports/function-runtime.js';
-import { errorPayload, timeoutBody } from '../shared/error-body.js';
+import { functionError, timeoutBody } from '../shared/error-body.js';
 import { regionOf } from '../shared/region.js';
 
 interface CredentialsSetting {
@@ -74,15 +74,7 @@ export class LambdaRuntime implements FunctionRuntime {
       return { kind: 'success', payload, durationMs, coldStart: false, ...tail };
     } catch (err) {
       if (timeout.signal.aborted && !signal.aborted) {
-        const error = timeoutBody(req.requestId, this.spec.timeoutMs);
-        const durationMs = performance.now() - start;
-        return {
-          kind: 'function-error',
-          payload: errorPayload(error),
-          errorType: error.errorType,
-          durationMs,
-          coldStart: false,
-        };
+        return functionError(timeoutBody(req.requestId, this.spec.timeoutMs), performance.now() - start);
       }
       return mapError(err, this.functionName);
     } finally {

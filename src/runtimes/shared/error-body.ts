@@ -1,4 +1,5 @@
 // Lambda's error object shapes (ERR-3, ERR-4, D-8), shared by every runtime.
+import type { InvokeResult } from '../../ports/function-runtime.js';
 
 /** The error object a Node.js Lambda runtime returns: Node runtimes use `trace`, not `stackTrace`. */
 export interface ErrorBody {
@@ -39,4 +40,15 @@ export function timeoutBody(requestId: string, timeoutMs: number): ErrorBody {
 
 export function errorPayload(body: ErrorBody): Buffer {
   return Buffer.from(JSON.stringify(body));
+}
+
+/** A warm invocation that failed with this error object (a runtime the function runs elsewhere: HTTP, Lambda). */
+export function functionError(error: ErrorBody, durationMs: number): InvokeResult {
+  return {
+    kind: 'function-error',
+    payload: errorPayload(error),
+    errorType: error.errorType,
+    durationMs,
+    coldStart: false,
+  };
 }

@@ -2,7 +2,13 @@
 // demand within the shared budget (env-budget.ts), run one invocation at a time, are reused while healthy and
 // reaped when idle; a timed-out, aborted or crashed one is thrown away (D-8). Subclasses only start environments.
 import { performance } from 'node:perf_hooks';
-import type { FunctionRuntime, FunctionSpec, InvokeRequest, InvokeResult } from '../../ports/function-runtime.js';
+import {
+  invocationAborted,
+  type FunctionRuntime,
+  type FunctionSpec,
+  type InvokeRequest,
+  type InvokeResult,
+} from '../../ports/function-runtime.js';
 import { errorPayload, timeoutBody, type ErrorBody } from './error-body.js';
 import { EnvironmentBudget, type BudgetMember, type BudgetOptions } from './env-budget.js';
 import type { ExecutionEnvironment, RunOutcome } from './execution-environment.js';
@@ -89,11 +95,11 @@ export abstract class PooledRuntime<E extends ExecutionEnvironment> implements F
   }
 
   async invoke(req: InvokeRequest, signal: AbortSignal): Promise<InvokeResult> {
-    if (this.closed || signal.aborted) return aborted(this.spec.name);
+    if (this.closed || signal.aborted) return invocationAborted(this.spec.name);
     const grant = await this.budget.acquire(this, signal);
     if (this.closed || (!grant && signal.aborted)) {
       if (grant) void this.discard(grant.env);
-      return aborted(this.spec.name);
+      return invocationAborted(this.spec.name);
     }
     if (!grant) {
       // CON-5: the host's bound acts as the account's concurrency limit.
@@ -108,7 +114,7 @@ export abstract class PooledRuntime<E extends ExecutionEnvironment> implements F
     if (signal.aborted) {
       if (grant.cold) void this.discard(env);
       else this.release(env);
-      return aborted(this.spec.name);
+      return invocationAborted(this.spec.name);
     }
     clearTimeout(env.idleTimer);
     const logs = new LogTail();
@@ -195,7 +201,7 @@ export abstract class PooledRuntime<E extends ExecutionEnvironment> implements F
     if (reusable) this.release(env);
     else void this.discard(env);
     // An environment ended by close() did not fail on its own: shutdown is not a function error.
-    if (outcome.type === 'aborted' || (this.closed && !reusable)) return aborted(this.spec.name);
+    if (outcome.type === 'aborted' || (this.closed && !reusable)) return invocationAborted(this.spec.name);
     const payload = outcome.type === 'ok' ? Buffer.from(outcome.payload) : undefined;
     if (payload && payload.length <= MAX_RESPONSE_BYTES) {
       const tail = req.tailLogs ? { logTail: this.tail(req.requestId, logs, times) } : {};
@@ -272,14 +278,5 @@ export function responseTooLarge(size: number): ErrorBody {
   return {
     errorType: 'Function.ResponseSizeTooLarge',
     errorMessage: `Response payload size (${size} bytes) exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
-  };
-}
-
-function aborted(name: string): InvokeResult {
-  return {
-    kind: 'system-error',
-    statusCode: 500,
-    errorType: 'ServiceException',
-    message: `invocation of ${name} aborted`,
   };
 }
