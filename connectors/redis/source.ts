@@ -17,6 +17,7 @@ import type {
   StreamSource,
 } from '../../src/ports/sources.js';
 import { entriesOfRead, redisEvents, redisStreamRecord, type RawEntry } from './event.js';
+import { groupLag } from './lag.js';
 import { closeRedis, pingWithin } from './redis-health.js';
 import { sampleStreamKey } from './sample.js';
 
@@ -67,6 +68,8 @@ export class RedisStreamSource implements StreamSource {
   private groupReady: Promise<void> | undefined;
   private keepalive: NodeJS.Timeout | undefined;
   private closed = false;
+  private lag: number | undefined;
+  private lagging: Promise<void> | undefined;
 
   constructor(
     /** For XACK, XAUTOCLAIM, XGROUP. */
@@ -106,6 +109,18 @@ export class RedisStreamSource implements StreamSource {
   sample(limit: number): Promise<ShardRecord[]> {
     const { streamKey, region, partitionKeyField } = this.options;
     return sampleStreamKey(this.cmd, streamKey, limit, region, partitionKeyField);
+  }
+
+  /** #21 inspection: the group's unprocessed entries as of the last look (each call starts the next one). */
+  shardLag(): number | undefined {
+    if (!this.closed)
+      this.lagging ??= groupLag(this.cmd, this.options.streamKey, this.options.group)
+        .then(
+          (n) => void (this.lag = n),
+          () => undefined,
+        )
+        .finally(() => (this.lagging = undefined));
+    return this.lag;
   }
 
   /** XGROUP CREATE ... MKSTREAM; an existing group keeps its position (like a Kafka group offset). */
