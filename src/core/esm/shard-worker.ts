@@ -369,6 +369,9 @@ export class ShardWorker {
   /** Sleeps until the next read, batching deadline or window close, or until a batch finishes. */
   private async waitForWork(now: number, nextReadAt: number, room: number): Promise<void> {
     let until = Number.POSITIVE_INFINITY;
+    // Paused: nothing is read or dispatched, so only a notify (resume, a batch ending, stop) ends the wait; a lane
+    // with a ready batch would otherwise make this return at once, forever, without yielding to the event loop.
+    if (this.paused) return this.waker.wait(this.deps.clock, until, this.abort.signal);
     if (!this.endOfShard() && room > 0) until = Math.min(until, nextReadAt);
     if (!this.endOfShard() && room <= 0 && this.room() > 0) until = now;
     for (const lane of this.lanes) {
