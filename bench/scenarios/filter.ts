@@ -6,6 +6,7 @@ import { isUtf8 } from 'node:buffer';
 import { filterSources } from '../../src/config/addresses.js';
 import { PLAIN_RECORDS, RecordFilter, type FilterCriteria, type FilterSource } from '../../src/index.js';
 import { withCost } from '../lib/measure.js';
+import { fromRounds, median } from '../lib/stats.js';
 import type { BenchContext, BenchRow, ProcessCost, Scenario, Side } from '../lib/types.js';
 import { record, type SourceKind } from './filter-records.js';
 import { PATTERNS } from './filter-patterns.js';
@@ -33,32 +34,37 @@ function criteria(patterns: unknown[]): FilterCriteria {
 
 /** Passes over the records are repeated for at least this long, so timer and GC noise stay small. */
 const MIN_MS = 200;
+/** Each rate is the median of this many windows, its spread printed. */
+const ROUNDS = 3;
 
 /**
- * Runs `fn` (one pass over `n` records) to warm up, then repeatedly for at least MIN_MS. The loop is
+ * Runs `fn` (one pass over `n` records) to warm up, then repeatedly in ROUNDS windows of MIN_MS / ROUNDS. The loop is
  * synchronous, so the rate is per CPU-second of this process: what one idle core does, steady on a shared machine
  * where wall time would mostly measure the other jobs.
  */
-async function rate(n: number, fn: () => number): Promise<{ perSecond: number; matched: number; cost: ProcessCost }> {
+async function rate(n: number, fn: () => number): Promise<{ rates: number[]; matched: number; cost: ProcessCost }> {
   // Warm up for a while, not one pass: the first pattern of each kind otherwise met a half-optimised decode.
   const w0 = performance.now();
   do fn();
   while (performance.now() - w0 < MIN_MS / 2);
-  let passes = 0;
-  let cpuMs = 0;
+  const rates: number[] = [];
   const { value, cost } = await withCost(() => {
-    const t0 = performance.now();
-    const cpu0 = process.cpuUsage();
-    let matched: number;
-    do {
-      matched = fn();
-      passes++;
-    } while (performance.now() - t0 < MIN_MS);
-    const cpu = process.cpuUsage(cpu0);
-    cpuMs = (cpu.user + cpu.system) / 1000;
+    let matched = 0;
+    // ROUNDS windows of MIN_MS / ROUNDS each: a median and a spread for the same total time.
+    for (let round = 0; round < ROUNDS; round++) {
+      const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
+      let passes = 0;
+      do {
+        matched = fn();
+        passes++;
+      } while (performance.now() - t0 < MIN_MS / ROUNDS);
+      const cpu = process.cpuUsage(cpu0);
+      rates.push(((n * passes) / Math.max((cpu.user + cpu.system) / 1000, 0.001)) * 1000);
+    }
     return Promise.resolve(matched);
   });
-  return { perSecond: ((n * passes) / Math.max(cpuMs, 0.001)) * 1000, matched: value, cost };
+  return { rates, matched: value, cost };
 }
 
 /** What any matcher of these sources must do per record: decode the data field; undefined where nothing is encoded. */
@@ -77,7 +83,7 @@ async function decodeOnly(kind: SourceKind, records: Record<string, unknown>[]):
     for (const rec of records) if (decode(rec) !== undefined) n++;
     return n;
   });
-  return { throughput: r.perSecond, cost: r.cost };
+  return { ...fromRounds(r.rates), cost: r.cost };
 }
 
 async function run(ctx: BenchContext): Promise<BenchRow[]> {
@@ -107,14 +113,14 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
         group: 'filter',
         name: `${kind}: ${name}`,
         unit: 'records/s',
-        sluice: { throughput: compiled.perSecond, cost: compiled.cost },
+        sluice: { ...fromRounds(compiled.rates), cost: compiled.cost },
         ...(floor ? { raw: floor } : {}),
         params: {
           kind,
           pattern: name,
           records: cfg.records,
           matchedPercent: Math.round((100 * compiled.matched) / records.length),
-          naivePerSec: Math.round(naive.perSecond),
+          naivePerSec: Math.round(median(naive.rates)),
           naiveRecords: cfg.naiveRecords,
         },
         notes: floor

@@ -4,6 +4,8 @@ import { MAX_TIMER_MS } from '../../src/ports/clock.js';
 import { parseConnection } from '../../src/ports/connector.js';
 import { schemaRegistryConnectionSchema } from './schema-registry-config.js';
 
+// Periods that drive a timer: at least 100 ms, so a zero cannot turn them into a busy loop.
+const period = (description: string) => z.number().int().min(100).max(MAX_TIMER_MS).optional().describe(description);
 const ms = (description: string) => z.number().int().min(0).max(MAX_TIMER_MS).optional().describe(description);
 const bytes = (description: string) =>
   z
@@ -46,6 +48,16 @@ export const kafkaConnectionSchema = z.object({
     .strict()
     .optional()
     .describe('Consumer tuning for Kafka mappings on this connection.'),
+  provisionedScaling: z
+    .object({
+      evaluateMs: period('DA-6: how often a provisioned mapping checks its offset lag to add pollers (default 10000).'),
+      idleRemoveMs: period(
+        'DA-6: how long without lag before a provisioned mapping removes one poller (default 60000).',
+      ),
+    })
+    .strict()
+    .optional()
+    .describe('Scaling rates of provisioned-mode Kafka mappings on this connection (PRV-10, DA-6).'),
 });
 export type KafkaConnection = z.output<typeof kafkaConnectionSchema>;
 

@@ -136,7 +136,8 @@ export const kafkaConnector: ConnectorDefinition = {
         await admin.disconnect();
       }
     };
-    return new KafkaPollerGroup(consumer, { ...p, labels, partitionCount }, ctx.metrics, logger);
+    const rates = conn.provisionedScaling ?? {};
+    return new KafkaPollerGroup(consumer, { ...p, ...rates, labels, partitionCount }, ctx.metrics, logger);
   },
   findStoredPositions: async (address, options, groupIds, ctx) => {
     const topic = topicOf(address, options);

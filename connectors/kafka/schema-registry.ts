@@ -53,10 +53,11 @@ export class KafkaSchemaDecoder {
       const k = settings.key && key !== null ? await this.attribute(key) : undefined;
       const v = settings.value && value !== null ? await this.attribute(value) : undefined;
       const out: KafkaRecord & Record<string, unknown> = { ...rec };
-      const view: KafkaRecord & Record<string, unknown> = { ...rec };
+      const view: Record<string, unknown> = { ...rec };
       if (k !== undefined) {
         out.key = settings.format === 'JSON' ? b64(k.json) : k.source.toString('base64');
-        view.key = b64(k.json);
+        // DA-9: a validated key is filterable by its decoded fields (the key is no data field: matched as is).
+        view.key = JSON.parse(k.json) as unknown;
       }
       if (v !== undefined) {
         out.value = settings.format === 'JSON' ? b64(v.json) : v.source.toString('base64');
@@ -65,7 +66,7 @@ export class KafkaSchemaDecoder {
       if (k !== undefined) out.keySchemaMetadata = k.metadata;
       if (v !== undefined) out.valueSchemaMetadata = v.metadata;
       const record = toStreamRecord(out);
-      if (settings.format === 'SOURCE') record.filterView = view;
+      if (settings.format === 'SOURCE' || k !== undefined) record.filterView = view;
       return record;
     } catch (err) {
       onError();

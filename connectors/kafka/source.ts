@@ -13,50 +13,19 @@ import { OffsetCommitter, offsetLag } from './offset-committer.js';
 import { PartitionState } from './partition-state.js';
 import { seekPartition } from './seek.js';
 import { decodeBatch } from './schema-registry-batch.js';
-import type { KafkaSchemaDecoder } from './schema-registry.js';
 import { sampleTopic } from './sample.js';
 import { KafkaShardReader } from './shard-reader.js';
+import {
+  DEFAULT_BUFFER,
+  DEFAULT_BUFFER_BYTES,
+  DEFAULT_LAG_MS,
+  DEFAULT_MAX_WAIT_MS,
+  DEFAULT_READ_WAIT_MS,
+  fetchSizes,
+  type KafkaSourceOptions,
+} from './source-options.js';
 
-export interface KafkaSourceOptions {
-  topic: string;
-  /** MSK (KAF-4): the cluster ARN the mapping named; the event then says aws:kafka. */
-  clusterArn?: string;
-  groupId: string;
-  mappingId: string;
-  functionName?: string;
-  startingPosition: StartPosition;
-  /** Records buffered per partition before it is paused. */
-  bufferRecords?: number;
-  /** Bytes (records' event JSON) buffered per partition before it is paused. */
-  bufferBytes?: number;
-  /** kafkajs fetch sizes: per partition, and per fetch response. */
-  maxBytesPerPartition?: number;
-  maxBytes?: number;
-  /** How long an empty read waits for records before returning none. */
-  readWaitMs?: number;
-  /** Period of the offset-lag gauges (KAF-19); 0 turns them off. */
-  lagIntervalMs?: number;
-  sessionTimeoutMs?: number;
-  heartbeatIntervalMs?: number;
-  /** Fetch long-poll of the consumer. */
-  maxWaitTimeMs?: number;
-  /** SchemaRegistryConfig (SR-8): records are decoded before the engine sees them. */
-  schemas?: KafkaSchemaDecoder;
-}
-
-// #20: a partition's buffer holds at least two fetches, in records (a 1 MiB fetch of 100 B records is ~6,000; a
-// buffer smaller than one fetch held one partition to 60k records/s) and in bytes: twice Lambda's 6 MB event, so a
-// 100 KB-record partition buffers ~12 MiB, not 5,000 records (500 MB). A paused partition holds at most the cap
-// plus the fetch in flight.
-const DEFAULT_BUFFER = 20_000;
-const DEFAULT_BUFFER_BYTES = 12 * 1024 * 1024;
-/** kafkajs' own defaults, kept unless the byte cap is smaller than two of them. */
-const DEFAULT_MAX_BYTES_PER_PARTITION = 1024 * 1024;
-const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
-const DEFAULT_READ_WAIT_MS = 100;
-const DEFAULT_LAG_MS = 30_000;
-// kafkajs sleeps this long when every assigned partition is paused, so keep it short.
-const DEFAULT_MAX_WAIT_MS = 100;
+export type { KafkaSourceOptions } from './source-options.js';
 
 export class KafkaStreamSource implements StreamSource {
   readonly kind = 'kafka';
@@ -132,11 +101,7 @@ export class KafkaStreamSource implements StreamSource {
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
       maxWaitTimeInMs: options.maxWaitTimeMs ?? DEFAULT_MAX_WAIT_MS,
-      // Read-ahead of at least two fetches under the byte cap.
-      maxBytesPerPartition:
-        options.maxBytesPerPartition ??
-        Math.max(1, Math.min(DEFAULT_MAX_BYTES_PER_PARTITION, Math.floor(this.capacityBytes / 2))),
-      maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
+      ...fetchSizes(options, this.capacityBytes),
       allowAutoTopicCreation: false,
     });
     this.consumer = consumer;

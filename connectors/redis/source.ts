@@ -18,6 +18,7 @@ import type {
 } from '../../src/ports/sources.js';
 import { entriesOfRead, redisEvents, redisStreamRecord, type RawEntry } from './event.js';
 import { quitWithin } from '../../src/ports/quit.js';
+import { groupLag } from './lag.js';
 import { pingWithin } from './redis-health.js';
 import { sampleStreamKey } from './sample.js';
 
@@ -68,6 +69,8 @@ export class RedisStreamSource implements StreamSource {
   private groupReady: Promise<void> | undefined;
   private keepalive: NodeJS.Timeout | undefined;
   private closed = false;
+  private lag: number | undefined;
+  private lagging: Promise<void> | undefined;
 
   constructor(
     /** For XACK, XAUTOCLAIM, XGROUP. */
@@ -107,6 +110,18 @@ export class RedisStreamSource implements StreamSource {
   sample(limit: number): Promise<ShardRecord[]> {
     const { streamKey, region, partitionKeyField } = this.options;
     return sampleStreamKey(this.cmd, streamKey, limit, region, partitionKeyField);
+  }
+
+  /** #21 inspection: the group's unprocessed entries as of the last look (each call starts the next one). */
+  shardLag(): number | undefined {
+    if (!this.closed)
+      this.lagging ??= groupLag(this.cmd, this.options.streamKey, this.options.group)
+        .then(
+          (n) => void (this.lag = n),
+          () => undefined,
+        )
+        .finally(() => (this.lagging = undefined));
+    return this.lag;
   }
 
   /** XGROUP CREATE ... MKSTREAM; an existing group keeps its position (like a Kafka group offset). */

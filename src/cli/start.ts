@@ -35,7 +35,11 @@ export async function runStart(argvIn: string[], io: CliIo): Promise<number> {
     io.stderr(`sluice will not start: ${name} is invalid:\n${formatProblems(result.problems, name)}\n`);
     return EXIT.usage;
   }
-  const logger = createLogger(result.config.logLevel);
+  const root = createLogger(result.config.logLevel);
+  // --workers: each worker's lines say which worker (its slot, kept across restarts) and process wrote them.
+  const logger = cluster.isWorker
+    ? root.child({ worker: Number(process.env.SLUICE_WORKER_INDEX ?? 0), pid: process.pid })
+    : root;
   logProcessWarnings(logger);
   const inWorker = cluster.isWorker;
   if (!inWorker)

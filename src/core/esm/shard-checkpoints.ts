@@ -32,6 +32,8 @@ export class ShardCheckpoints {
   private readonly tracker = new CheckpointTracker();
   private chain: Promise<void> = Promise.resolve();
   private unsaved: string | undefined;
+  /** Consecutive failed checkpoint writes (logged once, then counted). */
+  private failedWrites = 0;
   /** The last position written (for operators: shard inspection). */
   saved: string | undefined;
 
@@ -82,9 +84,14 @@ export class ShardCheckpoints {
         const written = await this.write(position);
         if (written) this.saved = position;
         if (written && this.unsaved === position) this.unsaved = undefined;
+        if (this.failedWrites > 0) this.deps.log.info({ failed: this.failedWrites }, 'checkpoint write works again');
+        this.failedWrites = 0;
       } catch (err) {
         this.deps.onWriteError?.();
-        this.deps.log.warn({ err }, 'checkpoint write failed; will retry');
+        // Every finished batch flushes: during a Kafka rebalance hundreds of commits fail within a moment, so
+        // the first failure of a run is a warning and the rest are counted (onWriteError) and logged at debug.
+        if (this.failedWrites++ === 0) this.deps.log.warn({ err }, 'checkpoint write failed; will retry');
+        else this.deps.log.debug({ err, failed: this.failedWrites }, 'checkpoint write failed again');
       }
     });
     return this.chain;

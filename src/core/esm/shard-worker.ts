@@ -11,6 +11,7 @@ import { envelopeBytes, newLane, windowStartOf, worstStatus, type Batch, type La
 import { laneOf } from './lane-hash.js';
 import { ShardCheckpoints, STOPPED, type CheckpointTarget } from './shard-checkpoints.js';
 import { ShardCursor } from './shard-cursor.js';
+import { ReadAhead } from './read-ahead.js';
 import { shardView, type ShardCommand, type ShardCommandResult, type ShardView } from './shard-operator.js';
 import { StreamMetric } from './stream-metrics.js';
 import type { StreamFailureCondition } from '../records/stream-failure-record.js';
@@ -45,7 +46,6 @@ function checkpointTarget(
 }
 
 const MAX_READ = 10_000;
-const MAX_TRACKED = 200_000;
 
 export class ShardWorker {
   private stopping = false;
@@ -65,9 +65,7 @@ export class ShardWorker {
   private readonly windows: TumblingWindows;
   /** #21: an operator paused the shard: nothing new is read or started (a batch in flight goes on). */
   private paused = false;
-  /** Average size of the records of the last read (0 before the first): the byte read-ahead's unit. */
-  private recordBytes = 0;
-  private readonly readAheadBytes: number;
+  private readonly readAhead: ReadAhead;
 
   constructor(
     private readonly deps: ShardWorkerDeps,
@@ -80,8 +78,7 @@ export class ShardWorker {
     const { batchSize, maxBatchingWindowMs, maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES } = deps.options;
     const limits = { batchSize, maxBatchingWindowMs, maxPayloadBytes };
     this.lanes = Array.from({ length: n }, () => newLane(limits, now));
-    // #20: read ahead in bytes as well, twice the largest event per lane: 100 KB records stop at ~12 MB a lane.
-    this.readAheadBytes = 2 * maxPayloadBytes * n;
+    this.readAhead = new ReadAhead(this.lanes, batchSize, maxPayloadBytes);
     this.log = deps.logger.child({ shardId: shard.id });
     this.positions = new ShardCheckpoints({
       target: checkpointTarget(deps, shard.id, (position) => this.cursor?.commit(position) ?? Promise.resolve(false)),
@@ -210,40 +207,16 @@ export class ShardWorker {
     }
   }
 
-  /**
-   * How many more records may be read. Finished records behind a blocked lane (D-2) do not count, so other lanes
-   * keep flowing; only their positions are kept, up to a hard cap. While records wait, the next read waits until
-   * half the read-ahead is free: topping up a few records at a time costs one GetRecords per batch.
-   */
+  /** How many more records may be read (see ReadAhead). */
   private room(): number {
-    if (this.paused) return 0;
-    const room = Math.min(this.readAhead() - this.positions.unfinished, MAX_TRACKED - this.positions.pending);
-    return Math.min(this.positions.unfinished === 0 || room >= this.readAhead() / 2 ? room : 0, this.byteRoom());
-  }
-
-  /** Records of the last read's average size that fit the byte read-ahead, once half of it is free. */
-  private byteRoom(): number {
-    // Sizes unknown yet: one batch per lane first, so a first read of large records is no 20,000 of them either.
-    if (this.recordBytes === 0) return this.deps.options.batchSize * this.lanes.length;
-    let queued = 0;
-    for (const lane of this.lanes) queued += lane.waiting.queuedBytes;
-    if (queued > this.readAheadBytes / 2) return 0;
-    return Math.max(1, Math.floor((this.readAheadBytes - queued) / this.recordBytes));
-  }
-
-  /** Records read ahead of the batches: ten batches per lane (at least), at most 20 000. */
-  private readAhead(): number {
-    const { batchSize } = this.deps.options;
-    return Math.min(Math.max(2 * batchSize, batchSize * this.lanes.length * 10), 20_000);
+    return this.paused ? 0 : this.readAhead.room(this.positions.unfinished, this.positions.pending);
   }
 
   private ingest(records: readonly StreamRecord[]): void {
     const { deps } = this;
     if (records.length === 0) return;
     deps.metrics.inc(StreamMetric.polled, deps.labels, records.length);
-    let bytes = 0;
-    for (const record of records) bytes += record.sizeBytes;
-    this.recordBytes = Math.max(1, Math.ceil(bytes / records.length));
+    this.readAhead.read(records);
     let filtered = 0;
     const now = deps.clock.now();
     for (const record of records) {
@@ -396,6 +369,9 @@ export class ShardWorker {
   /** Sleeps until the next read, batching deadline or window close, or until a batch finishes. */
   private async waitForWork(now: number, nextReadAt: number, room: number): Promise<void> {
     let until = Number.POSITIVE_INFINITY;
+    // Paused: nothing is read or dispatched, so only a notify (resume, a batch ending, stop) ends the wait; a lane
+    // with a ready batch would otherwise make this return at once, forever, without yielding to the event loop.
+    if (this.paused) return this.waker.wait(this.deps.clock, until, this.abort.signal);
     if (!this.endOfShard() && room > 0) until = Math.min(until, nextReadAt);
     if (!this.endOfShard() && room <= 0 && this.room() > 0) until = now;
     for (const lane of this.lanes) {

@@ -184,7 +184,7 @@ function shardTable(uuid: string, shards: Shard[]): HTMLElement {
       el('td', {}, pos(s.position.checkpoint)),
       el('td', {}, pos(s.position.lastRead)),
       el('td', {}, String(s.position.pending)),
-      el('td', {}, lagOf(s)),
+      el('td', { class: 'pos' }, lagOf(s)),
       el('td', { class: 'failing' }, ...why),
       shardActions(uuid, s),
     );

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { CreateTableCommand, DescribeTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { logLevel } from 'kafkajs';
 import { afterAll, expect, it } from 'vitest';
@@ -16,7 +17,7 @@ import { runCli } from '../../../src/cli/index.js';
 import { loadConfigText } from '../../../src/config/loader.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { createStream } from '../kinesis/kinesalite.js';
-import { closeClients, kafka, kinesisClient, redis, servers, uniqueName } from '../../services/inject.js';
+import { closeClients, dynamoClient, kafka, kinesisClient, redis, servers, uniqueName } from '../../services/inject.js';
 
 afterAll(closeClients);
 
@@ -215,6 +216,58 @@ it('#21 test-pattern on a Redis stream mapping reads with XREVRANGE: no consumer
     ]);
     expect(body.matches).toEqual({ current: 2, proposed: 1 });
     expect(await r.call('XINFO', 'GROUPS', key)).toEqual([]);
+  } finally {
+    await app.stop('test');
+  }
+  app = await start(configOf(log, connections, mapping, true));
+  try {
+    await expect.poll(handled, { timeout: 60_000, interval: 200 }).toEqual(['r0', 'r2', 'r4']);
+  } finally {
+    await app.stop('test');
+  }
+});
+
+it('#21 test-pattern on a DynamoDB Streams mapping: a plain shard read, the newest records matched on NewImage; all delivered later', async () => {
+  const ddb = dynamoClient();
+  const table = uniqueName('sample');
+  await ddb.send(
+    new CreateTableCommand({
+      TableName: table,
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
+    }),
+  );
+  const streamArn = (await ddb.send(new DescribeTableCommand({ TableName: table }))).Table?.LatestStreamArn;
+  expect(streamArn).toBeDefined();
+  for (const [i, kind] of KINDS.entries())
+    await ddb.send(new PutItemCommand({ TableName: table, Item: { id: { S: `r${i}` }, kind: { S: kind } } }));
+  const uuid = randomUUID();
+  const { log, handled } = handledLog();
+  const connections = {
+    dynamodb: {
+      type: 'dynamodb',
+      endpoint: servers().dynamodb.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    },
+  };
+  const mapping = {
+    UUID: uuid,
+    EventSourceArn: streamArn,
+    Connection: 'dynamodb',
+    FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ dynamodb: { NewImage: { kind: { S: ['a'] } } } }) }] },
+  };
+  let app = await start(configOf(log, connections, mapping, false));
+  try {
+    const proposed = { Filters: [{ Pattern: JSON.stringify({ dynamodb: { NewImage: { kind: { S: ['c'] } } } }) }] };
+    const { status, body } = await sample(app, uuid, 3, proposed);
+    expect(status).toBe(200);
+    const id = (x: { record: Record<string, unknown> }) =>
+      (x.record.dynamodb as { NewImage: { id: { S: string } } }).NewImage.id.S;
+    expect(body.records.map(id)).toEqual(['r2', 'r3', 'r4']);
+    expect(body.matches).toEqual({ current: 2, proposed: 1 });
   } finally {
     await app.stop('test');
   }

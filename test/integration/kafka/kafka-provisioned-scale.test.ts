@@ -1,5 +1,5 @@
 // PRV-10 / DA-6 through the built service on the real broker: a provisioned Kafka mapping with MinimumPollers 1 adds
-// consumers while its group lags (evaluated every 10 s) up to the partition count, never past MaximumPollers, and
+// consumers while its group lags (evaluated every provisionedScaling.evaluateMs) up to the partition count, never past MaximumPollers, and
 // every record is handled.
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,7 +21,8 @@ describe('Kafka provisioned scaling (real broker)', () => {
     const out = outFile();
     svc = await startService({
       tuning: FAST_TUNING,
-      connections: { kafka: kafkaConnection() },
+      // DA-6's rates are the connection's (10 s by default): 2 s here keeps the test short.
+      connections: { kafka: { ...kafkaConnection(), provisionedScaling: { evaluateMs: 2000 } } },
       functions: { slow: fixtureFunction('kafkaSlow', out) },
       eventSourceMappings: [
         {

@@ -130,6 +130,27 @@ describe('Kafka schema registry (SR) on a real broker and registry', () => {
     }
   });
 
+  it('SR-13 DA-9 with KEY validated, a filter on a decoded key field passes only matching records', async () => {
+    const { topic, reg, valueId, keyId } = await avroTopic();
+    await produce(
+      topic,
+      await Promise.all(
+        ['a', 'b', 'a'].map(async (id, i) => ({
+          key: await reg.encode(keyId, { id }),
+          value: await reg.encode(valueId, { id: `o-${i}`, amount: i, status: 'NEW' }),
+        })),
+      ),
+    );
+    const run = await runMapping({
+      topic,
+      script: () => undefined,
+      filterPatterns: [JSON.stringify({ key: { id: ['b'] } })],
+      ...withRegistry('JSON', true),
+    });
+    await until(async () => ((await committed(run.group, topic)).get(0) === 3 ? true : undefined));
+    expect(run.calls.flatMap((c) => c.offsets)).toEqual([1]);
+  });
+
   it('SR-7 Protobuf and JSON Schema values decode to JSON (dataFormat PROTOBUF and JSON)', async () => {
     const topic = await createTopicWith(1);
     const reg = registry();

@@ -124,6 +124,27 @@ describe('#21 operator controls (engine)', () => {
     expect(h.invoker.seen.sort()).toEqual(['a0', 'a1', 'b1']);
     await h.stop();
   });
+
+  it('#21 a shard paused with a batch ready to go waits for resume without spinning (the event loop keeps running)', async () => {
+    const h = harness({ batchSize: 1 });
+    let release: () => void = () => {};
+    h.invoker.behaviour = (c) =>
+      c.data[0] === 'a' ? new Promise((resolve) => (release = () => resolve(ok()))) : Promise.resolve(ok());
+    h.source.put('shard-0', ['a', 'b']);
+    await h.mapping.start();
+    await h.clock.runUntil(() => h.invoker.seen.length === 1); // 'a' in flight, 'b' read and waiting
+    expect(h.mapping.command('shard-0', { action: 'pause' })).toEqual({ done: true });
+    release();
+    // Before the fix the worker looped on microtasks here (its wait returned at once for the ready batch), so
+    // neither the clock nor anything else in the process ran again.
+    await h.clock.advance(5_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(h.invoker.seen).toEqual(['a']);
+    h.mapping.command('shard-0', { action: 'resume' });
+    await h.clock.runUntil(() => h.invoker.seen.length === 2);
+    expect(h.invoker.seen).toEqual(['a', 'b']);
+    await h.stop();
+  });
 });
 
 describe('#21 seek (engine)', () => {
