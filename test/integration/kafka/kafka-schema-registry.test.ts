@@ -279,6 +279,44 @@ message Shipment {
     expect(run.calls.flatMap((c) => c.offsets)).toEqual([0, 2]);
   });
 
+  it('SR-16 DA-8 a .proto importing a registered reference decodes with the referenced type; a message-index path that names no message fails validation (counted, never invoked)', async () => {
+    const topic = await createTopicWith(1);
+    const reg = registry();
+    const money = `syntax = "proto3";\npackage sluice.money;\nmessage Amount {\n  int64 minor_units = 1;\n  string currency_code = 2;\n}\n`;
+    await reg.register({ type: SchemaType.PROTOBUF, schema: money }, { subject: `${topic}-money` });
+    const invoice = `syntax = "proto3";\npackage sluice.test;\nimport "money.proto";\nmessage Invoice {\n  string invoice_id = 1;\n  sluice.money.Amount due_amount = 2;\n}\n`;
+    const { id } = await reg.register(
+      {
+        type: SchemaType.PROTOBUF,
+        schema: invoice,
+        references: [{ name: 'money.proto', subject: `${topic}-money`, version: 1 }],
+      },
+      { subject: `${topic}-value` },
+    );
+    const root = new protobuf.Root();
+    protobuf.parse(money, root, { keepCase: true });
+    protobuf.parse(invoice.replace('import "money.proto";\n', ''), root, { keepCase: true });
+    const Invoice = root.lookupType('sluice.test.Invoice');
+    const body = Invoice.encode(
+      Invoice.fromObject({ invoice_id: 'i-1', due_amount: { minor_units: 1999, currency_code: 'EUR' } }),
+    ).finish();
+    const header = Buffer.alloc(5);
+    header.writeInt32BE(id, 1);
+    await produce(topic, [
+      { value: Buffer.concat([header, Buffer.from([2, 10]), body]) }, // message-index path [5]: no such message
+      { value: Buffer.concat([header, Buffer.from([0]), body]) },
+    ]);
+    const metrics = recordingMetrics();
+    const run = await runMapping({ topic, metrics, script: () => undefined, ...withRegistry('JSON') });
+    await until(async () => ((await committed(run.group, topic)).get(0) === 2 ? true : undefined));
+    expect(run.calls.flatMap((c) => c.offsets)).toEqual([1]);
+    expect(b64json(recordsOf(run.calls)[0]!.value)).toEqual({
+      invoice_id: 'i-1',
+      due_amount: { minor_units: 1999, currency_code: 'EUR' },
+    });
+    expect(metrics.counter('sluice_schema_registry_errors_total')).toBe(1);
+  });
+
   it('DA-8 SR-14 SR-18 a record with a wrong magic byte or an unknown schema id goes to the on-failure destination as SchemaValidationFailed, counted, never invoked; the rest flow and offsets commit', async () => {
     const { topic, reg, valueId } = await avroTopic();
     const unknownId = Buffer.concat([Buffer.from([0, 0x7f, 0xff, 0xff, 0x00]), Buffer.from('x')]);
