@@ -3,6 +3,7 @@
 // handlers written for SQS run unchanged.
 import { createHash, randomUUID } from 'node:crypto';
 import type { QueueEvents, QueueMessage, QueueSource } from '../../src/ports/queue-source.js';
+import { recordsEvent } from '../../src/ports/event-json.js';
 import { MemoryQuota } from './quota.js';
 
 interface Stored {
@@ -22,7 +23,7 @@ export type MemoryQueueMessage = QueueMessage<string>;
 
 /** The same event as SQS's (spec §5.1), so handlers written for SQS run unchanged. */
 const memoryQueueEvents: QueueEvents<MemoryQueueMessage> = {
-  event: (msgs) => ({ Records: msgs.map((m) => m.record) }),
+  event: recordsEvent,
   envelopeBytes: Buffer.byteLength('{"Records":[]}'),
   itemIdentifier: (m) => m.id,
 };
@@ -158,13 +159,16 @@ export class MemoryQueue {
       eventSourceARN: this.arn,
       awsRegion: this.options.region,
     };
+    // Written once here (#20); the event joins these.
+    const json = JSON.stringify(record);
     return {
       id: m.id,
       groupId: m.groupId,
       // JSON bytes plus the comma between records (P-12).
-      sizeBytes: Buffer.byteLength(JSON.stringify(record)) + 1,
+      sizeBytes: Buffer.byteLength(json) + 1,
       receiveCount: m.receiveCount,
       record,
+      json,
       handle: m.receipt,
     };
   }

@@ -65,7 +65,7 @@ export class RabbitmqQueueSource implements QueueSource<RmqQueueMessage> {
     const key = queueKey(opts.queue, opts.vhost);
     const envelopeBytes = rmqEnvelopeBytes(opts.arn, key);
     this.events = {
-      event: (msgs) => buildRmqEvent(opts.arn, key, msgs.map(rmqRecord)),
+      event: (msgs) => JSON.stringify(buildRmqEvent(opts.arn, key, msgs.map(rmqRecord))),
       envelopeBytes,
     };
   }

@@ -1,15 +1,20 @@
 // The one home of event assembly (#20): a record's Lambda JSON is serialised once, when the connector reads it
 // (StreamRecord.json, whose UTF-8 length is its sizeBytes), and every event is those fragments joined inside the
 // source's envelope. Nothing builds the event as objects or stringifies it whole on the hot path.
-import type { StreamRecord } from './sources.js';
+
+/** What an event is assembled from: a stream record or a queue message (both keep `json` when read). */
+export interface Fragment {
+  readonly json?: string;
+  readonly record: Record<string, unknown>;
+}
 
 /** The record's JSON as it appears in the event (records built without `json`, e.g. by tests, stringify here). */
-export function recordJson(r: StreamRecord): string {
+export function recordJson(r: Fragment): string {
   return r.json ?? JSON.stringify(r.record);
 }
 
 /** `head` + the records' JSON joined by commas + `tail`: `{"Records":[` … `]}` and the like. */
-export function joinRecords(head: string, records: readonly StreamRecord[], tail: string): string {
+export function joinRecords(head: string, records: readonly Fragment[], tail: string): string {
   let out = head;
   for (let i = 0; i < records.length; i++) {
     if (i > 0) out += ',';
@@ -18,8 +23,8 @@ export function joinRecords(head: string, records: readonly StreamRecord[], tail
   return out + tail;
 }
 
-/** `{"Records":[…]}`: the event of Kinesis, DynamoDB Streams, Redis Streams and the memory stream. */
-export function recordsEvent(records: readonly StreamRecord[]): string {
+/** `{"Records":[…]}`: the event of Kinesis, DynamoDB Streams, Redis Streams, the memory stream, SQS and memory queues. */
+export function recordsEvent(records: readonly Fragment[]): string {
   return joinRecords('{"Records":[', records, ']}');
 }
 

@@ -12,16 +12,21 @@ export interface QueueMessage<H = unknown> {
   sizeBytes: number;
   /** 1 on first delivery; more (or 2 when the broker only says "redelivered") after that. */
   receiveCount: number;
-  /** What filters match and what the connector's `events.event` puts in the function's event. */
-  record: Record<string, unknown>;
+  /** What filters match; connectors that keep `json` may parse it from there on first use. */
+  readonly record: Record<string, unknown>;
+  /** The message's JSON in the event, written once when received (#20): its UTF-8 length is in `sizeBytes`. */
+  readonly json?: string;
   /** Opaque to the engine; only the connector that made it reads it. */
   handle: H;
 }
 
 /** How a queue source's messages reach the function. */
 export interface QueueEvents<M extends QueueMessage = QueueMessage> {
-  /** The event of one batch: SQS `{Records: [...]}`, RabbitMQ `{eventSource, eventSourceArn, rmqMessagesByQueue}`. */
-  event(msgs: readonly M[]): unknown;
+  /**
+   * The JSON of one batch's event, sent as is: SQS `{"Records":[...]}`, RabbitMQ `{"eventSource", "eventSourceArn",
+   * "rmqMessagesByQueue"}`. Assembled from the messages' `json` (ports/event-json.ts) where the connector keeps it.
+   */
+  event(msgs: readonly M[]): string;
   /** Bytes of the event around its messages (the 6 MB cap counts them). */
   readonly envelopeBytes: number;
   /**
