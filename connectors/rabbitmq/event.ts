@@ -118,8 +118,13 @@ export function buildRmqEvent(arn: string, key: string, msgs: readonly RmqMessag
   return { eventSource: 'aws:rmq', eventSourceArn: arn, rmqMessagesByQueue: { [key]: [...msgs] } };
 }
 
-/** Bytes a message adds to the event: its JSON and a separating comma (RMQ-7: after base64). */
-export const rmqMessageBytes = (m: RmqMessage): number => Buffer.byteLength(JSON.stringify(m)) + 1;
+/**
+ * The event's JSON up to its first message, and what closes it: JSON.stringify(buildRmqEvent(...)) is
+ * `head` + the messages' JSON joined by commas + RMQ_EVENT_TAIL (#20: messages are serialised once, when received).
+ */
+export const rmqEventHead = (arn: string, key: string): string =>
+  `{"eventSource":"aws:rmq","eventSourceArn":${JSON.stringify(arn)},"rmqMessagesByQueue":{${JSON.stringify(key)}:[`;
+export const RMQ_EVENT_TAIL = ']}}';
 
 /** Bytes of the event around its messages. */
 export const rmqEnvelopeBytes = (arn: string, key: string): number =>

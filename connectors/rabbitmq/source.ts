@@ -7,7 +7,8 @@ import { SluiceError } from '../../src/ports/errors.js';
 import type { Logger } from '../../src/ports/logger.js';
 import type { QueueDescription, QueueEvents, QueueMessage, QueueSource } from '../../src/ports/queue-source.js';
 import { connectOptions, type RabbitmqConnection } from './connection.js';
-import { buildRmqEvent, queueKey, rmqEnvelopeBytes, rmqMessageBytes, toRmqMessage, type RmqMessage } from './event.js';
+import { joinRecords } from '../../src/ports/event-json.js';
+import { queueKey, RMQ_EVENT_TAIL, rmqEnvelopeBytes, rmqEventHead, toRmqMessage, type RmqMessage } from './event.js';
 
 /** Which delivery of which channel: a tag means nothing on another channel (`gen` counts channels). */
 export interface RmqHandle {
@@ -64,8 +65,9 @@ export class RabbitmqQueueSource implements QueueSource<RmqQueueMessage> {
     this.arn = opts.arn;
     const key = queueKey(opts.queue, opts.vhost);
     const envelopeBytes = rmqEnvelopeBytes(opts.arn, key);
+    const head = rmqEventHead(opts.arn, key);
     this.events = {
-      event: (msgs) => JSON.stringify(buildRmqEvent(opts.arn, key, msgs.map(rmqRecord))),
+      event: (msgs) => joinRecords(head, msgs, RMQ_EVENT_TAIL),
       envelopeBytes,
     };
   }
@@ -78,11 +80,14 @@ export class RabbitmqQueueSource implements QueueSource<RmqQueueMessage> {
     return taken.map((msg) => {
       this.held.add(msg.fields.deliveryTag);
       const record = toRmqMessage(msg.content, msg.properties, msg.fields.redelivered) as RmqQueueMessage['record'];
+      // Its JSON in the event, written once here (#20); plus the comma between messages (RMQ-7).
+      const json = JSON.stringify(record);
       return {
         id: `${live.gen}:${msg.fields.deliveryTag}`,
-        sizeBytes: rmqMessageBytes(record),
+        sizeBytes: Buffer.byteLength(json) + 1,
         receiveCount: msg.fields.redelivered ? 2 : 1,
         record,
+        json,
         handle: { gen: live.gen, msg },
       };
     });
@@ -282,12 +287,6 @@ function unrecoverable(err: unknown): SluiceError | undefined {
       : [];
   return reason === undefined ? undefined : new SluiceError('InvalidConfig', `${reason}: ${what}`, { cause: err });
 }
-
-const rmqRecord = (m: RmqQueueMessage): RmqMessage => ({
-  basicProperties: m.record.basicProperties,
-  redelivered: m.record.redelivered,
-  data: m.record.data,
-});
 
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
