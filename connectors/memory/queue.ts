@@ -141,17 +141,19 @@ export class MemoryQueue {
   }
 
   private toMessage(m: Stored & { receipt: string }): MemoryQueueMessage {
+    const attributes: Record<string, string> = {
+      ApproximateReceiveCount: String(m.receiveCount),
+      SentTimestamp: String(m.sentAtMs),
+      SenderId: 'sluice',
+      ApproximateFirstReceiveTimestamp: String(m.firstReceiveMs ?? m.sentAtMs),
+    };
+    // Set, not spread in: no extra object per message (#20); it stays the last key.
+    if (m.groupId !== undefined) attributes['MessageGroupId'] = m.groupId;
     const record = {
       messageId: m.id,
       receiptHandle: m.receipt,
       body: m.body,
-      attributes: {
-        ApproximateReceiveCount: String(m.receiveCount),
-        SentTimestamp: String(m.sentAtMs),
-        SenderId: 'sluice',
-        ApproximateFirstReceiveTimestamp: String(m.firstReceiveMs ?? m.sentAtMs),
-        ...(m.groupId === undefined ? {} : { MessageGroupId: m.groupId }),
-      },
+      attributes,
       messageAttributes: {},
       md5OfBody: createHash('md5').update(m.body).digest('hex'),
       md5OfMessageAttributes: null,
