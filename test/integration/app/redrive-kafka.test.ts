@@ -7,13 +7,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { afterAll, expect, it } from 'vitest';
 import { startApp } from '../../../src/app/app.js';
 import type { RedriveProgress } from '../../../src/app/redrive.js';
 import { runCli } from '../../../src/cli/index.js';
 import { loadConfigText } from '../../../src/config/loader.js';
 import { createLogger } from '../../../src/observability/logger.js';
-import { closeClients, sqsClient, uniqueName } from '../../services/inject.js';
+import { closeClients, servers, sqsClient, uniqueName } from '../../services/inject.js';
 import { createTopic, rawKafka } from '../kafka/helpers.js';
 import { kafkaConnection, sqsConnection } from '../kafka/service-kit.js';
 
@@ -34,7 +35,8 @@ async function depth(url: string): Promise<number> {
   );
 }
 
-it('#21 redrive Kafka on-failure records (KAF-17 KafkaBatchInfo): exactly the named offsets are read back without the mapping group and replayed once; a range removed by deleteTopicRecords is skipped (no longer in the topic) and stays', async () => {
+/** A topic, a failing function whose Kafka mapping sends failures to an SQS queue, and `sluice redrive` against it. */
+async function scenario(mappingExtra: object = {}, registryAuth: object = {}) {
   const kafka = rawKafka();
   const topic = await createTopic(kafka, 1);
   const name = uniqueName('redrive-kaf');
@@ -50,15 +52,13 @@ it('#21 redrive Kafka on-failure records (KAF-17 KafkaBatchInfo): exactly the na
   await admin.connect();
   const producer = kafka.producer();
   await producer.connect();
-  const produce = (ids: string[]) =>
-    producer.send({ topic, messages: ids.map((id) => ({ value: JSON.stringify({ id }) })) });
   const committed = async () =>
     (await admin.fetchOffsets({ groupId: uuid, topics: [topic] }))[0]?.partitions[0]?.offset;
   const loaded = loadConfigText(
     JSON.stringify({
       server: { port: 0 },
       tuning: { streamPollIntervalMs: 50 },
-      connections: { kafka: kafkaConnection(), sqs: sqsConnection() },
+      connections: { kafka: { ...kafkaConnection(), ...registryAuth }, sqs: sqsConnection() },
       functions: {
         fn: {
           Handler: 'handlers.handler',
@@ -77,6 +77,7 @@ it('#21 redrive Kafka on-failure records (KAF-17 KafkaBatchInfo): exactly the na
           BatchSize: 10,
           MaximumRetryAttempts: 0,
           DestinationConfig: { OnFailure: { Destination: dlq.arn } },
+          ...mappingExtra,
         },
       ],
     }),
@@ -94,6 +95,18 @@ it('#21 redrive Kafka on-failure records (KAF-17 KafkaBatchInfo): exactly the na
     });
     return { code, report: JSON.parse(out) as RedriveProgress };
   };
+  const stop = async () => {
+    await app.stop('test');
+    await producer.disconnect();
+    await admin.disconnect();
+  };
+  return { kafka, topic, dlq, fail, handled, admin, producer, committed, cli, stop };
+}
+
+it('#21 redrive Kafka on-failure records (KAF-17 KafkaBatchInfo): exactly the named offsets are read back without the mapping group and replayed once; a range removed by deleteTopicRecords is skipped (no longer in the topic) and stays', async () => {
+  const { topic, dlq, fail, handled, admin, producer, committed, cli, stop } = await scenario();
+  const produce = (ids: string[]) =>
+    producer.send({ topic, messages: ids.map((id) => ({ value: JSON.stringify({ id }) })) });
   try {
     // Offsets 0-1 fail, reach the destination, then are deleted from the topic.
     await produce(['g0', 'g1']);
@@ -133,8 +146,50 @@ it('#21 redrive Kafka on-failure records (KAF-17 KafkaBatchInfo): exactly the na
     const groups = (await admin.listGroups()).groups.map((g) => g.groupId);
     expect(groups.filter((g) => g.startsWith('sluice-redrive-'))).toEqual([]);
   } finally {
-    await app.stop('test');
-    await producer.disconnect();
-    await admin.disconnect();
+    await stop();
+  }
+}, 120_000);
+
+it('#21 redrive of a Kafka mapping with SchemaRegistryConfig (DA-9): the records read back are decoded as the mapping decodes them (Avro to base64 JSON)', async () => {
+  const { url, username, password } = servers().schemaregistry;
+  const registryConfig = {
+    SchemaRegistryURI: url,
+    AccessConfigs: [{ Type: 'BASIC_AUTH', URI: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:sr' }],
+    EventRecordFormat: 'JSON',
+    SchemaValidationConfigs: [{ Attribute: 'VALUE' }],
+  };
+  const { topic, dlq, fail, handled, producer, committed, cli, stop } = await scenario(
+    { SelfManagedKafkaEventSourceConfig: { SchemaRegistryConfig: registryConfig } },
+    { schemaRegistry: { username, password } },
+  );
+  try {
+    const registry = new SchemaRegistry({ host: url, auth: { username, password } });
+    const schema = {
+      type: 'record',
+      name: 'Item',
+      namespace: 'sluice.redrive',
+      fields: [{ name: 'id', type: 'string' }],
+    };
+    const { id } = await registry.register(
+      { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
+      { subject: `${topic}-value` },
+    );
+    const ids = ['s0', 's1'];
+    await producer.send({
+      topic,
+      messages: await Promise.all(ids.map(async (v) => ({ value: await registry.encode(id, { id: v }) }))),
+    });
+    await expect.poll(committed, { timeout: 60_000, interval: 200 }).toBe('2');
+    const failures = await depth(dlq.url);
+    expect(failures).toBeGreaterThan(0);
+
+    rmSync(fail);
+    const r = await cli('--from', dlq.arn, '--to', 'fn');
+    expect(r.report).toMatchObject({ status: 'done', seen: failures, replayed: failures, failed: 0, skipped: 0 });
+    // The handler parses each value as base64 JSON: Avro bytes would give no id.
+    expect(handled()).toEqual(ids);
+    expect(await depth(dlq.url)).toBe(0);
+  } finally {
+    await stop();
   }
 }, 120_000);
