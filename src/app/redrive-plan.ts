@@ -81,11 +81,11 @@ export function redrivePlan(deps: RedrivePlanDeps, req: RedriveRequest): Redrive
     const m = deps.mappings().find((x) => x.eventSourceArn === arn);
     return (m && sourceOf(m)) ?? `no mapping of this sluice reads ${arn}`;
   };
-  // Sources that read ranges back themselves (Kafka), the target function's mappings first.
+  // Sources that read ranges back themselves (those with a consumer group: Kafka), the target's mappings first.
   const rangeSources = (fn: string): StreamSource[] =>
     deps
       .mappings()
-      .filter((m) => m.shape === 'stream')
+      .filter((m) => m.shape === 'stream' && m.consumerGroupId !== undefined)
       .sort((a, b) => Number(b.functionName === fn) - Number(a.functionName === fn))
       .map(sourceOf)
       .filter((s): s is StreamSource => s?.readRanges !== undefined);
