@@ -2,9 +2,10 @@
 // schema fetched once per id from a Confluent-compatible registry, Avro/Protobuf/JSON Schema decoded to JSON. A record
 // that cannot be decoded is marked `rejected` (the engine gives it up without invoking); a registry that is down or
 // refuses us is a transient error the caller retries (the partition waits).
-import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import type { StreamRecord } from '../../src/ports/sources.js';
 import { toStreamRecord, type KafkaRecord } from './event.js';
+import { ProtobufDataError, ProtobufDecoder, type RawSchema, type SchemaReference } from './schema-protobuf.js';
 import type { SchemaRegistrySettings } from './schema-registry-config.js';
 
 export type SchemaDataFormat = 'AVRO' | 'PROTOBUF' | 'JSON';
@@ -26,8 +27,18 @@ interface Decoded {
   source: Buffer;
 }
 
+/** The registry client's HTTP API (not in its typings): the schema text by id, and referenced schemas. */
+interface RegistryApi {
+  Schema: { find(args: { id: number }): Promise<{ data(): RawSchema }> };
+  Subject: { version(args: SchemaReference): Promise<{ data(): RawSchema }> };
+}
+
 export class KafkaSchemaDecoder {
   private readonly registry: SchemaRegistry;
+  private readonly api: RegistryApi;
+  private readonly proto: ProtobufDecoder;
+  /** The schema text by id, fetched once (a failed fetch is forgotten so that it is retried). */
+  private readonly raw = new Map<number, Promise<RawSchema>>();
 
   constructor(
     private readonly settings: SchemaRegistrySettings,
@@ -39,6 +50,8 @@ export class KafkaSchemaDecoder {
       // One quick retry inside the client; the source retries with its own backoff (DA-8).
       retry: { retries: 1, initialRetryTimeInSecs: 0.1, maxRetryTimeInSecs: 1 },
     });
+    this.api = (this.registry as unknown as { api: RegistryApi }).api;
+    this.proto = new ProtobufDecoder(async (ref) => (await this.api.Subject.version(ref)).data());
   }
 
   /**
@@ -81,19 +94,15 @@ export class KafkaSchemaDecoder {
     // SR-16/SR-18: byte 0 magic 0x00, bytes 1-4 the schema id (big-endian); anything else fails validation.
     if (buf.length < 5 || buf[0] !== 0) throw new RecordSchemaError('not in the Confluent wire format (magic byte 0)');
     const id = buf.readInt32BE(1);
-    let decoded: unknown;
+    let plain: unknown;
+    let format: SchemaDataFormat;
     try {
-      decoded = await this.registry.decode(buf);
+      const raw = await this.rawSchema(id);
+      format = formatOf(raw.schemaType);
+      // Avro and JSON Schema stay with the registry client; Protobuf needs the message-index path (SR-16).
+      plain = format === 'PROTOBUF' ? await this.proto.decode(id, raw, buf) : await this.registry.decode(buf);
     } catch (err) {
       throw classify(err, id);
-    }
-    const entry = this.registry.cache.getSchema(id);
-    const format = formatOf(entry?.type);
-    let plain = decoded;
-    if (format === 'PROTOBUF') {
-      // DA-9: the proto3 JSON mapping (enums by name, 64-bit integers as numbers).
-      const message = (entry?.schema as unknown as { message: ProtoType }).message;
-      plain = message.toObject(decoded, { longs: Number, enums: String, bytes: String });
     }
     return {
       json: JSON.stringify(plain, jsonValue),
@@ -101,18 +110,25 @@ export class KafkaSchemaDecoder {
       source: buf.subarray(5),
     };
   }
-}
 
-interface ProtoType {
-  toObject(m: unknown, o: Record<string, unknown>): Record<string, unknown>;
+  private rawSchema(id: number): Promise<RawSchema> {
+    let p = this.raw.get(id);
+    if (p === undefined) {
+      p = this.api.Schema.find({ id }).then((r) => r.data());
+      this.raw.set(id, p);
+      p.catch(() => this.raw.delete(id));
+    }
+    return p;
+  }
 }
 
 function b64(text: string): string {
   return Buffer.from(text, 'utf8').toString('base64');
 }
 
-function formatOf(type: SchemaType | undefined): SchemaDataFormat {
-  return type === SchemaType.PROTOBUF ? 'PROTOBUF' : type === SchemaType.JSON ? 'JSON' : 'AVRO';
+/** The registry omits schemaType for Avro. */
+function formatOf(type: string | undefined): SchemaDataFormat {
+  return type === 'PROTOBUF' ? 'PROTOBUF' : type === 'JSON' ? 'JSON' : 'AVRO';
 }
 
 /** Avro bytes and fixed as base64, 64-bit integers as numbers (DA-9). */
@@ -125,6 +141,7 @@ function jsonValue(_key: string, v: unknown): unknown {
 
 /** 404/422 from the registry (unknown id) and decode errors are the record's fault; the rest is the registry's. */
 function classify(err: unknown, id: number): Error {
+  if (err instanceof ProtobufDataError) return new RecordSchemaError(err.message);
   const status = (err as { status?: unknown }).status;
   if (typeof status === 'number') {
     if (status === 404 || status === 422) return new RecordSchemaError(`schema id ${id} is not in the registry`);

@@ -2,7 +2,7 @@
 // event, ASY-13) in the field `record`, plus the function name and any delivery attributes as fields.
 import type { Redis } from 'ioredis';
 import { bodyOf, type DeliveryContext, type Destination } from '../../src/ports/sources.js';
-import { closeRedis } from './redis-health.js';
+import { quitWithin } from '../../src/ports/quit.js';
 
 export class RedisStreamDestination implements Destination {
   readonly arn: string;
@@ -30,6 +30,6 @@ export class RedisStreamDestination implements Destination {
   }
 
   async close(): Promise<void> {
-    await closeRedis(this.redis);
+    await quitWithin(this.redis);
   }
 }

@@ -14,7 +14,8 @@ import type {
 } from '../../src/ports/sources.js';
 import { redisEvents } from './event.js';
 import type { RedisStreamSource } from './source.js';
-import { closeRedis, pingWithin } from './redis-health.js';
+import { quitWithin } from '../../src/ports/quit.js';
+import { pingWithin } from './redis-health.js';
 
 /** Literal keys and glob patterns (characters `*`, `?`, `[`) of a mapping address. */
 export interface KeySelector {
@@ -78,7 +79,7 @@ export class RedisKeysSource implements StreamSource {
 
   async close(): Promise<void> {
     await Promise.all([...this.sources.values()].map((s) => s.close()));
-    await closeRedis(this.scanner);
+    await quitWithin(this.scanner);
   }
 
   private source(key: string): RedisStreamSource {

@@ -17,8 +17,9 @@ import type {
   StreamSource,
 } from '../../src/ports/sources.js';
 import { entriesOfRead, redisEvents, redisStreamRecord, type RawEntry } from './event.js';
+import { quitWithin } from '../../src/ports/quit.js';
 import { groupLag } from './lag.js';
-import { closeRedis, pingWithin } from './redis-health.js';
+import { pingWithin } from './redis-health.js';
 import { sampleStreamKey } from './sample.js';
 
 export interface RedisSourceOptions {
@@ -212,7 +213,7 @@ export class RedisStreamSource implements StreamSource {
     this.closed = true;
     if (this.keepalive !== undefined) clearInterval(this.keepalive);
     this.blocking.disconnect();
-    await closeRedis(this.cmd);
+    await quitWithin(this.cmd);
   }
 }
 

@@ -75,9 +75,12 @@ Options:
   --dynamodb-endpoint URL     default http://127.0.0.1:8000 (DynamoDB Local)
   --kafka-brokers H:P,...     default 127.0.0.1:9092
   --rabbitmq-url URL          default amqp://guest:guest@127.0.0.1:5672
+  --sns-endpoint URL, --eventbridge-endpoint URL, --s3-endpoint URL
+                              destinations only; default http://127.0.0.1:5000 (moto)
   --port N                    the Invoke API's port (server.port; default 9001)
   --create-resources          create the template's SQS queues (RedrivePolicy, FIFO), Kinesis streams, DynamoDB
-                              tables with streams and the mappings' Kafka topics on those endpoints (idempotent)
+                              tables with streams, SNS topics, EventBridge buses, S3 buckets and the mappings'
+                              Kafka topics on those endpoints (idempotent)
   -h, --help                  show this help
 `;
 

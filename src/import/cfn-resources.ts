@@ -1,12 +1,15 @@
-// The template's SQS queues, Kinesis streams and DynamoDB tables as --create-resources creates them locally.
+// The template's SQS queues, Kinesis streams, DynamoDB tables, SNS topics, EventBridge buses and S3 buckets as
+// --create-resources creates them locally.
 import type { Stack } from './stack.js';
 import {
   isRecord,
   text,
+  type DestinationResource,
   type ImportNote,
   type QueueResource,
   type StreamResource,
   type TableResource,
+  type TemplateResources,
 } from './types.js';
 
 const QUEUE_ATTRIBUTES = new Set([
@@ -85,4 +88,24 @@ export function tableResource(stack: Stack, id: string, notes: ImportNote[]): Ta
     attributes,
     ...(spec === undefined ? {} : { streamViewType: spec.StreamViewType as TableResource['streamViewType'] }),
   };
+}
+
+const DESTINATION_KINDS: Record<string, DestinationResource['kind']> = {
+  'AWS::SNS::Topic': 'sns',
+  'AWS::Events::EventBus': 'eventbridge',
+  'AWS::S3::Bucket': 's3',
+};
+
+/** A topic, bus or bucket if the resource is one: only its name is created (policies, rules, etc. are not). */
+export function destinationResource(stack: Stack, id: string): DestinationResource | undefined {
+  const kind = DESTINATION_KINDS[stack.typeOf(id) ?? ''];
+  const values = stack.values(id);
+  if (kind === undefined || values === undefined) return undefined;
+  const name = kind === 'sns' ? values.atts.TopicName : kind === 'eventbridge' ? values.atts.Name : values.ref;
+  return { logicalId: id, kind, name: String(name) };
+}
+
+/** The connection kinds the created resources need even when no function or mapping names them. */
+export function resourceKinds(r: TemplateResources): Array<'sqs' | DestinationResource['kind']> {
+  return [...(r.queues.length > 0 ? (['sqs'] as const) : []), ...new Set(r.destinations.map((d) => d.kind))];
 }

@@ -1,11 +1,13 @@
 // --create-resources: the template's SQS queues (dead-letter queues first, so a RedrivePolicy names an existing
 // one), Kinesis streams, DynamoDB tables with their streams and the Kafka topics of its mappings, on the local
-// servers of the endpoints. Idempotent: what exists is kept (a queue's attributes are set again).
+// servers of the endpoints (SNS topics, EventBridge buses and S3 buckets: create-destinations.ts). Idempotent: what
+// exists is kept (a queue's attributes are set again).
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { CreateQueueCommand, GetQueueUrlCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Kafka, logLevel } from 'kafkajs';
+import { createDestinations } from './create-destinations.js';
 import type { Endpoints, QueueResource, TableResource, TemplateResources } from './types.js';
 
 // Emulators check no signature; real keys never go to them.
@@ -156,6 +158,7 @@ export async function createResources(
       e.kafka,
       log,
     );
+  if (r.destinations.length > 0) await createDestinations(r.destinations, e, region, log);
   const arns: Record<string, string> = {};
   if (need('tables', e.dynamodb, r.tables.length)) {
     const ddb = new DynamoDBClient(aws(e.dynamodb!, region));

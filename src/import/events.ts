@@ -91,7 +91,7 @@ export function translateMapping(
     else if (k === 'FilterCriteria') m.FilterCriteria = filterCriteria(v);
     else if (k === 'ProvisionedPollerConfig') m.ProvisionedPollerConfig = provisionedPollers(v);
     else if (k === 'DestinationConfig') {
-      const d = destinationConfig(v, `${at}.DestinationConfig`, notes);
+      const d = destinationConfig(v, `${at}.DestinationConfig`, notes, 'mapping');
       if (d?.OnFailure !== undefined) m.DestinationConfig = { OnFailure: d.OnFailure };
       if (d?.OnSuccess !== undefined)
         notes.push({ path: `${at}.DestinationConfig.OnSuccess`, message: 'sluice mappings deliver OnFailure only' });

@@ -53,7 +53,7 @@ export function eventInvokeConfig(
   for (const [k, v] of Object.entries(value)) {
     if (k === 'MaximumEventAgeInSeconds' || k === 'MaximumRetryAttempts') out[k] = Number(v);
     else if (k === 'DestinationConfig') {
-      const d = destinationConfig(v, `${at}.DestinationConfig`, notes);
+      const d = destinationConfig(v, `${at}.DestinationConfig`, notes, 'async');
       if (d !== undefined) out.DestinationConfig = d;
     } else if (k !== 'FunctionName' && k !== 'Qualifier')
       notes.push({ path: `${at}.${k}`, message: 'not used by sluice' });
@@ -87,7 +87,7 @@ export function translateFunction(
       case 'DeadLetterQueue': // SAM: { Type: SQS|SNS, TargetArn }
       case 'DeadLetterConfig': {
         // CloudFormation: { TargetArn }
-        const target = destinationAddress(isRecord(v) ? v.TargetArn : v, `${at}.${k}.TargetArn`, notes);
+        const target = destinationAddress(isRecord(v) ? v.TargetArn : v, `${at}.${k}.TargetArn`, notes, 'dead-letter');
         if (target !== undefined) fn.DeadLetterConfig = { TargetArn: target };
         break;
       }

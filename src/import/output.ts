@@ -10,6 +10,8 @@ function kindOf(address: unknown): Kind | undefined {
   if (typeof address !== 'string') return undefined;
   const service = /^arn:[\w-]+:([\w-]+):/.exec(address)?.[1];
   if (service === 'sqs' || service === 'kinesis' || service === 'dynamodb' || service === 'kafka') return service;
+  if (service === 'sns' || service === 's3') return service;
+  if (service === 'events') return 'eventbridge';
   if (service === 'mq') return 'rabbitmq';
   return address.startsWith('kafka://') ? 'kafka' : undefined;
 }

@@ -1,7 +1,7 @@
 // A SAM or CloudFormation template as a sluice config: functions (Globals merged), their SAM Events and the
 // AWS::Lambda::EventSourceMapping / EventInvokeConfig resources as mappings and async settings, and the queues,
 // streams and tables --create-resources creates. Everything else is listed as a note with its template path.
-import { queueResource, streamResource, tableResource } from './cfn-resources.js';
+import { destinationResource, queueResource, resourceKinds, streamResource, tableResource } from './cfn-resources.js';
 import { translateMapping, translateSamEvent, type SluiceMapping } from './events.js';
 import { eventInvokeConfig, translateFunction, type SluiceFunction } from './function.js';
 import { buildConfig } from './output.js';
@@ -26,7 +26,6 @@ const WHY_NOT: Record<string, string> = {
   'AWS::MSK::Cluster': 'the cluster is the kafka connection (--kafka-brokers)',
   'AWS::MSK::ServerlessCluster': 'the cluster is the kafka connection (--kafka-brokers)',
   'AWS::AmazonMQ::Broker': 'the broker is the rabbitmq connection (--rabbitmq-url)',
-  'AWS::SNS::Topic': 'sluice does not deliver to SNS',
 };
 
 /** Sections read here or that change nothing locally (Outputs and others are listed). */
@@ -45,7 +44,7 @@ const TEMPLATE_SECTIONS = new Set([
 export function importSam(template: Record<string, unknown>, o: ImportOptions): ImportResult {
   const stack = new Stack(template, o);
   const notes: ImportNote[] = [];
-  const resources: TemplateResources = { queues: [], streams: [], tables: [], topics: [] };
+  const resources: TemplateResources = { queues: [], streams: [], tables: [], topics: [], destinations: [] };
   const functions: Record<string, SluiceFunction> = {};
   const mappings: SluiceMapping[] = [];
   const invokeConfigs: Array<{ fn: string; config: Record<string, unknown>; at: string }> = [];
@@ -106,6 +105,11 @@ export function importSam(template: Record<string, unknown>, o: ImportOptions): 
       case 'AWS::Serverless::SimpleTable':
         resources.tables.push(tableResource(stack, id, notes));
         break;
+      case 'AWS::SNS::Topic':
+      case 'AWS::Events::EventBus':
+      case 'AWS::S3::Bucket':
+        resources.destinations.push(destinationResource(stack, id)!);
+        break;
       default:
         notes.push({ path: at, message: `${type} is not translated${WHY_NOT[type] ? `: ${WHY_NOT[type]}` : ''}` });
     }
@@ -118,6 +122,6 @@ export function importSam(template: Record<string, unknown>, o: ImportOptions): 
   for (const m of mappings)
     for (const t of Array.isArray(m.Topics) ? (m.Topics as unknown[]) : [])
       if (typeof t === 'string' && !resources.topics.some((r) => r.name === t)) resources.topics.push({ name: t });
-  const config = buildConfig(functions, mappings, o, resources.queues.length > 0 ? ['sqs'] : []);
+  const config = buildConfig(functions, mappings, o, resourceKinds(resources));
   return { config, notes: [...stack.resolver.notes, ...notes], resources };
 }

@@ -2,8 +2,8 @@
 // rabbitmq events as mappings and `destinations` as async settings; queues, streams and tables of
 // `resources.Resources` for --create-resources. Everything else is listed as a note with its path.
 import path from 'node:path';
-import { queueResource, streamResource, tableResource } from './cfn-resources.js';
-import { destinationAddress } from './destinations.js';
+import { destinationResource, queueResource, resourceKinds, streamResource, tableResource } from './cfn-resources.js';
+import { destinationAddress, type DestinationRole } from './destinations.js';
 import type { SluiceMapping } from './events.js';
 import type { SluiceFunction } from './function.js';
 import { buildConfig } from './output.js';
@@ -78,7 +78,7 @@ function translateEvent(
     else if (k === 'queue') m.Queues = [v];
     else if (k === 'virtualHost') m.SourceAccessConfigurations = [{ Type: 'VIRTUAL_HOST', URI: v }];
     else if (k === 'destinations' && isRecord(v)) {
-      const d = destinationAddress(arnOf(v.onFailure), `${at}.destinations.onFailure`, notes);
+      const d = destinationAddress(arnOf(v.onFailure), `${at}.destinations.onFailure`, notes, 'mapping-failure');
       if (d !== undefined) m.DestinationConfig = { OnFailure: { Destination: d } };
       for (const other of Object.keys(v).filter((x) => x !== 'onFailure'))
         notes.push({ path: `${at}.destinations.${other}`, message: 'sluice mappings deliver onFailure only' });
@@ -102,11 +102,12 @@ function destination(
   o: ImportOptions,
   at: string,
   notes: ImportNote[],
+  role: DestinationRole,
 ): string | undefined {
   const target = arnOf(v);
   if (typeof target === 'string' && functions.includes(target))
     return `arn:aws:lambda:${o.region}:${o.accountId}:function:${target}`;
-  return destinationAddress(target, at, notes);
+  return destinationAddress(target, at, notes, role);
 }
 
 function translateFunction(
@@ -148,7 +149,16 @@ function translateFunction(
         ['onFailure', 'OnFailure'],
       ] as const) {
         const d =
-          v[key] === undefined ? undefined : destination(v[key], ctx.names, o, `${at}.destinations.${key}`, notes);
+          v[key] === undefined
+            ? undefined
+            : destination(
+                v[key],
+                ctx.names,
+                o,
+                `${at}.destinations.${key}`,
+                notes,
+                key === 'onSuccess' ? 'async-success' : 'async-failure',
+              );
         if (d !== undefined) dc[field] = { Destination: d };
       }
       if (Object.keys(dc).length > 0) invoke.DestinationConfig = dc;
@@ -179,13 +189,17 @@ export function importServerless(doc: Record<string, unknown>, o: ImportOptions)
   for (const k of Object.keys(provider))
     if (!PROVIDER.has(k)) notes.push({ path: `provider.${k}`, message: 'not used by sluice' });
 
-  const resources: TemplateResources = { queues: [], streams: [], tables: [], topics: [] };
+  const resources: TemplateResources = { queues: [], streams: [], tables: [], topics: [], destinations: [] };
   for (const id of Object.keys(stack.resources)) {
     const type = stack.typeOf(id);
     if (type === 'AWS::SQS::Queue') resources.queues.push(queueResource(stack, id, notes));
     else if (type === 'AWS::Kinesis::Stream') resources.streams.push(streamResource(stack, id, notes));
     else if (type === 'AWS::DynamoDB::Table') resources.tables.push(tableResource(stack, id, notes));
-    else notes.push({ path: stack.at(id), message: `${type ?? '(no Type)'} is not translated` });
+    else {
+      const d = destinationResource(stack, id);
+      if (d !== undefined) resources.destinations.push(d);
+      else notes.push({ path: stack.at(id), message: `${type ?? '(no Type)'} is not translated` });
+    }
   }
 
   // Destinations and event ARNs may be CloudFormation intrinsics naming `resources`.
@@ -212,6 +226,6 @@ export function importServerless(doc: Record<string, unknown>, o: ImportOptions)
         if (typeof t === 'string' && !resources.topics.some((r) => r.name === t)) resources.topics.push({ name: t });
     });
   }
-  const config = buildConfig(functions, mappings, o, resources.queues.length > 0 ? ['sqs'] : []);
+  const config = buildConfig(functions, mappings, o, resourceKinds(resources));
   return { config, notes: [...stack.resolver.notes, ...notes], resources };
 }

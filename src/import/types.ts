@@ -38,11 +38,19 @@ export interface TopicResource {
   name: string;
 }
 
+/** An SNS topic, EventBridge bus or S3 bucket of the template (destinations only). */
+export interface DestinationResource {
+  logicalId: string;
+  kind: 'sns' | 'eventbridge' | 's3';
+  name: string;
+}
+
 export interface TemplateResources {
   queues: QueueResource[];
   streams: StreamResource[];
   tables: TableResource[];
   topics: TopicResource[];
+  destinations: DestinationResource[];
 }
 
 /** Where the generated config reaches the local servers (connections); a kind left out gets no connection. */
@@ -52,6 +60,10 @@ export interface Endpoints {
   dynamodb?: string;
   kafka?: string[];
   rabbitmq?: string;
+  /** Destinations only (moto locally). */
+  sns?: string;
+  eventbridge?: string;
+  s3?: string;
 }
 
 export interface ImportOptions {

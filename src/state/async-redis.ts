@@ -16,7 +16,8 @@
 // Redis persistence (appendonly yes, appendfsync everysec/always) — a deployment setting.
 import { Redis } from 'ioredis';
 import type { AsyncAttemptState, AsyncEvent, AsyncQueue, ClaimedAsyncEvent } from '../ports/async-queue.js';
-import { closeRedis, STATE_COMMAND_TIMEOUT_MS } from './redis.js';
+import { quitWithin } from '../ports/quit.js';
+import { STATE_COMMAND_TIMEOUT_MS } from './redis.js';
 import { CLAIM, COMPLETE, ENQUEUE, EXTEND, RECOVER, RESCHEDULE } from './async-redis-scripts.js';
 import { tickBatcher } from './tick-batch.js';
 
@@ -171,7 +172,7 @@ export function createRedisAsyncQueue(options: RedisAsyncQueueOptions): AsyncQue
 
     async close() {
       await Promise.all([submits.drain(), completions.drain()]);
-      if (owned) await Promise.all([closeRedis(redis), closeRedis(submitRedis)]);
+      if (owned) await Promise.all([quitWithin(redis), quitWithin(submitRedis)]);
     },
   };
 }

@@ -3,7 +3,8 @@
 // every write, which instances poll; one hash slot with the hash), <prefix>:function-code:<name>:<sha256> (the zip, at most 50 MB).
 import { Redis } from 'ioredis';
 import type { FunctionStore, StoredFunction } from '../ports/function-store.js';
-import { closeRedis, STATE_COMMAND_TIMEOUT_MS } from './redis.js';
+import { quitWithin } from '../ports/quit.js';
+import { STATE_COMMAND_TIMEOUT_MS } from './redis.js';
 
 /** Compare-and-set on the stored RevisionId ('' = only when absent), then bump the version. */
 const PUT = `
@@ -106,7 +107,7 @@ export class RedisFunctionStore implements FunctionStore {
   }
 
   async close(): Promise<void> {
-    await closeRedis(this.redis);
+    await quitWithin(this.redis);
   }
 }
 

@@ -4,6 +4,7 @@
 // <prefix>:lease:<lease key> (string owner, PX ttl), <prefix>:tags:<resource ARN> (hash key → value), <prefix>:mappings
 // (API-created mappings, redis-mappings.ts), notes (redis-notes.ts). Compare-and-set steps run as small Lua scripts.
 import { Redis } from 'ioredis';
+import { quitWithin } from '../ports/quit.js';
 import type { CheckpointStore, LeaseStore, StateStore, TagStore } from '../ports/state.js';
 import { RedisMappingStore } from './redis-mappings.js';
 import { RedisNoteStore, scanValues } from './redis-notes.js';
@@ -157,22 +158,9 @@ export class RedisStateStore implements StateStore {
   }
 
   async close(): Promise<void> {
-    if (this.owned) await closeRedis(this.redis);
+    if (this.owned) await quitWithin(this.redis);
   }
 }
-
-/**
- * QUIT lets replies in flight arrive, but a Redis that is down or hung would hold it (and the process) forever:
- * after QUIT_WAIT_MS the connection is dropped, which also fails any command still waiting.
- */
-export async function closeRedis(redis: Redis): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([redis.quit().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, QUIT_WAIT_MS)))]);
-  clearTimeout(timer);
-  redis.disconnect();
-}
-
-const QUIT_WAIT_MS = 1_000;
 
 function ttl(ms: number): string {
   return String(Math.max(1, Math.ceil(ms)));

@@ -2,6 +2,7 @@
 // (test/services/servers/schema-registry.ts, with HTTP basic auth): records produced in the Confluent wire format
 // are decoded before filtering and batching.
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import protobuf from 'protobufjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { servers, uniqueName } from '../../services/inject.js';
 import {
@@ -60,6 +61,26 @@ const b64json = (s: string | null | undefined) =>
   JSON.parse(Buffer.from(s ?? '', 'base64').toString('utf8')) as Record<string, unknown>;
 const recordsOf = (calls: Array<{ event: { records: Record<string, KRecord[]> } }>) =>
   calls.flatMap((c) => Object.values(c.event.records).flat()) as SRecord[];
+
+/**
+ * `payload` as message `path` of `proto` in the Confluent Protobuf wire format (SR-16): header, zigzag count and
+ * indexes ([0] as the single byte 0), then the message. The registry client's own encode writes no index list.
+ */
+function protoFrame(id: number, proto: string, path: number[], payload: Record<string, unknown>): Buffer {
+  const parsed = protobuf.parse(proto, { keepCase: true });
+  let type: protobuf.NamespaceBase = parsed.root.lookup(parsed.package!) as protobuf.Namespace;
+  for (const i of path) type = type.nestedArray.filter((n) => n instanceof protobuf.Type)[i] as protobuf.Type;
+  const t = type as protobuf.Type;
+  const header = Buffer.alloc(5);
+  header.writeInt32BE(id, 1);
+  const w = protobuf.Writer.create();
+  if (path.length === 1 && path[0] === 0) w.sint32(0);
+  else {
+    w.sint32(path.length);
+    for (const i of path) w.sint32(i);
+  }
+  return Buffer.concat([header, w.finish(), t.encode(t.fromObject(payload)).finish()]);
+}
 
 async function avroTopic(): Promise<{ topic: string; reg: SchemaRegistry; valueId: number; keyId: number }> {
   const topic = await createTopicWith(1);
@@ -169,7 +190,7 @@ describe('Kafka schema registry (SR) on a real broker and registry', () => {
       { subject: `${topic}-json` },
     );
     await produce(topic, [
-      { value: await reg.encode(protoId, { id: 'p-1', cents: 1250, settled: true }) },
+      { value: protoFrame(protoId, proto, [0], { id: 'p-1', cents: 1250, settled: true }) },
       { value: await reg.encode(jsonId, { sku: 'A-7', qty: 3 }) },
     ]);
     const run = await runMapping({ topic, script: () => undefined, ...withRegistry('JSON') });
@@ -179,6 +200,121 @@ describe('Kafka schema registry (SR) on a real broker and registry', () => {
     expect(p!.valueSchemaMetadata).toEqual({ dataFormat: 'PROTOBUF', schemaId: String(protoId) });
     expect(b64json(j!.value)).toEqual({ sku: 'A-7', qty: 3 });
     expect(j!.valueSchemaMetadata).toEqual({ dataFormat: 'JSON', schemaId: String(jsonId) });
+  });
+
+  const SHIPMENT_PROTO = `syntax = "proto3";
+package sluice.test;
+message TraceHeader {
+  string trace_id = 1;
+}
+message Shipment {
+  enum Ship_Status { UNKNOWN = 0; SENT = 1; HELD = 2; }
+  message Parcel {
+    string parcel_id = 1;
+    int32 weight_grams = 2;
+  }
+  string shipment_id = 1;
+  int64 total_cents = 2;
+  Parcel first_parcel = 3;
+  Ship_Status ship_status = 4;
+  bytes raw_tag = 5;
+}
+`;
+
+  it('SR-16 DA-9 Protobuf records of the second message ([1]) and of its nested message ([1, 0]) decode by the message-index path, with the .proto field names', async () => {
+    const topic = await createTopicWith(1);
+    const reg = registry();
+    const { id } = await reg.register(
+      { type: SchemaType.PROTOBUF, schema: SHIPMENT_PROTO },
+      { subject: `${topic}-value` },
+    );
+    const shipment = {
+      shipment_id: 's-1',
+      total_cents: 9_000_000_000,
+      first_parcel: { parcel_id: 'p-9', weight_grams: 450 },
+      ship_status: 1,
+      raw_tag: Buffer.from([1, 2, 255]),
+    };
+    const framed = protoFrame(id, SHIPMENT_PROTO, [1], shipment);
+    expect([...framed.subarray(5, 7)]).toEqual([2, 2]); // SR-16's example: 02 02 then the message
+    await produce(topic, [
+      { value: framed },
+      { value: protoFrame(id, SHIPMENT_PROTO, [1, 0], { parcel_id: 'p-3', weight_grams: 12 }) },
+    ]);
+    const run = await runMapping({ topic, script: () => undefined, ...withRegistry('JSON') });
+    await until(() => Promise.resolve(recordsOf(run.calls).length >= 2 ? true : undefined));
+    const [s, p] = recordsOf(run.calls);
+    expect(b64json(s!.value)).toEqual({
+      shipment_id: 's-1',
+      total_cents: 9_000_000_000,
+      first_parcel: { parcel_id: 'p-9', weight_grams: 450 },
+      ship_status: 'SENT',
+      raw_tag: Buffer.from([1, 2, 255]).toString('base64'),
+    });
+    expect(b64json(p!.value)).toEqual({ parcel_id: 'p-3', weight_grams: 12 });
+    expect(p!.valueSchemaMetadata).toEqual({ dataFormat: 'PROTOBUF', schemaId: String(id) });
+  });
+
+  it('SR-13 DA-9 a filter on a snake_case field of a Protobuf message decoded by its index path passes only matching records', async () => {
+    const topic = await createTopicWith(1);
+    const reg = registry();
+    const { id } = await reg.register(
+      { type: SchemaType.PROTOBUF, schema: SHIPMENT_PROTO },
+      { subject: `${topic}-value` },
+    );
+    const statuses = [1, 2, 1, 0];
+    await produce(
+      topic,
+      statuses.map((ship_status, i) => ({
+        value: protoFrame(id, SHIPMENT_PROTO, [1], { shipment_id: `s-${i}`, ship_status }),
+      })),
+    );
+    const run = await runMapping({
+      topic,
+      script: () => undefined,
+      filterPatterns: [JSON.stringify({ value: { ship_status: ['SENT'], shipment_id: [{ prefix: 's-' }] } })],
+      ...withRegistry('SOURCE'),
+    });
+    await until(async () => ((await committed(run.group, topic)).get(0) === 4 ? true : undefined));
+    expect(run.calls.flatMap((c) => c.offsets)).toEqual([0, 2]);
+  });
+
+  it('SR-16 DA-8 a .proto importing a registered reference decodes with the referenced type; a message-index path that names no message fails validation (counted, never invoked)', async () => {
+    const topic = await createTopicWith(1);
+    const reg = registry();
+    const money = `syntax = "proto3";\npackage sluice.money;\nmessage Amount {\n  int64 minor_units = 1;\n  string currency_code = 2;\n}\n`;
+    await reg.register({ type: SchemaType.PROTOBUF, schema: money }, { subject: `${topic}-money` });
+    const invoice = `syntax = "proto3";\npackage sluice.test;\nimport "money.proto";\nmessage Invoice {\n  string invoice_id = 1;\n  sluice.money.Amount due_amount = 2;\n}\n`;
+    const { id } = await reg.register(
+      {
+        type: SchemaType.PROTOBUF,
+        schema: invoice,
+        references: [{ name: 'money.proto', subject: `${topic}-money`, version: 1 }],
+      },
+      { subject: `${topic}-value` },
+    );
+    const root = new protobuf.Root();
+    protobuf.parse(money, root, { keepCase: true });
+    protobuf.parse(invoice.replace('import "money.proto";\n', ''), root, { keepCase: true });
+    const Invoice = root.lookupType('sluice.test.Invoice');
+    const body = Invoice.encode(
+      Invoice.fromObject({ invoice_id: 'i-1', due_amount: { minor_units: 1999, currency_code: 'EUR' } }),
+    ).finish();
+    const header = Buffer.alloc(5);
+    header.writeInt32BE(id, 1);
+    await produce(topic, [
+      { value: Buffer.concat([header, Buffer.from([2, 10]), body]) }, // message-index path [5]: no such message
+      { value: Buffer.concat([header, Buffer.from([0]), body]) },
+    ]);
+    const metrics = recordingMetrics();
+    const run = await runMapping({ topic, metrics, script: () => undefined, ...withRegistry('JSON') });
+    await until(async () => ((await committed(run.group, topic)).get(0) === 2 ? true : undefined));
+    expect(run.calls.flatMap((c) => c.offsets)).toEqual([1]);
+    expect(b64json(recordsOf(run.calls)[0]!.value)).toEqual({
+      invoice_id: 'i-1',
+      due_amount: { minor_units: 1999, currency_code: 'EUR' },
+    });
+    expect(metrics.counter('sluice_schema_registry_errors_total')).toBe(1);
   });
 
   it('DA-8 SR-14 SR-18 a record with a wrong magic byte or an unknown schema id goes to the on-failure destination as SchemaValidationFailed, counted, never invoked; the rest flow and offsets commit', async () => {

@@ -114,7 +114,10 @@ describe('#18 import: SAM templates', () => {
         DeadLetterConfig: { TargetArn: 'arn:aws:sqs:us-east-1:000000000000:shop-DLQ' },
         EventInvokeConfig: {
           MaximumRetryAttempts: 0,
-          DestinationConfig: { OnFailure: { Destination: 'arn:aws:sqs:us-east-1:000000000000:shop-DLQ' } },
+          DestinationConfig: {
+            OnSuccess: { Destination: 'arn:aws:events:us-east-1:000000000000:event-bus/default' },
+            OnFailure: { Destination: 'arn:aws:sqs:us-east-1:000000000000:shop-DLQ' },
+          },
         },
       },
     });
@@ -171,7 +174,14 @@ describe('#18 import: SAM templates', () => {
         SourceAccessConfigurations: [{ Type: 'BASIC_AUTH', URI: 'arn:aws:secretsmanager:y' }],
       },
     ]);
-    expect(Object.keys(r.config.connections as object)).toEqual(['dynamodb', 'kafka', 'kinesis', 'rabbitmq', 'sqs']);
+    expect(Object.keys(r.config.connections as object)).toEqual([
+      'dynamodb',
+      'eventbridge',
+      'kafka',
+      'kinesis',
+      'rabbitmq',
+      'sqs',
+    ]);
   });
 
   it('the resources --create-resources makes: queues, streams, tables with streams, topics', () => {
@@ -188,10 +198,6 @@ describe('#18 import: SAM templates', () => {
       expect.arrayContaining([
         { path: 'Globals.Api', message: 'not used by sluice' },
         { path: 'Resources.Fn.Properties.Layers', message: 'not used by sluice' },
-        {
-          path: 'Resources.Fn.Properties.EventInvokeConfig.DestinationConfig.OnSuccess.Destination',
-          message: 'events destinations are not delivered by sluice (SQS, Lambda and Kafka are)',
-        },
         {
           path: 'Resources.Fn.Properties.Events.Kafka.Properties.SourceAccessConfigurations',
           message: 'authentication and network settings come from the sluice connection',
@@ -277,20 +283,31 @@ describe('#18 import: CloudFormation templates (JSON)', () => {
     expect(prod.config.eventSourceMappings).toHaveLength(4);
   });
 
-  it('code in S3, roles, layers, KMS, metrics and SNS are listed, never dropped silently', () => {
+  it('code in S3, roles, layers, KMS and metrics are listed, never dropped silently', () => {
     expect(paths(r)).toEqual(
       expect.arrayContaining([
         'Resources.Worker.Properties.Code',
         'Resources.Worker.Properties.Role',
         'Resources.Worker.Properties.Layers',
         'Resources.WorkerRole',
-        'Resources.AlarmTopic',
         'Resources.PaymentsQueue.Properties.KmsMasterKeyId',
         'Resources.PaymentsMapping.Properties.MetricsConfig',
         'Resources.KafkaMapping.Properties.SourceAccessConfigurations',
-        'Resources.WorkerAsync.Properties.DestinationConfig.OnSuccess.Destination',
       ]),
     );
+  });
+
+  it('DEST-7: an SNS topic (Ref) as OnSuccess is translated, with an sns connection, and the topic is created', () => {
+    const fn = (r.config.functions as Record<string, Record<string, unknown>>)['dev-worker'];
+    expect(fn?.EventInvokeConfig).toMatchObject({
+      DestinationConfig: { OnSuccess: { Destination: 'arn:aws:sns:us-east-1:000000000000:shop-AlarmTopic' } },
+    });
+    expect((r.config.connections as Record<string, unknown>).sns).toEqual({
+      type: 'sns',
+      endpoint: 'http://127.0.0.1:5000',
+      region: 'us-east-1',
+    });
+    expect(r.resources.destinations).toEqual([{ logicalId: 'AlarmTopic', kind: 'sns', name: 'shop-AlarmTopic' }]);
   });
 });
 
