@@ -6,7 +6,16 @@
 import { ShardLostError } from '../../src/ports/errors.js';
 import type { Logger } from '../../src/ports/logger.js';
 import type { Labels, Metrics } from '../../src/ports/metrics.js';
-import type { ShardInfo, ShardReader, StartPosition, StreamEvents, StreamSource } from '../../src/ports/sources.js';
+import type {
+  OffsetRange,
+  RangeRead,
+  ShardInfo,
+  ShardReader,
+  ShardRecord,
+  StartPosition,
+  StreamEvents,
+  StreamSource,
+} from '../../src/ports/sources.js';
 import type { KafkaStreamSource } from './source.js';
 
 export interface PollerGroupOptions {
@@ -124,6 +133,26 @@ export class KafkaPollerGroup implements StreamSource {
     const owner = this.members.find((m) => m.stateOf(shard.id) !== undefined);
     if (owner === undefined) throw new ShardLostError(shard.id);
     return owner.open(shard, from);
+  }
+
+  // Operator controls (#21) on a provisioned mapping: whole-topic reads go through any poller (they use throwaway
+  // groups), shard actions through the poller that owns the partition.
+  sample(limit: number, signal: AbortSignal): Promise<ShardRecord[]> {
+    return this.members[0]!.sample(limit, signal);
+  }
+
+  readRanges(ranges: readonly OffsetRange[], signal: AbortSignal): Promise<RangeRead | undefined> {
+    return this.members[0]!.readRanges(ranges, signal);
+  }
+
+  async seek(shardId: string, to: Extract<StartPosition, { type: 'AFTER' | 'AT_TIMESTAMP' }>): Promise<void> {
+    const owner = this.members.find((m) => m.stateOf(shardId) !== undefined);
+    if (owner === undefined) throw new ShardLostError(shardId);
+    await owner.seek(shardId, to);
+  }
+
+  shardLag(shardId: string): number | undefined {
+    return this.members.find((m) => m.stateOf(shardId) !== undefined)?.shardLag(shardId);
   }
 
   async close(): Promise<void> {

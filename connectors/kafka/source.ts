@@ -13,7 +13,7 @@ import { OffsetCommitter, offsetLag } from './offset-committer.js';
 import { PartitionState } from './partition-state.js';
 import { seekPartition } from './seek.js';
 import { decodeBatch } from './schema-registry-batch.js';
-import { sampleTopic } from './sample.js';
+import { readTopicRanges, sampleTopic } from './sample.js';
 import { KafkaShardReader } from './shard-reader.js';
 import {
   DEFAULT_BUFFER,
@@ -280,6 +280,11 @@ export class KafkaStreamSource implements StreamSource {
   /** The newest records through a throwaway group (see sample.ts): this source's group is never joined for it. */
   sample(limit: number, signal: AbortSignal): ReturnType<typeof sampleTopic> {
     return sampleTopic(this.kafka, this.options.topic, limit, signal, this.options.schemas);
+  }
+
+  /** An on-failure record's offset ranges, through a throwaway group too (see sample.ts). */
+  readRanges(ranges: Parameters<typeof readTopicRanges>[2], signal: AbortSignal): ReturnType<typeof readTopicRanges> {
+    return readTopicRanges(this.kafka, this.options.topic, ranges, signal, this.options.schemas);
   }
 
   async listShards(): Promise<ShardInfo[]> {

@@ -14,6 +14,7 @@ import type { Logger } from '../ports/logger.js';
 import type { Metrics } from '../ports/metrics.js';
 import type { Destination, StartPosition, StreamSource } from '../ports/sources.js';
 import type { StateStore } from '../ports/state.js';
+import { pausedInNotes } from './shard-control.js';
 import { settledWithin } from './deadline.js';
 import type { ShardOperable } from './shard-control.js';
 import type { Destinations } from './destinations.js';
@@ -212,6 +213,7 @@ export async function startOne(config: CompiledConfig, m: CompiledMapping, deps:
   const mapping = createStreamMapping({
     source,
     invoker: deps.invoker,
+    ...(deps.sharedState && { pausedAtStart: (shardId: string) => pausedInNotes(deps.state.notes, m.uuid, shardId) }),
     // Sources that keep positions commit through their readers (Kafka offsets, Redis XACK), some also own their
     // shards (Kafka's consumer group); other shards are leased when several processes share the state store.
     checkpoints: source.positions === 'engine' ? deps.state.checkpoints : undefined,

@@ -13,7 +13,7 @@ import type { Destination, StreamSource } from '../ports/sources.js';
 import { connectionForType } from './connections.js';
 import type { RedriveRequest } from './redrive.js';
 import { replayer, type RedriveTarget } from './redrive-replay.js';
-import { fetchStreamRange } from './redrive-stream.js';
+import { fetchOffsetRanges, fetchStreamRange } from './redrive-stream.js';
 import type { RedrivePlan } from './redrive-tasks.js';
 
 export interface RedrivePlanDeps {
@@ -56,14 +56,14 @@ export function redrivePlan(deps: RedrivePlanDeps, req: RedriveRequest): Redrive
   const target: RedriveTarget = deps.hasFunction(req.to)
     ? { kind: 'function', name: req.to }
     : { kind: 'queue', destination: deps.destination(req.to) };
-  // One reader source per stream for the whole task.
+  // One reader source per mapping for the whole task (created lazily; none joins a group or reads until asked).
   const streams = new Map<string, StreamSource>();
-  const streamFor = (arn: string): StreamSource | string => {
-    const known = streams.get(arn);
+  const sourceOf = (m: CompiledMapping): StreamSource | undefined => {
+    const known = streams.get(m.uuid);
     if (known) return known;
-    const m = deps.mappings().find((x) => x.eventSourceArn === arn);
+    const arn = m.eventSourceArn;
     const c = findConnector(connectors, arn);
-    if (m === undefined || c?.createStreamSource === undefined) return `no mapping of this sluice reads ${arn}`;
+    if (c?.createStreamSource === undefined) return undefined;
     const source = c.createStreamSource(
       arn,
       {
@@ -74,9 +74,21 @@ export function redrivePlan(deps: RedrivePlanDeps, req: RedriveRequest): Redrive
       },
       context(deps, arn, m, logger),
     );
-    streams.set(arn, source);
+    streams.set(m.uuid, source);
     return source;
   };
+  const streamFor = (arn: string): StreamSource | string => {
+    const m = deps.mappings().find((x) => x.eventSourceArn === arn);
+    return (m && sourceOf(m)) ?? `no mapping of this sluice reads ${arn}`;
+  };
+  // Sources that read ranges back themselves (those with a consumer group: Kafka), the target's mappings first.
+  const rangeSources = (fn: string): StreamSource[] =>
+    deps
+      .mappings()
+      .filter((m) => m.shape === 'stream' && m.consumerGroupId !== undefined)
+      .sort((a, b) => Number(b.functionName === fn) - Number(a.functionName === fn))
+      .map(sourceOf)
+      .filter((s): s is StreamSource => s?.readRanges !== undefined);
   return {
     dlq,
     replay: replayer(target, {
@@ -86,6 +98,7 @@ export function redrivePlan(deps: RedrivePlanDeps, req: RedriveRequest): Redrive
         const source = streamFor(info.streamArn);
         return typeof source === 'string' ? { gone: source } : fetchStreamRange(source, info, signal);
       },
+      fetchRanges: (ranges, fn, signal) => fetchOffsetRanges(rangeSources(fn), ranges, signal),
     }),
     close: async () => {
       await Promise.allSettled([dlq.close(), ...[...streams.values()].map((s) => s.close())]);

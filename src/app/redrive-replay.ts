@@ -3,10 +3,10 @@
 //   attributes kept;
 // - to a function: an async invocation record (ASY-12) re-invokes it asynchronously with its requestPayload; a
 //   stream on-failure record (§3.7) has its records read back from the stream and the function invoked with an event
-//   built like the mapping's; any other message (an async DLQ message, ASY-13: the original event) is the payload.
+//   built like the mapping's (Kafka's names offset ranges per partition, read back the same way); any other message (an async DLQ message, ASY-13: the original event) is the payload.
 import { randomUUID } from 'node:crypto';
 import type { QueueMessage } from '../ports/queue-source.js';
-import type { DeliveryContext, Destination } from '../ports/sources.js';
+import type { DeliveryContext, Destination, OffsetRange } from '../ports/sources.js';
 import type { StreamBatchInfo } from '../ports/stream-batch-info.js';
 import type { Invoker } from '../core/invoke/types.js';
 import type { Replayer, ReplayOutcome } from './redrive.js';
@@ -20,6 +20,8 @@ export interface ReplayDeps {
   invokeAsync(functionName: string, payload: Buffer, requestId: string): Promise<void>;
   /** Reads a stream failure record's records back, or says why it cannot. */
   fetchStream(info: StreamBatchInfo, signal: AbortSignal): Promise<StreamFetch>;
+  /** Reads a failure record's offset ranges (Kafka's recordsInfo) back, with the mapping of `functionName` first. */
+  fetchRanges(ranges: OffsetRange[], functionName: string, signal: AbortSignal): Promise<StreamFetch>;
 }
 
 /** The body of a queue message (SQS and memory queues put it in `record.body`). */
@@ -44,6 +46,7 @@ function attributesOf(msg: QueueMessage): DeliveryContext['attributes'] {
 type Parsed =
   | { kind: 'async'; payload: unknown; functionArn?: string }
   | { kind: 'stream'; key: string; info: StreamBatchInfo }
+  | { kind: 'ranges'; key: string; ranges: OffsetRange[] }
   | { kind: 'unsupported'; key: string }
   | { kind: 'raw' };
 
@@ -75,9 +78,24 @@ export function parseFailureRecord(body: string): Parsed {
       typeof i.streamArn === 'string'
     )
       return { kind: 'stream', key, info: i as unknown as StreamBatchInfo };
-    return { kind: 'unsupported', key };
+    const ranges = rangesOf(i.recordsInfo);
+    return ranges === undefined ? { kind: 'unsupported', key } : { kind: 'ranges', key, ranges };
   }
   return { kind: 'raw' };
+}
+
+/** KafkaBatchInfo.recordsInfo (KAF-17): first and last offset per shard (`topic-partition`). */
+function rangesOf(info: unknown): OffsetRange[] | undefined {
+  if (typeof info !== 'object' || info === null) return undefined;
+  const out: OffsetRange[] = [];
+  for (const [shardId, v] of Object.entries(info as Record<string, Record<string, unknown> | null>)) {
+    const first = v?.firstRecordOffset;
+    const last = v?.lastRecordOffset;
+    if (typeof first !== 'string' || typeof last !== 'string' || !/^\d+$/.test(first) || !/^\d+$/.test(last))
+      return undefined;
+    out.push({ shardId, first, last });
+  }
+  return out.length > 0 ? out : undefined;
 }
 
 export function replayer(target: RedriveTarget, deps: ReplayDeps): Replayer {
@@ -107,21 +125,29 @@ export function replayer(target: RedriveTarget, deps: ReplayDeps): Replayer {
         return { result: 'replayed' };
       case 'unsupported':
         return { result: 'skipped', reason: `${parsed.key}: replaying these records is not offered yet` };
-      case 'stream':
-        return replayStream(target.name, parsed.info, dryRun, deps, signal);
+      case 'stream': {
+        const { info } = parsed;
+        const range = `${info.shardId} ${info.startSequenceNumber}..${info.endSequenceNumber}`;
+        return replayStream(target.name, range, () => deps.fetchStream(info, signal), dryRun, deps, signal);
+      }
+      case 'ranges': {
+        const range = parsed.ranges.map((r) => `${r.shardId} ${r.first}..${r.last}`).join(', ');
+        const fetch = () => deps.fetchRanges(parsed.ranges, target.name, signal);
+        return replayStream(target.name, range, fetch, dryRun, deps, signal);
+      }
     }
   };
 }
 
 async function replayStream(
   fn: string,
-  info: StreamBatchInfo,
+  range: string,
+  fetch: () => Promise<StreamFetch>,
   dryRun: boolean,
   deps: ReplayDeps,
   signal: AbortSignal,
 ): Promise<ReplayOutcome> {
-  const range = `${info.shardId} ${info.startSequenceNumber}..${info.endSequenceNumber}`;
-  const fetched = await deps.fetchStream(info, signal);
+  const fetched = await fetch();
   if ('gone' in fetched) return { result: 'skipped', reason: `${range}: ${fetched.gone}` };
   if (dryRun) return { result: 'would', detail: `invoke ${fn} with ${fetched.count} records of ${range}` };
   const r = await deps.invoker.invoke(

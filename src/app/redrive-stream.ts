@@ -1,7 +1,7 @@
 // #21 redrive of a stream on-failure record (§3.7): the record names a shard and a sequence-number range, never
 // the data, so the records are read back from the stream while it still retains them, by a reader of its own that
 // neither checkpoints nor takes leases (sources that keep their own positions in a consumer group are refused).
-import type { StreamSource, StreamRecord, StartPosition } from '../ports/sources.js';
+import type { OffsetRange, StreamSource, StreamRecord, StartPosition } from '../ports/sources.js';
 import type { StreamBatchInfo } from '../ports/stream-batch-info.js';
 
 export type StreamFetch = { event: Buffer; count: number } | { gone: string };
@@ -62,4 +62,26 @@ export async function fetchStreamRange(
     return { gone: `only ${records.length} records up to ${records.at(-1)?.position ?? ''} are still in the stream` };
   // The connector assembles the event's JSON as the mapping's worker would.
   return { event: Buffer.from(source.events.event(shard, records), 'utf8'), count: records.length };
+}
+
+/**
+ * The offset ranges of a failure record (Kafka) from the first of `sources` that reads them: such a source keeps its
+ * positions in a consumer group, so it reads them through one of its own that never commits (StreamSource.readRanges).
+ */
+export async function fetchOffsetRanges(
+  sources: readonly StreamSource[],
+  ranges: OffsetRange[],
+  signal: AbortSignal,
+): Promise<StreamFetch> {
+  for (const source of sources) {
+    const read = await source.readRanges?.(ranges, signal);
+    if (read === undefined) continue;
+    if ('gone' in read) return read;
+    const rejected = read.records.find((r) => r.rejected !== undefined);
+    if (rejected) return { gone: `record ${rejected.position}: ${rejected.rejected!.reason}` };
+    // The event as the mapping's worker builds it: the connector's JSON text, sent as is.
+    const shard = { id: ranges[0]!.shardId, parentIds: [] };
+    return { event: Buffer.from(source.events.event(shard, read.records), 'utf8'), count: read.records.length };
+  }
+  return { gone: 'no mapping of this sluice reads these shards' };
 }

@@ -54,6 +54,8 @@ interface Pending {
 }
 
 const RESULT_TTL_MS = 10 * 60_000;
+/** A pause note lives this long without an owner refreshing it (every tick while the shard is held). */
+const PAUSE_TTL_MS = 24 * 3_600_000;
 /** A command no owner took within this long is dropped (its GET then answers 404). */
 const COMMAND_TTL_MS = 60_000;
 
@@ -108,6 +110,8 @@ export class ShardControl {
   async send(uuid: string, shardId: string | undefined, cmd: WireCommand): Promise<CommandState | undefined> {
     const id = randomUUID();
     this.applied.add(id);
+    if (this.deps.shared && (cmd.action === 'pause' || cmd.action === 'resume'))
+      await this.rememberPause(uuid, shardId, cmd.action === 'pause');
     const local = this.deps.mapping(uuid);
     const here = local?.command(shardId, this.resolve(cmd));
     const base = { id, action: cmd.action, ...(shardId !== undefined && { shardId }) };
@@ -137,6 +141,7 @@ export class ShardControl {
       if (!m) continue;
       const view = m.shards();
       await notes.put(statusKey(uuid, instanceId), JSON.stringify(view), this.period * 5);
+      await this.keepPaused(uuid, m, view.shards);
       const owned = new Set(view.shards.map((s) => s.shardId));
       for (const [key, value] of await notes.list(commandKey(uuid, ''))) {
         const p = JSON.parse(value) as Pending;
@@ -159,6 +164,33 @@ export class ShardControl {
         );
       }
     }
+  }
+
+  /**
+   * A pause outlives the process that carried it out: it is kept in the notes, so whoever holds the shard's lease
+   * next (a restart, a rebalance) keeps it paused until a resume removes the note. A mapping-wide resume ends
+   * every pause of the mapping.
+   */
+  private async rememberPause(uuid: string, shardId: string | undefined, paused: boolean): Promise<void> {
+    const { notes } = this.deps;
+    if (paused) return notes.put(pausedKey(uuid, shardId), '1', PAUSE_TTL_MS);
+    const keys =
+      shardId === undefined ? [...(await notes.list(pausedKey(uuid, ''))).keys()] : [pausedKey(uuid, shardId)];
+    for (const key of keys) await notes.take(key);
+  }
+
+  /** Brings this process's shards in line with the pauses in the notes (and keeps those notes alive). */
+  private async keepPaused(uuid: string, m: ShardOperable, shards: readonly ShardView[]): Promise<void> {
+    const { notes } = this.deps;
+    const kept = await notes.list(pausedKey(uuid, ''));
+    const all = kept.has(pausedKey(uuid, undefined));
+    if (all && shards.some((s) => !s.paused)) m.command(undefined, { action: 'pause' });
+    for (const s of shards) {
+      const want = all || kept.has(pausedKey(uuid, s.shardId));
+      if (want !== s.paused && !(all && want)) m.command(s.shardId, { action: want ? 'pause' : 'resume' });
+      if (want && !all) await notes.put(pausedKey(uuid, s.shardId), '1', PAUSE_TTL_MS);
+    }
+    if (all && shards.length > 0) await notes.put(pausedKey(uuid, undefined), '1', PAUSE_TTL_MS);
   }
 
   /** A park destination that cannot be made here is the command's refusal, not the tick's failure. */
@@ -190,3 +222,11 @@ function status(r: ShardCommandResult): 'done' | 'refused' {
 const statusKey = (uuid: string, instance: string) => `shards:${uuid}:status:${instance}`;
 const commandKey = (uuid: string, id: string) => `shards:${uuid}:cmd:${id}`;
 const resultKey = (uuid: string, id: string) => `shards:${uuid}:result:${id}`;
+/** Whether a shard starting in this process must start paused (its own pause, or the whole mapping's). */
+export async function pausedInNotes(notes: NoteStore, uuid: string, shardId: string): Promise<boolean> {
+  const kept = await notes.list(pausedKey(uuid, ''));
+  return kept.has(pausedKey(uuid, undefined)) || kept.has(pausedKey(uuid, shardId));
+}
+
+/** `*` for the whole mapping; a prefix of every pause of the mapping with shardId ''. */
+const pausedKey = (uuid: string, shardId: string | undefined) => `shards:${uuid}:paused:${shardId ?? '*'}`;

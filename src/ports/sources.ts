@@ -43,6 +43,16 @@ export interface ShardRecord {
   record: StreamRecord;
 }
 
+/** #21 redrive: the inclusive positions of one shard that an on-failure record names. */
+export interface OffsetRange {
+  shardId: string;
+  first: string;
+  last: string;
+}
+
+/** The records of a range read back, or why they cannot be. */
+export type RangeRead = { records: StreamRecord[] } | { gone: string };
+
 export interface ReadResult {
   records: StreamRecord[];
   /** The shard is closed and every record has been returned. */
@@ -137,6 +147,12 @@ export interface StreamSource {
    * read would move them); others are sampled through `open` on a fresh source, which moves nothing.
    */
   sample?(limit: number, signal: AbortSignal): Promise<ShardRecord[]>;
+  /**
+   * #21 redrive of an on-failure record, by sources with their own positions (a consumer-group read would move
+   * them): exactly these ranges, read without committing or joining anything. Undefined when the ranges are not
+   * of this source's shards.
+   */
+  readRanges?(ranges: readonly OffsetRange[], signal: AbortSignal): Promise<RangeRead | undefined>;
   close(): Promise<void>;
 }
 

@@ -32,6 +32,8 @@ export interface StreamMappingDeps {
   filter?: RecordMatcher;
   random?: Rng;
   newId?: () => string;
+  /** #21: whether a shard this process starts was paused by an operator elsewhere (shared state). */
+  pausedAtStart?(shardId: string): Promise<boolean>;
 }
 
 export interface StreamMapping {
@@ -326,6 +328,19 @@ class StreamMappingImpl implements StreamMapping {
     );
     this.running.set(shard.id, entry);
     if (this.paused) worker.setPaused(true);
+    else if (deps.pausedAtStart) {
+      // Paused until the state store says otherwise: a shard whose lease moved here must not read first.
+      worker.setPaused(true);
+      deps.pausedAtStart(shard.id).then(
+        (paused) => {
+          if (!paused && !this.paused) worker.setPaused(false);
+        },
+        (err: unknown) => {
+          this.log.warn({ err, shardId: shard.id }, 'pause state not read; the shard runs');
+          if (!this.paused) worker.setPaused(false);
+        },
+      );
+    }
     this.setStatus(shard.id, 'running');
   }
 

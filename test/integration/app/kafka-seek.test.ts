@@ -39,7 +39,7 @@ async function topicWith(records: Array<{ id: string; timestamp: number }>) {
 }
 
 /** A sluice with one TRIM_HORIZON mapping of the topic, and its shard API and CLI. */
-async function startMapping(topic: string) {
+async function startMapping(topic: string, provisioned = false) {
   const log = path.join(mkdtempSync(path.join(tmpdir(), 'sluice-seek-')), 'handled.log');
   const uuid = randomUUID();
   const loaded = loadConfigText(
@@ -63,6 +63,7 @@ async function startMapping(topic: string) {
           Connection: 'kafka',
           StartingPosition: 'TRIM_HORIZON',
           BatchSize: 1,
+          ...(provisioned && { ProvisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 1 } }),
         },
       ],
     }),
@@ -88,37 +89,46 @@ async function startMapping(topic: string) {
   };
 }
 
-it('#21 seek a Kafka partition by offset and by timestamp: refused backwards without force, then the records after the target are processed again', async () => {
-  const base = Date.now() - 60_000;
-  const t = await topicWith([0, 1, 2, 3, 4].map((i) => ({ id: `r${i}`, timestamp: base + i * 1000 })));
-  await t.close();
-  const { app, uuid, handled, shards, cli } = await startMapping(t.topic);
-  try {
-    const all = ['r0', 'r1', 'r2', 'r3', 'r4'];
-    await expect.poll(handled, { timeout: 60_000, interval: 200 }).toEqual(all);
-    await expect.poll(async () => (await shards())[0]?.position.checkpoint, { timeout: 30_000 }).toBe('4');
-    const shard = (await shards())[0]!.shardId;
+it.each([
+  ['on demand', false],
+  ['provisioned mode (the poller that owns the partition seeks)', true],
+])(
+  '#21 seek a Kafka partition by offset and by timestamp (%s): refused backwards without force, then the records after the target are processed again',
+  async (_mode, provisioned) => {
+    const base = Date.now() - 60_000;
+    const t = await topicWith([0, 1, 2, 3, 4].map((i) => ({ id: `r${i}`, timestamp: base + i * 1000 })));
+    await t.close();
+    const { app, uuid, handled, shards, cli } = await startMapping(t.topic, provisioned);
+    try {
+      const all = ['r0', 'r1', 'r2', 'r3', 'r4'];
+      await expect.poll(handled, { timeout: 60_000, interval: 200 }).toEqual(all);
+      await expect.poll(async () => (await shards())[0]?.position.checkpoint, { timeout: 30_000 }).toBe('4');
+      const shard = (await shards())[0]!.shardId;
 
-    // Backwards without force: refused, nothing moves.
-    const refused = await cli('seek', shard, '1');
-    expect(refused).toMatchObject({ status: 'refused', result: { done: false } });
-    expect(JSON.stringify(refused.result)).toContain('before the checkpoint');
-    // By offset, forced: resumes after offset 1.
-    expect(await cli('seek', shard, '1', '--force')).toMatchObject({ status: 'done' });
-    await expect.poll(handled, { timeout: 60_000, interval: 200 }).toEqual([...all, 'r2', 'r3', 'r4']);
-    // By timestamp (forced: a time may lie behind the position): the first record at or after it.
-    expect(await cli('seek', shard, new Date(base + 3000).toISOString(), '--force')).toMatchObject({ status: 'done' });
-    await expect.poll(handled, { timeout: 60_000, interval: 200 }).toEqual([...all, 'r2', 'r3', 'r4', 'r3', 'r4']);
-    // The group's committed offset moved with it and is back at the end.
-    const a = t.client.admin();
-    await a.connect();
-    const [committed] = await a.fetchOffsets({ groupId: uuid, topics: [t.topic] });
-    await a.disconnect();
-    expect(committed?.partitions[0]?.offset).toBe('5');
-  } finally {
-    await app.stop('test');
-  }
-}, 120_000);
+      // Backwards without force: refused, nothing moves.
+      const refused = await cli('seek', shard, '1');
+      expect(refused).toMatchObject({ status: 'refused', result: { done: false } });
+      expect(JSON.stringify(refused.result)).toContain('before the checkpoint');
+      // By offset, forced: resumes after offset 1.
+      expect(await cli('seek', shard, '1', '--force')).toMatchObject({ status: 'done' });
+      await expect.poll(handled, { timeout: 60_000, interval: 200 }).toEqual([...all, 'r2', 'r3', 'r4']);
+      // By timestamp (forced: a time may lie behind the position): the first record at or after it.
+      expect(await cli('seek', shard, new Date(base + 3000).toISOString(), '--force')).toMatchObject({
+        status: 'done',
+      });
+      await expect.poll(handled, { timeout: 60_000, interval: 200 }).toEqual([...all, 'r2', 'r3', 'r4', 'r3', 'r4']);
+      // The group's committed offset moved with it and is back at the end.
+      const a = t.client.admin();
+      await a.connect();
+      const [committed] = await a.fetchOffsets({ groupId: uuid, topics: [t.topic] });
+      await a.disconnect();
+      expect(committed?.partitions[0]?.offset).toBe('5');
+    } finally {
+      await app.stop('test');
+    }
+  },
+  120_000,
+);
 
 it("#21 shard inspection shows each Kafka partition's lag: offset lag (high watermark − committed) and iterator age", async () => {
   // Records written a minute ago: the iterator age of their batches is at least that.
