@@ -135,12 +135,12 @@ export class MemoryQueue {
       m.visibleAtMs = now + this.options.visibilityTimeoutMs;
       const receipt = randomUUID();
       m.receipt = receipt;
-      out.push(this.toMessage({ ...m, receipt }));
+      out.push(this.toMessage(m, receipt));
     }
     return out;
   }
 
-  private toMessage(m: Stored & { receipt: string }): MemoryQueueMessage {
+  private toMessage(m: Stored, receipt: string): MemoryQueueMessage {
     const attributes: Record<string, string> = {
       ApproximateReceiveCount: String(m.receiveCount),
       SentTimestamp: String(m.sentAtMs),
@@ -151,7 +151,7 @@ export class MemoryQueue {
     if (m.groupId !== undefined) attributes['MessageGroupId'] = m.groupId;
     const record = {
       messageId: m.id,
-      receiptHandle: m.receipt,
+      receiptHandle: receipt,
       body: m.body,
       attributes,
       messageAttributes: {},
@@ -171,7 +171,7 @@ export class MemoryQueue {
       receiveCount: m.receiveCount,
       record,
       json,
-      handle: m.receipt,
+      handle: receipt,
     };
   }
 
