@@ -14,6 +14,7 @@ import { kafkaConnection, kafkaConnectionSchema } from './connection.js';
 import { KafkaDestination } from './destination.js';
 import { kafkaMappingFields, kafkaSettingsOf } from './mapping.js';
 import { KafkaPollerGroup } from './poller-group.js';
+import { schemaRegistryPaths } from './schema-registry-config.js';
 import { KafkaSchemaDecoder } from './schema-registry.js';
 import { KafkaStreamSource } from './source.js';
 
@@ -55,6 +56,7 @@ const KAFKA_PROVISIONED: ProvisionedRules = {
   maximumPollers: { min: 1, max: 2000, default: 200 },
   pollerGroups: true,
   systemLogLevel: true,
+  errorControls: { onlyProvisioned: schemaRegistryPaths },
 };
 
 /** Kafka mappings: BatchSize 100, a 500 ms window, offsets in a consumer group named after the mapping (spec 1.2, D-7). */

@@ -86,3 +86,15 @@ export function renderSchemaRegistry(s: SchemaRegistrySettings): SchemaRegistryC
     SchemaValidationConfigs: attributes,
   };
 }
+
+/** SR-2: the mapping's SchemaRegistryConfig paths (self-managed or MSK form), which need provisioned mode. */
+export function schemaRegistryPaths(m: Readonly<Record<string, unknown>>): string[] {
+  return ['SelfManagedKafkaEventSourceConfig', 'AmazonManagedKafkaEventSourceConfig'].flatMap((k) => {
+    const own = m[k];
+    return typeof own === 'object' &&
+      own !== null &&
+      (own as Record<string, unknown>).SchemaRegistryConfig !== undefined
+      ? [`${k}.SchemaRegistryConfig`]
+      : [];
+  });
+}

@@ -52,6 +52,28 @@ export function compileProvisioned(
     provisioned = { minimumPollers: min, maximumPollers: max, ...(group !== undefined && { pollerGroupName: group }) };
   }
 
+  // PRV-12 / SR-2 / DA-7: what Lambda allows a Kafka mapping in provisioned mode only. The spec does not say
+  // whether an explicit default (-1, false, []) is refused, so only values that change behaviour are.
+  if (p?.errorControls !== undefined && provisioned === undefined) {
+    const destination = m.DestinationConfig?.OnFailure?.Destination;
+    const set: string[] = [
+      ...(m.MaximumRetryAttempts !== undefined && m.MaximumRetryAttempts !== -1 ? ['MaximumRetryAttempts'] : []),
+      ...(m.MaximumRecordAgeInSeconds !== undefined && m.MaximumRecordAgeInSeconds !== -1
+        ? ['MaximumRecordAgeInSeconds']
+        : []),
+      ...(m.BisectBatchOnFunctionError === true ? ['BisectBatchOnFunctionError'] : []),
+      ...((m.FunctionResponseTypes?.length ?? 0) > 0 ? ['FunctionResponseTypes'] : []),
+      ...(destination !== undefined && rules.ownsDestination?.(destination) === true
+        ? ['DestinationConfig.OnFailure.Destination']
+        : []),
+      ...p.errorControls.onlyProvisioned(m),
+    ];
+    // DA-7: `{}` leaves provisioned mode; the caller clears these in the same or an earlier update.
+    const why = on || c === undefined ? '' : '; clear it to leave provisioned mode (ProvisionedPollerConfig: {})';
+    for (const field of set)
+      bad(field, `requires provisioned mode (ProvisionedPollerConfig) for ${kind} sources${why}`);
+  }
+
   // MET-9 / DA-5: LoggingConfig only on a source that has it, in provisioned mode.
   const level = m.LoggingConfig?.SystemLogLevel;
   if (m.LoggingConfig !== undefined && p?.systemLogLevel !== true)

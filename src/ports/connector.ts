@@ -154,6 +154,11 @@ export interface ProvisionedRules {
   pollerGroups: boolean;
   /** MET-9: LoggingConfig is accepted in provisioned mode (Kafka); else refused (DA-5). */
   systemLogLevel: boolean;
+  /**
+   * PRV-12 (Kafka): retry, record age, bisect, ReportBatchItemFailures and an on-failure destination the source owns
+   * need provisioned mode; `onlyProvisioned` names the source's own fields that need it too (SR-2).
+   */
+  errorControls?: { onlyProvisioned(m: Readonly<Record<string, unknown>>): string[] };
 }
 
 /** The fields of Lambda's stream sources (Kinesis, DynamoDB Streams; Redis and memory streams alike). */

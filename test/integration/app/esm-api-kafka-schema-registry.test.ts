@@ -73,6 +73,8 @@ it('SR-1 a Kafka mapping created over the API with SchemaRegistryConfig decodes 
         FunctionName: 'k',
         EventSourceArn: `kafka://${topic}`,
         StartingPosition: 'TRIM_HORIZON',
+        // SR-2: a schema registry needs provisioned mode (one consumer: as on-demand).
+        ProvisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 1 },
         SelfManagedKafkaEventSourceConfig: { SchemaRegistryConfig: registryConfig },
       }),
     );

@@ -135,6 +135,7 @@ describe('stream on-failure to S3 (moto)', () => {
           Topics: [topic],
           Connection: 'kafka',
           StartingPosition: 'TRIM_HORIZON',
+          ProvisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 1 },
           MaximumRetryAttempts: 0,
           DestinationConfig: { OnFailure: { Destination: bucket.arn } },
         },

@@ -253,6 +253,8 @@ describe('config loader', () => {
       ...extra,
     });
     const group = { SelfManagedKafkaEventSourceConfig: { ConsumerGroupId: 'g' } };
+    // PRV-12: a kafka:// on-failure topic needs provisioned mode (one consumer: as on-demand).
+    const provisioned = { ProvisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 1 } };
     expect(
       paths({
         functions: { f: fn },
@@ -263,7 +265,10 @@ describe('config loader', () => {
       paths({
         functions: { f: fn },
         eventSourceMappings: [
-          kafkaMapping('orders', { DestinationConfig: { OnFailure: { Destination: 'kafka://orders' } } }),
+          kafkaMapping('orders', {
+            ...provisioned,
+            DestinationConfig: { OnFailure: { Destination: 'kafka://orders' } },
+          }),
         ],
       }),
     ).toEqual(['eventSourceMappings[0].DestinationConfig.OnFailure.Destination']);
@@ -271,7 +276,10 @@ describe('config loader', () => {
       load({
         functions: { f: fn },
         eventSourceMappings: [
-          kafkaMapping('orders', { DestinationConfig: { OnFailure: { Destination: 'kafka://orders-dlq' } } }),
+          kafkaMapping('orders', {
+            ...provisioned,
+            DestinationConfig: { OnFailure: { Destination: 'kafka://orders-dlq' } },
+          }),
         ],
       }).problems,
     ).toEqual([]);

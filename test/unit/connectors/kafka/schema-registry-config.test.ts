@@ -24,6 +24,8 @@ function load(schemaRegistry: unknown, where = 'SelfManagedKafkaEventSourceConfi
           FunctionName: 'f',
           EventSourceArn: 'kafka://orders',
           StartingPosition: 'TRIM_HORIZON',
+          // SR-2: a schema registry needs provisioned mode (one consumer: as on-demand).
+          ProvisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 1 },
           [where]: { SchemaRegistryConfig: schemaRegistry },
         },
       ],
