@@ -75,6 +75,8 @@ async function scenario(mappingExtra: object = {}, registryAuth: object = {}) {
           Connection: 'kafka',
           StartingPosition: 'TRIM_HORIZON',
           BatchSize: 10,
+          // Retry controls on Kafka need provisioned mode (PRV-12); one poller reads like an on-demand mapping.
+          ProvisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 1 },
           MaximumRetryAttempts: 0,
           DestinationConfig: { OnFailure: { Destination: dlq.arn } },
           ...mappingExtra,
