@@ -1,6 +1,6 @@
 // The self-managed Kafka event (spec §4.1): records grouped by "<topic>-<partition>", key/value in base64,
 // headers as arrays of one-key objects holding byte arrays (D-7: bytes 0..255, a null key is left out).
-import { joinRecords, jsonLiteral } from '../../src/ports/event-json.js';
+import { JsonStreamRecord, joinRecords, jsonLiteral } from '../../src/ports/event-json.js';
 import type { StreamEvents, StreamRecord } from '../../src/ports/sources.js';
 
 /** The fields of a kafkajs message this module reads (kept structural so tests need no broker). */
@@ -80,24 +80,17 @@ export function toKafkaRecord(topic: string, partition: number, m: KafkaMessageL
  * (key and value base64-encoded once from their Buffers), and the object form is parsed from that JSON only when
  * something asks for it (filters, the on-failure path). Position is the offset, lanes use the key.
  */
-export class KafkaStreamRecord implements StreamRecord {
-  private parsed: Record<string, unknown> | undefined;
-  /** Set by the schema registry decoder (schema-registry.ts). */
-  filterView?: Record<string, unknown>;
-  rejected?: StreamRecord['rejected'];
-
+export class KafkaStreamRecord extends JsonStreamRecord {
   constructor(
     /** "<topic>-<partition>": the event's group and the item identifier's `partition` (KAF-1, KAF-15). */
     readonly shardId: string,
-    readonly position: string,
-    readonly partitionKey: string,
-    readonly arrivalMs: number,
-    readonly json: string,
-    readonly sizeBytes: number,
-  ) {}
-
-  get record(): Record<string, unknown> {
-    return (this.parsed ??= JSON.parse(this.json) as Record<string, unknown>);
+    position: string,
+    partitionKey: string,
+    arrivalMs: number,
+    json: string,
+    sizeBytes: number,
+  ) {
+    super(position, partitionKey, arrivalMs, json, sizeBytes);
   }
 }
 

@@ -1,6 +1,6 @@
 // The event a function gets for a Redis stream batch: Kinesis-like `{ Records: [...] }` (documented in README.md).
 import type { StreamEvents, StreamRecord } from '../../src/ports/sources.js';
-import { jsonLiteral, recordsEvent } from '../../src/ports/event-json.js';
+import { JsonStreamRecord, jsonLiteral, recordsEvent } from '../../src/ports/event-json.js';
 import { buildStreamBatchInfo } from '../../src/ports/stream-batch-info.js';
 
 export interface RedisStreamRecord {
@@ -49,21 +49,7 @@ export function toRedisRecord(
  * A Redis stream entry as the engine's StreamRecord: its JSON is written once when it is read, and the object form
  * is parsed from it only when something asks (filters, the on-failure path).
  */
-export class RedisStreamEntryRecord implements StreamRecord {
-  private parsed: Record<string, unknown> | undefined;
-
-  constructor(
-    readonly position: string,
-    readonly partitionKey: string,
-    readonly arrivalMs: number,
-    readonly json: string,
-    readonly sizeBytes: number,
-  ) {}
-
-  get record(): Record<string, unknown> {
-    return (this.parsed ??= JSON.parse(this.json) as Record<string, unknown>);
-  }
-}
+export class RedisStreamEntryRecord extends JsonStreamRecord {}
 
 /**
  * The entry's JSON exactly as JSON.stringify(toRedisRecord(...)) writes it. Ids are digits and a dash; the key,

@@ -2,6 +2,31 @@
 // (StreamRecord.json, whose UTF-8 length is its sizeBytes), and every event is those fragments joined inside the
 // source's envelope. Nothing builds the event as objects or stringifies it whole on the hot path.
 
+import type { StreamRecord } from './sources.js';
+
+/**
+ * A stream record read with its JSON written once: the object form is parsed from that JSON only when something
+ * asks for it (filters, the on-failure path). Connectors extend it with what they add (Kafka: shardId).
+ */
+export class JsonStreamRecord implements StreamRecord {
+  private parsed: Record<string, unknown> | undefined;
+  /** Set by a connector's decoder (Kafka schema registry). */
+  filterView?: Record<string, unknown>;
+  rejected?: StreamRecord['rejected'];
+
+  constructor(
+    readonly position: string,
+    readonly partitionKey: string,
+    readonly arrivalMs: number,
+    readonly json: string,
+    readonly sizeBytes: number,
+  ) {}
+
+  get record(): Record<string, unknown> {
+    return (this.parsed ??= JSON.parse(this.json) as Record<string, unknown>);
+  }
+}
+
 /** What an event is assembled from: a stream record or a queue message (both keep `json` when read). */
 export interface Fragment {
   readonly json?: string;
