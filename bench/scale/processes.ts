@@ -141,7 +141,9 @@ export const processesScenario: Scenario = {
   async run(ctx) {
     const redis = redisUrl();
     const brokers = kafkaBrokers();
-    const records = ctx.quick ? 400_000 : 1_000_000;
+    // Large enough that the first process to join cannot read it all before the others join (the test broker has
+    // group.initial.rebalance.delay.ms=0, and the second --workers process forks a moment later).
+    const records = ctx.quick ? 2_000_000 : 5_000_000;
     const rounds = 3;
     const workers = startSupports('--workers');
     const how = workers ? 'sluice start --workers N' : 'N separate processes sharing Redis state';
