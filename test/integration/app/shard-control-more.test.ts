@@ -2,33 +2,19 @@
 // poison record in the parking destination, and a Kinesis `seek` sent to the process that does not own the shard
 // (two processes sharing Redis) is carried out by its owner.
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { logLevel } from 'kafkajs';
 import { afterAll, expect, it } from 'vitest';
-import { startApp, type App } from '../../../src/app/app.js';
+import type { App } from '../../../src/app/app.js';
+import { SHARD_FIXTURES, handledLog, startShardsApp } from './shard-kit.js';
 import type { OwnedShardView } from '../../../src/app/shard-control.js';
-import { loadConfigText } from '../../../src/config/loader.js';
-import { createLogger } from '../../../src/observability/logger.js';
 import { createStream } from '../kinesis/kinesalite.js';
 import { closeClients, kafka, kinesisClient, redis, servers, uniqueName } from '../../services/inject.js';
 
 afterAll(closeClients);
 
-const FIXTURES = path.resolve('test/fixtures/shards');
-
-function handledLog(): { log: string; handled: () => string[] } {
-  const log = path.join(mkdtempSync(path.join(tmpdir(), 'sluice-shards-')), 'handled.log');
-  return { log, handled: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []) };
-}
-
-async function start(config: object): Promise<App> {
-  const loaded = loadConfigText(JSON.stringify({ server: { port: 0 }, ...config }), 'shards-more.json');
-  expect(loaded.problems).toEqual([]);
-  return startApp(loaded.config!, createLogger('silent'));
-}
+const FIXTURES = SHARD_FIXTURES;
+const start = startShardsApp;
 
 async function call(app: App, p: string, body?: object): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`http://127.0.0.1:${app.address().port}${p}`, {

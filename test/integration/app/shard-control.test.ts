@@ -2,34 +2,21 @@
 // so it would block forever); two sluice processes share Redis, and `skip` sent to the one that does not own the
 // shard is carried out by the owner: the record is in the on-failure destination, later records are processed.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, existsSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { afterAll, expect, it } from 'vitest';
-import { startApp, type App } from '../../../src/app/app.js';
+import type { App } from '../../../src/app/app.js';
+import { SHARD_FIXTURES, handledLog, startShardsApp } from './shard-kit.js';
 import type { OwnedShardView } from '../../../src/app/shard-control.js';
 import { runCli } from '../../../src/cli/index.js';
-import { loadConfigText } from '../../../src/config/loader.js';
-import { createLogger } from '../../../src/observability/logger.js';
 import { logLevel } from 'kafkajs';
 import { createStream } from '../kinesis/kinesalite.js';
 import { closeClients, kafka, kinesisClient, redis, servers, uniqueName } from '../../services/inject.js';
 
 afterAll(closeClients);
 
-const FIXTURES = path.resolve('test/fixtures/shards');
+const FIXTURES = SHARD_FIXTURES;
 
-function handledLog(): { log: string; handled: () => string[] } {
-  const log = path.join(mkdtempSync(path.join(tmpdir(), 'sluice-shards-')), 'handled.log');
-  return { log, handled: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []) };
-}
-
-async function start(config: object): Promise<App> {
-  const loaded = loadConfigText(JSON.stringify({ server: { port: 0 }, ...config }), 'shards.json');
-  expect(loaded.problems).toEqual([]);
-  return startApp(loaded.config!, createLogger('silent'));
-}
+const start = startShardsApp;
 
 const url = (app: App, p: string) => `http://127.0.0.1:${app.address().port}${p}`;
 
