@@ -1,6 +1,6 @@
 // The self-managed Kafka event (spec §4.1): records grouped by "<topic>-<partition>", key/value in base64,
 // headers as arrays of one-key objects holding byte arrays (D-7: bytes 0..255, a null key is left out).
-import { JsonStreamRecord, joinRecords, jsonLiteral } from '../../src/ports/event-json.js';
+import { assembleEvent, JsonStreamRecord, jsonLiteral, type EventPart } from '../../src/ports/event-json.js';
 import type { StreamEvents, StreamRecord } from '../../src/ports/sources.js';
 
 /** The fields of a kafkajs message this module reads (kept structural so tests need no broker). */
@@ -145,21 +145,22 @@ export function buildKafkaEvent(
   bootstrapServers: string,
   records: readonly StreamRecord[],
   clusterArn?: string,
-): string {
+): Buffer {
   // KAF-4: MSK says aws:kafka and names the cluster; self-managed Kafka has no ARN.
-  let out =
+  const head =
     clusterArn === undefined
       ? `{"eventSource":"SelfManagedKafka","bootstrapServers":${jsonLiteral(bootstrapServers)},"records":{`
       : `{"eventSource":"aws:kafka","eventSourceArn":${jsonLiteral(clusterArn)},` +
         `"bootstrapServers":${jsonLiteral(bootstrapServers)},"records":{`;
   // A batch is normally one partition; the groups come in first-seen order, as the object's keys did.
-  const groups = groupByShard(records);
-  let first = true;
-  for (const [shardId, list] of groups) {
-    out += `${first ? '' : ','}${jsonLiteral(shardId)}:${joinRecords('[', list, ']')}`;
-    first = false;
+  const parts: EventPart[] = [];
+  let sep = head;
+  for (const [shardId, list] of groupByShard(records)) {
+    parts.push(`${sep}${jsonLiteral(shardId)}:[`, list);
+    sep = '],';
   }
-  return `${out}}}`;
+  parts.push(parts.length === 0 ? `${head}}}` : ']}}');
+  return assembleEvent(parts);
 }
 
 function shardOf(r: StreamRecord): string {
@@ -219,7 +220,7 @@ export function kafkaBatchInfo(
       batchSize: records.length,
       ...(clusterArn === undefined ? {} : { eventSourceArn: clusterArn }),
       bootstrapServers,
-      payloadSize: Buffer.byteLength(buildKafkaEvent(bootstrapServers, records, clusterArn)),
+      payloadSize: buildKafkaEvent(bootstrapServers, records, clusterArn).length,
       recordsInfo,
     },
   };
@@ -240,8 +241,8 @@ export function kafkaRecordFailure(
   const rec = record.record as unknown as KafkaRecord;
   const context = batchRecord.requestContext as { condition?: string } | undefined;
   const condition = context?.condition === 'RetryAttemptsExhausted' ? 'RetriesExhausted' : context?.condition;
-  const payloadJson = buildKafkaEvent(bootstrapServers, [record], clusterArn);
-  const payload = JSON.parse(payloadJson) as unknown;
+  const payloadBytes = buildKafkaEvent(bootstrapServers, [record], clusterArn);
+  const payload = JSON.parse(payloadBytes.toString('utf8')) as unknown;
   const rest = Object.fromEntries(Object.entries(batchRecord).filter(([k]) => k !== 'KafkaBatchInfo'));
   return {
     ...rest,
@@ -250,7 +251,7 @@ export function kafkaRecordFailure(
       batchSize: 1,
       ...(clusterArn === undefined ? {} : { eventSourceArn: clusterArn }),
       bootstrapServers,
-      payloadSize: Buffer.byteLength(payloadJson),
+      payloadSize: payloadBytes.length,
       recordInfo: { offset: String(rec.offset), timestamp: new Date(rec.timestamp).toISOString() },
     },
     ...(condition === 'MaximumPayloadSizeExceeded' ? {} : { payload }),

@@ -1,5 +1,6 @@
 // One assigned partition: its record buffer (bounded in records and bytes by the source), the next offset it expects, and who waits for records.
 // A new object per assignment, so a reader opened before a revoke can tell it has lost the partition.
+import { packRecords } from '../../src/ports/event-json.js';
 import type { StreamRecord } from '../../src/ports/sources.js';
 
 export class PartitionState {
@@ -32,6 +33,30 @@ export class PartitionState {
   push(record: StreamRecord): void {
     this.buffer.push(record);
     this.bytes += record.sizeBytes;
+  }
+
+  /**
+   * Buffers a fetch's records past `nextExpected` (lower offsets were refetched after a rejoin, kafkajs restarting
+   * from the committed offset: the engine already has them). Returns the last offset of the fetch, if any.
+   */
+  pushFetch<M extends { offset: string }>(
+    messages: readonly M[],
+    toRecord: (m: M, index: number) => StreamRecord,
+  ): string | undefined {
+    const fresh: StreamRecord[] = [];
+    for (let i = 0; i < messages.length; i++) {
+      const m = messages[i]!;
+      const offset = Number(m.offset);
+      if (offset < this.nextExpected) continue;
+      const record = toRecord(m, i);
+      fresh.push(record);
+      this.push(record);
+      this.baseline ??= offset;
+      this.nextExpected = offset + 1;
+    }
+    // One off-heap slab per fetch: a full buffer is then not tens of thousands of strings (see JsonStreamRecord).
+    packRecords(fresh);
+    return messages.length === 0 ? undefined : messages[messages.length - 1]!.offset;
   }
 
   take(limit: number): StreamRecord[] {

@@ -228,19 +228,10 @@ export class KafkaStreamSource implements StreamSource {
     // SR-8: decoded before filtering and batching; the partition waits while the registry is down (DA-8).
     const decoded = this.options.schemas && (await decodeBatch(this.options.schemas, payload, st, this.decodeHooks));
     if (st.lost || payload.isStale() || (this.options.schemas && decoded === undefined)) return;
-    let resolved: string | undefined;
-    for (const [i, m] of batch.messages.entries()) {
-      const offset = Number(m.offset);
-      if (offset < st.nextExpected) {
-        // Refetched after a rejoin (kafkajs restarts from the committed offset): the engine already has it.
-        resolved = m.offset;
-        continue;
-      }
-      st.push(decoded?.[i] ?? kafkaStreamRecord(batch.topic, batch.partition, m, st.shardId));
-      st.baseline ??= offset;
-      st.nextExpected = offset + 1;
-      resolved = m.offset;
-    }
+    const resolved = st.pushFetch(
+      batch.messages,
+      (m, i) => decoded?.[i] ?? kafkaStreamRecord(batch.topic, batch.partition, m, st.shardId),
+    );
     if (resolved !== undefined) payload.resolveOffset(resolved);
     this.applyPause(st);
     this.reportBuffered();

@@ -97,7 +97,7 @@ export function toStreamRecord(record: RedisStreamRecord, partitionKeyField?: st
   );
 }
 
-export function buildRedisEvent(records: readonly StreamRecord[]): string {
+export function buildRedisEvent(records: readonly StreamRecord[]): Buffer {
   return recordsEvent(records);
 }
 

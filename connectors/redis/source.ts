@@ -4,6 +4,7 @@
 // entries (a restart resumes where it stopped), then entries of dead consumers are taken over with XAUTOCLAIM
 // after `claimIdleMs`, then new entries are read with XREADGROUP '>'. Entries this process still holds are kept
 // fresh (XCLAIM JUSTID to itself) so a batch stuck retrying is not claimed away by another process.
+import { packRecords } from '../../src/ports/event-json.js';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../src/ports/logger.js';
 import type {
@@ -162,6 +163,7 @@ export class RedisStreamSource implements StreamSource {
       const { streamKey, region, partitionKeyField } = this.options;
       out.push(redisStreamRecord(streamKey, id, flat, region, partitionKeyField));
     }
+    packRecords(out); // one off-heap slab per read (see JsonStreamRecord)
     if (gone.length > 0) await this.xack(gone);
     return out;
   }

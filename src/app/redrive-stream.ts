@@ -61,7 +61,7 @@ export async function fetchStreamRange(
   if (records.at(-1)?.position !== info.endSequenceNumber)
     return { gone: `only ${records.length} records up to ${records.at(-1)?.position ?? ''} are still in the stream` };
   // The connector assembles the event's JSON as the mapping's worker would.
-  return { event: Buffer.from(source.events.event(shard, records), 'utf8'), count: records.length };
+  return { event: source.events.event(shard, records), count: records.length };
 }
 
 /**
@@ -81,7 +81,7 @@ export async function fetchOffsetRanges(
     if (rejected) return { gone: `record ${rejected.position}: ${rejected.rejected!.reason}` };
     // The event as the mapping's worker builds it: the connector's JSON text, sent as is.
     const shard = { id: ranges[0]!.shardId, parentIds: [] };
-    return { event: Buffer.from(source.events.event(shard, read.records), 'utf8'), count: read.records.length };
+    return { event: source.events.event(shard, read.records), count: read.records.length };
   }
   return { gone: 'no mapping of this sluice reads these shards' };
 }

@@ -23,10 +23,10 @@ export interface QueueMessage<H = unknown> {
 /** How a queue source's messages reach the function. */
 export interface QueueEvents<M extends QueueMessage = QueueMessage> {
   /**
-   * The JSON of one batch's event, sent as is: SQS `{"Records":[...]}`, RabbitMQ `{"eventSource", "eventSourceArn",
-   * "rmqMessagesByQueue"}`. Assembled from the messages' `json` (ports/event-json.ts) where the connector keeps it.
+   * The UTF-8 JSON of one batch's event, sent as is: SQS `{"Records":[...]}`, RabbitMQ `{"eventSource",
+   * "eventSourceArn", "rmqMessagesByQueue"}`. Assembled from the messages' `json` (ports/event-json.ts).
    */
-  event(msgs: readonly M[]): string;
+  event(msgs: readonly M[]): Buffer;
   /** Bytes of the event around its messages (the 6 MB cap counts them). */
   readonly envelopeBytes: number;
   /**

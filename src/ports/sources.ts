@@ -74,10 +74,10 @@ export interface ShardReader {
 /** What a connector builds from its records: the function's event and the on-failure record's parts. */
 export interface StreamEvents {
   /**
-   * The JSON of the event the function receives for a batch from one shard (§5.2, §5.3, §4.1), assembled from the
-   * records' `json` (ports/event-json.ts); the engine sends it as is.
+   * The UTF-8 JSON of the event the function receives for a batch from one shard (§5.2, §5.3, §4.1), assembled
+   * from the records' JSON (ports/event-json.ts); the engine sends these bytes as they are.
    */
-  event(shard: ShardInfo, records: readonly StreamRecord[]): string;
+  event(shard: ShardInfo, records: readonly StreamRecord[]): Buffer;
   /** Identifier a function returns in `batchItemFailures[].itemIdentifier` for this record. */
   itemIdentifier(record: StreamRecord): unknown;
   /**

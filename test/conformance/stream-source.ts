@@ -221,7 +221,7 @@ export function describeStreamSource(factory: StreamSourceFactory): void {
       const shard = await shardOf(src);
       const got = await readFor(await src.open(shard, TRIM), 3);
       expect(got).toHaveLength(3);
-      const json = src.events.event(shard, got);
+      const json = src.events.event(shard, got).toString();
       const event = JSON.parse(json) as unknown;
       const all = [...nested(event)];
       for (const r of got) {

@@ -196,9 +196,9 @@ export class BatchRunner {
     hooks: BatchHooks,
   ): Promise<InvokeResult | 'aborted'> {
     const ctx = this.ctx;
-    // The connector assembles the event from each record's JSON (ports/event-json.ts): it is encoded once, here.
+    // The connector assembles the event's bytes from each record's JSON (ports/event-json.ts), written once.
     const event = ctx.source.events.event(ctx.shard, records);
-    const payload = Buffer.from(hooks.eventExtras ? withFields(event, hooks.eventExtras()) : event);
+    const payload = hooks.eventExtras ? withFields(event, hooks.eventExtras()) : event;
     const last = records[records.length - 1];
     if (last) {
       ctx.metrics.inc(StreamMetric.invoked, ctx.labels, records.length);

@@ -56,7 +56,7 @@ export async function giveUp(
         batch: {
           mappingId: ctx.options.mappingId,
           shardId: ctx.shard.id,
-          eventJson: () => ctx.source.events.event(ctx.shard, records),
+          eventJson: () => ctx.source.events.event(ctx.shard, records).toString('utf8'),
         },
       },
       log: { shardId: ctx.shard.id, condition, records: entries.length }, // the sender's logger is the mapping's

@@ -41,7 +41,7 @@ export function newLane(limits: BatchLimits, now: number): Lane {
  * Records are then counted as sent: their exact JSON size (StreamRecord.sizeBytes) plus a separator each.
  */
 export function envelopeBytes(source: StreamSource, shard: ShardInfo, head: BatchEntry): number {
-  return Math.max(0, Buffer.byteLength(source.events.event(shard, [head.record])) - head.record.sizeBytes);
+  return Math.max(0, source.events.event(shard, [head.record]).length - head.record.sizeBytes);
 }
 
 export function windowStartOf(arrivalMs: number, windowMs: number): number {

@@ -49,7 +49,7 @@ export class BatchInvoker {
     const { o, m, log } = this.d;
     const n = items.length;
     const all = new Set(items.map((h) => h.msg.id));
-    const payload = Buffer.from(this.d.events.event(items.map((h) => h.msg)));
+    const payload = this.d.events.event(items.map((h) => h.msg));
     const deadline = Math.min(...items.map((h) => h.visibleUntil));
     for (let attempt = 1; ; attempt++) {
       const result = await this.#invokeOnce(payload);

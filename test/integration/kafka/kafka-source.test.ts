@@ -97,7 +97,7 @@ describe('Kafka source (real broker)', () => {
       expect('key' in recs[1]!).toBe(false); // D-7: null key omitted
     }
     const event = JSON.parse(
-      src.events.event({ id: `${topic}-1`, parentIds: [] }, got.get(`${topic}-1`)!.slice(0, 2)),
+      src.events.event({ id: `${topic}-1`, parentIds: [] }, got.get(`${topic}-1`)!.slice(0, 2)).toString(),
     ) as {
       eventSource: string;
       bootstrapServers: string;

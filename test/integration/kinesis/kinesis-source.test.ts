@@ -133,7 +133,7 @@ describe('kinesis source (kinesalite)', () => {
     const ts = (first.record.kinesis as { approximateArrivalTimestamp: number }).approximateArrivalTimestamp;
     expect(ts).toBe(first.arrivalMs / 1000);
     expect(Math.abs(first.arrivalMs - Date.now())).toBeLessThan(60_000);
-    expect(JSON.parse(src.events.event(shard, records))).toEqual({ Records: records.map((r) => r.record) });
+    expect(JSON.parse(src.events.event(shard, records).toString())).toEqual({ Records: records.map((r) => r.record) });
     expect(src.events.itemIdentifier(first)).toBe(seqs[0]);
     const last = await reader.read(10, signal);
     expect(last.records).toEqual([]);

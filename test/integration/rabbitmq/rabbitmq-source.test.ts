@@ -48,7 +48,7 @@ describe('RabbitMQ queue source', () => {
     const s = open(q);
     const got = await receiveN(s, 2);
     expect(got).toHaveLength(2);
-    const event = JSON.parse(s.events.event(got)) as Record<string, unknown>;
+    const event = JSON.parse(s.events.event(got).toString()) as Record<string, unknown>;
     expect(Object.keys(event)).toEqual(['eventSource', 'eventSourceArn', 'rmqMessagesByQueue']);
     expect(event).toMatchObject({ eventSource: 'aws:rmq', eventSourceArn: BROKER_ARN });
     const byQueue = event['rmqMessagesByQueue'] as Record<string, unknown[]>;

@@ -94,7 +94,7 @@ describe('Redis Streams source (real redis-server)', () => {
         arrivalTimestamp: Number(ids[0]!.split('-')[0]),
       },
     });
-    expect(JSON.parse(src.events.event({ id: key, parentIds: [] }, recs.slice(0, 2)))).toEqual({
+    expect(JSON.parse(src.events.event({ id: key, parentIds: [] }, recs.slice(0, 2)).toString())).toEqual({
       Records: [recs[0]!.record, recs[1]!.record],
     });
     expect(src.events.itemIdentifier(recs[2]!)).toBe(ids[2]);

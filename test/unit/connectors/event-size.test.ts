@@ -16,8 +16,9 @@ import {
 } from '../../../connectors/redis/event.js';
 import type { StreamRecord } from '../../../src/ports/sources.js';
 
-// Events are JSON text (ports/event-json.ts); the tests' own objects are stringified.
-const bytes = (v: unknown) => Buffer.byteLength(typeof v === 'string' ? v : JSON.stringify(v));
+// Events are UTF-8 bytes (ports/event-json.ts); the tests' own objects are stringified.
+const bytes = (v: unknown) =>
+  Buffer.isBuffer(v) ? v.length : Buffer.byteLength(typeof v === 'string' ? v : JSON.stringify(v));
 
 function expectCountedAsSent(build: (records: readonly StreamRecord[]) => unknown, records: StreamRecord[]): void {
   const envelope = bytes(build(records.slice(0, 1))) - records[0]!.sizeBytes;

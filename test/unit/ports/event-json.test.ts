@@ -15,7 +15,7 @@ import {
 } from '../../../connectors/kafka/event.js';
 import { toKinesisStreamRecord } from '../../../connectors/kinesis/record.js';
 import { buildRedisEvent, redisStreamRecord, toRedisRecord } from '../../../connectors/redis/event.js';
-import { joinRecords, recordsEvent, withFields } from '../../../src/ports/event-json.js';
+import { JsonStreamRecord, joinRecords, packRecords, recordsEvent, withFields } from '../../../src/ports/event-json.js';
 import type { StreamRecord } from '../../../src/ports/sources.js';
 
 const allBytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
@@ -58,9 +58,9 @@ describe('#20 event assembly from per-record JSON', () => {
     });
     expect(recs[0]!.partitionKey).toBe('aw==');
     expect(recs[1]!.partitionKey).toBe('');
-    expect(buildKafkaEvent('b-1:9092,b-2:9092', recs)).toBe(oldKafkaEvent('b-1:9092,b-2:9092', objects));
+    expect(buildKafkaEvent('b-1:9092,b-2:9092', recs).toString()).toBe(oldKafkaEvent('b-1:9092,b-2:9092', objects));
     const arn = 'arn:aws:kafka:us-east-1:123456789012:cluster/c/1';
-    expect(kafkaEvents('b:9092', arn).event({ id: 'a.b_c-1-3', parentIds: [] }, recs)).toBe(
+    expect(kafkaEvents('b:9092', arn).event({ id: 'a.b_c-1-3', parentIds: [] }, recs).toString()).toBe(
       oldKafkaEvent('b:9092', objects, arn),
     );
     expect(kafkaItemIdentifier(recs[2]!)).toEqual({ partition: 'a.b_c-1-3', offset: 9 });
@@ -77,8 +77,8 @@ describe('#20 event assembly from per-record JSON', () => {
       kafkaStreamRecord('t', 0, messages[1]!),
       kafkaStreamRecord('t', 1, messages[2]!),
     ];
-    expect(buildKafkaEvent('b:9092', recs)).toBe(oldKafkaEvent('b:9092', objects));
-    expect(buildKafkaEvent('b:9092', [])).toBe(oldKafkaEvent('b:9092', []));
+    expect(buildKafkaEvent('b:9092', recs).toString()).toBe(oldKafkaEvent('b:9092', objects));
+    expect(buildKafkaEvent('b:9092', []).toString()).toBe(oldKafkaEvent('b:9092', []));
   });
 
   it('Redis Streams records and event are byte for byte the old JSON (escaped key, unicode, repeated and numeric fields, 100 KB)', () => {
@@ -99,7 +99,7 @@ describe('#20 event assembly from per-record JSON', () => {
     });
     expect(recs[2]!.partitionKey).toBe('last');
     expect(recs[0]!.partitionKey).toBe('');
-    expect(buildRedisEvent(recs)).toBe(JSON.stringify({ Records: objects }));
+    expect(buildRedisEvent(recs).toString()).toBe(JSON.stringify({ Records: objects }));
   });
 
   it('Kinesis-shaped events (Kinesis, DynamoDB Streams, memory) are the old JSON, with or without pre-serialised records', () => {
@@ -121,13 +121,13 @@ describe('#20 event assembly from per-record JSON', () => {
       ),
     );
     const old = JSON.stringify({ Records: recs.map((r) => r.record) });
-    expect(awsStreamEvents(ctx.streamArn, 'KinesisBatchInfo').event({ id: 'shardId-0', parentIds: [] }, recs)).toBe(
-      old,
-    );
+    expect(
+      awsStreamEvents(ctx.streamArn, 'KinesisBatchInfo').event({ id: 'shardId-0', parentIds: [] }, recs).toString(),
+    ).toBe(old);
     const withJson = recs.map((r) => ({ ...r, json: JSON.stringify(r.record) }));
-    expect(recordsEvent(withJson)).toBe(old);
-    expect(recordsEvent([])).toBe(JSON.stringify({ Records: [] }));
-    expect(joinRecords('[', withJson.slice(0, 1), ']')).toBe(JSON.stringify([recs[0]!.record]));
+    expect(recordsEvent(withJson).toString()).toBe(old);
+    expect(recordsEvent([]).toString()).toBe(JSON.stringify({ Records: [] }));
+    expect(joinRecords('[', withJson.slice(0, 1), ']').toString()).toBe(JSON.stringify([recs[0]!.record]));
   });
 
   it('STR-33 tumbling-window fields join the event as {...event, ...fields} did', () => {
@@ -138,8 +138,25 @@ describe('#20 event assembly from per-record JSON', () => {
       skipped: undefined,
       isFinalInvokeForWindow: false,
     };
-    expect(withFields(JSON.stringify(base), extras)).toBe(JSON.stringify({ ...base, ...extras }));
-    expect(withFields(JSON.stringify(base), {})).toBe(JSON.stringify(base));
-    expect(withFields('{}', { state: null })).toBe(JSON.stringify({ state: null }));
+    expect(withFields(Buffer.from(JSON.stringify(base)), extras).toString()).toBe(
+      JSON.stringify({ ...base, ...extras }),
+    );
+    expect(withFields(Buffer.from(JSON.stringify(base)), {}).toString()).toBe(JSON.stringify(base));
+    expect(withFields(Buffer.from('{}'), { state: null }).toString()).toBe(JSON.stringify({ state: null }));
+  });
+
+  it('packed records (one shared slab per read) give the same JSON and event bytes; a wrong size keeps its text', () => {
+    const recs = messages.map((m) => kafkaStreamRecord('a.b_c', 1, m));
+    const before = buildKafkaEvent('b:9092', recs).toString();
+    const texts = recs.map((r) => r.json);
+    // A connector bug: sizeBytes one short of the UTF-8 length. Packing must not let it corrupt the event.
+    const wrong = new JsonStreamRecord('99', '', 0, '{"x":"ü"}', 8);
+    packRecords([...recs, wrong, { not: 'a JsonStreamRecord' }]);
+    expect(recs.map((r) => r.json)).toEqual(texts);
+    expect(buildKafkaEvent('b:9092', recs).toString()).toBe(before);
+    expect(recordsEvent([recs[1]!, wrong, recs[0]!]).toString()).toBe(
+      `{"Records":[${texts[1]},{"x":"ü"},${texts[0]}]}`,
+    );
+    expect(recs.every((r) => r.sizeBytes === Buffer.byteLength(r.json))).toBe(true);
   });
 });

@@ -71,7 +71,7 @@ describe('Kafka event shape (§4.1)', () => {
       const r = toStreamRecord(toKafkaRecord('a.b_c-1', 12, m));
       expect(r.sizeBytes).toBe(Buffer.byteLength(JSON.stringify(r.record)));
     }
-    const event = JSON.parse(buildKafkaEvent('b-1:9092,b-2:9092', recs)) as KafkaEvent;
+    const event = JSON.parse(buildKafkaEvent('b-1:9092,b-2:9092', recs).toString()) as KafkaEvent;
     expect(event.eventSource).toBe('SelfManagedKafka');
     expect(event.bootstrapServers).toBe('b-1:9092,b-2:9092');
     expect(Object.keys(event.records)).toEqual(['my-topic-2']);
@@ -129,7 +129,7 @@ describe('Kafka connector definition', () => {
     const source = kafkaConnector.createStreamSource!(arn, { ...opts, settings: { topics: ['orders'] } }, ctx);
     expect(source.arn).toBe(arn);
     const recs = [toStreamRecord(toKafkaRecord('orders', 0, msg))];
-    expect(JSON.parse(source.events.event({ id: 'orders-0', parentIds: [] }, recs))).toMatchObject({
+    expect(JSON.parse(source.events.event({ id: 'orders-0', parentIds: [] }, recs).toString())).toMatchObject({
       eventSource: 'aws:kafka',
       eventSourceArn: arn,
       bootstrapServers: 'b-1:9092',

@@ -31,8 +31,8 @@ describe('RabbitMQ event bytes (#20)', () => {
     ];
     const fragments = msgs.map((m) => ({ record: { ...m }, json: JSON.stringify(m) }));
     const want = JSON.stringify(buildRmqEvent(ARN, key, msgs));
-    expect(joinRecords(rmqEventHead(ARN, key), fragments, RMQ_EVENT_TAIL)).toBe(want);
-    expect(joinRecords(rmqEventHead(ARN, key), [], RMQ_EVENT_TAIL)).toBe(JSON.stringify(buildRmqEvent(ARN, key, [])));
+    expect(joinRecords(rmqEventHead(ARN, key), fragments, RMQ_EVENT_TAIL).toString()).toBe(want);
+    expect(joinRecords(rmqEventHead(ARN, key), [], RMQ_EVENT_TAIL).toString()).toBe(JSON.stringify(buildRmqEvent(ARN, key, [])));
     expect(Buffer.byteLength(rmqEventHead(ARN, key) + RMQ_EVENT_TAIL)).toBe(rmqEnvelopeBytes(ARN, key));
   });
 });

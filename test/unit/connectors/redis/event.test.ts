@@ -26,7 +26,7 @@ describe('Redis stream record shape (connectors/redis/README.md)', () => {
     expect(sr.sizeBytes).toBe(Buffer.byteLength(JSON.stringify(rec)));
     const odd = toRedisRecord('k"\\é:1', '5-0', ['ü"', 'line\nbreak'], 'ap-south-1');
     expect(toStreamRecord(odd).sizeBytes).toBe(Buffer.byteLength(JSON.stringify(odd)));
-    expect(JSON.parse(buildRedisEvent([sr]))).toEqual({ Records: [rec] });
+    expect(JSON.parse(buildRedisEvent([sr]).toString())).toEqual({ Records: [rec] });
   });
 
   it('parses XREADGROUP replies in RESP2 and RESP3 (ioredis-flattened) form', () => {

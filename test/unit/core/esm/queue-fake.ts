@@ -28,14 +28,14 @@ export interface FakeQueueOptions {
 }
 
 const sqsLikeEvents: QueueEvents<FakeMessage> = {
-  event: (msgs) => JSON.stringify({ Records: msgs.map((m) => m.record) }),
+  event: (msgs) => Buffer.from(JSON.stringify({ Records: msgs.map((m) => m.record) })),
   envelopeBytes: Buffer.byteLength('{"Records":[]}'),
   itemIdentifier: (m) => m.id,
 };
 
 /** An envelope of its own and no item identifiers, so a test sees the engine use neither SQS's nor partial responses. */
 const onNackEvents: QueueEvents<FakeMessage> = {
-  event: (msgs) => JSON.stringify({ messages: msgs.map((m) => m.record) }),
+  event: (msgs) => Buffer.from(JSON.stringify({ messages: msgs.map((m) => m.record) })),
   envelopeBytes: Buffer.byteLength('{"messages":[]}'),
 };
 
