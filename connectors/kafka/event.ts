@@ -87,37 +87,58 @@ export class KafkaStreamRecord extends JsonStreamRecord {
     position: string,
     partitionKey: string,
     arrivalMs: number,
-    json: string,
+    json: string | Buffer,
     sizeBytes: number,
+    start = 0,
   ) {
-    super(position, partitionKey, arrivalMs, json, sizeBytes);
+    super(position, partitionKey, arrivalMs, json, sizeBytes, start);
   }
+}
+
+/** A message's record JSON and what a partition buffer keeps beside it (see fetch-chunk.ts). */
+export interface KafkaRecordJson {
+  json: string;
+  offset: number;
+  timestamp: number;
+  /** Index in `json` where the base64 key starts (-1: null key), and its length. */
+  keyAt: number;
+  keyLength: number;
+  /** No headers: then only the topic name could hold non-ASCII characters. */
+  noHeaders: boolean;
 }
 
 /**
  * The record's JSON exactly as JSON.stringify(toKafkaRecord(...)) writes it: topic names ([A-Za-z0-9._-]),
  * numbers and base64 need no escaping, so only the headers go through JSON.stringify.
  */
+export function kafkaRecordJson(topic: string, partition: number, m: KafkaMessageLike): KafkaRecordJson {
+  const key = m.key === null ? undefined : m.key.toString('base64');
+  const timestampType = m.batchContext?.timestampType === 1 ? 'LOG_APPEND_TIME' : 'CREATE_TIME';
+  const offset = Number(m.offset);
+  const timestamp = Number(m.timestamp);
+  const headers = headersJson(m.headers);
+  const head =
+    `{"topic":${jsonLiteral(topic)},"partition":${partition},"offset":${offset},"timestamp":${timestamp},` +
+    `"timestampType":"${timestampType}"`;
+  // D-7: a null key is omitted; a null value stays null.
+  const json =
+    `${head}${key === undefined ? '' : `,"key":"${key}"`},"value":` +
+    `${m.value === null ? 'null' : `"${m.value.toString('base64')}"`},"headers":${headers}}`;
+  const keyAt = key === undefined ? -1 : head.length + 8; // after `,"key":"`
+  return { json, offset, timestamp, keyAt, keyLength: key?.length ?? 0, noHeaders: headers === '[]' };
+}
+
+/** One message as a record holding its JSON text (tools, samples, tests; the source packs whole fetches). */
 export function kafkaStreamRecord(
   topic: string,
   partition: number,
   m: KafkaMessageLike,
-  /** The partition's shard id when the caller has it (one string for all of a fetch's records). */
+  /** The partition's shard id when the caller has it. */
   shardId = shardIdOf(topic, partition),
 ): KafkaStreamRecord {
-  const key = m.key === null ? undefined : m.key.toString('base64');
-  const timestampType = m.batchContext?.timestampType === 1 ? 'LOG_APPEND_TIME' : 'CREATE_TIME';
-  const offset = String(Number(m.offset));
-  const timestamp = Number(m.timestamp);
-  const headers = headersJson(m.headers);
-  // D-7: a null key is omitted; a null value stays null.
-  const json =
-    `{"topic":${jsonLiteral(topic)},"partition":${partition},"offset":${offset},"timestamp":${timestamp},` +
-    `"timestampType":"${timestampType}"${key === undefined ? '' : `,"key":"${key}"`},"value":` +
-    `${m.value === null ? 'null' : `"${m.value.toString('base64')}"`},"headers":${headers}}`;
-  // Only header names can hold non-ASCII characters: otherwise the string length is the byte length.
-  const sizeBytes = headers === '[]' ? json.length : Buffer.byteLength(json);
-  return new KafkaStreamRecord(shardId, offset, key ?? '', timestamp, json, sizeBytes);
+  const r = kafkaRecordJson(topic, partition, m);
+  const key = r.keyAt < 0 ? '' : r.json.slice(r.keyAt, r.keyAt + r.keyLength);
+  return new KafkaStreamRecord(shardId, String(r.offset), key, r.timestamp, r.json, Buffer.byteLength(r.json));
 }
 
 function headersJson(headers: KafkaMessageLike['headers']): string {

@@ -1,12 +1,17 @@
 // One assigned partition: its record buffer (bounded in records and bytes by the source), the next offset it expects, and who waits for records.
 // A new object per assignment, so a reader opened before a revoke can tell it has lost the partition.
-import { packRecords } from '../../src/ports/event-json.js';
 import type { StreamRecord } from '../../src/ports/sources.js';
+import type { KafkaMessageLike } from './event.js';
+import { FetchChunk, RecordChunk, type Chunk } from './fetch-chunk.js';
+
+const EMPTY = new RecordChunk([]);
 
 export class PartitionState {
-  /** Records not yet handed to the reader, in offset order; `head` avoids shifting the array. */
-  private buffer: StreamRecord[] = [];
+  /** Fetches not yet handed to the reader, in offset order (see fetch-chunk.ts); `head` avoids shifting. */
+  private chunks: Chunk[] = [];
   private head = 0;
+  /** Records buffered. */
+  size = 0;
   /** Sum of the buffered records' sizeBytes: the source pauses the partition at its byte cap too. */
   bytes = 0;
   private waiters = new Set<() => void>();
@@ -26,62 +31,68 @@ export class PartitionState {
     readonly shardId: string,
   ) {}
 
-  get size(): number {
-    return this.buffer.length - this.head;
-  }
-
-  push(record: StreamRecord): void {
-    this.buffer.push(record);
-    this.bytes += record.sizeBytes;
-  }
-
   /**
-   * Buffers a fetch's records past `nextExpected` (lower offsets were refetched after a rejoin, kafkajs restarting
-   * from the committed offset: the engine already has them). Returns the last offset of the fetch, if any.
+   * Buffers a fetch's messages past `nextExpected` (lower offsets were refetched after a rejoin, kafkajs restarting
+   * from the committed offset: the engine already has them), packed (FetchChunk), or as `decoded` gives them
+   * index for index (schema registry). Returns the last offset of the fetch, if any.
    */
-  pushFetch<M extends { offset: string }>(
-    messages: readonly M[],
-    toRecord: (m: M, index: number) => StreamRecord,
+  pushFetch(
+    topic: string,
+    messages: readonly KafkaMessageLike[],
+    decoded?: ReadonlyArray<StreamRecord | undefined>,
   ): string | undefined {
-    const fresh: StreamRecord[] = [];
-    for (let i = 0; i < messages.length; i++) {
-      const m = messages[i]!;
-      const offset = Number(m.offset);
-      if (offset < this.nextExpected) continue;
-      const record = toRecord(m, i);
-      fresh.push(record);
-      this.push(record);
-      this.baseline ??= offset;
-      this.nextExpected = offset + 1;
+    if (messages.length === 0) return undefined;
+    let from = 0;
+    while (from < messages.length && Number(messages[from]!.offset) < this.nextExpected) from++;
+    if (from < messages.length) {
+      const fresh = messages.slice(from);
+      const chunk = decoded
+        ? new RecordChunk(decoded.slice(from).filter((r): r is StreamRecord => r !== undefined))
+        : FetchChunk.of(topic, this.partition, this.shardId, fresh);
+      this.chunks.push(chunk);
+      this.size += chunk.size;
+      this.bytes += chunk.bytes;
+      this.baseline ??= Number(fresh[0]!.offset);
+      this.nextExpected = Number(fresh[fresh.length - 1]!.offset) + 1;
     }
-    // One off-heap slab per fetch: a full buffer is then not tens of thousands of strings (see JsonStreamRecord).
-    packRecords(fresh);
-    return messages.length === 0 ? undefined : messages[messages.length - 1]!.offset;
+    return messages[messages.length - 1]!.offset;
   }
 
   take(limit: number): StreamRecord[] {
-    const n = Math.min(limit, this.size);
-    const out = this.buffer.slice(this.head, this.head + n);
-    for (const r of out) this.bytes -= r.sizeBytes;
-    this.head += n;
-    if (this.head > 1024 && this.head * 2 > this.buffer.length) {
-      this.buffer = this.buffer.slice(this.head);
-      this.head = 0;
+    const out: StreamRecord[] = [];
+    while (out.length < limit && this.head < this.chunks.length) {
+      const chunk = this.chunks[this.head]!;
+      this.bytes -= chunk.take(limit - out.length, out);
+      if (chunk.size === 0) this.shift();
     }
+    this.size -= out.length;
     return out;
   }
 
   /** Drops buffered records at or below `offset` (the engine resumes after it). */
   dropThrough(offset: number): void {
-    while (this.size > 0 && Number(this.buffer[this.head]!.position) <= offset) {
-      this.bytes -= this.buffer[this.head]!.sizeBytes;
-      this.head++;
+    while (this.head < this.chunks.length) {
+      const chunk = this.chunks[this.head]!;
+      const before = chunk.size;
+      this.bytes -= chunk.dropThrough(offset);
+      this.size -= before - chunk.size;
+      if (chunk.size > 0) return;
+      this.shift();
+    }
+  }
+
+  private shift(): void {
+    this.chunks[this.head++] = EMPTY;
+    if (this.head > 64 && this.head * 2 > this.chunks.length) {
+      this.chunks = this.chunks.slice(this.head);
+      this.head = 0;
     }
   }
 
   clear(): void {
-    this.buffer = [];
+    this.chunks = [];
     this.head = 0;
+    this.size = 0;
     this.bytes = 0;
   }
 

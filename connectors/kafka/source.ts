@@ -8,7 +8,7 @@ import { ShardLostError, SluiceError } from '../../src/ports/errors.js';
 import type { Logger } from '../../src/ports/logger.js';
 import type { Labels, Metrics } from '../../src/ports/metrics.js';
 import type { ShardInfo, ShardReader, StartPosition, StreamEvents, StreamSource } from '../../src/ports/sources.js';
-import { kafkaEvents, kafkaStreamRecord, shardIdOf } from './event.js';
+import { kafkaEvents, shardIdOf } from './event.js';
 import { OffsetCommitter, offsetLag } from './offset-committer.js';
 import { PartitionState } from './partition-state.js';
 import { seekPartition } from './seek.js';
@@ -228,10 +228,7 @@ export class KafkaStreamSource implements StreamSource {
     // SR-8: decoded before filtering and batching; the partition waits while the registry is down (DA-8).
     const decoded = this.options.schemas && (await decodeBatch(this.options.schemas, payload, st, this.decodeHooks));
     if (st.lost || payload.isStale() || (this.options.schemas && decoded === undefined)) return;
-    const resolved = st.pushFetch(
-      batch.messages,
-      (m, i) => decoded?.[i] ?? kafkaStreamRecord(batch.topic, batch.partition, m, st.shardId),
-    );
+    const resolved = st.pushFetch(batch.topic, batch.messages, decoded);
     if (resolved !== undefined) payload.resolveOffset(resolved);
     this.applyPause(st);
     this.reportBuffered();

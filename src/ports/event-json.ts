@@ -28,11 +28,17 @@ export class JsonStreamRecord implements StreamRecord {
     readonly position: string,
     readonly partitionKey: string,
     readonly arrivalMs: number,
-    json: string,
+    /** The JSON text, or a slab already holding its bytes at `start` (a connector that packs as it reads). */
+    json: string | Buffer,
     /** The JSON's UTF-8 length (packRecords checks it). */
     readonly sizeBytes: number,
+    start = 0,
   ) {
-    this.text = json;
+    if (typeof json === 'string') this.text = json;
+    else {
+      this.slab = json;
+      this.start = start;
+    }
   }
 
   get json(): string {
