@@ -61,10 +61,29 @@ export class JsonStreamRecord implements StreamRecord {
     return at + out.write(this.text!, at, 'utf8');
   }
 
+  /**
+   * Writes part[i] and the packed records after it that follow it in the same slab (a read taken in order) with
+   * one copy: a slab has a comma after each record, so a run's bytes are already the event's. Returns the end and
+   * the index after the run.
+   */
+  static writeRun(part: readonly Fragment[], i: number, out: Buffer, at: number): [number, number] {
+    const first = part[i] as JsonStreamRecord;
+    const slab = first.slab;
+    if (slab === undefined) return [first.writeTo(out, at), i + 1];
+    let last = first;
+    let j = i + 1;
+    for (; j < part.length; j++) {
+      const r = part[j];
+      if (!(r instanceof JsonStreamRecord) || r.slab !== slab || r.start !== last.start + last.sizeBytes + 1) break;
+      last = r;
+    }
+    return [at + slab.copy(out, at, first.start, last.start + last.sizeBytes), j];
+  }
+
   /** See packRecords. */
   static pack(records: readonly JsonStreamRecord[]): void {
     let total = 0;
-    for (const r of records) total += r.sizeBytes;
+    for (const r of records) total += r.sizeBytes + 1;
     if (total === 0) return;
     // 4 spare bytes (one UTF-8 character): a text longer than its sizeBytes then always writes more than sizeBytes,
     // so a wrong size (a connector bug) is seen, and that record keeps its text instead of corrupting events.
@@ -74,10 +93,11 @@ export class JsonStreamRecord implements StreamRecord {
       const text = r.text;
       if (text === undefined || r.slab !== undefined) continue;
       if (slab.write(text, at, 'utf8') !== r.sizeBytes) continue;
+      slab[at + r.sizeBytes] = 0x2c; // ',' (see writeRun)
       r.slab = slab;
       r.start = at;
       r.text = undefined;
-      at += r.sizeBytes;
+      at += r.sizeBytes + 1;
     }
   }
 }
@@ -133,10 +153,13 @@ export function assembleEvent(parts: readonly EventPart[]): Buffer {
       at += out.write(part, at, 'utf8');
       continue;
     }
-    for (let i = 0; i < part.length; i++) {
+    for (let i = 0; i < part.length;) {
       if (i > 0) out[at++] = 0x2c; // ','
-      const r = part[i]!;
-      at = r instanceof JsonStreamRecord ? r.writeTo(out, at) : at + out.write(texts[t++]!, at, 'utf8');
+      if (part[i] instanceof JsonStreamRecord) [at, i] = JsonStreamRecord.writeRun(part, i, out, at);
+      else {
+        at += out.write(texts[t++]!, at, 'utf8');
+        i++;
+      }
     }
   }
   return out;

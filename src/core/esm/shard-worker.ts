@@ -59,8 +59,8 @@ export class ShardWorker {
   /** Set once the checkpoint is read. */
   private cursor: ShardCursor | undefined;
   private reportedStatus: LaneStatus = 'running';
-  /** Last measured event envelope (envelopeBytes), for batchReady's estimate. */
-  private envelope = 0;
+  /** The event envelope (envelopeBytes) once measured, for batchReady's estimate. */
+  private envelope: number | undefined;
   private readonly log;
   private readonly windows: TumblingWindows;
   /** #21: an operator paused the shard: nothing new is read or started (a batch in flight goes on). */
@@ -318,18 +318,19 @@ export class ShardWorker {
   }
 
   private batchReady(lane: Lane, now: number): boolean {
-    return this.endOfShard() || lane.waiting.ready(now, this.envelope);
+    return this.endOfShard() || lane.waiting.ready(now, this.envelope ?? 0);
   }
 
   /** P-12: sizes the event from its envelope (measured on the head record) and its records as sent. */
   private takeBatch(lane: Lane, windowStartLimit: number, reservedBytes = 0): Batch {
     const head = lane.waiting.head();
-    if (head) this.envelope = envelopeBytes(this.deps.source, this.shard, head);
+    // A shard's events share one envelope: measured once (building a one-record event per batch cost 2-3 % of CPU).
+    if (head && this.envelope === undefined) this.envelope = envelopeBytes(this.deps.source, this.shard, head);
     const tw = this.deps.options.tumblingWindowMs;
     // STR-31: a batch never mixes windows; records of later windows stay queued.
     const laterWindow =
       tw > 0 ? (e: BatchEntry) => windowStartOf(e.record.arrivalMs, tw) > windowStartLimit : undefined;
-    return lane.waiting.take(this.envelope + reservedBytes, laterWindow);
+    return lane.waiting.take((this.envelope ?? 0) + reservedBytes, laterWindow);
   }
 
   /** Runs `body` as the lane's one task in flight, then checkpoints and dispatches what is ready. */
