@@ -35,8 +35,8 @@ import {
   type Result,
 } from './async-kit.js';
 
-const FULL: Config = { events: 10_000, idleSamples: 300, pacedEvents: 3_000, rounds: 3 };
-const QUICK: Config = { events: 3_000, idleSamples: 100, pacedEvents: 1_000, rounds: 3 };
+const FULL: Config = { events: 50_000, idleSamples: 300, pacedEvents: 3_000, rounds: 3 };
+const QUICK: Config = { events: 20_000, idleSamples: 100, pacedEvents: 1_000, rounds: 3 };
 
 function sluiceEngine(
   url: string,
@@ -98,7 +98,7 @@ async function sluiceAcceptOnly(url: string, events: number): Promise<number> {
   } finally {
     await close();
     const admin = new Redis(url);
-    await admin.del(...['events', 'state', 'due', 'claims', 'owners', 'enq'].map((k) => `{${prefix}}:${k}`));
+    await admin.del(...['events', 'state', 'due', 'claims', 'owners', 'enq', 'ready'].map((k) => `{${prefix}}:${k}`));
     await admin.quit();
   }
 }
