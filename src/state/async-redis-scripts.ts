@@ -32,7 +32,7 @@ end
 return #states / 2`;
 
 // ARGV: now, max, deadline, owner. Returns [event, state, due, ...] for each claimed id, then the number of
-// duplicate ready elements dropped. Oldest first across the ready list (its oldest element is its tail) and the
+// ready elements dropped (duplicates, malformed). Oldest first across the ready list (its oldest element is its tail) and the
 // due set (retries, delays, and events written by the layout before the ready list), so FIFO order holds and a
 // flood of fresh submits cannot starve due retries. Reads and writes are one variadic command per key for the
 // whole claim (max is capped by the caller).
@@ -41,22 +41,30 @@ local max = tonumber(ARGV[2])
 local ready = redis.call('LRANGE', KEYS[7], -max, -1)
 local due = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, max)
 if #ready == 0 and #due == 0 then return {} end
-local function parse(e)
-  local enq, n, p = string.match(e, '^(%S+) (%d+) ()')
-  n = tonumber(n)
-  return { enq, string.sub(e, p, p + n - 1), string.sub(e, p + n) }
+local ri, di, dropped = #ready, 1, 0
+-- The next ready element, oldest first; one that is not in the layout (never written by sluice) is dropped.
+local function nextReady()
+  while ri > 0 do
+    local enq, n, p = string.match(ready[ri], '^(%S+) (%d+) ()')
+    if enq and tonumber(enq) and #ready[ri] >= p + n then
+      n = tonumber(n)
+      return { enq, string.sub(ready[ri], p, p + n - 1), string.sub(ready[ri], p + n) }
+    end
+    ri = ri - 1
+    dropped = dropped + 1
+  end
+  return nil
 end
 -- Merge: taken[k] = { id, event or false, due, from ready }.
 local taken, dueIds, readyIds = {}, {}, {}
-local ri, di = #ready, 1
-local r = ri > 0 and parse(ready[ri]) or nil
+local r = nextReady()
 while #taken < max do
   local d = due[2 * di]
   if r and (not d or tonumber(r[1]) <= tonumber(d)) then
     taken[#taken + 1] = { r[2], r[3], r[1], true }
     readyIds[#readyIds + 1] = r[2]
     ri = ri - 1
-    r = ri > 0 and parse(ready[ri]) or nil
+    r = nextReady()
   elseif d then
     taken[#taken + 1] = { due[2 * di - 1], false, d, false }
     dueIds[#dueIds + 1] = due[2 * di - 1]
@@ -83,7 +91,7 @@ if #readyIds > 0 then
     if e[j] then held[readyIds[j]] = true end
   end
 end
-local out, claims, owners, fresh, enqs, dropped = {}, {}, {}, {}, {}, 0
+local out, claims, owners, fresh, enqs = {}, {}, {}, {}, {}
 for k = 1, #taken do
   local t = taken[k]
   local id, ev = t[1], t[2]

@@ -225,4 +225,16 @@ describe('redis async queue (real redis-server)', () => {
     await Promise.all(got.map((e) => q.complete(e.id, 'p')));
     expect(await q.depth()).toBe(0);
   });
+
+  it('a ready-list element not written by sluice is dropped by the claim instead of blocking the queue', async () => {
+    const prefix = `t-${randomUUID()}`;
+    const q = store(prefix);
+    await q.enqueue(event('before', 1, 1));
+    const r = new Redis(redisUrl());
+    await r.lpush(`{${prefix}}:ready`, 'garbage', 'x 5 ab', '7 99 short');
+    await r.quit();
+    await q.enqueue(event('after', 2, 2));
+    expect((await q.claim('p', 10, 10, 1_000)).map((e) => e.id)).toEqual(['before', 'after']);
+    expect(await q.depth()).toBe(2);
+  });
 });
