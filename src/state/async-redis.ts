@@ -217,7 +217,8 @@ export function createRedisAsyncQueue(options: RedisAsyncQueueOptions): AsyncQue
     async oldestAgeMs(nowMs) {
       const [first, tail] = await both(redis.multi().zrange(keys[5]!, '0', '0', 'WITHSCORES').lindex(readyKey, -1));
       const times = (first as string[]).length < 2 ? [] : [Number((first as string[])[1])];
-      if (typeof tail === 'string') times.push(readyEnqueuedAt(tail));
+      const tailAt = typeof tail === 'string' ? readyEnqueuedAt(tail) : Number.NaN;
+      if (Number.isFinite(tailAt)) times.push(tailAt); // not finite: empty, or an element the next claim drops
       return times.length === 0 ? 0 : Math.max(0, nowMs - Math.min(...times));
     },
 

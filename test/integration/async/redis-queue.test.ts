@@ -229,12 +229,16 @@ describe('redis async queue (real redis-server)', () => {
   it('a ready-list element not written by sluice is dropped by the claim instead of blocking the queue', async () => {
     const prefix = `t-${randomUUID()}`;
     const q = store(prefix);
-    await q.enqueue(event('before', 1, 1));
     const r = new Redis(redisUrl());
-    await r.lpush(`{${prefix}}:ready`, 'garbage', 'x 5 ab', '7 99 short');
+    await r.lpush(`{${prefix}}:ready`, 'garbage');
+    await q.enqueue(event('before', 1, 1));
+    await r.lpush(`{${prefix}}:ready`, 'x 5 ab', '7 99 short');
     await r.quit();
     await q.enqueue(event('after', 2, 2));
+    // The garbage at the tail has no enqueue time: the gauge reads 0 (not NaN) until a claim drops it.
+    expect(await q.oldestAgeMs(10)).toBe(0);
     expect((await q.claim('p', 10, 10, 1_000)).map((e) => e.id)).toEqual(['before', 'after']);
     expect(await q.depth()).toBe(2);
+    expect(await q.oldestAgeMs(10)).toBe(9);
   });
 });
