@@ -20,6 +20,8 @@ export const payload = Buffer.from('{"hello":"world"}');
 
 export interface Result {
   acceptedPerSec: number;
+  /** CPU of this process per accepted event during the accept phase (the consumer's share included). */
+  acceptCpuUsPerEvent: number;
   handledPerSec: number;
   idlePerSec: number;
   flood: number[];
@@ -80,8 +82,10 @@ async function paced(n: number, send: Send): Promise<void> {
 /** With the consumer running: a flood of `events`, then 1,000 events/s, then `idleSamples` one at a time. */
 export async function measure(cfg: Config, send: Send, seen: Arrivals): Promise<Result> {
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await inFlight(cfg.events, (i) => send(`f${i}`));
   const acceptSecs = (performance.now() - t0) / 1000;
+  const acceptCpuUsPerEvent = cpuUs(cpu0) / cfg.events;
   await seen.until(cfg.events);
   const handleSecs = (performance.now() - t0) / 1000;
   const flood = seen.take();
@@ -98,6 +102,7 @@ export async function measure(cfg: Config, send: Send, seen: Arrivals): Promise<
   const idleSecs = (performance.now() - i0) / 1000;
   return {
     acceptedPerSec: cfg.events / acceptSecs,
+    acceptCpuUsPerEvent,
     handledPerSec: cfg.events / handleSecs,
     idlePerSec: cfg.idleSamples / idleSecs,
     flood,
@@ -106,11 +111,22 @@ export async function measure(cfg: Config, send: Send, seen: Arrivals): Promise<
   };
 }
 
-/** Accept rate alone, nothing consuming: events/s. */
-export async function acceptOnly(events: number, send: (i: number) => Promise<unknown>): Promise<number> {
+function cpuUs(since: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(since);
+  return d.user + d.system;
+}
+
+export interface AcceptRun {
+  perSec: number;
+  cpuUsPerEvent: number;
+}
+
+/** Accept rate alone, nothing consuming, and this process's CPU per event. */
+export async function acceptOnly(events: number, send: (i: number) => Promise<unknown>): Promise<AcceptRun> {
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await inFlight(events, send);
-  return events / ((performance.now() - t0) / 1000);
+  return { perSec: events / ((performance.now() - t0) / 1000), cpuUsPerEvent: cpuUs(cpu0) / events };
 }
 
 /** The raw reliable-queue loop; `pipelined` lets ioredis send the LPUSHes of one tick in one write. */
@@ -159,7 +175,7 @@ export async function benchRaw(url: string, cfg: Config, pipelined: boolean): Pr
 }
 
 /** Pipelined LPUSH with no consumer: the accept ceiling. */
-export async function rawAcceptOnly(url: string, events: number): Promise<number> {
+export async function rawAcceptOnly(url: string, events: number): Promise<AcceptRun> {
   const key = `bench-raw-${randomUUID()}`;
   const producer = new Redis(url, { enableAutoPipelining: true });
   const body = payload.toString('base64');

@@ -5,6 +5,8 @@
 //   accept   events enqueued with 100 in flight while the consumer runs (sluice: engine.submit() resolved =
 //            where the Invoke API answers 202; raw: LPUSH acknowledged), against plain and pipelined LPUSH
 //   accept, consumer stopped   the same without anything consuming (raw: pipelined LPUSH)
+//            (accept rows: 20,000 events quick / 50,000 full, so warm-up does not dominate; params carry the CPU
+//            µs per accepted event of each side, measured the same way)
 //   flood    the same events until the last reached the handler (sluice) or was popped (raw); latency =
 //            submit() called → handler entered, mostly queueing behind the others
 //   paced    1,000 events/s; latency submit() → handler entered
@@ -20,7 +22,7 @@ import { createRedisAsyncQueue } from '../../src/state/async-redis.js';
 import { quantiles } from '../lib/measure.js';
 import { CostMeter, quietLogger, systemClock } from '../lib/runtime.js';
 import { redisUrl } from '../lib/servers.js';
-import { fromRounds } from '../lib/stats.js';
+import { fromRounds, median } from '../lib/stats.js';
 import type { BenchContext, BenchRow, Scenario, Side } from '../lib/types.js';
 import {
   acceptOnly,
@@ -30,13 +32,14 @@ import {
   measure,
   payload,
   rawAcceptOnly,
+  type AcceptRun,
   type Arrivals,
   type Config,
   type Result,
 } from './async-kit.js';
 
-const FULL: Config = { events: 10_000, idleSamples: 300, pacedEvents: 3_000, rounds: 3 };
-const QUICK: Config = { events: 3_000, idleSamples: 100, pacedEvents: 1_000, rounds: 3 };
+const FULL: Config = { events: 50_000, idleSamples: 300, pacedEvents: 3_000, rounds: 3 };
+const QUICK: Config = { events: 20_000, idleSamples: 100, pacedEvents: 1_000, rounds: 3 };
 
 function sluiceEngine(
   url: string,
@@ -90,7 +93,7 @@ async function benchSluice(url: string, cfg: Config): Promise<Result> {
 }
 
 /** submit() with the engine never started; the queue's keys are dropped afterwards. */
-async function sluiceAcceptOnly(url: string, events: number): Promise<number> {
+async function sluiceAcceptOnly(url: string, events: number): Promise<AcceptRun> {
   const prefix = `bench-${randomUUID()}`;
   const { engine, close } = sluiceEngine(url, prefix, arrivals());
   try {
@@ -98,7 +101,7 @@ async function sluiceAcceptOnly(url: string, events: number): Promise<number> {
   } finally {
     await close();
     const admin = new Redis(url);
-    await admin.del(...['events', 'state', 'due', 'claims', 'owners', 'enq'].map((k) => `{${prefix}}:${k}`));
+    await admin.del(...['events', 'state', 'due', 'claims', 'owners', 'enq', 'ready'].map((k) => `{${prefix}}:${k}`));
     await admin.quit();
   }
 }
@@ -107,7 +110,7 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const cfg = ctx.quick ? QUICK : FULL;
   const url = redisUrl();
   const results: Record<'raw' | 'piped' | 'sluice', Result[]> = { raw: [], piped: [], sluice: [] };
-  const stopped: Record<'piped' | 'sluice', number[]> = { piped: [], sluice: [] };
+  const stopped: Record<'piped' | 'sluice', AcceptRun[]> = { piped: [], sluice: [] };
   const meters = { raw: new CostMeter(), piped: new CostMeter(), sluice: new CostMeter() };
   for (let r = 0; r < cfg.rounds; r++) {
     ctx.progress(`round ${r + 1}/${cfg.rounds}: raw`);
@@ -136,6 +139,13 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
     rounds: cfg.rounds,
     inFlight: IN_FLIGHT,
   };
+  // CPU µs of the benchmark process per accepted event, median of rounds (with the consumer: its share included).
+  const cpu = (runs: number[]) => Number(median(runs).toFixed(2));
+  const acceptCpu = (raw: 'raw' | 'piped') => ({
+    ...params,
+    sluiceCpuUsPerEvent: cpu(results.sluice.map((r) => r.acceptCpuUsPerEvent)),
+    rawCpuUsPerEvent: cpu(results[raw].map((r) => r.acceptCpuUsPerEvent)),
+  });
   const notes =
     'Redis; raw = ioredis LPUSH → BLMOVE (+ 31 pipelined LMOVEs: 32 at once, as sluice) to a processing list → ' +
     'pipelined LREM (reliable queue, at-least-once like sluice); median of rounds; ' +
@@ -149,7 +159,7 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
       rawLoop: '`LPUSH`, consumer running',
       sluice: side('sluice', (r) => r.acceptedPerSec),
       raw: side('raw', (r) => r.acceptedPerSec),
-      params,
+      params: acceptCpu('raw'),
       notes,
     },
     {
@@ -159,7 +169,7 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
       rawLoop: 'pipelined `LPUSH`, consumer running',
       sluice: side('sluice', (r) => r.acceptedPerSec),
       raw: side('piped', (r) => r.acceptedPerSec),
-      params,
+      params: acceptCpu('piped'),
       notes: pipedNotes,
     },
     {
@@ -167,9 +177,13 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
       name: `accept, consumer stopped, vs pipelined LPUSH`,
       unit: 'events/s',
       rawLoop: 'pipelined `LPUSH`, no consumer',
-      sluice: fromRounds(stopped.sluice),
-      raw: fromRounds(stopped.piped),
-      params,
+      sluice: fromRounds(stopped.sluice.map((r) => r.perSec)),
+      raw: fromRounds(stopped.piped.map((r) => r.perSec)),
+      params: {
+        ...params,
+        sluiceCpuUsPerEvent: cpu(stopped.sluice.map((r) => r.cpuUsPerEvent)),
+        rawCpuUsPerEvent: cpu(stopped.piped.map((r) => r.cpuUsPerEvent)),
+      },
       notes: `${pipedNotes}; nothing consumes while the events are accepted (no CPU/RSS: measured inside the rounds)`,
     },
     {

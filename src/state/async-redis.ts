@@ -1,8 +1,10 @@
 // Durable async queue in Redis, shared by every sluice process (DESIGN "Scaling out").
 //
-// Layout under one hash tag: events (hash id → immutable event JSON), state (hash id → attempt state
-// JSON), due (zset id → due time), claims (zset id → claim deadline), owners (hash id → owner), enq
-// (zset id → enqueue time, for the oldest-age gauge). Every step is one Lua script (async-redis-scripts).
+// Layout under one hash tag: ready (list of fresh submits, newest at the head: an accept is one list push),
+// events (hash id → immutable event JSON), state (hash id → attempt state JSON), due (zset id → due time),
+// claims (zset id → claim deadline), owners (hash id → owner), enq (zset id → enqueue time, for the oldest-age
+// gauge). Claiming moves a ready element into the others; every step but the push is one Lua script
+// (async-redis-scripts, which also says how a repeated id is deduplicated).
 //
 // Why not BullMQ: it has delayed jobs, a stable job id across attempts, custom backoff and
 // moveToDelayed + DelayedError for retries that do not count as attempts, so it could carry the rules.
@@ -14,7 +16,7 @@
 //
 // Durability: enqueue resolves once Redis has executed the write of its batch. Surviving a Redis restart needs
 // Redis persistence (appendonly yes, appendfsync everysec/always) — a deployment setting.
-import { Redis } from 'ioredis';
+import { Redis, type ChainableCommander } from 'ioredis';
 import type { AsyncAttemptState, AsyncEvent, AsyncQueue, ClaimedAsyncEvent } from '../ports/async-queue.js';
 import { quitWithin } from '../ports/quit.js';
 import { STATE_COMMAND_TIMEOUT_MS } from './redis.js';
@@ -43,9 +45,39 @@ const COMPLETE_BATCH = { maxItems: 512, maxBytes: Number.POSITIVE_INFINITY, byte
 interface Submit {
   id: string;
   event: string;
-  state: string;
+  /** Undefined for a fresh submit: it goes onto the ready list. */
+  state: string | undefined;
   dueAtMs: number;
   enqueuedAtMs: number;
+}
+
+/** A fresh submit: due when enqueued and no attempt yet (what engine.submit writes). */
+function isFresh(e: AsyncEvent): boolean {
+  return (
+    e.dueAtMs <= e.enqueuedAtMs &&
+    e.attempts === 0 &&
+    e.throttleRetries === 0 &&
+    e.lastResponse === undefined &&
+    e.lastError === undefined &&
+    e.deliver === undefined
+  );
+}
+
+/** The ready-list element (layout in async-redis-scripts); byte length, since Lua counts bytes. */
+function readyElement(s: Submit): string {
+  return `${s.enqueuedAtMs} ${Buffer.byteLength(s.id)} ${s.id}${s.event}`;
+}
+
+/** The replies of a MULTI of two reads; the first error is thrown. */
+async function both(multi: ChainableCommander): Promise<[unknown, unknown]> {
+  const replies = (await multi.exec()) ?? [];
+  for (const [err] of replies) if (err) throw err;
+  return [replies[0]?.[1], replies[1]?.[1]];
+}
+
+/** Enqueue time of a ready-list element. */
+function readyEnqueuedAt(element: string): number {
+  return Number(element.slice(0, element.indexOf(' ')));
 }
 
 function stateJson(s: AsyncAttemptState): string {
@@ -67,11 +99,12 @@ export function createRedisAsyncQueue(options: RedisAsyncQueueOptions): AsyncQue
   const redis = options.client ?? connect();
   const submitRedis = options.client ?? connect();
   const tag = `{${options.prefix ?? 'sluice:async'}}`;
-  const keys = ['events', 'state', 'due', 'claims', 'owners', 'enq'].map((k) => `${tag}:${k}`);
+  const keys = ['events', 'state', 'due', 'claims', 'owners', 'enq', 'ready'].map((k) => `${tag}:${k}`);
+  const readyKey = keys[6]!;
   const scripts = { ENQUEUE, CLAIM, EXTEND, COMPLETE, RESCHEDULE, RECOVER };
   for (const r of new Set([redis, submitRedis])) {
     for (const [name, lua] of Object.entries(scripts)) {
-      if (!(`sluice_async_${name}` in r)) r.defineCommand(`sluice_async_${name}`, { numberOfKeys: 6, lua });
+      if (!(`sluice_async_${name}` in r)) r.defineCommand(`sluice_async_${name}`, { numberOfKeys: keys.length, lua });
     }
   }
   const callOn = (r: Redis, name: keyof typeof scripts, ...args: Array<string | number>): Promise<unknown> =>
@@ -84,8 +117,17 @@ export function createRedisAsyncQueue(options: RedisAsyncQueueOptions): AsyncQue
 
   const submits = tickBatcher<Submit, void>(
     async (batch) => {
-      const args = batch.flatMap((s) => [s.id, s.event, s.state, s.dueAtMs, s.enqueuedAtMs]);
-      await callOn(submitRedis, 'ENQUEUE', ...args);
+      const fresh: string[] = [];
+      const other: Array<string | number> = [];
+      for (const s of batch) {
+        if (s.state === undefined) fresh.push(readyElement(s));
+        else other.push(s.id, s.event, s.state, s.dueAtMs, s.enqueuedAtMs);
+      }
+      // Oldest first in the batch = pushed first = nearer the tail, where CLAIM takes from.
+      await Promise.all([
+        fresh.length > 0 ? submitRedis.lpush(readyKey, ...fresh) : undefined,
+        other.length > 0 ? callOn(submitRedis, 'ENQUEUE', ...other) : undefined,
+      ]);
       return batch.map(() => undefined);
     },
     { ...ENQUEUE_BATCH, bytes: (s) => s.event.length },
@@ -108,7 +150,7 @@ export function createRedisAsyncQueue(options: RedisAsyncQueueOptions): AsyncQue
       return submits.add({
         id: event.id,
         event: JSON.stringify(immutable),
-        state: stateJson(event),
+        state: isFresh(event) ? undefined : stateJson(event),
         dueAtMs: event.dueAtMs,
         enqueuedAtMs: event.enqueuedAtMs,
       });
@@ -119,10 +161,13 @@ export function createRedisAsyncQueue(options: RedisAsyncQueueOptions): AsyncQue
       const out: ClaimedAsyncEvent[] = [];
       // Several script calls only past CLAIM_BATCH (Lua's unpack has a stack limit); stop when one comes up short.
       for (let want = Math.min(max, CLAIM_BATCH); want > 0; want = Math.min(max - out.length, CLAIM_BATCH)) {
-        const flat = (await call('CLAIM', nowMs, want, deadline, owner)) as string[];
-        for (let i = 0; i + 2 < flat.length; i += 3) {
-          const immutable = JSON.parse(flat[i]!) as ImmutablePart;
-          const state = JSON.parse(flat[i + 1]!) as AsyncAttemptState;
+        const flat = (await call('CLAIM', nowMs, want, deadline, owner)) as Array<string | number>;
+        if (flat.length === 0) break;
+        const dropped = flat.pop() as number;
+        const got = flat as string[];
+        for (let i = 0; i + 2 < got.length; i += 3) {
+          const immutable = JSON.parse(got[i]!) as ImmutablePart;
+          const state = JSON.parse(got[i + 1]!) as AsyncAttemptState;
           out.push({
             ...immutable,
             attempts: state.attempts ?? 0,
@@ -130,11 +175,12 @@ export function createRedisAsyncQueue(options: RedisAsyncQueueOptions): AsyncQue
             lastResponse: state.lastResponse,
             lastError: state.lastError,
             deliver: state.deliver,
-            dueAtMs: Number(flat[i + 2]),
+            dueAtMs: Number(got[i + 2]),
             claimDeadlineMs: deadline,
           });
         }
-        if (flat.length < want * 3) break;
+        // Short (counting duplicates dropped): nothing more was due.
+        if (got.length / 3 + dropped < want) break;
       }
       return out;
     },
@@ -161,13 +207,19 @@ export function createRedisAsyncQueue(options: RedisAsyncQueueOptions): AsyncQue
       }
     },
 
+    // Both read in one MULTI, so an element a claim moves from the list to the hashes is counted once.
     async depth() {
-      return redis.hlen(keys[0]!);
+      const [events, ready] = await both(redis.multi().hlen(keys[0]!).llen(readyKey));
+      return (events as number) + (ready as number);
     },
 
+    // The oldest of the claimed/delayed events (enq) and the ready list's tail (its oldest element).
     async oldestAgeMs(nowMs) {
-      const first = await redis.zrange(keys[5]!, '0', '0', 'WITHSCORES');
-      return first.length < 2 ? 0 : Math.max(0, nowMs - Number(first[1]));
+      const [first, tail] = await both(redis.multi().zrange(keys[5]!, '0', '0', 'WITHSCORES').lindex(readyKey, -1));
+      const times = (first as string[]).length < 2 ? [] : [Number((first as string[])[1])];
+      const tailAt = typeof tail === 'string' ? readyEnqueuedAt(tail) : Number.NaN;
+      if (Number.isFinite(tailAt)) times.push(tailAt); // not finite: empty, or an element the next claim drops
+      return times.length === 0 ? 0 : Math.max(0, nowMs - Math.min(...times));
     },
 
     async close() {

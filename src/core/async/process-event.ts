@@ -179,7 +179,9 @@ export async function processEvent(ctx: ProcessContext, event: ClaimedAsyncEvent
   const expiresAt = event.enqueuedAtMs + config.maximumEventAgeMs;
   if (now >= expiresAt) return fail(ctx, event, config, 'EventAgeExceeded', state);
   // ERR-6, REC-2, OPEN-26: the 17th run of this function in one chain is stopped, not retried.
-  const chained = lineageCount(event.traceHeader, lineageHash(config.functionArn));
+  // No trace header, no chain: skips hashing the ARN on every attempt.
+  const chained =
+    event.traceHeader === undefined ? 0 : lineageCount(event.traceHeader, lineageHash(config.functionArn));
   if (chained >= MAX_CHAINED_INVOCATIONS) {
     ctx.metrics.inc(ASYNC_METRICS.recursiveDropped, { function: event.functionName });
     ctx.logger.warn({ ...log, chained }, 'recursive invocation loop stopped after 16 chained invocations');

@@ -44,12 +44,13 @@ const event = (id: string): AsyncEvent => ({
   throttleRetries: 0,
 });
 
-/** Counts the script calls Redis runs on this queue's keys (MONITOR sees every client; filtered by the tag). */
+/** Counts the write calls (scripts, ready-list pushes) Redis runs on this queue's keys (MONITOR sees every
+ * client; filtered by the tag). */
 async function countCommands(prefix: string): Promise<{ count: () => number; stop: () => void }> {
   const monitor = await admin().monitor();
   let n = 0;
   monitor.on('monitor', (_time: string, args: string[]) => {
-    const script = /^eval(sha)?$/i.test(args[0] ?? '');
+    const script = /^(eval(sha)?|lpush)$/i.test(args[0] ?? '');
     if (script && args.some((a) => a.startsWith(`{${prefix}}:`))) n++;
   });
   return { count: () => n, stop: () => monitor.disconnect() };
@@ -86,7 +87,7 @@ describe('redis async queue batching (real redis-server)', () => {
     cleanup.push(() => engine.stop(2_000));
     const monitor = await countCommands(prefix);
     const ids = Array.from({ length: 500 }, (_, i) => `r${i}`);
-    // Submitted with the consumer stopped, so every script call MONITOR sees on the queue's keys is a submit.
+    // Submitted with the consumer stopped, so every call MONITOR sees on the queue's keys is a submit.
     await Promise.all(ids.map((id) => engine.submit('fn', Buffer.from('{}'), id)));
     await until(() => Promise.resolve(monitor.count() >= 1));
     const submitCalls = monitor.count();
@@ -104,15 +105,15 @@ describe('redis async queue batching (real redis-server)', () => {
   it('ASY-1 a Redis error refuses every submit of a batch with the error a lone submit gets, and stores none', async () => {
     const prefix = `b-${randomUUID()}`;
     const q = queueOn(prefix);
-    // The events hash is a string: the first command of every enqueue fails (WRONGTYPE), so nothing is written.
+    // The ready list is a string: every (fresh) enqueue's only command fails (WRONGTYPE), so nothing is written.
     const r = admin();
-    await r.set(`{${prefix}}:events`, 'not a hash');
+    await r.set(`{${prefix}}:ready`, 'not a list');
     const lone = await q.enqueue(event('lone')).then(
       () => undefined,
       (err: unknown) => err,
     );
     expect(lone).toBeInstanceOf(Error);
-    // 300 in one tick: two script calls in one pipeline; every caller hears the failure.
+    // 300 in one tick: two batches (256 per call); every caller hears the failure.
     const results = await Promise.allSettled(Array.from({ length: 300 }, (_, i) => q.enqueue(event(`e${i}`))));
     expect(results.every((x) => x.status === 'rejected')).toBe(true);
     for (const x of results) {
@@ -120,7 +121,8 @@ describe('redis async queue batching (real redis-server)', () => {
       expect(((x as PromiseRejectedResult).reason as Error).message).toBe((lone as Error).message);
     }
     expect(await r.zcard(`{${prefix}}:due`)).toBe(0);
-    await r.del(`{${prefix}}:events`);
+    expect(await r.hlen(`{${prefix}}:events`)).toBe(0);
+    await r.del(`{${prefix}}:ready`);
   });
 
   it('ASY-3 a batch of completions answers each one: true for the holder, false for a stale owner', async () => {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AsyncEvent, AsyncQueue } from '../../../src/ports/async-queue.js';
 import { createRedisAsyncQueue } from '../../../src/state/async-redis.js';
@@ -16,6 +17,22 @@ function store(prefix: string): AsyncQueue {
   const q = createRedisAsyncQueue({ url: redisUrl(), prefix });
   open.push(q);
   return q;
+}
+
+/** Runs crash-child.ts in `mode`, SIGKILLs it once it printed its first line, and returns that line. */
+async function killedAfter(prefix: string, arg: string, mode: 'claim' | 'accept'): Promise<string> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(new URL('./crash-child.ts', import.meta.url)), redisUrl(), prefix, arg, mode],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const line = await new Promise<string>((resolve, reject) => {
+    child.stdout.once('data', (d: Buffer) => resolve(d.toString()));
+    child.once('exit', (code) => reject(new Error(`child exited early (${code})`)));
+  });
+  child.kill('SIGKILL');
+  await new Promise((r) => child.once('exit', r));
+  return line.trim();
 }
 
 const event = (id: string, dueAtMs = 0, enqueuedAtMs = 0): AsyncEvent => ({
@@ -109,19 +126,8 @@ describe('redis async queue (real redis-server)', () => {
     await before.close();
     open.splice(open.indexOf(before), 1);
 
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', fileURLToPath(new URL('./crash-child.ts', import.meta.url)), redisUrl(), prefix, '300'],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    const line = await new Promise<string>((resolve, reject) => {
-      child.stdout.once('data', (d: Buffer) => resolve(d.toString()));
-      child.once('exit', (code) => reject(new Error(`child exited early (${code})`)));
-    });
-    expect(line.trim()).toBe('claimed 5');
+    expect(await killedAfter(prefix, '300', 'claim')).toBe('claimed 5');
     const claimedAt = Date.now();
-    child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
 
     const after = store(prefix);
     expect(await after.depth()).toBe(5);
@@ -135,10 +141,104 @@ describe('redis async queue (real redis-server)', () => {
   it('reports depth and the oldest event age', async () => {
     const q = store(`t-${randomUUID()}`);
     expect(await q.oldestAgeMs(100)).toBe(0);
-    await q.enqueue(event('a', 0, 40));
-    await q.enqueue(event('b', 0, 10));
-    await q.enqueue(event('b', 0, 1)); // same request id: ignored
+    // Fresh submits sit on the ready list (in submit order) until claimed; a delayed event is in the due set.
+    await q.enqueue(event('a', 10, 10));
+    await q.enqueue(event('b', 40, 40));
     expect(await q.depth()).toBe(2);
     expect(await q.oldestAgeMs(100)).toBe(90);
+    await q.enqueue(event('c', 500, 5));
+    expect(await q.depth()).toBe(3);
+    expect(await q.oldestAgeMs(100)).toBe(95);
+    // A claimed event still counts, with its enqueue time.
+    expect((await q.claim('p', 1, 100, 1_000)).map((e) => e.id)).toEqual(['a']);
+    expect(await q.depth()).toBe(3);
+    expect(await q.oldestAgeMs(100)).toBe(95);
+    expect(await q.complete('a', 'p')).toBe(true);
+    expect(await q.depth()).toBe(2);
+  });
+
+  it('ASY-3 fresh submits and due retries are claimed oldest first (FIFO), across claims', async () => {
+    const q = store(`t-${randomUUID()}`);
+    for (let i = 0; i < 10; i++) await q.enqueue(event(`r${i}`, i * 10, i * 10));
+    await q.enqueue(event('retry', 45, 0)); // due later than enqueued: in the due set
+    const order: string[] = [];
+    for (let got = await q.claim('p', 3, 1_000, 1_000); got.length > 0; got = await q.claim('p', 3, 1_000, 1_000))
+      order.push(...got.map((e) => e.id));
+    expect(order).toEqual(['r0', 'r1', 'r2', 'r3', 'r4', 'retry', 'r5', 'r6', 'r7', 'r8', 'r9']);
+    expect(await q.depth()).toBe(11);
+  });
+
+  it('ASY-3 a repeated request id while its first copy is queued, claimed or retrying runs once', async () => {
+    const q = store(`t-${randomUUID()}`);
+    // Queued twice: one claim takes both elements, drops the repeat and still fills the claim with the next event.
+    await q.enqueue(event('x', 1, 1));
+    await q.enqueue(event('x', 2, 2));
+    await q.enqueue(event('w', 3, 3));
+    expect((await q.claim('p', 2, 10, 1_000)).map((e) => e.id)).toEqual(['x', 'w']);
+    // Repeated while claimed: dropped at the next claim.
+    await q.enqueue(event('x', 4, 4));
+    expect(await q.claim('p', 5, 10, 1_000)).toEqual([]);
+    expect(await q.depth()).toBe(2);
+    // Repeated while waiting for its retry: dropped; the retry keeps its attempt state.
+    expect(await q.reschedule('x', 'p', 50, { attempts: 1, throttleRetries: 0 })).toBe(true);
+    await q.enqueue(event('x', 5, 5));
+    expect(await q.claim('p', 5, 10, 1_000)).toEqual([]);
+    const [retry] = await q.claim('p', 5, 50, 1_000);
+    expect(retry).toMatchObject({ id: 'x', attempts: 1, dueAtMs: 50, enqueuedAtMs: 1 });
+    expect(await q.complete('x', 'p')).toBe(true);
+    expect(await q.complete('w', 'p')).toBe(true);
+    expect(await q.depth()).toBe(0);
+  });
+
+  it('ASY-3 a process SIGKILLed right after its submits were acknowledged loses none of them', async () => {
+    const prefix = `t-${randomUUID()}`;
+    expect(await killedAfter(prefix, '50', 'accept')).toBe('accepted 50');
+    const after = store(prefix);
+    expect(await after.depth()).toBe(50);
+    const got = await after.claim('next', 100, Date.now(), 1_000);
+    expect(got.map((e) => e.id)).toEqual(Array.from({ length: 50 }, (_, i) => `a${i}`));
+    expect(Buffer.from(got[7]!.payload, 'base64').toString()).toBe('{"id":"a7"}');
+    await Promise.all(got.map((e) => after.complete(e.id, 'next')));
+    expect(await after.depth()).toBe(0);
+  });
+
+  it('ASY-3 a queue written by the layout before the ready list (events in the due set) is still drained', async () => {
+    const prefix = `t-${randomUUID()}`;
+    const r = new Redis(redisUrl());
+    const key = (k: string) => `{${prefix}}:${k}`;
+    // What ENQUEUE wrote for a submit before fresh submits went onto the ready list.
+    for (const [i, id] of ['old0', 'old1'].entries()) {
+      const { attempts, throttleRetries, dueAtMs, ...immutable } = event(id, i, i);
+      await r.hset(key('events'), id, JSON.stringify(immutable));
+      await r.hset(key('state'), id, JSON.stringify({ attempts, throttleRetries }));
+      await r.zadd(key('due'), dueAtMs, id);
+      await r.zadd(key('enq'), i, id);
+    }
+    await r.quit();
+    const q = store(prefix);
+    await q.enqueue(event('new', 5, 5));
+    expect(await q.depth()).toBe(3);
+    expect(await q.oldestAgeMs(100)).toBe(100);
+    const got = await q.claim('p', 10, 100, 1_000);
+    expect(got.map((e) => e.id)).toEqual(['old0', 'old1', 'new']);
+    expect(got[1]).toMatchObject({ functionName: 'fn', attempts: 0, dueAtMs: 1, enqueuedAtMs: 1 });
+    await Promise.all(got.map((e) => q.complete(e.id, 'p')));
+    expect(await q.depth()).toBe(0);
+  });
+
+  it('a ready-list element not written by sluice is dropped by the claim instead of blocking the queue', async () => {
+    const prefix = `t-${randomUUID()}`;
+    const q = store(prefix);
+    const r = new Redis(redisUrl());
+    await r.lpush(`{${prefix}}:ready`, 'garbage');
+    await q.enqueue(event('before', 1, 1));
+    await r.lpush(`{${prefix}}:ready`, 'x 5 ab', '7 99 short');
+    await r.quit();
+    await q.enqueue(event('after', 2, 2));
+    // The garbage at the tail has no enqueue time: the gauge reads 0 (not NaN) until a claim drops it.
+    expect(await q.oldestAgeMs(10)).toBe(0);
+    expect((await q.claim('p', 10, 10, 1_000)).map((e) => e.id)).toEqual(['before', 'after']);
+    expect(await q.depth()).toBe(2);
+    expect(await q.oldestAgeMs(10)).toBe(9);
   });
 });
