@@ -56,10 +56,13 @@ export class FetchChunk implements Chunk {
       ends[i] = at;
       at++;
     }
-    // One write of the joined text: one native call per fetch instead of one per record.
+    // One write per record: joining the texts first (one write) cost four times as much (flattening every piece).
     const slab = Buffer.allocUnsafe(Math.max(0, at - 1));
-    const written = slab.write(texts.join(','), 0, 'utf8');
-    if (written !== slab.length) throw new Error(`kafka fetch packing wrote ${written} of ${slab.length} bytes`);
+    for (let i = 0, start = 0; i < n; start = ends[i]! + 1, i++) {
+      if (slab.write(texts[i]!, start, 'utf8') !== ends[i]! - start)
+        throw new Error('kafka fetch packing: size mismatch');
+      if (i + 1 < n) slab[ends[i]!] = 0x2c; // ','
+    }
     return new FetchChunk(shardId, slab, ends, offsets, timestamps, keyAt, keyLength);
   }
 
