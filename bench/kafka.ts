@@ -10,7 +10,7 @@ const num = (i: number, d: number) => (args[i] === undefined ? d : Number(args[i
 const rows = await runKafkaBench(
   { quick, progress: (m) => console.error(m) },
   {
-    records: num(0, quick ? 20_000 : 100_000),
+    records: num(0, quick ? 200_000 : 500_000),
     partitions: num(1, 4),
     valueBytes: num(2, 100),
     batchSize: 100,
