@@ -1,11 +1,11 @@
 // The connector calls bench/record-cost.ts measures (kept apart so the measurement reads the same before and after).
 import { kafkaStreamRecord as kafkaRecord, type KafkaMessageLike } from '../connectors/kafka/event.js';
-import { redisStreamRecord as redisRecord } from '../connectors/redis/event.js';
+import { redisRecordShape, redisStreamRecord as redisRecord } from '../connectors/redis/event.js';
 import type { ShardInfo, StreamEvents, StreamRecord } from '../src/ports/sources.js';
 
 export const kafkaStreamRecord = (topic: string, partition: number, m: KafkaMessageLike): StreamRecord =>
   kafkaRecord(topic, partition, m);
 export const redisStreamRecord = (key: string, id: string, flat: string[], region: string): StreamRecord =>
-  redisRecord(key, id, flat, region);
+  redisRecord(redisRecordShape(key, region), id, flat);
 export const eventBytes = (events: StreamEvents, shard: ShardInfo, rs: StreamRecord[]): Buffer =>
   Buffer.from(events.event(shard, rs));

@@ -51,30 +51,41 @@ export function toRedisRecord(
  */
 export class RedisStreamEntryRecord extends JsonStreamRecord {}
 
+/** The parts of a record's JSON that depend on the stream key and region only: written once per source. */
+export interface RedisRecordShape {
+  /** Up to the entry id in eventID. */
+  readonly head: string;
+  /** From awsRegion up to the entry id in `redis.id`. */
+  readonly mid: string;
+}
+
+export function redisRecordShape(streamKey: string, region: string): RedisRecordShape {
+  const key = jsonLiteral(streamKey);
+  const inner = key.slice(1, -1);
+  return {
+    head: `{"eventSource":"sluice:redis","eventVersion":"1.0","eventSourceARN":"redis://${inner}","eventID":"${inner}:`,
+    mid: `"awsRegion":${jsonLiteral(region)},"redis":{"streamKey":${key},"id":"`,
+  };
+}
+
 /**
  * The entry's JSON exactly as JSON.stringify(toRedisRecord(...)) writes it. Ids are digits and a dash; the key,
  * the region and the fields are escaped. position and itemIdentifier are the entry id; lanes use
  * `partitionKeyField` when set (else one lane).
  */
 export function redisStreamRecord(
-  streamKey: string,
+  shape: RedisRecordShape,
   id: string,
   flat: readonly string[],
-  region: string,
   partitionKeyField?: string,
 ): RedisStreamEntryRecord {
-  const key = jsonLiteral(streamKey);
-  const inner = key.slice(1, -1);
   const arrival = arrivalMsOf(id);
   // One field (the usual entry) needs no object; more go through one, which keeps JSON's key order and last value.
   const fields =
     flat.length === 2 && flat[0] !== '__proto__'
       ? `{${JSON.stringify(flat[0])}:${JSON.stringify(flat[1])}}`
       : JSON.stringify(fieldsOf(flat));
-  const json =
-    `{"eventSource":"sluice:redis","eventVersion":"1.0","eventSourceARN":"redis://${inner}","eventID":"${inner}:${id}",` +
-    `"awsRegion":${jsonLiteral(region)},"redis":{"streamKey":${key},"id":"${id}","fields":${fields},` +
-    `"arrivalTimestamp":${arrival}}}`;
+  const json = `${shape.head}${id}",${shape.mid}${id}","fields":${fields},"arrivalTimestamp":${arrival}}}`;
   const partitionKey = partitionKeyField === undefined ? '' : lastValueOf(flat, partitionKeyField);
   return new RedisStreamEntryRecord(id, partitionKey, arrival, json, Buffer.byteLength(json));
 }

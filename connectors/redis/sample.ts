@@ -2,7 +2,7 @@
 // its pending list, so a filter dry-run (`sluice test-pattern --mapping`, #21) moves nothing.
 import type { Redis } from 'ioredis';
 import type { ShardRecord } from '../../src/ports/sources.js';
-import { redisStreamRecord, type RawEntry } from './event.js';
+import { redisRecordShape, redisStreamRecord, type RawEntry } from './event.js';
 
 export async function sampleStreamKey(
   redis: Redis,
@@ -12,11 +12,12 @@ export async function sampleStreamKey(
   partitionKeyField?: string,
 ): Promise<ShardRecord[]> {
   const entries = (await redis.call('XREVRANGE', key, '+', '-', 'COUNT', String(Math.max(1, limit)))) as RawEntry[];
+  const shape = redisRecordShape(key, region);
   return entries
     .filter((e): e is [string, string[]] => e[1] !== null)
     .reverse()
     .map(([id, flat]) => ({
       shardId: key,
-      record: redisStreamRecord(key, id, flat, region, partitionKeyField),
+      record: redisStreamRecord(shape, id, flat, partitionKeyField),
     }));
 }

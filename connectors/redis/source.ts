@@ -17,7 +17,15 @@ import type {
   StreamRecord,
   StreamSource,
 } from '../../src/ports/sources.js';
-import { entriesOfRead, redisEvents, redisStreamRecord, type RawEntry } from './event.js';
+import {
+  entriesOfRead,
+  redisEvents,
+  redisRecordShape,
+  redisStreamRecord,
+  type RawEntry,
+  type RedisRecordShape,
+} from './event.js';
+import { HeldEntries } from './held-entries.js';
 import { quitWithin } from '../../src/ports/quit.js';
 import { groupLag } from './lag.js';
 import { pingWithin } from './redis-health.js';
@@ -66,12 +74,14 @@ export class RedisStreamSource implements StreamSource {
   /** An empty read has already blocked blockMs in XREADGROUP: read again at once (none without a block). */
   readonly idlePollMs: number | undefined;
   /** Entries handed to the engine and not yet acknowledged, in delivery order. */
-  private readonly delivered = new Map<string, true>();
+  private readonly delivered = new HeldEntries();
   private groupReady: Promise<void> | undefined;
   private keepalive: NodeJS.Timeout | undefined;
   private closed = false;
   private lag: number | undefined;
   private lagging: Promise<void> | undefined;
+  /** The parts of every record's JSON that depend on the key and region only. */
+  private readonly shape: RedisRecordShape;
 
   constructor(
     /** For XACK, XAUTOCLAIM, XGROUP. */
@@ -84,6 +94,7 @@ export class RedisStreamSource implements StreamSource {
     this.arn = `redis://${options.streamKey}`;
     this.idlePollMs = (options.blockMs ?? DEFAULT_BLOCK_MS) > 0 ? 0 : undefined;
     this.events = redisEvents(this.arn);
+    this.shape = redisRecordShape(options.streamKey, options.region);
     const idle = options.claimIdleMs ?? DEFAULT_CLAIM_IDLE_MS;
     this.keepalive = setInterval(() => void this.refreshHeld(idle), Math.max(50, idle / 3));
     this.keepalive.unref();
@@ -148,20 +159,25 @@ export class RedisStreamSource implements StreamSource {
     return new RedisShardReader(this, this.options);
   }
 
-  /** @internal Turns raw entries into records, skipping ones the engine holds and acking deleted ones. */
-  async accept(entries: readonly RawEntry[]): Promise<StreamRecord[]> {
+  /**
+   * @internal Turns raw entries into records, skipping ones the engine holds and acking deleted ones. `fresh`: a
+   * read of new entries ('>'), which the group never delivered before, so none can be held already.
+   */
+  async accept(entries: readonly RawEntry[], fresh = false): Promise<StreamRecord[]> {
     const out: StreamRecord[] = [];
     const gone: string[] = [];
-    for (const [id, flat] of entries) {
-      if (this.delivered.has(id)) continue;
+    const held = fresh || this.delivered.size === 0 ? undefined : this.delivered.snapshot();
+    const { partitionKeyField } = this.options;
+    for (let i = 0; i < entries.length; i++) {
+      const [id, flat] = entries[i]!;
+      if (held?.has(id)) continue;
       if (flat === null) {
         // Deleted or trimmed while pending: nothing left to process.
         gone.push(id);
         continue;
       }
-      this.delivered.set(id, true);
-      const { streamKey, region, partitionKeyField } = this.options;
-      out.push(redisStreamRecord(streamKey, id, flat, region, partitionKeyField));
+      this.delivered.add(id);
+      out.push(redisStreamRecord(this.shape, id, flat, partitionKeyField));
     }
     packRecords(out); // one off-heap slab per read (see JsonStreamRecord)
     if (gone.length > 0) await this.xack(gone);
@@ -175,14 +191,10 @@ export class RedisStreamSource implements StreamSource {
 
   /** Acknowledges every entry delivered up to and including `position`, in delivery order. */
   async ackThrough(position: string): Promise<void> {
-    if (!this.delivered.has(position)) return;
-    const ids: string[] = [];
-    for (const id of this.delivered.keys()) {
-      ids.push(id);
-      if (id === position) break;
-    }
+    const ids = this.delivered.through(position);
+    if (ids === undefined) return;
     await this.xack(ids);
-    for (const id of ids) this.delivered.delete(id);
+    this.delivered.dropThrough(position);
   }
 
   private async xack(ids: readonly string[]): Promise<void> {
@@ -193,7 +205,7 @@ export class RedisStreamSource implements StreamSource {
   /** Resets the idle time of entries this process holds, so XAUTOCLAIM elsewhere leaves them alone. */
   private async refreshHeld(idleMs: number): Promise<void> {
     if (this.closed || this.delivered.size === 0) return;
-    const ids = [...this.delivered.keys()];
+    const ids = this.delivered.list();
     const { streamKey, group, consumer } = this.options;
     try {
       for (let i = 0; i < ids.length; i += CHUNK)
@@ -315,7 +327,7 @@ class RedisShardReader implements ShardReader {
       streamKey,
       '>',
     );
-    return this.source.accept(entriesOfRead(reply));
+    return this.source.accept(entriesOfRead(reply), true);
   }
 
   close(): Promise<void> {

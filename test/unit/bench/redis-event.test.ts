@@ -1,11 +1,11 @@
 // The Redis raw loop builds the same Lambda event as sluice: same bytes as the connector's event for the same
 // entries, so the "same output" raw row compares like with like.
 import { describe, expect, it } from 'vitest';
-import { redisEvents, redisStreamRecord } from '../../../connectors/redis/event.js';
+import { redisEvents, redisRecordShape, redisStreamRecord } from '../../../connectors/redis/event.js';
 import { redisEventBytes, type RawEntry } from '../../../bench/scenarios/redis-event.js';
 
 function sluiceBytes(key: string, entries: RawEntry[]): string {
-  const records = entries.map(([id, flat]) => redisStreamRecord(key, id, flat, 'us-east-1'));
+  const records = entries.map(([id, flat]) => redisStreamRecord(redisRecordShape(key, 'us-east-1'), id, flat));
   return redisEvents(`redis://${key}`).event({ id: key, parentIds: [] }, records).toString('utf8');
 }
 

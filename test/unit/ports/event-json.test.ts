@@ -14,7 +14,12 @@ import {
   type KafkaRecord,
 } from '../../../connectors/kafka/event.js';
 import { toKinesisStreamRecord } from '../../../connectors/kinesis/record.js';
-import { buildRedisEvent, redisStreamRecord, toRedisRecord } from '../../../connectors/redis/event.js';
+import {
+  buildRedisEvent,
+  redisRecordShape,
+  redisStreamRecord,
+  toRedisRecord,
+} from '../../../connectors/redis/event.js';
 import { JsonStreamRecord, joinRecords, packRecords, recordsEvent, withFields } from '../../../src/ports/event-json.js';
 import type { StreamRecord } from '../../../src/ports/sources.js';
 
@@ -91,7 +96,7 @@ describe('#20 event assembly from per-record JSON', () => {
       ['s', '9-0', []],
     ];
     const objects = entries.map(([key, id, flat]) => toRedisRecord(key, id, flat, 'eu-west-1'));
-    const recs = entries.map(([key, id, flat]) => redisStreamRecord(key, id, flat, 'eu-west-1', 'b'));
+    const recs = entries.map(([key, id, flat]) => redisStreamRecord(redisRecordShape(key, 'eu-west-1'), id, flat, 'b'));
     recs.forEach((r, i) => {
       expect(r.json).toBe(JSON.stringify(objects[i]));
       expect(r.sizeBytes).toBe(Buffer.byteLength(r.json));
