@@ -44,6 +44,7 @@ export class FetchChunk implements Chunk {
     const ends = new Uint32Array(n);
     // Records are comma-separated in the slab, so an event copies a run of them at once (JsonStreamRecord.writeRun).
     let at = 0;
+    let utf8 = false;
     for (let i = 0; i < n; i++) {
       const j = kafkaRecordJson(topic, partition, messages[i]!);
       texts[i] = j.json;
@@ -52,14 +53,17 @@ export class FetchChunk implements Chunk {
       // In bytes from the slab's start (base64 is ASCII).
       keyAt[i] = j.keyAt < 0 ? -1 : at + (topicAscii ? j.keyAt : Buffer.byteLength(j.json.slice(0, j.keyAt)));
       keyLength[i] = j.keyLength;
-      at += topicAscii && j.noHeaders ? j.json.length : Buffer.byteLength(j.json);
+      const ascii = topicAscii && j.noHeaders;
+      if (!ascii) utf8 = true;
+      at += ascii ? j.json.length : Buffer.byteLength(j.json);
       ends[i] = at;
       at++;
     }
     // One write per record: joining the texts first (one write) cost four times as much (flattening every piece).
     const slab = Buffer.allocUnsafe(Math.max(0, at - 1));
     for (let i = 0, start = 0; i < n; start = ends[i]! + 1, i++) {
-      if (slab.write(texts[i]!, start, 'utf8') !== ends[i]! - start)
+      // An ASCII fetch (no headers, the usual) is written as Latin-1: the same bytes, a plain copy.
+      if (slab.write(texts[i]!, start, utf8 ? 'utf8' : 'latin1') !== ends[i]! - start)
         throw new Error('kafka fetch packing: size mismatch');
       if (i + 1 < n) slab[ends[i]!] = 0x2c; // ','
     }
