@@ -1,5 +1,6 @@
 // The connector calls bench/record-cost.ts measures (kept apart so the measurement reads the same before and after).
 import { kafkaStreamRecord as kafkaRecord, type KafkaMessageLike } from '../connectors/kafka/event.js';
+import { FetchChunk } from '../connectors/kafka/fetch-chunk.js';
 import { redisRecordShape, redisStreamRecord as redisRecord } from '../connectors/redis/event.js';
 import type { ShardInfo, StreamEvents, StreamRecord } from '../src/ports/sources.js';
 
@@ -8,4 +9,15 @@ export const kafkaStreamRecord = (topic: string, partition: number, m: KafkaMess
 export const redisStreamRecord = (key: string, id: string, flat: string[], region: string): StreamRecord =>
   redisRecord(redisRecordShape(key, region), id, flat);
 export const eventBytes = (events: StreamEvents, shard: ShardInfo, rs: StreamRecord[]): Buffer =>
-  Buffer.from(events.event(shard, rs));
+  events.event(shard, rs);
+/** The Kafka source's path: each fetch packed (FetchChunk), records made as the engine takes them. */
+export const kafkaFetchRecords = (
+  topic: string,
+  partition: number,
+  fetch: readonly KafkaMessageLike[],
+): StreamRecord[] => {
+  const chunk = FetchChunk.of(topic, partition, `${topic}-${partition}`, fetch);
+  const out: StreamRecord[] = [];
+  chunk.take(fetch.length, out);
+  return out;
+};

@@ -4,7 +4,7 @@
 import { Batcher } from '../src/core/batch/batcher.js';
 import { kafkaEvents, type KafkaMessageLike } from '../connectors/kafka/event.js';
 import { redisEvents } from '../connectors/redis/event.js';
-import { kafkaStreamRecord, redisStreamRecord, eventBytes } from './record-cost-adapter.js';
+import { kafkaFetchRecords, redisStreamRecord, eventBytes } from './record-cost-adapter.js';
 import type { StreamRecord } from '../src/ports/sources.js';
 
 const BATCH = 100;
@@ -31,6 +31,14 @@ function cpuUs(fn: () => void): number {
   fn();
   const c = process.cpuUsage(c0);
   return c.user + c.system;
+}
+
+/** Messages as the Kafka source takes them: fetches of FETCH packed, then records as the engine reads them. */
+const FETCH = 1000;
+function kafkaFetched(msgs: readonly KafkaMessageLike[]): StreamRecord[] {
+  const out: StreamRecord[] = [];
+  for (let i = 0; i < msgs.length; i += FETCH) out.push(...kafkaFetchRecords('t', 0, msgs.slice(i, i + FETCH)));
+  return out;
 }
 
 function sluiceLoop<M>(
@@ -120,8 +128,8 @@ for (const [label, n, size] of [
     n,
     () =>
       sluiceLoop(
-        km,
-        (m) => kafkaStreamRecord('t', 0, m),
+        kafkaFetched(km),
+        (r) => r,
         (rs) => eventBytes(kEvents, shard, rs),
       ),
     () => rawKafka(km),
