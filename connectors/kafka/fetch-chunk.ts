@@ -3,7 +3,7 @@
 // key string and an offset string each. Young-generation collections then have almost nothing to copy; records are
 // made when the engine takes them and die young. Kafka 100 B records: GC was a quarter of sluice's CPU.
 import type { StreamRecord } from '../../src/ports/sources.js';
-import { KafkaStreamRecord, kafkaRecordJson, type KafkaMessageLike } from './event.js';
+import { KafkaStreamRecord, kafkaRecordJson, kafkaRecordPrefix, type KafkaMessageLike } from './event.js';
 
 /** What a partition buffer holds: a packed fetch, or records made elsewhere (schema-registry decoding). */
 export interface Chunk {
@@ -37,6 +37,7 @@ export class FetchChunk implements Chunk {
     // Kafka topic names are ASCII; checked once so a record's JSON up to its key is then ASCII too.
     const topicAscii = Buffer.byteLength(topic) === topic.length;
     const texts = new Array<string>(n);
+    const prefix = kafkaRecordPrefix(topic, partition);
     const offsets = new Float64Array(n);
     const timestamps = new Float64Array(n);
     const keyAt = new Int32Array(n);
@@ -46,7 +47,7 @@ export class FetchChunk implements Chunk {
     let at = 0;
     let utf8 = false;
     for (let i = 0; i < n; i++) {
-      const j = kafkaRecordJson(topic, partition, messages[i]!);
+      const j = kafkaRecordJson(prefix, messages[i]!);
       texts[i] = j.json;
       offsets[i] = j.offset;
       timestamps[i] = j.timestamp;

@@ -83,4 +83,20 @@ describe('Kafka partition buffer', () => {
     ctl.abort();
     await aborted;
   });
+
+  it('KAF-1 offsets and timestamps are JSON numbers whatever their string form (kafkajs writes them canonical)', () => {
+    for (const [offset, timestamp] of [
+      ['12', '1700000000000'],
+      ['0', '-1'],
+      ['0012', '+5'],
+      ['9007199254740993', '1e3'],
+    ] as const) {
+      const st = new PartitionState(0, 't-0');
+      st.pushFetch('t', [msg(0, { offset, timestamp })]);
+      const [r] = st.take(1);
+      const rec = JSON.parse(r!.json) as { offset: number; timestamp: number };
+      expect([rec.offset, rec.timestamp]).toEqual([Number(offset), Number(timestamp)]);
+      expect(r!.arrivalMs).toBe(Number(timestamp));
+    }
+  });
 });
