@@ -94,7 +94,7 @@ describe('Kafka partition buffer', () => {
       const st = new PartitionState(0, 't-0');
       st.pushFetch('t', [msg(0, { offset, timestamp })]);
       const [r] = st.take(1);
-      const rec = JSON.parse(r!.json) as { offset: number; timestamp: number };
+      const rec = JSON.parse(r!.json!) as { offset: number; timestamp: number };
       expect([rec.offset, rec.timestamp]).toEqual([Number(offset), Number(timestamp)]);
       expect(r!.arrivalMs).toBe(Number(timestamp));
     }
