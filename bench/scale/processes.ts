@@ -10,24 +10,16 @@
 //   sum of their VmHWM.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Admin } from 'kafkajs';
 import { peakRssMb } from '../lib/proc-memory.js';
-import { kafkaBrokers, redisUrl } from '../lib/servers.js';
+import { kafkaBrokers, redisUrl, serverPid } from '../lib/servers.js';
 import { fromRounds, medianRound } from '../lib/stats.js';
 import type { BenchRow, Scenario } from '../lib/types.js';
 import { checkBacklog, createTopic, deleteTopics, kafkaOf, produce } from '../scenarios/kafka-topic.js';
-import {
-  cpuMs,
-  freePort,
-  processTree,
-  sleep,
-  spawnService,
-  startSupports,
-  stopService,
-  waitReady,
-} from './service-process.js';
+import { processTree, treeCpuMs } from '../lib/proc-cpu.js';
+import { freePort, sleep, spawnService, startSupports, stopService, waitReady } from './service-process.js';
 
 const PARTITIONS = 4;
 const PROCESSES = [1, 2];
@@ -35,7 +27,11 @@ const PROCESSES = [1, 2];
 interface Round {
   rate: number;
   cpuPercent: number;
+  /** The Kafka broker's CPU over the same window (it shares the machine's cores with sluice). */
+  brokerCpuPercent: number;
   rssMb: number;
+  /** Records committed before the window opened (read by the first member alone): left out of the rate. */
+  before: number;
 }
 
 function serviceConfig(port: number, dir: string, topic: string, group: string, brokers: string[], redis: string) {
@@ -60,15 +56,6 @@ function serviceConfig(port: number, dir: string, topic: string, group: string, 
   };
 }
 
-/** CPU ms of a process, undefined once it is gone. */
-function cpuOf(pid: number): number | undefined {
-  try {
-    return cpuMs(pid);
-  } catch {
-    return undefined;
-  }
-}
-
 async function committed(admin: Admin, group: string, topic: string): Promise<number> {
   const [offsets] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
   return (offsets?.partitions ?? []).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
@@ -88,6 +75,7 @@ async function round(
   admin: Admin,
   redis: string,
   workers: boolean,
+  broker: number[],
 ): Promise<Round> {
   const brokers = kafkaBrokers();
   const dir = mkdtempSync(join(tmpdir(), 'sluice-procs-'));
@@ -113,7 +101,8 @@ async function round(
     // Every process of the run, workers included (a service with --workers forks them).
     const pids = services.flatMap((s) => processTree(s.child.pid!));
     const c0 = await committed(admin, group, topic);
-    const cpu0 = pids.map((pid) => cpuOf(pid) ?? 0);
+    const cpu0 = treeCpuMs(pids);
+    const broker0 = treeCpuMs(broker);
     const t0 = performance.now();
     let done = c0;
     while (done < records) {
@@ -122,11 +111,14 @@ async function round(
       done = await committed(admin, group, topic);
     }
     const ms = performance.now() - t0;
-    const cpu = pids.reduce((sum, pid, i) => sum + (cpuOf(pid) ?? cpu0[i]!) - cpu0[i]!, 0);
+    const cpu = treeCpuMs(pids) - cpu0;
+    const brokerCpu = treeCpuMs(broker) - broker0;
     if (c0 > records / 2) throw new Error(`${c0} of ${records} records were read before ${n} members joined`);
     return {
       rate: ((records - c0) / ms) * 1000,
       cpuPercent: (cpu / ms) * 100,
+      brokerCpuPercent: (brokerCpu / ms) * 100,
+      before: c0,
       rssMb: pids.reduce((sum, pid) => sum + (peakRssMb(pid) ?? 0), 0),
     };
   } finally {
@@ -145,10 +137,13 @@ export const processesScenario: Scenario = {
     // group.initial.rebalance.delay.ms=0, and the second --workers process forks a moment later).
     const records = ctx.quick ? 2_000_000 : 5_000_000;
     const rounds = 3;
+    const cpus = availableParallelism();
     const workers = startSupports('--workers');
     const how = workers ? 'sluice start --workers N' : 'N separate processes sharing Redis state';
     const kafka = kafkaOf(brokers);
     const admin = kafka.admin();
+    const brokerPid = serverPid('kafka', brokers[0]!);
+    const broker = brokerPid === undefined ? [] : processTree(brokerPid);
     await admin.connect();
     const topic = `bench-procs-${randomUUID()}`;
     await createTopic(kafka, topic, PARTITIONS);
@@ -161,7 +156,7 @@ export const processesScenario: Scenario = {
       for (let r = 0; r < rounds; r++)
         for (const n of r % 2 === 0 ? PROCESSES : [...PROCESSES].reverse()) {
           ctx.progress(`scale-processes: round ${r + 1}/${rounds}, ${n} process${n > 1 ? 'es' : ''}`);
-          runs.get(n)!.push(await round(n, topic, records, admin, redis, workers));
+          runs.get(n)!.push(await round(n, topic, records, admin, redis, workers, broker));
         }
       for (const n of PROCESSES) {
         const rs = runs.get(n)!;
@@ -181,10 +176,14 @@ export const processesScenario: Scenario = {
             how,
             rates: rs.map((x) => Math.round(x.rate)).join(' '),
             cpuPercents: rs.map((x) => Math.round(x.cpuPercent)).join(' '),
+            brokerCpuPercent: Math.round(mid.brokerCpuPercent),
+            brokerCpuPercents: rs.map((x) => Math.round(x.brokerCpuPercent)).join(' '),
+            readBeforeWindow: rs.map((x) => x.before).join(' '),
           },
           notes:
             `${how} (built service, Redis state, one Kafka consumer group); timed from a Stable group of N ` +
-            'members to the last committed offset; CPU = all processes (100 = one core), RSS = sum of VmHWM.',
+            'members to the last committed offset; CPU = all processes (100 = one core), RSS = sum of VmHWM; ' +
+            `the Kafka broker on the same ${cpus} cores used ${Math.round(mid.brokerCpuPercent)} % meanwhile.`,
         });
       }
       return rows;

@@ -1,0 +1,160 @@
+// CPU time of processes from /proc (Linux): a process's utime + stime, a process tree, and the process that listens
+// on a TCP port. The benchmark reads it for the built services of the scale curves and for the servers (emulators)
+// under the SQS/Kinesis/DynamoDB rows, whose CPU shows whether the server rather than sluice is the bound.
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+
+const clockTicks = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** utime + stime in clock ticks from a /proc/<pid>/stat text (fields 14 and 15; comm may hold spaces and parens). */
+export function parseStatCpuTicks(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  if (!Number.isFinite(ticks)) throw new Error(`not a /proc/<pid>/stat line: ${stat.slice(0, 80)}`);
+  return ticks;
+}
+
+/** utime + stime of a process in ms. */
+export function cpuMs(pid: number): number {
+  return (parseStatCpuTicks(readFileSync(`/proc/${pid}/stat`, 'utf8')) / clockTicks) * 1000;
+}
+
+/** `pid` and its descendants (child processes a service started, e.g. its workers), from /proc. */
+export function processTree(pid: number): number[] {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    let tasks: string[];
+    try {
+      tasks = readdirSync(`/proc/${out[i]}/task`);
+    } catch {
+      continue; // gone meanwhile
+    }
+    for (const t of tasks) {
+      try {
+        const kids = readFileSync(`/proc/${out[i]}/task/${t}/children`, 'utf8').trim();
+        if (kids !== '') out.push(...kids.split(/\s+/).map(Number));
+      } catch {
+        // the thread ended meanwhile
+      }
+    }
+  }
+  return out;
+}
+
+/** CPU ms of a process tree; a process gone meanwhile counts 0. */
+export function treeCpuMs(pids: readonly number[]): number {
+  let sum = 0;
+  for (const pid of pids) {
+    try {
+      sum += cpuMs(pid);
+    } catch {
+      // exited
+    }
+  }
+  return sum;
+}
+
+/** Socket inodes listening on `port` in a /proc/net/tcp or tcp6 text (state 0A = LISTEN). */
+export function listeningInodes(netTcp: string, port: number): string[] {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  const out: string[] = [];
+  for (const line of netTcp.split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
+    if (f.length < 10 || f[3] !== '0A') continue;
+    if (f[1]!.split(':')[1] === hexPort) out.push(f[9]!);
+  }
+  return out;
+}
+
+/** The pid of the process listening on a local TCP port, found through its socket's inode; undefined if none. */
+export function listeningPid(port: number): number | undefined {
+  const inodes = new Set<string>();
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    try {
+      for (const i of listeningInodes(readFileSync(file, 'utf8'), port)) inodes.add(i);
+    } catch {
+      // no IPv6, or not Linux
+    }
+  }
+  if (inodes.size === 0) return undefined;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${entry}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${entry}/fd/${fd}`));
+        if (m && inodes.has(m[1]!)) return Number(entry);
+      } catch {
+        // closed meanwhile
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * CPU of a process tree (a server under a benchmark) summed over several timed windows: `measure` around each window
+ * of one side, `percent()` = its CPU time over their wall time (100 = one core busy).
+ */
+export class TreeCpuMeter {
+  private cpuMs = 0;
+  private wallMs = 0;
+
+  constructor(readonly pid: number) {}
+
+  async measure<T>(work: () => Promise<T>): Promise<T> {
+    const pids = processTree(this.pid);
+    const c0 = treeCpuMs(pids);
+    const t0 = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.wallMs += performance.now() - t0;
+      this.cpuMs += treeCpuMs(pids) - c0;
+    }
+  }
+
+  percent(): number | undefined {
+    return this.wallMs > 0 ? (this.cpuMs / this.wallMs) * 100 : undefined;
+  }
+}
+
+/** % of one core, per side. */
+export interface SidesCpu {
+  sluice?: number;
+  raw?: number;
+}
+
+/**
+ * The row params that show what bound a side: the server's CPU and the benchmark process's CPU (the side itself) while
+ * each side drained the backlog. `serverCpu` is the README's short note, e.g.
+ * "ElasticMQ CPU 99 % (sluice) / 98 % (raw), bench process 45 % / 50 %: server-bound" — the server near one core
+ * busy while the client process idles is the server's limit, not the client's.
+ */
+export function serverCpuParams(server: string, serverPct: SidesCpu, processPct: SidesCpu): Record<string, string> {
+  const pct = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '?' : `${Math.round(v)} %`);
+  const bound = (['sluice', 'raw'] as const).every((s) => {
+    const srv = serverPct[s];
+    const own = processPct[s];
+    return srv !== undefined && own !== undefined && srv >= 90 && own < srv;
+  });
+  return {
+    serverCpu:
+      `${server} CPU ${pct(serverPct.sluice)} (sluice) / ${pct(serverPct.raw)} (raw), ` +
+      `bench process ${pct(processPct.sluice)} / ${pct(processPct.raw)}${bound ? ': server-bound' : ''}`,
+    serverCpuSluice: pct(serverPct.sluice),
+    serverCpuRaw: pct(serverPct.raw),
+  };
+}

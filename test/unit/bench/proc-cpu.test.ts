@@ -1,0 +1,52 @@
+// #20: the benchmark reads CPU time from /proc to show whether an emulator (ElasticMQ, kinesalite, DynamoDB Local) or
+// the Kafka broker, rather than sluice, bounds a row: the parsers behind it, and the note it writes into the row.
+import { createServer } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import {
+  cpuMs,
+  listeningInodes,
+  listeningPid,
+  parseStatCpuTicks,
+  serverCpuParams,
+} from '../../../bench/lib/proc-cpu.js';
+
+describe('bench /proc CPU (#20)', () => {
+  it('reads utime + stime from a stat line whose command name holds spaces and parentheses', () => {
+    const stat = '4242 (java (x) y) S 1 4242 4242 0 -1 4194560 100 0 0 0 1234 566 0 0 20 0 40 0 99 0 0';
+    expect(parseStatCpuTicks(stat)).toBe(1800);
+    expect(() => parseStatCpuTicks('garbage')).toThrow(/stat/);
+  });
+
+  it('finds the inode of the socket listening on a port, not of connections to it', () => {
+    const tcp = [
+      '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+      '   0: 0100007F:9380 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 111 1 0 100 0 0 10 0',
+      '   1: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 222 1 0 100 0 0 10 0',
+      '   2: 0100007F:D2A0 0100007F:9380 01 00000000:00000000 00:00000000 00000000     0        0 333 1 0 100 0 0 10 0',
+    ].join('\n');
+    expect(listeningInodes(tcp, 0x9380)).toEqual(['111']);
+    expect(listeningInodes(tcp, 8080)).toEqual(['222']);
+    expect(listeningInodes(tcp, 1)).toEqual([]);
+  });
+
+  it.runIf(process.platform === 'linux')('finds this process as the one listening on its own port', async () => {
+    const srv = createServer();
+    await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = srv.address() as { port: number };
+      expect(listeningPid(port)).toBe(process.pid);
+      expect(cpuMs(process.pid)).toBeGreaterThan(0);
+    } finally {
+      srv.close();
+    }
+  });
+
+  it('calls a row server-bound only when the server is near a core on both sides and busier than the client', () => {
+    const bound = serverCpuParams('ElasticMQ', { sluice: 99.4, raw: 97 }, { sluice: 45, raw: 50 });
+    expect(bound.serverCpu).toBe('ElasticMQ CPU 99 % (sluice) / 97 % (raw), bench process 45 % / 50 %: server-bound');
+    expect(serverCpuParams('x', { sluice: 99, raw: 60 }, { sluice: 45, raw: 50 }).serverCpu).not.toContain('bound');
+    expect(serverCpuParams('x', {}, { sluice: 45 }).serverCpu).toBe(
+      'x CPU ? (sluice) / ? (raw), bench process 45 % / ?',
+    );
+  });
+});
