@@ -3,6 +3,7 @@
 // under the SQS/Kinesis/DynamoDB rows, whose CPU shows whether the server rather than sluice is the bound.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 
 const clockTicks = (() => {
   try {
@@ -156,5 +157,35 @@ export function serverCpuParams(server: string, serverPct: SidesCpu, processPct:
       `bench process ${pct(processPct.sluice)} / ${pct(processPct.raw)}${bound ? ': server-bound' : ''}`,
     serverCpuSluice: pct(serverPct.sluice),
     serverCpuRaw: pct(serverPct.raw),
+  };
+}
+
+/** Busy and total clock ticks of all cores from a /proc/stat text (its first, "cpu", line; idle + iowait = not busy). */
+export function parseMachineTicks(procStat: string): { busy: number; total: number } {
+  const line = procStat.split('\n').find((l) => l.startsWith('cpu '));
+  if (line === undefined) throw new Error('no cpu line in /proc/stat');
+  // user nice system idle iowait irq softirq steal (guest time is already inside user)
+  const f = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = f.reduce((a, b) => a + b, 0);
+  return { busy: total - f[3]! - (f[4] ?? 0), total };
+}
+
+/**
+ * Busy CPU of the whole machine between two /proc/stat readings, as % of one core (200 = both cores of two busy):
+ * what else ran beside the measured processes shows as the difference.
+ */
+export function machineCpu(): () => number | undefined {
+  const read = () => {
+    try {
+      return parseMachineTicks(readFileSync('/proc/stat', 'utf8'));
+    } catch {
+      return undefined;
+    }
+  };
+  const a = read();
+  return () => {
+    const b = read();
+    if (a === undefined || b === undefined || b.total <= a.total) return undefined;
+    return ((b.busy - a.busy) / (b.total - a.total)) * availableParallelism() * 100;
   };
 }

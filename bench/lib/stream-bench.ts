@@ -14,6 +14,7 @@ import { MemoryCheckpointStore } from '../../src/state/memory.js';
 import { quantiles } from './measure.js';
 import { TreeCpuMeter, type SidesCpu } from './proc-cpu.js';
 import { countAtBuild } from './noop-stream-mapping.js';
+import { profiled } from './side-runs.js';
 import { CostMeter, quietLogger, sleep, systemClock } from './runtime.js';
 import { fromRounds } from './stats.js';
 import type { BenchContext, Side } from './types.js';
@@ -239,7 +240,8 @@ export async function runStreamBench(
       const order: Kind[] = round % 2 === 0 ? ['raw', 'sluice'] : ['sluice', 'raw'];
       for (const kind of order) {
         ctx.progress(`throughput round ${round + 1}/${cfg.rounds}: ${kind}`);
-        rates[kind].push(await throughput(kind, stream, cfg, meters[kind], servers?.[kind]));
+        const run = () => throughput(kind, stream, cfg, meters[kind], servers?.[kind]);
+        rates[kind].push(await profiled(`stream-${kind}-${round + 1}`, run));
       }
     }
     for (const [i, kind] of (['raw', 'sluice'] as const).entries()) {

@@ -18,7 +18,7 @@ import { kafkaBrokers, redisUrl, serverPid } from '../lib/servers.js';
 import { fromRounds, medianRound } from '../lib/stats.js';
 import type { BenchRow, Scenario } from '../lib/types.js';
 import { checkBacklog, createTopic, deleteTopics, kafkaOf, produce } from '../scenarios/kafka-topic.js';
-import { processTree, treeCpuMs } from '../lib/proc-cpu.js';
+import { machineCpu, processTree, treeCpuMs } from '../lib/proc-cpu.js';
 import { freePort, sleep, spawnService, startSupports, stopService, waitReady } from './service-process.js';
 
 const PARTITIONS = 4;
@@ -29,6 +29,8 @@ interface Round {
   cpuPercent: number;
   /** The Kafka broker's CPU over the same window (it shares the machine's cores with sluice). */
   brokerCpuPercent: number;
+  /** Every core's busy time over the window (% of one core): more than sluice + broker = something else ran. */
+  machineCpuPercent: number;
   rssMb: number;
   /** Records committed before the window opened (read by the first member alone): left out of the rate. */
   before: number;
@@ -103,6 +105,7 @@ async function round(
     const c0 = await committed(admin, group, topic);
     const cpu0 = treeCpuMs(pids);
     const broker0 = treeCpuMs(broker);
+    const machine = machineCpu();
     const t0 = performance.now();
     let done = c0;
     while (done < records) {
@@ -113,12 +116,14 @@ async function round(
     const ms = performance.now() - t0;
     const cpu = treeCpuMs(pids) - cpu0;
     const brokerCpu = treeCpuMs(broker) - broker0;
+    const machineCpuPercent = machine() ?? Number.NaN;
     if (c0 > records / 2) throw new Error(`${c0} of ${records} records were read before ${n} members joined`);
     return {
       rate: ((records - c0) / ms) * 1000,
       cpuPercent: (cpu / ms) * 100,
       brokerCpuPercent: (brokerCpu / ms) * 100,
       before: c0,
+      machineCpuPercent,
       rssMb: pids.reduce((sum, pid) => sum + (peakRssMb(pid) ?? 0), 0),
     };
   } finally {
@@ -178,12 +183,14 @@ export const processesScenario: Scenario = {
             cpuPercents: rs.map((x) => Math.round(x.cpuPercent)).join(' '),
             brokerCpuPercent: Math.round(mid.brokerCpuPercent),
             brokerCpuPercents: rs.map((x) => Math.round(x.brokerCpuPercent)).join(' '),
+            machineCpuPercents: rs.map((x) => Math.round(x.machineCpuPercent)).join(' '),
             readBeforeWindow: rs.map((x) => x.before).join(' '),
           },
           notes:
             `${how} (built service, Redis state, one Kafka consumer group); timed from a Stable group of N ` +
             'members to the last committed offset; CPU = all processes (100 = one core), RSS = sum of VmHWM; ' +
-            `the Kafka broker on the same ${cpus} cores used ${Math.round(mid.brokerCpuPercent)} % meanwhile.`,
+            `the Kafka broker on the same ${cpus} cores used ${Math.round(mid.brokerCpuPercent)} % meanwhile, ` +
+            `the whole machine ${Math.round(mid.machineCpuPercent)} % of ${cpus * 100} %.`,
         });
       }
       return rows;

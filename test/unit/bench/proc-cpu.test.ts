@@ -6,6 +6,7 @@ import {
   cpuMs,
   listeningInodes,
   listeningPid,
+  parseMachineTicks,
   parseStatCpuTicks,
   serverCpuParams,
 } from '../../../bench/lib/proc-cpu.js';
@@ -48,5 +49,13 @@ describe('bench /proc CPU (#20)', () => {
     expect(serverCpuParams('x', {}, { sluice: 45 }).serverCpu).toBe(
       'x CPU ? (sluice) / ? (raw), bench process 45 % / ?',
     );
+  });
+});
+
+describe('bench machine CPU (#20)', () => {
+  it('counts every state but idle and iowait of the summed cpu line as busy', () => {
+    const stat = 'cpu  100 5 50 800 20 3 2 0 0 0\ncpu0 50 2 25 400 10 1 1 0 0 0\nintr 1\n';
+    expect(parseMachineTicks(stat)).toEqual({ busy: 160, total: 980 });
+    expect(() => parseMachineTicks('intr 1')).toThrow(/cpu/);
   });
 });
