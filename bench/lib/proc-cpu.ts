@@ -111,6 +111,7 @@ export function listeningPid(port: number): number | undefined {
  */
 export class TreeCpuMeter {
   private cpuMs = 0;
+  private topThreadMs = 0;
   private wallMs = 0;
 
   constructor(readonly pid: number) {}
@@ -118,18 +119,54 @@ export class TreeCpuMeter {
   async measure<T>(work: () => Promise<T>): Promise<T> {
     const pids = processTree(this.pid);
     const c0 = treeCpuMs(pids);
+    const threads0 = threadCpuMs(pids);
     const t0 = performance.now();
     try {
       return await work();
     } finally {
       this.wallMs += performance.now() - t0;
       this.cpuMs += treeCpuMs(pids) - c0;
+      this.topThreadMs += busiestThreadMs(threads0, threadCpuMs(pids));
     }
   }
 
   percent(): number | undefined {
     return this.wallMs > 0 ? (this.cpuMs / this.wallMs) * 100 : undefined;
   }
+
+  /** The busiest single thread of each window (an event loop, an actor's dispatcher), as % of one core. */
+  topThreadPercent(): number | undefined {
+    return this.wallMs > 0 ? (this.topThreadMs / this.wallMs) * 100 : undefined;
+  }
+}
+
+/** CPU ms of every thread of `pids`, keyed pid/tid. */
+function threadCpuMs(pids: readonly number[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const pid of pids) {
+    let tids: string[];
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tids) {
+      try {
+        const ticks = parseStatCpuTicks(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
+        out.set(`${pid}/${tid}`, (ticks / clockTicks) * 1000);
+      } catch {
+        // the thread ended meanwhile
+      }
+    }
+  }
+  return out;
+}
+
+/** The largest CPU growth of one thread between two readings (a thread born meanwhile counts from 0). */
+export function busiestThreadMs(before: ReadonlyMap<string, number>, after: ReadonlyMap<string, number>): number {
+  let top = 0;
+  for (const [id, ms] of after) top = Math.max(top, ms - (before.get(id) ?? 0));
+  return top;
 }
 
 /** % of one core, per side. */
@@ -138,25 +175,51 @@ export interface SidesCpu {
   raw?: number;
 }
 
+/** A server's CPU per side from its meters: the whole process tree, and its busiest thread. */
+export function serverCpuOf(meters: { sluice: TreeCpuMeter; raw: TreeCpuMeter } | undefined): ServerCpu {
+  return {
+    total: { sluice: meters?.sluice.percent(), raw: meters?.raw.percent() },
+    topThread: { sluice: meters?.sluice.topThreadPercent(), raw: meters?.raw.topThreadPercent() },
+  };
+}
+
+export interface ServerCpu {
+  total: SidesCpu;
+  topThread: SidesCpu;
+}
+
+/** What bound a side: the server (a core busy, or its busiest thread), the client process, or neither (waiting). */
+export function boundBy(serverTotal?: number, serverTopThread?: number, client?: number): string {
+  if (serverTotal === undefined || client === undefined) return '?';
+  const server = Math.max(serverTotal, serverTopThread ?? 0);
+  if (server >= 90 && client < server) return 'server';
+  if (client >= 90) return 'client';
+  return 'neither';
+}
+
 /**
- * The row params that show what bound a side: the server's CPU and the benchmark process's CPU (the side itself) while
- * each side drained the backlog. `serverCpu` is the README's short note, e.g.
- * "ElasticMQ CPU 99 % (sluice) / 98 % (raw), bench process 45 % / 50 %: server-bound" — the server near one core
- * busy while the client process idles is the server's limit, not the client's.
+ * The row params that show what bound a side: the server's CPU (whole process and busiest thread) and the benchmark
+ * process's CPU (the side itself) while each side drained the backlog. `serverCpu` is the README's short note, e.g.
+ * "ElasticMQ CPU 99 % / 98 % (sluice / raw), busiest thread 60 % / 58 %, bench process 45 % / 50 %: server-bound".
+ * The server near a core while the client idles is the server's limit; neither near a core is waiting on round trips.
  */
-export function serverCpuParams(server: string, serverPct: SidesCpu, processPct: SidesCpu): Record<string, string> {
+export function serverCpuParams(server: string, cpu: ServerCpu, processPct: SidesCpu): Record<string, string> {
   const pct = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '?' : `${Math.round(v)} %`);
-  const bound = (['sluice', 'raw'] as const).every((s) => {
-    const srv = serverPct[s];
-    const own = processPct[s];
-    return srv !== undefined && own !== undefined && srv >= 90 && own < srv;
-  });
+  const pair = (v: SidesCpu) => `${pct(v.sluice)} / ${pct(v.raw)}`;
+  const by = (['sluice', 'raw'] as const).map((s) => boundBy(cpu.total[s], cpu.topThread[s], processPct[s]));
+  const verdict =
+    by[0] === by[1]
+      ? { server: 'server-bound', client: 'client-bound', neither: 'neither saturated (round trips)', '?': '' }[by[0]!]
+      : `sluice ${by[0]}-bound, raw ${by[1]}-bound`;
   return {
     serverCpu:
-      `${server} CPU ${pct(serverPct.sluice)} (sluice) / ${pct(serverPct.raw)} (raw), ` +
-      `bench process ${pct(processPct.sluice)} / ${pct(processPct.raw)}${bound ? ': server-bound' : ''}`,
-    serverCpuSluice: pct(serverPct.sluice),
-    serverCpuRaw: pct(serverPct.raw),
+      `${server} CPU ${pair(cpu.total)} (sluice / raw), busiest thread ${pair(cpu.topThread)}, ` +
+      `bench process ${pair(processPct)}${verdict ? `: ${verdict}` : ''}`,
+    serverCpuSluice: pct(cpu.total.sluice),
+    serverCpuRaw: pct(cpu.total.raw),
+    serverTopThreadSluice: pct(cpu.topThread.sluice),
+    serverTopThreadRaw: pct(cpu.topThread.raw),
+    boundBy: `${by[0]} / ${by[1]}`,
   };
 }
 

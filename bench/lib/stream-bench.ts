@@ -12,7 +12,7 @@ import { noopMetrics } from '../../src/ports/metrics.js';
 import type { StreamSource } from '../../src/ports/sources.js';
 import { MemoryCheckpointStore } from '../../src/state/memory.js';
 import { quantiles } from './measure.js';
-import { TreeCpuMeter, type SidesCpu } from './proc-cpu.js';
+import { serverCpuOf, TreeCpuMeter, type ServerCpu } from './proc-cpu.js';
 import { countAtBuild } from './noop-stream-mapping.js';
 import { profiled } from './side-runs.js';
 import { CostMeter, quietLogger, sleep, systemClock } from './runtime.js';
@@ -58,7 +58,7 @@ export interface StreamBenchResult {
   sluice: Side;
   raw: Side;
   /** The server's CPU (% of one core) while each side drained the backlog, when its pid was given. */
-  serverCpu: SidesCpu;
+  serverCpu: ServerCpu;
 }
 
 async function rawConsumer(
@@ -259,6 +259,6 @@ export async function runStreamBench(
   return {
     sluice: side('sluice'),
     raw: side('raw'),
-    serverCpu: { sluice: servers?.sluice.percent(), raw: servers?.raw.percent() },
+    serverCpu: serverCpuOf(servers),
   };
 }

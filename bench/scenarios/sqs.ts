@@ -20,7 +20,7 @@ import type { Invoker } from '../../src/core/invoke/types.js';
 import type { Labels, Metrics } from '../../src/ports/metrics.js';
 import { quantiles } from '../lib/measure.js';
 import { AWS_ACCOUNT, awsCredentials, AWS_REGION, CostMeter, quietLogger, sleep, systemClock } from '../lib/runtime.js';
-import { serverCpuParams, TreeCpuMeter } from '../lib/proc-cpu.js';
+import { serverCpuOf, serverCpuParams, TreeCpuMeter } from '../lib/proc-cpu.js';
 import { serverPid, sqsEndpoint } from '../lib/servers.js';
 import { fromRounds } from '../lib/stats.js';
 import type { BenchContext, BenchRow, Scenario } from '../lib/types.js';
@@ -292,11 +292,10 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
           bodyBytes: 214,
           latencyMessages: cfg.latencyN,
           latencyRate: cfg.rate,
-          ...serverCpuParams(
-            'ElasticMQ',
-            { sluice: servers?.sluice.percent(), raw: servers?.raw.percent() },
-            { sluice: meters.sluice.cost()?.cpuPercent, raw: meters.raw.cost()?.cpuPercent },
-          ),
+          ...serverCpuParams('ElasticMQ', serverCpuOf(servers), {
+            sluice: meters.sluice.cost()?.cpuPercent,
+            raw: meters.raw.cost()?.cpuPercent,
+          }),
         },
         notes:
           'ElasticMQ; throughput = median of alternating rounds; latency = send→handler at a steady rate on an ' +

@@ -3,6 +3,7 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import {
+  busiestThreadMs,
   cpuMs,
   listeningInodes,
   listeningPid,
@@ -42,13 +43,37 @@ describe('bench /proc CPU (#20)', () => {
     }
   });
 
-  it('calls a row server-bound only when the server is near a core on both sides and busier than the client', () => {
-    const bound = serverCpuParams('ElasticMQ', { sluice: 99.4, raw: 97 }, { sluice: 45, raw: 50 });
-    expect(bound.serverCpu).toBe('ElasticMQ CPU 99 % (sluice) / 97 % (raw), bench process 45 % / 50 %: server-bound');
-    expect(serverCpuParams('x', { sluice: 99, raw: 60 }, { sluice: 45, raw: 50 }).serverCpu).not.toContain('bound');
-    expect(serverCpuParams('x', {}, { sluice: 45 }).serverCpu).toBe(
-      'x CPU ? (sluice) / ? (raw), bench process 45 % / ?',
+  it('calls a row server-bound only when the server (or its busiest thread) is near a core and busier than the client', () => {
+    const cpu = (total: number, top: number) => ({
+      total: { sluice: total, raw: total },
+      topThread: { sluice: top, raw: top },
+    });
+    const bound = serverCpuParams('ElasticMQ', cpu(99.4, 40), { sluice: 45, raw: 50 });
+    expect(bound.serverCpu).toBe(
+      'ElasticMQ CPU 99 % / 99 % (sluice / raw), busiest thread 40 % / 40 %, bench process 45 % / 50 %: server-bound',
     );
+    // one thread of a multi-threaded server at a core bounds it too
+    expect(serverCpuParams('x', cpu(120, 97), { sluice: 45, raw: 50 }).boundBy).toBe('server / server');
+    expect(serverCpuParams('x', cpu(60, 40), { sluice: 45, raw: 50 }).serverCpu).toContain(': neither saturated');
+    expect(serverCpuParams('x', cpu(60, 40), { sluice: 99, raw: 50 }).serverCpu).toContain(
+      ': sluice client-bound, raw neither-bound',
+    );
+    expect(serverCpuParams('x', { total: {}, topThread: {} }, { sluice: 45 }).serverCpu).toBe(
+      'x CPU ? / ? (sluice / raw), busiest thread ? / ?, bench process 45 % / ?',
+    );
+  });
+
+  it('takes the busiest thread from two readings, a new thread counting from zero', () => {
+    const before = new Map([
+      ['1/1', 100],
+      ['1/2', 50],
+    ]);
+    const after = new Map([
+      ['1/1', 130],
+      ['1/2', 90],
+      ['1/3', 35],
+    ]);
+    expect(busiestThreadMs(before, after)).toBe(40);
   });
 });
 
