@@ -112,6 +112,7 @@ export function listeningPid(port: number): number | undefined {
 export class TreeCpuMeter {
   private cpuMs = 0;
   private topThreadMs = 0;
+  private machineMs = 0;
   private wallMs = 0;
 
   constructor(readonly pid: number) {}
@@ -120,11 +121,14 @@ export class TreeCpuMeter {
     const pids = processTree(this.pid);
     const c0 = treeCpuMs(pids);
     const threads0 = threadCpuMs(pids);
+    const machine = machineCpu();
     const t0 = performance.now();
     try {
       return await work();
     } finally {
-      this.wallMs += performance.now() - t0;
+      const ms = performance.now() - t0;
+      this.wallMs += ms;
+      this.machineMs += ((machine() ?? Number.NaN) / 100) * ms;
       this.cpuMs += treeCpuMs(pids) - c0;
       this.topThreadMs += busiestThreadMs(threads0, threadCpuMs(pids));
     }
@@ -132,6 +136,11 @@ export class TreeCpuMeter {
 
   percent(): number | undefined {
     return this.wallMs > 0 ? (this.cpuMs / this.wallMs) * 100 : undefined;
+  }
+
+  /** Every core's busy time over the same windows (% of one core): the server, the client and anything else. */
+  machinePercent(): number | undefined {
+    return this.wallMs > 0 ? (this.machineMs / this.wallMs) * 100 : undefined;
   }
 
   /** The busiest single thread of each window (an event loop, an actor's dispatcher), as % of one core. */
@@ -180,12 +189,15 @@ export function serverCpuOf(meters: { sluice: TreeCpuMeter; raw: TreeCpuMeter } 
   return {
     total: { sluice: meters?.sluice.percent(), raw: meters?.raw.percent() },
     topThread: { sluice: meters?.sluice.topThreadPercent(), raw: meters?.raw.topThreadPercent() },
+    machine: { sluice: meters?.sluice.machinePercent(), raw: meters?.raw.machinePercent() },
   };
 }
 
 export interface ServerCpu {
   total: SidesCpu;
   topThread: SidesCpu;
+  /** The whole machine (% of one core; 100 × cores = every core busy, by anything). */
+  machine?: SidesCpu;
 }
 
 /** What bound a side: the server (a core busy, or its busiest thread), the client process, or neither (waiting). */
@@ -211,10 +223,16 @@ export function serverCpuParams(server: string, cpu: ServerCpu, processPct: Side
     by[0] === by[1]
       ? { server: 'server-bound', client: 'client-bound', neither: 'neither saturated (round trips)', '?': '' }[by[0]!]
       : `sluice ${by[0]}-bound, raw ${by[1]}-bound`;
+  // Every core busy (by anything, e.g. a neighbour's benchmark): no side had a core to itself.
+  const full = availableParallelism() * 90;
+  const saturated = cpu.machine !== undefined && (cpu.machine.sluice ?? 0) >= full && (cpu.machine.raw ?? 0) >= full;
   return {
     serverCpu:
       `${server} CPU ${pair(cpu.total)} (sluice / raw), busiest thread ${pair(cpu.topThread)}, ` +
-      `bench process ${pair(processPct)}${verdict ? `: ${verdict}` : ''}`,
+      `bench process ${pair(processPct)}` +
+      (cpu.machine ? `, machine ${pair(cpu.machine)} of ${availableParallelism() * 100} %` : '') +
+      (verdict ? `: ${verdict}` : '') +
+      (saturated ? '; every core busy' : ''),
     serverCpuSluice: pct(cpu.total.sluice),
     serverCpuRaw: pct(cpu.total.raw),
     serverTopThreadSluice: pct(cpu.topThread.sluice),

@@ -1,6 +1,7 @@
 // #20: the benchmark reads CPU time from /proc to show whether an emulator (ElasticMQ, kinesalite, DynamoDB Local) or
 // the Kafka broker, rather than sluice, bounds a row: the parsers behind it, and the note it writes into the row.
 import { createServer } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import {
   busiestThreadMs,
@@ -61,6 +62,19 @@ describe('bench /proc CPU (#20)', () => {
     expect(serverCpuParams('x', { total: {}, topThread: {} }, { sluice: 45 }).serverCpu).toBe(
       'x CPU ? / ? (sluice / raw), busiest thread ? / ?, bench process 45 % / ?',
     );
+  });
+
+  it('shows the whole machine and says so when every core was busy', () => {
+    const cores = availableParallelism() * 100;
+    const cpu = (machine: number) => ({
+      total: { sluice: 60, raw: 60 },
+      topThread: { sluice: 40, raw: 40 },
+      machine: { sluice: machine, raw: machine },
+    });
+    const busy = serverCpuParams('x', cpu(cores), { sluice: 45, raw: 50 }).serverCpu;
+    expect(busy).toContain(`machine ${cores} % / ${cores} % of ${cores} %`);
+    expect(busy).toMatch(/; every core busy$/);
+    expect(serverCpuParams('x', cpu(cores / 2), { sluice: 45, raw: 50 }).serverCpu).not.toContain('every core');
   });
 
   it('takes the busiest thread from two readings, a new thread counting from zero', () => {
