@@ -5,7 +5,8 @@
 // splitting the partitions between the group's members either way.
 //   Each round: a fresh consumer group over the same preloaded topic (count checked). The clock starts once the
 //   group is Stable with N members (a lone first member may have read part of the backlog before: those records
-//   are left out, and their count is in the row) and stops when the group's committed offsets reach the end; throughput = records after the start / time.
+//   are left out, and their count is in the row) and stops when the group's committed offsets reach the end;
+//   throughput = records after the start / time.
 //   CPU = the CPU time of every process (and its children) over that wall time (100 = one core busy), RSS = the
 //   sum of their VmHWM. The Kafka broker's CPU and the whole machine's over the same window sit beside it: on two
 //   cores a curve that does not rise shows there whether the broker or a neighbour took the second core.
