@@ -241,7 +241,7 @@ export function serverCpuParams(server: string, cpu: ServerCpu, processPct: Side
   };
 }
 
-/** Busy and total clock ticks of all cores from a /proc/stat text (its first, "cpu", line; idle + iowait = not busy). */
+/** Busy and total clock ticks of all cores from /proc/stat (its first, "cpu", line; idle + iowait = not busy). */
 export function parseMachineTicks(procStat: string): { busy: number; total: number } {
   const line = procStat.split('\n').find((l) => l.startsWith('cpu '));
   if (line === undefined) throw new Error('no cpu line in /proc/stat');
