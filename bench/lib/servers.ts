@@ -1,6 +1,7 @@
 // Where the benchmark servers are: the same env vars the old one-off benches read, else the .services/servers.json
 // that `npm run services:up` writes. A missing server fails only the scenario that needs it, with this message.
 import { existsSync, readFileSync } from 'node:fs';
+import { listeningPid } from './proc-cpu.js';
 
 interface ServersFile {
   servers?: {
@@ -53,4 +54,17 @@ export function kafkaBrokers(): string[] {
   const brokers = env ? env.split(',').map((b) => b.trim()) : (fromFile()?.kafka?.brokers ?? []);
   if (brokers.length === 0) throw missing('Kafka', 'SLUICE_KAFKA_BROKERS');
   return brokers;
+}
+
+/**
+ * The pid of the server behind `endpoint` (a URL or host:port): the process listening on its port, else the pid that
+ * `npm run services:up` recorded for `name`; undefined when neither is found (its CPU is then not reported).
+ */
+export function serverPid(name: string, endpoint: string): number | undefined {
+  const port = Number(/:(\d+)(?:\/|$)/.exec(endpoint)?.[1]);
+  const listening = Number.isInteger(port) ? listeningPid(port) : undefined;
+  if (listening !== undefined) return listening;
+  if (!existsSync(SERVERS_FILE)) return undefined;
+  const file = JSON.parse(readFileSync(SERVERS_FILE, 'utf8')) as { processes?: Record<string, { pid?: number }> };
+  return file.processes?.[name]?.pid;
 }

@@ -134,7 +134,7 @@ export function roundParams(c: Compared<'raw' | 'sluice'>): Record<string, strin
 }
 
 /** SLUICE_BENCH_CPU_PROFILE=<dir>: writes a V8 CPU profile of each throughput round there (open in DevTools). */
-async function profiled<T>(label: string, work: () => Promise<T>): Promise<T> {
+export async function profiled<T>(label: string, work: () => Promise<T>): Promise<T> {
   const dir = process.env.SLUICE_BENCH_CPU_PROFILE;
   if (!dir) return work();
   const session = new Session();

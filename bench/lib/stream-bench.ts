@@ -12,7 +12,9 @@ import { noopMetrics } from '../../src/ports/metrics.js';
 import type { StreamSource } from '../../src/ports/sources.js';
 import { MemoryCheckpointStore } from '../../src/state/memory.js';
 import { quantiles } from './measure.js';
+import { serverCpuOf, TreeCpuMeter, type ServerCpu } from './proc-cpu.js';
 import { countAtBuild } from './noop-stream-mapping.js';
+import { profiled } from './side-runs.js';
 import { CostMeter, quietLogger, sleep, systemClock } from './runtime.js';
 import { fromRounds } from './stats.js';
 import type { BenchContext, Side } from './types.js';
@@ -55,6 +57,8 @@ export interface StreamBenchConfig {
 export interface StreamBenchResult {
   sluice: Side;
   raw: Side;
+  /** The server's CPU (% of one core) while each side drained the backlog, when its pid was given. */
+  serverCpu: ServerCpu;
 }
 
 async function rawConsumer(
@@ -141,17 +145,27 @@ function consumer(kind: Kind, stream: BenchStream, from: From, onRecord: OnRecor
 }
 
 /** Records/s reading the whole pre-written stream; fails when not every record arrives within `timeoutMs`. */
-async function throughput(kind: Kind, stream: BenchStream, cfg: StreamBenchConfig, meter: CostMeter) {
+async function throughput(
+  kind: Kind,
+  stream: BenchStream,
+  cfg: StreamBenchConfig,
+  meter: CostMeter,
+  server: TreeCpuMeter | undefined,
+) {
   return meter.measure(async () => {
     let seen = 0;
     let done: () => void = () => {};
     const all = new Promise<void>((resolve) => (done = resolve));
-    const start = performance.now();
-    const c = await consumer(kind, stream, 'TRIM_HORIZON', () => ++seen >= cfg.total && done(), cfg);
     const timeoutMs = 60_000 + cfg.total; // generous: a stall is a bug, not a slow run
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
-    const outcome = await Promise.race([all, timedOut]);
+    const start = performance.now();
+    // The server's CPU over the same window as the rate.
+    const drain = async () => {
+      const c = await consumer(kind, stream, 'TRIM_HORIZON', () => ++seen >= cfg.total && done(), cfg);
+      return { c, outcome: await Promise.race([all, timedOut]) };
+    };
+    const { c, outcome } = server ? await server.measure(drain) : await drain();
     clearTimeout(timer);
     const ms = performance.now() - start;
     await c.stop();
@@ -209,7 +223,10 @@ export async function runStreamBench(
   ctx: BenchContext,
   cfg: StreamBenchConfig,
   create: (label: string) => Promise<BenchStream>,
+  serverPid?: number,
 ): Promise<StreamBenchResult> {
+  const servers =
+    serverPid === undefined ? undefined : { raw: new TreeCpuMeter(serverPid), sluice: new TreeCpuMeter(serverPid) };
   const rates: Record<Kind, number[]> = { raw: [], sluice: [] };
   const meters: Record<Kind, CostMeter> = { raw: new CostMeter(), sluice: new CostMeter() };
   const lat: Record<Kind, number[]> = { raw: [], sluice: [] };
@@ -223,7 +240,8 @@ export async function runStreamBench(
       const order: Kind[] = round % 2 === 0 ? ['raw', 'sluice'] : ['sluice', 'raw'];
       for (const kind of order) {
         ctx.progress(`throughput round ${round + 1}/${cfg.rounds}: ${kind}`);
-        rates[kind].push(await throughput(kind, stream, cfg, meters[kind]));
+        const run = () => throughput(kind, stream, cfg, meters[kind], servers?.[kind]);
+        rates[kind].push(await profiled(`stream-${kind}-${round + 1}`, run));
       }
     }
     for (const [i, kind] of (['raw', 'sluice'] as const).entries()) {
@@ -238,5 +256,9 @@ export async function runStreamBench(
     latency: quantiles(lat[kind]),
     cost: meters[kind].cost(),
   });
-  return { sluice: side('sluice'), raw: side('raw') };
+  return {
+    sluice: side('sluice'),
+    raw: side('raw'),
+    serverCpu: serverCpuOf(servers),
+  };
 }

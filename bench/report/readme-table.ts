@@ -19,6 +19,12 @@ const withSpread = (side: ResultRow['sluice'] | undefined): string => {
 const latency = (l: { p50: number; p99: number } | undefined): string =>
   l === undefined || !Number.isFinite(l.p50) ? '–' : `${fmtMs(l.p50)} / ${fmtMs(l.p99)}`;
 
+/** The raw loop in words, with the server's CPU where the row measured it (an emulator may be the bound). */
+const rawLoopCell = (r: ResultRow): string => {
+  const server = r.params.serverCpu;
+  return [r.rawLoop, typeof server === 'string' ? server : undefined].filter((x) => x !== undefined).join('; ') || '–';
+};
+
 /** The markdown table of every row that has a raw side (scale curves have none). */
 export function readmeTable(results: BenchResults): string {
   const rows = results.rows.filter((r) => r.raw !== undefined && !r.group.startsWith('scale-') && r.group !== 'filter');
@@ -38,7 +44,7 @@ export function readmeTable(results: BenchResults): string {
     fmtRatio(r.ratio),
     latency(r.sluice.latency),
     latency(r.raw?.latency),
-    r.rawLoop ?? '–',
+    rawLoopCell(r),
   ]);
   const cell = (c: string) => c.replace(/\|/g, '\\|');
   const line = (cells: string[]) => `| ${cells.map(cell).join(' | ')} |`;

@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { CreateQueueCommand, DeleteQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { BenchRow, Scenario } from '../lib/types.js';
 import { round, sqsEndpoint } from './common.js';
-import { BUILT, cpuMs, freePort, rssMb, sleep, spawnService, stopService, waitReady } from './service-process.js';
+import { cpuMs } from '../lib/proc-cpu.js';
+import { BUILT, freePort, rssMb, sleep, spawnService, stopService, waitReady } from './service-process.js';
 
 /** A series of the chart (memory queues and streams apart), not a connector kind. */
 export type IdleKind = 'none' | 'memory-queue' | 'memory-stream' | 'sqs';

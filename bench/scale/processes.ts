@@ -4,30 +4,24 @@
 // separate built services run the same config with Redis state: the existing multi-instance design, Kafka
 // splitting the partitions between the group's members either way.
 //   Each round: a fresh consumer group over the same preloaded topic (count checked). The clock starts once the
-//   group is Stable with N members (a lone first member may have read a little before: those records are left
-//   out) and stops when the group's committed offsets reach the end; throughput = records after the start / time.
+//   group is Stable with N members (a lone first member may have read part of the backlog before: those records
+//   are left out, and their count is in the row) and stops when the group's committed offsets reach the end;
+//   throughput = records after the start / time.
 //   CPU = the CPU time of every process (and its children) over that wall time (100 = one core busy), RSS = the
-//   sum of their VmHWM.
+//   sum of their VmHWM. The Kafka broker's CPU and the whole machine's over the same window sit beside it: on two
+//   cores a curve that does not rise shows there whether the broker or a neighbour took the second core.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Admin } from 'kafkajs';
 import { peakRssMb } from '../lib/proc-memory.js';
-import { kafkaBrokers, redisUrl } from '../lib/servers.js';
+import { kafkaBrokers, redisUrl, serverPid } from '../lib/servers.js';
 import { fromRounds, medianRound } from '../lib/stats.js';
 import type { BenchRow, Scenario } from '../lib/types.js';
 import { checkBacklog, createTopic, deleteTopics, kafkaOf, produce } from '../scenarios/kafka-topic.js';
-import {
-  cpuMs,
-  freePort,
-  processTree,
-  sleep,
-  spawnService,
-  startSupports,
-  stopService,
-  waitReady,
-} from './service-process.js';
+import { machineCpu, processTree, treeCpuMs } from '../lib/proc-cpu.js';
+import { freePort, sleep, spawnService, startSupports, stopService, waitReady } from './service-process.js';
 
 const PARTITIONS = 4;
 const PROCESSES = [1, 2];
@@ -35,7 +29,13 @@ const PROCESSES = [1, 2];
 interface Round {
   rate: number;
   cpuPercent: number;
+  /** The Kafka broker's CPU over the same window (it shares the machine's cores with sluice). */
+  brokerCpuPercent: number;
+  /** Every core's busy time over the window (% of one core): more than sluice + broker = something else ran. */
+  machineCpuPercent: number;
   rssMb: number;
+  /** Records committed before the window opened (read by the first member alone): left out of the rate. */
+  before: number;
 }
 
 function serviceConfig(port: number, dir: string, topic: string, group: string, brokers: string[], redis: string) {
@@ -60,15 +60,6 @@ function serviceConfig(port: number, dir: string, topic: string, group: string, 
   };
 }
 
-/** CPU ms of a process, undefined once it is gone. */
-function cpuOf(pid: number): number | undefined {
-  try {
-    return cpuMs(pid);
-  } catch {
-    return undefined;
-  }
-}
-
 async function committed(admin: Admin, group: string, topic: string): Promise<number> {
   const [offsets] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
   return (offsets?.partitions ?? []).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
@@ -88,6 +79,7 @@ async function round(
   admin: Admin,
   redis: string,
   workers: boolean,
+  broker: number[],
 ): Promise<Round> {
   const brokers = kafkaBrokers();
   const dir = mkdtempSync(join(tmpdir(), 'sluice-procs-'));
@@ -113,7 +105,9 @@ async function round(
     // Every process of the run, workers included (a service with --workers forks them).
     const pids = services.flatMap((s) => processTree(s.child.pid!));
     const c0 = await committed(admin, group, topic);
-    const cpu0 = pids.map((pid) => cpuOf(pid) ?? 0);
+    const cpu0 = treeCpuMs(pids);
+    const broker0 = treeCpuMs(broker);
+    const machine = machineCpu();
     const t0 = performance.now();
     let done = c0;
     while (done < records) {
@@ -122,11 +116,16 @@ async function round(
       done = await committed(admin, group, topic);
     }
     const ms = performance.now() - t0;
-    const cpu = pids.reduce((sum, pid, i) => sum + (cpuOf(pid) ?? cpu0[i]!) - cpu0[i]!, 0);
+    const cpu = treeCpuMs(pids) - cpu0;
+    const brokerCpu = treeCpuMs(broker) - broker0;
+    const machineCpuPercent = machine() ?? Number.NaN;
     if (c0 > records / 2) throw new Error(`${c0} of ${records} records were read before ${n} members joined`);
     return {
       rate: ((records - c0) / ms) * 1000,
       cpuPercent: (cpu / ms) * 100,
+      brokerCpuPercent: (brokerCpu / ms) * 100,
+      before: c0,
+      machineCpuPercent,
       rssMb: pids.reduce((sum, pid) => sum + (peakRssMb(pid) ?? 0), 0),
     };
   } finally {
@@ -145,10 +144,13 @@ export const processesScenario: Scenario = {
     // group.initial.rebalance.delay.ms=0, and the second --workers process forks a moment later).
     const records = ctx.quick ? 2_000_000 : 5_000_000;
     const rounds = 3;
+    const cpus = availableParallelism();
     const workers = startSupports('--workers');
     const how = workers ? 'sluice start --workers N' : 'N separate processes sharing Redis state';
     const kafka = kafkaOf(brokers);
     const admin = kafka.admin();
+    const brokerPid = serverPid('kafka', brokers[0]!);
+    const broker = brokerPid === undefined ? [] : processTree(brokerPid);
     await admin.connect();
     const topic = `bench-procs-${randomUUID()}`;
     await createTopic(kafka, topic, PARTITIONS);
@@ -161,7 +163,7 @@ export const processesScenario: Scenario = {
       for (let r = 0; r < rounds; r++)
         for (const n of r % 2 === 0 ? PROCESSES : [...PROCESSES].reverse()) {
           ctx.progress(`scale-processes: round ${r + 1}/${rounds}, ${n} process${n > 1 ? 'es' : ''}`);
-          runs.get(n)!.push(await round(n, topic, records, admin, redis, workers));
+          runs.get(n)!.push(await round(n, topic, records, admin, redis, workers, broker));
         }
       for (const n of PROCESSES) {
         const rs = runs.get(n)!;
@@ -181,10 +183,16 @@ export const processesScenario: Scenario = {
             how,
             rates: rs.map((x) => Math.round(x.rate)).join(' '),
             cpuPercents: rs.map((x) => Math.round(x.cpuPercent)).join(' '),
+            brokerCpuPercent: Math.round(mid.brokerCpuPercent),
+            brokerCpuPercents: rs.map((x) => Math.round(x.brokerCpuPercent)).join(' '),
+            machineCpuPercents: rs.map((x) => Math.round(x.machineCpuPercent)).join(' '),
+            readBeforeWindow: rs.map((x) => x.before).join(' '),
           },
           notes:
             `${how} (built service, Redis state, one Kafka consumer group); timed from a Stable group of N ` +
-            'members to the last committed offset; CPU = all processes (100 = one core), RSS = sum of VmHWM.',
+            'members to the last committed offset; CPU = all processes (100 = one core), RSS = sum of VmHWM; ' +
+            `the Kafka broker on the same ${cpus} cores used ${Math.round(mid.brokerCpuPercent)} % meanwhile, ` +
+            `the whole machine ${Math.round(mid.machineCpuPercent)} % of ${cpus * 100} %.`,
         });
       }
       return rows;

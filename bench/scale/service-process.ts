@@ -1,50 +1,13 @@
 // The built service as a child process for the curves that measure whole processes (idle mappings, processes):
-// a free port, /readyz, and CPU and memory read from /proc/<pid>.
+// a free port, /readyz, and memory read from /proc/<pid> (CPU: bench/lib/proc-cpu.ts).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BUILT = join(ROOT, 'dist/src/main.js');
-
-const clockTicks = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** utime + stime of a process in ms, from /proc/<pid>/stat (fields 14 and 15; comm may contain spaces). */
-export function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) / clockTicks) * 1000;
-}
-
-/** `pid` and its descendants (child processes a service started, e.g. its workers), from /proc. */
-export function processTree(pid: number): number[] {
-  const out = [pid];
-  for (let i = 0; i < out.length; i++) {
-    let tasks: string[];
-    try {
-      tasks = readdirSync(`/proc/${out[i]}/task`);
-    } catch {
-      continue; // gone meanwhile
-    }
-    for (const t of tasks) {
-      try {
-        const kids = readFileSync(`/proc/${out[i]}/task/${t}/children`, 'utf8').trim();
-        if (kids !== '') out.push(...kids.split(/\s+/).map(Number));
-      } catch {
-        // the thread ended meanwhile
-      }
-    }
-  }
-  return out;
-}
 
 /** Whether the built service's `start` knows `option` (e.g. --workers, once it lands). */
 export function startSupports(option: string): boolean {

@@ -18,7 +18,8 @@ import {
 import { createDynamoDbStreamsClient, dynamoDbStreamsConnector } from '../../connectors/dynamodb/index.js';
 import { noopMetrics } from '../../src/ports/metrics.js';
 import { AWS_ACCOUNT, awsCredentials, AWS_REGION, quietLogger, systemClock } from '../lib/runtime.js';
-import { dynamoDbEndpoint } from '../lib/servers.js';
+import { serverCpuParams } from '../lib/proc-cpu.js';
+import { dynamoDbEndpoint, serverPid } from '../lib/servers.js';
 import { runStreamBench, type BenchStream, type StreamBenchConfig } from '../lib/stream-bench.js';
 import type { BenchContext, BenchRow, Scenario } from '../lib/types.js';
 
@@ -130,7 +131,12 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const endpoint = dynamoDbEndpoint();
   const ddb = new DynamoDBClient({ region: AWS_REGION, endpoint, credentials: awsCredentials() });
   try {
-    const { sluice, raw } = await runStreamBench(ctx, cfg, (label) => tableStream(ddb, endpoint, label));
+    const { sluice, raw, serverCpu } = await runStreamBench(
+      ctx,
+      cfg,
+      (label) => tableStream(ddb, endpoint, label),
+      serverPid('dynamodb', endpoint),
+    );
     return [
       {
         group: 'dynamodb',
@@ -147,6 +153,10 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
           streamViewType: 'NEW_AND_OLD_IMAGES',
           latencyRate: cfg.rate,
           latencySeconds: cfg.latencySeconds,
+          ...serverCpuParams('DynamoDB Local', serverCpu, {
+            sluice: sluice.cost?.cpuPercent,
+            raw: raw.cost?.cpuPercent,
+          }),
         },
         notes:
           'DynamoDB Local; sluice = stream engine + dynamodb-streams connector + no-op handler; raw = GetRecords ' +

@@ -12,7 +12,8 @@ import {
 import { KinesisStreamSource } from '../../connectors/kinesis/index.js';
 import { createStream, testKinesisClient, uniqueStreamName } from '../../test/integration/kinesis/kinesalite.js';
 import { AWS_ACCOUNT, AWS_REGION, systemClock } from '../lib/runtime.js';
-import { kinesisEndpoint } from '../lib/servers.js';
+import { serverCpuParams } from '../lib/proc-cpu.js';
+import { kinesisEndpoint, serverPid } from '../lib/servers.js';
 import { runStreamBench, type BenchStream, type StreamBenchConfig } from '../lib/stream-bench.js';
 import type { BenchContext, BenchRow, Scenario } from '../lib/types.js';
 
@@ -78,9 +79,15 @@ async function kinesisStream(client: KinesisClient, label: string): Promise<Benc
 
 async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const cfg = ctx.quick ? QUICK : FULL;
-  const client = testKinesisClient(kinesisEndpoint());
+  const endpoint = kinesisEndpoint();
+  const client = testKinesisClient(endpoint);
   try {
-    const { sluice, raw } = await runStreamBench(ctx, cfg, (label) => kinesisStream(client, label));
+    const { sluice, raw, serverCpu } = await runStreamBench(
+      ctx,
+      cfg,
+      (label) => kinesisStream(client, label),
+      serverPid('kinesis', endpoint),
+    );
     return [
       {
         group: 'kinesis',
@@ -98,6 +105,7 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
           recordBytes: Buffer.byteLength(JSON.stringify({ at: Date.now(), pad: 'x'.repeat(100) })),
           latencyRate: cfg.rate,
           latencySeconds: cfg.latencySeconds,
+          ...serverCpuParams('kinesalite', serverCpu, { sluice: sluice.cost?.cpuPercent, raw: raw.cost?.cpuPercent }),
         },
         notes:
           'kinesalite; sluice = stream engine + Kinesis connector + no-op handler; raw = GetRecords loop per shard; ' +

@@ -20,7 +20,8 @@ import type { Invoker } from '../../src/core/invoke/types.js';
 import type { Labels, Metrics } from '../../src/ports/metrics.js';
 import { quantiles } from '../lib/measure.js';
 import { AWS_ACCOUNT, awsCredentials, AWS_REGION, CostMeter, quietLogger, sleep, systemClock } from '../lib/runtime.js';
-import { sqsEndpoint } from '../lib/servers.js';
+import { serverCpuOf, serverCpuParams, TreeCpuMeter } from '../lib/proc-cpu.js';
+import { serverPid, sqsEndpoint } from '../lib/servers.js';
 import { fromRounds } from '../lib/stats.js';
 import type { BenchContext, BenchRow, Scenario } from '../lib/types.js';
 
@@ -204,12 +205,13 @@ class SqsBench {
     return kind === 'raw' ? this.raw(q, count, onBatch) : this.sluice(q, count, onBatch);
   }
 
-  /** Records/s draining a pre-loaded queue; only the draining is inside `meter`. */
-  async throughput(kind: Kind, n: number, meter?: CostMeter): Promise<number> {
+  /** Records/s draining a pre-loaded queue; only the draining is inside `meter` and `server` (ElasticMQ's CPU). */
+  async throughput(kind: Kind, n: number, meter?: CostMeter, server?: TreeCpuMeter): Promise<number> {
     const q = await this.createQueue(kind);
     try {
       await this.preload(q.url, n);
-      const drain = () => this.consume(kind, q, n, undefined);
+      const consume = () => this.consume(kind, q, n, undefined);
+      const drain = server ? () => server.measure(consume) : consume;
       const ms = meter ? await meter.measure(drain) : await drain();
       return (n / ms) * 1000;
     } finally {
@@ -254,7 +256,10 @@ class SqsBench {
 
 async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const cfg = ctx.quick ? QUICK : FULL;
-  const bench = new SqsBench(sqsEndpoint(), cfg);
+  const endpoint = sqsEndpoint();
+  const bench = new SqsBench(endpoint, cfg);
+  const pid = serverPid('sqs', endpoint);
+  const servers = pid === undefined ? undefined : { raw: new TreeCpuMeter(pid), sluice: new TreeCpuMeter(pid) };
   try {
     ctx.progress('warm-up');
     await bench.throughput('raw', cfg.warmup);
@@ -265,7 +270,7 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
       const order: Kind[] = round % 2 === 0 ? ['raw', 'sluice'] : ['sluice', 'raw'];
       for (const kind of order) {
         ctx.progress(`throughput round ${round + 1}/${cfg.rounds}: ${kind}`);
-        rates[kind].push(await bench.throughput(kind, cfg.n, meters[kind]));
+        rates[kind].push(await bench.throughput(kind, cfg.n, meters[kind], servers?.[kind]));
       }
     }
     ctx.progress('latency: raw');
@@ -287,6 +292,10 @@ async function run(ctx: BenchContext): Promise<BenchRow[]> {
           bodyBytes: 214,
           latencyMessages: cfg.latencyN,
           latencyRate: cfg.rate,
+          ...serverCpuParams('ElasticMQ', serverCpuOf(servers), {
+            sluice: meters.sluice.cost()?.cpuPercent,
+            raw: meters.raw.cost()?.cpuPercent,
+          }),
         },
         notes:
           'ElasticMQ; throughput = median of alternating rounds; latency = send→handler at a steady rate on an ' +

@@ -29,6 +29,25 @@ describe('bench README table (#20-5)', () => {
     expect(table).toContain('medians of up to 3 rounds');
   });
 
+  it("#20 an emulator row's raw-loop cell carries the server's CPU next to the bench process's", () => {
+    const withServer = buildResults({
+      date: new Date('2026-12-04T01:00:00Z'),
+      quick: true,
+      durationMs: 1000,
+      machine,
+      scenarios: [],
+      rows: rows.map((r) =>
+        r.group === 'sqs'
+          ? { ...r, rawLoop: 'ReceiveMessage loops', params: { ...r.params, serverCpu: 'ElasticMQ CPU 99 % (sluice)' } }
+          : r,
+      ),
+    });
+    const sqs = readmeTable(withServer)
+      .split('\n')
+      .find((l) => l.includes('drain, 10 loops'));
+    expect(sqs).toContain('| ReceiveMessage loops; ElasticMQ CPU 99 % (sluice) |');
+  });
+
   it('replaces only the text between the markers, and refuses a README without them', () => {
     const readme = `intro\n${README_START}\nold table\n${README_END}\noutro\n`;
     const out = replaceReadmeTable(readme, '| new |');
