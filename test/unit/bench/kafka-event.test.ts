@@ -16,7 +16,9 @@ const msg = (offset: number, over: Partial<EventMessage> = {}): EventMessage => 
 /** The event text sluice's engine hands the function: the source's StreamEvents over its own records. */
 function sluiceBytes(servers: string, topic: string, partition: number, ms: EventMessage[]): string {
   const records = ms.map((m) => kafkaStreamRecord(topic, partition, m));
-  return kafkaEvents(servers).event({ id: `${topic}-${partition}`, parentIds: [] }, records).toString('utf8');
+  return kafkaEvents(servers)
+    .event({ id: `${topic}-${partition}`, parentIds: [] }, records)
+    .toString('utf8');
 }
 
 describe('bench Kafka raw loop event (same output as sluice)', () => {
