@@ -2,21 +2,14 @@
 // owner, never backwards without force, by offset (resume after it) and by timestamp (the first record at or after
 // it); inspection shows each partition's lag (offset lag and iterator age).
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { logLevel } from 'kafkajs';
 import { afterAll, expect, it } from 'vitest';
-import { startApp } from '../../../src/app/app.js';
 import type { CommandState, OwnedShardView } from '../../../src/app/shard-control.js';
 import { runCli } from '../../../src/cli/index.js';
-import { loadConfigText } from '../../../src/config/loader.js';
-import { createLogger } from '../../../src/observability/logger.js';
-import { closeClients, kafka, servers, uniqueName } from '../../services/inject.js';
+import { closeClients, kafka, uniqueName } from '../../services/inject.js';
+import { handledLog, kafkaConnection, poisonableFn, startShardsApp } from './shard-kit.js';
 
 afterAll(closeClients);
-
-const FIXTURES = path.resolve('test/fixtures/shards');
 
 async function topicWith(records: Array<{ id: string; timestamp: number }>) {
   const client = kafka({ logLevel: logLevel.NOTHING });
@@ -40,37 +33,23 @@ async function topicWith(records: Array<{ id: string; timestamp: number }>) {
 
 /** A sluice with one TRIM_HORIZON mapping of the topic, and its shard API and CLI. */
 async function startMapping(topic: string, provisioned = false) {
-  const log = path.join(mkdtempSync(path.join(tmpdir(), 'sluice-seek-')), 'handled.log');
+  const { log, handled } = handledLog();
   const uuid = randomUUID();
-  const loaded = loadConfigText(
-    JSON.stringify({
-      server: { port: 0 },
-      connections: {
-        kafka: {
-          type: 'kafka',
-          brokers: servers().kafka.brokers,
-          consumer: { heartbeatIntervalMs: 500, lagIntervalMs: 200 },
-        },
+  const app = await startShardsApp({
+    connections: { kafka: kafkaConnection({ heartbeatIntervalMs: 500, lagIntervalMs: 200 }) },
+    functions: { fn: poisonableFn(log) },
+    eventSourceMappings: [
+      {
+        UUID: uuid,
+        FunctionName: 'fn',
+        Topics: [topic],
+        Connection: 'kafka',
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: 1,
+        ...(provisioned && { ProvisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 1 } }),
       },
-      functions: {
-        fn: { Handler: 'handlers.poisonable', CodeUri: FIXTURES, Environment: { Variables: { SHARDS_LOG: log } } },
-      },
-      eventSourceMappings: [
-        {
-          UUID: uuid,
-          FunctionName: 'fn',
-          Topics: [topic],
-          Connection: 'kafka',
-          StartingPosition: 'TRIM_HORIZON',
-          BatchSize: 1,
-          ...(provisioned && { ProvisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 1 } }),
-        },
-      ],
-    }),
-    'seek.json',
-  );
-  expect(loaded.problems).toEqual([]);
-  const app = await startApp(loaded.config!, createLogger('silent'));
+    ],
+  });
   const url = `http://127.0.0.1:${app.address().port}`;
   const text = async (...args: string[]): Promise<string> => {
     let out = '';
@@ -81,7 +60,7 @@ async function startMapping(topic: string, provisioned = false) {
   return {
     app,
     uuid,
-    handled: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []),
+    handled,
     shards: async () =>
       ((await (await fetch(`${url}/sluice/mappings/${uuid}/shards`)).json()) as { shards: OwnedShardView[] }).shards,
     text,

@@ -3,18 +3,17 @@
 // clicking skip puts the record in the on-failure destination and the shard moves on; pause and resume act on the
 // shard; once the handler is fixed, the redrive form replays the skipped record from that destination. No Content-Security-Policy violation or script error happens on the way.
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, expect, it } from 'vitest';
-import { startApp, type App } from '../../../src/app/app.js';
-import { loadConfigText } from '../../../src/config/loader.js';
+import type { App } from '../../../src/app/app.js';
 import { UI_CSP } from '../../../src/http/routes/ui.js';
-import { createLogger } from '../../../src/observability/logger.js';
 import { createStream } from '../kinesis/kinesalite.js';
-import { closeClients, kinesisClient, servers, uniqueName } from '../../services/inject.js';
+import { closeClients, kinesisClient, uniqueName } from '../../services/inject.js';
+import { handledLog, kinesisConnection, poisonableFn, startShardsApp } from './shard-kit.js';
 
 afterAll(closeClients);
 
@@ -36,48 +35,31 @@ it('#21 operator page: a blocked Kinesis shard is shown, skip sends the record t
     kinesis.send(
       new PutRecordCommand({ StreamName: stream, PartitionKey: 'k', Data: Buffer.from(JSON.stringify({ id })) }),
     );
-  const log = path.join(mkdtempSync(path.join(tmpdir(), 'sluice-ui-')), 'handled.log');
-  const handled = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []);
+  const { log, handled } = handledLog();
   const uuid = randomUUID();
   await put('ok0');
   await put('poison1');
   await put('ok2');
-  const loaded = loadConfigText(
-    JSON.stringify({
-      server: { port: 0, auth: { bearerTokens: [TOKEN] } },
-      tuning: { streamPollIntervalMs: 100, throttleBackoffSeconds: { base: 1, max: 2 } },
-      connections: {
-        kinesis: {
-          type: 'kinesis',
-          endpoint: servers().kinesis.endpoint,
-          region: 'us-east-1',
-          credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-        },
+  const app: App = await startShardsApp({
+    server: { port: 0, auth: { bearerTokens: [TOKEN] } },
+    tuning: { streamPollIntervalMs: 100, throttleBackoffSeconds: { base: 1, max: 2 } },
+    connections: { kinesis: kinesisConnection() },
+    functions: {
+      orders: poisonableFn(log),
+    },
+    eventSourceMappings: [
+      {
+        UUID: uuid,
+        FunctionName: 'orders',
+        EventSourceArn: `arn:aws:kinesis:us-east-1:000000000000:stream/${stream}`,
+        Connection: 'kinesis',
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: 1,
+        MaximumRetryAttempts: -1,
+        DestinationConfig: { OnFailure: { Destination: 'memory://queue/orders-failed' } },
       },
-      functions: {
-        orders: {
-          Handler: 'handlers.poisonable',
-          CodeUri: path.resolve('test/fixtures/shards'),
-          Environment: { Variables: { SHARDS_LOG: log } },
-        },
-      },
-      eventSourceMappings: [
-        {
-          UUID: uuid,
-          FunctionName: 'orders',
-          EventSourceArn: `arn:aws:kinesis:us-east-1:000000000000:stream/${stream}`,
-          Connection: 'kinesis',
-          StartingPosition: 'TRIM_HORIZON',
-          BatchSize: 1,
-          MaximumRetryAttempts: -1,
-          DestinationConfig: { OnFailure: { Destination: 'memory://queue/orders-failed' } },
-        },
-      ],
-    }),
-    'ui.json',
-  );
-  expect(loaded.problems).toEqual([]);
-  const app: App = await startApp(loaded.config!, createLogger('silent'));
+    ],
+  });
   const base = `http://127.0.0.1:${app.address().port}`;
   let browser: Browser | undefined;
   try {

@@ -3,17 +3,22 @@
 // (two processes sharing Redis) is carried out by its owner.
 import { randomUUID } from 'node:crypto';
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
-import { logLevel } from 'kafkajs';
 import { afterAll, expect, it } from 'vitest';
 import type { App } from '../../../src/app/app.js';
-import { SHARD_FIXTURES, handledLog, startShardsApp } from './shard-kit.js';
+import {
+  handledLog,
+  kafkaConnection,
+  kafkaTopicWith,
+  kinesisConnection,
+  poisonableFn,
+  redisConnection,
+  startShardsApp,
+} from './shard-kit.js';
 import type { OwnedShardView } from '../../../src/app/shard-control.js';
 import { createStream } from '../kinesis/kinesalite.js';
-import { closeClients, kafka, kinesisClient, redis, servers, uniqueName } from '../../services/inject.js';
+import { closeClients, kinesisClient, redis, uniqueName } from '../../services/inject.js';
 
 afterAll(closeClients);
-
-const FIXTURES = SHARD_FIXTURES;
 const start = startShardsApp;
 
 async function call(app: App, p: string, body?: object): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -27,30 +32,13 @@ const shardsOf = async (app: App, uuid: string) =>
   ((await call(app, `/sluice/mappings/${uuid}/shards`)).body.shards ?? []) as OwnedShardView[];
 
 it('#21 park unblocks a Kafka partition held by a poison record: the record is in the parking destination and the partition moves on', async () => {
-  const client = kafka({ logLevel: logLevel.NOTHING });
-  const topic = uniqueName('park-kafka');
-  const admin = client.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
-  await admin.disconnect();
-  const producer = client.producer();
-  await producer.connect();
-  await producer.send({
-    topic,
-    acks: -1,
-    messages: ['ok0', 'poison1', 'ok2'].map((id) => ({ value: JSON.stringify({ id }) })),
-  });
-  await producer.disconnect();
+  const topic = await kafkaTopicWith('park-kafka', ['ok0', 'poison1', 'ok2']);
   const { log, handled } = handledLog();
   const uuid = randomUUID();
   const app = await start({
     tuning: { throttleBackoffSeconds: { base: 1, max: 2 } },
-    connections: {
-      kafka: { type: 'kafka', brokers: servers().kafka.brokers, consumer: { heartbeatIntervalMs: 500 } },
-    },
-    functions: {
-      fn: { Handler: 'handlers.poisonable', CodeUri: FIXTURES, Environment: { Variables: { SHARDS_LOG: log } } },
-    },
+    connections: { kafka: kafkaConnection() },
+    functions: { fn: poisonableFn(log) },
     eventSourceMappings: [
       {
         UUID: uuid,
@@ -110,18 +98,8 @@ it('#21 seek sent to the process that does not own a blocked Kinesis shard is ca
   const config = {
     state: { type: 'redis', connection: 'redis', keyPrefix: prefix },
     tuning: { streamPollIntervalMs: 100, throttleBackoffSeconds: { base: 1, max: 2 } },
-    connections: {
-      kinesis: {
-        type: 'kinesis',
-        endpoint: servers().kinesis.endpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-      },
-      redis: { type: 'redis', url: servers().redis.url },
-    },
-    functions: {
-      fn: { Handler: 'handlers.poisonable', CodeUri: FIXTURES, Environment: { Variables: { SHARDS_LOG: log } } },
-    },
+    connections: { kinesis: kinesisConnection(), redis: redisConnection() },
+    functions: { fn: poisonableFn(log) },
     eventSourceMappings: [
       {
         UUID: uuid,

@@ -5,16 +5,22 @@ import { randomUUID } from 'node:crypto';
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { afterAll, expect, it } from 'vitest';
 import type { App } from '../../../src/app/app.js';
-import { SHARD_FIXTURES, handledLog, startShardsApp } from './shard-kit.js';
+import {
+  SHARD_FIXTURES,
+  handledLog,
+  kafkaConnection,
+  kafkaTopicWith,
+  kinesisConnection,
+  poisonableFn,
+  redisConnection,
+  startShardsApp,
+} from './shard-kit.js';
 import type { OwnedShardView } from '../../../src/app/shard-control.js';
 import { runCli } from '../../../src/cli/index.js';
-import { logLevel } from 'kafkajs';
 import { createStream } from '../kinesis/kinesalite.js';
-import { closeClients, kafka, kinesisClient, redis, servers, uniqueName } from '../../services/inject.js';
+import { closeClients, kinesisClient, redis, uniqueName } from '../../services/inject.js';
 
 afterAll(closeClients);
-
-const FIXTURES = SHARD_FIXTURES;
 
 const start = startShardsApp;
 
@@ -45,18 +51,8 @@ it('#21 skip sent to the process that does not own a blocked Kinesis shard is ca
   const config = {
     state: { type: 'redis', connection: 'redis', keyPrefix: prefix },
     tuning: { streamPollIntervalMs: 100, throttleBackoffSeconds: { base: 1, max: 2 } },
-    connections: {
-      kinesis: {
-        type: 'kinesis',
-        endpoint: servers().kinesis.endpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-      },
-      redis: { type: 'redis', url: servers().redis.url },
-    },
-    functions: {
-      fn: { Handler: 'handlers.poisonable', CodeUri: FIXTURES, Environment: { Variables: { SHARDS_LOG: log } } },
-    },
+    connections: { kinesis: kinesisConnection(), redis: redisConnection() },
+    functions: { fn: poisonableFn(log) },
     eventSourceMappings: [
       {
         UUID: uuid,
@@ -122,30 +118,13 @@ it('#21 skip sent to the process that does not own a blocked Kinesis shard is ca
 });
 
 it('#21 a poison record blocks a Kafka partition (MaximumRetryAttempts -1); `sluice shards MAPPING skip SHARD` without a destination discards it and the partition moves on', async () => {
-  const client = kafka({ logLevel: logLevel.NOTHING });
-  const topic = uniqueName('shards');
-  const admin = client.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
-  await admin.disconnect();
-  const producer = client.producer();
-  await producer.connect();
-  await producer.send({
-    topic,
-    acks: -1,
-    messages: ['ok0', 'poison1', 'ok2'].map((id) => ({ value: JSON.stringify({ id }) })),
-  });
-  await producer.disconnect();
+  const topic = await kafkaTopicWith('shards', ['ok0', 'poison1', 'ok2']);
   const { log, handled } = handledLog();
   const uuid = randomUUID();
   const app = await start({
     tuning: { throttleBackoffSeconds: { base: 1, max: 2 } },
-    connections: {
-      kafka: { type: 'kafka', brokers: servers().kafka.brokers, consumer: { heartbeatIntervalMs: 500 } },
-    },
-    functions: {
-      fn: { Handler: 'handlers.poisonable', CodeUri: FIXTURES, Environment: { Variables: { SHARDS_LOG: log } } },
-    },
+    connections: { kafka: kafkaConnection() },
+    functions: { fn: poisonableFn(log) },
     eventSourceMappings: [
       {
         UUID: uuid,
@@ -196,7 +175,7 @@ it('#21 shard actions are writes: server auth refuses them without a token, serv
   const token = 'operator-token-0123456789';
   const uuid = randomUUID();
   const base = {
-    functions: { fn: { Handler: 'handlers.poisonable', CodeUri: FIXTURES } },
+    functions: { fn: { Handler: 'handlers.poisonable', CodeUri: SHARD_FIXTURES } },
     eventSourceMappings: [
       { UUID: uuid, FunctionName: 'fn', EventSourceArn: 'memory://stream/ops', StartingPosition: 'TRIM_HORIZON' },
     ],
@@ -232,17 +211,8 @@ it('#21 park moves the failing batch of a Kinesis shard to the destination given
   const uuid = randomUUID();
   const app = await start({
     tuning: { streamPollIntervalMs: 100, throttleBackoffSeconds: { base: 1, max: 2 } },
-    connections: {
-      kinesis: {
-        type: 'kinesis',
-        endpoint: servers().kinesis.endpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-      },
-    },
-    functions: {
-      fn: { Handler: 'handlers.poisonable', CodeUri: FIXTURES, Environment: { Variables: { SHARDS_LOG: log } } },
-    },
+    connections: { kinesis: kinesisConnection() },
+    functions: { fn: poisonableFn(log) },
     eventSourceMappings: [
       {
         UUID: uuid,
@@ -300,17 +270,8 @@ it('#21 `sluice shards MAPPING seek SHARD POSITION` moves a blocked Kinesis shar
   const uuid = randomUUID();
   const app = await start({
     tuning: { streamPollIntervalMs: 100, throttleBackoffSeconds: { base: 1, max: 2 } },
-    connections: {
-      kinesis: {
-        type: 'kinesis',
-        endpoint: servers().kinesis.endpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-      },
-    },
-    functions: {
-      fn: { Handler: 'handlers.poisonable', CodeUri: FIXTURES, Environment: { Variables: { SHARDS_LOG: log } } },
-    },
+    connections: { kinesis: kinesisConnection() },
+    functions: { fn: poisonableFn(log) },
     eventSourceMappings: [
       {
         UUID: uuid,

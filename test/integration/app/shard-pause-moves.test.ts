@@ -1,25 +1,17 @@
 // #21 a pause outlives the process that carried it out: two sluice processes share Redis, the owner of a paused
 // Kinesis shard (kinesalite) stops, the other takes the shard's lease and keeps it paused until a resume.
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { afterAll, expect, it } from 'vitest';
-import { startApp, type App } from '../../../src/app/app.js';
+import type { App } from '../../../src/app/app.js';
 import type { OwnedShardView } from '../../../src/app/shard-control.js';
-import { loadConfigText } from '../../../src/config/loader.js';
-import { createLogger } from '../../../src/observability/logger.js';
 import { createStream } from '../kinesis/kinesalite.js';
-import { closeClients, kinesisClient, redis, servers, uniqueName } from '../../services/inject.js';
+import { closeClients, kinesisClient, redis, uniqueName } from '../../services/inject.js';
+import { handledLog, kinesisConnection, poisonableFn, redisConnection, startShardsApp } from './shard-kit.js';
 
 afterAll(closeClients);
 
-async function start(config: object): Promise<App> {
-  const loaded = loadConfigText(JSON.stringify({ server: { port: 0 }, ...config }), 'pause.json');
-  expect(loaded.problems).toEqual([]);
-  return startApp(loaded.config!, createLogger('silent'));
-}
+const start = startShardsApp;
 
 async function shards(app: App, uuid: string): Promise<OwnedShardView[]> {
   const res = await fetch(`http://127.0.0.1:${app.address().port}/sluice/mappings/${uuid}/shards`);
@@ -38,29 +30,14 @@ it('#21 a paused Kinesis shard stays paused when its lease moves to another proc
     kinesis.send(
       new PutRecordCommand({ StreamName: stream, PartitionKey: 'k', Data: Buffer.from(JSON.stringify({ id })) }),
     );
-  const log = path.join(mkdtempSync(path.join(tmpdir(), 'sluice-pause-')), 'handled.log');
-  const handled = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []);
+  const { log, handled } = handledLog();
   const prefix = `t-${randomUUID()}`;
   const uuid = randomUUID();
   const config = {
     state: { type: 'redis', connection: 'redis', keyPrefix: prefix },
     tuning: { streamPollIntervalMs: 100, streamLeaseTtlSeconds: 3 },
-    connections: {
-      kinesis: {
-        type: 'kinesis',
-        endpoint: servers().kinesis.endpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-      },
-      redis: { type: 'redis', url: servers().redis.url },
-    },
-    functions: {
-      fn: {
-        Handler: 'handlers.poisonable',
-        CodeUri: path.resolve('test/fixtures/shards'),
-        Environment: { Variables: { SHARDS_LOG: log } },
-      },
-    },
+    connections: { kinesis: kinesisConnection(), redis: redisConnection() },
+    functions: { fn: poisonableFn(log) },
     eventSourceMappings: [
       {
         UUID: uuid,
