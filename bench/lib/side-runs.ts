@@ -121,15 +121,21 @@ export function sideOf(runs: readonly ThroughputRun[], latency?: Latency): Side 
   };
 }
 
-/** Per-round figures for the row's params. */
-export function roundParams(c: Compared<'raw' | 'sluice'>): Record<string, string> {
-  const rates = (rs: ThroughputRun[]) => rs.map((r) => Math.round(r.rate)).join(' ');
-  const cpu = (rs: ThroughputRun[]) => rs.map((r) => r.cpuUsPerRecord.toFixed(1)).join(' ');
+/** Per-round figures for a row's params: each round's rate and CPU µs per record, space-separated. */
+export function roundRates(runs: readonly ThroughputRun[]): string {
+  return runs.map((r) => Math.round(r.rate)).join(' ');
+}
+export function roundCpu(runs: readonly ThroughputRun[]): string {
+  return runs.map((r) => r.cpuUsPerRecord.toFixed(1)).join(' ');
+}
+
+/** The per-round params of a row comparing sluice's rounds with a raw side's. */
+export function roundParams(raw: readonly ThroughputRun[], sluice: readonly ThroughputRun[]): Record<string, string> {
   return {
-    rawRates: rates(c.rounds.raw),
-    sluiceRates: rates(c.rounds.sluice),
-    rawCpuUsPerRecord: cpu(c.rounds.raw),
-    sluiceCpuUsPerRecord: cpu(c.rounds.sluice),
+    rawRates: roundRates(raw),
+    sluiceRates: roundRates(sluice),
+    rawCpuUsPerRecord: roundCpu(raw),
+    sluiceCpuUsPerRecord: roundCpu(sluice),
   };
 }
 

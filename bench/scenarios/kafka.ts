@@ -28,6 +28,9 @@ import {
   compareThroughput,
   measureLatency,
   sideOf,
+  roundCpu,
+  roundParams,
+  roundRates,
   sparseParams,
   SPARSE_RATE,
   SPARSE_SECONDS,
@@ -175,8 +178,6 @@ function kafkaRows(
   sides: readonly KafkaSide[],
 ): BenchRow[] {
   const name = `${p.partitions} partitions, BatchSize ${p.batchSize}, ${p.valueBytes} B values`;
-  const rates = (s: KafkaSide) => tp.rounds[s].map((r) => Math.round(r.rate)).join(' ');
-  const cpu = (s: KafkaSide) => tp.rounds[s].map((r) => r.cpuUsPerRecord.toFixed(1)).join(' ');
   const sluice = sideOf(tp.rounds.sluice, l.sluice);
   const base = { records: p.records, partitions: p.partitions, valueBytes: p.valueBytes, batchSize: p.batchSize };
   const rows: BenchRow[] = [
@@ -193,10 +194,7 @@ function kafkaRows(
         ...(p.latency === false
           ? {}
           : { latencyRate: p.rate, latencySeconds: p.seconds, ...sparseParams(l, p.sparseRate ?? SPARSE_RATE) }),
-        rawRates: rates('rawEvent'),
-        sluiceRates: rates('sluice'),
-        rawCpuUsPerRecord: cpu('rawEvent'),
-        sluiceCpuUsPerRecord: cpu('sluice'),
+        ...roundParams(tp.rounds.rawEvent, tp.rounds.sluice),
       },
       notes:
         'sluice = engine + Kafka connector + no-op handler, offsets committed per batch through the source; ' +
@@ -213,7 +211,12 @@ function kafkaRows(
       rawLoop,
       sluice,
       raw: sideOf(tp.rounds[side]),
-      params: { ...base, rawRates: rates(side), sluiceRates: rates('sluice'), rawCpuUsPerRecord: cpu(side) },
+      params: {
+        ...base,
+        rawRates: roundRates(tp.rounds[side]),
+        sluiceRates: roundRates(tp.rounds.sluice),
+        rawCpuUsPerRecord: roundCpu(tp.rounds[side]),
+      },
       notes: `the same sluice rounds as the first row; raw = ${notes}`,
     });
   };

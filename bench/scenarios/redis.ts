@@ -20,6 +20,9 @@ import { countAtBuild, noopInvoker, quiet, startNoopMapping } from '../lib/noop-
 import { redisUrl } from '../lib/servers.js';
 import {
   compareThroughput,
+  roundCpu,
+  roundParams,
+  roundRates,
   sparseParams,
   SPARSE_RATE,
   SPARSE_SECONDS,
@@ -176,8 +179,6 @@ async function runOne(ctx: BenchContext, p: RedisBenchParams): Promise<BenchRow[
       sluiceSparse: await latency('sluice', ...sparse),
     };
     const name = `${p.keys} stream key${p.keys > 1 ? 's' : ''}, BatchSize ${p.batchSize}, ${p.bodyBytes} B body`;
-    const rates = (s: RedisSide) => tp.rounds[s].map((r) => Math.round(r.rate)).join(' ');
-    const cpu = (s: RedisSide) => tp.rounds[s].map((r) => r.cpuUsPerRecord.toFixed(1)).join(' ');
     const sluice = sideOf(tp.rounds.sluice, lat.sluice);
     const base = { keys: p.keys, entries: p.entries, bodyBytes: p.bodyBytes, batchSize: p.batchSize, rounds: p.rounds };
     const rows: BenchRow[] = [
@@ -194,10 +195,7 @@ async function runOne(ctx: BenchContext, p: RedisBenchParams): Promise<BenchRow[
           ...(p.latency === false
             ? {}
             : { latencyRate: p.rate, latencySeconds: p.seconds, ...sparseParams(lat, p.sparseRate ?? SPARSE_RATE) }),
-          rawRates: rates('rawEvent'),
-          sluiceRates: rates('sluice'),
-          rawCpuUsPerRecord: cpu('rawEvent'),
-          sluiceCpuUsPerRecord: cpu('sluice'),
+          ...roundParams(tp.rounds.rawEvent, tp.rounds.sluice),
         },
         notes:
           'sluice = engine + Redis Streams connector + no-op handler, XACK per batch through the source; raw = ' +
@@ -213,7 +211,12 @@ async function runOne(ctx: BenchContext, p: RedisBenchParams): Promise<BenchRow[
         unit: 'records/s',
         sluice,
         raw: sideOf(tp.rounds.raw),
-        params: { ...base, rawRates: rates('raw'), sluiceRates: rates('sluice'), rawCpuUsPerRecord: cpu('raw') },
+        params: {
+          ...base,
+          rawRates: roundRates(tp.rounds.raw),
+          sluiceRates: roundRates(tp.rounds.sluice),
+          rawCpuUsPerRecord: roundCpu(tp.rounds.raw),
+        },
         notes:
           'the same sluice rounds as the first row; raw = the same loop counting entries without building the event.',
       });
