@@ -55,19 +55,38 @@ export async function runStart(argvIn: string[], io: CliIo): Promise<number> {
         graceMs: result.config.server.shutdownGraceSeconds * 1000,
       });
   }
-  // Taken from the start: SIGHUP's default would end the process; one while starting reloads once started.
+  // Every signal is taken from the start: without a handler, a SIGTERM that lands between the "started" line and
+  // the handler (a loaded machine) would kill the process outright. One while starting acts once started; a
+  // second SIGTERM/SIGINT while starting ends the process at once.
+  const startStopMs = result.config.server.shutdownGraceSeconds * 1000 + START_STOP_MARGIN_MS;
   let hupWhileStarting = false;
+  let stopWhileStarting: string | undefined;
+  let startStopTimer: NodeJS.Timeout | undefined;
   let reload = (): Promise<unknown> => Promise.resolve((hupWhileStarting = true));
+  let shutdown = (signal: string): void => {
+    if (stopWhileStarting !== undefined) process.exit(EXIT.failure);
+    stopWhileStarting = signal;
+    logger.info({ signal }, 'stop requested while starting; stopping once started');
+    // A start that never finishes (a state store that does not answer) must not outlive the shutdown deadline.
+    startStopTimer = setTimeout(() => process.exit(EXIT.failure), startStopMs).unref();
+  };
   const onHup = () => void reload();
+  const onTerm = () => shutdown('SIGTERM');
+  const onInt = () => shutdown('SIGINT');
   process.on('SIGHUP', onHup);
+  process.on('SIGTERM', onTerm);
+  process.on('SIGINT', onInt);
   let app;
   try {
     app = await startApp(result.config, logger);
   } catch (err) {
     process.off('SIGHUP', onHup);
+    process.off('SIGTERM', onTerm);
+    process.off('SIGINT', onInt);
     logger.error({ err }, 'sluice could not start');
     return leavePrimary(EXIT.failure);
   }
+  clearTimeout(startStopTimer);
   const running = app;
   // The file (or template) is read again as at start.
   const load = async () => {
@@ -76,11 +95,11 @@ export async function runStart(argvIn: string[], io: CliIo): Promise<number> {
   };
   reload = () =>
     reloadConfig(running, name, load, logger).catch((err: unknown) => logger.error({ err }, 'config reload failed'));
-  if (hupWhileStarting) void reload();
+  if (hupWhileStarting && stopWhileStarting === undefined) void reload();
   const watcher = watching ? watchForChanges(running, name, reload, logger) : undefined;
   return new Promise<number>((resolve) => {
     let draining = false;
-    const shutdown = (signal: string) => {
+    shutdown = (signal: string) => {
       // A worker gets Ctrl-C from the terminal and from the primary: the second must not kill the drain.
       if (draining) return;
       draining = true;
@@ -101,13 +120,13 @@ export async function runStart(argvIn: string[], io: CliIo): Promise<number> {
         )
         .then((code) => resolve(leavePrimary(code)));
     };
-    const onTerm = () => shutdown('SIGTERM');
-    const onInt = () => shutdown('SIGINT');
-    process.on('SIGTERM', onTerm);
-    process.on('SIGINT', onInt);
     if (inWorker) joinPrimary(running.metrics, shutdown);
+    if (stopWhileStarting !== undefined) shutdown(stopWhileStarting);
   });
 }
+
+/** Past the grace period, a start interrupted by a signal gets this much longer before the process ends. */
+const START_STOP_MARGIN_MS = 3_000;
 
 /** A worker's IPC channel to the primary would keep it alive once its work is done. */
 function leavePrimary(code: number): number {
