@@ -1,6 +1,7 @@
 // A Kafka topic as a StreamSource. Ownership comes from the consumer group, not from sluice leases: one kafkajs
-// consumer per source joins the group, and its currently assigned partitions are the shards. eachBatch never
-// blocks (records go to a bounded per-partition buffer; a full buffer pauses its partition), so heartbeats and
+// consumer per source joins the group, and its currently assigned partitions are the shards. eachBatch does not
+// block (records go to a bounded per-partition buffer; a full buffer pauses its partition; only when all are full
+// it waits, at most as long as kafkajs would sleep: room-wait.ts), so heartbeats and
 // rebalances are answered while a partition is stuck retrying (the failure mode of dapr/dapr#8796). Offsets are
 // committed only through the shard readers' commit, with the engine's done prefix (autoCommit off, KAF-7).
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
@@ -15,6 +16,7 @@ import { seekPartition } from './seek.js';
 import { decodeBatch } from './schema-registry-batch.js';
 import { readTopicRanges, sampleTopic } from './sample.js';
 import { KafkaShardReader } from './shard-reader.js';
+import { RoomWait } from './room-wait.js';
 import {
   DEFAULT_BUFFER,
   DEFAULT_BUFFER_BYTES,
@@ -51,6 +53,8 @@ export class KafkaStreamSource implements StreamSource {
   /** Offset lag per partition, from the last lag update. */
   private lags = new Map<number, number>();
   private readonly capacityBytes: number;
+  /** Holds the eachBatch that paused the last partition with room (see room-wait.ts). */
+  private readonly roomWait = new RoomWait();
 
   constructor(
     private readonly kafka: Kafka,
@@ -233,6 +237,8 @@ export class KafkaStreamSource implements StreamSource {
     this.applyPause(st);
     this.reportBuffered();
     st.wake();
+    if (st.paused && !this.closed && [...this.partitions.values()].every((p) => p.paused))
+      await this.roomWait.wait(this.options.maxWaitTimeMs ?? DEFAULT_MAX_WAIT_MS);
   }
 
   private readonly decodeHooks = {
@@ -249,7 +255,10 @@ export class KafkaStreamSource implements StreamSource {
     st.paused = want;
     const tp = [{ topic: this.options.topic, partitions: [st.partition] }];
     if (want) consumer.pause(tp);
-    else consumer.resume(tp);
+    else {
+      consumer.resume(tp);
+      this.roomWait.room();
+    }
   }
 
   private lose(st: PartitionState): void {
