@@ -90,8 +90,18 @@ export class KafkaStreamRecord extends JsonStreamRecord {
     json: string | Buffer,
     sizeBytes: number,
     start = 0,
+    /** A packed record's base64 key in its slab (-1: the key given, or none): read only when asked (lanes, D-2). */
+    private readonly keyAt = -1,
+    private readonly keyLength = 0,
   ) {
     super(position, partitionKey, arrivalMs, json, sizeBytes, start);
+  }
+
+  override get partitionKey(): string {
+    const at = this.keyAt;
+    return at < 0 || this.slab === undefined
+      ? super.partitionKey
+      : this.slab.toString('latin1', at, at + this.keyLength);
   }
 }
 

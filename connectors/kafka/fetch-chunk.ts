@@ -87,10 +87,10 @@ export class FetchChunk implements Chunk {
     for (let i = this.head; i < stop; i++) {
       const start = i === 0 ? 0 : ends[i - 1]! + 1;
       const size = ends[i]! - start;
-      const k = keyAt[i]!;
-      const key = k < 0 ? '' : slab.toString('latin1', k, k + this.keyLength[i]!);
       const offset = String(this.offsets[i]);
-      out.push(new KafkaStreamRecord(this.shardId, offset, key, this.timestamps[i]!, slab, size, start));
+      const at = keyAt[i]!;
+      const length = this.keyLength[i]!;
+      out.push(new KafkaStreamRecord(this.shardId, offset, '', this.timestamps[i]!, slab, size, start, at, length));
       bytes += size;
     }
     this.head = stop;

@@ -21,12 +21,13 @@ export class JsonStreamRecord implements StreamRecord {
   /** The JSON text until packed (and again once someone asks for it). */
   private text: string | undefined;
   /** Where the packed JSON is: `slab[start, start + sizeBytes)`. */
-  private slab: Buffer | undefined;
+  protected slab: Buffer | undefined;
   private start = 0;
 
   constructor(
     readonly position: string,
-    readonly partitionKey: string,
+    /** partitionKey, unless a subclass reads it from its slab when asked. */
+    private readonly key: string,
     readonly arrivalMs: number,
     /** The JSON text, or a slab already holding its bytes at `start` (a connector that packs as it reads). */
     json: string | Buffer,
@@ -39,6 +40,10 @@ export class JsonStreamRecord implements StreamRecord {
       this.slab = json;
       this.start = start;
     }
+  }
+
+  get partitionKey(): string {
+    return this.key;
   }
 
   get json(): string {

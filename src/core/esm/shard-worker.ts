@@ -231,7 +231,9 @@ export class ShardWorker {
         filtered++;
         continue;
       }
-      const lane = this.lanes[laneOf(record.partitionKey, this.lanes.length)]!;
+      // One lane (the usual): the key is never asked for (a packed Kafka record reads it only then).
+      const lane =
+        this.lanes.length === 1 ? this.lanes[0]! : this.lanes[laneOf(record.partitionKey, this.lanes.length)]!;
       lane.waiting.push({ ordinal, record }, now);
     }
     if (filtered > 0) deps.metrics.inc(StreamMetric.filteredOut, deps.labels, filtered);
