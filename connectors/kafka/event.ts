@@ -81,10 +81,13 @@ export function toKafkaRecord(topic: string, partition: number, m: KafkaMessageL
  * something asks for it (filters, the on-failure path). Position is the offset, lanes use the key.
  */
 export class KafkaStreamRecord extends JsonStreamRecord {
+  /** A packed record's offset; its position string is made only when asked (most records are never asked). */
+  private readonly offset: number;
+
   constructor(
     /** "<topic>-<partition>": the event's group and the item identifier's `partition` (KAF-1, KAF-15). */
     readonly shardId: string,
-    position: string,
+    position: string | number,
     partitionKey: string,
     arrivalMs: number,
     json: string | Buffer,
@@ -94,7 +97,12 @@ export class KafkaStreamRecord extends JsonStreamRecord {
     private readonly keyAt = -1,
     private readonly keyLength = 0,
   ) {
-    super(position, partitionKey, arrivalMs, json, sizeBytes, start);
+    super(typeof position === 'string' ? position : '', partitionKey, arrivalMs, json, sizeBytes, start);
+    this.offset = typeof position === 'string' ? -1 : position;
+  }
+
+  override get position(): string {
+    return this.offset < 0 ? super.position : String(this.offset);
   }
 
   override get partitionKey(): string {

@@ -87,9 +87,9 @@ export class FetchChunk implements Chunk {
     for (let i = this.head; i < stop; i++) {
       const start = i === 0 ? 0 : ends[i - 1]! + 1;
       const size = ends[i]! - start;
-      const offset = String(this.offsets[i]);
       const at = keyAt[i]!;
       const length = this.keyLength[i]!;
+      const offset = this.offsets[i]!;
       out.push(new KafkaStreamRecord(this.shardId, offset, '', this.timestamps[i]!, slab, size, start, at, length));
       bytes += size;
     }

@@ -25,7 +25,8 @@ export class JsonStreamRecord implements StreamRecord {
   private start = 0;
 
   constructor(
-    readonly position: string,
+    /** position, unless a subclass makes it when asked. */
+    private readonly pos: string,
     /** partitionKey, unless a subclass reads it from its slab when asked. */
     private readonly key: string,
     readonly arrivalMs: number,
@@ -40,6 +41,10 @@ export class JsonStreamRecord implements StreamRecord {
       this.slab = json;
       this.start = start;
     }
+  }
+
+  get position(): string {
+    return this.pos;
   }
 
   get partitionKey(): string {

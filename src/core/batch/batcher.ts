@@ -31,7 +31,9 @@ export interface TakeMore<T> {
 }
 
 export class Batcher<T> {
-  private readonly queue: T[] = [];
+  // Items are queue[start..]: a take moves `start` instead of splicing the front off a read-ahead of thousands.
+  private queue: Array<T | undefined> = [];
+  private start = 0;
   /** Sum of the queued items' sizes. */
   private bytes = 0;
   /** When the queue last went from empty to non-empty. */
@@ -50,7 +52,7 @@ export class Batcher<T> {
   }
 
   get length(): number {
-    return this.queue.length;
+    return this.queue.length - this.start;
   }
 
   /** Sum of the waiting items' sizes. */
@@ -59,17 +61,18 @@ export class Batcher<T> {
   }
 
   head(): T | undefined {
-    return this.queue[0];
+    return this.queue[this.start];
   }
 
   push(item: T, now: number): void {
-    if (this.queue.length === 0) this.firstQueuedAt = now;
+    if (this.length === 0) this.firstQueuedAt = now;
     this.queue.push(item);
     this.bytes += this.sizeOf(item);
   }
 
   /** Takes out every waiting item for which `pred` holds, in order (stop, FIFO groups behind a failure). */
   remove(pred: (item: T) => boolean): T[] {
+    this.compact();
     const out: T[] = [];
     for (let i = this.queue.length - 1; i >= 0; i--) {
       const item = this.queue[i] as T;
@@ -83,8 +86,9 @@ export class Batcher<T> {
 
   /** Puts items of a batch that could not run back at the front, in order. */
   requeue(items: readonly T[]): void {
+    this.compact();
     this.queue.unshift(...items);
-    this.bytes = this.queue.reduce((n, item) => n + this.sizeOf(item), 0);
+    this.bytes = this.queue.reduce((n: number, item) => n + this.sizeOf(item as T), 0);
   }
 
   /** The previous batch finished: the batching window starts again now (P-13). */
@@ -101,8 +105,9 @@ export class Batcher<T> {
   /** A full batch waits (BatchSize, or the cap with `envelopeBytes` around the items), or the window is over. */
   ready(now: number, envelopeBytes: number): boolean {
     const limits = this.limits;
-    const eventBytes = envelopeBytes + this.bytes + this.queue.length - 1;
-    if (this.queue.length >= limits.batchSize || eventBytes >= limits.maxPayloadBytes) return true;
+    const length = this.length;
+    const eventBytes = envelopeBytes + this.bytes + length - 1;
+    if (length >= limits.batchSize || eventBytes >= limits.maxPayloadBytes) return true;
     return now >= this.deadline();
   }
 
@@ -121,7 +126,9 @@ export class Batcher<T> {
     let itemBytes = 0;
     let capped = false;
     let seen = 0;
-    for (const item of this.queue) {
+    const queue = this.queue;
+    for (let i = this.start; i < queue.length; i++) {
+      const item = queue[i] as T;
       if (taken + items.length >= batchSize) break;
       seen++;
       if (more.skip?.(item)) {
@@ -145,8 +152,23 @@ export class Batcher<T> {
       bytes += adds;
       itemBytes += size;
     }
-    this.queue.splice(0, seen, ...skipped);
+    // Skipped items stay waiting, in order, right before the rest; the freed slots let go of their items.
+    const from = this.start;
+    this.start += seen - skipped.length;
+    for (let i = from; i < this.start; i++) queue[i] = undefined;
+    for (let i = 0; i < skipped.length; i++) queue[this.start + i] = skipped[i];
     this.bytes -= itemBytes;
+    if (this.start === queue.length) {
+      queue.length = 0;
+      this.start = 0;
+    } else if (this.start > 1024 && this.start * 2 > queue.length) this.compact();
     return { items, tooLarge: items.length > 0 && bytes > budget, capped };
+  }
+
+  /** Drops the taken slots at the front. */
+  private compact(): void {
+    if (this.start === 0) return;
+    this.queue = this.queue.slice(this.start);
+    this.start = 0;
   }
 }

@@ -5,7 +5,7 @@
 import type { Logger } from '../../ports/logger.js';
 import type { CheckpointStore } from '../../ports/state.js';
 import { sleepQuietly, type RetryLoop } from '../wait/wait.js';
-import { CheckpointTracker } from './checkpoint-tracker.js';
+import { CheckpointTracker, type Positioned } from './checkpoint-tracker.js';
 
 export const STOPPED = Symbol('stopped');
 
@@ -40,8 +40,8 @@ export class ShardCheckpoints {
   constructor(private readonly deps: ShardCheckpointsDeps) {}
 
   /** Registers a record just read; returns its ordinal. */
-  add(position: string): number {
-    return this.tracker.add(position);
+  add(record: Positioned): number {
+    return this.tracker.add(record);
   }
 
   markDone(ordinal: number): void {

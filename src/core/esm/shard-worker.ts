@@ -220,7 +220,7 @@ export class ShardWorker {
     let filtered = 0;
     const now = deps.clock.now();
     for (const record of records) {
-      const ordinal = this.positions.add(record.position);
+      const ordinal = this.positions.add(record);
       if (record.rejected !== undefined) {
         this.reject({ ordinal, record }, record.rejected.condition);
         continue;
@@ -281,9 +281,11 @@ export class ShardWorker {
   }
 
   private startBatch(lane: Lane, { items: batch, tooLarge }: Batch, hooks?: Partial<BatchHooks>): void {
-    const finished = new Set<BatchEntry>();
+    // The parts of the batch that finished, kept as given: a Set of every entry cost more than the rest of the
+    // batch's bookkeeping, and only the unexpected-error path below asks.
+    const finished: Array<readonly BatchEntry[]> = [];
     const onDone = (entries: readonly BatchEntry[], discarded = false): void => {
-      for (const e of entries) finished.add(e);
+      finished.push(entries);
       // Processed records wait for the window's final invoke; given-up ones already left (on-failure record).
       if (!discarded && this.windows.hold(lane, entries)) return;
       this.markDone(entries);
@@ -303,7 +305,8 @@ export class ShardWorker {
       (err) => {
         // A bug or a throwing events.event: keep the records (order and checkpoint stay safe) and try again later.
         this.log.error({ err }, 'batch failed unexpectedly; will retry');
-        lane.waiting.requeue(batch.filter((e) => !finished.has(e)));
+        const done = new Set(finished.flat());
+        lane.waiting.requeue(batch.filter((e) => !done.has(e)));
         lane.blockedUntil = this.deps.clock.now() + fullJitterBackoffMs(1, this.deps.options.retryBackoff, () => 1);
       },
     );

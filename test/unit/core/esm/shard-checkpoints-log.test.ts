@@ -42,7 +42,7 @@ describe('shard checkpoints: failed writes', () => {
       onWriteError: () => errors++,
     });
     for (let i = 1; i <= 50; i++) {
-      cp.markDone(cp.add(String(i)));
+      cp.markDone(cp.add({ position: String(i) }));
       await cp.flush();
     }
     expect(errors).toBe(50);
@@ -53,7 +53,7 @@ describe('shard checkpoints: failed writes', () => {
     expect(committed).toEqual(['50']);
     expect(lines.filter((l) => l.level === 'info').map((l) => l.msg)).toEqual(['checkpoint write works again']);
     failing = true;
-    cp.markDone(cp.add('51'));
+    cp.markDone(cp.add({ position: '51' }));
     await cp.flush();
     expect(lines.filter((l) => l.level === 'warn')).toHaveLength(2); // a new run of failures warns again
   });

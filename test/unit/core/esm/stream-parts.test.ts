@@ -8,7 +8,7 @@ import { buildStreamBatchInfo } from '../../../../src/ports/stream-batch-info.js
 describe('stream engine parts', () => {
   it('STR-9 D-2 the checkpoint only moves over the finished prefix', () => {
     const t = new CheckpointTracker();
-    const [a, b, c] = ['p1', 'p2', 'p3'].map((p) => t.add(p));
+    const [a, b, c] = ['p1', 'p2', 'p3'].map((position) => t.add({ position }));
     t.markDone(b!);
     t.markDone(c!);
     expect(t.advance()).toBeUndefined();
