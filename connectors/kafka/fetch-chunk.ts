@@ -5,6 +5,21 @@
 import type { StreamRecord } from '../../src/ports/sources.js';
 import { KafkaStreamRecord, kafkaRecordJson, kafkaRecordPrefix, type KafkaMessageLike } from './event.js';
 
+/**
+ * Lets go of a kafkajs batch's decoded messages once they are packed (or decoded). kafkajs keeps every batch of a
+ * fetch response until the last one is handled, and that one may wait for room (room-wait.ts), so a fetch's ~24,000
+ * message objects lived long enough to be promoted to the old generation. kafkajs 2.2.4 reads none of these arrays
+ * after eachBatch returns (the last message it needs is taken before). 500k x 100 B records, 5 alternating pairs of
+ * runs: sluice 402k -> 420k records/s (medians' mean).
+ */
+export function releaseMessages(batch: object): void {
+  const b = batch as Record<string, unknown>;
+  for (const field of ['messages', 'rawMessages', 'messagesWithinOffset']) {
+    const list = b[field];
+    if (Array.isArray(list)) list.length = 0;
+  }
+}
+
 /** What a partition buffer holds: a packed fetch, or records made elsewhere (schema-registry decoding). */
 export interface Chunk {
   readonly size: number;

@@ -11,6 +11,7 @@ import type { Labels, Metrics } from '../../src/ports/metrics.js';
 import type { ShardInfo, ShardReader, StartPosition, StreamEvents, StreamSource } from '../../src/ports/sources.js';
 import { kafkaEvents, shardIdOf } from './event.js';
 import { OffsetCommitter, offsetLag } from './offset-committer.js';
+import { releaseMessages } from './fetch-chunk.js';
 import { PartitionState } from './partition-state.js';
 import { seekPartition } from './seek.js';
 import { decodeBatch } from './schema-registry-batch.js';
@@ -234,6 +235,7 @@ export class KafkaStreamSource implements StreamSource {
     if (st.lost || payload.isStale() || (this.options.schemas && decoded === undefined)) return;
     const resolved = st.pushFetch(batch.topic, batch.messages, decoded);
     if (resolved !== undefined) payload.resolveOffset(resolved);
+    releaseMessages(batch);
     this.applyPause(st);
     this.reportBuffered();
     st.wake();
