@@ -3,6 +3,7 @@ import {
   buildKafkaEvent,
   kafkaBatchInfo,
   kafkaItemIdentifier,
+  kafkaStreamRecord,
   toKafkaRecord,
   toStreamRecord,
   type KafkaEvent,
@@ -24,6 +25,23 @@ const msg = {
 };
 
 describe('Kafka event shape (§4.1)', () => {
+  it('KAF-2 a record read from kafkajs strings is the JSON of its record object, for plain, zero and negative numbers', () => {
+    const cases: Array<[string, string]> = [
+      ['15', '1545084650987'],
+      ['0', '0'],
+      ['123456789012345', '-1'],
+    ];
+    for (const [offset, timestamp] of cases) {
+      const m = { ...msg, offset, timestamp };
+      const r = kafkaStreamRecord('t', 0, m);
+      expect(r.json).toBe(JSON.stringify(toKafkaRecord('t', 0, m)));
+      expect([r.position, r.arrivalMs]).toEqual([offset, Number(timestamp)]);
+    }
+    // Past 2^53 the text keeps kafkajs' exact digits (a JSON number need not fit a double).
+    const long = kafkaStreamRecord('t', 0, { ...msg, offset: '9007199254740993' });
+    expect(long.json).toContain('"offset":9007199254740993,');
+  });
+
   it('KAF-2/KAF-3 maps a kafkajs message to the Lambda record with base64 key/value and byte-array headers', () => {
     expect(toKafkaRecord('mytopic', 0, msg)).toEqual({
       topic: 'mytopic',
