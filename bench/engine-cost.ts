@@ -8,6 +8,7 @@ import { kafkaEvents } from '../connectors/kafka/event.js';
 import { FetchChunk, type Chunk } from '../connectors/kafka/fetch-chunk.js';
 import type { ShardReader, StreamRecord, StreamSource } from '../src/ports/sources.js';
 import { noopInvoker, startNoopMapping } from './lib/noop-stream-mapping.js';
+import { medianRound } from './lib/stats.js';
 
 const FETCH = 6000;
 const SHARD = 'topic-a-0';
@@ -90,8 +91,7 @@ const records = Number(process.argv[2] ?? 1_000_000);
 await round(200_000); // warm-up
 const rounds = [];
 for (let i = 0; i < 3; i++) rounds.push(await round(records));
-rounds.sort((a, b) => a.rate - b.rate);
-const median = rounds[1]!;
+const median = medianRound(rounds)!;
 console.log(
   `engine, ${records} packed Kafka records (100 B), BatchSize 100: ${Math.round(median.rate / 1000)}k records/s, ` +
     `${median.cpuUs.toFixed(2)} us CPU per record (median of 3; rates ${rounds.map((r) => Math.round(r.rate / 1000)).join('k, ')}k)`,
