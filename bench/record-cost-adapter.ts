@@ -1,6 +1,6 @@
 // The connector calls bench/record-cost.ts measures (kept apart so the measurement reads the same before and after).
-import { kafkaStreamRecord as kafkaRecord, type KafkaMessageLike } from '../connectors/kafka/event.js';
-import { FetchChunk } from '../connectors/kafka/fetch-chunk.js';
+import type { KafkaMessageLike } from '../connectors/kafka/event.js';
+import { FetchChunk, kafkaStreamRecord as kafkaRecord } from '../connectors/kafka/fetch-chunk.js';
 import { redisRecordShape, redisStreamRecord as redisRecord } from '../connectors/redis/event.js';
 import type { ShardInfo, StreamEvents, StreamRecord } from '../src/ports/sources.js';
 

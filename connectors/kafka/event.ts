@@ -113,94 +113,14 @@ export class KafkaStreamRecord extends JsonStreamRecord {
   }
 }
 
-/** A message's record JSON and what a partition buffer keeps beside it (see fetch-chunk.ts). */
-export interface KafkaRecordJson {
-  json: string;
-  offset: number;
-  timestamp: number;
-  /** Index in `json` where the base64 key starts (-1: null key), and its length. */
-  keyAt: number;
-  keyLength: number;
-  /** No headers: then only the topic name could hold non-ASCII characters. */
-  noHeaders: boolean;
-}
-
-/**
- * The record's JSON exactly as JSON.stringify(toKafkaRecord(...)) writes it: topic names ([A-Za-z0-9._-]),
- * numbers and base64 need no escaping, so only the headers go through JSON.stringify.
- */
-/** What every record of a partition starts with: written once per fetch. */
-export function kafkaRecordPrefix(topic: string, partition: number): string {
-  return `{"topic":${jsonLiteral(topic)},"partition":${partition},"offset":`;
-}
-
-// The constant parts around the numbers, and their lengths for the key's place.
-const TIMESTAMP = ',"timestamp":';
-const TYPE_CREATE = ',"timestampType":"CREATE_TIME"';
-const TYPE_LOG_APPEND = ',"timestampType":"LOG_APPEND_TIME"';
-const KEY = ',"key":"';
-
-/** A decimal integer as kafkajs writes offsets and timestamps (Long#toString); anything else is normalised. */
-function jsonInteger(s: string): string {
-  const c = s.charCodeAt(0);
-  // A leading digit other than 0 (or a lone 0) and all digits: already canonical JSON, as kafkajs gives it.
-  if ((c > 48 && c <= 57) || s === '0') {
-    for (let i = 1; i < s.length; i++) {
-      const d = s.charCodeAt(i);
-      if (d < 48 || d > 57) return String(Number(s));
-    }
-    return s;
-  }
-  return String(Number(s));
-}
-
-export function kafkaRecordJson(prefix: string, m: KafkaMessageLike): KafkaRecordJson {
-  const key = m.key === null ? undefined : m.key.toString('base64');
-  const type = m.batchContext?.timestampType === 1 ? TYPE_LOG_APPEND : TYPE_CREATE;
-  // The offset and timestamp strings go in as kafkajs wrote them (no number-to-string conversion per record).
-  const offset = jsonInteger(m.offset);
-  const timestamp = jsonInteger(m.timestamp);
-  const headers = headersJson(m.headers);
-  const value = m.value === null ? 'null' : `"${m.value.toString('base64')}"`;
-  // D-7: a null key is omitted; a null value stays null.
-  const json =
-    key === undefined
-      ? `${prefix}${offset}${TIMESTAMP}${timestamp}${type},"value":${value},"headers":${headers}}`
-      : `${prefix}${offset}${TIMESTAMP}${timestamp}${type}${KEY}${key}","value":${value},"headers":${headers}}`;
-  const keyAt =
-    key === undefined
-      ? -1
-      : prefix.length + offset.length + TIMESTAMP.length + timestamp.length + type.length + KEY.length;
-  return {
-    json,
-    offset: Number(offset),
-    timestamp: Number(timestamp),
-    keyAt,
-    keyLength: key?.length ?? 0,
-    noHeaders: headers === '[]',
-  };
-}
-
-/** One message as a record holding its JSON text (tools, samples, tests; the source packs whole fetches). */
-export function kafkaStreamRecord(
-  topic: string,
-  partition: number,
-  m: KafkaMessageLike,
-  /** The partition's shard id when the caller has it. */
-  shardId = shardIdOf(topic, partition),
-): KafkaStreamRecord {
-  const r = kafkaRecordJson(kafkaRecordPrefix(topic, partition), m);
-  const key = r.keyAt < 0 ? '' : r.json.slice(r.keyAt, r.keyAt + r.keyLength);
-  return new KafkaStreamRecord(shardId, String(r.offset), key, r.timestamp, r.json, Buffer.byteLength(r.json));
-}
-
-function headersJson(headers: KafkaMessageLike['headers']): string {
+/** KAF-3: the headers' JSON (`[]` for none). */
+export function headersJson(headers: KafkaMessageLike['headers']): string {
   if (headers === undefined) return '[]';
   for (const _ in headers) return JSON.stringify(headersOf(headers));
   return '[]';
 }
 
-/** Wraps a Kafka record object as the engine's StreamRecord (tests and tools; the source uses kafkaStreamRecord). */
+/** Wraps a Kafka record object as the engine's StreamRecord (tests and tools; the source packs fetches, fetch-chunk.ts). */
 export function toStreamRecord(record: KafkaRecord): KafkaStreamRecord {
   const json = JSON.stringify(record);
   const { topic, partition, offset, key, timestamp } = record;

@@ -3,7 +3,8 @@
 // key string and an offset string each. Young-generation collections then have almost nothing to copy; records are
 // made when the engine takes them and die young. Kafka 100 B records: GC was a quarter of sluice's CPU.
 import type { StreamRecord } from '../../src/ports/sources.js';
-import { KafkaStreamRecord, kafkaRecordJson, kafkaRecordPrefix, type KafkaMessageLike } from './event.js';
+import { KafkaStreamRecord, shardIdOf, type KafkaMessageLike } from './event.js';
+import { packFetch } from './fetch-pack.js';
 
 /**
  * Lets go of a kafkajs batch's decoded messages once they are packed (or decoded). kafkajs keeps every batch of a
@@ -46,44 +47,10 @@ export class FetchChunk implements Chunk {
     private readonly keyLength: Uint32Array,
   ) {}
 
-  /** Packs the messages (in offset order) of one fetch of `topic`/`partition`. */
+  /** Packs the messages (in offset order) of one fetch of `topic`/`partition` (fetch-pack.ts). */
   static of(topic: string, partition: number, shardId: string, messages: readonly KafkaMessageLike[]): FetchChunk {
-    const n = messages.length;
-    // Kafka topic names are ASCII; checked once so a record's JSON up to its key is then ASCII too.
-    const topicAscii = Buffer.byteLength(topic) === topic.length;
-    const texts = new Array<string>(n);
-    const prefix = kafkaRecordPrefix(topic, partition);
-    const offsets = new Float64Array(n);
-    const timestamps = new Float64Array(n);
-    const keyAt = new Int32Array(n);
-    const keyLength = new Uint32Array(n);
-    const ends = new Uint32Array(n);
-    // Records are comma-separated in the slab, so an event copies a run of them at once (JsonStreamRecord.writeRun).
-    let at = 0;
-    let utf8 = false;
-    for (let i = 0; i < n; i++) {
-      const j = kafkaRecordJson(prefix, messages[i]!);
-      texts[i] = j.json;
-      offsets[i] = j.offset;
-      timestamps[i] = j.timestamp;
-      // In bytes from the slab's start (base64 is ASCII).
-      keyAt[i] = j.keyAt < 0 ? -1 : at + (topicAscii ? j.keyAt : Buffer.byteLength(j.json.slice(0, j.keyAt)));
-      keyLength[i] = j.keyLength;
-      const ascii = topicAscii && j.noHeaders;
-      if (!ascii) utf8 = true;
-      at += ascii ? j.json.length : Buffer.byteLength(j.json);
-      ends[i] = at;
-      at++;
-    }
-    // One write per record: joining the texts first (one write) cost four times as much (flattening every piece).
-    const slab = Buffer.allocUnsafe(Math.max(0, at - 1));
-    for (let i = 0, start = 0; i < n; start = ends[i]! + 1, i++) {
-      // An ASCII fetch (no headers, the usual) is written as Latin-1: the same bytes, a plain copy.
-      if (slab.write(texts[i]!, start, utf8 ? 'utf8' : 'latin1') !== ends[i]! - start)
-        throw new Error('kafka fetch packing: size mismatch');
-      if (i + 1 < n) slab[ends[i]!] = 0x2c; // ','
-    }
-    return new FetchChunk(shardId, slab, ends, offsets, timestamps, keyAt, keyLength);
+    const p = packFetch(topic, partition, messages);
+    return new FetchChunk(shardId, p.slab, p.ends, p.offsets, p.timestamps, p.keyAt, p.keyLength);
   }
 
   /** The records' sizeBytes (the slab less its commas). */
@@ -97,19 +64,32 @@ export class FetchChunk implements Chunk {
 
   take(n: number, out: StreamRecord[]): number {
     const stop = Math.min(this.ends.length, this.head + n);
-    const { slab, ends, keyAt } = this;
     let bytes = 0;
     for (let i = this.head; i < stop; i++) {
-      const start = i === 0 ? 0 : ends[i - 1]! + 1;
-      const size = ends[i]! - start;
-      const at = keyAt[i]!;
-      const length = this.keyLength[i]!;
-      const offset = this.offsets[i]!;
-      out.push(new KafkaStreamRecord(this.shardId, offset, '', this.timestamps[i]!, slab, size, start, at, length));
-      bytes += size;
+      const r = this.record(i);
+      out.push(r);
+      bytes += r.sizeBytes;
     }
     this.head = stop;
     return bytes;
+  }
+
+  record(i: number): KafkaStreamRecord {
+    const start = i === 0 ? 0 : this.ends[i - 1]! + 1;
+    const size = this.ends[i]! - start;
+    const { shardId, slab } = this;
+    const keyAt = this.keyAt[i]!;
+    return new KafkaStreamRecord(
+      shardId,
+      this.offsets[i]!,
+      '',
+      this.timestamps[i]!,
+      slab,
+      size,
+      start,
+      keyAt,
+      this.keyLength[i],
+    );
   }
 
   dropThrough(offset: number): number {
@@ -120,6 +100,17 @@ export class FetchChunk implements Chunk {
     }
     return bytes;
   }
+}
+
+/** One message as a record (tools, samples, tests; the source packs whole fetches). */
+export function kafkaStreamRecord(
+  topic: string,
+  partition: number,
+  m: KafkaMessageLike,
+  /** The partition's shard id when the caller has it. */
+  shardId = shardIdOf(topic, partition),
+): KafkaStreamRecord {
+  return FetchChunk.of(topic, partition, shardId, [m]).record(0);
 }
 
 /** Records made elsewhere (a schema-registry decoded fetch), kept as they are. */

@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
 import type { OffsetRange, RangeRead, ShardRecord } from '../../src/ports/sources.js';
-import { kafkaStreamRecord, shardIdOf, toKafkaRecord } from './event.js';
+import { shardIdOf, toKafkaRecord } from './event.js';
+import { kafkaStreamRecord } from './fetch-chunk.js';
 import type { KafkaSchemaDecoder } from './schema-registry.js';
 
 /** Gives up on partitions still unread after this long (a compacted tail may never reach the watermark). */

@@ -1,7 +1,8 @@
 // The Kafka raw loop builds the same Lambda event as sluice: same bytes as the connector's event for the same
 // messages, so the "same output" raw row compares like with like.
 import { describe, expect, it } from 'vitest';
-import { kafkaEvents, kafkaStreamRecord } from '../../../connectors/kafka/event.js';
+import { kafkaEvents } from '../../../connectors/kafka/event.js';
+import { kafkaStreamRecord } from '../../../connectors/kafka/fetch-chunk.js';
 import { kafkaEventBytes, type EventMessage } from '../../../bench/scenarios/kafka-event.js';
 
 const msg = (offset: number, over: Partial<EventMessage> = {}): EventMessage => ({

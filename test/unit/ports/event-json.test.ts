@@ -7,12 +7,12 @@ import {
   buildKafkaEvent,
   kafkaEvents,
   kafkaItemIdentifier,
-  kafkaStreamRecord,
   shardIdOf,
   toKafkaRecord,
   type KafkaMessageLike,
   type KafkaRecord,
 } from '../../../connectors/kafka/event.js';
+import { kafkaStreamRecord } from '../../../connectors/kafka/fetch-chunk.js';
 import { toKinesisStreamRecord } from '../../../connectors/kinesis/record.js';
 import {
   buildRedisEvent,

@@ -3,11 +3,11 @@ import {
   buildKafkaEvent,
   kafkaBatchInfo,
   kafkaItemIdentifier,
-  kafkaStreamRecord,
   toKafkaRecord,
   toStreamRecord,
   type KafkaEvent,
 } from '../../../../connectors/kafka/event.js';
+import { kafkaStreamRecord } from '../../../../connectors/kafka/fetch-chunk.js';
 import { originalKey } from '../../../../connectors/kafka/destination.js';
 import {
   kafkaConnection,

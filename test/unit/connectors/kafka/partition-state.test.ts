@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildKafkaEvent, kafkaStreamRecord, type KafkaMessageLike } from '../../../../connectors/kafka/event.js';
+import { buildKafkaEvent, type KafkaMessageLike } from '../../../../connectors/kafka/event.js';
+import { kafkaStreamRecord } from '../../../../connectors/kafka/fetch-chunk.js';
 import { PartitionState } from '../../../../connectors/kafka/partition-state.js';
 import type { StreamRecord } from '../../../../src/ports/sources.js';
 
