@@ -51,8 +51,9 @@ function jsonInteger(s: string): string {
 
 const base64Length = (n: number): number => Math.ceil(n / 3) * 4;
 
+// TypedArray#set, not a byte loop: ~25 ns a call against ~1-3 ns a byte (a record has ~115 constant bytes).
 function put(out: Buffer, at: number, bytes: Uint8Array): number {
-  for (let i = 0; i < bytes.length; i++) out[at + i] = bytes[i]!;
+  out.set(bytes, at);
   return at + bytes.length;
 }
 
