@@ -4,7 +4,7 @@
 import { Batcher } from '../src/core/batch/batcher.js';
 import { kafkaEvents, type KafkaMessageLike } from '../connectors/kafka/event.js';
 import { redisEvents } from '../connectors/redis/event.js';
-import { kafkaFetchRecords, redisStreamRecord, eventBytes } from './record-cost-adapter.js';
+import { kafkaFetchRecords, redisReadRecords, eventBytes } from './record-cost-adapter.js';
 import type { StreamRecord } from '../src/ports/sources.js';
 
 const BATCH = 100;
@@ -38,6 +38,14 @@ const FETCH = 1000;
 function kafkaFetched(msgs: readonly KafkaMessageLike[]): StreamRecord[] {
   const out: StreamRecord[] = [];
   for (let i = 0; i < msgs.length; i += FETCH) out.push(...kafkaFetchRecords('t', 0, msgs.slice(i, i + FETCH)));
+  return out;
+}
+
+/** Entries as the Redis source reads them: pages of FETCH packed at once. */
+function redisRead(entries: ReadonlyArray<[string, string[]]>): StreamRecord[] {
+  const out: StreamRecord[] = [];
+  for (let i = 0; i < entries.length; i += FETCH)
+    out.push(...redisReadRecords('s', entries.slice(i, i + FETCH), 'us-east-1'));
   return out;
 }
 
@@ -140,8 +148,8 @@ for (const [label, n, size] of [
     n,
     () =>
       sluiceLoop(
-        re,
-        ([id, flat]) => redisStreamRecord('s', id, flat, 'us-east-1'),
+        redisRead(re),
+        (r) => r,
         (rs) => eventBytes(rEvents, shard, rs),
       ),
     () => rawRedis(re),

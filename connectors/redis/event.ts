@@ -68,34 +68,7 @@ export function redisRecordShape(streamKey: string, region: string): RedisRecord
   };
 }
 
-/**
- * The entry's JSON exactly as JSON.stringify(toRedisRecord(...)) writes it. Ids are digits and a dash; the key,
- * the region and the fields are escaped. position and itemIdentifier are the entry id; lanes use
- * `partitionKeyField` when set (else one lane).
- */
-export function redisStreamRecord(
-  shape: RedisRecordShape,
-  id: string,
-  flat: readonly string[],
-  partitionKeyField?: string,
-): RedisStreamEntryRecord {
-  const arrival = arrivalMsOf(id);
-  // One field (the usual entry) needs no object; more go through one, which keeps JSON's key order and last value.
-  const fields =
-    flat.length === 2 && flat[0] !== '__proto__'
-      ? `{${JSON.stringify(flat[0])}:${JSON.stringify(flat[1])}}`
-      : JSON.stringify(fieldsOf(flat));
-  const json = `${shape.head}${id}",${shape.mid}${id}","fields":${fields},"arrivalTimestamp":${arrival}}}`;
-  const partitionKey = partitionKeyField === undefined ? '' : lastValueOf(flat, partitionKeyField);
-  return new RedisStreamEntryRecord(id, partitionKey, arrival, json, Buffer.byteLength(json));
-}
-
-function lastValueOf(flat: readonly string[], field: string): string {
-  for (let i = flat.length - 2; i >= 0; i -= 2) if (flat[i] === field) return flat[i + 1] ?? '';
-  return '';
-}
-
-/** Wraps a Redis record object as the engine's StreamRecord (tests and tools; the source uses redisStreamRecord). */
+/** Wraps a Redis record object as the engine's StreamRecord (tests and tools; the source packs reads, read-pack.ts). */
 export function toStreamRecord(record: RedisStreamRecord, partitionKeyField?: string): RedisStreamEntryRecord {
   const json = JSON.stringify(record);
   const partitionKey = partitionKeyField === undefined ? '' : (record.redis.fields[partitionKeyField] ?? '');

@@ -2,7 +2,8 @@
 // its pending list, so a filter dry-run (`sluice test-pattern --mapping`, #21) moves nothing.
 import type { Redis } from 'ioredis';
 import type { ShardRecord } from '../../src/ports/sources.js';
-import { redisRecordShape, redisStreamRecord, type RawEntry } from './event.js';
+import { redisRecordShape, type RawEntry } from './event.js';
+import { redisStreamRecord } from './read-pack.js';
 
 export async function sampleStreamKey(
   redis: Redis,

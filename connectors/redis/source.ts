@@ -4,7 +4,6 @@
 // entries (a restart resumes where it stopped), then entries of dead consumers are taken over with XAUTOCLAIM
 // after `claimIdleMs`, then new entries are read with XREADGROUP '>'. Entries this process still holds are kept
 // fresh (XCLAIM JUSTID to itself) so a batch stuck retrying is not claimed away by another process.
-import { packRecords } from '../../src/ports/event-json.js';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../src/ports/logger.js';
 import type {
@@ -17,15 +16,9 @@ import type {
   StreamRecord,
   StreamSource,
 } from '../../src/ports/sources.js';
-import {
-  entriesOfRead,
-  redisEvents,
-  redisRecordShape,
-  redisStreamRecord,
-  type RawEntry,
-  type RedisRecordShape,
-} from './event.js';
+import { entriesOfRead, redisEvents, redisRecordShape, type RawEntry, type RedisRecordShape } from './event.js';
 import { HeldEntries } from './held-entries.js';
+import { packEntries, type Entry } from './read-pack.js';
 import { quitWithin } from '../../src/ports/quit.js';
 import { groupLag } from './lag.js';
 import { pingWithin } from './redis-health.js';
@@ -164,7 +157,7 @@ export class RedisStreamSource implements StreamSource {
    * read of new entries ('>'), which the group never delivered before, so none can be held already.
    */
   async accept(entries: readonly RawEntry[], fresh = false): Promise<StreamRecord[]> {
-    const out: StreamRecord[] = [];
+    const kept: Entry[] = [];
     const gone: string[] = [];
     const held = fresh || this.delivered.size === 0 ? undefined : this.delivered.snapshot();
     const { partitionKeyField } = this.options;
@@ -177,9 +170,10 @@ export class RedisStreamSource implements StreamSource {
         continue;
       }
       this.delivered.add(id);
-      out.push(redisStreamRecord(this.shape, id, flat, partitionKeyField));
+      kept.push([id, flat]);
     }
-    packRecords(out); // one off-heap slab per read (see JsonStreamRecord)
+    // One off-heap slab per read (see JsonStreamRecord), written straight from the entries (read-pack.ts).
+    const out = packEntries(this.shape, kept, partitionKeyField);
     if (gone.length > 0) await this.xack(gone);
     return out;
   }

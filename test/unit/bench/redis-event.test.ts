@@ -1,7 +1,8 @@
 // The Redis raw loop builds the same Lambda event as sluice: same bytes as the connector's event for the same
 // entries, so the "same output" raw row compares like with like.
 import { describe, expect, it } from 'vitest';
-import { redisEvents, redisRecordShape, redisStreamRecord } from '../../../connectors/redis/event.js';
+import { redisEvents, redisRecordShape } from '../../../connectors/redis/event.js';
+import { redisStreamRecord } from '../../../connectors/redis/read-pack.js';
 import { redisEventBytes, type RawEntry } from '../../../bench/scenarios/redis-event.js';
 
 function sluiceBytes(key: string, entries: RawEntry[]): string {

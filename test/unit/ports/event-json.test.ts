@@ -13,13 +13,9 @@ import {
   type KafkaRecord,
 } from '../../../connectors/kafka/event.js';
 import { kafkaStreamRecord } from '../../../connectors/kafka/fetch-chunk.js';
+import { redisStreamRecord } from '../../../connectors/redis/read-pack.js';
 import { toKinesisStreamRecord } from '../../../connectors/kinesis/record.js';
-import {
-  buildRedisEvent,
-  redisRecordShape,
-  redisStreamRecord,
-  toRedisRecord,
-} from '../../../connectors/redis/event.js';
+import { buildRedisEvent, redisRecordShape, toRedisRecord } from '../../../connectors/redis/event.js';
 import { JsonStreamRecord, joinRecords, packRecords, recordsEvent, withFields } from '../../../src/ports/event-json.js';
 import type { StreamRecord } from '../../../src/ports/sources.js';
 
