@@ -20,14 +20,28 @@ export interface PackedFetch {
 
 const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
 const TIMESTAMP = ascii(',"timestamp":');
-const TYPE_CREATE = ascii(',"timestampType":"CREATE_TIME"');
-const TYPE_LOG_APPEND = ascii(',"timestampType":"LOG_APPEND_TIME"');
-const KEY = ascii(',"key":"');
-const KEY_END_VALUE = ascii('","value":');
-const VALUE = ascii(',"value":');
-const NULL = ascii('null');
-const HEADERS = ascii(',"headers":');
-const NO_HEADERS = ascii(',"headers":[]}');
+const HEADERS = ',"headers":';
+const NO_HEADERS = ',"headers":[]}';
+
+/**
+ * The constant bytes between the variable parts, joined so a record takes five copies: after the timestamp (its type,
+ * then the key's or the value's opening), after the key, and after the value. D-7: a null key is left out, a null
+ * value is `null`. Indexed by the record's shape.
+ */
+function joints(
+  logAppend: boolean,
+  key: boolean,
+  value: boolean,
+): { afterTimestamp: Uint8Array; afterKey: Uint8Array } {
+  const type = `,"timestampType":"${logAppend ? 'LOG_APPEND_TIME' : 'CREATE_TIME'}"`;
+  const valueOpen = value ? ',"value":"' : ',"value":null';
+  return { afterTimestamp: ascii(type + (key ? ',"key":"' : valueOpen)), afterKey: ascii(`"${valueOpen}`) };
+}
+const JOINTS = [false, true].map((log) => [false, true].map((key) => [false, true].map((v) => joints(log, key, v))));
+/** After the value (its closing quote when not null), and the headers' opening or all of them when none. */
+const TAILS = [false, true].map((quoted) =>
+  [false, true].map((h) => ascii((quoted ? '"' : '') + (h ? HEADERS : NO_HEADERS))),
+);
 const B64 = ascii('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/');
 /**
  * From this many bytes Node's native base64 (a string, then one copy) is faster than the loop below, which makes no
@@ -96,23 +110,25 @@ export function packFetch(topic: string, partition: number, messages: readonly K
   const keyAt = new Int32Array(n);
   const keyLength = new Uint32Array(n);
   const ends = new Uint32Array(n);
-  // Headers' JSON, made once while sizing (most fetches have none).
+  // The offsets' and timestamps' JSON text and the headers' JSON (most fetches have none), made once while sizing.
+  const offsetTexts = new Array<string>(n);
+  const timestampTexts = new Array<string>(n);
   let headers: Map<number, string> | undefined;
   let at = 0;
   for (let i = 0; i < n; i++) {
     const m = messages[i]!;
-    const type = m.batchContext?.timestampType === 1 ? TYPE_LOG_APPEND : TYPE_CREATE;
-    let size = prefix.length + jsonInteger(m.offset).length + TIMESTAMP.length + jsonInteger(m.timestamp).length;
-    size += type.length + (m.value === null ? VALUE.length + NULL.length : VALUE.length + 2);
+    const j = JOINTS[m.batchContext?.timestampType === 1 ? 1 : 0]![m.key === null ? 0 : 1]![m.value === null ? 0 : 1]!;
+    const offset = (offsetTexts[i] = jsonInteger(m.offset));
+    const timestamp = (timestampTexts[i] = jsonInteger(m.timestamp));
+    let size = prefix.length + offset.length + TIMESTAMP.length + timestamp.length + j.afterTimestamp.length;
+    if (m.key !== null) size += base64Length(m.key.length) + j.afterKey.length;
     if (m.value !== null) size += base64Length(m.value.length);
-    // D-7: a null key is left out.
-    if (m.key !== null) size += KEY.length + base64Length(m.key.length) + 1;
     const h = headersJson(m.headers);
-    if (h === '[]') size += NO_HEADERS.length;
-    else {
+    if (h !== '[]') {
       (headers ??= new Map()).set(i, h);
-      size += HEADERS.length + Buffer.byteLength(h) + 1;
+      size += Buffer.byteLength(h) + 1;
     }
+    size += TAILS[m.value === null ? 0 : 1]![h === '[]' ? 0 : 1]!.length;
     at += size;
     ends[i] = at;
     at++; // the comma after it
@@ -121,36 +137,29 @@ export function packFetch(topic: string, partition: number, messages: readonly K
   at = 0;
   for (let i = 0; i < n; i++) {
     const m = messages[i]!;
-    const offset = jsonInteger(m.offset);
-    const timestamp = jsonInteger(m.timestamp);
+    const j = JOINTS[m.batchContext?.timestampType === 1 ? 1 : 0]![m.key === null ? 0 : 1]![m.value === null ? 0 : 1]!;
+    const offset = offsetTexts[i]!;
+    const timestamp = timestampTexts[i]!;
     offsets[i] = Number(offset);
     timestamps[i] = Number(timestamp);
     at = put(slab, at, prefix);
     at = putAscii(slab, at, offset);
     at = put(slab, at, TIMESTAMP);
     at = putAscii(slab, at, timestamp);
-    at = put(slab, at, m.batchContext?.timestampType === 1 ? TYPE_LOG_APPEND : TYPE_CREATE);
+    at = put(slab, at, j.afterTimestamp);
     if (m.key === null) {
       keyAt[i] = -1;
       keyLength[i] = 0;
-      at = put(slab, at, VALUE);
     } else {
-      at = put(slab, at, KEY);
       keyAt[i] = at;
       at = putBase64(slab, at, m.key);
       keyLength[i] = at - keyAt[i]!;
-      at = put(slab, at, KEY_END_VALUE);
+      at = put(slab, at, j.afterKey);
     }
-    if (m.value === null) at = put(slab, at, NULL);
-    else {
-      slab[at++] = 0x22; // '"'
-      at = putBase64(slab, at, m.value);
-      slab[at++] = 0x22;
-    }
+    if (m.value !== null) at = putBase64(slab, at, m.value);
     const h = headers?.get(i);
-    if (h === undefined) at = put(slab, at, NO_HEADERS);
-    else {
-      at = put(slab, at, HEADERS);
+    at = put(slab, at, TAILS[m.value === null ? 0 : 1]![h === undefined ? 0 : 1]!);
+    if (h !== undefined) {
       at += slab.write(h, at, 'utf8');
       slab[at++] = 0x7d; // '}'
     }
