@@ -13,7 +13,36 @@ export function sendJson(
     'Content-Length': Buffer.byteLength(text),
     ...headers,
   });
-  res.end(text);
+  const req = res.req as IncomingMessage | undefined;
+  if (req === undefined || !uploading(req)) {
+    res.end(text);
+    return;
+  }
+  // The client is still uploading (a refused or unread body): the answer goes out whole now, and the response ends
+  // once the upload is drained. Ending it at once let Node close the socket with upload bytes unread, and the reset
+  // that closing sends made clients (fetch, the SDKs, Node's http) fail with EPIPE/ECONNRESET instead of reading the
+  // 413/429 (about half of 88 refused uploads on a 2-core machine). A client that never finishes is cut after
+  // LINGER_MS, when it has long had its answer.
+  res.write(text);
+  const end = (): void => {
+    clearTimeout(timer);
+    if (!res.writableEnded) res.end();
+  };
+  const timer = setTimeout(end, LINGER_MS);
+  timer.unref();
+  req.once('end', end);
+  req.once('close', end);
+  req.resume();
+}
+
+/** How long a response waits for the upload it answered early to be drained before the connection is closed. */
+const LINGER_MS = 10_000;
+
+/** A request whose declared body has not all arrived (a request without one is complete once its headers are). */
+function uploading(req: IncomingMessage): boolean {
+  if (req.complete || req.destroyed) return false;
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 /** Lambda's REST-JSON error form: the exception name in a header and in the body (ERR-5). */
