@@ -95,12 +95,23 @@ export function redisEvents(arn: string): StreamEvents {
   };
 }
 
-/** XREADGROUP/XAUTOCLAIM entries: [id, [f1, v1, ...] | null]. */
-export type RawEntry = [string, string[] | null];
+/** XREADGROUP/XAUTOCLAIM entries: [id, [f1, v1, ...] | null]; the fields as Buffers when read with callBuffer. */
+export type RawEntry = [string, string[] | Buffer[] | null];
 
 /** One-stream XREADGROUP reply: RESP2 `[[key, entries]]`, or RESP3's map flattened by ioredis `[key, entries]`. */
 export function entriesOfRead(reply: unknown): RawEntry[] {
   if (!Array.isArray(reply) || reply.length === 0) return [];
   if (typeof reply[0] === 'string') return (reply[1] as RawEntry[] | undefined) ?? [];
   return (reply[0] as [string, RawEntry[]] | undefined)?.[1] ?? [];
+}
+
+/**
+ * entriesOfRead of a reply read with callBuffer (every string a Buffer): the ids become strings (digits and a dash),
+ * the fields stay Buffers for read-pack.ts.
+ */
+export function entriesOfBufferRead(reply: unknown): RawEntry[] {
+  if (!Array.isArray(reply) || reply.length === 0) return [];
+  const entries = (Buffer.isBuffer(reply[0]) ? reply[1] : (reply[0] as unknown[] | undefined)?.[1]) as
+    Array<[Buffer, Buffer[] | null]> | undefined;
+  return (entries ?? []).map(([id, flat]) => [id.toString('latin1'), flat]);
 }

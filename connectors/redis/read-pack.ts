@@ -3,10 +3,14 @@
 // per record, and the string's pieces were garbage. The output is exactly JSON.stringify(toRedisRecord(...))
 // (test/unit/connectors/redis/read-pack.test.ts): ids are digits and a dash, the key, region and fields go through
 // JSON.stringify (redisRecordShape and below).
+import { fieldStrings, plainFieldsSize, putPlainFields } from './byte-fields.js';
 import { arrivalMsOf, fieldsOf, RedisStreamEntryRecord, type RedisRecordShape } from './event.js';
 
-/** An entry with its fields: XREADGROUP's `[id, [f1, v1, ...]]`. */
-export type Entry = readonly [string, readonly string[]];
+/** An entry with its fields: XREADGROUP's `[id, [f1, v1, ...]]`, as strings or as Buffers (ioredis' callBuffer). */
+export type Entry = readonly [string, readonly string[] | readonly Buffer[]];
+
+const isBuffers = (flat: readonly string[] | readonly Buffer[]): flat is readonly Buffer[] =>
+  flat.length > 0 && typeof flat[0] !== 'string';
 
 const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
 const FIELDS = ascii('","fields":');
@@ -43,15 +47,21 @@ export function packEntries(
 ): RedisStreamEntryRecord[] {
   const head = Buffer.from(shape.head);
   const mid = Buffer.from(`",${shape.mid}`);
-  const fields = new Array<string>(entries.length);
+  // Each entry's fields: their JSON, or their Buffers when written from the bytes (byte-fields.ts).
+  const fields = new Array<string | readonly Buffer[]>(entries.length);
   const sizes = new Uint32Array(entries.length);
   let total = 0;
   for (let i = 0; i < entries.length; i++) {
     const [id, flat] = entries[i]!;
-    const f = (fields[i] = fieldsJson(flat));
+    let fieldsSize = isBuffers(flat) ? plainFieldsSize(flat) : -1;
+    if (fieldsSize >= 0) fields[i] = flat as readonly Buffer[];
+    else {
+      const f = (fields[i] = fieldsJson(isBuffers(flat) ? fieldStrings(flat) : flat));
+      fieldsSize = Buffer.byteLength(f);
+    }
     const dash = id.indexOf('-');
     const arrival = arrivalText(id, dash)?.length ?? dash;
-    const size = head.length + 2 * id.length + mid.length + FIELDS.length + Buffer.byteLength(f);
+    const size = head.length + 2 * id.length + mid.length + FIELDS.length + fieldsSize;
     sizes[i] = size + ARRIVAL.length + arrival + END.length;
     total += sizes[i]! + 1;
   }
@@ -67,7 +77,8 @@ export function packEntries(
     at = put(slab, at, mid);
     at = putAscii(slab, at, id);
     at = put(slab, at, FIELDS);
-    at += slab.write(fields[i]!, at, 'utf8');
+    const f = fields[i]!;
+    at = typeof f === 'string' ? at + slab.write(f, at, 'utf8') : putPlainFields(slab, at, f);
     at = put(slab, at, ARRIVAL);
     const arrival = arrivalText(id, dash);
     at = arrival === undefined ? putAscii(slab, at, id, dash) : putAscii(slab, at, arrival);
@@ -80,8 +91,8 @@ export function packEntries(
   return out;
 }
 
-function lastValueOf(flat: readonly string[], field: string): string {
-  for (let i = flat.length - 2; i >= 0; i -= 2) if (flat[i] === field) return flat[i + 1] ?? '';
+function lastValueOf(flat: readonly string[] | readonly Buffer[], field: string): string {
+  for (let i = flat.length - 2; i >= 0; i -= 2) if (String(flat[i]) === field) return String(flat[i + 1] ?? '');
   return '';
 }
 

@@ -16,7 +16,14 @@ import type {
   StreamRecord,
   StreamSource,
 } from '../../src/ports/sources.js';
-import { entriesOfRead, redisEvents, redisRecordShape, type RawEntry, type RedisRecordShape } from './event.js';
+import {
+  entriesOfBufferRead,
+  entriesOfRead,
+  redisEvents,
+  redisRecordShape,
+  type RawEntry,
+  type RedisRecordShape,
+} from './event.js';
 import { HeldEntries } from './held-entries.js';
 import { packEntries, type Entry } from './read-pack.js';
 import { quitWithin } from '../../src/ports/quit.js';
@@ -309,7 +316,8 @@ class RedisShardReader implements ShardReader {
     const { blocking } = this.source.redis;
     const { streamKey, group, consumer } = this.options;
     const block = this.options.blockMs ?? DEFAULT_BLOCK_MS;
-    const reply = await blocking.call(
+    // Fields as Buffers: read-pack.ts writes plain ones into the record JSON without a string each (byte-fields.ts).
+    const reply = await blocking.callBuffer(
       'XREADGROUP',
       'GROUP',
       group,
@@ -321,7 +329,7 @@ class RedisShardReader implements ShardReader {
       streamKey,
       '>',
     );
-    return this.source.accept(entriesOfRead(reply), true);
+    return this.source.accept(entriesOfBufferRead(reply), true);
   }
 
   close(): Promise<void> {
