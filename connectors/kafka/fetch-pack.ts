@@ -5,6 +5,7 @@
 // topic names, numbers and base64 need no escaping, and headers, the one part that can, go through JSON.stringify.
 // Written by hand because nothing in Node or a library writes base64 into a given place of a Buffer (Node makes a
 // string, which for the short values of most records costs as much as the loop and is garbage).
+import { asciiBytes as ascii, putAscii, putBytes as put } from '../../src/ports/slab-bytes.js';
 import { headersJson, type KafkaMessageLike } from './event.js';
 
 /** A fetch packed: record i's JSON is slab[i === 0 ? 0 : ends[i-1] + 1, ends[i]), with a comma after each. */
@@ -18,7 +19,6 @@ export interface PackedFetch {
   keyLength: Uint32Array;
 }
 
-const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
 const TIMESTAMP = ascii(',"timestamp":');
 const HEADERS = ',"headers":';
 const NO_HEADERS = ',"headers":[]}';
@@ -28,16 +28,19 @@ const NO_HEADERS = ',"headers":[]}';
  * then the key's or the value's opening), after the key, and after the value. D-7: a null key is left out, a null
  * value is `null`. Indexed by the record's shape.
  */
-function joints(
-  logAppend: boolean,
-  key: boolean,
-  value: boolean,
-): { afterTimestamp: Uint8Array; afterKey: Uint8Array } {
+interface Joints {
+  afterTimestamp: Uint8Array;
+  afterKey: Uint8Array;
+}
+function joints(logAppend: boolean, key: boolean, value: boolean): Joints {
   const type = `,"timestampType":"${logAppend ? 'LOG_APPEND_TIME' : 'CREATE_TIME'}"`;
   const valueOpen = value ? ',"value":"' : ',"value":null';
   return { afterTimestamp: ascii(type + (key ? ',"key":"' : valueOpen)), afterKey: ascii(`"${valueOpen}`) };
 }
 const JOINTS = [false, true].map((log) => [false, true].map((key) => [false, true].map((v) => joints(log, key, v))));
+/** A message's joints, by its timestamp type and whether its key and value are null. */
+const jointsOf = (m: KafkaMessageLike): Joints =>
+  JOINTS[m.batchContext?.timestampType === 1 ? 1 : 0]![m.key === null ? 0 : 1]![m.value === null ? 0 : 1]!;
 /** After the value (its closing quote when not null), and the headers' opening or all of them when none. */
 const TAILS = [false, true].map((quoted) =>
   [false, true].map((h) => ascii((quoted ? '"' : '') + (h ? HEADERS : NO_HEADERS))),
@@ -64,17 +67,6 @@ function jsonInteger(s: string): string {
 }
 
 const base64Length = (n: number): number => Math.ceil(n / 3) * 4;
-
-// TypedArray#set, not a byte loop: ~25 ns a call against ~1-3 ns a byte (a record has ~115 constant bytes).
-function put(out: Buffer, at: number, bytes: Uint8Array): number {
-  out.set(bytes, at);
-  return at + bytes.length;
-}
-
-function putAscii(out: Buffer, at: number, s: string): number {
-  for (let i = 0; i < s.length; i++) out[at + i] = s.charCodeAt(i);
-  return at + s.length;
-}
 
 /** Standard base64 with padding, as Buffer#toString('base64') writes it. */
 function putBase64(out: Buffer, at: number, src: Buffer): number {
@@ -117,7 +109,7 @@ export function packFetch(topic: string, partition: number, messages: readonly K
   let at = 0;
   for (let i = 0; i < n; i++) {
     const m = messages[i]!;
-    const j = JOINTS[m.batchContext?.timestampType === 1 ? 1 : 0]![m.key === null ? 0 : 1]![m.value === null ? 0 : 1]!;
+    const j = jointsOf(m);
     const offset = (offsetTexts[i] = jsonInteger(m.offset));
     const timestamp = (timestampTexts[i] = jsonInteger(m.timestamp));
     let size = prefix.length + offset.length + TIMESTAMP.length + timestamp.length + j.afterTimestamp.length;
@@ -137,7 +129,7 @@ export function packFetch(topic: string, partition: number, messages: readonly K
   at = 0;
   for (let i = 0; i < n; i++) {
     const m = messages[i]!;
-    const j = JOINTS[m.batchContext?.timestampType === 1 ? 1 : 0]![m.key === null ? 0 : 1]![m.value === null ? 0 : 1]!;
+    const j = jointsOf(m);
     const offset = offsetTexts[i]!;
     const timestamp = timestampTexts[i]!;
     offsets[i] = Number(offset);

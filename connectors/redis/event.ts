@@ -101,7 +101,8 @@ export type RawEntry = [string, string[] | Buffer[] | null];
 /** One-stream XREADGROUP reply: RESP2 `[[key, entries]]`, or RESP3's map flattened by ioredis `[key, entries]`. */
 export function entriesOfRead(reply: unknown): RawEntry[] {
   if (!Array.isArray(reply) || reply.length === 0) return [];
-  if (typeof reply[0] === 'string') return (reply[1] as RawEntry[] | undefined) ?? [];
+  // The key first: RESP3's flattened map (a Buffer when read with callBuffer).
+  if (typeof reply[0] === 'string' || Buffer.isBuffer(reply[0])) return (reply[1] as RawEntry[] | undefined) ?? [];
   return (reply[0] as [string, RawEntry[]] | undefined)?.[1] ?? [];
 }
 
@@ -110,8 +111,5 @@ export function entriesOfRead(reply: unknown): RawEntry[] {
  * the fields stay Buffers for read-pack.ts.
  */
 export function entriesOfBufferRead(reply: unknown): RawEntry[] {
-  if (!Array.isArray(reply) || reply.length === 0) return [];
-  const entries = (Buffer.isBuffer(reply[0]) ? reply[1] : (reply[0] as unknown[] | undefined)?.[1]) as
-    Array<[Buffer, Buffer[] | null]> | undefined;
-  return (entries ?? []).map(([id, flat]) => [id.toString('latin1'), flat]);
+  return entriesOfRead(reply).map(([id, flat]) => [(id as string | Buffer).toString('latin1'), flat]);
 }

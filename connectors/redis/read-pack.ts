@@ -3,6 +3,7 @@
 // per record, and the string's pieces were garbage. The output is exactly JSON.stringify(toRedisRecord(...))
 // (test/unit/connectors/redis/read-pack.test.ts): ids are digits and a dash, the key, region and fields go through
 // JSON.stringify (redisRecordShape and below).
+import { asciiBytes as ascii, putAscii, putBytes as put } from '../../src/ports/slab-bytes.js';
 import { fieldStrings, plainFieldsSize, putPlainFields } from './byte-fields.js';
 import { arrivalMsOf, fieldsOf, RedisStreamEntryRecord, type RedisRecordShape } from './event.js';
 
@@ -12,20 +13,9 @@ export type Entry = readonly [string, readonly string[] | readonly Buffer[]];
 const isBuffers = (flat: readonly string[] | readonly Buffer[]): flat is readonly Buffer[] =>
   flat.length > 0 && typeof flat[0] !== 'string';
 
-const ascii = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
 const FIELDS = ascii('","fields":');
 const ARRIVAL = ascii(',"arrivalTimestamp":');
 const END = ascii('}}');
-
-function put(out: Buffer, at: number, bytes: Uint8Array): number {
-  out.set(bytes, at); // TypedArray#set: see connectors/kafka/fetch-pack.ts
-  return at + bytes.length;
-}
-
-function putAscii(out: Buffer, at: number, s: string, end = s.length): number {
-  for (let i = 0; i < end; i++) out[at + i] = s.charCodeAt(i);
-  return at + end;
-}
 
 /** The fields' JSON: one field (the usual entry) needs no object; more keep JSON's key order and last value. */
 function fieldsJson(flat: readonly string[]): string {
