@@ -95,6 +95,17 @@ export function kafkaRelease(raw = process.env.SLUICE_KAFKA_VERSION): KafkaRelea
   throw new Error(`SLUICE_KAFKA_VERSION=${raw}: use 3 (Kafka ${KAFKA_3.version}) or 4 (Kafka ${KAFKA_4.version})`);
 }
 
+/**
+ * A random cluster id as `kafka-storage random-uuid` makes it: 16 bytes in URL-safe base64, 22 characters, never
+ * starting with `-` (one id in 64 did, and the storage tool then read it as an option: "empty --cluster-id").
+ */
+export function kafkaClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
 /** Formats the KRaft log dirs of `props` (`kafka-storage format`), as the first start of a broker needs. */
 export async function formatKafkaStorage(
   release: KafkaRelease,
@@ -102,7 +113,7 @@ export async function formatKafkaStorage(
   logFlag: string,
   extraJvmFlags: string[] = [],
 ): Promise<void> {
-  const clusterId = randomBytes(16).toString('base64url'); // 22 chars, like `kafka-storage random-uuid`
+  const clusterId = kafkaClusterId();
   const cp = path.join(await ensureMavenLib(release.mavenName, release.dependencies), '*');
   try {
     await execFileP(
@@ -116,8 +127,7 @@ export async function formatKafkaStorage(
         cp,
         'kafka.tools.StorageTool',
         'format',
-        '-t',
-        clusterId,
+        `--cluster-id=${clusterId}`,
         '-c',
         props,
         '--ignore-formatted',

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { connectionsBlock, serverEnv } from '../../services/connections.js';
 import { uniqueFifoName, uniqueName } from '../../services/inject.js';
 import { parseSelection } from '../../services/selection.js';
-import { KAFKA_RELEASES, kafkaRelease } from '../../services/servers/kafka.js';
+import { KAFKA_RELEASES, kafkaClusterId, kafkaRelease } from '../../services/servers/kafka.js';
 import { rabbitmqNodeName, rabbitmqUrl } from '../../services/servers/rabbitmq.js';
 
 describe('test-server harness', () => {
@@ -23,6 +23,12 @@ describe('test-server harness', () => {
     expect(parseSelection('redis, sqs').names).toEqual(['sqs', 'redis']);
     expect(parseSelection('rabbitmq').names).toEqual(['rabbitmq']);
     expect(() => parseSelection('redis,sns')).toThrow(/unknown server\(s\) sns/);
+  });
+
+  it('makes Kafka cluster ids the storage tool cannot read as an option (none starts with "-")', () => {
+    const ids = Array.from({ length: 5000 }, kafkaClusterId);
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 
   it('SLUICE_KAFKA_VERSION picks Kafka 3.9 (default) or 4.x; anything else is refused', () => {
