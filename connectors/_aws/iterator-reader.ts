@@ -1,6 +1,7 @@
 // A ShardReader over a shard-iterator API (Kinesis GetRecords, DynamoDB Streams GetRecords): follows
 // NextShardIterator, reports the end of a closed shard, and re-acquires an expired iterator AFTER the last
 // record it returned, never from the mapping's StartingPosition (that would replay or skip records).
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ReadResult, ShardReader, StartPosition, StreamRecord } from '../../src/ports/sources.js';
 
 export interface IteratorPage {
@@ -64,6 +65,43 @@ export async function openIteratorReader(
     }
   };
 
+  /** One page, following empty pages while the shard reports a backlog; undefined when there is no iterator yet. */
+  const fetchPage = async (n: number, signal: AbortSignal): Promise<IteratorPage | undefined> => {
+    let result: IteratorPage | undefined;
+    let empties = 0;
+    do {
+      result = await page(n, signal);
+      if (result === undefined) return undefined;
+      iterator = result.nextIterator;
+      ended = iterator === undefined || iterator === null;
+    } while (
+      result.records.length === 0 &&
+      !ended &&
+      (result.millisBehindLatest ?? 0) > 0 &&
+      ++empties < EMPTY_PAGES_WHILE_BEHIND &&
+      !signal.aborted
+    );
+    // The restart point of an expired iterator: records fetched are returned before anything read after them.
+    const last = result.records.at(-1);
+    if (last !== undefined) lastPosition = last.position;
+    return result;
+  };
+
+  // One page ahead (#20): after a full page the next GetRecords goes out at once, so its round trip runs while the
+  // engine converts and batches this one. A page that is not full means the shard has caught up: nothing is asked
+  // until the engine reads again (its poll cadence; Kinesis allows 5 reads a second a shard). Fetched records wait
+  // in `held`, at most one page past the engine's read-ahead; a closed reader drops them and the engine reopens
+  // after the last record it was given.
+  const closing = new AbortController();
+  let held: StreamRecord[] = [];
+  let heldBehind: number | undefined;
+  let ahead: Promise<IteratorPage | undefined> | undefined;
+  const startAhead = (n: number, signal: AbortSignal): void => {
+    const p = fetchPage(n, AbortSignal.any([signal, closing.signal]));
+    p.catch(() => undefined); // the next read rethrows it; after close nobody does
+    ahead = p;
+  };
+
   // LATEST means "from when the reader opened", so the first iterator is asked for now, under a deadline only;
   // when the server has none yet, each read asks again under its own signal.
   await acquire(from, new AbortController().signal);
@@ -71,26 +109,32 @@ export async function openIteratorReader(
   return {
     async read(limit: number, signal: AbortSignal): Promise<ReadResult> {
       if (!opened && !(await acquire(from, signal))) return empty;
-      if (ended) return { records: [], endOfShard: true, millisBehindLatest: 0 };
       const n = Math.max(1, Math.min(maxLimit, Math.floor(limit)));
-      let result: IteratorPage | undefined;
-      let empties = 0;
-      do {
-        result = await page(n, signal);
+      if (held.length === 0) {
+        if (ended && ahead === undefined) return { records: [], endOfShard: true, millisBehindLatest: 0 };
+        const pending = ahead;
+        ahead = undefined;
+        const result = await (pending ?? fetchPage(n, signal));
         if (result === undefined) return empty;
-        iterator = result.nextIterator;
-        ended = iterator === undefined || iterator === null;
-      } while (
-        result.records.length === 0 &&
-        !ended &&
-        (result.millisBehindLatest ?? 0) > 0 &&
-        ++empties < EMPTY_PAGES_WHILE_BEHIND &&
-        !signal.aborted
-      );
-      const last = result.records.at(-1);
-      if (last !== undefined) lastPosition = last.position;
-      return { records: result.records, endOfShard: ended, millisBehindLatest: result.millisBehindLatest };
+        held = result.records;
+        heldBehind = result.millisBehindLatest;
+        const full = result.records.length >= n || (result.records.length > 0 && (heldBehind ?? 0) > 0);
+        if (full && !ended && !signal.aborted) {
+          startAhead(n, signal);
+          // One turn of the event loop lets the SDK sign and write the request before the engine takes the page.
+          await nextTurn();
+        }
+      }
+      const records = held.length <= n ? held : held.slice(0, n);
+      held = held.length <= n ? [] : held.slice(n);
+      const endOfShard = ended && held.length === 0 && ahead === undefined;
+      return { records, endOfShard, millisBehindLatest: heldBehind };
     },
-    close: () => Promise.resolve(),
+    close: () => {
+      closing.abort();
+      held = [];
+      ahead = undefined;
+      return Promise.resolve();
+    },
   };
 }

@@ -62,6 +62,8 @@ export class DynamoDbStreamSource extends AwsStreamSource {
   readonly kind = 'dynamodb';
   /** STR-3: 4 times a second per shard. */
   readonly defaultPollIntervalMs = 250;
+  /** GetRecords returns at most 1 MB (or 1,000 records). */
+  readonly maxReadBytes = 1024 * 1024;
 
   constructor(private readonly options: DynamoDbSourceOptions) {
     super(options.streamArn, 'DDBStreamBatchInfo', options.client, options.ownsClient);

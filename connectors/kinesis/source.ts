@@ -79,6 +79,8 @@ export class KinesisStreamSource extends AwsStreamSource {
   readonly kind = 'kinesis';
   /** STR-1: once a second per shard. */
   readonly defaultPollIntervalMs = 1000;
+  /** GetRecords returns at most 10 MiB (or 10,000 records). */
+  readonly maxReadBytes = 10 * 1024 * 1024;
 
   constructor(private readonly options: KinesisSourceOptions) {
     super(options.streamArn, 'KinesisBatchInfo', options.client, options.ownsClient);

@@ -123,6 +123,12 @@ export interface StreamSource {
    */
   readonly idlePollMs?: number;
   /**
+   * The most bytes one read returns whatever its record limit, when the server caps a page in bytes (DynamoDB
+   * Streams 1 MB, Kinesis 10 MiB). The engine keeps a shard's first read to one batch while it does not know how
+   * large the records are; a source whose page is capped below the byte read-ahead can take a whole page at once.
+   */
+  readonly maxReadBytes?: number;
+  /**
    * A source with its own positions normally owns its shards too (Kafka's consumer group assigns partitions), so
    * the engine holds no leases for it. A source that sets this still wants the engine's shard leases when several
    * processes share the work: Redis stream keys get one owner at a time, which keeps each key in order.

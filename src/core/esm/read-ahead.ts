@@ -22,6 +22,8 @@ export class ReadAhead {
     private readonly lanes: readonly Lane[],
     private readonly batchSize: number,
     maxPayloadBytes: number,
+    /** StreamSource.maxReadBytes: the server's own byte cap on one read, if any. */
+    private readonly maxReadBytes?: number,
   ) {
     this.maxRecords = Math.min(Math.max(2 * batchSize, batchSize * lanes.length * BATCHES_AHEAD), MAX_READ_AHEAD);
     this.maxBytes = 2 * maxPayloadBytes * lanes.length;
@@ -39,8 +41,12 @@ export class ReadAhead {
 
   /** Records of the last read's average size that fit the byte read-ahead, once half of it is free. */
   private byteRoom(): number {
-    // Sizes unknown yet: one batch per lane first, so a first read of large records is no 20,000 of them either.
-    if (this.recordBytes === 0) return this.batchSize * this.lanes.length;
+    // Sizes unknown yet: one batch per lane first, so a first read of large records is no 20,000 of them either,
+    // unless the server caps a read below the byte read-ahead (a short first page was one more round trip).
+    if (this.recordBytes === 0) {
+      const capped = this.maxReadBytes !== undefined && this.maxReadBytes <= this.maxBytes;
+      return capped ? this.maxRecords : this.batchSize * this.lanes.length;
+    }
     let queued = 0;
     for (const lane of this.lanes) queued += lane.waiting.queuedBytes;
     if (queued > this.maxBytes / 2) return 0;

@@ -78,7 +78,7 @@ export class ShardWorker {
     const { batchSize, maxBatchingWindowMs, maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES } = deps.options;
     const limits = { batchSize, maxBatchingWindowMs, maxPayloadBytes };
     this.lanes = Array.from({ length: n }, () => newLane(limits, now));
-    this.readAhead = new ReadAhead(this.lanes, batchSize, maxPayloadBytes);
+    this.readAhead = new ReadAhead(this.lanes, batchSize, maxPayloadBytes, deps.source.maxReadBytes);
     this.log = deps.logger.child({ shardId: shard.id });
     this.positions = new ShardCheckpoints({
       target: checkpointTarget(deps, shard.id, (position) => this.cursor?.commit(position) ?? Promise.resolve(false)),

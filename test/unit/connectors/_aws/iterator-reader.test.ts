@@ -130,4 +130,62 @@ describe('iterator reader', () => {
       (await openIteratorReader(stuckRead, { type: 'TRIM_HORIZON' }, 100, 50)).read(1, signal),
     ).rejects.toThrow('aborted');
   });
+
+  it('STR-1 after a full page the next GetRecords is already on its way; a short page (caught up) asks nothing more', async () => {
+    const shard = fakeShard(7, { closed: false });
+    const asked: string[] = [];
+    const api: IteratorApi = {
+      ...shard.api,
+      getRecords: (iterator, limit, s) => {
+        asked.push(iterator);
+        return shard.api.getRecords(iterator, limit, s);
+      },
+    };
+    const reader = await openIteratorReader(api, { type: 'TRIM_HORIZON' }, 100);
+    expect((await reader.read(3, signal)).records.map((r) => r.position)).toEqual(['1', '2', '3']);
+    expect(asked).toHaveLength(2); // the page returned, and the one after it
+    expect((await reader.read(3, signal)).records.map((r) => r.position)).toEqual(['4', '5', '6']);
+    expect(asked).toHaveLength(3);
+    expect((await reader.read(3, signal)).records.map((r) => r.position)).toEqual(['7']);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(asked).toHaveLength(3); // a short page: caught up, nothing asked until the next read
+    expect((await reader.read(3, signal)).records).toEqual([]);
+    expect(asked).toHaveLength(4);
+  });
+
+  it("STR-5 a page fetched ahead is handed out in order within the next reads' limits, and a closed shard ends after it", async () => {
+    const shard = fakeShard(10, { closed: true });
+    const reader = await openIteratorReader(shard.api, { type: 'TRIM_HORIZON' }, 100);
+    const seen: string[] = [];
+    let res = await reader.read(4, signal);
+    seen.push(...res.records.map((r) => r.position));
+    for (const limit of [2, 1, 5, 5]) {
+      res = await reader.read(limit, signal);
+      expect(res.records.length).toBeLessThanOrEqual(limit);
+      seen.push(...res.records.map((r) => r.position));
+      if (res.endOfShard) break;
+    }
+    expect(seen).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
+    expect(res.endOfShard).toBe(true);
+  });
+
+  it('a failed read ahead fails the next read (the engine reopens after what it was given); close drops the page', async () => {
+    const shard = fakeShard(10, { closed: false });
+    const api: IteratorApi = {
+      ...shard.api,
+      getRecords: (iterator, limit, s) =>
+        iterator.endsWith('@4')
+          ? Promise.reject(Object.assign(new Error('ProvisionedThroughputExceededException'), { name: 'Throttled' }))
+          : shard.api.getRecords(iterator, limit, s),
+    };
+    const reader = await openIteratorReader(api, { type: 'TRIM_HORIZON' }, 100);
+    expect((await reader.read(3, signal)).records).toHaveLength(3);
+    await expect(reader.read(3, signal)).rejects.toThrow('ProvisionedThroughputExceededException');
+
+    const again = await openIteratorReader(shard.api, { type: 'TRIM_HORIZON' }, 100);
+    expect((await again.read(3, signal)).records).toHaveLength(3); // and 4..6 fetched ahead
+    await again.close();
+    const reopened = await openIteratorReader(shard.api, { type: 'AFTER', position: '3' }, 100);
+    expect((await reopened.read(3, signal)).records.map((r) => r.position)).toEqual(['4', '5', '6']);
+  });
 });

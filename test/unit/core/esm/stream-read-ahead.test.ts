@@ -43,7 +43,23 @@ describe('stream shard worker: byte read-ahead', () => {
     await h.clock.runUntil(() => h.invoker.seen.length === 3000, 600_000);
     // The first read takes one batch (sizes unknown yet); then pages of the 1,000-record read-ahead.
     expect(h.metrics.count(StreamMetric.polled)).toBe(3000);
+    expect(h.source.readLimits[0]).toBe(100);
     expect(h.invoker.calls.length).toBe(30);
+    await h.stop();
+  });
+
+  it('STR-1 a source whose server caps a page in bytes (DynamoDB Streams 1 MB) asks for the whole record read-ahead in its first read', async () => {
+    const h = harness({ batchSize: 100 });
+    Object.assign(h.source, { maxReadBytes: 1024 * 1024 });
+    h.source.put(
+      'shard-0',
+      Array.from({ length: 3000 }, (_, i) => `r${i}`),
+    );
+    await h.mapping.start();
+    await h.clock.runUntil(() => h.invoker.seen.length === 3000, 600_000);
+    // Twenty batches (the record read-ahead); the connector then asks its server for at most a page.
+    expect(h.source.readLimits[0]).toBe(2000);
+    expect(h.invoker.seen).toEqual(Array.from({ length: 3000 }, (_, i) => `r${i}`));
     await h.stop();
   });
 });

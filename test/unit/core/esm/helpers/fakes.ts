@@ -51,6 +51,8 @@ export class FakeStreamSource implements StreamSource {
   readonly opens: Array<{ shardId: string; from: StartPosition }> = [];
   /** Number of upcoming reads that throw an expired-iterator error. */
   failReads = 0;
+  /** The limit of every read, in call order. */
+  readonly readLimits: number[] = [];
   /** Long-poll like Redis XREAD BLOCK / Kafka: an empty read waits this long before returning. */
   blockMs = 0;
   /** sizeBytes = the record's exact JSON size (as the connectors do) instead of a nominal 100 or the one given. */
@@ -131,6 +133,7 @@ export class FakeStreamSource implements StreamSource {
     }
     return Promise.resolve({
       read: async (limit: number, signal: AbortSignal): Promise<ReadResult> => {
+        this.readLimits.push(limit);
         if (this.failReads > 0) {
           this.failReads--;
           throw new Error('ExpiredIteratorException: Iterator expired');
