@@ -2,6 +2,7 @@
 // per field and value (ioredis' conversion was about a tenth of the Redis source's CPU at 100 B entries). Only fields
 // whose JSON is their bytes in quotes go this way; anything else becomes the strings ioredis would have made and goes
 // through JSON.stringify, so the output is always JSON.stringify(toRedisRecord(...)) (read-pack.test.ts).
+import { putBytes } from '../../src/ports/slab-bytes.js';
 
 /** Longer values take the string path: Node's UTF-8 decoding and V8's JSON.stringify beat a byte loop there. */
 const PLAIN_MAX = 1024;
@@ -48,13 +49,11 @@ export function putPlainFields(out: Buffer, at: number, flat: readonly Buffer[])
   for (let i = 0; i < flat.length; i += 2) {
     if (i > 0) out[at++] = 0x2c; // ','
     out[at++] = 0x22;
-    out.set(flat[i]!, at);
-    at += flat[i]!.length;
+    at = putBytes(out, at, flat[i]!);
     out[at++] = 0x22;
     out[at++] = 0x3a; // ':'
     out[at++] = 0x22;
-    out.set(flat[i + 1]!, at);
-    at += flat[i + 1]!.length;
+    at = putBytes(out, at, flat[i + 1]!);
     out[at++] = 0x22;
   }
   out[at++] = 0x7d; // '}'

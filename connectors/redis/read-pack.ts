@@ -43,10 +43,11 @@ export function packEntries(
   let total = 0;
   for (let i = 0; i < entries.length; i++) {
     const [id, flat] = entries[i]!;
-    let fieldsSize = isBuffers(flat) ? plainFieldsSize(flat) : -1;
+    const buffers = isBuffers(flat);
+    let fieldsSize = buffers ? plainFieldsSize(flat) : -1;
     if (fieldsSize >= 0) fields[i] = flat as readonly Buffer[];
     else {
-      const f = (fields[i] = fieldsJson(isBuffers(flat) ? fieldStrings(flat) : flat));
+      const f = (fields[i] = fieldsJson(buffers ? fieldStrings(flat) : flat));
       fieldsSize = Buffer.byteLength(f);
     }
     const dash = id.indexOf('-');
