@@ -125,8 +125,7 @@ export async function openIteratorReader(
           await nextTurn();
         }
       }
-      const records = held.length <= n ? held : held.slice(0, n);
-      held = held.length <= n ? [] : held.slice(n);
+      const records = held.splice(0, n);
       const endOfShard = ended && held.length === 0 && ahead === undefined;
       return { records, endOfShard, millisBehindLatest: heldBehind };
     },
