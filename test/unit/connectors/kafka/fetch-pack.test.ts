@@ -8,8 +8,8 @@ const bytes = (n: number, seed: number): Buffer =>
 
 function messages(): KafkaMessageLike[] {
   const out: KafkaMessageLike[] = [];
-  // Every base64 padding case, both through the byte loop and past the native threshold (128 bytes).
-  for (const n of [0, 1, 2, 3, 4, 5, 6, 7, 100, 127, 128, 129, 1024, 100_000]) {
+  // Every base64 padding case, both through the loop and past the native threshold (128 bytes).
+  for (const n of [0, 1, 2, 3, 4, 5, 6, 7, 8, 100, 126, 127, 128, 129, 1024, 100_000]) {
     out.push({ key: bytes(n % 11, n), value: bytes(n, n + 1), offset: String(out.length), timestamp: '1545084650987' });
   }
   out.push({ key: null, value: null, offset: '20', timestamp: '0', batchContext: { timestampType: 1 } });
@@ -44,6 +44,20 @@ describe('Kafka fetch packing (§4.1)', () => {
   it("KAF-2 an offset past 2^53 keeps kafkajs' exact digits (a JSON number need not fit a double)", () => {
     const m = { key: null, value: null, offset: '9007199254740993', timestamp: '1' };
     expect(packFetch('t', 0, [m]).slab.toString()).toContain('"offset":9007199254740993,');
+  });
+
+  it('KAF-2 offsets and timestamps kafkajs would not write are packed as the JSON of their number', () => {
+    // One such text sends the whole fetch down the slow path; the records before and after it are unchanged.
+    const texts = ['007', '-0', '1.5', 'x', '', '-12', '0'];
+    const ms: KafkaMessageLike[] = texts.map((t, i) => ({
+      key: Buffer.from(`k${i}`),
+      value: Buffer.from('v'),
+      offset: i === 0 ? '1' : t,
+      timestamp: t,
+    }));
+    const p = packFetch('t', 1, ms);
+    expect(p.slab.toString('utf8')).toBe(ms.map((m) => JSON.stringify(toKafkaRecord('t', 1, m))).join(','));
+    expect([...p.timestamps]).toEqual(texts.map(Number));
   });
 
   it('KAF-2 an empty fetch packs to nothing', () => {
