@@ -4,12 +4,35 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ReadResult, ShardReader, StartPosition, StreamRecord } from '../../src/ports/sources.js';
 
+/**
+ * One GetRecords answer. Its records are made when the reader takes them, after it has asked for the next page: the
+ * conversion (DynamoDB, 1,000 records: ~3 ms of a ~45 ms round trip on DynamoDB Local) then overlaps that round trip
+ * instead of delaying it.
+ */
 export interface IteratorPage {
-  records: StreamRecord[];
+  /** How many records the server returned. */
+  count: number;
+  /** The last one's position: where an expired iterator restarts. */
+  lastPosition: string | undefined;
+  /** Makes the records (called once). */
+  records(): StreamRecord[];
   /** Undefined or null once the shard is closed and fully read. */
   nextIterator: string | null | undefined;
   millisBehindLatest?: number;
 }
+
+/** A page whose records are already made. */
+export const madePage = (
+  records: StreamRecord[],
+  nextIterator: string | null | undefined,
+  millisBehindLatest?: number,
+): IteratorPage => ({
+  count: records.length,
+  lastPosition: records.at(-1)?.position,
+  records: () => records,
+  nextIterator,
+  millisBehindLatest,
+});
 
 /** getIterator's answer when the server has no iterator for the position yet (see the Kinesis AT_TIMESTAMP wait). */
 export const NO_ITERATOR_YET = Symbol('no-iterator-yet');
@@ -75,15 +98,14 @@ export async function openIteratorReader(
       iterator = result.nextIterator;
       ended = iterator === undefined || iterator === null;
     } while (
-      result.records.length === 0 &&
+      result.count === 0 &&
       !ended &&
       (result.millisBehindLatest ?? 0) > 0 &&
       ++empties < EMPTY_PAGES_WHILE_BEHIND &&
       !signal.aborted
     );
     // The restart point of an expired iterator: records fetched are returned before anything read after them.
-    const last = result.records.at(-1);
-    if (last !== undefined) lastPosition = last.position;
+    if (result.lastPosition !== undefined) lastPosition = result.lastPosition;
     return result;
   };
 
@@ -116,14 +138,14 @@ export async function openIteratorReader(
         ahead = undefined;
         const result = await (pending ?? fetchPage(n, signal));
         if (result === undefined) return empty;
-        held = result.records;
         heldBehind = result.millisBehindLatest;
-        const full = result.records.length >= n || (result.records.length > 0 && (heldBehind ?? 0) > 0);
+        const full = result.count >= n || (result.count > 0 && (heldBehind ?? 0) > 0);
         if (full && !ended && !signal.aborted) {
           startAhead(n, signal);
-          // One turn of the event loop lets the SDK sign and write the request before the engine takes the page.
+          // One turn of the event loop lets the SDK sign and write the request before the page is converted.
           await nextTurn();
         }
+        held = result.records();
       }
       const records = held.splice(0, n);
       const endOfShard = ended && held.length === 0 && ahead === undefined;

@@ -132,8 +132,11 @@ export class KinesisStreamSource extends AwsStreamSource {
           const out = await client
             .send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }), { abortSignal: signal })
             .catch((err: unknown) => Promise.reject(classifyKinesisError(err, 'GetRecords')));
+          const page = out.Records ?? [];
           return {
-            records: (out.Records ?? []).map((r) => toKinesisStreamRecord(r, ctx)),
+            count: page.length,
+            lastPosition: page.at(-1)?.SequenceNumber,
+            records: () => page.map((r) => toKinesisStreamRecord(r, ctx)),
             nextIterator: out.NextShardIterator,
             millisBehindLatest: out.MillisBehindLatest,
           };

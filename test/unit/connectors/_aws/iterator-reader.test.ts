@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  madePage,
   NO_ITERATOR_YET,
   openIteratorReader,
   type IteratorApi,
@@ -39,7 +40,7 @@ function fakeShard(n: number, opts: { closed: boolean }) {
       const records = [];
       for (let i = start; i <= end; i++) records.push(rec(i));
       const done = opts.closed && end >= n;
-      return Promise.resolve({ records, nextIterator: done ? null : `${++token}@${end + 1}`, millisBehindLatest: 0 });
+      return Promise.resolve(madePage(records, done ? null : `${++token}@${end + 1}`, 0));
     },
     isExpired: (err) => (err as Error).name === 'Expired',
     restartWithoutRecords: { type: 'TRIM_HORIZON' },
@@ -151,6 +152,22 @@ describe('iterator reader', () => {
     expect(asked).toHaveLength(3); // a short page: caught up, nothing asked until the next read
     expect((await reader.read(3, signal)).records).toEqual([]);
     expect(asked).toHaveLength(4);
+  });
+
+  it("a full page's records are made after the next GetRecords is asked for (the conversion overlaps it)", async () => {
+    const shard = fakeShard(9, { closed: false });
+    const log: string[] = [];
+    const api: IteratorApi = {
+      ...shard.api,
+      getRecords: async (iterator, limit, s) => {
+        log.push(`ask ${iterator.split('@')[1]}`);
+        const page = await shard.api.getRecords(iterator, limit, s);
+        return { ...page, records: () => (log.push(`make ${page.lastPosition}`), page.records()) };
+      },
+    };
+    const reader = await openIteratorReader(api, { type: 'TRIM_HORIZON' }, 100);
+    expect((await reader.read(3, signal)).records.map((r) => r.position)).toEqual(['1', '2', '3']);
+    expect(log).toEqual(['ask 1', 'ask 4', 'make 3']);
   });
 
   it("STR-5 a page fetched ahead is handed out in order within the next reads' limits, and a closed shard ends after it", async () => {
