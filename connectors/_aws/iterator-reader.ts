@@ -21,18 +21,40 @@ export interface IteratorPage {
   millisBehindLatest?: number;
 }
 
+/**
+ * A page of the server's records, each made into a StreamRecord by `make` when the reader takes them; `positionOf`
+ * reads a server record's position (the last one's is the restart point) without converting it.
+ */
+export function pageOf<R>(
+  page: readonly R[],
+  positionOf: (r: R) => string | undefined,
+  make: (r: R) => StreamRecord,
+  nextIterator: string | null | undefined,
+  millisBehindLatest?: number,
+): IteratorPage {
+  const last = page.at(-1);
+  return {
+    count: page.length,
+    lastPosition: last === undefined ? undefined : positionOf(last),
+    records: () => page.map(make),
+    nextIterator,
+    millisBehindLatest,
+  };
+}
+
 /** A page whose records are already made. */
 export const madePage = (
   records: StreamRecord[],
   nextIterator: string | null | undefined,
   millisBehindLatest?: number,
-): IteratorPage => ({
-  count: records.length,
-  lastPosition: records.at(-1)?.position,
-  records: () => records,
-  nextIterator,
-  millisBehindLatest,
-});
+): IteratorPage =>
+  pageOf(
+    records,
+    (r) => r.position,
+    (r) => r,
+    nextIterator,
+    millisBehindLatest,
+  );
 
 /** getIterator's answer when the server has no iterator for the position yet (see the Kinesis AT_TIMESTAMP wait). */
 export const NO_ITERATOR_YET = Symbol('no-iterator-yet');

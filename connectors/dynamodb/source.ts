@@ -14,7 +14,13 @@ import {
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { ShardInfo, ShardReader, StartPosition, StreamRecord } from '../../src/ports/sources.js';
-import { SOURCE_REQUEST_TIMEOUT_MS, madePage, openIteratorReader, type IteratorPage } from '../_aws/iterator-reader.js';
+import {
+  SOURCE_REQUEST_TIMEOUT_MS,
+  madePage,
+  openIteratorReader,
+  pageOf,
+  type IteratorPage,
+} from '../_aws/iterator-reader.js';
 import { AwsStreamSource, classifyThrottle } from '../_aws/stream-source.js';
 import { toDynamoDbStreamRecord, type DynamoDbRecordContext } from './record.js';
 
@@ -114,12 +120,12 @@ export class DynamoDbStreamSource extends AwsStreamSource {
               .catch((err: unknown) => Promise.reject(classifyDynamoDbStreamsError(err, 'GetRecords')));
             const page = out.Records ?? [];
             if (sinceMs === -Infinity)
-              return {
-                count: page.length,
-                lastPosition: page.at(-1)?.dynamodb?.SequenceNumber,
-                records: () => page.map((r) => toDynamoDbStreamRecord(r, ctx)),
-                nextIterator: out.NextShardIterator,
-              };
+              return pageOf(
+                page,
+                (r) => r.dynamodb?.SequenceNumber,
+                (r) => toDynamoDbStreamRecord(r, ctx),
+                out.NextShardIterator,
+              );
             const records = page.map((r) => toDynamoDbStreamRecord(r, ctx)).filter(keep);
             // A whole page from before the start time: go on at once rather than wait as if caught up.
             if (records.length > 0 || page.length === 0 || out.NextShardIterator === undefined)

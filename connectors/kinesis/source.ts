@@ -14,6 +14,7 @@ import {
   NO_ITERATOR_YET,
   SOURCE_REQUEST_TIMEOUT_MS,
   openIteratorReader,
+  pageOf,
   type IteratorPage,
 } from '../_aws/iterator-reader.js';
 import { AwsStreamSource, classifyThrottle } from '../_aws/stream-source.js';
@@ -132,14 +133,13 @@ export class KinesisStreamSource extends AwsStreamSource {
           const out = await client
             .send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }), { abortSignal: signal })
             .catch((err: unknown) => Promise.reject(classifyKinesisError(err, 'GetRecords')));
-          const page = out.Records ?? [];
-          return {
-            count: page.length,
-            lastPosition: page.at(-1)?.SequenceNumber,
-            records: () => page.map((r) => toKinesisStreamRecord(r, ctx)),
-            nextIterator: out.NextShardIterator,
-            millisBehindLatest: out.MillisBehindLatest,
-          };
+          return pageOf(
+            out.Records ?? [],
+            (r) => r.SequenceNumber,
+            (r) => toKinesisStreamRecord(r, ctx),
+            out.NextShardIterator,
+            out.MillisBehindLatest,
+          );
         },
         isExpired: (err) => (err as { name?: unknown } | null)?.name === 'ExpiredIteratorException',
         restartWithoutRecords: from.type === 'LATEST' ? { type: 'AT_TIMESTAMP', timestampMs: openedAt } : from,
