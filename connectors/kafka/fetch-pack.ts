@@ -99,10 +99,10 @@ function putInteger(out: Buffer, at: number, s: string): number {
   if (n === from || (s.charCodeAt(from) === 48 && (n > 1 || from === 1))) return -1;
   let v = 0;
   for (let i = from; i < n; i++) {
-    const d = s.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return -1;
-    out[at + i] = d + 48;
-    v = v * 10 + d;
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+    out[at + i] = c;
+    v = v * 10 + (c - 48);
   }
   if (from === 1) out[at] = 45;
   // Past 15 digits the sum may round differently from Number's parse (the text keeps every digit either way).
